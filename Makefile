@@ -1,0 +1,65 @@
+# Two commands for a fresh Debian/Ubuntu machine: `make run` and `make test`.
+# Everything else a machine needs is installed from here, never by hand.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Shared libraries PySide6's wheels load on Linux (offscreen and X11), plus poppler-utils
+# whose pdftotext/pdffonts the tests use to read PDFs the way a person does.
+DEBIAN_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 \
+	libdbus-1-3 libglib2.0-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
+	libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-randr0 \
+	poppler-utils
+
+.PHONY: run test lint types layers unit bench deps clean catalogs selfcheck package
+
+run: $(STAMP)
+	$(BIN)/tthtcd
+
+test: $(STAMP)
+	$(BIN)/ruff check desktop_app tests bench
+	$(BIN)/ruff format --check desktop_app tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy desktop_app
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/people.py
+
+selfcheck: $(STAMP)
+	$(BIN)/tthtcd selfcheck
+
+package: $(STAMP)
+	$(BIN)/pyinstaller --noconfirm installer/tthtcd.spec
+
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian packages:$$missing"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+		else \
+			echo "Missing Debian packages. Run as root:"; \
+			echo "  sudo apt-get install -y$$missing"; \
+			exit 1; \
+		fi; \
+	fi
+
+$(STAMP): pyproject.toml i18n/vi.po i18n/en.po
+	@command -v dpkg >/dev/null 2>&1 && $(MAKE) --no-print-directory deps || true
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test,dev]'
+	$(BIN)/python -m desktop_app.i18n.build
+	touch $(STAMP)
+
+catalogs: $(STAMP)
+	$(BIN)/python -m desktop_app.i18n.build --extract
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache
