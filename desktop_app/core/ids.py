@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 
 _last_ms = 0
 _counter = 0
@@ -21,13 +20,16 @@ def new_id() -> str:
             _last_ms += 1
             _counter = 0
         ms = _last_ms
+        rand_b = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
     else:
         _last_ms = ms
-        _counter = int.from_bytes(os.urandom(2), "big") & 0x7FF
-    rand_b = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
+        rand = int.from_bytes(os.urandom(10), "big")
+        _counter = rand & 0x7FF
+        rand_b = (rand >> 16) & ((1 << 62) - 1)
     value = (ms & ((1 << 48) - 1)) << 80
     value |= 0x7 << 76
     value |= (_counter & 0xFFF) << 64
     value |= 0b10 << 62
     value |= rand_b
-    return str(uuid.UUID(int=value))
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

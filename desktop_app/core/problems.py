@@ -38,3 +38,27 @@ class UserError(Exception):
         self.message = message
         self.params: Mapping[str, str | int] = dict(params or {})
         self.problems = problems
+
+
+class StoreError(Exception):
+    """The database file cannot be used as asked: missing, locked, read-only, corrupt, too new.
+
+    Raised by storage, shown by ui and cli with `message` (a msgid) and `params`; the
+    operation changed nothing.
+    """
+
+    MISSING = "missing"
+    NOT_A_DATABASE = "not_a_database"
+    NEWER_SCHEMA = "newer_schema"
+    LOCKED = "locked"
+    READ_ONLY = "read_only"
+    CORRUPT = "corrupt"
+    DISK_FULL = "disk_full"
+    UNREADABLE = "unreadable"
+    CONFLICT = "conflict"
+
+    def __init__(self, kind: str, message: str, params: Mapping[str, str | int] | None = None):
+        super().__init__(f"{kind}: {message}")
+        self.kind = kind
+        self.message = message
+        self.params: Mapping[str, str | int] = dict(params or {})

@@ -1,0 +1,273 @@
+"""The `tthtcd` command: opens the GUI, or runs a use case headless. Only this parses argv."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from desktop_app import __version__
+from desktop_app.core.people import PersonRow
+from desktop_app.core.problems import StoreError, UserError
+from desktop_app.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    _,
+    format_int,
+    problem_text,
+    set_language,
+    tr,
+    user_error_text,
+)
+from desktop_app.services.workspace import Workspace
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+
+
+class CliError(Exception):
+    """A failure to report as one line on stderr."""
+
+    def __init__(self, text: str, code: int = EXIT_FAILURE) -> None:
+        super().__init__(text)
+        self.text = text
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One clear line instead of argparse's usage dump.
+        raise CliError(tr("{message} (see 'tthtcd --help')", message=message), EXIT_USAGE)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            tr("'{value}' is not a whole number", value=text)
+        ) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(tr("'{value}' must not be negative", value=text))
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument("--db", type=Path, help=_("database file"))
+    common.add_argument("--lang", choices=LANGUAGES, help=_("language of messages (vi or en)"))
+
+    parser = _Parser(
+        prog="tthtcd",
+        description=_("Community learning centre and Hội Khuyến học records, offline."),
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"tthtcd {__version__}")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    demo = commands.add_parser(
+        "demo", parents=[common], help=_("create a new database with a demo centre")
+    )
+    demo.add_argument("--people", type=_positive, default=2000, help=_("number of people"))
+    demo.add_argument("--seed", type=int, default=1, help=_("random seed (same seed, same data)"))
+
+    people = commands.add_parser("people", parents=[common], help=_("the people registry"))
+    people_commands = people.add_subparsers(dest="people_command", parser_class=_Parser)
+    search = people_commands.add_parser(
+        "search", parents=[common], help=_("find people by name, phone or CCCD")
+    )
+    search.add_argument("text", help=_("what to search for, with or without marks"))
+    search.add_argument("--limit", type=_positive, default=50, help=_("at most this many"))
+    search.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing = people_commands.add_parser(
+        "list", parents=[common], help=_("list people in roster order")
+    )
+    listing.add_argument("--limit", type=_positive, default=100, help=_("at most this many"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    commands.add_parser(
+        "selfcheck", parents=[common], help=_("check that this installation works, headless")
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    set_language(_language_from(args_list))
+    try:
+        args = build_parser().parse_args(args_list)
+        return _dispatch(args)
+    except CliError as exc:
+        print(f"tthtcd: {exc.text}", file=sys.stderr)
+        return exc.code
+    except StoreError as exc:
+        print(f"tthtcd: {tr(exc.message, **exc.params)}", file=sys.stderr)
+        return EXIT_FAILURE
+    except UserError as exc:
+        print(f"tthtcd: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print(f"tthtcd: {_('interrupted; nothing half-done was kept')}", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still one line, never a traceback
+        print(
+            f"tthtcd: {tr('internal error: {error}; please report it', error=repr(exc))}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _language_from(argv: list[str]) -> str:
+    """Pick --lang before parsing, so parse errors are already in the right language."""
+    for i, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        if value in LANGUAGES:
+            return value
+    return DEFAULT_LANGUAGE
+
+
+def _one_line(exc: UserError) -> str:
+    text = user_error_text(exc)
+    if exc.problems:
+        text += " " + " ".join(problem_text(p) for p in exc.problems)
+    return text
+
+
+def _need_db(args: argparse.Namespace) -> Path:
+    if args.db is None:
+        raise CliError(_("give the database file with --db PATH"), EXIT_USAGE)
+    return Path(args.db)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command is None:
+        return _run_gui(args)
+    if args.command == "demo":
+        return _demo(args)
+    if args.command == "people":
+        if args.people_command == "search":
+            return _people_search(args)
+        if args.people_command == "list":
+            return _people_list(args)
+        raise CliError(_("say 'people search TEXT' or 'people list'"), EXIT_USAGE)
+    if args.command == "selfcheck":
+        return selfcheck()
+    raise CliError(tr("unknown command {name}", name=args.command), EXIT_USAGE)
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from desktop_app.ui.app import run_gui
+
+    return run_gui(args.db, args.lang)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from desktop_app.services.demo import create_demo_database
+
+    path = _need_db(args)
+    started = time.perf_counter()
+    summary = create_demo_database(path, people=args.people, seed=args.seed)
+    print(
+        tr(
+            "Created {path}: {centre} ({commune}, {province}), {hamlets} hamlets, "
+            "{households} households, {people} people in {seconds} s.",
+            path=str(path),
+            centre=summary.centre_name,
+            commune=summary.commune_name,
+            province=summary.province_name,
+            hamlets=summary.hamlets,
+            households=format_int(summary.households),
+            people=format_int(summary.people),
+            seconds=f"{time.perf_counter() - started:.1f}",
+        )
+    )
+    return EXIT_OK
+
+
+def _open(args: argparse.Namespace) -> Workspace:
+    return Workspace.open(_need_db(args), read_only=True)
+
+
+def _people_search(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        rows = ws.people.search(args.text, limit=args.limit)
+    _print_people(rows, args.json)
+    return EXIT_OK
+
+
+def _people_list(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        rows = ws.people.roster(limit=args.limit)
+    _print_people(rows, args.json)
+    return EXIT_OK
+
+
+def _print_people(rows: list[PersonRow], as_json: bool) -> None:
+    if as_json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "full_name": r.full_name,
+                        "sex": r.sex.value if r.sex else None,
+                        "birth": r.birth.iso() if r.birth else None,
+                        "hamlet": r.hamlet_name,
+                        "phone": r.phone,
+                        "household_id": r.household_id,
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return
+    if not rows:
+        print(_("No one found."))
+        return
+    width = max(len(r.full_name) for r in rows)
+    for r in rows:
+        birth = r.birth.display() if r.birth else ""
+        print(f"{r.full_name:<{width}}  {birth:<10}  {r.hamlet_name}")
+
+
+def selfcheck() -> int:
+    """Temp database, migrations, a write and a search, one PDF page, both languages."""
+    from desktop_app.core.people import PersonInput
+    from desktop_app.documents.selfcheck import render_selfcheck_page
+    from desktop_app.i18n import current_language, translations_loaded
+
+    with tempfile.TemporaryDirectory(prefix="tthtcd-selfcheck-") as tmp:
+        folder = Path(tmp)
+        with Workspace.open(folder / "selfcheck.sqlite3", create=True) as ws:
+            ws.people.add(PersonInput(full_name="Nguyễn Văn Đặng", birth="1985"))
+            found = ws.people.search("nguyen van dang")
+            if [r.full_name for r in found] != ["Nguyễn Văn Đặng"]:
+                raise CliError(_("selfcheck: the database search does not work"))
+        print(_("database: ok"))
+        pdf = folder / "selfcheck.pdf"
+        render_selfcheck_page(pdf)
+        if not pdf.read_bytes().startswith(b"%PDF"):
+            raise CliError(_("selfcheck: the PDF was not written"))
+        print(_("PDF with Vietnamese text: ok"))
+    loaded = translations_loaded()
+    missing = [lang for lang in LANGUAGES if not loaded.get(lang)]
+    if missing:
+        raise CliError(tr("selfcheck: translations missing for {langs}", langs=", ".join(missing)))
+    print(tr("translations: ok ({langs})", langs=", ".join(f"{k} {v}" for k, v in loaded.items())))
+    print(tr("language: {lang}", lang=current_language()))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,10 @@
+"""Sex as recorded on the CCCD card; kept apart so cccd.py and people.py need not import each other."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Sex(StrEnum):
+    MALE = "M"
+    FEMALE = "F"

@@ -1,0 +1,198 @@
+"""Use cases of the people registry: add, edit, find, delete and undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from desktop_app.core.cccd import mask_cccd
+from desktop_app.core.people import Person, PersonFields, PersonInput, PersonRow, validate_person
+from desktop_app.core.problems import N_, Problem, UserError
+from desktop_app.services.workspace import Change
+from desktop_app.storage import people as repo
+from desktop_app.storage.db import Database
+from desktop_app.storage.people import KeyedRow, PageKey, PeopleOrder
+
+if TYPE_CHECKING:
+    from desktop_app.services.workspace import Workspace
+
+__all__ = ["DuplicateWarning", "KeyedRow", "PageKey", "PeopleOrder", "PeopleService"]
+
+
+class DuplicateWarning(UserError):
+    """Someone with the same name, birth year and hamlet exists. Save again with
+    `confirmed_different=True` if this is a different person."""
+
+    def __init__(self, candidates: list[PersonRow]) -> None:
+        super().__init__(
+            N_(
+                "{name} born {year} in {hamlet} is already in the list. "
+                "Open that person instead, or confirm this is a different person."
+            ),
+            {
+                "name": candidates[0].full_name,
+                "year": candidates[0].birth.year if candidates[0].birth else "?",
+                "hamlet": candidates[0].hamlet_name or "?",
+            },
+        )
+        self.candidates = candidates
+
+
+class PeopleService:
+    def __init__(self, workspace: Workspace) -> None:
+        self._ws = workspace
+
+    @property
+    def _db(self) -> Database:
+        return self._ws.db
+
+    # Reading ---------------------------------------------------------------------------
+
+    def get(self, person_id: str) -> Person:
+        person = repo.get_person(self._db, person_id)
+        if person is None:
+            raise UserError(N_("This person is no longer in the database; refresh the list."))
+        return person
+
+    def count(self, query: str | None = None) -> int:
+        return repo.count_people(self._db, query)
+
+    def page(
+        self,
+        *,
+        order: PeopleOrder = PeopleOrder.NAME,
+        descending: bool = False,
+        query: str | None = None,
+        after: PageKey | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> list[KeyedRow]:
+        return repo.page_people(
+            self._db,
+            order=order,
+            descending=descending,
+            query=query,
+            after=after,
+            offset=offset,
+            limit=limit,
+        )
+
+    def search(self, text: str, limit: int = 50) -> list[PersonRow]:
+        return repo.search_people(self._db, text, limit)
+
+    def roster(self, limit: int = 100) -> list[PersonRow]:
+        """The first people in roster order."""
+        return [k.row for k in repo.page_people(self._db, limit=limit)]
+
+    # Checking --------------------------------------------------------------------------
+
+    def check(
+        self, data: PersonInput, person_id: str | None = None, today: dt.date | None = None
+    ) -> tuple[PersonFields | None, list[Problem]]:
+        """Validate like a save would, without saving: for inline messages while typing."""
+        fields, problems = validate_person(
+            data, today or dt.date.today(), repo.hamlet_ids(self._db)
+        )
+        if fields is not None and fields.cccd:
+            holder = repo.find_cccd_holder(self._db, fields.cccd, person_id)
+            if holder is not None:
+                message = (
+                    N_(
+                        "CCCD {cccd} already belongs to {name}, who was deleted. "
+                        "Restore that person instead of adding a new one."
+                    )
+                    if holder.deleted
+                    else N_(
+                        "CCCD {cccd} already belongs to {name}. One number is one person: "
+                        "check the number or open that person."
+                    )
+                )
+                problems.append(
+                    Problem(
+                        "cccd", message, {"cccd": mask_cccd(fields.cccd), "name": holder.full_name}
+                    )
+                )
+                fields = None
+        return fields, problems
+
+    def similar(self, fields: PersonFields, person_id: str | None = None) -> list[PersonRow]:
+        return repo.find_similar(
+            self._db,
+            fields.full_name,
+            fields.birth.year if fields.birth else None,
+            fields.hamlet_id,
+            person_id,
+        )
+
+    # Writing ---------------------------------------------------------------------------
+
+    def _validated(
+        self, data: PersonInput, person_id: str | None, confirmed_different: bool
+    ) -> PersonFields:
+        fields, problems = self.check(data, person_id)
+        if fields is None:
+            raise UserError(
+                N_("Some fields need fixing before the person can be saved."),
+                problems=tuple(problems),
+            )
+        if not confirmed_different:
+            candidates = self.similar(fields, person_id)
+            if candidates:
+                raise DuplicateWarning(candidates)
+        return fields
+
+    def add(self, data: PersonInput, *, confirmed_different: bool = False) -> Change:
+        with self._db.transaction():
+            fields = self._validated(data, None, confirmed_different)
+            person_id = repo.insert_person(self._db, fields, self._db.next_version())
+            self._db.audit("create", "person", person_id)
+        return Change("person", "create", (person_id,))
+
+    def update(
+        self,
+        person_id: str,
+        data: PersonInput,
+        *,
+        expected_version: int | None = None,
+        confirmed_different: bool = False,
+    ) -> Change:
+        with self._db.transaction():
+            current = self.get(person_id)
+            if expected_version is not None and current.version != expected_version:
+                raise UserError(
+                    N_(
+                        "Someone else changed this person while you were editing. "
+                        "Copy what you typed, reopen the person and apply your change again."
+                    )
+                )
+            fields = self._validated(data, person_id, confirmed_different)
+            repo.update_person(self._db, person_id, fields, self._db.next_version())
+            changed = _changed_fields(current, fields)
+            self._db.audit("update", "person", person_id, ",".join(changed))
+        return Change("person", "update", (person_id,))
+
+    def delete(self, person_id: str) -> Change:
+        """Soft delete: the row stays as a tombstone and `restore` undoes it."""
+        with self._db.transaction():
+            person = self.get(person_id)
+            if person.deleted:
+                raise UserError(N_("{name} was already deleted."), {"name": person.full_name})
+            repo.set_person_deleted(self._db, person_id, True, self._db.next_version())
+            self._db.audit("delete", "person", person_id)
+        return Change("person", "delete", (person_id,))
+
+    def restore(self, person_id: str) -> Change:
+        with self._db.transaction():
+            person = self.get(person_id)
+            if not person.deleted:
+                raise UserError(N_("{name} is not deleted."), {"name": person.full_name})
+            repo.set_person_deleted(self._db, person_id, False, self._db.next_version())
+            self._db.audit("restore", "person", person_id)
+        return Change("person", "restore", (person_id,))
+
+
+def _changed_fields(before: Person, after: PersonFields) -> list[str]:
+    names = [
+        "full_name", "sex", "birth", "cccd", "phone", "hamlet_id", "ethnicity", "religion", "notes",
+    ]  # fmt: skip
+    return [n for n in names if getattr(before, n) != getattr(after, n)]

@@ -1,0 +1,61 @@
+"""One open database and the use cases over it. The GUI and the CLI only talk to this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop_app.core.problems import N_, StoreError
+from desktop_app.storage.db import Database, open_database
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an operation changed, so views refresh only what they show (Anki's OpChanges)."""
+
+    entity: str
+    action: str
+    ids: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+
+class Workspace:
+    """An open database file with its services."""
+
+    def __init__(self, db: Database) -> None:
+        from desktop_app.services.centre import CentreService
+        from desktop_app.services.households import HouseholdService
+        from desktop_app.services.people import PeopleService
+
+        self.db = db
+        self.people = PeopleService(self)
+        self.households = HouseholdService(self)
+        self.centre = CentreService(self)
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = False, read_only: bool = False) -> Workspace:
+        return cls(open_database(path, create=create, read_only=read_only))
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    @property
+    def read_only(self) -> bool:
+        return self.db.read_only
+
+    def reader(self) -> Workspace:
+        """A read-only workspace on its own connection, for another thread."""
+        return Workspace(self.db.reader())
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+__all__ = ["N_", "Change", "StoreError", "Workspace"]

@@ -1,0 +1,306 @@
+"""Opening the one SQLite file: checks, pragmas, migrations, site identity, error mapping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database as UtilsDatabase
+
+from desktop_app.core.ids import new_id
+from desktop_app.core.problems import N_, StoreError
+from desktop_app.storage.schema import MIGRATION_SET, apply_migrations, known_migration_names
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def store_error_from(exc: sqlite3.Error, path: Path) -> StoreError:
+    """Turn SQLite's English error into one the user can act on."""
+    text = str(exc).lower()
+    where = {"path": str(path)}
+    if isinstance(exc, sqlite3.IntegrityError):
+        return StoreError(
+            StoreError.CONFLICT,
+            N_("The change clashes with data already saved ({reason}); nothing was changed."),
+            {"reason": str(exc)},
+        )
+    if "locked" in text or "busy" in text:
+        return StoreError(
+            StoreError.LOCKED,
+            N_(
+                "The database {path} is busy in another program or window. "
+                "Close the other copy of the app and try again; nothing was changed."
+            ),
+            where,
+        )
+    if "readonly" in text or "read-only" in text:
+        return StoreError(
+            StoreError.READ_ONLY,
+            N_(
+                "The database {path} is read-only, so nothing can be saved. "
+                "Copy it to a folder you can write to (not a CD or a locked USB stick) "
+                "and open the copy."
+            ),
+            where,
+        )
+    if "malformed" in text or "corrupt" in text:
+        return StoreError(
+            StoreError.CORRUPT,
+            N_(
+                "The database {path} is damaged. Do not type more into it: open your latest "
+                "backup, or ask for help to repair it."
+            ),
+            where,
+        )
+    if "not a database" in text or "encrypted" in text:
+        return StoreError(
+            StoreError.NOT_A_DATABASE,
+            N_("The file {path} is not a database of this app. Choose the right file."),
+            where,
+        )
+    if "full" in text:
+        return StoreError(
+            StoreError.DISK_FULL,
+            N_("The disk holding {path} is full. Free some space, then save again."),
+            where,
+        )
+    return StoreError(
+        StoreError.UNREADABLE,
+        N_("The database {path} cannot be opened ({reason}). Check the file and the folder."),
+        {"path": str(path), "reason": str(exc)},
+    )
+
+
+class Database:
+    """One open database file. Not thread-safe: give each thread its own (see `reader`)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool) -> None:
+        self.path = path
+        self.conn = conn
+        self.read_only = read_only
+        self.actor = _actor()
+        row = conn.execute("SELECT id, role FROM site WHERE is_local = 1").fetchone()
+        self.site_id: str = row[0]
+        self.site_role: str = row[1]
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def reader(self) -> Database:
+        """Another connection to the same file, for reads on another thread."""
+        return open_database(self.path, read_only=True)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error, so nothing is half-written."""
+        if self.read_only:
+            raise StoreError(
+                StoreError.READ_ONLY,
+                N_(
+                    "The database {path} is open read-only, so nothing can be saved. "
+                    "Copy it to a folder you can write to and open the copy."
+                ),
+                {"path": str(self.path)},
+            )
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise store_error_from(exc, self.path) from exc
+        try:
+            yield self.conn
+        except sqlite3.Error as exc:
+            self.conn.execute("ROLLBACK")
+            raise store_error_from(exc, self.path) from exc
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.conn.execute("ROLLBACK")
+            raise store_error_from(exc, self.path) from exc
+
+    def next_version(self) -> int:
+        """The next value of this site's change counter; call inside a transaction."""
+        row = self.conn.execute(
+            "UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value"
+        ).fetchone()
+        return int(row[0])
+
+    def audit(self, action: str, entity: str, record_id: str, detail: str = "") -> None:
+        self.conn.execute(
+            "INSERT INTO audit (at, actor, site_id, action, entity, record_id, detail)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (utc_now(), self.actor, self.site_id, action, entity, record_id, detail),
+        )
+
+    def get_setting(self, key: str, default: str = "") -> str:
+        row = self.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO setting (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+
+def _actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "?"
+
+
+def _check_file(path: Path, create: bool) -> bool:
+    """Return True if the file must be created. Raise StoreError for anything unusable."""
+    if not path.exists():
+        if not create:
+            raise StoreError(
+                StoreError.MISSING,
+                N_(
+                    "There is no database at {path}. "
+                    "Check the path, or create one with 'tthtcd demo'."
+                ),
+                {"path": str(path)},
+            )
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return True
+    if path.is_dir():
+        raise StoreError(
+            StoreError.UNREADABLE,
+            N_("{path} is a folder, not a database file. Choose the database file."),
+            {"path": str(path)},
+        )
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise StoreError(
+            StoreError.UNREADABLE,
+            N_("The database {path} cannot be read ({reason}). Check the file's permissions."),
+            {"path": str(path), "reason": exc.strerror or str(exc)},
+        ) from exc
+    if not header:
+        return True  # an empty file (e.g. just created by a file manager) is a new database
+    if header != SQLITE_HEADER:
+        raise StoreError(
+            StoreError.NOT_A_DATABASE,
+            N_("The file {path} is not a database of this app. Choose the right file."),
+            {"path": str(path)},
+        )
+    return False
+
+
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        uri = path.resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(
+            uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+            check_same_thread=False,
+        )  # fmt: skip
+    else:
+        conn = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _check_schema(conn: sqlite3.Connection, path: Path) -> list[str]:
+    """Refuse a database written by a newer app; return the migrations still to apply."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+    ).fetchone()
+    applied: list[str] = []
+    if has_table:
+        applied = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,)
+            )
+        ]
+    else:
+        other = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchone()[0]
+        if other:
+            raise StoreError(
+                StoreError.NOT_A_DATABASE,
+                N_("The file {path} is a database of another program. Choose the right file."),
+                {"path": str(path)},
+            )
+    known = known_migration_names()
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise StoreError(
+            StoreError.NEWER_SCHEMA,
+            N_(
+                "The database {path} was saved by a newer version of this app. "
+                "Update the app to open it; it was not changed."
+            ),
+            {"path": str(path)},
+        )
+    return [name for name in known if name not in applied]
+
+
+def open_database(path: Path | str, *, create: bool = False, read_only: bool = False) -> Database:
+    """Open (and if asked, create) the database, migrating it to this app's schema.
+
+    Raises StoreError with a message for the user when the file cannot be used.
+    """
+    path = Path(path)
+    must_create = _check_file(path, create and not read_only)
+    if not read_only and not must_create and not os.access(path, os.W_OK):
+        read_only = True  # a read-only file still opens, to look at; saving says why it can't
+    try:
+        conn = _connect(path, read_only)
+        try:
+            pending = _check_schema(conn, path)
+            if pending:
+                if read_only:
+                    raise StoreError(
+                        StoreError.READ_ONLY,
+                        N_(
+                            "The database {path} needs updating to this version of the app, "
+                            "but it is read-only. Copy it to a folder you can write to first."
+                        ),
+                        {"path": str(path)},
+                    )
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                apply_migrations(UtilsDatabase(conn))
+                _ensure_site(conn)
+            elif not read_only:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            return Database(path, conn, read_only)
+        except BaseException:
+            conn.close()
+            raise
+    except sqlite3.Error as exc:
+        raise store_error_from(exc, path) from exc
+
+
+def _ensure_site(conn: sqlite3.Connection) -> None:
+    """Mint this installation's identity once, on first start."""
+    if conn.execute("SELECT 1 FROM site WHERE is_local = 1").fetchone():
+        return
+    conn.execute(
+        "INSERT INTO site (id, name, role, created_at, is_local) VALUES (?, '', 'centre', ?, 1)",
+        (new_id(), utc_now()),
+    )

@@ -1,0 +1,627 @@
+"""SQL for people, households, hamlets and the centre profile. Returns core dataclasses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+
+from desktop_app.core.collation import roster_sort_key, sort_key
+from desktop_app.core.ids import new_id
+from desktop_app.core.people import (
+    Birth,
+    Hamlet,
+    HamletKind,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonFields,
+    PersonRow,
+    Sex,
+)
+from desktop_app.core.text import fold
+from desktop_app.storage.db import Database, utc_now
+
+# Above this many matches, walking the roster index and filtering beats sorting the matches.
+SORT_MATCHES_LIMIT = 3000
+
+
+class PeopleOrder(StrEnum):
+    NAME = "name"
+    BIRTH = "birth"
+    HAMLET = "hamlet"
+
+
+# The columns of each order's index, after `deleted`; the last two are always sort_key, id.
+_ORDER_COLUMNS: dict[PeopleOrder, tuple[str, ...]] = {
+    PeopleOrder.NAME: ("sort_key", "id"),
+    PeopleOrder.BIRTH: ("birth", "sort_key", "id"),
+    PeopleOrder.HAMLET: ("hamlet_key", "sort_key", "id"),
+}
+
+_ROW_COLUMNS = "p.id, p.full_name, p.sex, p.birth, coalesce(h.name, ''), p.phone, p.household_id"
+_FROM = "person p LEFT JOIN hamlet h ON h.id = p.hamlet_id"
+
+_DIGITS = re.compile(r"\d+")
+
+
+def natural_key(name: str) -> str:
+    """Sort key where 'Thôn 2' comes before 'Thôn 10', as a secretary expects."""
+    return sort_key(_DIGITS.sub(lambda m: m.group(0).zfill(6), name))
+
+
+def search_text(folded_name: str, cccd: str | None, phone: str | None) -> str:
+    """What search matches: the folded name, plus the CCCD and phone digits."""
+    return " ".join(part for part in (folded_name, cccd or "", phone or "") if part)
+
+
+def fts_query(text: str) -> str | None:
+    """Every folded word as a prefix; all must match. None when there is nothing to search."""
+    words = fold(text).split()
+    if not words:
+        return None
+    return " ".join(f'"{w}"*' for w in words)
+
+
+@dataclass(frozen=True)
+class PageKey:
+    """The sort values of a row, for the next keyset page."""
+
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KeyedRow:
+    row: PersonRow
+    key: PageKey
+
+
+def _row(r: Sequence[object]) -> PersonRow:
+    birth = str(r[3])
+    return PersonRow(
+        id=str(r[0]),
+        full_name=str(r[1]),
+        sex=Sex(str(r[2])) if r[2] else None,
+        birth=Birth.from_iso(birth) if birth else None,
+        hamlet_name=str(r[4]),
+        phone=str(r[5]) if r[5] else None,
+        household_id=str(r[6]) if r[6] else None,
+    )
+
+
+def _fields_params(fields: PersonFields, hamlet_key: str) -> dict[str, object]:
+    folded = fold(fields.full_name)
+    return {
+        "full_name": fields.full_name,
+        "family_name": fields.family_name,
+        "middle_name": fields.middle_name,
+        "given_name": fields.given_name,
+        "sort_key": roster_sort_key(fields.given_name, fields.middle_name, fields.family_name),
+        "search_text": search_text(folded, fields.cccd, fields.phone),
+        "folded_name": folded,
+        "sex": fields.sex.value if fields.sex else None,
+        "birth": fields.birth.iso() if fields.birth else "",
+        "birth_year": fields.birth.year if fields.birth else None,
+        "cccd": fields.cccd,
+        "phone": fields.phone,
+        "hamlet_id": fields.hamlet_id,
+        "hamlet_key": hamlet_key,
+        "ethnicity": fields.ethnicity,
+        "religion": fields.religion,
+        "notes": fields.notes,
+    }
+
+
+def _hamlet_key(db: Database, hamlet_id: str | None) -> str:
+    if hamlet_id is None:
+        return ""
+    row = db.conn.execute("SELECT sort_key FROM hamlet WHERE id = ?", (hamlet_id,)).fetchone()
+    return str(row[0]) if row else ""
+
+
+def insert_person(db: Database, fields: PersonFields, version: int) -> str:
+    person_id = new_id()
+    params = _fields_params(fields, _hamlet_key(db, fields.hamlet_id))
+    params.update(id=person_id, owner_site=db.site_id, version=version, updated_at=utc_now())
+    columns = ", ".join(params)
+    db.conn.execute(
+        f"INSERT INTO person ({columns}) VALUES ({', '.join(':' + c for c in params)})", params
+    )
+    return person_id
+
+
+def update_person(db: Database, person_id: str, fields: PersonFields, version: int) -> None:
+    params = _fields_params(fields, _hamlet_key(db, fields.hamlet_id))
+    assignments = ", ".join(f"{c} = :{c}" for c in params)
+    params.update(id=person_id, version=version, updated_at=utc_now())
+    db.conn.execute(
+        f"UPDATE person SET {assignments}, version = :version, updated_at = :updated_at"
+        " WHERE id = :id",
+        params,
+    )
+
+
+def set_person_deleted(db: Database, person_id: str, deleted: bool, version: int) -> None:
+    db.conn.execute(
+        "UPDATE person SET deleted = ?, version = ?, updated_at = ? WHERE id = ?",
+        (int(deleted), version, utc_now(), person_id),
+    )
+
+
+def get_person(db: Database, person_id: str) -> Person | None:
+    r = db.conn.execute(
+        "SELECT p.id, p.full_name, p.family_name, p.middle_name, p.given_name, p.sex, p.birth,"
+        " p.cccd, p.phone, p.hamlet_id, coalesce(h.name, ''), p.household_id, p.ethnicity,"
+        " p.religion, p.notes, p.version, p.deleted"
+        f" FROM {_FROM} WHERE p.id = ?",
+        (person_id,),
+    ).fetchone()
+    if r is None:
+        return None
+    return Person(
+        id=r[0],
+        full_name=r[1],
+        family_name=r[2],
+        middle_name=r[3],
+        given_name=r[4],
+        sex=Sex(r[5]) if r[5] else None,
+        birth=Birth.from_iso(r[6]) if r[6] else None,
+        cccd=r[7],
+        phone=r[8],
+        hamlet_id=r[9],
+        hamlet_name=r[10],
+        household_id=r[11],
+        ethnicity=r[12],
+        religion=r[13],
+        notes=r[14],
+        version=r[15],
+        deleted=bool(r[16]),
+    )
+
+
+@dataclass(frozen=True)
+class CccdHolder:
+    id: str
+    full_name: str
+    deleted: bool
+
+
+def find_cccd_holder(db: Database, cccd: str, exclude_id: str | None) -> CccdHolder | None:
+    r = db.conn.execute(
+        "SELECT id, full_name, deleted FROM person WHERE cccd = ? AND id IS NOT ?",
+        (cccd, exclude_id),
+    ).fetchone()
+    return CccdHolder(r[0], r[1], bool(r[2])) if r else None
+
+
+def find_similar(
+    db: Database,
+    full_name: str,
+    birth_year: int | None,
+    hamlet_id: str | None,
+    exclude_id: str | None,
+) -> list[PersonRow]:
+    """People who look like the same person: same folded name, birth year and hamlet."""
+    rows = db.conn.execute(
+        f"SELECT {_ROW_COLUMNS} FROM {_FROM}"
+        " WHERE p.folded_name = ? AND p.birth_year IS ? AND p.hamlet_id IS ?"
+        " AND p.deleted = 0 AND p.id IS NOT ? ORDER BY p.sort_key LIMIT 20",
+        (fold(full_name), birth_year, hamlet_id, exclude_id),
+    ).fetchall()
+    return [_row(r) for r in rows]
+
+
+def count_people(db: Database, query: str | None = None) -> int:
+    match = fts_query(query) if query else None
+    if query and match is None:
+        return 0
+    if match is None:
+        return int(db.conn.execute("SELECT count(*) FROM person WHERE deleted = 0").fetchone()[0])
+    return int(
+        db.conn.execute(
+            "SELECT count(*) FROM person_fts WHERE person_fts MATCH ?", (match,)
+        ).fetchone()[0]
+    )
+
+
+def _order_sql(order: PeopleOrder, descending: bool) -> str:
+    direction = " DESC" if descending else ""
+    return ", ".join(f"p.{c}{direction}" for c in _ORDER_COLUMNS[order])
+
+
+def _key_of(r: Sequence[object], order: PeopleOrder) -> PageKey:
+    width = len(_ORDER_COLUMNS[order])
+    return PageKey(tuple(str(v) for v in r[-width:]))
+
+
+def page_people(
+    db: Database,
+    *,
+    order: PeopleOrder = PeopleOrder.NAME,
+    descending: bool = False,
+    query: str | None = None,
+    after: PageKey | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> list[KeyedRow]:
+    """One page of the people list, in the given order, optionally filtered by a search.
+
+    Give `after` (the key of the last row of the previous page) for a keyset page, which
+    costs the same anywhere in the list; `offset` is for jumping (a scroll-bar drag).
+    """
+    match = fts_query(query) if query else None
+    if query and match is None:
+        return []
+    key_columns = _ORDER_COLUMNS[order]
+    key_select = ", ".join(f"p.{c}" for c in key_columns)
+    where = ["p.deleted = 0"]
+    params: list[object] = []
+    if after is not None:
+        op = "<" if descending else ">"
+        where.append(f"({key_select}) {op} ({', '.join('?' for _ in key_columns)})")
+        params.extend(after.values)
+    order_sql = _order_sql(order, descending)
+    if match is not None:
+        if _few_matches(db, match):
+            where.append("p.rowid IN (SELECT rowid FROM person_fts WHERE person_fts MATCH ?)")
+            params.append(match)
+            index_hint = ""
+        else:
+            # Many matches: walk the order's index and keep matching rows until the page is full.
+            where.append("p.rowid IN (SELECT rowid FROM person_fts WHERE person_fts MATCH ?)")
+            params.append(match)
+            index_hint = f" INDEXED BY {_INDEX_OF[order]}"
+        sql = (
+            f"SELECT {_ROW_COLUMNS}, {key_select}"
+            f" FROM person p{index_hint} LEFT JOIN hamlet h ON h.id = p.hamlet_id"
+            f" WHERE {' AND '.join(where)} ORDER BY {order_sql} LIMIT ? OFFSET ?"
+        )
+        params.extend([limit, offset])
+    elif offset and after is None:
+        # Jump: skip rows inside the covering index, then fetch only the page's rows.
+        sql = (
+            f"SELECT {_ROW_COLUMNS}, {key_select} FROM {_FROM} WHERE p.rowid IN ("
+            f"SELECT p.rowid FROM person p WHERE {' AND '.join(where)}"
+            f" ORDER BY {order_sql} LIMIT ? OFFSET ?) ORDER BY {order_sql}"
+        )
+        params.extend([limit, offset])
+    else:
+        sql = (
+            f"SELECT {_ROW_COLUMNS}, {key_select} FROM {_FROM}"
+            f" WHERE {' AND '.join(where)} ORDER BY {order_sql} LIMIT ?"
+        )
+        params.append(limit)
+    rows = db.conn.execute(sql, params).fetchall()
+    return [KeyedRow(_row(r), _key_of(r, order)) for r in rows]
+
+
+_INDEX_OF = {
+    PeopleOrder.NAME: "person_roster",
+    PeopleOrder.BIRTH: "person_birth",
+    PeopleOrder.HAMLET: "person_hamlet",
+}
+
+
+def _few_matches(db: Database, match: str) -> bool:
+    n = db.conn.execute(
+        "SELECT count(*) FROM (SELECT rowid FROM person_fts WHERE person_fts MATCH ? LIMIT ?)",
+        (match, SORT_MATCHES_LIMIT + 1),
+    ).fetchone()[0]
+    return int(n) <= SORT_MATCHES_LIMIT
+
+
+def search_people(db: Database, text: str, limit: int = 50) -> list[PersonRow]:
+    return [k.row for k in page_people(db, query=text, limit=limit)]
+
+
+# Hamlets ---------------------------------------------------------------------------------
+
+
+def list_hamlets(db: Database) -> list[Hamlet]:
+    rows = db.conn.execute(
+        "SELECT id, name, kind, population FROM hamlet WHERE deleted = 0 ORDER BY sort_key"
+    ).fetchall()
+    return [Hamlet(r[0], r[1], HamletKind(r[2]), r[3]) for r in rows]
+
+
+def insert_hamlet(db: Database, name: str, kind: HamletKind, version: int) -> str:
+    hamlet_id = new_id()
+    db.conn.execute(
+        "INSERT INTO hamlet (id, owner_site, version, updated_at, name, kind, sort_key)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (hamlet_id, db.site_id, version, utc_now(), name, kind.value, natural_key(name)),
+    )
+    return hamlet_id
+
+
+def update_hamlet(
+    db: Database, hamlet_id: str, name: str, kind: HamletKind, population: int | None, version: int
+) -> None:
+    key = natural_key(name)
+    db.conn.execute(
+        "UPDATE hamlet SET name = ?, kind = ?, population = ?, sort_key = ?, version = ?,"
+        " updated_at = ? WHERE id = ?",
+        (name, kind.value, population, key, version, utc_now(), hamlet_id),
+    )
+    db.conn.execute("UPDATE person SET hamlet_key = ? WHERE hamlet_id = ?", (key, hamlet_id))
+
+
+def hamlet_ids(db: Database) -> frozenset[str]:
+    return frozenset(r[0] for r in db.conn.execute("SELECT id FROM hamlet WHERE deleted = 0"))
+
+
+def hamlet_name_taken(db: Database, name: str, exclude_id: str | None) -> bool:
+    folded = fold(name)
+    for hid, hname in db.conn.execute("SELECT id, name FROM hamlet WHERE deleted = 0"):
+        if hid != exclude_id and fold(hname) == folded:
+            return True
+    return False
+
+
+def count_people_in_hamlet(db: Database, hamlet_id: str) -> int:
+    return int(
+        db.conn.execute(
+            "SELECT count(*) FROM person WHERE hamlet_id = ? AND deleted = 0", (hamlet_id,)
+        ).fetchone()[0]
+    )
+
+
+def set_hamlet_deleted(db: Database, hamlet_id: str, version: int) -> None:
+    db.conn.execute(
+        "UPDATE hamlet SET deleted = 1, version = ?, updated_at = ? WHERE id = ?",
+        (version, utc_now(), hamlet_id),
+    )
+
+
+# Households ------------------------------------------------------------------------------
+
+
+def insert_household(
+    db: Database, hamlet_id: str | None, head_id: str | None, address: str, version: int
+) -> str:
+    household_id = new_id()
+    db.conn.execute(
+        "INSERT INTO household (id, owner_site, version, updated_at, hamlet_id, head_id, address)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (household_id, db.site_id, version, utc_now(), hamlet_id, head_id, address),
+    )
+    return household_id
+
+
+def get_household(db: Database, household_id: str) -> Household | None:
+    r = db.conn.execute(
+        "SELECT id, hamlet_id, head_id, address, notes, version FROM household"
+        " WHERE id = ? AND deleted = 0",
+        (household_id,),
+    ).fetchone()
+    return Household(*r) if r else None
+
+
+def update_household(
+    db: Database,
+    household_id: str,
+    *,
+    head_id: str | None,
+    hamlet_id: str | None,
+    address: str,
+    notes: str,
+    version: int,
+) -> None:
+    db.conn.execute(
+        "UPDATE household SET head_id = ?, hamlet_id = ?, address = ?, notes = ?, version = ?,"
+        " updated_at = ? WHERE id = ?",
+        (head_id, hamlet_id, address, notes, version, utc_now(), household_id),
+    )
+
+
+def set_household_deleted(db: Database, household_id: str, version: int) -> None:
+    db.conn.execute(
+        "UPDATE household SET deleted = 1, head_id = NULL, version = ?, updated_at = ?"
+        " WHERE id = ?",
+        (version, utc_now(), household_id),
+    )
+
+
+def set_person_household(
+    db: Database, person_id: str, household_id: str | None, relation: str, version: int
+) -> None:
+    db.conn.execute(
+        "UPDATE person SET household_id = ?, household_relation = ?, version = ?,"
+        " updated_at = ? WHERE id = ?",
+        (household_id, relation, version, utc_now(), person_id),
+    )
+
+
+def household_members(db: Database, household_id: str) -> list[HouseholdMember]:
+    rows = db.conn.execute(
+        "SELECT p.id, p.full_name, p.birth, p.household_relation, p.id = h.head_id"
+        " FROM person p JOIN household h ON h.id = p.household_id"
+        " WHERE p.household_id = ? AND p.deleted = 0"
+        " ORDER BY p.id = h.head_id DESC, p.birth, p.sort_key",
+        (household_id,),
+    ).fetchall()
+    return [
+        HouseholdMember(
+            person_id=r[0],
+            full_name=r[1],
+            birth=Birth.from_iso(r[2]) if r[2] else None,
+            relation=r[3],
+            is_head=bool(r[4]),
+        )
+        for r in rows
+    ]
+
+
+# Centre profile --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CentreRow:
+    id: str
+    name: str
+    province_code: str | None
+    province_name: str
+    commune_code: str | None
+    commune_name: str
+    upstream_office: str
+    address: str
+    phone: str
+
+
+def get_centre(db: Database) -> CentreRow | None:
+    r = db.conn.execute(
+        "SELECT id, name, province_code, province_name, commune_code, commune_name,"
+        " upstream_office, address, phone FROM centre"
+        " WHERE owner_site = ? AND deleted = 0 LIMIT 1",
+        (db.site_id,),
+    ).fetchone()
+    return CentreRow(*r) if r else None
+
+
+def save_centre(db: Database, centre: CentreRow, version: int) -> None:
+    db.conn.execute(
+        "INSERT INTO centre (id, owner_site, version, updated_at, name, province_code,"
+        " province_name, commune_code, commune_name, upstream_office, address, phone)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
+        " province_code = excluded.province_code, province_name = excluded.province_name,"
+        " commune_code = excluded.commune_code, commune_name = excluded.commune_name,"
+        " upstream_office = excluded.upstream_office, address = excluded.address,"
+        " phone = excluded.phone, version = excluded.version, updated_at = excluded.updated_at",
+        (
+            centre.id,
+            db.site_id,
+            version,
+            utc_now(),
+            centre.name,
+            centre.province_code,
+            centre.province_name,
+            centre.commune_code,
+            centre.commune_name,
+            centre.upstream_office,
+            centre.address,
+            centre.phone,
+        ),
+    )
+
+
+def set_site_name(db: Database, name: str) -> None:
+    db.conn.execute("UPDATE site SET name = ? WHERE id = ?", (name, db.site_id))
+
+
+# Bulk loading (demo data, later imports) ----------------------------------------------
+
+# Maintaining these row by row costs four times the insert itself; rebuilt once at the end.
+_BULK_DEFERRED = (
+    "person_fts_insert",
+    "person_roster",
+    "person_birth",
+    "person_hamlet",
+    "person_hamlet_id",
+    "person_household",
+    "person_duplicate",
+)
+_BULK_CACHE_KIB = 131072
+
+
+@contextmanager
+def bulk_loading(db: Database) -> Iterator[None]:
+    """Inside the caller's transaction: defer index and search upkeep to the end.
+
+    If the body fails, the caller's rollback restores the dropped index definitions too.
+    """
+    conn = db.conn
+    marks = ", ".join("?" for _ in _BULK_DEFERRED)
+    saved = conn.execute(
+        f"SELECT type, name, sql FROM sqlite_master WHERE name IN ({marks})", _BULK_DEFERRED
+    ).fetchall()
+    last_rowid = conn.execute("SELECT coalesce(max(rowid), 0) FROM person").fetchone()[0]
+    old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")
+    try:
+        for kind, name, _ in saved:
+            conn.execute(f"DROP {kind.upper()} {name}")
+        yield
+        conn.execute(
+            "INSERT INTO person_fts (rowid, search_text)"
+            " SELECT rowid, search_text FROM person WHERE rowid > ? AND deleted = 0",
+            (last_rowid,),
+        )
+        for _, _, sql in saved:
+            conn.execute(sql)
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
+
+
+@dataclass(frozen=True)
+class BulkPerson:
+    fields: PersonFields
+    household_id: str | None
+    relation: str
+
+
+def bulk_insert_households(
+    db: Database, households: Sequence[tuple[str | None, str]], version: int
+) -> list[str]:
+    """Insert households (hamlet_id, address) without heads; returns their ids in order."""
+    now = utc_now()
+    ids = [new_id() for _ in households]
+    db.conn.executemany(
+        "INSERT INTO household (id, owner_site, version, updated_at, hamlet_id, address)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (hid, db.site_id, version, now, hamlet_id, address)
+            for hid, (hamlet_id, address) in zip(ids, households, strict=True)
+        ],
+    )
+    return ids
+
+
+def bulk_set_heads(db: Database, heads: Sequence[tuple[str, str]]) -> None:
+    """Set (household_id, head person id) pairs."""
+    db.conn.executemany("UPDATE household SET head_id = ? WHERE id = ?", [(p, h) for h, p in heads])
+
+
+def bulk_insert_people(db: Database, people: Sequence[BulkPerson], version: int) -> list[str]:
+    """Insert many people in the caller's transaction; returns their ids in order."""
+    now = utc_now()
+    hamlet_keys = {h.id: natural_key(h.name) for h in list_hamlets(db)}
+    ids = [new_id() for _ in people]
+    rows = []
+    for person_id, item in zip(ids, people, strict=True):
+        f = item.fields
+        folded = fold(f.full_name)
+        rows.append(
+            (
+                person_id, db.site_id, version, now,
+                f.full_name, f.family_name, f.middle_name, f.given_name,
+                roster_sort_key(f.given_name, f.middle_name, f.family_name),
+                search_text(folded, f.cccd, f.phone),
+                folded,
+                f.sex.value if f.sex else None,
+                f.birth.iso() if f.birth else "",
+                f.birth.year if f.birth else None,
+                f.cccd, f.phone, f.hamlet_id,
+                hamlet_keys.get(f.hamlet_id or "", ""),
+                item.household_id, item.relation,
+                f.ethnicity, f.religion, f.notes,
+            )
+        )  # fmt: skip
+    db.conn.executemany(
+        "INSERT INTO person (id, owner_site, version, updated_at, full_name, family_name,"
+        " middle_name, given_name, sort_key, search_text, folded_name, sex, birth, birth_year,"
+        " cccd, phone, hamlet_id, hamlet_key, household_id, household_relation, ethnicity,"
+        " religion, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?, ?)",
+        rows,
+    )
+    return ids
+
+
+def is_empty(db: Database) -> bool:
+    """No people and no centre profile yet: a new database."""
+    has_person = db.conn.execute("SELECT 1 FROM person LIMIT 1").fetchone()
+    has_centre = db.conn.execute("SELECT 1 FROM centre LIMIT 1").fetchone()
+    return not has_person and not has_centre

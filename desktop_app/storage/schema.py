@@ -1,0 +1,163 @@
+"""The schema, as append-only migrations. Never edit a released migration: add a new one."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database as UtilsDatabase
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "tthtcd"
+migrations = Migrations(MIGRATION_SET)
+
+# Columns every table that travels in bundles carries (DESIGN.md section 3).
+SYNC_COLUMNS = """
+    id TEXT PRIMARY KEY,
+    owner_site TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+"""
+
+
+def run_script(db: UtilsDatabase, script: str) -> None:
+    """Run statements one by one: executescript() would COMMIT the migration's transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement!r}")
+
+
+@migrations(name="0001_foundation")
+def foundation(db: UtilsDatabase) -> None:
+    run_script(
+        db,
+        f"""
+        CREATE TABLE site (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL CHECK (role IN ('centre', 'office')),
+            created_at TEXT NOT NULL,
+            is_local INTEGER NOT NULL DEFAULT 0
+        );
+        -- This installation's own settings; they never travel.
+        CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        -- The owner's monotonic change counter behind every row's `version`.
+        CREATE TABLE change_counter (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+        INSERT INTO change_counter (id, value) VALUES (1, 0);
+
+        CREATE TABLE centre (
+            {SYNC_COLUMNS},
+            name TEXT NOT NULL DEFAULT '',
+            province_code TEXT,
+            province_name TEXT NOT NULL DEFAULT '',
+            commune_code TEXT,
+            commune_name TEXT NOT NULL DEFAULT '',
+            upstream_office TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT ''
+        );
+
+        CREATE TABLE hamlet (
+            {SYNC_COLUMNS},
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'thon',
+            sort_key TEXT NOT NULL,
+            population INTEGER
+        );
+        CREATE INDEX hamlet_sort ON hamlet (deleted, sort_key);
+
+        CREATE TABLE person (
+            {SYNC_COLUMNS},
+            full_name TEXT NOT NULL,
+            family_name TEXT NOT NULL DEFAULT '',
+            middle_name TEXT NOT NULL DEFAULT '',
+            given_name TEXT NOT NULL DEFAULT '',
+            sort_key TEXT NOT NULL,
+            search_text TEXT NOT NULL,
+            folded_name TEXT NOT NULL,
+            sex TEXT CHECK (sex IN ('M', 'F')),
+            -- 'YYYY-MM-DD', 'YYYY' when only the year is known, '' when unknown (sorts first).
+            birth TEXT NOT NULL DEFAULT '',
+            birth_year INTEGER,
+            cccd TEXT,
+            phone TEXT,
+            hamlet_id TEXT REFERENCES hamlet (id),
+            -- The hamlet's sort key, copied so the list can page in hamlet order with an index.
+            hamlet_key TEXT NOT NULL DEFAULT '',
+            household_id TEXT REFERENCES household (id),
+            household_relation TEXT NOT NULL DEFAULT '',
+            ethnicity TEXT NOT NULL DEFAULT '',
+            religion TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT ''
+        );
+        -- A CCCD number belongs to one person, deleted or not: restoring must never clash.
+        CREATE UNIQUE INDEX person_cccd ON person (cccd) WHERE cccd IS NOT NULL;
+        CREATE INDEX person_roster ON person (deleted, sort_key, id);
+        CREATE INDEX person_birth ON person (deleted, birth, sort_key, id);
+        CREATE INDEX person_hamlet ON person (deleted, hamlet_key, sort_key, id);
+        CREATE INDEX person_hamlet_id ON person (hamlet_id);
+        CREATE INDEX person_household ON person (household_id);
+        CREATE INDEX person_duplicate ON person (folded_name, birth_year);
+
+        CREATE TABLE household (
+            {SYNC_COLUMNS},
+            hamlet_id TEXT REFERENCES hamlet (id),
+            head_id TEXT REFERENCES person (id),
+            address TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX household_hamlet ON household (hamlet_id);
+
+        -- Folded names for diacritic- and đ-insensitive prefix search; kept in step by triggers.
+        CREATE VIRTUAL TABLE person_fts USING fts5 (
+            search_text,
+            content = 'person',
+            content_rowid = 'rowid',
+            tokenize = 'unicode61 remove_diacritics 0',
+            prefix = '1 2 3'
+        );
+        CREATE TRIGGER person_fts_insert AFTER INSERT ON person WHEN new.deleted = 0 BEGIN
+            INSERT INTO person_fts (rowid, search_text) VALUES (new.rowid, new.search_text);
+        END;
+        CREATE TRIGGER person_fts_delete AFTER DELETE ON person WHEN old.deleted = 0 BEGIN
+            INSERT INTO person_fts (person_fts, rowid, search_text)
+            VALUES ('delete', old.rowid, old.search_text);
+        END;
+        CREATE TRIGGER person_fts_update AFTER UPDATE OF search_text, deleted ON person BEGIN
+            INSERT INTO person_fts (person_fts, rowid, search_text)
+            SELECT 'delete', old.rowid, old.search_text WHERE old.deleted = 0;
+            INSERT INTO person_fts (rowid, search_text)
+            SELECT new.rowid, new.search_text WHERE new.deleted = 0;
+        END;
+
+        -- Who did what to which record. Field names only: personal data is not copied here.
+        CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            site_id TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX audit_record ON audit (entity, record_id);
+        """,
+    )
+
+
+def known_migration_names() -> list[str]:
+    return [m.name for m in migrations._migrations]
+
+
+def apply_migrations(db: UtilsDatabase) -> list[str]:
+    """Apply what is pending; return the names applied."""
+    pending = [m.name for m in migrations.pending(db)]
+    if pending:
+        migrations.apply(db)
+    return pending
