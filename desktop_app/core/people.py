@@ -14,7 +14,6 @@ from desktop_app.core.problems import N_, Problem
 from desktop_app.core.sex import Sex as Sex
 from desktop_app.core.text import nfc
 
-
 _DMY = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 def N_(message: str) -> str:
@@ -21,7 +22,7 @@ class Problem:
 
     field: str
     message: str
-    params: Mapping[str, str | int] = field(default_factory=dict)
+    params: Mapping[str, str | int] = dataclasses.field(default_factory=dict)
     warning: bool = False
 
 

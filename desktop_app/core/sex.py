@@ -1,4 +1,4 @@
-"""Sex as recorded on the CCCD card; kept apart so cccd.py and people.py need not import each other."""
+"""Sex as on the CCCD card; apart so that cccd.py and people.py need not import each other."""
 
 from __future__ import annotations
 

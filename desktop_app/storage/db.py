@@ -217,6 +217,8 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
             path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # 32 MiB of page cache keeps a 200,000-person search index warm (default is 2 MiB).
+    conn.execute("PRAGMA cache_size = -32768")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
 

@@ -24,8 +24,9 @@ from desktop_app.core.people import (
 from desktop_app.core.text import fold
 from desktop_app.storage.db import Database, utc_now
 
-# Above this many matches, walking the roster index and filtering beats sorting the matches.
-SORT_MATCHES_LIMIT = 3000
+# Up to this many matches, sorting them beats walking an order's index and filtering:
+# past it, a page is found within a few thousand index steps (measured by bench/people.py).
+FEW_MATCHES = 6000
 
 
 class PeopleOrder(StrEnum):
@@ -251,8 +252,8 @@ def page_people(
     Give `after` (the key of the last row of the previous page) for a keyset page, which
     costs the same anywhere in the list; `offset` is for jumping (a scroll-bar drag).
     """
-    match = fts_query(query) if query else None
-    if query and match is None:
+    words = fold(query).split() if query else []
+    if query and not words:
         return []
     key_columns = _ORDER_COLUMNS[order]
     key_select = ", ".join(f"p.{c}" for c in key_columns)
@@ -263,22 +264,28 @@ def page_people(
         where.append(f"({key_select}) {op} ({', '.join('?' for _ in key_columns)})")
         params.extend(after.values)
     order_sql = _order_sql(order, descending)
-    if match is not None:
-        if _few_matches(db, match):
-            where.append("p.rowid IN (SELECT rowid FROM person_fts WHERE person_fts MATCH ?)")
-            params.append(match)
-            index_hint = ""
-        else:
-            # Many matches: walk the order's index and keep matching rows until the page is full.
-            where.append("p.rowid IN (SELECT rowid FROM person_fts WHERE person_fts MATCH ?)")
-            params.append(match)
-            index_hint = f" INDEXED BY {_INDEX_OF[order]}"
+    match = " ".join(f'"{w}"*' for w in words)
+    if words and _few_matches(db, match):
+        # Few matches: take them from the full-text index, sort them, then read one page.
         sql = (
-            f"SELECT {_ROW_COLUMNS}, {key_select}"
-            f" FROM person p{index_hint} LEFT JOIN hamlet h ON h.id = p.hamlet_id"
-            f" WHERE {' AND '.join(where)} ORDER BY {order_sql} LIMIT ? OFFSET ?"
+            f"WITH hit AS (SELECT p.rowid AS r FROM person_fts f CROSS JOIN person p"
+            f" ON p.rowid = f.rowid WHERE f.person_fts MATCH ? AND {' AND '.join(where)}"
+            f" ORDER BY {order_sql} LIMIT ? OFFSET ?)"
+            f" SELECT {_ROW_COLUMNS}, {key_select} FROM hit CROSS JOIN person p"
+            f" ON p.rowid = hit.r LEFT JOIN hamlet h ON h.id = p.hamlet_id ORDER BY {order_sql}"
         )
-        params.extend([limit, offset])
+        params = [match, *params, limit, offset]
+    elif words:
+        # Many matches: walk the order's index (it carries search_text) and keep rows whose
+        # words start with every typed word, until the page is full: a few thousand steps.
+        where += ["(' ' || p.search_text) LIKE ?" for _ in words]
+        params += [f"% {w}%" for w in words]
+        sql = (
+            f"SELECT {_ROW_COLUMNS}, {key_select} FROM person p INDEXED BY {_INDEX_OF[order]}"
+            f" LEFT JOIN hamlet h ON h.id = p.hamlet_id WHERE {' AND '.join(where)}"
+            f" ORDER BY {order_sql} LIMIT ? OFFSET ?"
+        )
+        params += [limit, offset]
     elif offset and after is None:
         # Jump: skip rows inside the covering index, then fetch only the page's rows.
         sql = (
@@ -286,7 +293,7 @@ def page_people(
             f"SELECT p.rowid FROM person p WHERE {' AND '.join(where)}"
             f" ORDER BY {order_sql} LIMIT ? OFFSET ?) ORDER BY {order_sql}"
         )
-        params.extend([limit, offset])
+        params += [limit, offset]
     else:
         sql = (
             f"SELECT {_ROW_COLUMNS}, {key_select} FROM {_FROM}"
@@ -307,9 +314,9 @@ _INDEX_OF = {
 def _few_matches(db: Database, match: str) -> bool:
     n = db.conn.execute(
         "SELECT count(*) FROM (SELECT rowid FROM person_fts WHERE person_fts MATCH ? LIMIT ?)",
-        (match, SORT_MATCHES_LIMIT + 1),
+        (match, FEW_MATCHES + 1),
     ).fetchone()[0]
-    return int(n) <= SORT_MATCHES_LIMIT
+    return int(n) <= FEW_MATCHES
 
 
 def search_people(db: Database, text: str, limit: int = 50) -> list[PersonRow]:

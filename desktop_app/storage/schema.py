@@ -97,9 +97,11 @@ def foundation(db: UtilsDatabase) -> None:
         );
         -- A CCCD number belongs to one person, deleted or not: restoring must never clash.
         CREATE UNIQUE INDEX person_cccd ON person (cccd) WHERE cccd IS NOT NULL;
-        CREATE INDEX person_roster ON person (deleted, sort_key, id);
-        CREATE INDEX person_birth ON person (deleted, birth, sort_key, id);
-        CREATE INDEX person_hamlet ON person (deleted, hamlet_key, sort_key, id);
+        -- Each list order has an index; search_text rides along so a search can filter
+        -- rows while walking the index, without reading the table.
+        CREATE INDEX person_roster ON person (deleted, sort_key, id, search_text);
+        CREATE INDEX person_birth ON person (deleted, birth, sort_key, id, search_text);
+        CREATE INDEX person_hamlet ON person (deleted, hamlet_key, sort_key, id, search_text);
         CREATE INDEX person_hamlet_id ON person (hamlet_id);
         CREATE INDEX person_household ON person (household_id);
         CREATE INDEX person_duplicate ON person (folded_name, birth_year);

@@ -191,3 +191,32 @@ def test_search_count_matches_the_rows(ws: Workspace) -> None:
     assert ws.people.count("nguyen") == 3
     assert ws.people.count("nguyen van an") == 1
     assert ws.people.count("   ") == 0
+
+
+def test_both_search_strategies_give_the_same_pages(
+    ws: Workspace, hamlets: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Few matches are sorted; many are filtered while walking an index. Same answers."""
+    from desktop_app.storage import people as storage_people
+
+    ids = list(hamlets.values())
+    names = ["Nguyễn Văn An", "Nguyễn Thị Ánh", "Trần Văn Nguyên", "Lê Đức Anh", "Phạm Thị Ngân"]
+    for i in range(60):
+        add(ws, names[i % 5], birth=str(1960 + i), hamlet_id=ids[i % 3], phone=f"09{i:08d}")
+    queries = ["nguyen", "an", "NGUYỄN VĂN", "ngu a", "091", "d"]
+
+    def pages(query: str, order: PeopleOrder, descending: bool) -> list[list[str]]:
+        first = ws.people.page(order=order, descending=descending, query=query, limit=5)
+        second = ws.people.page(
+            order=order, descending=descending, query=query, after=first[-1].key, limit=5
+        ) if first else []  # fmt: skip
+        jumped = ws.people.page(order=order, descending=descending, query=query, offset=3, limit=4)
+        return [[k.row.id for k in p] for p in (first, second, jumped)]
+
+    expected = {
+        (q, o, d): pages(q, o, d) for q in queries for o in PeopleOrder for d in (False, True)
+    }
+    monkeypatch.setattr(storage_people, "FEW_MATCHES", 0)
+    for (q, o, d), want in expected.items():
+        assert pages(q, o, d) == want, (q, o, d)
+    assert expected[("nguyen", PeopleOrder.NAME, False)][0]
