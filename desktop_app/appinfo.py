@@ -12,7 +12,7 @@ APP_AUTHOR = "tthtcd"
 
 
 def project_root() -> Path:
-    """The folder holding resources/ and i18n/: the PyInstaller bundle when frozen, else the repo."""
+    """The folder with resources/ and i18n/: the PyInstaller bundle when frozen, else the repo."""
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -77,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--people", type=_positive, default=2000, help=_("number of people"))
     demo.add_argument("--seed", type=int, default=1, help=_("random seed (same seed, same data)"))
+    demo.add_argument(
+        "--courses", type=_positive, default=None, help=_("number of classes (default: people/100)")
+    )
 
     people = commands.add_parser("people", parents=[common], help=_("the people registry"))
     people_commands = people.add_subparsers(dest="people_command", parser_class=_Parser)
@@ -91,6 +95,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing.add_argument("--limit", type=_positive, default=100, help=_("at most this many"))
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    courses = commands.add_parser("courses", parents=[common], help=_("classes and topic sessions"))
+    course_commands = courses.add_subparsers(dest="courses_command", parser_class=_Parser)
+    course_list = course_commands.add_parser("list", parents=[common], help=_("list the classes"))
+    course_list.add_argument("--json", action="store_true", help=_("print JSON"))
+    course_list.add_argument("--year", type=_positive, help=_("only classes of this year"))
+
+    certificates = commands.add_parser(
+        "certificates", parents=[common], help=_("the certificate register")
+    )
+    cert_commands = certificates.add_subparsers(dest="cert_command", parser_class=_Parser)
+    cert_print = cert_commands.add_parser(
+        "print", parents=[common], help=_("print the certificates of every completer of a class")
+    )
+    cert_print.add_argument("--course", required=True, help=_("the class id"))
+    cert_print.add_argument("--out", required=True, type=Path, help=_("PDF (or ZIP) file to write"))
+    cert_print.add_argument("--zip", action="store_true", help=_("one PDF per person in a ZIP"))
+    cert_print.add_argument(
+        "--kind", choices=("completion", "commendation"), default="completion",
+        help=_("completion certificate or commendation"),
+    )  # fmt: skip
+    cert_verify = cert_commands.add_parser(
+        "verify", parents=[common], help=_("check the text of a certificate's QR code")
+    )
+    cert_verify.add_argument("payload", help=_("the text inside the QR code"))
+
+    roster = commands.add_parser("roster", parents=[common], help=_("class rosters"))
+    roster_commands = roster.add_subparsers(dest="roster_command", parser_class=_Parser)
+    roster_print = roster_commands.add_parser(
+        "print", parents=[common], help=_("print the roster of a class")
+    )
+    roster_print.add_argument("--course", required=True, help=_("the class id"))
+    roster_print.add_argument("--out", required=True, type=Path, help=_("PDF file to write"))
 
     commands.add_parser(
         "selfcheck", parents=[common], help=_("check that this installation works, headless")
@@ -113,6 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"tthtcd: {_one_line(exc)}", file=sys.stderr)
         return EXIT_FAILURE
+    except BrokenPipeError:
+        # `tthtcd people list | head` closed the pipe: not an error worth a message.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python quiet at exit
+        return EXIT_OK
     except KeyboardInterrupt:
         print(f"tthtcd: {_('interrupted; nothing half-done was kept')}", file=sys.stderr)
         return 130
@@ -159,6 +200,20 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.people_command == "list":
             return _people_list(args)
         raise CliError(_("say 'people search TEXT' or 'people list'"), EXIT_USAGE)
+    if args.command == "courses":
+        if args.courses_command == "list":
+            return _courses_list(args)
+        raise CliError(_("say 'courses list'"), EXIT_USAGE)
+    if args.command == "certificates":
+        if args.cert_command == "print":
+            return _certificates_print(args)
+        if args.cert_command == "verify":
+            return _certificates_verify(args)
+        raise CliError(_("say 'certificates print' or 'certificates verify'"), EXIT_USAGE)
+    if args.command == "roster":
+        if args.roster_command == "print":
+            return _roster_print(args)
+        raise CliError(_("say 'roster print'"), EXIT_USAGE)
     if args.command == "selfcheck":
         return selfcheck()
     raise CliError(tr("unknown command {name}", name=args.command), EXIT_USAGE)
@@ -175,11 +230,11 @@ def _demo(args: argparse.Namespace) -> int:
 
     path = _need_db(args)
     started = time.perf_counter()
-    summary = create_demo_database(path, people=args.people, seed=args.seed)
+    summary = create_demo_database(path, people=args.people, seed=args.seed, courses=args.courses)
     print(
         tr(
             "Created {path}: {centre} ({commune}, {province}), {hamlets} hamlets, "
-            "{households} households, {people} people in {seconds} s.",
+            "{households} households, {people} people, {courses} classes in {seconds} s.",
             path=str(path),
             centre=summary.centre_name,
             commune=summary.commune_name,
@@ -187,6 +242,7 @@ def _demo(args: argparse.Namespace) -> int:
             hamlets=summary.hamlets,
             households=format_int(summary.households),
             people=format_int(summary.people),
+            courses=format_int(summary.courses),
             seconds=f"{time.perf_counter() - started:.1f}",
         )
     )
@@ -239,6 +295,92 @@ def _print_people(rows: list[PersonRow], as_json: bool) -> None:
     for r in rows:
         birth = r.birth.display() if r.birth else ""
         print(f"{r.full_name:<{width}}  {birth:<10}  {r.hamlet_name}")
+
+
+def _courses_list(args: argparse.Namespace) -> int:
+    from desktop_app.services.courses import CourseFilter
+
+    with _open(args) as ws:
+        courses = ws.courses.find(CourseFilter(year=args.year))
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "title": c.title,
+                        "type": c.type_code,
+                        "type_name": c.type_name,
+                        "start": c.start.isoformat() if c.start else None,
+                        "end": c.end.isoformat() if c.end else None,
+                        "status": c.status.value,
+                        "sessions": c.sessions,
+                        "enrolled": c.enrolled,
+                        "attendances": c.attendances,
+                        "completed": c.completed,
+                    }
+                    for c in courses
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return EXIT_OK
+    if not courses:
+        print(_("No classes."))
+    for c in courses:
+        dates = f"{c.start:%d/%m/%Y}" if c.start else ""
+        print(
+            tr(
+                "{id}  {dates:<10}  {title} ({type}): {enrolled} enrolled, {completed} completed",
+                id=c.id, dates=dates, title=c.title, type=c.type_name,
+                enrolled=c.enrolled, completed=c.completed,
+            )
+        )  # fmt: skip
+    return EXIT_OK
+
+
+def _certificates_print(args: argparse.Namespace) -> int:
+    from desktop_app.core.certificates import CertificateKind
+
+    with Workspace.open(_need_db(args)) as ws:
+        result = ws.certificates.print_course(
+            args.course, args.out, kind=CertificateKind(args.kind), as_zip=args.zip
+        )
+    print(
+        tr(
+            "Wrote {path}: {pages} certificates ({new} new, {reprinted} reprinted with their "
+            "old numbers), register numbers {first} to {last}.",
+            path=str(result.path), pages=result.pages, new=result.new,
+            reprinted=result.reprinted, first=result.serials[0], last=result.serials[-1],
+        )
+    )  # fmt: skip
+    return EXIT_OK
+
+
+def _certificates_verify(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        check = ws.certificates.verify(args.payload)
+    facts = check.facts
+    if facts is not None:
+        print(
+            tr(
+                "Certificate {serial}: {name}, born {birth}, {course}, issued {date}.",
+                serial=facts.serial, name=facts.full_name, birth=facts.birth or "?",
+                course=facts.course_title, date=f"{facts.issued_on:%d/%m/%Y}",
+            )
+        )  # fmt: skip
+    if not check.ok:
+        raise CliError(tr(check.reason, **check.params))
+    print(_("Genuine: the signature and the register agree."))
+    return EXIT_OK
+
+
+def _roster_print(args: argparse.Namespace) -> int:
+    with Workspace.open(_need_db(args)) as ws:
+        pages = ws.class_documents.print_roster(args.course, args.out)
+    print(tr("Wrote {path} ({pages} pages).", path=str(args.out), pages=pages))
+    return EXIT_OK
 
 
 def selfcheck() -> int:

@@ -39,6 +39,7 @@ class CentreProfile:
     upstream_office: str = ""
     address: str = ""
     phone: str = ""
+    director: str = ""
 
     @property
     def is_set(self) -> bool:
@@ -95,6 +96,7 @@ class CentreService:
             upstream_office=row.upstream_office,
             address=row.address,
             phone=row.phone,
+            director=row.director,
         )
 
     def save_profile(self, profile: CentreProfile) -> Change:
@@ -140,6 +142,7 @@ class CentreService:
             upstream_office=nfc(profile.upstream_office),
             address=nfc(profile.address),
             phone=nfc(profile.phone),
+            director=nfc(profile.director),
         )
         repo.save_centre(db, row, db.next_version())
         repo.set_site_name(db, name)

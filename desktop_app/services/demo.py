@@ -17,6 +17,7 @@ from desktop_app.core.cccd import PROVINCE_CODES, cccd_century_digit
 from desktop_app.core.people import Birth, HamletKind, PersonFields, Sex
 from desktop_app.core.problems import N_, UserError
 from desktop_app.services.centre import CentreProfile, communes, provinces
+from desktop_app.services.demo_courses import add_demo_courses
 from desktop_app.storage import people as repo
 from desktop_app.storage.db import Database
 from desktop_app.storage.people import BulkPerson
@@ -80,6 +81,7 @@ class DemoSummary:
     hamlets: int
     households: int
     people: int
+    courses: int = 0
 
 
 @dataclass
@@ -99,7 +101,7 @@ def is_empty(workspace: Workspace) -> bool:
 
 
 def create_demo_database(
-    path: Path | str, *, people: int = 2000, seed: int = 1,
+    path: Path | str, *, people: int = 2000, seed: int = 1, courses: int | None = None,
     progress: Callable[[int, int], bool] | None = None,
 ) -> DemoSummary:  # fmt: skip
     """Create a new database file filled with a demo centre. Refuses an existing file."""
@@ -112,7 +114,7 @@ def create_demo_database(
             {"path": str(path)},
         )
     with Workspace.open(path, create=True) as ws:
-        return create_demo(ws, people=people, seed=seed, progress=progress)
+        return create_demo(ws, people=people, seed=seed, courses=courses, progress=progress)
 
 
 def create_demo(
@@ -120,12 +122,16 @@ def create_demo(
     *,
     people: int = 2000,
     seed: int = 1,
+    courses: int | None = None,
     progress: Callable[[int, int], bool] | None = None,
     today: dt.date | None = None,
 ) -> DemoSummary:
-    """Fill an empty database with a demo centre. `progress(done, total)` may return False
-    to cancel, in which case nothing is kept."""
-    if people < 0:
+    """Fill an empty database with a demo centre: people, households and (by default one per
+    hundred people) classes with sessions, enrolment and attendance. `progress(done, total)`
+    may return False to cancel, in which case nothing is kept."""
+    if courses is None:
+        courses = people // 100
+    if people < 0 or courses < 0:
         raise UserError(N_("The number of people cannot be negative."))
     if not is_empty(workspace):
         raise UserError(
@@ -155,13 +161,18 @@ def create_demo(
             province_code=province.code,
             commune_code=commune.code,
             upstream_office=f"Sở Giáo dục và Đào tạo {province.name}",
+            director=f"{_family(rng)} {rng.choice(MIDDLE_MALE)} {rng.choice(GIVEN_MALE)}",
         )
         workspace.centre.save_profile_in_transaction(profile)
 
         drafts = _households(rng, people, today)
         province_codes = _cccd_codes(province.code)
         with repo.bulk_loading(db):
-            _insert(db, rng, drafts, hamlet_ids, version, today, province_codes, progress)
+            inserted = _insert(
+                db, rng, drafts, hamlet_ids, version, today, province_codes, progress
+            )
+        adults = [pid for pid, m in inserted if today.year - m.birth.year >= 15]
+        course_count = add_demo_courses(db, rng, adults, courses, today, version)
         db.audit("create", "demo", db.site_id, f"people={people},seed={seed}")
     return DemoSummary(
         centre_name=profile.name,
@@ -169,6 +180,7 @@ def create_demo(
         province_name=province.name,
         hamlets=len(hamlet_ids),
         households=len(drafts),
+        courses=course_count,
         people=sum(len(h) for h in drafts),
     )
 
@@ -182,7 +194,9 @@ def _insert(
     today: dt.date,
     province_codes: list[str],
     progress: Callable[[int, int], bool] | None,
-) -> None:
+) -> list[tuple[str, _Draft]]:
+    """Insert the people by batches; return (person id, draft) in insertion order."""
+    inserted: list[tuple[str, _Draft]] = []
     used_cccd: set[str] = set()
     total = len(drafts)
     done = 0
@@ -199,9 +213,12 @@ def _insert(
                 items.append(BulkPerson(_fields(m, hamlet_id), hid, m.relation))
         person_ids = repo.bulk_insert_people(db, items, version)
         repo.bulk_set_heads(db, [(hid, person_ids[i]) for hid, i in heads])
+        members_in_order = [m for members in chunk for m in members]
+        inserted.extend(zip(person_ids, members_in_order, strict=True))
         done += len(chunk)
         if progress is not None and progress(done, total) is False:
             raise _Cancelled
+    return inserted
 
 
 class _Cancelled(UserError):

@@ -126,9 +126,10 @@ class PeopleService:
 
     # Writing ---------------------------------------------------------------------------
 
-    def _validated(
+    def validated(
         self, data: PersonInput, person_id: str | None, confirmed_different: bool
     ) -> PersonFields:
+        """Check like a save does; raise UserError or DuplicateWarning. Call in a transaction."""
         fields, problems = self.check(data, person_id)
         if fields is None:
             raise UserError(
@@ -143,7 +144,7 @@ class PeopleService:
 
     def add(self, data: PersonInput, *, confirmed_different: bool = False) -> Change:
         with self._db.transaction():
-            fields = self._validated(data, None, confirmed_different)
+            fields = self.validated(data, None, confirmed_different)
             person_id = repo.insert_person(self._db, fields, self._db.next_version())
             self._db.audit("create", "person", person_id)
         return Change("person", "create", (person_id,))
@@ -165,7 +166,7 @@ class PeopleService:
                         "Copy what you typed, reopen the person and apply your change again."
                     )
                 )
-            fields = self._validated(data, person_id, confirmed_different)
+            fields = self.validated(data, person_id, confirmed_different)
             repo.update_person(self._db, person_id, fields, self._db.next_version())
             changed = _changed_fields(current, fields)
             self._db.audit("update", "person", person_id, ",".join(changed))

@@ -24,6 +24,9 @@ class Workspace:
 
     def __init__(self, db: Database) -> None:
         from desktop_app.services.centre import CentreService
+        from desktop_app.services.certificates import CertificateService
+        from desktop_app.services.class_documents import ClassDocumentService
+        from desktop_app.services.courses import CourseService
         from desktop_app.services.households import HouseholdService
         from desktop_app.services.people import PeopleService
 
@@ -31,10 +34,20 @@ class Workspace:
         self.people = PeopleService(self)
         self.households = HouseholdService(self)
         self.centre = CentreService(self)
+        self.courses = CourseService(self)
+        self.certificates = CertificateService(self)
+        self.class_documents = ClassDocumentService(self)
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = False, read_only: bool = False) -> Workspace:
-        return cls(open_database(path, create=create, read_only=read_only))
+        workspace = cls(open_database(path, create=create, read_only=read_only))
+        try:
+            workspace.courses.ensure_catalogue()
+            workspace.certificates.ensure_site_key()
+        except BaseException:
+            workspace.close()
+            raise
+        return workspace
 
     @property
     def path(self) -> Path:

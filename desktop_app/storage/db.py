@@ -144,6 +144,11 @@ class Database:
             (utc_now(), self.actor, self.site_id, action, entity, record_id, detail),
         )
 
+    def audit_now(self, action: str, entity: str, record_id: str, detail: str = "") -> None:
+        """Record an event that changes no data (a print, an export) in its own transaction."""
+        with self.transaction():
+            self.audit(action, entity, record_id, detail)
+
     def get_setting(self, key: str, default: str = "") -> str:
         row = self.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
         return str(row[0]) if row else default

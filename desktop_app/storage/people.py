@@ -475,12 +475,13 @@ class CentreRow:
     upstream_office: str
     address: str
     phone: str
+    director: str = ""
 
 
 def get_centre(db: Database) -> CentreRow | None:
     r = db.conn.execute(
         "SELECT id, name, province_code, province_name, commune_code, commune_name,"
-        " upstream_office, address, phone FROM centre"
+        " upstream_office, address, phone, director FROM centre"
         " WHERE owner_site = ? AND deleted = 0 LIMIT 1",
         (db.site_id,),
     ).fetchone()
@@ -490,13 +491,14 @@ def get_centre(db: Database) -> CentreRow | None:
 def save_centre(db: Database, centre: CentreRow, version: int) -> None:
     db.conn.execute(
         "INSERT INTO centre (id, owner_site, version, updated_at, name, province_code,"
-        " province_name, commune_code, commune_name, upstream_office, address, phone)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " province_name, commune_code, commune_name, upstream_office, address, phone, director)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
         " province_code = excluded.province_code, province_name = excluded.province_name,"
         " commune_code = excluded.commune_code, commune_name = excluded.commune_name,"
         " upstream_office = excluded.upstream_office, address = excluded.address,"
-        " phone = excluded.phone, version = excluded.version, updated_at = excluded.updated_at",
+        " phone = excluded.phone, director = excluded.director, version = excluded.version,"
+        " updated_at = excluded.updated_at",
         (
             centre.id,
             db.site_id,
@@ -510,6 +512,7 @@ def save_centre(db: Database, centre: CentreRow, version: int) -> None:
             centre.upstream_office,
             centre.address,
             centre.phone,
+            centre.director,
         ),
     )
 
@@ -632,3 +635,14 @@ def is_empty(db: Database) -> bool:
     has_person = db.conn.execute("SELECT 1 FROM person LIMIT 1").fetchone()
     has_centre = db.conn.execute("SELECT 1 FROM centre LIMIT 1").fetchone()
     return not has_person and not has_centre
+
+
+def find_by_folded_name(db: Database, name: str, birth_year: int | None) -> list[PersonRow]:
+    """People whose whole name folds to the same text (and birth year, when given)."""
+    sql = f"SELECT {_ROW_COLUMNS} FROM {_FROM} WHERE p.folded_name = ? AND p.deleted = 0"
+    params: list[object] = [fold(name)]
+    if birth_year is not None:
+        sql += " AND p.birth_year = ?"
+        params.append(birth_year)
+    rows = db.conn.execute(sql + " ORDER BY p.sort_key LIMIT 20", params).fetchall()
+    return [_row(r) for r in rows]

@@ -163,3 +163,102 @@ def apply_migrations(db: UtilsDatabase) -> list[str]:
     if pending:
         migrations.apply(db)
     return pending
+
+
+@migrations(name="0002_classes")
+def classes(db: UtilsDatabase) -> None:
+    run_script(
+        db,
+        f"""
+        -- The site's Ed25519 key: certificates' QR codes are signed with it. The private key
+        -- never leaves this table (bundles carry only public keys).
+        ALTER TABLE site ADD COLUMN public_key TEXT;
+        ALTER TABLE site ADD COLUMN private_key TEXT;
+        -- Who signs the centre's certificates and rosters.
+        ALTER TABLE centre ADD COLUMN director TEXT NOT NULL DEFAULT '';
+
+        CREATE TABLE class_type (
+            {SYNC_COLUMNS},
+            code TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            name_en TEXT NOT NULL DEFAULT '',
+            report_group TEXT NOT NULL DEFAULT '',
+            literacy INTEGER NOT NULL DEFAULT 0,
+            default_min_percent INTEGER NOT NULL DEFAULT 80,
+            position INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1
+        );
+
+        CREATE TABLE course (
+            {SYNC_COLUMNS},
+            type_code TEXT NOT NULL REFERENCES class_type (code),
+            title TEXT NOT NULL,
+            folded_title TEXT NOT NULL DEFAULT '',
+            start_date TEXT,
+            end_date TEXT,
+            partner TEXT NOT NULL DEFAULT '',
+            presenter TEXT NOT NULL DEFAULT '',
+            venue TEXT NOT NULL DEFAULT '',
+            funding TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'planned',
+            min_percent INTEGER NOT NULL DEFAULT 80,
+            needs_result INTEGER NOT NULL DEFAULT 0,
+            notes TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX course_start ON course (deleted, start_date);
+
+        CREATE TABLE session (
+            {SYNC_COLUMNS},
+            course_id TEXT NOT NULL REFERENCES course (id),
+            day TEXT NOT NULL,
+            topic TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX session_course ON session (course_id, deleted, day);
+
+        CREATE TABLE enrolment (
+            {SYNC_COLUMNS},
+            course_id TEXT NOT NULL REFERENCES course (id),
+            person_id TEXT NOT NULL REFERENCES person (id),
+            result TEXT,
+            literacy_level INTEGER,
+            UNIQUE (course_id, person_id)
+        );
+        CREATE INDEX enrolment_person ON enrolment (person_id);
+
+        -- One row per person present at a session; unticking leaves a tombstone.
+        CREATE TABLE attendance (
+            {SYNC_COLUMNS},
+            session_id TEXT NOT NULL REFERENCES session (id),
+            enrolment_id TEXT NOT NULL REFERENCES enrolment (id),
+            UNIQUE (enrolment_id, session_id)
+        );
+        CREATE INDEX attendance_session ON attendance (session_id);
+
+        -- The certificate register (sổ cấp giấy chứng nhận): gap-free numbers per year.
+        CREATE TABLE certificate (
+            {SYNC_COLUMNS},
+            year INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            person_id TEXT NOT NULL REFERENCES person (id),
+            course_id TEXT REFERENCES course (id),
+            enrolment_id TEXT REFERENCES enrolment (id),
+            issued_on TEXT NOT NULL,
+            full_name TEXT NOT NULL,
+            birth TEXT NOT NULL DEFAULT '',
+            course_title TEXT NOT NULL DEFAULT '',
+            result TEXT,
+            payload TEXT NOT NULL DEFAULT '',
+            print_count INTEGER NOT NULL DEFAULT 0,
+            last_printed_at TEXT,
+            revoked_at TEXT,
+            revoke_reason TEXT NOT NULL DEFAULT '',
+            reissue_of TEXT REFERENCES certificate (id),
+            search_text TEXT NOT NULL DEFAULT '',
+            UNIQUE (owner_site, year, number)
+        );
+        CREATE INDEX certificate_enrolment ON certificate (enrolment_id, kind);
+        CREATE INDEX certificate_person ON certificate (person_id);
+        """,
+    )

@@ -1,0 +1,340 @@
+"""The certificate register: issue, print in batches, reprint, revoke, reissue, verify."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop_app.core.certificates import (
+    CertificateFacts,
+    CertificateKind,
+    build_payload,
+    parse_payload,
+    parse_serial,
+)
+from desktop_app.core.courses import RESULT_VI, Course, Enrolment
+from desktop_app.core.dates import place_date_line
+from desktop_app.core.people import Birth
+from desktop_app.core.problems import N_, UserError
+from desktop_app.core.text import nfc
+from desktop_app.services.workspace import Change
+from desktop_app.storage import certificates as repo
+from desktop_app.storage.certificates import CertificateRow, NewCertificate
+from desktop_app.sync import keys
+
+if TYPE_CHECKING:
+    from desktop_app.documents.certificates import CertificatePage
+    from desktop_app.services.workspace import Workspace
+
+__all__ = ["CertificateRow", "CertificateService", "Issued", "PrintResult", "Verification"]
+
+
+@dataclass(frozen=True)
+class Issued:
+    """One certificate ready to print, registered (new) or found in the register (reprint)."""
+
+    certificate: CertificateRow
+    hamlet: str
+    reprint: bool
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    path: Path
+    pages: int
+    new: int
+    reprinted: int
+    serials: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    reason: str  # msgid; empty when ok
+    params: dict[str, str]
+    facts: CertificateFacts | None
+    certificate: CertificateRow | None
+
+
+def birth_text(iso: str) -> str:
+    return Birth.from_iso(iso).display() if iso else ""
+
+
+def course_dates(course: Course) -> str:
+    if course.start and course.end and course.start != course.end:
+        return f"từ {course.start:%d/%m/%Y} đến {course.end:%d/%m/%Y}"
+    day = course.start or course.end
+    return f"ngày {day:%d/%m/%Y}" if day else ""
+
+
+class CertificateService:
+    def __init__(self, workspace: Workspace) -> None:
+        self._ws = workspace
+
+    # Keys ------------------------------------------------------------------------------
+
+    def ensure_site_key(self) -> None:
+        """Mint the site's signing key on first start; it never changes afterwards."""
+        db = self._ws.db
+        if db.read_only or repo.site_keys(db)[1]:
+            return
+        pair = keys.new_key_pair()
+        with db.transaction():
+            repo.set_site_keys(db, pair.public, pair.private)
+            db.audit("create", "site_key", db.site_id)
+
+    def public_key(self) -> str:
+        public, _ = repo.site_keys(self._ws.db)
+        if not public:
+            raise UserError(N_("This database has no signing key yet; open it once in the app."))
+        return public
+
+    # Issuing ---------------------------------------------------------------------------
+
+    def issue_for_course(
+        self,
+        course_id: str,
+        kind: CertificateKind = CertificateKind.COMPLETION,
+        issued_on: dt.date | None = None,
+        enrolment_ids: set[str] | None = None,
+    ) -> list[Issued]:
+        """Register a certificate for every completer (or the given ones) who has none yet,
+        and return all of them ready to print. One transaction: numbers are gap-free."""
+        issued_on = issued_on or dt.date.today()
+        self.ensure_site_key()
+        db = self._ws.db
+        courses = self._ws.courses
+        with db.transaction():
+            course = courses.get(course_id)
+            completers = courses.completers(course_id)
+            if enrolment_ids is not None:
+                completers = [e for e in completers if e.id in enrolment_ids]
+            if not completers:
+                raise UserError(
+                    N_("No one has completed {title} yet, so there is nothing to print."),
+                    {"title": course.title},
+                )
+            _, private = repo.site_keys(db)
+            assert private is not None
+            result: list[Issued] = []
+            version = db.next_version()
+            for e in completers:
+                existing = repo.valid_for_enrolment(db, e.id, kind)
+                if existing is not None:
+                    repo.mark_printed(db, existing.id, version)
+                    db.audit("reprint", "certificate", existing.id)
+                    result.append(Issued(existing, e.hamlet_name, reprint=True))
+                    continue
+                cert = self._register(course, e, kind, issued_on, private, version, None)
+                result.append(Issued(cert, e.hamlet_name, reprint=False))
+        return result
+
+    def _register(
+        self,
+        course: Course,
+        e: Enrolment,
+        kind: CertificateKind,
+        issued_on: dt.date,
+        private: str,
+        version: int,
+        reissue_of: str | None,
+    ) -> CertificateRow:
+        db = self._ws.db
+        number = repo.next_number(db, issued_on.year)
+        facts = CertificateFacts(
+            site_id=db.site_id,
+            serial=f"{number}/{issued_on.year}",
+            kind=kind,
+            full_name=e.full_name,
+            birth=birth_text(e.birth),
+            course_title=course.title,
+            issued_on=issued_on,
+        )
+        payload = build_payload(facts, keys.sign(private, facts.signed_bytes()))
+        cert_id = repo.insert_certificate(
+            db,
+            NewCertificate(
+                year=issued_on.year, number=number, kind=kind, person_id=e.person_id,
+                course_id=course.id, enrolment_id=e.id, issued_on=issued_on,
+                full_name=e.full_name, birth=e.birth, course_title=course.title,
+                result=e.result, payload=payload, reissue_of=reissue_of,
+            ),
+            version,
+        )  # fmt: skip
+        db.audit("issue", "certificate", cert_id)
+        row = repo.get_certificate(db, cert_id)
+        assert row is not None
+        return row
+
+    def revoke(self, cert_id: str, reason: str) -> Change:
+        reason = nfc(reason)
+        if not reason:
+            raise UserError(
+                N_("Say why the certificate is revoked; the reason is kept in the register.")
+            )
+        db = self._ws.db
+        with db.transaction():
+            cert = self._get(cert_id)
+            if cert.revoked_at:
+                raise UserError(
+                    N_("Certificate {serial} is already revoked."), {"serial": cert.serial}
+                )
+            repo.revoke(db, cert_id, reason, db.next_version())
+            db.audit("revoke", "certificate", cert_id)
+        return Change("certificate", "revoke", (cert_id,))
+
+    def reissue(self, cert_id: str, issued_on: dt.date | None = None, reason: str = "") -> Issued:
+        """A new certificate with a new number that names the old one; the old one is revoked."""
+        issued_on = issued_on or dt.date.today()
+        self.ensure_site_key()
+        db = self._ws.db
+        with db.transaction():
+            old = self._get(cert_id)
+            if old.course_id is None or old.enrolment_id is None:
+                raise UserError(N_("Only certificates of a class can be reissued here."))
+            course = self._ws.courses.get(old.course_id)
+            enrolment = next(
+                (e for e in self._ws.courses.enrolments(old.course_id) if e.id == old.enrolment_id),
+                None,
+            )
+            if enrolment is None:
+                raise UserError(N_("The person is no longer enrolled in that class."))
+            _, private = repo.site_keys(db)
+            assert private is not None
+            version = db.next_version()
+            new = self._register(course, enrolment, old.kind, issued_on, private, version, old.id)
+            if not old.revoked_at:
+                repo.revoke(db, old.id, nfc(reason) or f"Cấp lại, số mới {new.serial}", version)
+                db.audit("revoke", "certificate", old.id)
+        return Issued(new, enrolment.hamlet_name, reprint=False)
+
+    def _get(self, cert_id: str) -> CertificateRow:
+        cert = repo.get_certificate(self._ws.db, cert_id)
+        if cert is None:
+            raise UserError(N_("This certificate is not in the register."))
+        return cert
+
+    # Register --------------------------------------------------------------------------
+
+    def register(
+        self, text: str = "", year: int | None = None, limit: int = 500
+    ) -> list[CertificateRow]:
+        return repo.search_register(self._ws.db, text, year, limit)
+
+    def register_years(self) -> list[int]:
+        return repo.register_years(self._ws.db)
+
+    def get(self, cert_id: str) -> CertificateRow:
+        return self._get(cert_id)
+
+    # Verifying -------------------------------------------------------------------------
+
+    def verify(self, payload: str) -> Verification:
+        """Check a scanned QR text: the signature, then the register (exists, same facts,
+        not revoked)."""
+        facts, signature = parse_payload(payload)
+        db = self._ws.db
+        public = repo.public_key_of(db, facts.site_id)
+        if public is None:
+            return Verification(
+                False,
+                N_(
+                    "The certificate was issued by another centre, whose key this database "
+                    "does not have."
+                ),
+                {}, facts, None,
+            )  # fmt: skip
+        if not keys.verify(public, facts.signed_bytes(), signature):
+            return Verification(
+                False,
+                N_("The signature does not match: the QR text was changed or is not genuine."),
+                {}, facts, None,
+            )  # fmt: skip
+        number, year = parse_serial(facts.serial)
+        cert = repo.find_by_serial(db, facts.site_id, year, number)
+        if cert is None:
+            return Verification(
+                False, N_("Certificate {serial} is not in the register."),
+                {"serial": facts.serial}, facts, None,
+            )  # fmt: skip
+        if (cert.full_name, birth_text(cert.birth), cert.kind) != (
+            facts.full_name, facts.birth, facts.kind,
+        ):  # fmt: skip
+            return Verification(
+                False, N_("Certificate {serial} in the register is for someone else."),
+                {"serial": facts.serial}, facts, cert,
+            )  # fmt: skip
+        if cert.revoked_at:
+            return Verification(
+                False, N_("Certificate {serial} was revoked: {reason}"),
+                {"serial": facts.serial, "reason": cert.revoke_reason}, facts, cert,
+            )  # fmt: skip
+        return Verification(True, "", {}, facts, cert)
+
+    # Printing --------------------------------------------------------------------------
+
+    def pages(self, issued: list[Issued]) -> list[CertificatePage]:
+        """Turn register entries into what the certificate template prints."""
+        from desktop_app.documents.certificates import CertificatePage
+
+        profile = self._ws.centre.profile()
+        commune = profile.commune_name
+        courses: dict[str, Course] = {}
+        out: list[CertificatePage] = []
+        for item in issued:
+            c = item.certificate
+            if c.course_id and c.course_id not in courses:
+                courses[c.course_id] = self._ws.courses.get(c.course_id)
+            course = courses.get(c.course_id or "")
+            out.append(
+                CertificatePage(
+                    kind=c.kind.value,
+                    serial=c.serial,
+                    full_name=c.full_name,
+                    birth=birth_text(c.birth),
+                    hamlet=item.hamlet,
+                    course_title=c.course_title,
+                    course_dates=course_dates(course) if course else "",
+                    result=RESULT_VI[c.result] if c.result else "",
+                    place_date=place_date_line(commune, c.issued_on),
+                    issuer_parent=f"UBND {commune}".upper() if commune else "",
+                    issuer="TRUNG TÂM HỌC TẬP CỘNG ĐỒNG",
+                    signer_title="GIÁM ĐỐC",
+                    signer_name=profile.director,
+                    qr_payload=c.payload,
+                    reprint=item.reprint,
+                )
+            )
+        return out
+
+    def print_course(
+        self,
+        course_id: str,
+        out: Path,
+        *,
+        kind: CertificateKind = CertificateKind.COMPLETION,
+        as_zip: bool = False,
+        issued_on: dt.date | None = None,
+        progress: Callable[[int, int], bool] | None = None,
+    ) -> PrintResult:
+        """Register and print the certificates of every completer of a course."""
+        from desktop_app.documents.certificates import (
+            render_certificates,
+            render_certificates_zip,
+        )
+
+        issued = self.issue_for_course(course_id, kind, issued_on)
+        pages = self.pages(issued)
+        render = render_certificates_zip if as_zip else render_certificates
+        count = render(pages, out, progress=progress)
+        self._ws.db.audit_now("print", "certificate", course_id, f"pages={count}")
+        return PrintResult(
+            path=out,
+            pages=count,
+            new=sum(1 for i in issued if not i.reprint),
+            reprinted=sum(1 for i in issued if i.reprint),
+            serials=tuple(i.certificate.serial for i in issued),
+        )

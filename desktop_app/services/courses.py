@@ -1,0 +1,408 @@
+"""Use cases of classes: courses, sessions, fast enrolment, attendance and completion."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from desktop_app.appinfo import resource_path
+from desktop_app.core.courses import (
+    AttendanceGrid,
+    ClassType,
+    Course,
+    CourseInput,
+    Enrolment,
+    Result,
+    Session,
+    completion,
+    validate_course,
+)
+from desktop_app.core.people import PersonInput, PersonRow
+from desktop_app.core.problems import N_, UserError
+from desktop_app.core.text import nfc
+from desktop_app.services.workspace import Change
+from desktop_app.storage import courses as repo
+from desktop_app.storage import people as people_repo
+from desktop_app.storage.courses import CourseFilter
+
+if TYPE_CHECKING:
+    from desktop_app.services.workspace import Workspace
+
+__all__ = ["CourseFilter", "CourseService", "PasteResult", "load_class_type_catalogue"]
+
+MAX_TOPIC = 200
+
+
+def load_class_type_catalogue(path: str | None = None) -> list[ClassType]:
+    """Class types from the shipped data file (or one the upstream office sent)."""
+    file = resource_path("class_types.json") if path is None else path
+    with open(file, encoding="utf-8") as fh:
+        data = json.load(fh)
+    return [
+        ClassType(
+            code=t["code"],
+            name=nfc(t["name"]),
+            name_en=t.get("name_en", ""),
+            group=t.get("group", ""),
+            literacy=bool(t.get("literacy", False)),
+            default_min_percent=int(t.get("min_percent", 80)),
+        )
+        for t in data["types"]
+    ]
+
+
+@dataclass(frozen=True)
+class PasteResult:
+    """What happened to each pasted line of names."""
+
+    enrolled: tuple[str, ...] = ()
+    already: tuple[str, ...] = ()
+    not_found: tuple[str, ...] = ()
+    ambiguous: tuple[tuple[str, tuple[PersonRow, ...]], ...] = field(default=())
+
+
+_YEAR = re.compile(r"(?<!\d)(18|19|20)\d{2}(?!\d)")
+
+
+def _parse_pasted_line(line: str) -> tuple[str, int | None]:
+    """'Nguyễn Văn An<TAB>1970<TAB>Thôn 2' or 'Nguyễn Văn An 1970' -> (name, 1970)."""
+    cells = [c.strip() for c in line.split("\t") if c.strip()]
+    if not cells:
+        return "", None
+    name = cells[0]
+    year: int | None = None
+    rest = " ".join(cells[1:])
+    if m := _YEAR.search(rest):
+        year = int(m.group(0))
+    elif m := _YEAR.search(name):
+        year = int(m.group(0))
+        name = (name[: m.start()] + name[m.end() :]).strip(" ,;-")
+    name = re.sub(r"^\s*\d+[.)]?\s+", "", name)  # a leading row number "12." or "12)"
+    return nfc(name), year
+
+
+class CourseService:
+    def __init__(self, workspace: Workspace) -> None:
+        self._ws = workspace
+
+    # Class types -----------------------------------------------------------------------
+
+    def ensure_catalogue(self) -> None:
+        """Load the shipped class types into a database that has none."""
+        db = self._ws.db
+        if db.read_only or repo.count_class_types(db):
+            return
+        with db.transaction():
+            if repo.count_class_types(db):
+                return
+            version = db.next_version()
+            for i, t in enumerate(load_class_type_catalogue()):
+                repo.upsert_class_type(db, t, i, version)
+            db.audit("create", "class_type", "catalogue")
+
+    def class_types(self, include_inactive: bool = False) -> list[ClassType]:
+        return repo.list_class_types(self._ws.db, include_inactive)
+
+    def save_class_type(self, t: ClassType) -> Change:
+        name = nfc(t.name)
+        if not name or not t.code.strip():
+            raise UserError(N_("A kind of class needs a code and a name."))
+        if not 0 <= t.default_min_percent <= 100:
+            raise UserError(N_("The share of sessions must be between 0 and 100 percent."))
+        db = self._ws.db
+        with db.transaction():
+            position = len(repo.list_class_types(db, include_inactive=True))
+            existing = {c.code for c in repo.list_class_types(db, include_inactive=True)}
+            if t.code in existing:
+                position = next(
+                    i for i, c in enumerate(repo.list_class_types(db, True)) if c.code == t.code
+                )
+            repo.upsert_class_type(
+                db,
+                ClassType(t.code.strip(), name, nfc(t.name_en), t.group, t.literacy,
+                          t.default_min_percent, t.active),
+                position,
+                db.next_version(),
+            )  # fmt: skip
+            db.audit("update", "class_type", t.code)
+        return Change("class_type", "update", (t.code,))
+
+    # Courses ---------------------------------------------------------------------------
+
+    def find(self, flt: CourseFilter | None = None) -> list[Course]:
+        return repo.list_courses(self._ws.db, flt or CourseFilter())
+
+    def years(self) -> list[int]:
+        return repo.course_years(self._ws.db)
+
+    def get(self, course_id: str) -> Course:
+        course = repo.get_course(self._ws.db, course_id)
+        if course is None:
+            raise UserError(N_("This class no longer exists; refresh the list."))
+        return course
+
+    def _clean(self, data: CourseInput) -> CourseInput:
+        known = frozenset(t.code for t in repo.list_class_types(self._ws.db, True))
+        problems = validate_course(data, known)
+        if problems:
+            raise UserError(
+                N_("Some fields need fixing before the class can be saved."),
+                problems=tuple(problems),
+            )
+        return CourseInput(
+            type_code=data.type_code,
+            title=nfc(data.title),
+            start=data.start,
+            end=data.end,
+            partner=nfc(data.partner),
+            presenter=nfc(data.presenter),
+            venue=nfc(data.venue),
+            funding=nfc(data.funding),
+            status=data.status,
+            min_percent=data.min_percent,
+            needs_result=data.needs_result,
+            notes=data.notes.strip(),
+        )
+
+    def create(self, data: CourseInput, sessions: Sequence[dt.date] = ()) -> Change:
+        """A new class; a one-off topic session is a class with one session."""
+        clean = self._clean(data)
+        db = self._ws.db
+        with db.transaction():
+            version = db.next_version()
+            course_id = repo.insert_course(db, clean, version)
+            for day in sessions:
+                repo.insert_session(db, course_id, day, "", version)
+            db.audit("create", "course", course_id)
+        return Change("course", "create", (course_id,))
+
+    def update(self, course_id: str, data: CourseInput) -> Change:
+        clean = self._clean(data)
+        db = self._ws.db
+        with db.transaction():
+            self.get(course_id)
+            repo.update_course(db, course_id, clean, db.next_version())
+            db.audit("update", "course", course_id)
+        return Change("course", "update", (course_id,))
+
+    def delete(self, course_id: str) -> Change:
+        db = self._ws.db
+        with db.transaction():
+            course = self.get(course_id)
+            if course.enrolled:
+                raise UserError(
+                    N_(
+                        "{count} people are enrolled in this class. Remove them first, "
+                        "or mark the class as cancelled instead."
+                    ),
+                    {"count": course.enrolled},
+                )
+            repo.set_course_deleted(db, course_id, db.next_version())
+            db.audit("delete", "course", course_id)
+        return Change("course", "delete", (course_id,))
+
+    # Sessions --------------------------------------------------------------------------
+
+    def sessions(self, course_id: str) -> list[Session]:
+        return repo.list_sessions(self._ws.db, course_id)
+
+    def add_session(self, course_id: str, day: dt.date, topic: str = "") -> Change:
+        topic = nfc(topic)
+        if len(topic) > MAX_TOPIC:
+            raise UserError(
+                N_("The topic is too long; keep it under {limit} characters."), {"limit": MAX_TOPIC}
+            )
+        db = self._ws.db
+        with db.transaction():
+            self.get(course_id)
+            session_id = repo.insert_session(db, course_id, day, topic, db.next_version())
+            db.audit("create", "session", session_id)
+        return Change("session", "create", (session_id, course_id))
+
+    def update_session(self, session_id: str, day: dt.date, topic: str) -> Change:
+        db = self._ws.db
+        with db.transaction():
+            course_id = self._session_course(session_id)
+            repo.update_session(db, session_id, day, nfc(topic), db.next_version())
+            db.audit("update", "session", session_id)
+        return Change("session", "update", (session_id, course_id))
+
+    def remove_session(self, session_id: str) -> Change:
+        db = self._ws.db
+        with db.transaction():
+            course_id = self._session_course(session_id)
+            repo.set_session_deleted(db, session_id, db.next_version())
+            db.audit("delete", "session", session_id)
+        return Change("session", "delete", (session_id, course_id))
+
+    def _session_course(self, session_id: str) -> str:
+        course_id = repo.session_course(self._ws.db, session_id)
+        if course_id is None:
+            raise UserError(N_("This session no longer exists; refresh the class."))
+        return course_id
+
+    # Enrolment -------------------------------------------------------------------------
+
+    def enrolments(self, course_id: str) -> list[Enrolment]:
+        """Enrolled people in roster order, with attendance and completion."""
+        course = self.get(course_id)
+        rows = repo.list_enrolments(self._ws.db, course_id)
+        return [
+            Enrolment(
+                id=e.id, person_id=e.person_id, full_name=e.full_name, sex=e.sex,
+                birth=e.birth, hamlet_name=e.hamlet_name, result=e.result,
+                literacy_level=e.literacy_level, attended=e.attended,
+                completion=completion(
+                    course.rule, e.attended, course.sessions, e.result, e.literacy_level
+                ),
+                sort_key=e.sort_key,
+            )
+            for e in rows
+        ]  # fmt: skip
+
+    def completers(self, course_id: str) -> list[Enrolment]:
+        return [e for e in self.enrolments(course_id) if e.completion and e.completion.completed]
+
+    def _enrol_one(self, course_id: str, person_id: str) -> str | None:
+        """Enrol inside the caller's transaction; None if already enrolled."""
+        db = self._ws.db
+        person = self._ws.people.get(person_id)
+        if person.deleted:
+            raise UserError(
+                N_("{name} was deleted; restore them first."), {"name": person.full_name}
+            )
+        existing = repo.find_enrolment(db, course_id, person_id)
+        if existing is not None and not existing.deleted:
+            return None
+        version = db.next_version()
+        if existing is not None:
+            repo.set_enrolment_deleted(db, existing.id, False, version)
+            enrolment_id = existing.id
+        else:
+            enrolment_id = repo.insert_enrolment(db, course_id, person_id, version)
+        db.audit("create", "enrolment", enrolment_id)
+        return enrolment_id
+
+    def enrol(self, course_id: str, person_ids: Sequence[str]) -> Change:
+        db = self._ws.db
+        with db.transaction():
+            self.get(course_id)
+            added = [eid for pid in person_ids if (eid := self._enrol_one(course_id, pid))]
+        return Change("enrolment", "create", (course_id, *added))
+
+    def enrol_household(self, course_id: str, person_id: str) -> Change:
+        """Enrol a person and everyone in their household."""
+        person = self._ws.people.get(person_id)
+        if person.household_id is None:
+            return self.enrol(course_id, [person_id])
+        members = self._ws.households.members(person.household_id)
+        return self.enrol(course_id, [m.person_id for m in members])
+
+    def enrol_new_person(
+        self, course_id: str, data: PersonInput, *, confirmed_different: bool = False
+    ) -> Change:
+        """Create a person with the minimum fields and enrol them, in one transaction."""
+        db = self._ws.db
+        with db.transaction():
+            self.get(course_id)
+            fields = self._ws.people.validated(data, None, confirmed_different)
+            person_id = people_repo.insert_person(db, fields, db.next_version())
+            db.audit("create", "person", person_id)
+            enrolment_id = self._enrol_one(course_id, person_id)
+        return Change("enrolment", "create", (course_id, enrolment_id or "", person_id))
+
+    def enrol_pasted(self, course_id: str, text: str) -> PasteResult:
+        """Enrol from a pasted list (one person per line, e.g. copied from Excel).
+
+        A line is enrolled when exactly one person has that name (and that birth year, when
+        the line has one). Other lines are reported back for the secretary to resolve.
+        """
+        enrolled: list[str] = []
+        already: list[str] = []
+        not_found: list[str] = []
+        ambiguous: list[tuple[str, tuple[PersonRow, ...]]] = []
+        db = self._ws.db
+        with db.transaction():
+            self.get(course_id)
+            for line in text.splitlines():
+                name, year = _parse_pasted_line(line)
+                if not name:
+                    continue
+                matches = people_repo.find_by_folded_name(db, name, year)
+                if not matches:
+                    not_found.append(line.strip())
+                elif len(matches) > 1:
+                    ambiguous.append((line.strip(), tuple(matches)))
+                elif self._enrol_one(course_id, matches[0].id):
+                    enrolled.append(matches[0].full_name)
+                else:
+                    already.append(matches[0].full_name)
+        return PasteResult(tuple(enrolled), tuple(already), tuple(not_found), tuple(ambiguous))
+
+    def unenrol(self, enrolment_id: str) -> Change:
+        db = self._ws.db
+        with db.transaction():
+            state = repo.get_enrolment(db, enrolment_id)
+            if state is None or state.deleted:
+                raise UserError(N_("This person is no longer enrolled; refresh the class."))
+            repo.set_enrolment_deleted(db, enrolment_id, True, db.next_version())
+            db.audit("delete", "enrolment", enrolment_id)
+        return Change("enrolment", "delete", (state.course_id, enrolment_id))
+
+    def set_result(
+        self, enrolment_id: str, result: Result | None, literacy_level: int | None = None
+    ) -> Change:
+        if literacy_level not in (None, 1, 2):
+            raise UserError(N_("The literacy level is 1 or 2."))
+        db = self._ws.db
+        with db.transaction():
+            state = repo.get_enrolment(db, enrolment_id)
+            if state is None or state.deleted:
+                raise UserError(N_("This person is no longer enrolled; refresh the class."))
+            repo.set_result(db, enrolment_id, result, literacy_level, db.next_version())
+            db.audit("update", "enrolment", enrolment_id, "result")
+        return Change("enrolment", "update", (state.course_id, enrolment_id))
+
+    # Attendance ------------------------------------------------------------------------
+
+    def grid(self, course_id: str) -> AttendanceGrid:
+        db = self._ws.db
+        sessions = tuple(repo.list_sessions(db, course_id))
+        enrolments = tuple(repo.list_enrolments(db, course_id))
+        col = {s.id: j for j, s in enumerate(sessions)}
+        row = {e.id: i for i, e in enumerate(enrolments)}
+        present: list[set[int]] = [set() for _ in enrolments]
+        for enrolment_id, session_id in repo.present_pairs(db, course_id):
+            if enrolment_id in row and session_id in col:
+                present[row[enrolment_id]].add(col[session_id])
+        return AttendanceGrid(sessions, enrolments, tuple(frozenset(p) for p in present))
+
+    def set_attendance(
+        self, course_id: str, pairs: Sequence[tuple[str, str]], present: bool
+    ) -> Change:
+        """Tick (or untick) (enrolment_id, session_id) pairs of one course."""
+        db = self._ws.db
+        with db.transaction():
+            sessions = {s.id for s in repo.list_sessions(db, course_id)}
+            enrolled = {e.id for e in repo.list_enrolments(db, course_id)}
+            bad = [p for p in pairs if p[0] not in enrolled or p[1] not in sessions]
+            if bad:
+                raise UserError(N_("The class changed meanwhile; refresh the attendance grid."))
+            changed = repo.set_present(db, pairs, present, db.next_version())
+            if changed:
+                db.audit(
+                    "update",
+                    "attendance",
+                    course_id,
+                    f"{'tick' if present else 'untick'}={changed}",
+                )
+        return Change("attendance", "update", (course_id,))
+
+    def mark_session_present(self, course_id: str, session_id: str) -> Change:
+        """The one key that marks the whole column present."""
+        enrolled = [e.id for e in repo.list_enrolments(self._ws.db, course_id)]
+        return self.set_attendance(course_id, [(e, session_id) for e in enrolled], True)

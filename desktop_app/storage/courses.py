@@ -1,0 +1,441 @@
+"""SQL for class types, courses, sessions, enrolment and attendance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from desktop_app.core.courses import (
+    ClassType,
+    CompletionRule,
+    Course,
+    CourseInput,
+    CourseStatus,
+    Enrolment,
+    Result,
+    Session,
+)
+from desktop_app.core.ids import new_id
+from desktop_app.core.text import fold
+from desktop_app.storage.db import Database, utc_now
+
+# Class types ----------------------------------------------------------------------------
+
+
+def count_class_types(db: Database) -> int:
+    return int(db.conn.execute("SELECT count(*) FROM class_type").fetchone()[0])
+
+
+def upsert_class_type(db: Database, t: ClassType, position: int, version: int) -> None:
+    db.conn.execute(
+        "INSERT INTO class_type (id, owner_site, version, updated_at, code, name, name_en,"
+        " report_group, literacy, default_min_percent, position, active)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,"
+        " report_group = excluded.report_group, literacy = excluded.literacy,"
+        " default_min_percent = excluded.default_min_percent, active = excluded.active,"
+        " version = excluded.version, updated_at = excluded.updated_at",
+        (
+            new_id(), db.site_id, version, utc_now(), t.code, t.name, t.name_en, t.group,
+            int(t.literacy), t.default_min_percent, position, int(t.active),
+        ),
+    )  # fmt: skip
+
+
+def list_class_types(db: Database, include_inactive: bool = False) -> list[ClassType]:
+    rows = db.conn.execute(
+        "SELECT code, name, name_en, report_group, literacy, default_min_percent, active"
+        " FROM class_type WHERE deleted = 0" + ("" if include_inactive else " AND active = 1")
+        + " ORDER BY position, code"
+    ).fetchall()  # fmt: skip
+    return [ClassType(r[0], r[1], r[2], r[3], bool(r[4]), r[5], bool(r[6])) for r in rows]
+
+
+# Courses --------------------------------------------------------------------------------
+
+_COURSE_COLUMNS = (
+    "c.id, c.type_code, coalesce(t.name, c.type_code), c.title, c.start_date, c.end_date,"
+    " c.partner, c.presenter, c.venue, c.funding, c.status, c.min_percent, c.needs_result,"
+    " c.notes, c.version, coalesce(t.literacy, 0)"
+)
+
+# Per-course figures in one pass: enrolled people, sessions, attendances (lượt), completers.
+# The completion test mirrors core.courses.completion(); a test keeps the two in step.
+_FIGURES = """
+WITH s AS (
+    SELECT course_id, count(*) AS n FROM session
+    WHERE deleted = 0 AND course_id IN ({ids}) GROUP BY course_id
+),
+a AS (
+    SELECT e.course_id AS course_id, e.result AS result, e.literacy_level AS level,
+           (SELECT count(*) FROM attendance att
+             WHERE att.enrolment_id = e.id AND att.deleted = 0) AS n
+    FROM enrolment e WHERE e.deleted = 0 AND e.course_id IN ({ids})
+)
+SELECT c.id, count(a.course_id), coalesce(s.n, 0), coalesce(sum(a.n), 0),
+       coalesce(sum(
+           coalesce(s.n, 0) > 0
+           AND a.n * 100 >= c.min_percent * coalesce(s.n, 0)
+           AND (a.result IS NULL OR a.result != 'khong_dat')
+           AND (c.needs_result = 0 OR a.result IS NOT NULL)
+           AND (coalesce(t.literacy, 0) = 0 OR a.level IN (1, 2))
+       ), 0)
+FROM course c
+LEFT JOIN s ON s.course_id = c.id
+LEFT JOIN class_type t ON t.code = c.type_code
+LEFT JOIN a ON a.course_id = c.id
+WHERE c.id IN ({ids})
+GROUP BY c.id
+"""
+
+
+def _course(r: Sequence[object], figures: tuple[int, int, int, int] = (0, 0, 0, 0)) -> Course:
+    return Course(
+        id=str(r[0]),
+        type_code=str(r[1]),
+        type_name=str(r[2]),
+        title=str(r[3]),
+        start=dt.date.fromisoformat(str(r[4])) if r[4] else None,
+        end=dt.date.fromisoformat(str(r[5])) if r[5] else None,
+        partner=str(r[6]),
+        presenter=str(r[7]),
+        venue=str(r[8]),
+        funding=str(r[9]),
+        status=CourseStatus(str(r[10])),
+        rule=CompletionRule(
+            min_percent=int(str(r[11])), needs_result=bool(r[12]), needs_literacy_level=bool(r[15])
+        ),
+        notes=str(r[13]),
+        version=int(str(r[14])),
+        enrolled=figures[0],
+        sessions=figures[1],
+        attendances=figures[2],
+        completed=figures[3],
+        literacy=bool(r[15]),
+    )
+
+
+def _course_params(data: CourseInput) -> dict[str, object]:
+    return {
+        "type_code": data.type_code,
+        "title": data.title,
+        "folded_title": fold(data.title),
+        "start_date": data.start.isoformat() if data.start else None,
+        "end_date": data.end.isoformat() if data.end else None,
+        "partner": data.partner,
+        "presenter": data.presenter,
+        "venue": data.venue,
+        "funding": data.funding,
+        "status": data.status.value,
+        "min_percent": data.min_percent,
+        "needs_result": int(data.needs_result),
+        "notes": data.notes,
+    }
+
+
+def insert_course(db: Database, data: CourseInput, version: int) -> str:
+    course_id = new_id()
+    params = _course_params(data)
+    params.update(id=course_id, owner_site=db.site_id, version=version, updated_at=utc_now())
+    db.conn.execute(
+        f"INSERT INTO course ({', '.join(params)}) VALUES ({', '.join(':' + k for k in params)})",
+        params,
+    )
+    return course_id
+
+
+def update_course(db: Database, course_id: str, data: CourseInput, version: int) -> None:
+    params = _course_params(data)
+    sets = ", ".join(f"{k} = :{k}" for k in params)
+    params.update(id=course_id, version=version, updated_at=utc_now())
+    db.conn.execute(
+        f"UPDATE course SET {sets}, version = :version, updated_at = :updated_at WHERE id = :id",
+        params,
+    )
+
+
+def set_course_deleted(db: Database, course_id: str, version: int) -> None:
+    db.conn.execute(
+        "UPDATE course SET deleted = 1, version = ?, updated_at = ? WHERE id = ?",
+        (version, utc_now(), course_id),
+    )
+
+
+def course_figures(db: Database, ids: Sequence[str]) -> dict[str, tuple[int, int, int, int]]:
+    if not ids:
+        return {}
+    out: dict[str, tuple[int, int, int, int]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ", ".join("?" for _ in chunk)
+        sql = _FIGURES.format(ids=marks)
+        for r in db.conn.execute(sql, [*chunk, *chunk, *chunk]):
+            out[r[0]] = (int(r[1]), int(r[2]), int(r[3]), int(r[4]))
+    return out
+
+
+def get_course(db: Database, course_id: str) -> Course | None:
+    r = db.conn.execute(
+        f"SELECT {_COURSE_COLUMNS} FROM course c LEFT JOIN class_type t ON t.code = c.type_code"
+        " WHERE c.id = ? AND c.deleted = 0",
+        (course_id,),
+    ).fetchone()
+    if r is None:
+        return None
+    return _course(r, course_figures(db, [course_id]).get(course_id, (0, 0, 0, 0)))
+
+
+@dataclass(frozen=True)
+class CourseFilter:
+    type_code: str | None = None
+    year: int | None = None
+    status: CourseStatus | None = None
+    text: str = ""
+
+
+def list_courses(db: Database, flt: CourseFilter, with_figures: bool = True) -> list[Course]:
+    where = ["c.deleted = 0"]
+    params: list[object] = []
+    if flt.type_code:
+        where.append("c.type_code = ?")
+        params.append(flt.type_code)
+    if flt.year:
+        where.append("(substr(c.start_date, 1, 4) = ? OR substr(c.end_date, 1, 4) = ?)")
+        params += [f"{flt.year:04d}", f"{flt.year:04d}"]
+    if flt.status:
+        where.append("c.status = ?")
+        params.append(flt.status.value)
+    for word in fold(flt.text).split():
+        where.append("(' ' || c.folded_title) LIKE ?")
+        params.append(f"% {word}%")
+    rows = db.conn.execute(
+        f"SELECT {_COURSE_COLUMNS} FROM course c LEFT JOIN class_type t ON t.code = c.type_code"
+        f" WHERE {' AND '.join(where)} ORDER BY c.start_date DESC, c.title",
+        params,
+    ).fetchall()
+    figures = course_figures(db, [r[0] for r in rows]) if with_figures else {}
+    return [_course(r, figures.get(r[0], (0, 0, 0, 0))) for r in rows]
+
+
+def course_years(db: Database) -> list[int]:
+    rows = db.conn.execute(
+        "SELECT DISTINCT substr(start_date, 1, 4) FROM course"
+        " WHERE deleted = 0 AND start_date IS NOT NULL ORDER BY 1 DESC"
+    ).fetchall()
+    return [int(r[0]) for r in rows if r[0]]
+
+
+# Sessions -------------------------------------------------------------------------------
+
+
+def list_sessions(db: Database, course_id: str) -> list[Session]:
+    rows = db.conn.execute(
+        "SELECT id, course_id, day, topic, position FROM session"
+        " WHERE course_id = ? AND deleted = 0 ORDER BY day, position, id",
+        (course_id,),
+    ).fetchall()
+    return [Session(r[0], r[1], dt.date.fromisoformat(r[2]), r[3], r[4]) for r in rows]
+
+
+def insert_session(db: Database, course_id: str, day: dt.date, topic: str, version: int) -> str:
+    session_id = new_id()
+    position = db.conn.execute(
+        "SELECT coalesce(max(position), 0) + 1 FROM session WHERE course_id = ?", (course_id,)
+    ).fetchone()[0]
+    db.conn.execute(
+        "INSERT INTO session (id, owner_site, version, updated_at, course_id, day, topic,"
+        " position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (session_id, db.site_id, version, utc_now(), course_id, day.isoformat(), topic, position),
+    )
+    return session_id
+
+
+def update_session(db: Database, session_id: str, day: dt.date, topic: str, version: int) -> None:
+    db.conn.execute(
+        "UPDATE session SET day = ?, topic = ?, version = ?, updated_at = ? WHERE id = ?",
+        (day.isoformat(), topic, version, utc_now(), session_id),
+    )
+
+
+def set_session_deleted(db: Database, session_id: str, version: int) -> None:
+    db.conn.execute(
+        "UPDATE session SET deleted = 1, version = ?, updated_at = ? WHERE id = ?",
+        (version, utc_now(), session_id),
+    )
+    db.conn.execute(
+        "UPDATE attendance SET deleted = 1, version = ?, updated_at = ?"
+        " WHERE session_id = ? AND deleted = 0",
+        (version, utc_now(), session_id),
+    )
+
+
+def session_course(db: Database, session_id: str) -> str | None:
+    r = db.conn.execute(
+        "SELECT course_id FROM session WHERE id = ? AND deleted = 0", (session_id,)
+    ).fetchone()
+    return str(r[0]) if r else None
+
+
+# Enrolment ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnrolmentState:
+    id: str
+    course_id: str
+    person_id: str
+    deleted: bool
+
+
+def find_enrolment(db: Database, course_id: str, person_id: str) -> EnrolmentState | None:
+    r = db.conn.execute(
+        "SELECT id, course_id, person_id, deleted FROM enrolment"
+        " WHERE course_id = ? AND person_id = ?",
+        (course_id, person_id),
+    ).fetchone()
+    return EnrolmentState(r[0], r[1], r[2], bool(r[3])) if r else None
+
+
+def get_enrolment(db: Database, enrolment_id: str) -> EnrolmentState | None:
+    r = db.conn.execute(
+        "SELECT id, course_id, person_id, deleted FROM enrolment WHERE id = ?", (enrolment_id,)
+    ).fetchone()
+    return EnrolmentState(r[0], r[1], r[2], bool(r[3])) if r else None
+
+
+def insert_enrolment(db: Database, course_id: str, person_id: str, version: int) -> str:
+    enrolment_id = new_id()
+    db.conn.execute(
+        "INSERT INTO enrolment (id, owner_site, version, updated_at, course_id, person_id)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (enrolment_id, db.site_id, version, utc_now(), course_id, person_id),
+    )
+    return enrolment_id
+
+
+def set_enrolment_deleted(db: Database, enrolment_id: str, deleted: bool, version: int) -> None:
+    db.conn.execute(
+        "UPDATE enrolment SET deleted = ?, version = ?, updated_at = ? WHERE id = ?",
+        (int(deleted), version, utc_now(), enrolment_id),
+    )
+
+
+def set_result(
+    db: Database, enrolment_id: str, result: Result | None, level: int | None, version: int
+) -> None:
+    db.conn.execute(
+        "UPDATE enrolment SET result = ?, literacy_level = ?, version = ?, updated_at = ?"
+        " WHERE id = ?",
+        (result.value if result else None, level, version, utc_now(), enrolment_id),
+    )
+
+
+def list_enrolments(db: Database, course_id: str) -> list[Enrolment]:
+    """Enrolled people in roster order, with how many sessions each attended."""
+    rows = db.conn.execute(
+        "SELECT e.id, e.person_id, p.full_name, p.sex, p.birth, coalesce(h.name, ''),"
+        " e.result, e.literacy_level,"
+        " (SELECT count(*) FROM attendance a WHERE a.enrolment_id = e.id AND a.deleted = 0),"
+        " p.sort_key"
+        " FROM enrolment e JOIN person p ON p.id = e.person_id"
+        " LEFT JOIN hamlet h ON h.id = p.hamlet_id"
+        " WHERE e.course_id = ? AND e.deleted = 0 ORDER BY p.sort_key, p.id",
+        (course_id,),
+    ).fetchall()
+    return [
+        Enrolment(
+            id=r[0],
+            person_id=r[1],
+            full_name=r[2],
+            sex=r[3],
+            birth=r[4],
+            hamlet_name=r[5],
+            result=Result(r[6]) if r[6] else None,
+            literacy_level=r[7],
+            attended=int(r[8]),
+            sort_key=r[9],
+        )
+        for r in rows
+    ]
+
+
+# Attendance -----------------------------------------------------------------------------
+
+
+def present_pairs(db: Database, course_id: str) -> list[tuple[str, str]]:
+    """(enrolment_id, session_id) of every tick in the course."""
+    rows = db.conn.execute(
+        "SELECT a.enrolment_id, a.session_id FROM attendance a"
+        " JOIN session s ON s.id = a.session_id"
+        " WHERE s.course_id = ? AND s.deleted = 0 AND a.deleted = 0",
+        (course_id,),
+    ).fetchall()
+    return [(str(r[0]), str(r[1])) for r in rows]
+
+
+def set_present(db: Database, pairs: Iterable[tuple[str, str]], present: bool, version: int) -> int:
+    """Tick or untick (enrolment, session) pairs; returns how many changed."""
+    now = utc_now()
+    changed = 0
+    for enrolment_id, session_id in pairs:
+        if present:
+            cur = db.conn.execute(
+                "INSERT INTO attendance (id, owner_site, version, updated_at, session_id,"
+                " enrolment_id) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (enrolment_id, session_id) DO UPDATE SET deleted = 0,"
+                " version = excluded.version, updated_at = excluded.updated_at"
+                " WHERE attendance.deleted = 1",
+                (new_id(), db.site_id, version, now, session_id, enrolment_id),
+            )
+        else:
+            cur = db.conn.execute(
+                "UPDATE attendance SET deleted = 1, version = ?, updated_at = ?"
+                " WHERE enrolment_id = ? AND session_id = ? AND deleted = 0",
+                (version, now, enrolment_id, session_id),
+            )
+        changed += cur.rowcount
+    return changed
+
+
+def bulk_insert_course_rows(
+    db: Database,
+    courses: Sequence[tuple[str, CourseInput]],
+    sessions: Sequence[tuple[str, str, dt.date, str, int]],
+    enrolments: Sequence[tuple[str, str, str, Result | None, int | None]],
+    attendance: Sequence[tuple[str, str]],
+    version: int,
+) -> None:
+    """Demo and import loading: rows with ids already minted by the caller."""
+    now = utc_now()
+    site = db.site_id
+    db.conn.executemany(
+        "INSERT INTO course (id, owner_site, version, updated_at, type_code, title, folded_title,"
+        " start_date, end_date, partner, presenter, venue, funding, status, min_percent,"
+        " needs_result, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (cid, site, version, now, c.type_code, c.title, fold(c.title),
+             c.start.isoformat() if c.start else None, c.end.isoformat() if c.end else None,
+             c.partner, c.presenter, c.venue, c.funding, c.status.value, c.min_percent,
+             int(c.needs_result), c.notes)
+            for cid, c in courses
+        ],
+    )  # fmt: skip
+    db.conn.executemany(
+        "INSERT INTO session (id, owner_site, version, updated_at, course_id, day, topic,"
+        " position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(sid, site, version, now, cid, d.isoformat(), t, pos) for sid, cid, d, t, pos in sessions],
+    )
+    db.conn.executemany(
+        "INSERT INTO enrolment (id, owner_site, version, updated_at, course_id, person_id,"
+        " result, literacy_level) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (eid, site, version, now, cid, pid, r.value if r else None, lvl)
+            for eid, cid, pid, r, lvl in enrolments
+        ],
+    )
+    db.conn.executemany(
+        "INSERT INTO attendance (id, owner_site, version, updated_at, session_id, enrolment_id)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(new_id(), site, version, now, sid, eid) for eid, sid in attendance],
+    )

@@ -1,0 +1,60 @@
+"""Ed25519 keys and signatures of a site (cryptography's implementation, nothing home-made)."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+
+
+def b64u(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def unb64u(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    public: str  # raw 32 bytes, base64url
+    private: str  # raw 32 bytes, base64url
+
+
+def new_key_pair() -> KeyPair:
+    key = Ed25519PrivateKey.generate()
+    private = key.private_bytes(
+        serialization.Encoding.Raw,
+        serialization.PrivateFormat.Raw,
+        serialization.NoEncryption(),
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    return KeyPair(public=b64u(public), private=b64u(private))
+
+
+def sign(private: str, message: bytes) -> str:
+    key = Ed25519PrivateKey.from_private_bytes(unb64u(private))
+    return b64u(key.sign(message))
+
+
+def verify(public: str, message: bytes, signature: str) -> bool:
+    try:
+        key = Ed25519PublicKey.from_public_bytes(unb64u(public))
+        key.verify(unb64u(signature), message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def fingerprint(public: str) -> str:
+    """A short form to read over the phone: the first 16 characters, in groups of four."""
+    text = public[:16]
+    return " ".join(text[i : i + 4] for i in range(0, 16, 4))

@@ -1,0 +1,131 @@
+"""The certificate register: gap-free numbers, reprints, revocation, reissue, verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pytest
+
+from desktop_app.core.certificates import CertificateKind
+from desktop_app.core.courses import CourseInput
+from desktop_app.core.people import PersonInput
+from desktop_app.core.problems import UserError
+from desktop_app.services.workspace import Workspace
+
+D = dt.date(2026, 3, 2)
+
+
+def completed_course(ws: Workspace, names: list[str], title: str = "Trồng lúa") -> str:
+    cid = ws.courses.create(CourseInput("cd_nong_nghiep", title, start=D), [D]).ids[0]
+    ids = [ws.people.add(PersonInput(full_name=n, birth="1980")).ids[0] for n in names]
+    ws.courses.enrol(cid, ids)
+    grid = ws.courses.grid(cid)
+    ws.courses.mark_session_present(cid, grid.sessions[0].id)
+    return cid
+
+
+def test_numbers_are_gap_free_per_year_and_reprints_keep_them(ws: Workspace) -> None:
+    a = completed_course(ws, ["Nguyễn Văn An", "Trần Thị Bích"])
+    b = completed_course(ws, ["Lê Văn Cường"], "Pháp luật")
+    first = ws.certificates.issue_for_course(a, issued_on=D)
+    assert [i.certificate.serial for i in first] == ["1/2026", "2/2026"]
+    assert [i.reprint for i in first] == [False, False]
+    again = ws.certificates.issue_for_course(a, issued_on=D)
+    assert [i.certificate.serial for i in again] == ["1/2026", "2/2026"]
+    assert all(i.reprint for i in again)
+    assert ws.certificates.get(again[0].certificate.id).print_count == 2
+    assert [i.certificate.serial for i in ws.certificates.issue_for_course(b, issued_on=D)] == [
+        "3/2026"
+    ]
+    next_year = ws.certificates.issue_for_course(
+        b, kind=CertificateKind.COMMENDATION, issued_on=dt.date(2027, 1, 5)
+    )
+    assert next_year[0].certificate.serial == "1/2027"
+
+
+def test_no_completers_writes_nothing(ws: Workspace) -> None:
+    cid = ws.courses.create(CourseInput("cd_phap_luat", "Luật Đất đai", start=D), [D]).ids[0]
+    with pytest.raises(UserError) as info:
+        ws.certificates.issue_for_course(cid, issued_on=D)
+    assert "nothing to print" in info.value.message
+    assert ws.certificates.register() == []
+
+
+def test_verify_accepts_the_payload_and_refuses_any_change(ws: Workspace) -> None:
+    cid = completed_course(ws, ["Đỗ Thị Ngọc Ẩn"])
+    payload = ws.certificates.issue_for_course(cid, issued_on=D)[0].certificate.payload
+    check = ws.certificates.verify(payload)
+    assert check.ok and check.facts is not None
+    assert check.facts.full_name == "Đỗ Thị Ngọc Ẩn"
+    signature_start = payload.rindex("\n") + 1
+    for i in range(len(payload)):
+        if payload[i] == "\n":
+            continue
+        changed = payload[:i] + ("X" if payload[i] != "X" else "Y") + payload[i + 1 :]
+        try:
+            result = ws.certificates.verify(changed)
+        except UserError:
+            continue  # no longer even looks like a certificate: refused too
+        assert not result.ok, (i, i >= signature_start)
+
+
+def test_revoked_certificate_fails_with_the_reason(ws: Workspace) -> None:
+    cid = completed_course(ws, ["Nguyễn Văn An"])
+    cert = ws.certificates.issue_for_course(cid, issued_on=D)[0].certificate
+    with pytest.raises(UserError):
+        ws.certificates.revoke(cert.id, "  ")
+    ws.certificates.revoke(cert.id, "Cấp nhầm người")
+    check = ws.certificates.verify(cert.payload)
+    assert not check.ok
+    assert check.params["reason"] == "Cấp nhầm người"
+
+
+def test_reissue_gives_a_new_number_linked_to_the_old(ws: Workspace) -> None:
+    cid = completed_course(ws, ["Nguyễn Văn An"])
+    old = ws.certificates.issue_for_course(cid, issued_on=D)[0].certificate
+    new = ws.certificates.reissue(old.id, issued_on=D, reason="Mất bản chính").certificate
+    assert new.serial == "2/2026"
+    assert new.reissue_of == old.id
+    assert ws.certificates.get(old.id).revoked_at is not None
+    assert ws.certificates.verify(new.payload).ok
+    assert not ws.certificates.verify(old.payload).ok
+    # Printing the course again reprints the new one, not a third number.
+    again = ws.certificates.issue_for_course(cid, issued_on=D)
+    assert [i.certificate.serial for i in again] == ["2/2026"]
+
+
+def test_register_search(ws: Workspace) -> None:
+    cid = completed_course(ws, ["Nguyễn Văn An", "Trần Thị Bích"])
+    ws.certificates.issue_for_course(cid, issued_on=D)
+    assert [c.full_name for c in ws.certificates.register("bich")] == ["Trần Thị Bích"]
+    assert [c.serial for c in ws.certificates.register("1/2026")] == ["1/2026"]
+    assert ws.certificates.register_years() == [2026]
+
+
+def test_concurrent_printing_never_skips_or_repeats_a_number(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    with Workspace.open(path, create=True) as ws:
+        courses = [
+            completed_course(ws, [f"{t} Văn {n}" for n in ("An", "Bình", "Cường", "Dũng")], t)
+            for t in ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ")
+        ]
+    errors: list[BaseException] = []
+
+    def print_course(cid: str) -> None:
+        try:
+            with Workspace.open(path) as own:  # each printer has its own connection
+                own.certificates.issue_for_course(cid, issued_on=D)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=print_course, args=(c,)) for c in courses]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with Workspace.open(path) as ws:
+        numbers = sorted(c.number for c in ws.certificates.register())
+    assert numbers == list(range(1, 25))
