@@ -133,7 +133,10 @@ def test_enrol_a_pasted_list(ws: Workspace) -> None:
     person(ws, "Lê Văn Cường", "1975")
     cid = course(ws)
     ws.courses.enrol(cid, [ws.people.search("cuong")[0].id])
-    text = "1. tran thi bich\nNguyễn Văn An\t1985\tThôn 1\nNguyễn Văn An\nLê Văn Cường\nPhan Văn Xa\n\n"
+    text = (
+        "1. tran thi bich\nNguyễn Văn An\t1985\tThôn 1\nNguyễn Văn An\nLê Văn Cường\n"
+        "Phan Văn Xa\n\n"
+    )
     result = ws.courses.enrol_pasted(cid, text)
     assert result.enrolled == ("Trần Thị Bích", "Nguyễn Văn An")
     assert result.already == ("Lê Văn Cường",)
