@@ -61,7 +61,9 @@ def add_demo_courses(
     types = {t.code: t for t in repo.list_class_types(db, include_inactive=True)}
     if not count or not adults or not types:
         return 0
-    topic_codes = [c for c in ("cd_nong_nghiep", "cd_phap_luat", "cd_suc_khoe") if c in types]
+    topic_codes: list[str] = [
+        c for c in ("cd_nong_nghiep", "cd_phap_luat", "cd_suc_khoe") if c in types
+    ]
     literacy_codes = [c for c, t in types.items() if t.literacy]
     other_codes = [c for c in types if c not in topic_codes and c not in literacy_codes]
     courses: list[tuple[str, CourseInput]] = []
@@ -69,6 +71,7 @@ def add_demo_courses(
     enrolments: list[tuple[str, str, str, Result | None, int | None]] = []
     attendance: list[tuple[str, str]] = []
     for _ in range(count):
+        code: str
         roll = rng.random()
         if roll < 0.35 and topic_codes:
             code, people, n_sessions, gap = rng.choice(topic_codes), rng.randint(30, 80), 1, 0

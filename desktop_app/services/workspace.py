@@ -27,7 +27,9 @@ class Workspace:
         from desktop_app.services.certificates import CertificateService
         from desktop_app.services.class_documents import ClassDocumentService
         from desktop_app.services.courses import CourseService
+        from desktop_app.services.fund import FundService
         from desktop_app.services.households import HouseholdService
+        from desktop_app.services.members import MemberService
         from desktop_app.services.people import PeopleService
 
         self.db = db
@@ -37,6 +39,8 @@ class Workspace:
         self.courses = CourseService(self)
         self.certificates = CertificateService(self)
         self.class_documents = ClassDocumentService(self)
+        self.fund = FundService(self)
+        self.members = MemberService(self)
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = False, read_only: bool = False) -> Workspace:

@@ -262,3 +262,126 @@ def classes(db: UtilsDatabase) -> None:
         CREATE INDEX certificate_person ON certificate (person_id);
         """,
     )
+
+
+@migrations(name="0003_khuyen_hoc")
+def khuyen_hoc(db: UtilsDatabase) -> None:
+    run_script(
+        db,
+        f"""
+        -- Chi hội: by hamlet, or by agency, school or enterprise.
+        CREATE TABLE branch (
+            {SYNC_COLUMNS},
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'hamlet',
+            hamlet_id TEXT REFERENCES hamlet (id),
+            sort_key TEXT NOT NULL
+        );
+
+        CREATE TABLE member (
+            {SYNC_COLUMNS},
+            person_id TEXT NOT NULL REFERENCES person (id),
+            member_number TEXT NOT NULL,
+            branch_id TEXT NOT NULL REFERENCES branch (id),
+            joined_on TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active',
+            status_on TEXT,
+            notes TEXT NOT NULL DEFAULT ''
+        );
+        CREATE UNIQUE INDEX member_number ON member (owner_site, member_number);
+        CREATE UNIQUE INDEX member_person ON member (person_id) WHERE deleted = 0;
+        CREATE INDEX member_branch ON member (branch_id, status);
+
+        -- Yearly dues and the share passed to the upper level, per year.
+        CREATE TABLE dues_rate (
+            {SYNC_COLUMNS},
+            year INTEGER NOT NULL UNIQUE,
+            amount INTEGER NOT NULL CHECK (amount >= 0),
+            upper_percent INTEGER NOT NULL DEFAULT 0 CHECK (upper_percent BETWEEN 0 AND 100)
+        );
+
+        CREATE TABLE dues_batch (
+            {SYNC_COLUMNS},
+            branch_id TEXT NOT NULL REFERENCES branch (id),
+            year INTEGER NOT NULL,
+            collected_on TEXT NOT NULL,
+            collector TEXT NOT NULL DEFAULT '',
+            expected_count INTEGER NOT NULL,
+            expected_total INTEGER NOT NULL,
+            ledger_entry_id TEXT REFERENCES ledger_entry (id)
+        );
+
+        CREATE TABLE dues_payment (
+            {SYNC_COLUMNS},
+            member_id TEXT NOT NULL REFERENCES member (id),
+            year INTEGER NOT NULL,
+            amount INTEGER NOT NULL CHECK (amount > 0),
+            paid_on TEXT NOT NULL,
+            batch_id TEXT REFERENCES dues_batch (id),
+            UNIQUE (member_id, year)
+        );
+        CREATE INDEX dues_payment_year ON dues_payment (year);
+
+        CREATE TABLE fund (
+            {SYNC_COLUMNS},
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'commune',
+            book TEXT NOT NULL DEFAULT '01',
+            opening_balance INTEGER NOT NULL DEFAULT 0,
+            opening_date TEXT NOT NULL,
+            carried_from TEXT NOT NULL DEFAULT '',
+            transfer_document TEXT NOT NULL DEFAULT '',
+            allow_negative INTEGER NOT NULL DEFAULT 0,
+            -- The chain's head, so removing the last entries is noticed too.
+            head_seq INTEGER NOT NULL DEFAULT 0,
+            head_hash TEXT NOT NULL DEFAULT ''
+        );
+
+        -- Append-only: never updated, never deleted. A mistake is voided by a reversal entry.
+        CREATE TABLE ledger_entry (
+            {SYNC_COLUMNS},
+            fund_id TEXT NOT NULL REFERENCES fund (id),
+            seq INTEGER NOT NULL,
+            book TEXT NOT NULL CHECK (book IN ('PT', 'PC')),
+            year INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            entry_date TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            amount INTEGER NOT NULL CHECK (amount > 0),
+            -- +amount for money in, -amount for money out; a reversal carries the opposite.
+            effect INTEGER NOT NULL,
+            in_kind TEXT NOT NULL DEFAULT '',
+            party_name TEXT NOT NULL DEFAULT '',
+            party_address TEXT NOT NULL DEFAULT '',
+            person_id TEXT REFERENCES person (id),
+            school TEXT NOT NULL DEFAULT '',
+            grade TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT '',
+            attachments INTEGER NOT NULL DEFAULT 0,
+            reverses TEXT REFERENCES ledger_entry (id),
+            created_by TEXT NOT NULL DEFAULT '',
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            UNIQUE (fund_id, seq),
+            UNIQUE (fund_id, book, year, number)
+        );
+        CREATE INDEX ledger_date ON ledger_entry (fund_id, entry_date, effect);
+        CREATE UNIQUE INDEX ledger_reverses ON ledger_entry (reverses) WHERE reverses IS NOT NULL;
+
+        CREATE TABLE fund_year_close (
+            {SYNC_COLUMNS},
+            fund_id TEXT NOT NULL REFERENCES fund (id),
+            year INTEGER NOT NULL,
+            closing_balance INTEGER NOT NULL,
+            UNIQUE (fund_id, year)
+        );
+
+        -- Append-only means append-only, even for a hand-edited file opened in another tool.
+        CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger_entry BEGIN
+            SELECT RAISE(ABORT, 'ledger entries are append-only');
+        END;
+        CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger_entry BEGIN
+            SELECT RAISE(ABORT, 'ledger entries are append-only');
+        END;
+        """,
+    )

@@ -1,0 +1,175 @@
+"""The Khuyến học fund's rules: kinds of entries, voucher numbers, the hash chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+from desktop_app.core.problems import N_, Problem
+
+MAX_AMOUNT = 999_999_999_999_999  # hundreds of thousands of billions: far beyond any fund
+
+
+class Book(StrEnum):
+    RECEIPT = "PT"  # phiếu thu
+    PAYMENT = "PC"  # phiếu chi
+
+
+class EntryKind(StrEnum):
+    DONATION_CASH = "donation_cash"
+    DONATION_IN_KIND = "donation_in_kind"
+    DUES = "dues"
+    INTEREST = "interest"
+    TRANSFER_IN = "transfer_in"
+    SCHOLARSHIP = "scholarship"
+    AWARD = "award"
+    GIFT = "gift"
+    TRANSFER_OUT = "transfer_out"
+    EXPENSE = "expense"
+    REVERSAL = "reversal"
+
+
+RECEIPT_KINDS = (
+    EntryKind.DONATION_CASH,
+    EntryKind.DONATION_IN_KIND,
+    EntryKind.DUES,
+    EntryKind.INTEREST,
+    EntryKind.TRANSFER_IN,
+)
+PAYMENT_KINDS = (
+    EntryKind.SCHOLARSHIP,
+    EntryKind.AWARD,
+    EntryKind.GIFT,
+    EntryKind.TRANSFER_OUT,
+    EntryKind.EXPENSE,
+)
+# Kinds whose payment names a recipient person (a pupil) with school and grade.
+RECIPIENT_KINDS = (EntryKind.SCHOLARSHIP, EntryKind.AWARD)
+
+# Printed on Vietnamese documents whatever the UI language.
+KIND_VI: dict[EntryKind, str] = {
+    EntryKind.DONATION_CASH: "Ủng hộ bằng tiền",
+    EntryKind.DONATION_IN_KIND: "Ủng hộ bằng hiện vật",
+    EntryKind.DUES: "Hội phí",
+    EntryKind.INTEREST: "Lãi tiền gửi",
+    EntryKind.TRANSFER_IN: "Nhận chuyển quỹ",
+    EntryKind.SCHOLARSHIP: "Học bổng",
+    EntryKind.AWARD: "Phần thưởng",
+    EntryKind.GIFT: "Quà tặng",
+    EntryKind.TRANSFER_OUT: "Chuyển quỹ",
+    EntryKind.EXPENSE: "Chi hoạt động",
+    EntryKind.REVERSAL: "Hủy phiếu",
+}
+KIND_LABELS: dict[EntryKind, str] = {
+    EntryKind.DONATION_CASH: N_("Donation in cash"),
+    EntryKind.DONATION_IN_KIND: N_("Donation in kind"),
+    EntryKind.DUES: N_("Membership dues"),
+    EntryKind.INTEREST: N_("Interest"),
+    EntryKind.TRANSFER_IN: N_("Transfer in"),
+    EntryKind.SCHOLARSHIP: N_("Scholarship"),
+    EntryKind.AWARD: N_("Award"),
+    EntryKind.GIFT: N_("Gift"),
+    EntryKind.TRANSFER_OUT: N_("Transfer out"),
+    EntryKind.EXPENSE: N_("Expense"),
+    EntryKind.REVERSAL: N_("Reversal"),
+}
+
+
+def book_of(kind: EntryKind) -> Book:
+    return Book.RECEIPT if kind in RECEIPT_KINDS else Book.PAYMENT
+
+
+def voucher_number(book: Book | str, number: int, year: int) -> str:
+    """'PT-0042/2026': the book, the number within the year, the year."""
+    return f"{Book(book).value}-{number:04d}/{year}"
+
+
+def parse_voucher_number(text: str) -> tuple[Book, int, int]:
+    """'PT-0042/2026' -> (Book.RECEIPT, 42, 2026); raises ValueError."""
+    book, _, rest = text.strip().upper().partition("-")
+    number, _, year = rest.partition("/")
+    if not number.isdigit() or not year.isdigit():
+        raise ValueError(text)
+    return Book(book), int(number), int(year)
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    """A new receipt or payment, as typed."""
+
+    fund_id: str
+    kind: EntryKind
+    entry_date: dt.date
+    amount: int
+    party_name: str = ""
+    party_address: str = ""
+    reason: str = ""
+    in_kind: str = ""
+    person_id: str | None = None
+    school: str = ""
+    grade: str = ""
+    attachments: int = 0
+
+
+def validate_entry(data: EntryInput, today: dt.date) -> list[Problem]:
+    problems: list[Problem] = []
+    if data.kind is EntryKind.REVERSAL:
+        problems.append(Problem("kind", N_("Void an entry with the Void command instead.")))
+    if data.amount <= 0:
+        problems.append(Problem("amount", N_("The amount must be more than 0 đồng.")))
+    elif data.amount > MAX_AMOUNT:
+        problems.append(Problem("amount", N_("The amount is too large; check the digits.")))
+    if data.entry_date > today + dt.timedelta(days=1):
+        problems.append(Problem("entry_date", N_("The date is in the future; check it.")))
+    if not data.party_name.strip():
+        field_msg = (
+            N_("Type who paid the money in.")
+            if book_of(data.kind) is Book.RECEIPT
+            else N_("Type who received the money.")
+        )
+        problems.append(Problem("party_name", field_msg))
+    if not data.reason.strip():
+        problems.append(Problem("reason", N_("Type the reason, as it will appear on the voucher.")))
+    if data.kind is EntryKind.DONATION_IN_KIND and not data.in_kind.strip():
+        problems.append(
+            Problem("in_kind", N_("Describe the goods given, e.g. 20 bao gạo, and value them."))
+        )
+    if data.kind in RECIPIENT_KINDS and data.person_id is None:
+        problems.append(
+            Problem("person_id", N_("Pick the pupil from the people list (add them first)."))
+        )
+    if data.attachments < 0:
+        problems.append(Problem("attachments", N_("The number of attachments cannot be negative.")))
+    return problems
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def genesis_hash(fund_id: str, opening_balance: int, opening_date: str) -> str:
+    """The hash before the first entry: ties the chain to the fund's opening balance."""
+    text = f"TTHTCD-LEDGER/1\n{fund_id}\n{opening_balance}\n{opening_date}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# The fields an entry's hash covers, in this order. Appending a field here needs a new
+# chain version; never reorder.
+HASHED_FIELDS = (
+    "id", "fund_id", "seq", "book", "year", "number", "entry_date", "kind", "amount", "effect",
+    "in_kind", "party_name", "party_address", "person_id", "school", "grade", "reason",
+    "attachments", "reverses", "created_by", "updated_at",
+)  # fmt: skip
+
+
+def entry_hash(prev_hash: str, fields: dict[str, object]) -> str:
+    """sha256 over the previous hash and the entry's fields in a fixed, canonical form."""
+    values = [
+        _nfc(v) if isinstance(v, str) else v for v in (fields[name] for name in HASHED_FIELDS)
+    ]
+    body = json.dumps([prev_hash, *values], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()

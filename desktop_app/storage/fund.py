@@ -1,0 +1,331 @@
+"""SQL for funds and the append-only, hash-chained ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from desktop_app.core.fund import Book, EntryKind, entry_hash, genesis_hash
+from desktop_app.core.ids import new_id
+from desktop_app.storage.db import Database, utc_now
+
+
+@dataclass(frozen=True)
+class FundRow:
+    id: str
+    name: str
+    kind: str
+    book: str
+    opening_balance: int
+    opening_date: dt.date
+    carried_from: str
+    transfer_document: str
+    allow_negative: bool
+    head_seq: int
+    head_hash: str
+
+
+_FUND_COLUMNS = (
+    "id, name, kind, book, opening_balance, opening_date, carried_from, transfer_document,"
+    " allow_negative, head_seq, head_hash"
+)
+
+
+def _fund(r: Sequence[object]) -> FundRow:
+    return FundRow(
+        str(r[0]), str(r[1]), str(r[2]), str(r[3]), int(str(r[4])),
+        dt.date.fromisoformat(str(r[5])), str(r[6]), str(r[7]), bool(r[8]), int(str(r[9])),
+        str(r[10]),
+    )  # fmt: skip
+
+
+def insert_fund(
+    db: Database,
+    *,
+    name: str,
+    kind: str,
+    book: str,
+    opening_balance: int,
+    opening_date: dt.date,
+    carried_from: str,
+    transfer_document: str,
+    allow_negative: bool,
+    version: int,
+) -> str:
+    fund_id = new_id()
+    db.conn.execute(
+        f"INSERT INTO fund (owner_site, version, updated_at, {_FUND_COLUMNS})"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+        (
+            db.site_id, version, utc_now(), fund_id, name, kind, book, opening_balance,
+            opening_date.isoformat(), carried_from, transfer_document, int(allow_negative),
+            genesis_hash(fund_id, opening_balance, opening_date.isoformat()),
+        ),
+    )  # fmt: skip
+    return fund_id
+
+
+def list_funds(db: Database) -> list[FundRow]:
+    rows = db.conn.execute(
+        f"SELECT {_FUND_COLUMNS} FROM fund WHERE deleted = 0 ORDER BY opening_date, name"
+    ).fetchall()
+    return [_fund(r) for r in rows]
+
+
+def get_fund(db: Database, fund_id: str) -> FundRow | None:
+    r = db.conn.execute(f"SELECT {_FUND_COLUMNS} FROM fund WHERE id = ?", (fund_id,)).fetchone()
+    return _fund(r) if r else None
+
+
+def update_fund_details(
+    db: Database, fund_id: str, name: str, allow_negative: bool, version: int
+) -> None:
+    """Only what does not touch money: the name and whether it may go below zero."""
+    db.conn.execute(
+        "UPDATE fund SET name = ?, allow_negative = ?, version = ?, updated_at = ? WHERE id = ?",
+        (name, int(allow_negative), version, utc_now(), fund_id),
+    )
+
+
+def balance_at(db: Database, fund: FundRow, day: dt.date | None = None) -> int:
+    """Opening balance plus every entry dated on or before `day` (all entries if None)."""
+    if day is None:
+        r = db.conn.execute(
+            "SELECT coalesce(sum(effect), 0) FROM ledger_entry WHERE fund_id = ?", (fund.id,)
+        ).fetchone()
+    else:
+        r = db.conn.execute(
+            "SELECT coalesce(sum(effect), 0) FROM ledger_entry"
+            " WHERE fund_id = ? AND entry_date <= ?",
+            (fund.id, day.isoformat()),
+        ).fetchone()
+    return fund.opening_balance + int(r[0])
+
+
+def next_number(db: Database, fund_id: str, book: Book, year: int) -> int:
+    r = db.conn.execute(
+        "SELECT coalesce(max(number), 0) + 1 FROM ledger_entry"
+        " WHERE fund_id = ? AND book = ? AND year = ?",
+        (fund_id, book.value, year),
+    ).fetchone()
+    return int(r[0])
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    id: str
+    fund_id: str
+    seq: int
+    book: Book
+    year: int
+    number: int
+    entry_date: dt.date
+    kind: EntryKind
+    amount: int
+    effect: int
+    in_kind: str
+    party_name: str
+    party_address: str
+    person_id: str | None
+    school: str
+    grade: str
+    reason: str
+    attachments: int
+    reverses: str | None
+    created_by: str
+    updated_at: str
+    prev_hash: str
+    hash: str
+    reversed_by: str | None = None
+
+    @property
+    def voucher(self) -> str:
+        return f"{self.book.value}-{self.number:04d}/{self.year}"
+
+    def hashed_fields(self) -> dict[str, object]:
+        return {
+            "id": self.id, "fund_id": self.fund_id, "seq": self.seq, "book": self.book.value,
+            "year": self.year, "number": self.number, "entry_date": self.entry_date.isoformat(),
+            "kind": self.kind.value, "amount": self.amount, "effect": self.effect,
+            "in_kind": self.in_kind, "party_name": self.party_name,
+            "party_address": self.party_address, "person_id": self.person_id,
+            "school": self.school, "grade": self.grade, "reason": self.reason,
+            "attachments": self.attachments, "reverses": self.reverses,
+            "created_by": self.created_by, "updated_at": self.updated_at,
+        }  # fmt: skip
+
+
+_ENTRY_COLUMNS = (
+    "e.id, e.fund_id, e.seq, e.book, e.year, e.number, e.entry_date, e.kind, e.amount, e.effect,"
+    " e.in_kind, e.party_name, e.party_address, e.person_id, e.school, e.grade, e.reason,"
+    " e.attachments, e.reverses, e.created_by, e.updated_at, e.prev_hash, e.hash"
+)
+
+
+def _entry(r: Sequence[object], reversed_by: str | None = None) -> EntryRow:
+    return EntryRow(
+        id=str(r[0]), fund_id=str(r[1]), seq=int(str(r[2])), book=Book(str(r[3])),
+        year=int(str(r[4])), number=int(str(r[5])),
+        entry_date=dt.date.fromisoformat(str(r[6])), kind=EntryKind(str(r[7])),
+        amount=int(str(r[8])), effect=int(str(r[9])), in_kind=str(r[10]),
+        party_name=str(r[11]), party_address=str(r[12]),
+        person_id=str(r[13]) if r[13] is not None else None, school=str(r[14]),
+        grade=str(r[15]), reason=str(r[16]), attachments=int(str(r[17])),
+        reverses=str(r[18]) if r[18] is not None else None, created_by=str(r[19]),
+        updated_at=str(r[20]), prev_hash=str(r[21]), hash=str(r[22]), reversed_by=reversed_by,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    book: Book
+    year: int
+    number: int
+    entry_date: dt.date
+    kind: EntryKind
+    amount: int
+    effect: int
+    in_kind: str = ""
+    party_name: str = ""
+    party_address: str = ""
+    person_id: str | None = None
+    school: str = ""
+    grade: str = ""
+    reason: str = ""
+    attachments: int = 0
+    reverses: str | None = None
+
+
+def append_entry(db: Database, fund: FundRow, e: NewEntry, version: int) -> EntryRow:
+    """Append to the fund's chain (inside the caller's BEGIN IMMEDIATE transaction)."""
+    head = db.conn.execute(
+        "SELECT head_seq, head_hash FROM fund WHERE id = ?", (fund.id,)
+    ).fetchone()
+    seq = int(head[0]) + 1
+    prev = str(head[1])
+    row = EntryRow(
+        id=new_id(), fund_id=fund.id, seq=seq, book=e.book, year=e.year, number=e.number,
+        entry_date=e.entry_date, kind=e.kind, amount=e.amount, effect=e.effect,
+        in_kind=e.in_kind, party_name=e.party_name, party_address=e.party_address,
+        person_id=e.person_id, school=e.school, grade=e.grade, reason=e.reason,
+        attachments=e.attachments, reverses=e.reverses, created_by=db.actor,
+        updated_at=utc_now(), prev_hash=prev, hash="",
+    )  # fmt: skip
+    digest = entry_hash(prev, row.hashed_fields())
+    fields = row.hashed_fields()
+    db.conn.execute(
+        "INSERT INTO ledger_entry (owner_site, version, prev_hash, hash, "
+        + ", ".join(fields)
+        + ") VALUES (?, ?, ?, ?, "
+        + ", ".join("?" for _ in fields)
+        + ")",
+        (db.site_id, version, prev, digest, *fields.values()),
+    )
+    db.conn.execute(
+        "UPDATE fund SET head_seq = ?, head_hash = ? WHERE id = ?", (seq, digest, fund.id)
+    )
+    return _entry(
+        (row.id, fund.id, seq, e.book.value, e.year, e.number, e.entry_date.isoformat(),
+         e.kind.value, e.amount, e.effect, e.in_kind, e.party_name, e.party_address,
+         e.person_id, e.school, e.grade, e.reason, e.attachments, e.reverses, db.actor,
+         row.updated_at, prev, digest)
+    )  # fmt: skip
+
+
+def get_entry(db: Database, entry_id: str) -> EntryRow | None:
+    r = db.conn.execute(
+        f"SELECT {_ENTRY_COLUMNS}, (SELECT x.id FROM ledger_entry x WHERE x.reverses = e.id)"
+        " FROM ledger_entry e WHERE e.id = ?",
+        (entry_id,),
+    ).fetchone()
+    return _entry(r[:-1], r[-1]) if r else None
+
+
+def find_by_voucher(db: Database, book: Book, number: int, year: int) -> list[EntryRow]:
+    rows = db.conn.execute(
+        f"SELECT {_ENTRY_COLUMNS}, (SELECT x.id FROM ledger_entry x WHERE x.reverses = e.id)"
+        " FROM ledger_entry e WHERE e.book = ? AND e.number = ? AND e.year = ?",
+        (book.value, number, year),
+    ).fetchall()
+    return [_entry(r[:-1], r[-1]) for r in rows]
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    fund_id: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    kinds: tuple[EntryKind, ...] = ()
+    text: str = ""
+
+
+def list_entries(db: Database, flt: LedgerFilter, limit: int | None = None) -> list[EntryRow]:
+    where: list[str] = []
+    params: list[object] = []
+    if flt.fund_id:
+        where.append("e.fund_id = ?")
+        params.append(flt.fund_id)
+    if flt.start:
+        where.append("e.entry_date >= ?")
+        params.append(flt.start.isoformat())
+    if flt.end:
+        where.append("e.entry_date <= ?")
+        params.append(flt.end.isoformat())
+    if flt.kinds:
+        where.append(f"e.kind IN ({', '.join('?' for _ in flt.kinds)})")
+        params.extend(k.value for k in flt.kinds)
+    if flt.text:
+        where.append("(e.party_name LIKE ? OR e.reason LIKE ?)")
+        params += [f"%{flt.text}%", f"%{flt.text}%"]
+    sql = (
+        f"SELECT {_ENTRY_COLUMNS}, r.id FROM ledger_entry e"
+        " LEFT JOIN ledger_entry r ON r.reverses = e.id"
+        + (f" WHERE {' AND '.join(where)}" if where else "")
+        + " ORDER BY e.entry_date, e.seq"
+    )
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return [_entry(r[:-1], r[-1]) for r in db.conn.execute(sql, params)]
+
+
+def iter_chain(db: Database, fund_id: str) -> Iterator[EntryRow]:
+    """Every entry of a fund in chain order (by seq), as stored."""
+    cur = db.conn.execute(
+        f"SELECT {_ENTRY_COLUMNS} FROM ledger_entry e WHERE e.fund_id = ? ORDER BY e.seq, e.rowid",
+        (fund_id,),
+    )
+    for r in cur:
+        yield _entry(r)
+
+
+def closed_years(db: Database, fund_id: str) -> list[int]:
+    return [
+        int(r[0])
+        for r in db.conn.execute(
+            "SELECT year FROM fund_year_close WHERE fund_id = ? AND deleted = 0 ORDER BY year",
+            (fund_id,),
+        )
+    ]
+
+
+def close_year(db: Database, fund_id: str, year: int, balance: int, version: int) -> None:
+    db.conn.execute(
+        "INSERT INTO fund_year_close (id, owner_site, version, updated_at, fund_id, year,"
+        " closing_balance) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (new_id(), db.site_id, version, utc_now(), fund_id, year, balance),
+    )
+
+
+def totals_by_kind(
+    db: Database, fund_id: str, start: dt.date, end: dt.date
+) -> list[tuple[EntryKind, int]]:
+    """Net effect per kind in a period, with reversals netted against their originals' kind."""
+    rows = db.conn.execute(
+        "SELECT coalesce(o.kind, e.kind), sum(e.effect) FROM ledger_entry e"
+        " LEFT JOIN ledger_entry o ON o.id = e.reverses"
+        " WHERE e.fund_id = ? AND e.entry_date BETWEEN ? AND ?"
+        " GROUP BY 1 ORDER BY 1",
+        (fund_id, start.isoformat(), end.isoformat()),
+    ).fetchall()
+    return [(EntryKind(r[0]), int(r[1])) for r in rows]

@@ -1,0 +1,266 @@
+"""SQL for branches (chi hội), members and dues."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from desktop_app.core.ids import new_id
+from desktop_app.core.members import Branch, BranchKind, DuesRate, Member, MemberStatus
+from desktop_app.storage.db import Database, utc_now
+from desktop_app.storage.people import natural_key
+
+
+def insert_branch(
+    db: Database, name: str, kind: BranchKind, hamlet_id: str | None, version: int
+) -> str:
+    branch_id = new_id()
+    db.conn.execute(
+        "INSERT INTO branch (id, owner_site, version, updated_at, name, kind, hamlet_id, sort_key)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (branch_id, db.site_id, version, utc_now(), name, kind.value, hamlet_id, natural_key(name)),
+    )
+    return branch_id
+
+
+def update_branch(
+    db: Database, branch_id: str, name: str, kind: BranchKind, hamlet_id: str | None, version: int
+) -> None:
+    db.conn.execute(
+        "UPDATE branch SET name = ?, kind = ?, hamlet_id = ?, sort_key = ?, version = ?,"
+        " updated_at = ? WHERE id = ?",
+        (name, kind.value, hamlet_id, natural_key(name), version, utc_now(), branch_id),
+    )
+
+
+def list_branches(db: Database) -> list[Branch]:
+    rows = db.conn.execute(
+        "SELECT b.id, b.name, b.kind, b.hamlet_id,"
+        " (SELECT count(*) FROM member m WHERE m.branch_id = b.id AND m.deleted = 0"
+        "  AND m.status = 'active')"
+        " FROM branch b WHERE b.deleted = 0 ORDER BY b.sort_key"
+    ).fetchall()
+    return [Branch(r[0], r[1], BranchKind(r[2]), r[3], int(r[4])) for r in rows]
+
+
+def branch_name_taken(db: Database, name: str, exclude_id: str | None) -> bool:
+    key = natural_key(name)
+    r = db.conn.execute(
+        "SELECT 1 FROM branch WHERE sort_key = ? AND deleted = 0 AND id IS NOT ?",
+        (key, exclude_id),
+    ).fetchone()
+    return r is not None
+
+
+_MEMBER_COLUMNS = (
+    "m.id, m.person_id, p.full_name, p.birth, coalesce(h.name, ''), m.member_number,"
+    " m.branch_id, b.name, m.joined_on, m.status, m.status_on, m.notes, m.version"
+)
+_MEMBER_FROM = (
+    "member m JOIN person p ON p.id = m.person_id JOIN branch b ON b.id = m.branch_id"
+    " LEFT JOIN hamlet h ON h.id = p.hamlet_id"
+)
+
+
+def _member(r: Sequence[object]) -> Member:
+    return Member(
+        id=str(r[0]), person_id=str(r[1]), full_name=str(r[2]), birth=str(r[3]),
+        hamlet_name=str(r[4]), member_number=str(r[5]), branch_id=str(r[6]),
+        branch_name=str(r[7]), joined_on=dt.date.fromisoformat(str(r[8])),
+        status=MemberStatus(str(r[9])),
+        status_on=dt.date.fromisoformat(str(r[10])) if r[10] else None,
+        notes=str(r[11]), version=int(str(r[12])),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MemberFilter:
+    branch_id: str | None = None
+    status: MemberStatus | None = None
+    text: str = ""
+
+
+def list_members(db: Database, flt: MemberFilter, limit: int | None = None) -> list[Member]:
+    where = ["m.deleted = 0"]
+    params: list[object] = []
+    if flt.branch_id:
+        where.append("m.branch_id = ?")
+        params.append(flt.branch_id)
+    if flt.status:
+        where.append("m.status = ?")
+        params.append(flt.status.value)
+    for word in flt.text.split():
+        where.append("((' ' || p.search_text) LIKE ? OR m.member_number LIKE ?)")
+        params += [f"% {word}%", f"{word}%"]
+    sql = (
+        f"SELECT {_MEMBER_COLUMNS} FROM {_MEMBER_FROM} WHERE {' AND '.join(where)}"
+        " ORDER BY b.sort_key, p.sort_key"
+    )
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return [_member(r) for r in db.conn.execute(sql, params)]
+
+
+def get_member(db: Database, member_id: str) -> Member | None:
+    r = db.conn.execute(
+        f"SELECT {_MEMBER_COLUMNS} FROM {_MEMBER_FROM} WHERE m.id = ?", (member_id,)
+    ).fetchone()
+    return _member(r) if r else None
+
+
+def member_of_person(db: Database, person_id: str) -> Member | None:
+    r = db.conn.execute(
+        f"SELECT {_MEMBER_COLUMNS} FROM {_MEMBER_FROM} WHERE m.person_id = ? AND m.deleted = 0",
+        (person_id,),
+    ).fetchone()
+    return _member(r) if r else None
+
+
+def number_taken(db: Database, number: str, exclude_id: str | None) -> bool:
+    r = db.conn.execute(
+        "SELECT 1 FROM member WHERE owner_site = ? AND member_number = ? AND id IS NOT ?",
+        (db.site_id, number, exclude_id),
+    ).fetchone()
+    return r is not None
+
+
+def next_member_number(db: Database) -> int:
+    r = db.conn.execute(
+        "SELECT coalesce(max(CAST(member_number AS INTEGER)), 0) + 1 FROM member"
+        " WHERE owner_site = ? AND member_number GLOB '[0-9]*'",
+        (db.site_id,),
+    ).fetchone()
+    return int(r[0])
+
+
+def insert_member(
+    db: Database,
+    person_id: str,
+    number: str,
+    branch_id: str,
+    joined_on: dt.date,
+    notes: str,
+    version: int,
+) -> str:
+    member_id = new_id()
+    db.conn.execute(
+        "INSERT INTO member (id, owner_site, version, updated_at, person_id, member_number,"
+        " branch_id, joined_on, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (member_id, db.site_id, version, utc_now(), person_id, number, branch_id,
+         joined_on.isoformat(), notes),
+    )  # fmt: skip
+    return member_id
+
+
+def update_member(
+    db: Database,
+    member_id: str,
+    *,
+    number: str,
+    branch_id: str,
+    joined_on: dt.date,
+    status: MemberStatus,
+    status_on: dt.date | None,
+    notes: str,
+    version: int,
+) -> None:
+    db.conn.execute(
+        "UPDATE member SET member_number = ?, branch_id = ?, joined_on = ?, status = ?,"
+        " status_on = ?, notes = ?, version = ?, updated_at = ? WHERE id = ?",
+        (number, branch_id, joined_on.isoformat(), status.value,
+         status_on.isoformat() if status_on else None, notes, version, utc_now(), member_id),
+    )  # fmt: skip
+
+
+def set_rate(db: Database, rate: DuesRate, version: int) -> None:
+    db.conn.execute(
+        "INSERT INTO dues_rate (id, owner_site, version, updated_at, year, amount, upper_percent)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (year) DO UPDATE SET amount = excluded.amount,"
+        " upper_percent = excluded.upper_percent, version = excluded.version,"
+        " updated_at = excluded.updated_at",
+        (new_id(), db.site_id, version, utc_now(), rate.year, rate.amount, rate.upper_percent),
+    )
+
+
+def get_rate(db: Database, year: int) -> DuesRate | None:
+    r = db.conn.execute(
+        "SELECT year, amount, upper_percent FROM dues_rate WHERE year = ? AND deleted = 0",
+        (year,),
+    ).fetchone()
+    return DuesRate(int(r[0]), int(r[1]), int(r[2])) if r else None
+
+
+def list_rates(db: Database) -> list[DuesRate]:
+    rows = db.conn.execute(
+        "SELECT year, amount, upper_percent FROM dues_rate WHERE deleted = 0 ORDER BY year DESC"
+    ).fetchall()
+    return [DuesRate(int(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+
+def paid_members(db: Database, year: int, member_ids: Sequence[str]) -> set[str]:
+    out: set[str] = set()
+    for start in range(0, len(member_ids), 500):
+        chunk = list(member_ids[start : start + 500])
+        marks = ", ".join("?" for _ in chunk)
+        out.update(
+            r[0]
+            for r in db.conn.execute(
+                f"SELECT member_id FROM dues_payment WHERE year = ? AND deleted = 0"
+                f" AND member_id IN ({marks})",
+                [year, *chunk],
+            )
+        )
+    return out
+
+
+def insert_batch(
+    db: Database,
+    *,
+    branch_id: str,
+    year: int,
+    collected_on: dt.date,
+    collector: str,
+    expected_count: int,
+    expected_total: int,
+    ledger_entry_id: str | None,
+    payments: Sequence[tuple[str, int]],
+    version: int,
+) -> str:
+    batch_id = new_id()
+    now = utc_now()
+    db.conn.execute(
+        "INSERT INTO dues_batch (id, owner_site, version, updated_at, branch_id, year,"
+        " collected_on, collector, expected_count, expected_total, ledger_entry_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (batch_id, db.site_id, version, now, branch_id, year, collected_on.isoformat(),
+         collector, expected_count, expected_total, ledger_entry_id),
+    )  # fmt: skip
+    db.conn.executemany(
+        "INSERT INTO dues_payment (id, owner_site, version, updated_at, member_id, year, amount,"
+        " paid_on, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (new_id(), db.site_id, version, now, member_id, year, amount,
+             collected_on.isoformat(), batch_id)
+            for member_id, amount in payments
+        ],
+    )  # fmt: skip
+    return batch_id
+
+
+@dataclass(frozen=True)
+class HamletShare:
+    hamlet_id: str
+    hamlet_name: str
+    population: int | None
+    members: int
+
+
+def members_by_hamlet(db: Database) -> list[HamletShare]:
+    rows = db.conn.execute(
+        "SELECT h.id, h.name, h.population, count(m.id) FROM hamlet h"
+        " LEFT JOIN person p ON p.hamlet_id = h.id AND p.deleted = 0"
+        " LEFT JOIN member m ON m.person_id = p.id AND m.deleted = 0 AND m.status = 'active'"
+        " WHERE h.deleted = 0 GROUP BY h.id ORDER BY h.sort_key"
+    ).fetchall()
+    return [HamletShare(r[0], r[1], r[2], int(r[3])) for r in rows]
