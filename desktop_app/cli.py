@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -20,6 +21,7 @@ from desktop_app.i18n import (
     LANGUAGES,
     _,
     format_int,
+    format_money,
     problem_text,
     set_language,
     tr,
@@ -46,6 +48,15 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # One clear line instead of argparse's usage dump.
         raise CliError(tr("{message} (see 'tthtcd --help')", message=message), EXIT_USAGE)
+
+
+def _date(text: str) -> dt.date:
+    for form in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, form).date()
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(tr("'{value}' is not a date like 31/12/2026", value=text))
 
 
 def _positive(text: str) -> int:
@@ -128,6 +139,43 @@ def build_parser() -> argparse.ArgumentParser:
     )
     roster_print.add_argument("--course", required=True, help=_("the class id"))
     roster_print.add_argument("--out", required=True, type=Path, help=_("PDF file to write"))
+
+    fund = commands.add_parser("fund", parents=[common], help=_("the Khuyến học fund"))
+    fund_commands = fund.add_subparsers(dest="fund_command", parser_class=_Parser)
+    balance = fund_commands.add_parser(
+        "balance", parents=[common], help=_("the balance of each fund")
+    )
+    balance.add_argument("--fund", help=_("only this fund (id)"))
+    balance.add_argument("--at", type=_date, help=_("balance at the end of this day (dd/mm/yyyy)"))
+    balance.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    ledger = commands.add_parser("ledger", parents=[common], help=_("the fund ledger"))
+    ledger_commands = ledger.add_subparsers(dest="ledger_command", parser_class=_Parser)
+    ledger_commands.add_parser(
+        "verify", parents=[common], help=_("check that no ledger entry was changed")
+    )
+
+    receipt = commands.add_parser("receipt", parents=[common], help=_("receipt vouchers"))
+    receipt_commands = receipt.add_subparsers(dest="receipt_command", parser_class=_Parser)
+    receipt_print = receipt_commands.add_parser(
+        "print", parents=[common], help=_("print a receipt or payment voucher")
+    )
+    receipt_print.add_argument(
+        "--entry", required=True, help=_("voucher number, e.g. PT-0042/2026")
+    )
+    receipt_print.add_argument("--fund", help=_("the fund (id), if several have that number"))
+    receipt_print.add_argument("--out", required=True, type=Path, help=_("PDF file to write"))
+
+    disclosure = commands.add_parser(
+        "disclosure", parents=[common], help=_("the yearly public disclosure sheet")
+    )
+    disclosure_commands = disclosure.add_subparsers(dest="disclosure_command", parser_class=_Parser)
+    disclosure_print = disclosure_commands.add_parser(
+        "print", parents=[common], help=_("print the disclosure sheet of a fund and year")
+    )
+    disclosure_print.add_argument("--fund", required=True, help=_("the fund (id)"))
+    disclosure_print.add_argument("--year", required=True, type=_positive, help=_("the year"))
+    disclosure_print.add_argument("--out", required=True, type=Path, help=_("PDF file to write"))
 
     commands.add_parser(
         "selfcheck", parents=[common], help=_("check that this installation works, headless")
@@ -214,6 +262,22 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.roster_command == "print":
             return _roster_print(args)
         raise CliError(_("say 'roster print'"), EXIT_USAGE)
+    if args.command == "fund":
+        if args.fund_command == "balance":
+            return _fund_balance(args)
+        raise CliError(_("say 'fund balance'"), EXIT_USAGE)
+    if args.command == "ledger":
+        if args.ledger_command == "verify":
+            return _ledger_verify(args)
+        raise CliError(_("say 'ledger verify'"), EXIT_USAGE)
+    if args.command == "receipt":
+        if args.receipt_command == "print":
+            return _receipt_print(args)
+        raise CliError(_("say 'receipt print'"), EXIT_USAGE)
+    if args.command == "disclosure":
+        if args.disclosure_command == "print":
+            return _disclosure_print(args)
+        raise CliError(_("say 'disclosure print'"), EXIT_USAGE)
     if args.command == "selfcheck":
         return selfcheck()
     raise CliError(tr("unknown command {name}", name=args.command), EXIT_USAGE)
@@ -234,7 +298,8 @@ def _demo(args: argparse.Namespace) -> int:
     print(
         tr(
             "Created {path}: {centre} ({commune}, {province}), {hamlets} hamlets, "
-            "{households} households, {people} people, {courses} classes in {seconds} s.",
+            "{households} households, {people} people, {courses} classes, {members} members, "
+            "{entries} fund entries in {seconds} s.",
             path=str(path),
             centre=summary.centre_name,
             commune=summary.commune_name,
@@ -243,6 +308,8 @@ def _demo(args: argparse.Namespace) -> int:
             households=format_int(summary.households),
             people=format_int(summary.people),
             courses=format_int(summary.courses),
+            members=format_int(summary.members),
+            entries=format_int(summary.ledger_entries),
             seconds=f"{time.perf_counter() - started:.1f}",
         )
     )
@@ -379,6 +446,65 @@ def _certificates_verify(args: argparse.Namespace) -> int:
 def _roster_print(args: argparse.Namespace) -> int:
     with Workspace.open(_need_db(args)) as ws:
         pages = ws.class_documents.print_roster(args.course, args.out)
+    print(tr("Wrote {path} ({pages} pages).", path=str(args.out), pages=pages))
+    return EXIT_OK
+
+
+def _fund_balance(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        funds = [ws.fund.get(args.fund)] if args.fund else ws.fund.funds()
+        rows = [(f, ws.fund.balance(f.id, args.at)) for f in funds]
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": f.id,
+                        "name": f.name,
+                        "balance": amount,
+                        "at": args.at.isoformat() if args.at else None,
+                    }
+                    for f, amount in rows
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return EXIT_OK
+    if not rows:
+        print(_("No funds yet."))
+    for f, amount in rows:
+        print(f"{f.id}  {f.name}: {format_money(amount)}")
+    return EXIT_OK
+
+
+def _ledger_verify(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        report = ws.fund.verify()
+    if report.ok:
+        print(
+            tr(
+                "The ledger is intact: {entries} entries in {funds} funds.",
+                entries=format_int(report.entries), funds=report.funds,
+            )
+        )  # fmt: skip
+        return EXIT_OK
+    for problem in report.problems[1:]:
+        print(f"tthtcd: {tr(problem.what, **problem.params)}", file=sys.stderr)
+    first = report.problems[0]
+    raise CliError(tr(first.what, **first.params))
+
+
+def _receipt_print(args: argparse.Namespace) -> int:
+    with Workspace.open(_need_db(args)) as ws:
+        ws.fund_documents.print_voucher(args.entry, args.out, args.fund)
+    print(tr("Wrote {path}.", path=str(args.out)))
+    return EXIT_OK
+
+
+def _disclosure_print(args: argparse.Namespace) -> int:
+    with Workspace.open(_need_db(args)) as ws:
+        pages = ws.fund_documents.print_disclosure(args.fund, args.year, args.out)
     print(tr("Wrote {path} ({pages} pages).", path=str(args.out), pages=pages))
     return EXIT_OK
 

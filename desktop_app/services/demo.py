@@ -18,6 +18,7 @@ from desktop_app.core.people import Birth, HamletKind, PersonFields, Sex
 from desktop_app.core.problems import N_, UserError
 from desktop_app.services.centre import CentreProfile, communes, provinces
 from desktop_app.services.demo_courses import add_demo_courses
+from desktop_app.services.demo_khuyen_hoc import add_demo_khuyen_hoc
 from desktop_app.storage import people as repo
 from desktop_app.storage.db import Database
 from desktop_app.storage.people import BulkPerson
@@ -82,6 +83,8 @@ class DemoSummary:
     households: int
     people: int
     courses: int = 0
+    members: int = 0
+    ledger_entries: int = 0
 
 
 @dataclass
@@ -171,8 +174,15 @@ def create_demo(
             inserted = _insert(
                 db, rng, drafts, hamlet_ids, version, today, province_codes, progress
             )
-        adults = [pid for pid, m in inserted if today.year - m.birth.year >= 15]
+        adults = [pid for pid, m, _ in inserted if today.year - m.birth.year >= 15]
         course_count = add_demo_courses(db, rng, adults, courses, today, version)
+        members, entries = add_demo_khuyen_hoc(
+            workspace,
+            rng,
+            [(pid, hamlet) for pid, m, hamlet in inserted if today.year - m.birth.year >= 18],
+            today,
+            [pid for pid, m, _ in inserted if 6 <= today.year - m.birth.year <= 17],
+        )
         db.audit("create", "demo", db.site_id, f"people={people},seed={seed}")
     return DemoSummary(
         centre_name=profile.name,
@@ -181,6 +191,8 @@ def create_demo(
         hamlets=len(hamlet_ids),
         households=len(drafts),
         courses=course_count,
+        members=members,
+        ledger_entries=entries,
         people=sum(len(h) for h in drafts),
     )
 
@@ -194,9 +206,9 @@ def _insert(
     today: dt.date,
     province_codes: list[str],
     progress: Callable[[int, int], bool] | None,
-) -> list[tuple[str, _Draft]]:
-    """Insert the people by batches; return (person id, draft) in insertion order."""
-    inserted: list[tuple[str, _Draft]] = []
+) -> list[tuple[str, _Draft, str]]:
+    """Insert the people by batches; return (person id, draft, hamlet id) in order."""
+    inserted: list[tuple[str, _Draft, str]] = []
     used_cccd: set[str] = set()
     total = len(drafts)
     done = 0
@@ -213,8 +225,12 @@ def _insert(
                 items.append(BulkPerson(_fields(m, hamlet_id), hid, m.relation))
         person_ids = repo.bulk_insert_people(db, items, version)
         repo.bulk_set_heads(db, [(hid, person_ids[i]) for hid, i in heads])
-        members_in_order = [m for members in chunk for m in members]
-        inserted.extend(zip(person_ids, members_in_order, strict=True))
+        in_order = [
+            (m, hamlet_id)
+            for (hamlet_id, _), members in zip(household_rows, chunk, strict=True)
+            for m in members
+        ]
+        inserted.extend((pid, m, h) for pid, (m, h) in zip(person_ids, in_order, strict=True))
         done += len(chunk)
         if progress is not None and progress(done, total) is False:
             raise _Cancelled

@@ -103,22 +103,30 @@ class FundService:
                 N_("Some fields need fixing before the fund can be saved."),
                 problems=tuple(problems),
             )
-        db = self._ws.db
-        with db.transaction():
-            fund_id = repo.insert_fund(
-                db,
-                name=name,
-                kind=data.kind,
-                book=nfc(data.book) or "01",
-                opening_balance=data.opening_balance,
-                opening_date=data.opening_date or dt.date.today(),
-                carried_from=nfc(data.carried_from),
-                transfer_document=nfc(data.transfer_document),
-                allow_negative=data.allow_negative,
-                version=db.next_version(),
-            )
-            db.audit("create", "fund", fund_id)
+        with self._ws.db.transaction():
+            fund_id = self._insert_fund(data, name)
         return Change("fund", "create", (fund_id,))
+
+    def create_in_transaction(self, data: FundInput) -> str:
+        """For a caller that holds the write transaction (the demo); returns the fund id."""
+        return self._insert_fund(data, nfc(data.name))
+
+    def _insert_fund(self, data: FundInput, name: str) -> str:
+        db = self._ws.db
+        fund_id = repo.insert_fund(
+            db,
+            name=name,
+            kind=data.kind,
+            book=nfc(data.book) or "01",
+            opening_balance=data.opening_balance,
+            opening_date=data.opening_date or dt.date.today(),
+            carried_from=nfc(data.carried_from),
+            transfer_document=nfc(data.transfer_document),
+            allow_negative=data.allow_negative,
+            version=db.next_version(),
+        )
+        db.audit("create", "fund", fund_id)
+        return fund_id
 
     def update_details(self, fund_id: str, name: str, allow_negative: bool) -> Change:
         name = nfc(name)

@@ -207,6 +207,10 @@ class MemberService:
 
     def collect(self, batch: DuesBatchInput, fund_id: str) -> DuesResult:
         """Save a branch's dues batch if its control totals match, with the fund receipt."""
+        with self._ws.db.transaction():
+            return self.collect_in_transaction(batch, fund_id)
+
+    def collect_in_transaction(self, batch: DuesBatchInput, fund_id: str) -> DuesResult:
         problems = check_control_totals(batch)
         if problems:
             raise UserError(
@@ -214,40 +218,39 @@ class MemberService:
                 problems=tuple(problems),
             )
         db = self._ws.db
-        with db.transaction():
-            branch = next((b for b in repo.list_branches(db) if b.id == batch.branch_id), None)
-            if branch is None:
-                raise UserError(N_("Pick the branch (chi hội) from the list."))
-            ids = [m for m, _ in batch.payments]
-            members = {m.id: m for m in repo.list_members(db, MemberFilter(branch_id=branch.id))}
-            strangers = [m for m in ids if m not in members]
-            if strangers:
-                raise UserError(N_("Some ticked people are not members of this branch."))
-            already = repo.paid_members(db, batch.year, ids)
-            if already:
-                names = ", ".join(members[m].full_name for m in sorted(already))
-                raise UserError(
-                    N_("Already paid for {year}: {names}. Untick them; nothing was saved."),
-                    {"year": batch.year, "names": names},
-                )
-            rate = repo.get_rate(db, batch.year)
-            upper = rate.upper_share * len(ids) if rate else 0
-            entry = self._ws.fund.record(
-                EntryInput(
-                    fund_id=fund_id,
-                    kind=EntryKind.DUES,
-                    entry_date=batch.collected_on,
-                    amount=batch.expected_total,
-                    party_name=nfc(batch.collector) or branch.name,
-                    reason=f"Thu hội phí năm {batch.year} {branch.name}: {len(ids)} hội viên",
-                ),
-                in_transaction=True,
+        branch = next((b for b in repo.list_branches(db) if b.id == batch.branch_id), None)
+        if branch is None:
+            raise UserError(N_("Pick the branch (chi hội) from the list."))
+        ids = [m for m, _ in batch.payments]
+        members = {m.id: m for m in repo.list_members(db, MemberFilter(branch_id=branch.id))}
+        strangers = [m for m in ids if m not in members]
+        if strangers:
+            raise UserError(N_("Some ticked people are not members of this branch."))
+        already = repo.paid_members(db, batch.year, ids)
+        if already:
+            names = ", ".join(members[m].full_name for m in sorted(already))
+            raise UserError(
+                N_("Already paid for {year}: {names}. Untick them; nothing was saved."),
+                {"year": batch.year, "names": names},
             )
-            batch_id = repo.insert_batch(
-                db, branch_id=branch.id, year=batch.year, collected_on=batch.collected_on,
-                collector=nfc(batch.collector), expected_count=batch.expected_count,
-                expected_total=batch.expected_total, ledger_entry_id=entry.id,
-                payments=batch.payments, version=db.next_version(),
-            )  # fmt: skip
-            db.audit("create", "dues_batch", batch_id, f"members={len(ids)}")
+        rate = repo.get_rate(db, batch.year)
+        upper = rate.upper_share * len(ids) if rate else 0
+        entry = self._ws.fund.record(
+            EntryInput(
+                fund_id=fund_id,
+                kind=EntryKind.DUES,
+                entry_date=batch.collected_on,
+                amount=batch.expected_total,
+                party_name=nfc(batch.collector) or branch.name,
+                reason=f"Thu hội phí năm {batch.year} {branch.name}: {len(ids)} hội viên",
+            ),
+            in_transaction=True,
+        )
+        batch_id = repo.insert_batch(
+            db, branch_id=branch.id, year=batch.year, collected_on=batch.collected_on,
+            collector=nfc(batch.collector), expected_count=batch.expected_count,
+            expected_total=batch.expected_total, ledger_entry_id=entry.id,
+            payments=batch.payments, version=db.next_version(),
+        )  # fmt: skip
+        db.audit("create", "dues_batch", batch_id, f"members={len(ids)}")
         return DuesResult(batch_id, len(ids), batch.expected_total, upper, entry.voucher)

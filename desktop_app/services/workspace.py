@@ -28,6 +28,7 @@ class Workspace:
         from desktop_app.services.class_documents import ClassDocumentService
         from desktop_app.services.courses import CourseService
         from desktop_app.services.fund import FundService
+        from desktop_app.services.fund_documents import FundDocumentService
         from desktop_app.services.households import HouseholdService
         from desktop_app.services.members import MemberService
         from desktop_app.services.people import PeopleService
@@ -41,6 +42,7 @@ class Workspace:
         self.class_documents = ClassDocumentService(self)
         self.fund = FundService(self)
         self.members = MemberService(self)
+        self.fund_documents = FundDocumentService(self)
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = False, read_only: bool = False) -> Workspace:

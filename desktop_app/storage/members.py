@@ -264,3 +264,23 @@ def members_by_hamlet(db: Database) -> list[HamletShare]:
         " WHERE h.deleted = 0 GROUP BY h.id ORDER BY h.sort_key"
     ).fetchall()
     return [HamletShare(r[0], r[1], r[2], int(r[3])) for r in rows]
+
+
+def bulk_insert_members(
+    db: Database,
+    rows: Sequence[tuple[str, str, str, dt.date, MemberStatus, dt.date | None]],
+    version: int,
+) -> list[str]:
+    """(person id, number, branch id, joined, status, status date) rows; returns the ids."""
+    now = utc_now()
+    ids = [new_id() for _ in rows]
+    db.conn.executemany(
+        "INSERT INTO member (id, owner_site, version, updated_at, person_id, member_number,"
+        " branch_id, joined_on, status, status_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (mid, db.site_id, version, now, pid, number, branch, joined.isoformat(),
+             status.value, status_on.isoformat() if status_on else None)
+            for mid, (pid, number, branch, joined, status, status_on) in zip(ids, rows, strict=True)
+        ],
+    )  # fmt: skip
+    return ids

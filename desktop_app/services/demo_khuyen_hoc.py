@@ -1,0 +1,195 @@
+"""Demo Hội Khuyến học: branches per hamlet, members, three years of dues, a fund."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import TYPE_CHECKING
+
+from desktop_app.core.fund import EntryInput, EntryKind
+from desktop_app.core.members import BranchKind, DuesBatchInput, DuesRate, MemberStatus
+from desktop_app.services.fund import FundInput
+from desktop_app.storage import members as repo
+from desktop_app.storage.db import Database
+
+if TYPE_CHECKING:
+    from desktop_app.services.workspace import Workspace
+
+DONORS = (
+    ("Công ty TNHH Bình Minh", "Khu công nghiệp"), ("Ông Nguyễn Văn Thành", "Thôn 1"),
+    ("Bà Trần Thị Hoa", "Thôn 2"), ("Hội đồng hương tại Hà Nội", "Hà Nội"),
+    ("Ngân hàng Nông nghiệp chi nhánh huyện", "Trung tâm xã"), ("Dòng họ Lê", "Thôn 3"),
+    ("Cửa hàng vật liệu xây dựng Phú Cường", "Chợ xã"), ("Ông Phạm Minh Đức", "TP Hồ Chí Minh"),
+)  # fmt: skip
+SCHOOLS = ("Trường Tiểu học", "Trường THCS", "Trường THPT")
+
+
+def add_demo_khuyen_hoc(
+    ws: Workspace,
+    rng: random.Random,
+    adults: list[tuple[str, str | None]],
+    today: dt.date,
+    pupils: list[str],
+) -> tuple[int, int]:
+    """Inside the caller's transaction. `adults` are (person id, hamlet id). Returns
+    (members, ledger entries)."""
+    db = ws.db
+    version = db.next_version()
+    hamlets = ws.centre.hamlets()
+    branch_of: dict[str | None, str] = {}
+    for h in hamlets:
+        name = f"Chi hội {h.name}"
+        branch_of[h.id] = repo.insert_branch(db, name, BranchKind.HAMLET, h.id, version)
+    school_branch = repo.insert_branch(db, "Chi hội Trường THCS", BranchKind.SCHOOL, None, version)
+    members = _add_members(db, rng, adults, branch_of, school_branch, today, version)
+
+    fund_id = _create_fund(ws, today)
+    entries = 0
+    for year in range(today.year - 2, today.year + 1):
+        repo.set_rate(db, DuesRate(year, 20_000 if year < today.year else 24_000, 30), version)
+        entries += _donations(ws, rng, fund_id, year, today)
+        entries += _dues(ws, rng, fund_id, year, today, members)
+        entries += _scholarships(ws, rng, fund_id, year, today, pupils)
+    return sum(len(v) for v in members.values()), entries
+
+
+def _add_members(
+    db: Database,
+    rng: random.Random,
+    adults: list[tuple[str, str | None]],
+    branch_of: dict[str | None, str],
+    school_branch: str,
+    today: dt.date,
+    version: int,
+) -> dict[str, list[str]]:
+    """About a third of adults, numbered in joining order; a few moved, left or died."""
+    chosen = [a for a in adults if rng.random() < 0.34]
+    joined = sorted(
+        (today - dt.timedelta(days=rng.randint(30, 15 * 365)), pid, hamlet)
+        for pid, hamlet in chosen
+    )
+    by_branch: dict[str, list[str]] = {}
+    rows = []
+    for number, (day, pid, hamlet) in enumerate(joined, start=1):
+        branch = branch_of.get(hamlet) or school_branch
+        if rng.random() < 0.03:
+            branch = school_branch
+        roll = rng.random()
+        status = (
+            MemberStatus.ACTIVE if roll < 0.94
+            else MemberStatus.MOVED if roll < 0.97
+            else MemberStatus.LEFT if roll < 0.99
+            else MemberStatus.DECEASED
+        )  # fmt: skip
+        status_on = None
+        if status is not MemberStatus.ACTIVE:
+            status_on = today - dt.timedelta(days=rng.randint(1, 700))
+        rows.append((pid, str(number), branch, day, status, status_on))
+        if status is MemberStatus.ACTIVE:
+            by_branch.setdefault(branch, []).append(pid)
+    ids = repo.bulk_insert_members(db, rows, version)
+    person_to_member = dict(zip([r[0] for r in rows], ids, strict=True))
+    return {b: [person_to_member[p] for p in ps] for b, ps in by_branch.items()}
+
+
+def _create_fund(ws: Workspace, today: dt.date) -> str:
+    start = dt.date(today.year - 2, 1, 1)
+    return ws.fund.create_in_transaction(
+        FundInput(
+            name="Quỹ Khuyến học xã",
+            opening_balance=35_000_000,
+            opening_date=start,
+            carried_from="Quỹ Khuyến học của xã trước sáp nhập",
+            transfer_document="Biên bản bàn giao số 05/BB-HKH",
+        )
+    )
+
+
+def _donations(ws: Workspace, rng: random.Random, fund: str, year: int, today: dt.date) -> int:
+    count = 0
+    for _ in range(rng.randint(15, 30)):
+        day = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+        if day > today:
+            continue
+        name, address = rng.choice(DONORS)
+        in_kind = rng.random() < 0.15
+        ws.fund.record(
+            EntryInput(
+                fund_id=fund,
+                kind=EntryKind.DONATION_IN_KIND if in_kind else EntryKind.DONATION_CASH,
+                entry_date=day,
+                amount=rng.choice((500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000)),
+                party_name=name,
+                party_address=address,
+                reason="Ủng hộ Quỹ Khuyến học nhân dịp khai giảng năm học"
+                if day.month in (8, 9) else "Ủng hộ Quỹ Khuyến học",
+                in_kind=f"{rng.randint(5, 30)} bộ sách giáo khoa" if in_kind else "",
+                attachments=rng.randint(0, 2),
+            ),
+            today,
+            in_transaction=True,
+        )  # fmt: skip
+        count += 1
+    return count
+
+
+def _dues(
+    ws: Workspace,
+    rng: random.Random,
+    fund: str,
+    year: int,
+    today: dt.date,
+    members: dict[str, list[str]],
+) -> int:
+    rate = repo.get_rate(ws.db, year)
+    assert rate is not None
+    count = 0
+    for branch, ids in members.items():
+        day = dt.date(year, rng.randint(3, 6), rng.randint(1, 28))
+        if day > today or not ids:
+            continue
+        paying = [m for m in ids if rng.random() < (0.85 if year < today.year else 0.6)]
+        if not paying:
+            continue
+        payments = tuple((m, rate.amount) for m in paying)
+        ws.members.collect_in_transaction(
+            DuesBatchInput(branch, year, day, "Chi hội trưởng", len(payments),
+                           rate.amount * len(payments), payments),
+            fund,
+        )  # fmt: skip
+        count += 1
+    return count
+
+
+def _scholarships(
+    ws: Workspace, rng: random.Random, fund: str, year: int, today: dt.date, pupils: list[str]
+) -> int:
+    day = dt.date(year, 9, 5)
+    if day > today or not pupils:
+        return 0
+    count = 0
+    for pid in rng.sample(pupils, min(len(pupils), rng.randint(10, 25))):
+        amount = rng.choice((300_000, 500_000, 1_000_000))
+        if ws.fund.balance(fund) < amount:
+            break
+        person = ws.people.get(pid)
+        scholarship = rng.random() < 0.6
+        school = rng.choice(SCHOOLS)
+        ws.fund.record(
+            EntryInput(
+                fund_id=fund,
+                kind=EntryKind.SCHOLARSHIP if scholarship else EntryKind.AWARD,
+                entry_date=day,
+                amount=amount,
+                party_name=person.full_name,
+                reason="Học bổng học sinh nghèo vượt khó" if scholarship
+                else "Khen thưởng học sinh giỏi",
+                person_id=pid,
+                school=school,
+                grade=f"{rng.randint(1, 12)}A",
+            ),
+            today,
+            in_transaction=True,
+        )  # fmt: skip
+        count += 1
+    return count

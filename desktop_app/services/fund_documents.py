@@ -1,0 +1,233 @@
+"""The fund's paper: vouchers, the cash book, the yearly disclosure sheet, donors, cards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop_app.core.dates import place_date_line
+from desktop_app.core.fund import KIND_VI, RECEIPT_KINDS, EntryKind
+from desktop_app.core.money import amount_in_words
+from desktop_app.core.problems import N_, UserError
+from desktop_app.storage.fund import EntryRow, LedgerFilter
+
+if TYPE_CHECKING:
+    from desktop_app.documents.fund_reports import CashBookLine, DisclosureData, ReportHeader
+    from desktop_app.documents.vouchers import VoucherData
+    from desktop_app.services.workspace import Workspace
+
+
+class FundDocumentService:
+    def __init__(self, workspace: Workspace) -> None:
+        self._ws = workspace
+
+    def _unit(self) -> tuple[str, str, str]:
+        """(parent body, unit, commune) as printed in the top-left block."""
+        commune = self._ws.centre.profile().commune_name
+        parent = f"UBND {commune}".upper() if commune else ""
+        unit = f"HỘI KHUYẾN HỌC {commune}".upper() if commune else "HỘI KHUYẾN HỌC"
+        return parent, unit, commune
+
+    def voucher(self, entry: EntryRow) -> VoucherData:
+        from desktop_app.documents.vouchers import VoucherData
+
+        parent, unit, commune = self._unit()
+        fund = self._ws.fund.get(entry.fund_id)
+        note = ""
+        if entry.reversed_by:
+            reversal = self._ws.fund.entry(entry.reversed_by)
+            note = f"Đã hủy bởi phiếu {reversal.voucher}"
+        return VoucherData(
+            kind="receipt" if entry.book.value == "PT" else "payment",
+            unit_parent=parent,
+            unit=unit,
+            fund_name=fund.name,
+            book=fund.book,
+            number=entry.voucher,
+            day=entry.entry_date,
+            party_name=entry.party_name,
+            party_address=entry.party_address,
+            reason=entry.reason + (f" ({entry.in_kind})" if entry.in_kind else ""),
+            amount=entry.amount,
+            amount_words=amount_in_words(entry.amount),
+            attachments=entry.attachments,
+            place_date=place_date_line(commune, entry.entry_date),
+            head_name="",
+            accountant_name="",
+            treasurer_name="",
+            preparer_name="",
+            note=note,
+        )
+
+    def print_voucher(self, voucher_number: str, out: Path, fund_id: str | None = None) -> None:
+        from desktop_app.documents.vouchers import render_voucher
+
+        entry = self._ws.fund.find_voucher(voucher_number, fund_id)
+        render_voucher(self.voucher(entry), out)
+        self._ws.db.audit_now("print", "voucher", entry.id, entry.voucher)
+
+    def _header(self, title: str, subtitle: str, day: dt.date | None) -> ReportHeader:
+        from desktop_app.documents.fund_reports import ReportHeader
+
+        parent, unit, commune = self._unit()
+        return ReportHeader(
+            unit_parent=parent,
+            unit=unit,
+            title=title,
+            subtitle=subtitle,
+            place_date=place_date_line(commune, day or dt.date.today()),
+            signers=(("NGƯỜI LẬP BIỂU", ""), ("THỦ QUỸ", ""), ("TM. BAN CHẤP HÀNH", "")),
+        )
+
+    def cash_book(
+        self, fund_id: str, start: dt.date, end: dt.date
+    ) -> tuple[ReportHeader, int, list[CashBookLine]]:
+        from desktop_app.documents.fund_reports import CashBookLine
+
+        fund = self._ws.fund.get(fund_id)
+        opening = self._ws.fund.balance(fund_id, start - dt.timedelta(days=1))
+        balance = opening
+        lines: list[CashBookLine] = []
+        for e in self._ws.fund.entries(LedgerFilter(fund_id=fund_id, start=start, end=end)):
+            balance += e.effect
+            receipt = e.effect > 0
+            lines.append(
+                CashBookLine(
+                    day=e.entry_date,
+                    receipt_no=e.voucher if e.book.value == "PT" else "",
+                    payment_no=e.voucher if e.book.value == "PC" else "",
+                    description=f"{e.party_name} - {e.reason}" if e.party_name else e.reason,
+                    amount_in=e.effect if receipt else 0,
+                    amount_out=-e.effect if not receipt else 0,
+                    balance=balance,
+                    note="Đã hủy" if e.reversed_by else "",
+                )
+            )
+        header = self._header(
+            "SỔ QUỸ TIỀN MẶT",
+            f"{fund.name} — từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}",
+            None,
+        )
+        return header, opening, lines
+
+    def print_cash_book(
+        self, fund_id: str, start: dt.date, end: dt.date, out: Path, xlsx: bool = False
+    ) -> None:
+        from desktop_app.documents.fund_reports import render_cash_book
+        from desktop_app.documents.fund_xlsx import export_cash_book_xlsx
+
+        header, opening, lines = self.cash_book(fund_id, start, end)
+        if xlsx:
+            export_cash_book_xlsx(header, opening, lines, out)
+        else:
+            render_cash_book(header, opening, lines, out)
+        self._ws.db.audit_now("print", "cash_book", fund_id)
+
+    def disclosure(self, fund_id: str, year: int) -> DisclosureData:
+        from desktop_app.documents.fund_reports import DisclosureData
+
+        fund = self._ws.fund.get(fund_id)
+        if year < fund.opening_date.year:
+            raise UserError(
+                N_("The fund opened in {opened}; there is nothing to disclose for {year}."),
+                {"opened": fund.opening_date.year, "year": year},
+            )
+        opening = self._ws.fund.balance(fund_id, dt.date(year - 1, 12, 31))
+        closing = self._ws.fund.balance(fund_id, dt.date(year, 12, 31))
+        totals = self._ws.fund.totals_by_kind(fund_id, year)
+        receipts = [(KIND_VI[k], v) for k, v in totals if k in RECEIPT_KINDS and v]
+        payments = [(KIND_VI[k], -v) for k, v in totals if k not in RECEIPT_KINDS and v]
+        awards = [
+            (e.party_name, e.school, e.grade, e.reason, e.amount)
+            for e in self._ws.fund.entries(
+                LedgerFilter(
+                    fund_id=fund_id,
+                    start=dt.date(year, 1, 1),
+                    end=dt.date(year, 12, 31),
+                    kinds=(EntryKind.SCHOLARSHIP, EntryKind.AWARD),
+                )
+            )
+            if not e.reversed_by
+        ]
+        header = self._header(
+            "BẢNG CÔNG KHAI THU, CHI QUỸ KHUYẾN HỌC", f"{fund.name} — Năm {year}", None
+        )
+        return DisclosureData(
+            header=header,
+            year=year,
+            opening=opening,
+            receipts_by_kind=receipts,
+            payments_by_kind=payments,
+            awards=awards,
+            closing=closing,
+            closing_words=amount_in_words(closing) if closing >= 0 else "",
+        )
+
+    def print_disclosure(self, fund_id: str, year: int, out: Path, xlsx: bool = False) -> int:
+        from desktop_app.documents.fund_reports import render_disclosure
+        from desktop_app.documents.fund_xlsx import export_disclosure_xlsx
+
+        data = self.disclosure(fund_id, year)
+        pages = 1
+        if xlsx:
+            export_disclosure_xlsx(data, out)
+        else:
+            pages = render_disclosure(data, out)
+        self._ws.db.audit_now("print", "disclosure", fund_id, str(year))
+        return pages
+
+    def donors(self, fund_id: str, year: int) -> list[tuple[str, str, dt.date, str, int]]:
+        kinds = (EntryKind.DONATION_CASH, EntryKind.DONATION_IN_KIND)
+        rows = self._ws.fund.entries(
+            LedgerFilter(fund_id, dt.date(year, 1, 1), dt.date(year, 12, 31), kinds)
+        )
+        return [
+            (e.party_name, e.party_address, e.entry_date, e.in_kind or "Tiền mặt", e.amount)
+            for e in rows
+            if not e.reversed_by
+        ]
+
+    def print_donors(self, fund_id: str, year: int, out: Path, xlsx: bool = False) -> None:
+        from desktop_app.documents.fund_reports import render_donor_list
+        from desktop_app.documents.fund_xlsx import export_donors_xlsx
+
+        fund = self._ws.fund.get(fund_id)
+        header = self._header("DANH SÁCH ỦNG HỘ QUỸ KHUYẾN HỌC", f"{fund.name} — Năm {year}", None)
+        donors = self.donors(fund_id, year)
+        if xlsx:
+            export_donors_xlsx(header, donors, out)
+        else:
+            render_donor_list(header, donors, out)
+        self._ws.db.audit_now("print", "donors", fund_id, str(year))
+
+    def print_member_cards(
+        self,
+        out: Path,
+        branch_id: str | None = None,
+        progress: Callable[[int, int], bool] | None = None,
+    ) -> int:
+        from desktop_app.core.members import MemberStatus
+        from desktop_app.documents.member_cards import MemberCard, render_member_cards
+        from desktop_app.services.members import MemberFilter
+
+        _, unit, _ = self._unit()
+        members = self._ws.members.members(
+            MemberFilter(branch_id=branch_id, status=MemberStatus.ACTIVE)
+        )
+        if not members:
+            raise UserError(N_("This branch has no active members; there are no cards to print."))
+        cards = [
+            MemberCard(
+                association=unit,
+                full_name=m.full_name,
+                member_number=m.member_number,
+                branch=m.branch_name,
+                join_year=m.joined_on.year,
+            )
+            for m in members
+        ]
+        pages = render_member_cards(cards, out, progress=progress)
+        self._ws.db.audit_now("print", "member_cards", branch_id or "all", f"cards={len(cards)}")
+        return pages
