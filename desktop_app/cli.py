@@ -203,13 +203,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python quiet at exit
         return EXIT_OK
     except KeyboardInterrupt:
-        print(f"tthtcd: {_('interrupted; nothing half-done was kept')}", file=sys.stderr)
+        message = _("interrupted; nothing half-done was kept")
+        print(f"tthtcd: {message}", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: still one line, never a traceback
-        print(
-            f"tthtcd: {tr('internal error: {error}; please report it', error=repr(exc))}",
-            file=sys.stderr,
-        )
+        message = tr("internal error: {error}; please report it", error=repr(exc))
+        print(f"tthtcd: {message}", file=sys.stderr)
         return EXIT_INTERNAL
 
 
