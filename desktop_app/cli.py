@@ -444,8 +444,8 @@ def _certificates_verify(args: argparse.Namespace) -> int:
 
 def _roster_print(args: argparse.Namespace) -> int:
     with Workspace.open(_need_db(args)) as ws:
-        pages = ws.class_documents.print_roster(args.course, args.out)
-    print(tr("Wrote {path} ({pages} pages).", path=str(args.out), pages=pages))
+        people = ws.class_documents.print_roster(args.course, args.out)
+    print(tr("Wrote {path}: {people} people.", path=str(args.out), people=people))
     return EXIT_OK
 
 

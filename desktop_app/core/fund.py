@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -168,8 +169,14 @@ HASHED_FIELDS = (
 
 def entry_hash(prev_hash: str, fields: dict[str, object]) -> str:
     """sha256 over the previous hash and the entry's fields in a fixed, canonical form."""
-    values = [
-        _nfc(v) if isinstance(v, str) else v for v in (fields[name] for name in HASHED_FIELDS)
-    ]
-    body = json.dumps([prev_hash, *values], ensure_ascii=False, separators=(",", ":"))
+    return entry_hash_values(prev_hash, [fields[name] for name in HASHED_FIELDS])
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def entry_hash_values(prev_hash: str, values: Sequence[object]) -> str:
+    """The same hash from the values in HASHED_FIELDS order (the verifier's fast path)."""
+    clean = [_nfc(v) if isinstance(v, str) else v for v in values]
+    body = _ENCODER.encode([prev_hash, *clean])
     return hashlib.sha256(body.encode("utf-8")).hexdigest()

@@ -71,22 +71,24 @@ class ClassDocumentService:
         return course, rows
 
     def print_roster(self, course_id: str, out: Path, day: dt.date | None = None) -> int:
+        """Write the roster PDF; returns the number of people on it."""
         from desktop_app.documents.roster import render_roster
 
         course, rows = self._rows(course_id)
-        pages = render_roster(self._header(course, "DANH SÁCH HỌC VIÊN", day), rows, out)
+        render_roster(self._header(course, "DANH SÁCH HỌC VIÊN", day), rows, out)
         self._ws.db.audit_now("print", "roster", course_id, f"rows={len(rows)}")
-        return pages
+        return len(rows)
 
     def print_attendance_sheet(self, course_id: str, out: Path, day: dt.date | None = None) -> int:
+        """Write the blank attendance sheet; returns the number of people on it."""
         from desktop_app.documents.roster import render_attendance_sheet
 
         course, rows = self._rows(course_id)
         dates = [f"{s.day:%d/%m}" for s in self._ws.courses.sessions(course_id)]
         header = self._header(course, "BẢNG ĐIỂM DANH", day)
-        pages = render_attendance_sheet(header, rows, dates, out)
+        render_attendance_sheet(header, rows, dates, out)
         self._ws.db.audit_now("print", "attendance_sheet", course_id, f"rows={len(rows)}")
-        return pages
+        return len(rows)
 
     def export_xlsx(self, course_id: str, out: Path, day: dt.date | None = None) -> None:
         from desktop_app.documents.xlsx import export_roster_xlsx

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from desktop_app.core.fund import (
+    HASHED_FIELDS,
     Book,
     EntryInput,
     EntryKind,
     book_of,
-    entry_hash,
+    entry_hash_values,
     genesis_hash,
     parse_voucher_number,
     validate_entry,
@@ -21,7 +22,7 @@ from desktop_app.core.problems import N_, Problem, UserError
 from desktop_app.core.text import nfc
 from desktop_app.services.workspace import Change
 from desktop_app.storage import fund as repo
-from desktop_app.storage.fund import EntryRow, FundRow, LedgerFilter, NewEntry
+from desktop_app.storage.fund import ChainLink, EntryRow, FundRow, LedgerFilter, NewEntry
 
 if TYPE_CHECKING:
     from desktop_app.services.workspace import Workspace
@@ -343,7 +344,7 @@ class FundService:
         entries = 0
         funds = repo.list_funds(db)
         for i, fund in enumerate(funds):
-            found, count = _verify_fund(fund, repo.iter_chain(db, fund.id))
+            found, count = _verify_fund(fund, repo.iter_links(db, fund.id))
             entries += count
             if found is not None:
                 problems.append(found)
@@ -352,28 +353,32 @@ class FundService:
         return VerifyReport(len(funds), entries, tuple(problems))
 
 
-def _verify_fund(fund: FundRow, chain: Iterable[EntryRow]) -> tuple[ChainProblem | None, int]:
+_EFFECT_AT = HASHED_FIELDS.index("effect")
+
+
+def _verify_fund(fund: FundRow, chain: Iterable[ChainLink]) -> tuple[ChainProblem | None, int]:
     def problem(what: str, **params: str) -> ChainProblem:
         return ChainProblem(fund.id, fund.name, what, params)
 
     expected_prev = genesis_hash(fund.id, fund.opening_balance, fund.opening_date.isoformat())
     expected_seq = 1
-    last: EntryRow | None = None
+    last: ChainLink | None = None
     count = 0
-    for entry in chain:
+    total = 0
+    for link in chain:
         count += 1
-        if entry.seq > expected_seq:
+        if link.seq > expected_seq:
             after = last.voucher if last else "—"
             return problem(
                 N_("Fund {fund}: an entry was removed after {voucher}."),
                 fund=fund.name, voucher=after,
             ), count  # fmt: skip
-        if entry.seq < expected_seq:
+        if link.seq < expected_seq:
             return problem(
                 N_("Fund {fund}: entry {voucher} was inserted out of order."),
-                fund=fund.name, voucher=entry.voucher,
+                fund=fund.name, voucher=link.voucher,
             ), count  # fmt: skip
-        if entry.prev_hash != expected_prev:
+        if link.prev_hash != expected_prev:
             if last is None:
                 return problem(
                     N_("Fund {fund}: the opening balance or the first entry was changed."),
@@ -381,26 +386,31 @@ def _verify_fund(fund: FundRow, chain: Iterable[EntryRow]) -> tuple[ChainProblem
                 ), count  # fmt: skip
             return problem(
                 N_("Fund {fund}: entry {voucher} was inserted or moved."),
-                fund=fund.name, voucher=entry.voucher,
+                fund=fund.name, voucher=link.voucher,
             ), count  # fmt: skip
-        if entry.seq > fund.head_seq:
+        if link.seq > fund.head_seq:
             return problem(
                 N_("Fund {fund}: entry {voucher} was added outside the app."),
-                fund=fund.name, voucher=entry.voucher,
+                fund=fund.name, voucher=link.voucher,
             ), count  # fmt: skip
-        if entry_hash(entry.prev_hash, entry.hashed_fields()) != entry.hash:
+        if entry_hash_values(link.prev_hash, link.values) != link.hash:
             return problem(
                 N_("Fund {fund}: entry {voucher} was changed after it was saved."),
-                fund=fund.name, voucher=entry.voucher,
+                fund=fund.name, voucher=link.voucher,
             ), count  # fmt: skip
-        expected_prev = entry.hash
+        total += int(str(link.values[_EFFECT_AT]))
+        expected_prev = link.hash
         expected_seq += 1
-        last = entry
+        last = link
     if fund.head_seq != expected_seq - 1 or (last is not None and fund.head_hash != last.hash):
         after = last.voucher if last else "—"
         return problem(
             N_("Fund {fund}: entries were removed from the end, after {voucher}."),
             fund=fund.name, voucher=after,
+        ), count  # fmt: skip
+    if fund.head_balance != total:
+        return problem(
+            N_("Fund {fund}: the stored balance was changed outside the app."), fund=fund.name
         ), count  # fmt: skip
     return None, count
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from desktop_app.core.fund import Book, EntryKind, entry_hash, genesis_hash
+from desktop_app.core.fund import HASHED_FIELDS, Book, EntryKind, entry_hash, genesis_hash
 from desktop_app.core.ids import new_id
 from desktop_app.storage.db import Database, utc_now
 
@@ -24,11 +24,12 @@ class FundRow:
     allow_negative: bool
     head_seq: int
     head_hash: str
+    head_balance: int
 
 
 _FUND_COLUMNS = (
     "id, name, kind, book, opening_balance, opening_date, carried_from, transfer_document,"
-    " allow_negative, head_seq, head_hash"
+    " allow_negative, head_seq, head_hash, head_balance"
 )
 
 
@@ -36,7 +37,7 @@ def _fund(r: Sequence[object]) -> FundRow:
     return FundRow(
         str(r[0]), str(r[1]), str(r[2]), str(r[3]), int(str(r[4])),
         dt.date.fromisoformat(str(r[5])), str(r[6]), str(r[7]), bool(r[8]), int(str(r[9])),
-        str(r[10]),
+        str(r[10]), int(str(r[11])),
     )  # fmt: skip
 
 
@@ -56,7 +57,7 @@ def insert_fund(
     fund_id = new_id()
     db.conn.execute(
         f"INSERT INTO fund (owner_site, version, updated_at, {_FUND_COLUMNS})"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0)",
         (
             db.site_id, version, utc_now(), fund_id, name, kind, book, opening_balance,
             opening_date.isoformat(), carried_from, transfer_document, int(allow_negative),
@@ -89,18 +90,43 @@ def update_fund_details(
 
 
 def balance_at(db: Database, fund: FundRow, day: dt.date | None = None) -> int:
-    """Opening balance plus every entry dated on or before `day` (all entries if None)."""
+    """Opening balance plus every entry dated on or before `day` (all entries if None).
+
+    The fund row keeps the running total of its chain, so a late date sums only the
+    entries after it: either way at most about half of the ledger is read.
+    """
+    total = int(
+        db.conn.execute("SELECT head_balance FROM fund WHERE id = ?", (fund.id,)).fetchone()[0]
+    )
     if day is None:
-        r = db.conn.execute(
-            "SELECT coalesce(sum(effect), 0) FROM ledger_entry WHERE fund_id = ?", (fund.id,)
-        ).fetchone()
-    else:
+        return fund.opening_balance + total
+    # Two queries: SQLite answers a lone min() or max() from the index in one step.
+    first = db.conn.execute(
+        "SELECT min(entry_date) FROM ledger_entry WHERE fund_id = ?", (fund.id,)
+    ).fetchone()[0]
+    last = db.conn.execute(
+        "SELECT max(entry_date) FROM ledger_entry WHERE fund_id = ?", (fund.id,)
+    ).fetchone()[0]
+    if first is None or day.isoformat() >= last:
+        return fund.opening_balance + total
+    if day.isoformat() < first:
+        return fund.opening_balance
+    middle = (
+        dt.date.fromisoformat(first)
+        + (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)) / 2
+    )
+    if day <= middle:
         r = db.conn.execute(
             "SELECT coalesce(sum(effect), 0) FROM ledger_entry"
             " WHERE fund_id = ? AND entry_date <= ?",
             (fund.id, day.isoformat()),
         ).fetchone()
-    return fund.opening_balance + int(r[0])
+        return fund.opening_balance + int(r[0])
+    r = db.conn.execute(
+        "SELECT coalesce(sum(effect), 0) FROM ledger_entry WHERE fund_id = ? AND entry_date > ?",
+        (fund.id, day.isoformat()),
+    ).fetchone()
+    return fund.opening_balance + total - int(r[0])
 
 
 def next_number(db: Database, fund_id: str, book: Book, year: int) -> int:
@@ -201,7 +227,7 @@ def append_entry(db: Database, fund: FundRow, e: NewEntry, version: int) -> Entr
     """Append to the fund's chain (inside the caller's BEGIN IMMEDIATE transaction)."""
     head = db.conn.execute(
         "SELECT head_seq, head_hash FROM fund WHERE id = ?", (fund.id,)
-    ).fetchone()
+    ).fetchone()  # read again: `fund` may be stale within a long transaction
     seq = int(head[0]) + 1
     prev = str(head[1])
     row = EntryRow(
@@ -223,7 +249,8 @@ def append_entry(db: Database, fund: FundRow, e: NewEntry, version: int) -> Entr
         (db.site_id, version, prev, digest, *fields.values()),
     )
     db.conn.execute(
-        "UPDATE fund SET head_seq = ?, head_hash = ? WHERE id = ?", (seq, digest, fund.id)
+        "UPDATE fund SET head_seq = ?, head_hash = ?, head_balance = head_balance + ? WHERE id = ?",
+        (seq, digest, e.effect, fund.id),
     )
     return _entry(
         (row.id, fund.id, seq, e.book.value, e.year, e.number, e.entry_date.isoformat(),
@@ -289,14 +316,37 @@ def list_entries(db: Database, flt: LedgerFilter, limit: int | None = None) -> l
     return [_entry(r[:-1], r[-1]) for r in db.conn.execute(sql, params)]
 
 
-def iter_chain(db: Database, fund_id: str) -> Iterator[EntryRow]:
-    """Every entry of a fund in chain order (by seq), as stored."""
+@dataclass(frozen=True)
+class ChainLink:
+    """What the verifier needs of an entry: its place, its hashes and the hashed values."""
+
+    seq: int
+    voucher: str
+    prev_hash: str
+    hash: str
+    values: tuple[object, ...]  # in core.fund.HASHED_FIELDS order
+
+
+def iter_links(db: Database, fund_id: str) -> Iterator[ChainLink]:
+    """Every entry of a fund in chain order, as raw stored values (fast, for verifying)."""
+    columns = ", ".join(f"e.{name}" for name in HASHED_FIELDS)
     cur = db.conn.execute(
-        f"SELECT {_ENTRY_COLUMNS} FROM ledger_entry e WHERE e.fund_id = ? ORDER BY e.seq, e.rowid",
+        f"SELECT e.prev_hash, e.hash, {columns} FROM ledger_entry e"
+        " WHERE e.fund_id = ? ORDER BY e.seq, e.rowid",
         (fund_id,),
     )
+    seq_at = 2 + HASHED_FIELDS.index("seq")
+    book_at = 2 + HASHED_FIELDS.index("book")
+    number_at = 2 + HASHED_FIELDS.index("number")
+    year_at = 2 + HASHED_FIELDS.index("year")
     for r in cur:
-        yield _entry(r)
+        yield ChainLink(
+            seq=int(r[seq_at]),
+            voucher=f"{r[book_at]}-{int(r[number_at]):04d}/{r[year_at]}",
+            prev_hash=str(r[0]),
+            hash=str(r[1]),
+            values=tuple(r[2:]),
+        )
 
 
 def closed_years(db: Database, fund_id: str) -> list[int]:

@@ -332,9 +332,11 @@ def khuyen_hoc(db: UtilsDatabase) -> None:
             carried_from TEXT NOT NULL DEFAULT '',
             transfer_document TEXT NOT NULL DEFAULT '',
             allow_negative INTEGER NOT NULL DEFAULT 0,
-            -- The chain's head, so removing the last entries is noticed too.
+            -- The chain's head, so removing the last entries is noticed too, and the sum of
+            -- its effects, so a balance never has to read the whole ledger.
             head_seq INTEGER NOT NULL DEFAULT 0,
-            head_hash TEXT NOT NULL DEFAULT ''
+            head_hash TEXT NOT NULL DEFAULT '',
+            head_balance INTEGER NOT NULL DEFAULT 0
         );
 
         -- Append-only: never updated, never deleted. A mistake is voided by a reversal entry.
