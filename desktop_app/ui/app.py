@@ -1,0 +1,313 @@
+"""Starting the GUI: language, Qt's own texts, opening the database, the first-run offer."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from platformdirs import user_log_dir
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMessageBox,
+    QProgressDialog,
+    QWidget,
+)
+
+from desktop_app.appinfo import APP_AUTHOR, APP_NAME, default_database_path
+from desktop_app.core.problems import StoreError, UserError
+from desktop_app.i18n import LANGUAGES, _, format_int, set_language, tr, user_error_text
+from desktop_app.services.workspace import Change, Workspace
+from desktop_app.ui import errors
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.qt_texts import CatalogTranslator
+from desktop_app.ui.settings_page import app_settings, saved_language
+from desktop_app.ui.widgets import show_message
+from desktop_app.ui.worker import DbWorker
+
+log = logging.getLogger(__name__)
+
+DEMO_PEOPLE = 2000
+DEMO_OFFERED_KEY = "demo_offered"
+
+CHOOSE, QUIT = "choose", "quit"
+
+_translator: CatalogTranslator | None = None
+
+
+# Start-up pieces, each usable on its own (tests drive them one by one) ---------------------
+
+
+def setup_logging() -> Path | None:
+    """Log to a file in the user's log folder, so a bug report can include what happened."""
+    try:
+        folder = Path(user_log_dir(APP_NAME, APP_AUTHOR))
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "tthtcd.log"
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        path = None
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def choose_language(lang: str | None) -> str:
+    """The command line's choice, else the one saved in settings, else Vietnamese."""
+    chosen = lang if lang in LANGUAGES else saved_language() or "vi"
+    set_language(chosen)
+    return chosen
+
+
+def install_translator(app: QCoreApplication) -> CatalogTranslator:
+    """Route Qt's own button and menu texts through our catalog (once per application)."""
+    global _translator
+    if _translator is None:
+        _translator = CatalogTranslator(app)
+        app.installTranslator(_translator)
+    return _translator
+
+
+def ensure_app() -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName(APP_AUTHOR)
+    app.setApplicationName(APP_NAME)
+    return app
+
+
+def open_failed_choice(error: StoreError, parent: QWidget | None = None) -> str:
+    """Say why the file cannot be used and ask what to do: CHOOSE another file, or QUIT."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(_("The database cannot be opened"))
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(errors.store_error_text(error))
+    choose = box.addButton(_("Choose another file…"), QMessageBox.ButtonRole.AcceptRole)
+    quit_button = box.addButton(_("Quit"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(choose)
+    box.setEscapeButton(quit_button)
+    box.exec()
+    return CHOOSE if box.clickedButton() is choose else QUIT
+
+
+def pick_database_file(parent: QWidget | None, start: Path) -> Path | None:
+    """Choose an existing database, or type a new name to start a new one."""
+    name, _filter = QFileDialog.getSaveFileName(
+        parent,
+        _("Choose the database file"),
+        str(start),
+        _("Database files (*.sqlite3 *.db);;All files (*)"),
+        options=QFileDialog.Option.DontConfirmOverwrite,
+    )
+    return Path(name) if name else None
+
+
+def open_workspace(
+    path: Path,
+    *,
+    ask: Callable[[StoreError], str] = open_failed_choice,
+    pick: Callable[[Path], Path | None] | None = None,
+) -> tuple[Workspace, Workspace] | None:
+    """The writer and the GUI thread's reader, or None when the user gives up.
+
+    A StoreError never escapes: its message is shown and the user may choose another file.
+    """
+    pick = pick or (lambda start: pick_database_file(None, start))
+    while True:
+        try:
+            writer = Workspace.open(path, create=True)
+        except StoreError as exc:
+            log.warning("Cannot open %s: %s", path, exc)
+            if ask(exc) != CHOOSE:
+                return None
+            chosen = pick(path)
+            if chosen is None:
+                return None
+            path = chosen
+            continue
+        try:
+            reader = writer.reader()
+        except StoreError as exc:
+            writer.close()
+            log.warning("Cannot open a reader on %s: %s", path, exc)
+            if ask(exc) != CHOOSE:
+                return None
+            chosen = pick(path)
+            if chosen is None:
+                return None
+            path = chosen
+            continue
+        return writer, reader
+
+
+def build_window(writer: Workspace, reader: Workspace) -> MainWindow:
+    worker = DbWorker(writer)
+    ctx = AppContext(reader, worker)
+    window = MainWindow(ctx)
+    worker.setParent(window)
+    ctx.setParent(window)
+    return window
+
+
+# The empty-database offer ----------------------------------------------------------------
+
+
+class DemoOffer:
+    """Once per database: fill it with a demo centre, or start empty and set up the profile."""
+
+    def __init__(self, window: MainWindow, people: int = DEMO_PEOPLE) -> None:
+        self.window = window
+        self.people = people
+        self.box: QMessageBox | None = None
+        self.progress: QProgressDialog | None = None
+        self._cancel = threading.Event()
+        self.finished = False
+
+    def _key(self) -> str:
+        # QSettings reads slashes in keys as groups, so the path is hashed into one key.
+        path = self.window.ctx.path.resolve().as_posix().encode()
+        return f"{DEMO_OFFERED_KEY}/{hashlib.sha1(path).hexdigest()[:16]}"
+
+    def should_offer(self) -> bool:
+        from desktop_app.services import demo  # imported here: only a first start needs it
+
+        ctx = self.window.ctx
+        if ctx.read_only or app_settings().value(self._key()):
+            return False
+        try:
+            return demo.is_empty(ctx.reader)
+        except StoreError:
+            return False
+
+    def start(self) -> bool:
+        """Ask, if the database is empty and it was not asked before. Non-blocking."""
+        if not self.should_offer():
+            self.finished = True
+            return False
+        settings = app_settings()
+        settings.setValue(self._key(), True)
+        settings.sync()
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(_("An empty database"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            tr(
+                "This database is empty. Fill it with a demo centre of {count} people to try "
+                "the app, or start empty and enter your centre's profile?",
+                count=format_int(self.people),
+            )
+        )
+        fill = box.addButton(_("Fill with demo data"), QMessageBox.ButtonRole.AcceptRole)
+        empty = box.addButton(_("Start empty"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(empty)
+        box.setEscapeButton(empty)
+        self.box = box
+
+        def answered() -> None:
+            self.box = None
+            if box.clickedButton() is fill:
+                self.fill()
+            else:
+                self.finished = True
+                self.window.show_profile()
+
+        box.finished.connect(answered)
+        box.open()
+        return True
+
+    def fill(self) -> None:
+        from desktop_app.services import demo
+
+        ctx = self.window.ctx
+        progress = QProgressDialog(_("Creating the demo centre…"), _("Cancel"), 0, 100, self.window)
+        progress.setWindowTitle(_("Demo data"))
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.canceled.connect(self._cancel.set)
+        # Closing the window mid-way cancels too, instead of waiting for the whole demo.
+        self.window.closing.connect(self._cancel.set)
+        self.progress = progress
+        ctx.worker.progress.connect(self._progress)
+        cancel = self._cancel
+        people = self.people
+
+        def report(done: int, total: int) -> bool:
+            ctx.worker.report_progress(done, total)
+            return not cancel.is_set()
+
+        def write(ws: Workspace) -> Change:
+            demo.create_demo(ws, people=people, progress=report)
+            return Change("person", "create")
+
+        ctx.run(write, self._filled, self._failed)
+        progress.show()
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.progress is not None and total:
+            self.progress.setMaximum(total)
+            self.progress.setValue(done)
+
+    def _close_progress(self) -> None:
+        self.window.ctx.worker.progress.disconnect(self._progress)
+        if self.progress is not None:
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+        self.finished = True
+
+    def _filled(self, _change: Change) -> None:
+        self._close_progress()
+        self.window.update_title()
+        self.window.settings_page.load_profile()
+        self.window.settings_page.load_hamlets()
+        self.window.ctx.notify(_("The demo centre is ready."))
+
+    def _failed(self, exc: BaseException) -> None:
+        self._close_progress()
+        if isinstance(exc, UserError):
+            # Cancelled (or refused): nothing was kept, so the offer stands for next start.
+            app_settings().remove(self._key())
+            self.window.ctx.notify(user_error_text(exc))
+            return
+        text = errors.error_text(exc)
+        if text is None:
+            errors.excepthook(type(exc), exc, exc.__traceback__)
+            return
+        show_message(self.window, _("Demo data"), text)
+
+
+# The whole start ---------------------------------------------------------------------------
+
+
+def run_gui(db_path: Path | None, lang: str | None) -> int:
+    """Start the app on `db_path` (default: the user's data folder) and run until it closes."""
+    setup_logging()
+    app = ensure_app()
+    errors.install_excepthook()
+    choose_language(lang)
+    install_translator(app)
+
+    opened = open_workspace(Path(db_path) if db_path else default_database_path())
+    if opened is None:
+        return 1
+    window = build_window(*opened)
+    window.show()
+    offer = DemoOffer(window)
+    window.keep_alive.append(offer)
+    QTimer.singleShot(0, offer.start)
+    return app.exec()

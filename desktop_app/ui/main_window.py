@@ -1,0 +1,203 @@
+"""The main window: a sidebar of the sections that work, the page, and a status bar."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.problems import StoreError
+from desktop_app.i18n import _, set_language
+from desktop_app.services.workspace import Change
+from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
+from desktop_app.ui.people_page import PeoplePage
+from desktop_app.ui.settings_page import SECTION_PROFILE, SettingsPage
+from desktop_app.ui.widgets import Banner
+
+log = logging.getLogger(__name__)
+
+NOTICE_MS = 15_000
+PEOPLE = 0  # the first section; Settings is always the last
+
+SectionFactory = Callable[[AppContext], QWidget]
+# Sections a later issue adds, between People and Settings: (title msgid, page factory).
+# A page that shows data refreshes itself from `ctx.changed`.
+EXTRA_SECTIONS: list[tuple[str, SectionFactory]] = []
+
+
+class MainWindow(QMainWindow):
+    # Emitted before the window waits for queued writes, so long tasks can cancel first.
+    closing = Signal()
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._notice_action: Callable[[], None] | None = None
+        # Helpers that live as long as the window (the first-run offer).
+        self.keep_alive: list[object] = []
+        self.resize(QSize(1100, 700))
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(6, 6, 6, 6)
+        self.banner = Banner()
+        outer.addWidget(self.banner)
+        body = QHBoxLayout()
+        self.sidebar = QListWidget()
+        self.sidebar.setFixedWidth(170)
+        self.sidebar.setAccessibleName(_("Sections"))
+        body.addWidget(self.sidebar)
+        self.stack = QStackedWidget()
+        body.addWidget(self.stack, 1)
+        outer.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+        # The status bar's notice, with a button for "Undo" after a delete.
+        self.notice_label = QLabel()
+        self.notice_button = QPushButton()
+        self.notice_button.setAutoDefault(False)
+        self.notice_button.setFlat(True)
+        self.notice_button.setStyleSheet("text-decoration: underline;")
+        self.notice_button.clicked.connect(self._notice_clicked)
+        self.notice_button.hide()
+        self.statusBar().addWidget(self.notice_label, 1)
+        self.statusBar().addPermanentWidget(self.notice_button)
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.setInterval(NOTICE_MS)
+        self._notice_timer.timeout.connect(self.clear_notice)
+
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        ctx.changed.connect(self._on_change)
+        ctx.notice.connect(self.show_notice)
+        self._section_shortcuts: list[QShortcut] = []
+        for number in range(1, 10):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.activated.connect(lambda n=number: self._shortcut_section(n - 1))
+            self._section_shortcuts.append(shortcut)
+
+        self.people_page: PeoplePage
+        self.settings_page: SettingsPage
+        self._build_pages()
+
+    # Pages ----------------------------------------------------------------------------
+
+    def _build_pages(self, section: int = PEOPLE) -> None:
+        while (page := self.stack.widget(0)) is not None:
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.sidebar.blockSignals(True)
+        self.sidebar.clear()
+        self.people_page = PeoplePage(self.ctx)
+        self.settings_page = SettingsPage(self.ctx)
+        self.settings_page.language_changed.connect(self.change_language)
+        pages: list[tuple[str, QWidget]] = [(_("People"), self.people_page)]
+        pages += [(_(title), factory(self.ctx)) for title, factory in EXTRA_SECTIONS]
+        pages.append((_("Settings"), self.settings_page))
+        for title, page in pages:
+            self.sidebar.addItem(QListWidgetItem(title))
+            self.stack.addWidget(page)
+        self.sidebar.blockSignals(False)
+        self.banner.show_text(_(READ_ONLY_MESSAGE) if self.ctx.read_only else "")
+        self.show_section(section)
+        self.update_title()
+
+    @property
+    def settings_index(self) -> int:
+        return self.stack.count() - 1
+
+    def _shortcut_section(self, section: int) -> None:
+        if section < self.stack.count():
+            self.show_section(section)
+
+    def show_section(self, section: int) -> None:
+        self.sidebar.setCurrentRow(section)
+        self.stack.setCurrentIndex(section)
+        if section == PEOPLE:
+            self.people_page.table.setFocus()
+
+    def show_profile(self) -> None:
+        self.show_section(self.settings_index)
+        self.settings_page.show_section(SECTION_PROFILE)
+
+    def change_language(self, lang: str) -> None:
+        """Every widget sets its text when built, so rebuilding the pages retranslates them."""
+        set_language(lang)
+        section = self.stack.currentIndex()
+        settings_tab = self.settings_page.tabs.currentIndex()
+        self.clear_notice()
+        # Deferred: the settings page that asked is still on the call stack.
+        QTimer.singleShot(0, lambda: self._rebuild(section, settings_tab))
+
+    def _rebuild(self, section: int, settings_tab: int) -> None:
+        self._build_pages(section)
+        self.settings_page.tabs.setCurrentIndex(settings_tab)
+
+    def update_title(self) -> None:
+        try:
+            name = self.ctx.reader.centre.profile().name
+        except StoreError:
+            name = ""
+        parts = [name or _("Community Learning Centre"), self.ctx.path.name]
+        if self.ctx.read_only:
+            parts.append(_("read-only"))
+        self.setWindowTitle(" — ".join(parts))
+
+    def _on_change(self, change: Change) -> None:
+        if change.entity == "centre":
+            self.update_title()
+        self.settings_page.on_change(change)
+
+    # Status bar -----------------------------------------------------------------------
+
+    def show_notice(
+        self, text: str, action_text: str = "", action: Callable[[], None] | None = None
+    ) -> None:
+        self.notice_label.setText(text)
+        self._notice_action = action if action_text else None
+        self.notice_button.setText(action_text)
+        self.notice_button.setVisible(bool(action_text and action))
+        self._notice_timer.start()
+
+    def clear_notice(self) -> None:
+        self.notice_label.setText("")
+        self.notice_button.hide()
+        self._notice_action = None
+
+    def _notice_clicked(self) -> None:
+        action = self._notice_action
+        self.clear_notice()
+        if action is not None:
+            action()
+
+    # Closing --------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        form = self.people_page.form
+        if form is not None and not form.close():
+            event.ignore()  # the form asked to keep what was typed
+            return
+        self.closing.emit()
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Let queued writes finish, then close both connections."""
+        self.ctx.worker.close()
+        try:
+            self.ctx.reader.close()
+        except Exception:
+            log.exception("Closing the reader database failed")

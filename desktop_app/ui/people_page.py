@@ -1,0 +1,391 @@
+"""The people list: search as you type, sort, add, edit, delete with undo, households."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.problems import StoreError, UserError
+from desktop_app.i18n import _, format_int, ngettext, tr
+from desktop_app.services.workspace import Change
+from desktop_app.ui import errors
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.household_view import HouseholdDialog
+from desktop_app.ui.people_model import (
+    COL_BIRTH,
+    COL_HAMLET,
+    COL_NAME,
+    COL_NUMBER,
+    COL_PHONE,
+    COL_SEX,
+    SORTABLE,
+    PeopleModel,
+)
+from desktop_app.ui.person_form import PersonForm
+from desktop_app.ui.widgets import confirm, show_message
+
+log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 150
+
+
+class PeoplePage(QWidget):
+    """One page of the main window. Reads on the GUI thread's reader, writes via the worker."""
+
+    person_saved = Signal(object)  # Change
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.form: PersonForm | None = None
+        self.household: HouseholdDialog | None = None
+        self.last_deleted: tuple[str, str] | None = None  # (id, name) for undo
+        self.confirm_box: QMessageBox | None = None
+        self.message_box: QMessageBox | None = None
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search by name, phone or CCCD…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(_("Search"))
+        top.addWidget(self.search, 1)
+        self.count_label = QLabel()
+        top.addWidget(self.count_label)
+        layout.addLayout(top)
+
+        self.model = PeopleModel(ctx.reader, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the buttons
+        self.table.verticalHeader().hide()
+        # Fixed row heights: the view never has to measure 200,000 rows.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        widths = {COL_NUMBER: 70, COL_NAME: 240, COL_SEX: 60, COL_BIRTH: 100, COL_HAMLET: 160}
+        widths[COL_PHONE] = 130
+        for column, width in widths.items():
+            self.table.setColumnWidth(column, width)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
+        self.table.activated.connect(lambda _index: self.edit_selected())
+        layout.addWidget(self.table, 1)
+
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton(_("&New person"))
+        self.new_button.setToolTip(_("Add a person (Ctrl+N)"))
+        self.edit_button = QPushButton(_("&Edit"))
+        self.edit_button.setToolTip(_("Open the selected person (Enter)"))
+        self.delete_button = QPushButton(_("&Delete"))
+        self.delete_button.setToolTip(_("Delete the selected person (Del)"))
+        self.household_button = QPushButton(_("Ho&usehold"))
+        self.household_button.setToolTip(_("Show the household of the selected person"))
+        self.new_button.clicked.connect(self.new_person)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.household_button.clicked.connect(self.open_household)
+        for button in (
+            self.new_button,
+            self.edit_button,
+            self.delete_button,
+            self.household_button,
+        ):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        QWidget.setTabOrder(self.search, self.table)
+        QWidget.setTabOrder(self.table, self.new_button)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self._search_return)
+
+        shortcut = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        self._shortcuts: list[QShortcut] = []
+        for keys, slot in (
+            (QKeySequence.StandardKey.Find, self.focus_search),
+            (QKeySequence.StandardKey.New, self.new_person),
+            (QKeySequence.StandardKey.Undo, self.undo_delete),
+        ):
+            s = QShortcut(QKeySequence(keys), self, context=shortcut)
+            s.activated.connect(slot)
+            self._shortcuts.append(s)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.delete_selected)
+        self._shortcuts.append(delete)
+
+        self.model.count_changed.connect(self._update_count)
+        self.model.modelReset.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        ctx.changed.connect(self._on_change)
+        self._update_count(self.model.rowCount())
+        self._update_buttons()
+
+    # Search and sort ------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def apply_search(self) -> None:
+        self._search_timer.stop()
+        try:
+            self.model.set_query(self.search.text())
+        except StoreError as exc:
+            self._show_error(errors.store_error_text(exc))
+            return
+        if self.model.rowCount():
+            self.select_row(0)
+
+    def _search_return(self) -> None:
+        # Enter in the search box goes to the first match, so Enter again opens it.
+        self.apply_search()
+        if self.model.rowCount():
+            self.table.setFocus()
+
+    def _sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
+        if column not in SORTABLE:
+            # Only name, birth and hamlet have an index to page by; put the arrow back.
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            descending = self.model.descending
+            header.setSortIndicator(
+                self.model.sort_column,
+                Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
+            )
+            header.blockSignals(False)
+
+    def _update_count(self, count: int) -> None:
+        text = ngettext("{count} person", "{count} people", count).format(count=format_int(count))
+        if self.model.query:
+            text = ngettext("{count} match", "{count} matches", count).format(
+                count=format_int(count)
+            )
+        self.count_label.setText(text)
+
+    # Selection ------------------------------------------------------------------------
+
+    def selected_row(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            return rows[0].row()
+        current = self.table.currentIndex()
+        return current.row() if current.isValid() else None
+
+    def selected_id(self) -> str | None:
+        row = self.selected_row()
+        return self.model.person_id(row) if row is not None else None
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, COL_NAME)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def select_person(self, person_id: str) -> bool:
+        row = self.model.row_of(person_id)
+        if row is None:
+            return False
+        self.select_row(row)
+        return True
+
+    def _update_buttons(self) -> None:
+        has = self.selected_row() is not None
+        writable = not self.ctx.read_only
+        self.new_button.setEnabled(writable)
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has and writable)
+        self.household_button.setEnabled(has)
+
+    # Person form ----------------------------------------------------------------------
+
+    def new_person(self) -> None:
+        if self.ctx.read_only:
+            self._show_read_only()
+            return
+        self._open_form(None)
+
+    def edit_selected(self) -> None:
+        person_id = self.selected_id()
+        if person_id is not None:
+            self._open_form(person_id)
+
+    def open_person(self, person_id: str) -> None:
+        self._open_form(person_id)
+
+    def _open_form(self, person_id: str | None) -> None:
+        if self.form is not None:
+            self.form.raise_()
+            self.form.activateWindow()
+            return
+        try:
+            form = PersonForm(self.ctx, person_id, self)
+        except (StoreError, UserError) as exc:
+            self._show_error(errors.error_text(exc) or "")
+            return
+        self.form = form
+        form.saved.connect(self._person_saved)
+        # Queued so the duplicate's form opens after this one has closed.
+        form.open_person_requested.connect(self.open_person, Qt.ConnectionType.QueuedConnection)
+        form.finished.connect(lambda _r: self._form_closed(form))
+        form.open()
+
+    def _form_closed(self, form: PersonForm) -> None:
+        if self.form is form:
+            self.form = None
+        form.deleteLater()
+
+    def _person_saved(self, change: Change) -> None:
+        if change.ids:
+            name = ""
+            try:
+                name = self.ctx.reader.people.get(change.ids[0]).full_name
+            except (StoreError, UserError):
+                log.warning("Saved person %s could not be read back", change.ids[0])
+            if name:
+                self.ctx.notify(tr("Saved {name}.", name=name))
+            self.select_person(change.ids[0])
+        self.person_saved.emit(change)
+
+    # Delete and undo ------------------------------------------------------------------
+
+    def delete_selected(self) -> None:
+        if self.ctx.read_only:
+            self._show_read_only()
+            return
+        row = self.selected_row()
+        item = self.model.row_at(row) if row is not None else None
+        if item is None:
+            return
+        person_id, name = item.id, item.full_name
+
+        def do_delete() -> None:
+            self.confirm_box = None
+            self.ctx.run(
+                lambda ws: ws.people.delete(person_id),
+                lambda _change: self._deleted(person_id, name, row or 0),
+                self._write_failed,
+            )
+
+        self.confirm_box = confirm(
+            self,
+            _("Delete person"),
+            tr("Delete {name} from the list? You can undo this right after.", name=name),
+            _("Delete"),
+            do_delete,
+        )
+        self.confirm_box.rejected.connect(self._confirm_closed)
+
+    def _confirm_closed(self) -> None:
+        self.confirm_box = None
+
+    def _deleted(self, person_id: str, name: str, row: int) -> None:
+        self.last_deleted = (person_id, name)
+        self.ctx.notify(tr("Deleted {name}.", name=name), _("Undo"), self.undo_delete)
+        if self.model.rowCount():
+            self.select_row(min(row, self.model.rowCount() - 1))
+
+    def undo_delete(self) -> None:
+        if self.last_deleted is None:
+            return
+        person_id, name = self.last_deleted
+        self.last_deleted = None
+
+        def restored(_change: Change) -> None:
+            self.ctx.notify(tr("{name} is back in the list.", name=name))
+            self.select_person(person_id)
+
+        def failed(exc: BaseException) -> None:
+            self.last_deleted = (person_id, name)
+            self._write_failed(exc)
+
+        self.ctx.run(lambda ws: ws.people.restore(person_id), restored, failed)
+
+    # Household ------------------------------------------------------------------------
+
+    def open_household(self) -> None:
+        person_id = self.selected_id()
+        if person_id is None or self.household is not None:
+            return
+        try:
+            dialog = HouseholdDialog(self.ctx, person_id, self)
+        except (StoreError, UserError) as exc:
+            self._show_error(errors.error_text(exc) or "")
+            return
+        self.household = dialog
+
+        def closed() -> None:
+            self.household = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(lambda _r: closed())
+        dialog.open()
+
+    # Refreshing -----------------------------------------------------------------------
+
+    def _on_change(self, change: Change) -> None:
+        if change.entity not in ("person", "household", "hamlet"):
+            return
+        selected = self.selected_id()
+        try:
+            self.model.refresh()
+        except StoreError as exc:
+            self._show_error(errors.store_error_text(exc))
+            return
+        if selected is not None:
+            self._reselect(selected)
+
+    def _reselect(self, person_id: str) -> None:
+        # The refreshed model loads pages lazily; the page in view is loaded by scrolling there.
+        top = self.table.rowAt(0)
+        if top >= 0:
+            self.model.row_at(top)
+        self.select_person(person_id)
+
+    # Messages -------------------------------------------------------------------------
+
+    def _write_failed(self, exc: BaseException) -> None:
+        text = errors.error_text(exc)
+        if text is None:
+            errors.excepthook(type(exc), exc, exc.__traceback__)
+            return
+        self._show_error(text)
+
+    def _show_error(self, text: str) -> None:
+        self.message_box = show_message(self, _("Cannot do that"), text)
+
+    def _show_read_only(self) -> None:
+        self._show_error(errors.store_error_text(self.ctx.read_only_error()))

@@ -1,0 +1,111 @@
+"""Small widgets the pages share: inline field messages, banners, confirmation boxes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+ERROR_STYLE = "color: #b00020;"
+WARNING_STYLE = "color: #8a5a00;"
+_BOX = "padding: 6px; border-radius: 3px;"
+BANNER_STYLE = f"background: #fff4ce; color: #3d2e00; border: 1px solid #e0c36c; {_BOX}"
+ERROR_BANNER_STYLE = f"background: #fde7e9; color: #5c0010; border: 1px solid #e8a3ab; {_BOX}"
+
+
+class FieldMessage(QLabel):
+    """The message under a field: what is wrong and how to fix it. Hidden when all is well."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_messages(self, errors: list[str], warnings: list[str] | None = None) -> None:
+        warnings = warnings or []
+        if errors:
+            self.setStyleSheet(ERROR_STYLE)
+            self.setText("\n".join(errors + warnings))
+            self.show()
+        elif warnings:
+            self.setStyleSheet(WARNING_STYLE)
+            self.setText("\n".join(warnings))
+            self.show()
+        else:
+            self.clear_message()
+
+    def clear_message(self) -> None:
+        self.setText("")
+        self.hide()
+
+
+class Banner(QLabel):
+    """A strip across the top of a window or dialog for a state or an error."""
+
+    def __init__(self, text: str = "", *, error: bool = False, parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setStyleSheet(ERROR_BANNER_STYLE if error else BANNER_STYLE)
+        self.setVisible(bool(text))
+
+    def show_text(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+def message_box(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Information,
+) -> QMessageBox:
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    return box
+
+
+def show_message(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Warning,
+) -> QMessageBox:
+    """Window-modal and non-blocking, so callers (and tests) carry on; returns the box."""
+    box = message_box(parent, title, text, icon)
+    box.open()
+    return box
+
+
+def confirm(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    yes_text: str,
+    on_yes: Callable[[], None],
+) -> QMessageBox:
+    """Ask before something that needs a second thought; `on_yes` runs only on the yes button.
+
+    Non-blocking (`open`, not `exec`), so the GUI keeps painting and tests can click it.
+    """
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
+    box.setParent(parent, box.windowFlags())
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)  # Enter must not delete by accident
+    box.setEscapeButton(cancel)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def finished() -> None:
+        if box.clickedButton() is yes:
+            on_yes()
+
+    box.finished.connect(finished)
+    box.open()
+    return box

@@ -1,0 +1,44 @@
+"""Shared fixtures. Qt must run offscreen, so the platform is set before anything imports Qt."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path
+
+import pytest
+
+from desktop_app.core.people import HamletKind, PersonInput, Sex
+from desktop_app.services.workspace import Workspace
+
+HAMLETS = ("Thôn 1", "Thôn 2", "Xóm Đông")
+PEOPLE = (
+    PersonInput("Trần Thị Bích", Sex.FEMALE, "12/05/1990", phone="0912345678"),
+    PersonInput("Lê Văn Cường", Sex.MALE, "1975", phone="0987654321"),
+    PersonInput("Phạm Thị Hoa", Sex.FEMALE, "03/02/1988"),
+    PersonInput("Nguyễn Văn An", Sex.MALE, "1960"),
+    PersonInput("Hoàng Minh Đức", Sex.MALE, "20/11/2001", phone="0355123456"),
+)
+
+
+@pytest.fixture
+def people_db(tmp_path: Path) -> Path:
+    """A closed database file with three hamlets and five people, made through services."""
+    path = tmp_path / "centre.sqlite3"
+    with Workspace.open(path, create=True) as ws:
+        for name in HAMLETS:
+            ws.centre.add_hamlet(name, HamletKind.THON)
+        hamlet_ids = [h.id for h in ws.centre.hamlets()]
+        for i, person in enumerate(PEOPLE):
+            ws.people.add(
+                PersonInput(
+                    full_name=person.full_name,
+                    sex=person.sex,
+                    birth=person.birth,
+                    phone=person.phone,
+                    hamlet_id=hamlet_ids[i % len(hamlet_ids)],
+                )
+            )
+    return path

@@ -1,0 +1,248 @@
+"""Starting up: Qt's own texts in Vietnamese, bad database files, bugs, the first-run offer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QLineEdit,
+    QMessageBox,
+)
+from pytestqt.qtbot import QtBot
+
+import desktop_app.i18n as i18n
+from desktop_app.core.problems import StoreError
+from desktop_app.i18n import _, tr
+from desktop_app.services.workspace import Workspace
+from desktop_app.ui import app, errors
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.settings_page import SECTION_PROFILE
+
+
+def test_qt_standard_buttons_are_in_vietnamese() -> None:
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    ok = box.button(QDialogButtonBox.StandardButton.Ok).text().replace("&", "")
+    cancel = box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "")
+    assert (ok, cancel) == (_("OK"), _("Cancel"))
+    assert (ok, cancel) == ("Đồng ý", "Hủy")
+
+
+def test_qt_message_box_and_context_menu_are_in_vietnamese() -> None:
+    box = QMessageBox()
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    texts = {b.text().replace("&", "") for b in box.buttons()}
+    assert texts == {_("Yes"), _("No")}
+    assert "Yes" not in texts
+    edit = QLineEdit()
+    menu = edit.createStandardContextMenu()
+    labels = [a.text().split("\t")[0].replace("&", "") for a in menu.actions() if a.text()]
+    assert _("Copy") in labels and _("Paste") in labels
+    assert "Copy" not in labels
+
+
+def test_qt_buttons_follow_a_switch_to_english() -> None:
+    i18n.set_language("en")
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "") == "Cancel"
+
+
+def test_language_comes_from_argument_then_settings_then_vietnamese() -> None:
+    settings = QSettings("tthtcd", "tthtcd")
+    assert app.choose_language(None) == "vi"
+    settings.setValue("language", "en")
+    settings.sync()
+    assert app.choose_language(None) == "en"
+    assert app.choose_language("vi") == "vi"
+    assert i18n.current_language() == "vi"
+    assert app.choose_language("fr") == "en"  # unknown: fall back to the saved one
+
+
+def _garbage(tmp_path: Path) -> Path:
+    path = tmp_path / "notes.sqlite3"
+    path.write_bytes(b"This is a Word document, not a database." * 100)
+    return path
+
+
+def test_a_file_that_is_not_a_database_gets_a_message_not_a_crash(tmp_path: Path) -> None:
+    path = _garbage(tmp_path)
+    asked: list[StoreError] = []
+
+    def quit_(error: StoreError) -> str:
+        asked.append(error)
+        return app.QUIT
+
+    assert app.open_workspace(path, ask=quit_) is None
+    assert [e.kind for e in asked] == [StoreError.NOT_A_DATABASE]
+    text = errors.store_error_text(asked[0])
+    assert str(path) in text and "{" not in text
+    assert text == tr(asked[0].message, **asked[0].params)
+    assert text != asked[0].message.format(**asked[0].params)  # Vietnamese, not English
+
+
+def test_a_damaged_database_gets_a_message(tmp_path: Path) -> None:
+    good = tmp_path / "good.sqlite3"
+    Workspace.open(good, create=True).close()
+    data = bytearray(good.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # scribble over the schema page
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(bytes(data))
+    asked: list[StoreError] = []
+    assert app.open_workspace(bad, ask=lambda e: asked.append(e) or app.QUIT) is None
+    assert asked and asked[0].kind in (StoreError.CORRUPT, StoreError.NOT_A_DATABASE)
+    assert str(bad) in errors.store_error_text(asked[0])
+
+
+def test_choosing_another_file_after_a_bad_one(tmp_path: Path) -> None:
+    bad = _garbage(tmp_path)
+    fresh = tmp_path / "fresh.sqlite3"
+    opened = app.open_workspace(bad, ask=lambda _e: app.CHOOSE, pick=lambda _start: fresh)
+    assert opened is not None
+    writer, reader = opened
+    try:
+        assert writer.path == fresh and reader.read_only
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_the_open_failed_box_says_why_and_offers_quit(qtbot: QtBot, tmp_path: Path) -> None:
+    path = _garbage(tmp_path)
+    error = StoreError(
+        StoreError.NOT_A_DATABASE,
+        "The file {path} is not a database of this app. Choose the right file.",
+        {"path": str(path)},
+    )
+    seen: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        seen.extend(b.text() for b in box.buttons())
+        quit_button = next(b for b in box.buttons() if b.text() == _("Quit"))
+        quit_button.click()
+
+    QTimer.singleShot(0, answer)
+    assert app.open_failed_choice(error) == app.QUIT
+    assert seen[0] == errors.store_error_text(error)
+    assert _("Choose another file…") in seen
+
+
+def test_unexpected_errors_are_logged_and_shown_with_copyable_details(
+    qtbot: QtBot, bug_dialogs: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        errors.excepthook(type(exc), exc, exc.__traceback__)
+    assert len(bug_dialogs) == 1 and "RuntimeError: boom" in bug_dialogs[0]
+    assert "RuntimeError: boom" in caplog.text
+    dialog = errors.BugDialog(bug_dialogs.pop())
+    qtbot.addWidget(dialog)
+    assert dialog.copy_button.text() == _("Copy details")
+    dialog.copy_button.click()
+    assert "RuntimeError: boom" in QGuiApplication.clipboard().text()
+
+
+def test_an_error_in_a_worker_without_handler_reaches_the_excepthook(
+    qtbot: QtBot, window: MainWindow, bug_dialogs: list[str]
+) -> None:
+    def broken(_ws: Workspace) -> None:
+        raise ValueError("bad state")
+
+    window.ctx.run(broken)
+    qtbot.waitUntil(lambda: bool(bug_dialogs), timeout=5000)
+    assert "ValueError: bad state" in bug_dialogs.pop()
+    seen: list[BaseException] = []
+    window.ctx.run(broken, on_error=seen.append)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert isinstance(seen[0], ValueError) and not bug_dialogs
+
+
+def test_worker_runs_writes_off_the_gui_thread(qtbot: QtBot, window: MainWindow) -> None:
+    import threading
+
+    gui = threading.get_ident()
+    where: list[int] = []
+    delivered: list[int] = []
+    window.ctx.worker.submit(
+        lambda _ws: where.append(threading.get_ident()) or 42,
+        lambda result: delivered.append(threading.get_ident()) or None,
+    )
+    qtbot.waitUntil(lambda: bool(delivered), timeout=5000)
+    assert where[0] != gui and delivered[0] == gui
+
+
+# The first-run offer -------------------------------------------------------------------
+
+
+@pytest.fixture
+def empty_window(tmp_path: Path, make_window: Callable[..., MainWindow]) -> MainWindow:
+    return make_window(tmp_path / "empty.sqlite3")
+
+
+def _click(qtbot: QtBot, box: QMessageBox | None, text: str) -> None:
+    assert box is not None
+    button = next(b for b in box.buttons() if b.text() == text)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_empty_database_offers_demo_and_fills_it(qtbot: QtBot, empty_window: MainWindow) -> None:
+    offer = app.DemoOffer(empty_window, people=300)
+    assert offer.start()
+    _click(qtbot, offer.box, _("Fill with demo data"))
+    assert offer.progress is not None
+    qtbot.waitUntil(lambda: offer.finished, timeout=20_000)
+    assert empty_window.people_page.model.rowCount() >= 300
+    assert empty_window.ctx.reader.centre.profile().is_set
+    assert "Trung tâm" in empty_window.windowTitle()
+    # Asked once: the next start does not ask again.
+    assert not app.DemoOffer(empty_window).start()
+
+
+def test_start_empty_opens_the_centre_profile(qtbot: QtBot, empty_window: MainWindow) -> None:
+    offer = app.DemoOffer(empty_window)
+    assert offer.start()
+    _click(qtbot, offer.box, _("Start empty"))
+    assert empty_window.stack.currentIndex() == empty_window.settings_index
+    assert empty_window.settings_page.tabs.currentIndex() == SECTION_PROFILE
+    assert empty_window.people_page.model.rowCount() == 0
+    assert not app.DemoOffer(empty_window).start()
+
+
+def test_cancelling_the_demo_keeps_nothing(qtbot: QtBot, empty_window: MainWindow) -> None:
+    offer = app.DemoOffer(empty_window, people=300)
+    offer._cancel.set()  # as if Cancel was pressed before the first batch finished
+    offer.fill()
+    qtbot.waitUntil(lambda: offer.finished, timeout=20_000)
+    assert empty_window.people_page.model.rowCount() == 0
+    assert empty_window.ctx.reader.people.count() == 0
+    assert empty_window.notice_label.text()
+
+
+def test_a_database_with_people_is_not_offered_a_demo(window: MainWindow) -> None:
+    assert not app.DemoOffer(window).start()
+
+
+def test_a_later_section_slots_in_before_settings(
+    people_db: Path, make_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from desktop_app.ui import main_window
+
+    monkeypatch.setattr(main_window, "EXTRA_SECTIONS", [("Members", lambda _ctx: QLabel("x"))])
+    window = make_window(people_db)
+    titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
+    assert titles == [_("People"), _("Members"), _("Settings")]
+    assert window.settings_index == 2
+    window.show_profile()
+    assert window.stack.currentWidget() is window.settings_page

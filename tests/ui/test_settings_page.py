@@ -1,0 +1,145 @@
+"""Settings: language switch, centre profile with inline problems, hamlets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
+from pytestqt.qtbot import QtBot
+
+import desktop_app.i18n as i18n
+from desktop_app.i18n import _
+from desktop_app.services.centre import communes, provinces
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.settings_page import SettingsPage
+
+TypeText = Callable[[QWidget, str], None]
+
+
+def open_settings(window: MainWindow) -> SettingsPage:
+    window.show_section(window.settings_index)
+    return window.settings_page
+
+
+def test_switching_to_english_rebuilds_the_texts_and_is_remembered(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    page = open_settings(window)
+    assert window.sidebar.item(0).text() == "Người dân"
+    page.set_language("en")
+    qtbot.waitUntil(lambda: window.sidebar.item(0).text() == "People", timeout=2000)
+    assert i18n.current_language() == "en"
+    assert QSettings("tthtcd", "tthtcd").value("language") == "en"
+    assert window.stack.currentIndex() == window.settings_index  # the user stays where they were
+    assert window.people_page.new_button.text().replace("&", "") == "New person"
+    header = window.people_page.model.headerData(1, Qt.Orientation.Horizontal)
+    assert header == "Full name"
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Cancel"
+
+    window.settings_page.set_language("vi")
+    qtbot.waitUntil(lambda: window.sidebar.item(0).text() == "Người dân", timeout=2000)
+
+
+def test_centre_profile_needs_name_province_and_commune(qtbot: QtBot, window: MainWindow) -> None:
+    page = open_settings(window)
+    page.save_profile_button.click()
+    qtbot.waitUntil(lambda: page.profile_field_message("name") != "", timeout=5000)
+    assert page.profile_field_message("province_code") != ""
+    assert page.profile_field_message("name") == _(
+        "Type the centre's name, e.g. Trung tâm học tập cộng đồng xã Đông Hòa."
+    )
+    assert not window.ctx.reader.centre.profile().is_set
+
+
+def test_centre_profile_saves_and_shows_in_the_title(
+    qtbot: QtBot, window: MainWindow, type_text: TypeText
+) -> None:
+    page = open_settings(window)
+    province = provinces()[0]
+    commune = communes(province.code)[0]
+    type_text(page.name, "Trung tâm học tập cộng đồng xã Thử")
+    page.province.setCurrentIndex(page.province.findData(province.code))
+    assert page.commune.count() == len(communes(province.code))
+    page.commune.setCurrentIndex(page.commune.findData(commune.code))
+    type_text(page.upstream, "Sở Giáo dục và Đào tạo")
+    qtbot.keyClick(page.upstream, Qt.Key.Key_Return)  # Enter saves
+    qtbot.waitUntil(
+        lambda: window.ctx.reader.centre.profile().commune_code == commune.code, timeout=5000
+    )
+    profile = window.ctx.reader.centre.profile()
+    assert profile.name == "Trung tâm học tập cộng đồng xã Thử"
+    assert profile.upstream_office == "Sở Giáo dục và Đào tạo"
+    assert window.windowTitle().startswith("Trung tâm học tập cộng đồng xã Thử")
+
+
+def test_commune_can_be_typed(qtbot: QtBot, window: MainWindow, type_text: TypeText) -> None:
+    page = open_settings(window)
+    province = provinces()[1]
+    commune = communes(province.code)[2]
+    page.province.setCurrentIndex(page.province.findData(province.code))
+    page.commune.setEditText(commune.name.lower())  # typed, case aside
+    assert page.current_profile().commune_code == commune.code
+    page.commune.setEditText("Xã Không Có")
+    assert page.current_profile().commune_code is None
+
+
+def test_hamlets_add_rename_and_refuse_delete_when_people_live_there(
+    qtbot: QtBot, window: MainWindow, type_text: TypeText
+) -> None:
+    page = open_settings(window)
+    page.tabs.setCurrentIndex(1)
+    page.hamlet_list.setCurrentRow(-1)
+    page.hamlet_name.clear()
+    type_text(page.hamlet_name, "Thôn Mới")
+    qtbot.keyClick(page.hamlet_name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.hamlet_list.count() == 4, timeout=5000)
+    assert "Thôn Mới" in [h.name for h in window.ctx.reader.centre.hamlets()]
+
+    page.select_hamlet("Thôn Mới")
+    page.hamlet_name.setText("Thôn Mới 2")
+    page.rename_hamlet_button.click()
+    qtbot.waitUntil(
+        lambda: "Thôn Mới 2" in [h.name for h in window.ctx.reader.centre.hamlets()],
+        timeout=5000,
+    )
+
+    # A duplicate name is refused with the reason.
+    page.hamlet_list.setCurrentRow(-1)
+    page.hamlet_name.setText("thon 1")
+    page.add_hamlet_button.click()
+    qtbot.waitUntil(lambda: page.hamlet_message.isVisibleTo(page), timeout=5000)
+    assert page.hamlet_list.count() == 4
+
+    page.select_hamlet("Thôn 1")
+    page.delete_hamlet_button.click()
+    box = page.confirm_box
+    assert box is not None
+    next(b for b in box.buttons() if b.text() == _("Delete")).click()
+    qtbot.waitUntil(lambda: bool(page.hamlet_message.text()), timeout=5000)
+    assert "2" in page.hamlet_message.text() or "1" in page.hamlet_message.text()
+    assert page.hamlet_list.count() == 4
+
+    page.select_hamlet("Thôn Mới 2")
+    page.delete_hamlet_button.click()
+    box = page.confirm_box
+    assert box is not None
+    next(b for b in box.buttons() if b.text() == _("Delete")).click()
+    qtbot.waitUntil(lambda: page.hamlet_list.count() == 3, timeout=5000)
+
+
+def test_new_hamlet_appears_in_the_person_form(
+    qtbot: QtBot, window: MainWindow, type_text: TypeText
+) -> None:
+    page = open_settings(window)
+    page.hamlet_name.clear()
+    page.hamlet_list.setCurrentRow(-1)
+    type_text(page.hamlet_name, "Ấp Bắc")
+    page.add_hamlet_button.click()
+    qtbot.waitUntil(lambda: page.hamlet_list.count() == 4, timeout=5000)
+    window.show_section(0)
+    window.people_page.new_person()
+    form = window.people_page.form
+    assert form is not None
+    assert form.hamlet.findText("Ấp Bắc") >= 0
