@@ -212,8 +212,10 @@ def _insert(
     used_cccd: set[str] = set()
     total = len(drafts)
     done = 0
-    for start in range(0, total, BATCH):
-        chunk = drafts[start : start + BATCH]
+    # Small demos report (and can be cancelled) often; big ones insert in large batches.
+    batch = max(200, min(BATCH, total // 20))
+    for start in range(0, total, batch):
+        chunk = drafts[start : start + batch]
         household_rows = [(rng.choice(hamlet_ids), "") for _ in chunk]
         household_ids = repo.bulk_insert_households(db, household_rows, version)
         items: list[BulkPerson] = []

@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database as UtilsDatabase
 
@@ -81,6 +82,28 @@ def store_error_from(exc: sqlite3.Error, path: Path) -> StoreError:
     )
 
 
+class _Connection(sqlite3.Connection):
+    """A connection whose every statement fails with a StoreError the user can act on.
+
+    Reads happen outside `Database.transaction`, so without this a file that became locked
+    or damaged after opening would surface as a raw sqlite3 error (a "bug" to the GUI).
+    """
+
+    store_path: Path = Path()
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.Error as exc:
+            raise store_error_from(exc, self.store_path) from exc
+
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.Error as exc:
+            raise store_error_from(exc, self.store_path) from exc
+
+
 class Database:
     """One open database file. Not thread-safe: give each thread its own (see `reader`)."""
 
@@ -112,23 +135,25 @@ class Database:
                 ),
                 {"path": str(self.path)},
             )
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise store_error_from(exc, self.path) from exc
+        self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
         except sqlite3.Error as exc:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise store_error_from(exc, self.path) from exc
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         try:
             self.conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except StoreError:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        # A failed COMMIT or a disk error may already have ended the transaction.
+        if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
-            raise store_error_from(exc, self.path) from exc
 
     def next_version(self) -> int:
         """The next value of this site's change counter; call inside a transaction."""
@@ -215,12 +240,15 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
         uri = path.resolve().as_uri() + "?mode=ro"
         conn = sqlite3.connect(
             uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-            check_same_thread=False,
+            check_same_thread=False, factory=_Connection,
         )  # fmt: skip
     else:
         conn = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-        )
+            path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False,
+            factory=_Connection,
+        )  # fmt: skip
+    assert isinstance(conn, _Connection)
+    conn.store_path = path
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     # 32 MiB of page cache keeps a 200,000-person search index warm (default is 2 MiB).
     conn.execute("PRAGMA cache_size = -32768")

@@ -47,8 +47,13 @@ def sign(private: str, message: bytes) -> str:
 
 def verify(public: str, message: bytes, signature: str) -> bool:
     try:
+        raw = unb64u(signature)
+        # The last base64 character carries spare bits: accept only the canonical spelling,
+        # so no changed character of a scanned text ever still verifies.
+        if b64u(raw) != signature:
+            return False
         key = Ed25519PublicKey.from_public_bytes(unb64u(public))
-        key.verify(unb64u(signature), message)
+        key.verify(raw, message)
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -11,7 +11,7 @@ import pytest
 
 from desktop_app.core.fund import EntryInput, EntryKind
 from desktop_app.core.people import PersonInput
-from desktop_app.core.problems import UserError
+from desktop_app.core.problems import StoreError, UserError
 from desktop_app.services.fund import FundInput, LedgerFilter
 from desktop_app.services.workspace import Workspace
 
@@ -133,9 +133,10 @@ def test_a_closed_year_refuses_entries(ws: Workspace) -> None:
 def test_entries_cannot_be_updated_or_deleted_with_sql(ws: Workspace) -> None:
     fund = new_fund(ws)
     ws.fund.record(receipt(fund, 100_000), TODAY)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(StoreError) as info:
         ws.db.conn.execute("UPDATE ledger_entry SET amount = 1")
-    with pytest.raises(sqlite3.IntegrityError):
+    assert "append-only" in str(info.value.params["reason"])
+    with pytest.raises(StoreError):
         ws.db.conn.execute("DELETE FROM ledger_entry")
 
 

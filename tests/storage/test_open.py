@@ -161,3 +161,24 @@ def test_versions_come_from_one_monotonic_counter(tmp_path: Path) -> None:
         second = db.next_version()
     assert second == first + 1
     db.close()
+
+
+def test_a_read_on_a_locked_database_gives_a_store_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 50)
+    path = tmp_path / "locked.sqlite3"
+    open_database(path, create=True).close()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA journal_mode = DELETE")  # an exclusive lock then blocks readers too
+    db = open_database(path)
+    db.conn.execute("PRAGMA journal_mode = DELETE")
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError) as info:
+            db.conn.execute("SELECT count(*) FROM person").fetchone()
+        assert info.value.kind == StoreError.LOCKED
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        db.close()
