@@ -26,7 +26,9 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python bench/people.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/people.py
+	$(BIN)/python bench/certificates.py
+	$(BIN)/python bench/ledger.py --no-pdf
 
 selfcheck: $(STAMP)
 	$(BIN)/tthtcd selfcheck

@@ -117,7 +117,9 @@ def create_demo_database(
             {"path": str(path)},
         )
     with Workspace.open(path, create=True) as ws:
-        return create_demo(ws, people=people, seed=seed, courses=courses, progress=progress)
+        summary = create_demo(ws, people=people, seed=seed, courses=courses, progress=progress)
+        ws.db.checkpoint()
+        return summary
 
 
 def create_demo(

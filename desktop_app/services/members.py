@@ -173,9 +173,7 @@ class MemberService:
         rows: list[HamletShare] = repo.members_by_hamlet(self._ws.db)
         per = [Share(r.hamlet_name, r.population, r.members) for r in rows]
         population = sum(r.population or 0 for r in rows)
-        total_members = sum(
-            1 for _ in repo.list_members(self._ws.db, MemberFilter(status=MemberStatus.ACTIVE))
-        )
+        total_members = repo.count_active_members(self._ws.db)
         return per, Share("", population or None, total_members)
 
     # Dues ------------------------------------------------------------------------------
@@ -218,20 +216,19 @@ class MemberService:
                 problems=tuple(problems),
             )
         db = self._ws.db
-        branch = next((b for b in repo.list_branches(db) if b.id == batch.branch_id), None)
-        if branch is None:
+        branch_name = repo.get_branch_name(db, batch.branch_id)
+        if branch_name is None:
             raise UserError(N_("Pick the branch (chi hội) from the list."))
         ids = [m for m, _ in batch.payments]
-        members = {m.id: m for m in repo.list_members(db, MemberFilter(branch_id=branch.id))}
-        strangers = [m for m in ids if m not in members]
-        if strangers:
+        names = repo.names_in_branch(db, batch.branch_id, ids)
+        if len(names) != len(ids):
             raise UserError(N_("Some ticked people are not members of this branch."))
         already = repo.paid_members(db, batch.year, ids)
         if already:
-            names = ", ".join(members[m].full_name for m in sorted(already))
+            paid_names = ", ".join(sorted(names[m] for m in already))
             raise UserError(
                 N_("Already paid for {year}: {names}. Untick them; nothing was saved."),
-                {"year": batch.year, "names": names},
+                {"year": batch.year, "names": paid_names},
             )
         rate = repo.get_rate(db, batch.year)
         upper = rate.upper_share * len(ids) if rate else 0
@@ -241,13 +238,13 @@ class MemberService:
                 kind=EntryKind.DUES,
                 entry_date=batch.collected_on,
                 amount=batch.expected_total,
-                party_name=nfc(batch.collector) or branch.name,
-                reason=f"Thu hội phí năm {batch.year} {branch.name}: {len(ids)} hội viên",
+                party_name=nfc(batch.collector) or branch_name,
+                reason=f"Thu hội phí năm {batch.year} {branch_name}: {len(ids)} hội viên",
             ),
             in_transaction=True,
         )
         batch_id = repo.insert_batch(
-            db, branch_id=branch.id, year=batch.year, collected_on=batch.collected_on,
+            db, branch_id=batch.branch_id, year=batch.year, collected_on=batch.collected_on,
             collector=nfc(batch.collector), expected_count=batch.expected_count,
             expected_total=batch.expected_total, ledger_entry_id=entry.id,
             payments=batch.payments, version=db.next_version(),

@@ -169,6 +169,11 @@ class Database:
             (utc_now(), self.actor, self.site_id, action, entity, record_id, detail),
         )
 
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log back into the file, e.g. after a large load, so the next
+        opening does not have to read through it and a copied file is complete."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def audit_now(self, action: str, entity: str, record_id: str, detail: str = "") -> None:
         """Record an event that changes no data (a print, an export) in its own transaction."""
         with self.transaction():

@@ -257,13 +257,26 @@ class HamletShare:
 
 
 def members_by_hamlet(db: Database) -> list[HamletShare]:
+    """Active members per hamlet (where they live), counted from the members' side."""
+    counts = dict(
+        db.conn.execute(
+            "SELECT p.hamlet_id, count(*) FROM member m JOIN person p ON p.id = m.person_id"
+            " WHERE m.deleted = 0 AND m.status = 'active' AND p.deleted = 0"
+            " GROUP BY p.hamlet_id"
+        ).fetchall()
+    )
     rows = db.conn.execute(
-        "SELECT h.id, h.name, h.population, count(m.id) FROM hamlet h"
-        " LEFT JOIN person p ON p.hamlet_id = h.id AND p.deleted = 0"
-        " LEFT JOIN member m ON m.person_id = p.id AND m.deleted = 0 AND m.status = 'active'"
-        " WHERE h.deleted = 0 GROUP BY h.id ORDER BY h.sort_key"
+        "SELECT id, name, population FROM hamlet WHERE deleted = 0 ORDER BY sort_key"
     ).fetchall()
-    return [HamletShare(r[0], r[1], r[2], int(r[3])) for r in rows]
+    return [HamletShare(r[0], r[1], r[2], int(counts.get(r[0], 0))) for r in rows]
+
+
+def count_active_members(db: Database) -> int:
+    return int(
+        db.conn.execute(
+            "SELECT count(*) FROM member WHERE deleted = 0 AND status = 'active'"
+        ).fetchone()[0]
+    )
 
 
 def bulk_insert_members(
@@ -284,3 +297,27 @@ def bulk_insert_members(
         ],
     )  # fmt: skip
     return ids
+
+
+def get_branch_name(db: Database, branch_id: str) -> str | None:
+    r = db.conn.execute(
+        "SELECT name FROM branch WHERE id = ? AND deleted = 0", (branch_id,)
+    ).fetchone()
+    return str(r[0]) if r else None
+
+
+def names_in_branch(db: Database, branch_id: str, member_ids: Sequence[str]) -> dict[str, str]:
+    """member id -> full name, for those of `member_ids` who belong to the branch."""
+    out: dict[str, str] = {}
+    for start in range(0, len(member_ids), 500):
+        chunk = list(member_ids[start : start + 500])
+        marks = ", ".join("?" for _ in chunk)
+        out.update(
+            (str(r[0]), str(r[1]))
+            for r in db.conn.execute(
+                f"SELECT m.id, p.full_name FROM member m JOIN person p ON p.id = m.person_id"
+                f" WHERE m.branch_id = ? AND m.deleted = 0 AND m.id IN ({marks})",
+                [branch_id, *chunk],
+            )
+        )
+    return out
