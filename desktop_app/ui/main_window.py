@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.problems import StoreError
+from desktop_app.core.problems import N_, StoreError
 from desktop_app.i18n import _, set_language
 from desktop_app.services.workspace import Change
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
+from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
 from desktop_app.ui.people_page import PeoplePage
 from desktop_app.ui.settings_page import SECTION_PROFILE, SettingsPage
 from desktop_app.ui.widgets import Banner
@@ -35,7 +36,10 @@ PEOPLE = 0  # the first section; Settings is always the last
 SectionFactory = Callable[[AppContext], QWidget]
 # Sections a later issue adds, between People and Settings: (title msgid, page factory).
 # A page that shows data refreshes itself from `ctx.changed`.
-EXTRA_SECTIONS: list[tuple[str, SectionFactory]] = []
+EXTRA_SECTIONS: list[tuple[str, SectionFactory]] = [
+    (N_("Members"), MembersPage),
+    (N_("Fund"), FundPage),
+]
 
 
 class MainWindow(QMainWindow):

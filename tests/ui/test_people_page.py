@@ -54,10 +54,9 @@ def test_window_shows_people_with_counts_and_title(window: MainWindow) -> None:
     assert page.model.rowCount() == 5
     assert page.count_label.text() == "5 người"
     assert "centre.sqlite3" in window.windowTitle()
-    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
-        _("People"),
-        _("Settings"),
-    ]
+    titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
+    assert titles[0] == _("People")
+    assert titles[-1] == _("Settings")
 
 
 def test_add_person_typed_in_vietnamese_then_search_finds_it(

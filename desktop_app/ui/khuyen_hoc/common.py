@@ -1,0 +1,397 @@
+"""Pieces the Members and Fund sections share: typed dates and amounts, field messages,
+the person picker, and the way documents are written, previewed and saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCompleter,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.money import format_amount, parse_vnd
+from desktop_app.core.people import Birth, PersonRow
+from desktop_app.core.problems import N_, Problem, StoreError, UserError
+from desktop_app.i18n import _, format_date, problem_text, tr, user_error_text
+from desktop_app.services.workspace import Workspace
+from desktop_app.ui import errors, long_task
+from desktop_app.ui import preview as preview_module
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets import FieldMessage, show_message
+
+log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 150
+PICKER_LIMIT = 30
+PERSON_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+PERSON_NAME_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+# Typed values -------------------------------------------------------------------------
+
+
+def parse_date(text: str) -> dt.date:
+    """'07/03/2026', '7-3-2026' or '2026-03-07'; a year alone is not a day. Raises ValueError."""
+    birth = Birth.parse(text.strip())
+    if birth.month is None or birth.day is None:
+        raise ValueError(text)
+    return dt.date(birth.year, birth.month, birth.day)
+
+
+def iso_to_screen(text: str) -> str:
+    """A stored 'YYYY-MM-DD' or 'YYYY' as the screen shows it."""
+    try:
+        return Birth.from_iso(text).display() if text else ""
+    except ValueError:
+        return text
+
+
+class DateEdit(QLineEdit):
+    """A day typed as dd/mm/yyyy, the way staff write it on paper."""
+
+    def __init__(self, value: dt.date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(_("dd/mm/yyyy"))
+        self.setMaxLength(10)
+        if value is not None:
+            self.set_date(value)
+
+    def set_date(self, value: dt.date | None) -> None:
+        self.setText(format_date(value) if value else "")
+
+    def date(self) -> dt.date | None:
+        """The typed day, or None when empty. Raises ValueError on a day that does not exist."""
+        text = self.text().strip()
+        return parse_date(text) if text else None
+
+
+class AmountEdit(QLineEdit):
+    """Whole đồng, typed as "1250000" or "1.250.000"; regrouped when the field is left."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(_("e.g. 1.250.000"))
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setMaxLength(30)
+        self.editingFinished.connect(self._regroup)
+
+    def amount(self) -> int | None:
+        """The amount, None when empty. Raises ValueError on text that is not money."""
+        text = self.text().strip()
+        return parse_vnd(text) if text else None
+
+    def set_amount(self, amount: int | None) -> None:
+        self.setText(format_amount(amount) if amount is not None else "")
+
+    def _regroup(self) -> None:
+        try:
+            amount = self.amount()
+        except ValueError:
+            return  # leave the typing as it is, so the message can point at it
+        if amount is not None:
+            self.set_amount(amount)
+
+
+def amount_problem(edit: AmountEdit, field: str) -> tuple[int, list[Problem]]:
+    """The typed amount (0 when unreadable) and the problem that says why it is unreadable."""
+    try:
+        value = edit.amount()
+    except ValueError:
+        return 0, [Problem(field, N_("Type the amount in digits, e.g. 1.250.000."))]
+    return value or 0, []
+
+
+def date_problem(edit: DateEdit, field: str) -> tuple[dt.date | None, list[Problem]]:
+    try:
+        value = edit.date()
+    except ValueError:
+        return None, [Problem(field, N_("Type the date as dd/mm/yyyy, e.g. 05/02/2026."))]
+    if value is None:
+        return None, [Problem(field, N_("Type the date as dd/mm/yyyy, e.g. 05/02/2026."))]
+    return value, []
+
+
+# Messages next to fields ----------------------------------------------------------------
+
+
+class FieldRows:
+    """The rows of a form, each with a message under its field, and one general message.
+
+    Problems carry a field name; a problem for a field the form does not show goes to the
+    general message so it is never lost.
+    """
+
+    def __init__(self) -> None:
+        self.messages: dict[str, FieldMessage] = {}
+        self.widgets: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.rows: dict[str, QWidget] = {}
+        self.general = FieldMessage()
+
+    def add_row(self, form: QFormLayout, label: str, widget: QWidget, field: str) -> QWidget:
+        box = QWidget()
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.setSpacing(2)
+        box_layout.addWidget(widget)
+        message = FieldMessage()
+        box_layout.addWidget(message)
+        title = QLabel(label)
+        title.setBuddy(widget)
+        form.addRow(title, box)
+        widget.setProperty("field", field)
+        self.messages[field] = message
+        self.widgets[field] = widget
+        self.labels[field] = title
+        self.rows[field] = box
+        return box
+
+    def add_message(self, field: str, widget: QWidget) -> FieldMessage:
+        """A message for something that is not a form row (a list): shown where placed."""
+        message = FieldMessage()
+        self.messages[field] = message
+        self.widgets[field] = widget
+        self.rows[field] = widget
+        return message
+
+    def set_row_visible(self, field: str, visible: bool) -> None:
+        self.labels[field].setVisible(visible)
+        self.rows[field].setVisible(visible)
+
+    def show_problems(
+        self,
+        problems: Iterable[Problem],
+        general: Iterable[str] = (),
+        only: set[str] | None = None,
+    ) -> None:
+        """Show each problem under its field; `only`: leave other fields' messages alone
+        unless they are now fine (messages appear only for fields the user has touched)."""
+        by_field: dict[str, tuple[list[str], list[str]]] = {}
+        for p in problems:
+            # isHidden, not isVisible: a row hidden on purpose, even before the dialog shows.
+            shown = p.field in self.messages and not self.rows[p.field].isHidden()
+            field = p.field if shown else ""
+            errs, warns = by_field.setdefault(field, ([], []))
+            (warns if p.warning else errs).append(problem_text(p))
+        for field, message in self.messages.items():
+            errs, warns = by_field.get(field, ([], []))
+            if only is None or field in only:
+                message.show_messages(errs, warns)
+            elif not errs and not warns:
+                message.clear_message()
+        errs, warns = by_field.get("", ([], []))
+        self.general.show_messages([*general, *errs], warns)
+
+    def clear(self) -> None:
+        for message in self.messages.values():
+            message.clear_message()
+        self.general.clear_message()
+
+    def text(self, field: str) -> str:
+        message = self.messages[field]
+        return message.text() if not message.isHidden() else ""
+
+    def focus_first(self, problems: Iterable[Problem]) -> None:
+        wanted = {p.field for p in problems if not p.warning}
+        for field, widget in self.widgets.items():
+            if field in wanted and widget.isVisibleTo(widget.window()):
+                widget.setFocus()
+                return
+
+
+def show_failure(fields: FieldRows, exc: BaseException) -> bool:
+    """Show a refused write next to the fields; False when it is a bug (already reported)."""
+    if isinstance(exc, UserError):
+        fields.show_problems(exc.problems, [user_error_text(exc)])
+        fields.focus_first(exc.problems)
+        return True
+    if isinstance(exc, StoreError):
+        fields.show_problems((), [errors.store_error_text(exc)])
+        return True
+    fields.show_problems((), [_("The app failed to save. What you typed is still here.")])
+    errors.excepthook(type(exc), exc, exc.__traceback__)
+    return False
+
+
+def report_failure(parent: QWidget, exc: BaseException) -> None:
+    """A refused operation outside a form: a message box, or the bug dialog."""
+    text = errors.error_text(exc)
+    if text is None:
+        errors.excepthook(type(exc), exc, exc.__traceback__)
+        return
+    show_message(parent, _("Cannot do that"), text)
+
+
+# Picking a person -------------------------------------------------------------------------
+
+
+def person_label(row: PersonRow) -> str:
+    parts = [row.full_name]
+    if row.birth is not None:
+        parts.append(str(row.birth.year))
+    if row.hamlet_name:
+        parts.append(row.hamlet_name)
+    return " — ".join(parts)
+
+
+class PersonPicker(QLineEdit):
+    """Type part of a name; the matches show with birth year and hamlet; pick one.
+
+    Searches the reader's folded index, which answers in milliseconds, so it runs on the GUI
+    thread after a short pause in the typing.
+    """
+
+    picked = Signal(object)  # str | None: the person id
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.person_id: str | None = None
+        self.setPlaceholderText(_("Type a name to search…"))
+        self.setClearButtonEnabled(True)
+        self.results = QStandardItemModel(self)
+        self._completer = QCompleter(self.results, self)
+        self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self._completer.setCompletionRole(PERSON_NAME_ROLE)
+        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._completer.activated[QModelIndex].connect(self._activated)  # type: ignore[index]
+        self.setCompleter(self._completer)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.search_now)
+        self.textEdited.connect(self._typed)
+
+    def _typed(self, _text: str) -> None:
+        if self.person_id is not None:
+            self.person_id = None
+            self.picked.emit(None)
+        self._timer.start()
+
+    def search_now(self) -> None:
+        self._timer.stop()
+        text = self.text().strip()
+        self.results.clear()
+        if len(text) < 2:
+            return
+        try:
+            rows = self.ctx.reader.people.search(text, PICKER_LIMIT)
+        except StoreError as exc:
+            log.warning("Person search failed: %s", exc)
+            return
+        for row in rows:
+            item = QStandardItem(person_label(row))
+            item.setData(row.id, PERSON_ID_ROLE)
+            item.setData(row.full_name, PERSON_NAME_ROLE)
+            item.setEditable(False)
+            self.results.appendRow(item)
+        if rows and self.hasFocus():
+            self._completer.complete()
+
+    def _activated(self, index: QModelIndex) -> None:
+        self.pick(index.data(PERSON_ID_ROLE), index.data(PERSON_NAME_ROLE))
+
+    def pick_row(self, row: int) -> None:
+        item = self.results.item(row)
+        if item is not None:
+            self.pick(item.data(PERSON_ID_ROLE), item.data(PERSON_NAME_ROLE))
+
+    def pick(self, person_id: str | None, name: str = "") -> None:
+        self._timer.stop()
+        self.person_id = person_id
+        if name:
+            self.setText(name)
+        popup = self._completer.popup()
+        if popup is not None:
+            popup.hide()
+        self.picked.emit(person_id)
+
+    def set_person(self, person_id: str | None) -> None:
+        """Show an already chosen person (an edited member, a voucher's recipient)."""
+        name = ""
+        if person_id:
+            try:
+                name = self.ctx.reader.people.get(person_id).full_name
+            except (StoreError, UserError):
+                name = "?"
+        self.setText(name)
+        self.person_id = person_id
+
+
+# Documents: write on the worker, preview from a temp folder, save from there ------------------
+
+ProgressFn = Callable[[int, int], bool]
+
+
+def temp_path(name: str) -> Path:
+    """A fresh path in the app's temp folder; the preview's Save as copies from there."""
+    return preview_module.temp_document_path(name)
+
+
+def preview(parent: QWidget, path: Path, suggested_name: str) -> None:
+    """Show a PDF with Save as… and Print…."""
+    preview_module.preview_pdf(parent, path, suggested_name)
+
+
+def run_long(
+    parent: QWidget,
+    ctx: AppContext,
+    title: str,
+    fn: Callable[[Workspace, ProgressFn], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None] | None = None,
+) -> None:
+    """A long job on the worker with a progress dialog and Cancel."""
+    long_task.run_with_progress(parent, ctx, title, fn, on_done, on_error)
+
+
+def write_document(
+    parent: QWidget,
+    ctx: AppContext,
+    write: Callable[[Workspace, Path], object],
+    suggested_name: str,
+    *,
+    xlsx: bool = False,
+) -> None:
+    """Render a document on the worker, then preview it (PDF) or put it where asked (xlsx).
+
+    An xlsx is asked for first, so the user decides before waiting; it is still written to the
+    temp folder and moved at the end, so a failed export never leaves half a file behind.
+    """
+    out = temp_path(suggested_name)
+    target: Path | None = None
+    if xlsx:
+        target = preview_module.ask_save_path(
+            parent,
+            preview_module.documents_folder() / out.name,
+            _("Excel workbooks (*.xlsx)"),
+        )
+        if target is None:
+            return
+
+    def job(ws: Workspace) -> Path:
+        write(ws, out)
+        if target is not None:
+            shutil.move(out, target)
+            return target
+        return out
+
+    def done(path: Path) -> None:
+        if target is not None:
+            ctx.notify(tr("Saved {path}.", path=str(path)))
+        else:
+            preview(parent, path, out.name)
+
+    ctx.run(job, done, lambda exc: report_failure(parent, exc))

@@ -1,0 +1,286 @@
+"""A new receipt (phiếu thu) or payment (phiếu chi), with the amount in words as it is typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.fund import (
+    KIND_LABELS,
+    MAX_AMOUNT,
+    PAYMENT_KINDS,
+    RECEIPT_KINDS,
+    RECIPIENT_KINDS,
+    Book,
+    EntryInput,
+    EntryKind,
+    validate_entry,
+)
+from desktop_app.core.money import amount_in_words, format_vnd
+from desktop_app.core.problems import Problem, StoreError
+from desktop_app.i18n import _, tr
+from desktop_app.services.fund import EntryRow, FundRow
+from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
+from desktop_app.ui.khuyen_hoc.common import (
+    AmountEdit,
+    DateEdit,
+    FieldRows,
+    PersonPicker,
+    amount_problem,
+    date_problem,
+    show_failure,
+)
+from desktop_app.ui.widgets import Banner
+
+CHECK_DELAY_MS = 300
+FIELDS = (
+    "kind", "entry_date", "amount", "party_name", "party_address", "reason", "in_kind",
+    "person_id", "school", "grade", "attachments",
+)  # fmt: skip
+
+
+class EntryForm(QDialog):
+    """Opened with `open()`; emits `saved` with the new ledger entry."""
+
+    saved = Signal(object)  # EntryRow
+
+    def __init__(
+        self, ctx: AppContext, fund: FundRow, book: Book, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.fund = fund
+        self.book = book
+        self.saving = False
+        self._touched: set[str] = set()
+        receipt = book is Book.RECEIPT
+        self.setWindowTitle(_("New receipt") if receipt else _("New payment"))
+        self.setMinimumWidth(560)
+        self.fields = FieldRows()
+        add = self.fields.add_row
+
+        layout = QVBoxLayout(self)
+        self.banner = Banner(error=True)
+        layout.addWidget(self.banner)
+        self.fund_label = QLabel()
+        self.fund_label.setWordWrap(True)
+        layout.addWidget(self.fund_label)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+
+        self.kind = QComboBox()
+        for kind in RECEIPT_KINDS if receipt else PAYMENT_KINDS:
+            self.kind.addItem(_(KIND_LABELS[kind]), kind)
+        add(form, _("&Kind:"), self.kind, "kind")
+
+        self.date = DateEdit(dt.date.today())
+        add(form, _("&Date:"), self.date, "entry_date")
+
+        self.amount = AmountEdit()
+        add(form, _("&Amount (đồng):"), self.amount, "amount")
+        self.words = QLabel()
+        self.words.setWordWrap(True)
+        self.words.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.words.setStyleSheet("font-style: italic;")
+        form.addRow(_("In words:"), self.words)
+
+        self.person = PersonPicker(ctx)
+        add(form, _("&Pupil:"), self.person, "person_id")
+        self.school = QLineEdit()
+        add(form, _("&School:"), self.school, "school")
+        self.grade = QLineEdit()
+        self.grade.setPlaceholderText(_("e.g. 9A"))
+        add(form, _("&Grade:"), self.grade, "grade")
+
+        self.party_name = QLineEdit()
+        self.party_name.setMaxLength(200)
+        party_label = _("&Paid in by:") if receipt else _("&Received by:")
+        add(form, party_label, self.party_name, "party_name")
+        self.party_address = QLineEdit()
+        add(form, _("Add&ress:"), self.party_address, "party_address")
+        self.reason = QLineEdit()
+        self.reason.setMaxLength(500)
+        add(form, _("R&eason:"), self.reason, "reason")
+        self.in_kind = QLineEdit()
+        self.in_kind.setPlaceholderText(_("e.g. 20 bao gạo"))
+        add(form, _("Goods &given:"), self.in_kind, "in_kind")
+        self.attachments = QSpinBox()
+        self.attachments.setRange(0, 999)
+        add(form, _("A&ttached papers:"), self.attachments, "attachments")
+        layout.addLayout(form)
+        layout.addWidget(self.fields.general)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setDefault(True)
+        self.save_button.setAutoDefault(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        self._check_timer = QTimer(self)
+        self._check_timer.setSingleShot(True)
+        self._check_timer.setInterval(CHECK_DELAY_MS)
+        self._check_timer.timeout.connect(self.check)
+        self.amount.textChanged.connect(self._update_words)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.person.picked.connect(self._person_picked)
+        for edit in (
+            self.date, self.amount, self.party_name, self.party_address, self.reason,
+            self.in_kind, self.school, self.grade,
+        ):  # fmt: skip
+            edit.textEdited.connect(self._edited)
+        self.kind.currentIndexChanged.connect(self._edited)
+        self.attachments.valueChanged.connect(self._edited)
+
+        chain: list[QWidget] = [
+            self.kind, self.date, self.amount, self.person, self.school, self.grade,
+            self.party_name, self.party_address, self.reason, self.in_kind, self.attachments,
+            self.save_button,
+        ]  # fmt: skip
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+        self._show_balance()
+        self._kind_changed()
+        self._update_words()
+        if ctx.read_only:
+            self.banner.show_text(_(READ_ONLY_MESSAGE))
+            self.save_button.setEnabled(False)
+        self.amount.setFocus()
+
+    # The form follows the kind ---------------------------------------------------------
+
+    def current_kind(self) -> EntryKind:
+        return EntryKind(self.kind.currentData())
+
+    def _kind_changed(self) -> None:
+        kind = self.current_kind()
+        recipient = kind in RECIPIENT_KINDS
+        for field in ("person_id", "school", "grade"):
+            self.fields.set_row_visible(field, recipient)
+        self.fields.set_row_visible("in_kind", kind is EntryKind.DONATION_IN_KIND)
+        self.adjustSize()
+
+    def _show_balance(self) -> None:
+        try:
+            balance = self.ctx.reader.fund.balance(self.fund.id)
+        except StoreError:
+            balance = None
+        text = self.fund.name
+        if balance is not None:
+            text = tr("{fund} — holds {balance}", fund=self.fund.name, balance=format_vnd(balance))
+        self.fund_label.setText(text)
+
+    def _update_words(self) -> None:
+        try:
+            amount = self.amount.amount()
+        except ValueError:
+            self.words.setText("")
+            return
+        if amount is None or amount <= 0 or amount > MAX_AMOUNT:
+            self.words.setText("")
+        else:
+            self.words.setText(amount_in_words(amount))
+
+    def _person_picked(self, person_id: str | None) -> None:
+        if person_id is not None and not self.party_name.text().strip():
+            self.party_name.setText(self.person.text())
+        self._touched.add("person_id")
+        self._check_timer.start()
+
+    # Checking --------------------------------------------------------------------------
+
+    def current_input(self) -> tuple[EntryInput, list[Problem]]:
+        """What is typed, and the problems of typing that the entry cannot even hold."""
+        problems: list[Problem] = []
+        day, p = date_problem(self.date, "entry_date")
+        problems += p
+        amount, p = amount_problem(self.amount, "amount")
+        problems += p
+        kind = self.current_kind()
+        recipient = kind in RECIPIENT_KINDS
+        data = EntryInput(
+            fund_id=self.fund.id,
+            kind=kind,
+            entry_date=day or dt.date.today(),
+            amount=amount,
+            party_name=self.party_name.text(),
+            party_address=self.party_address.text(),
+            reason=self.reason.text(),
+            in_kind=self.in_kind.text() if kind is EntryKind.DONATION_IN_KIND else "",
+            person_id=self.person.person_id if recipient else None,
+            school=self.school.text() if recipient else "",
+            grade=self.grade.text() if recipient else "",
+            attachments=self.attachments.value(),
+        )
+        return data, problems
+
+    def problems(self) -> list[Problem]:
+        data, problems = self.current_input()
+        typed = {p.field for p in problems}
+        problems += [p for p in validate_entry(data, dt.date.today()) if p.field not in typed]
+        return problems
+
+    def _edited(self) -> None:
+        sender = self.sender()
+        field = sender.property("field") if sender is not None else None
+        if isinstance(field, str):
+            self._touched.add(field)
+        self._check_timer.start()
+
+    def check(self) -> None:
+        """The same checks a save runs, shown only for the fields already typed in."""
+        self._check_timer.stop()
+        self.fields.show_problems(self.problems(), only=self._touched)
+
+    # Saving ----------------------------------------------------------------------------
+
+    def save(self) -> None:
+        if self.saving or self.ctx.read_only:
+            return
+        self._check_timer.stop()
+        problems = self.problems()
+        if problems:
+            self._touched.update(FIELDS)
+            self.fields.show_problems(
+                problems, [_("Some fields need fixing before the entry can be saved.")]
+            )
+            self.fields.focus_first(problems)
+            return
+        data, _p = self.current_input()
+        self.fields.clear()
+        self.saving = True
+        self.save_button.setEnabled(False)
+        self.ctx.run(lambda ws: ws.fund.record(data), self._saved, self._failed)
+
+    def _saved(self, entry: EntryRow) -> None:
+        self.saving = False
+        self.saved.emit(entry)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self._touched.update(FIELDS)
+        show_failure(self.fields, exc)
+
+    def reject(self) -> None:
+        if not self.saving:
+            super().reject()

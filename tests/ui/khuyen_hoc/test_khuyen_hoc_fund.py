@@ -1,0 +1,297 @@
+"""The fund page as the treasurer uses it: type a receipt, get refused, void, print, check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.fund import Book, EntryInput, EntryKind
+from desktop_app.i18n import _, format_int, tr
+from desktop_app.services.fund import LedgerFilter
+from desktop_app.services.workspace import Workspace
+from desktop_app.ui import preview as preview_module
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.khuyen_hoc.entry_form import EntryForm
+from desktop_app.ui.khuyen_hoc.fund_dialogs import VoidDialog
+from desktop_app.ui.khuyen_hoc.fund_page import FundPage
+from desktop_app.ui.khuyen_hoc.models import L_MARK, L_NUMBER
+
+TypeText = Callable[[QWidget, str], None]
+YEAR = dt.date.today().year
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def page(ctx: AppContext, qtbot: QtBot) -> FundPage:
+    page = FundPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1100, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def entries(ctx: AppContext) -> list:
+    return ctx.reader.fund.entries(LedgerFilter(fund_id=ctx.reader.fund.funds()[0].id))
+
+
+def numbers(page: FundPage) -> list[str]:
+    return [page.model.index(r, L_NUMBER).data() for r in range(page.model.rowCount())]
+
+
+def open_form(qtbot: QtBot, page: FundPage, book: Book) -> EntryForm:
+    button = page.receipt_button if book is Book.RECEIPT else page.payment_button
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    form = page.dialog
+    assert isinstance(form, EntryForm)
+    qtbot.waitExposed(form)
+    return form
+
+
+def record(ctx: AppContext, kind: EntryKind, amount: int, day: dt.date = TODAY) -> None:
+    fund_id = ctx.reader.fund.funds()[0].id
+    with Workspace.open(ctx.path) as ws:
+        ws.fund.record(EntryInput(fund_id, kind, day, amount, "Ông Lê Văn Cường", reason="Ủng hộ"))
+
+
+def test_receipt_typed_by_keyboard_shows_words_and_saves_on_enter(
+    qtbot: QtBot, page: FundPage, ctx: AppContext, type_text: TypeText
+) -> None:
+    form = open_form(qtbot, page, Book.RECEIPT)
+    assert form.windowTitle() == _("New receipt")
+    type_text(form.amount, "1250000")
+    assert form.words.text() == "Một triệu hai trăm năm mươi nghìn đồng"
+    type_text(form.party_name, "Nguyễn Văn Đặng")
+    type_text(form.party_address, "Thôn 1")
+    type_text(form.reason, "Ủng hộ quỹ khuyến học")
+    qtbot.keyClick(form.reason, Qt.Key.Key_Return)  # Enter saves
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+
+    saved = entries(ctx)
+    assert [(e.voucher, e.amount, e.party_name) for e in saved] == [
+        (f"PT-0001/{YEAR}", 1_250_000, "Nguyễn Văn Đặng")
+    ]
+    assert numbers(page) == [f"PT-0001/{YEAR}"]
+    assert page.funds_model.line(0).balance == 1_250_000
+    # After saving, the voucher is offered for printing.
+    assert page.box is not None
+    assert f"PT-0001/{YEAR}" in page.box.text()
+    page.box.reject()
+
+
+def test_amount_accepts_grouped_digits_and_words_follow_the_typing(
+    qtbot: QtBot, page: FundPage, type_text: TypeText
+) -> None:
+    form = open_form(qtbot, page, Book.RECEIPT)
+    type_text(form.amount, "1.050.000")
+    assert form.words.text() == "Một triệu không trăm năm mươi nghìn đồng"
+    form.amount.clear()
+    type_text(form.amount, "12,5")
+    assert form.words.text() == ""
+    form.reject()
+
+
+def test_zero_amount_is_refused_next_to_the_field_and_nothing_is_written(
+    qtbot: QtBot, page: FundPage, ctx: AppContext, type_text: TypeText
+) -> None:
+    form = open_form(qtbot, page, Book.RECEIPT)
+    type_text(form.amount, "0")
+    type_text(form.party_name, "Bà Phạm Thị Hoa")
+    type_text(form.reason, "Ủng hộ")
+    qtbot.keyClick(form.reason, Qt.Key.Key_Return)
+    assert page.dialog is form
+    assert form.fields.text("amount") == _("The amount must be more than 0 đồng.")
+    assert entries(ctx) == []
+    form.reject()
+
+
+def test_payment_above_the_balance_is_refused_by_the_service(
+    qtbot: QtBot, page: FundPage, ctx: AppContext, type_text: TypeText
+) -> None:
+    record(ctx, EntryKind.DONATION_CASH, 300_000)
+    page.reload()
+    form = open_form(qtbot, page, Book.PAYMENT)
+    form.kind.setCurrentIndex(form.kind.findData(EntryKind.EXPENSE))
+    type_text(form.amount, "500000")
+    type_text(form.party_name, "Nhà sách Tân Phú")
+    type_text(form.reason, "Mua vở")
+    qtbot.keyClick(form.reason, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(form.fields.text("amount")), timeout=5000)
+    assert form.fields.text("amount") == _("More than the fund holds.")
+    general = form.fields.general.text()
+    assert "300.000 đ" in general and "500.000 đ" in general
+    assert page.dialog is form
+    assert [e.voucher for e in entries(ctx)] == [f"PT-0001/{YEAR}"]
+    form.reject()
+
+
+def test_date_in_a_closed_year_is_refused_next_to_the_date(
+    qtbot: QtBot, page: FundPage, ctx: AppContext, type_text: TypeText
+) -> None:
+    with Workspace.open(ctx.path) as ws:
+        ws.fund.close_year(ws.fund.funds()[0].id, YEAR - 1)
+    form = open_form(qtbot, page, Book.RECEIPT)
+    form.date.clear()
+    type_text(form.date, f"15/06/{YEAR - 1}")
+    type_text(form.amount, "100000")
+    type_text(form.party_name, "Ông An")
+    type_text(form.reason, "Ủng hộ")
+    qtbot.keyClick(form.amount, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(form.fields.text("entry_date")), timeout=5000)
+    assert form.fields.text("entry_date") == _("This date is in a closed year.")
+    assert entries(ctx) == []
+    form.reject()
+
+
+def test_scholarship_needs_a_pupil_from_the_registry(
+    qtbot: QtBot, page: FundPage, ctx: AppContext, type_text: TypeText
+) -> None:
+    record(ctx, EntryKind.DONATION_CASH, 1_000_000)
+    page.reload()
+    form = open_form(qtbot, page, Book.PAYMENT)
+    form.kind.setCurrentIndex(form.kind.findData(EntryKind.SCHOLARSHIP))
+    assert not form.person.isHidden()
+    type_text(form.person, "Không Có Ai")  # nobody by that name: nothing to pick
+    form.person.search_now()
+    assert form.person.results.rowCount() == 0
+    type_text(form.amount, "500000")
+    type_text(form.reason, "Học bổng")
+    qtbot.keyClick(form.amount, Qt.Key.Key_Return)
+    assert form.fields.text("person_id") == _(
+        "Pick the pupil from the people list (add them first)."
+    )
+    assert len(entries(ctx)) == 1
+
+    # Picking a real person fills the receiver and lets the payment through.
+    form.person.clear()
+    type_text(form.person, "pham thi hoa")
+    form.person.search_now()
+    assert form.person.results.rowCount() == 1
+    form.person.pick_row(0)
+    assert form.person.text() == "Phạm Thị Hoa"
+    assert form.party_name.text() == "Phạm Thị Hoa"
+    type_text(form.school, "THCS Tân Phú")
+    qtbot.keyClick(form.amount, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+    paid = entries(ctx)[-1]
+    assert (paid.voucher, paid.school) == (f"PC-0001/{YEAR}", "THCS Tân Phú")
+    assert paid.person_id is not None
+    page.box.reject()
+
+
+def test_void_with_reason_appends_the_reversal(
+    qtbot: QtBot, page: FundPage, ctx: AppContext, type_text: TypeText
+) -> None:
+    record(ctx, EntryKind.DONATION_CASH, 200_000)
+    page.reload()
+    page.select_entry(entries(ctx)[0].id)
+    qtbot.mouseClick(page.void_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, VoidDialog)
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)  # no reason yet
+    assert dialog.fields.text("reason") == _("Type the reason.")
+    assert len(entries(ctx)) == 1
+
+    type_text(dialog.reason, "Ghi nhầm số tiền")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+    original, reversal = entries(ctx)
+    assert original.reversed_by == reversal.id
+    assert reversal.kind is EntryKind.REVERSAL
+    assert reversal.reason == f"Hủy phiếu PT-0001/{YEAR}: Ghi nhầm số tiền"
+    assert numbers(page) == [f"PT-0001/{YEAR}", f"PT-0002/{YEAR}"]
+    assert page.model.index(0, L_MARK).data() == tr("Voided by {voucher}", voucher=reversal.voucher)
+    assert page.model.index(1, L_MARK).data() == tr("Voids {voucher}", voucher=original.voucher)
+    assert page.funds_model.line(0).balance == 0
+    # Neither can be voided again.
+    assert not page.void_button.isEnabled()
+
+
+def test_print_voucher_after_saving_previews_a_pdf(
+    qtbot: QtBot,
+    page: FundPage,
+    type_text: TypeText,
+    previews: list[tuple[Path, str]],
+) -> None:
+    form = open_form(qtbot, page, Book.RECEIPT)
+    type_text(form.amount, "50000")
+    type_text(form.party_name, "Ông Hoàng Minh Đức")
+    type_text(form.reason, "Ủng hộ")
+    qtbot.keyClick(form.reason, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.box is not None, timeout=5000)
+    box = page.box
+    assert box is not None
+    yes = next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole)
+    qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(previews), timeout=10000)
+    path, name = previews[0]
+    assert path.read_bytes().startswith(b"%PDF")
+    assert name == f"PT-0001-{YEAR}.pdf"
+
+
+def test_cash_book_as_xlsx_goes_where_the_user_says(
+    qtbot: QtBot,
+    page: FundPage,
+    ctx: AppContext,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    record(ctx, EntryKind.DONATION_CASH, 200_000)
+    target = tmp_path / "so-quy.xlsx"
+    monkeypatch.setattr(preview_module, "ask_save_path", lambda *_a: target)
+    qtbot.mouseClick(page.cash_book_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert dialog is not None
+    dialog.xlsx.setChecked(True)
+    dialog._accept()
+    qtbot.waitUntil(target.exists, timeout=10000)
+    assert target.read_bytes()[:2] == b"PK"
+
+
+def test_disclosure_pdf_is_previewed(
+    qtbot: QtBot, page: FundPage, ctx: AppContext, previews: list[tuple[Path, str]]
+) -> None:
+    record(ctx, EntryKind.DONATION_CASH, 200_000)
+    qtbot.mouseClick(page.disclosure_button, Qt.MouseButton.LeftButton)
+    page.dialog._accept()
+    qtbot.waitUntil(lambda: bool(previews), timeout=10000)
+    assert previews[0][1] == f"Công khai quỹ {YEAR}.pdf"
+
+
+def test_check_ledger_says_intact(qtbot: QtBot, page: FundPage, ctx: AppContext) -> None:
+    record(ctx, EntryKind.DONATION_CASH, 200_000)
+    qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.last_report is not None, timeout=10000)
+    assert page.last_report.ok
+    assert page.box is not None
+    assert page.box.text() == tr(
+        "The ledger is intact: {entries} entries in {funds} funds checked.",
+        entries=format_int(1),
+        funds=format_int(1),
+    )
+    page.box.close()
+
+
+def test_new_fund_refuses_a_carried_balance_without_its_document(
+    qtbot: QtBot, page: FundPage, ctx: AppContext, type_text: TypeText
+) -> None:
+    qtbot.mouseClick(page.new_fund_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    qtbot.waitExposed(dialog)
+    type_text(dialog.name, "Quỹ Khuyến học thôn 3")
+    type_text(dialog.carried_from, "Quỹ cũ")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(dialog.fields.text("transfer_document")), timeout=5000)
+    assert len(ctx.reader.fund.funds()) == 1
+    type_text(dialog.transfer_document, "BB 05")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+    assert page.funds_model.rowCount() == 2
+    assert page.current_fund().name == "Quỹ Khuyến học thôn 3"
