@@ -164,6 +164,7 @@ class PersonRow:
     hamlet_name: str
     phone: str | None
     household_id: str | None
+    relation: str = ""  # to the head of the household: "Chủ hộ", "Vợ", "Con"...
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,10 @@ _ORDER_COLUMNS: dict[PeopleOrder, tuple[str, ...]] = {
     PeopleOrder.HAMLET: ("hamlet_key", "sort_key", "id"),
 }
 
-_ROW_COLUMNS = "p.id, p.full_name, p.sex, p.birth, coalesce(h.name, ''), p.phone, p.household_id"
+_ROW_COLUMNS = (
+    "p.id, p.full_name, p.sex, p.birth, coalesce(h.name, ''), p.phone, p.household_id,"
+    " p.household_relation"
+)
 _FROM = "person p LEFT JOIN hamlet h ON h.id = p.hamlet_id"
 
 _DIGITS = re.compile(r"\d+")
@@ -89,6 +92,7 @@ def _row(r: Sequence[object]) -> PersonRow:
         hamlet_name=str(r[4]),
         phone=str(r[5]) if r[5] else None,
         household_id=str(r[6]) if r[6] else None,
+        relation=str(r[7]),
     )
 
 
@@ -233,6 +237,7 @@ def _order_sql(order: PeopleOrder, descending: bool) -> str:
 
 
 def _key_of(r: Sequence[object], order: PeopleOrder) -> PageKey:
+    # The key columns come last in every page query, after _ROW_COLUMNS.
     width = len(_ORDER_COLUMNS[order])
     return PageKey(tuple(str(v) for v in r[-width:]))
 

@@ -228,6 +228,7 @@ def _display(row: PersonRow, number: int, column: int) -> str:
     if column == COL_PHONE:
         return format_phone(row.phone) if row.phone else ""
     if column == COL_HOUSEHOLD:
-        # PersonRow does not say who heads the household, so members and heads look alike.
-        return "✓" if row.household_id else ""
+        if not row.household_id:
+            return ""
+        return row.relation or "✓"
     return ""
