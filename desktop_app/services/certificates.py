@@ -310,6 +310,21 @@ class CertificateService:
             )
         return out
 
+    def print_issued(
+        self,
+        issued: list[Issued],
+        out: Path,
+        *,
+        progress: Callable[[int, int], bool] | None = None,
+    ) -> int:
+        """Print chosen register entries (a reprint, a reissue) into one PDF."""
+        from desktop_app.documents.certificates import render_certificates
+
+        count = render_certificates(self.pages(issued), out, progress=progress)
+        serials = ",".join(i.certificate.serial for i in issued)
+        self._ws.db.audit_now("print", "certificate", serials[:200], f"pages={count}")
+        return count
+
     def print_course(
         self,
         course_id: str,

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.problems import N_, StoreError
 from desktop_app.i18n import _, set_language
 from desktop_app.services.workspace import Change
+from desktop_app.ui.classes import CertificateRegisterPage, ClassesPage
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
 from desktop_app.ui.people_page import PeoplePage
@@ -37,6 +38,8 @@ SectionFactory = Callable[[AppContext], QWidget]
 # Sections a later issue adds, between People and Settings: (title msgid, page factory).
 # A page that shows data refreshes itself from `ctx.changed`.
 EXTRA_SECTIONS: list[tuple[str, SectionFactory]] = [
+    (N_("Classes"), ClassesPage),
+    (N_("Certificates"), CertificateRegisterPage),
     (N_("Members"), MembersPage),
     (N_("Fund"), FundPage),
 ]

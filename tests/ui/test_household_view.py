@@ -78,7 +78,7 @@ def test_household_from_creation_to_removal(
 
     # The list shows household membership.
     names = [page.model.index(r, COL_NAME).data() for r in range(page.model.rowCount())]
-    assert page.model.index(names.index("Phạm Thị Hoa"), 6).data() == "✓"
+    assert page.model.index(names.index("Phạm Thị Hoa"), 6).data() == "Chủ hộ"
 
     # Removing the person the dialog was opened for still shows the household they left.
     dialog.remove_button.click()

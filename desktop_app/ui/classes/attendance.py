@@ -1,0 +1,341 @@
+"""The attendance grid: people × sessions, ticked from the keyboard, with totals.
+
+A tick shows at once and is written on the worker; if the write fails, the grid is read again
+so what is shown is what is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.courses import AttendanceGrid
+from desktop_app.i18n import _, format_int, tr
+from desktop_app.services.workspace import Change, Workspace
+from desktop_app.ui.classes.common import Index, date_text
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.long_task import show_error
+
+TICK = "✓"
+_TOTAL_BACKGROUND = QColor("#eef1f5")
+
+
+class AttendanceModel(QAbstractTableModel):
+    """Rows are the enrolled people then a totals row; columns the sessions then a total."""
+
+    # (row, column, present) after a cell is toggled; (column,) after a column is marked.
+    cell_toggled = Signal(int, int, bool)
+    column_marked = Signal(int, list)
+
+    def __init__(self, grid: AttendanceGrid | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid: AttendanceGrid | None = None
+        self.present: list[set[int]] = []
+        self._session_totals: list[int] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._total_brush = QBrush(_TOTAL_BACKGROUND)
+        if grid is not None:
+            self.set_grid(grid)
+
+    def set_grid(self, grid: AttendanceGrid) -> None:
+        self.beginResetModel()
+        self.grid = grid
+        self.present = [set(row) for row in grid.present]
+        self._session_totals = grid.session_totals()
+        self.endResetModel()
+
+    @property
+    def people(self) -> int:
+        return len(self.grid.enrolments) if self.grid else 0
+
+    @property
+    def sessions(self) -> int:
+        return len(self.grid.sessions) if self.grid else 0
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.grid is None else self.people + 1
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.grid is None else self.sessions + 1
+
+    def is_cell(self, row: int, column: int) -> bool:
+        return 0 <= row < self.people and 0 <= column < self.sessions
+
+    def total(self) -> int:
+        return sum(self._session_totals)
+
+    def person_total(self, row: int) -> int:
+        return len(self.present[row])
+
+    def session_total(self, column: int) -> int:
+        return self._session_totals[column]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.grid is None:
+            return None
+        row, column = index.row(), index.column()
+        total_row, total_column = row == self.people, column == self.sessions
+        if role == Qt.ItemDataRole.DisplayRole:
+            if total_row and total_column:
+                return format_int(self.total())
+            if total_row:
+                return format_int(self._session_totals[column])
+            if total_column:
+                return format_int(len(self.present[row]))
+            return TICK if column in self.present[row] else ""
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.FontRole and (total_row or total_column):
+            return self._bold
+        if role == Qt.ItemDataRole.BackgroundRole and (total_row or total_column):
+            return self._total_brush
+        if role == Qt.ItemDataRole.AccessibleTextRole and not (total_row or total_column):
+            return _("present") if column in self.present[row] else _("absent")
+        if role == Qt.ItemDataRole.ToolTipRole and not (total_row or total_column):
+            session = self.grid.sessions[column]
+            return f"{self.grid.enrolments[row].full_name} — {date_text(session.day)}"
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if self.grid is None:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if section == self.sessions:
+                return _("Total") if role == Qt.ItemDataRole.DisplayRole else None
+            if not 0 <= section < self.sessions:
+                return None
+            session = self.grid.sessions[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{session.day:%d/%m}"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{date_text(session.day)} {session.topic}".strip()
+            return None
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if section == self.people:
+            return _("Total")
+        if 0 <= section < self.people:
+            return f"{section + 1}. {self.grid.enrolments[section].full_name}"
+        return None
+
+    # Changing -------------------------------------------------------------------------
+
+    def _changed(self, rows: list[int], column: int) -> None:
+        last_row, last_column = self.people, self.sessions
+        for row in rows:
+            cell = self.index(row, column)
+            self.dataChanged.emit(cell, cell)
+            total = self.index(row, last_column)
+            self.dataChanged.emit(total, total)
+        bottom = self.index(last_row, column)
+        corner = self.index(last_row, last_column)
+        self.dataChanged.emit(bottom, bottom)
+        self.dataChanged.emit(corner, corner)
+
+    def set_present(self, row: int, column: int, present: bool) -> bool:
+        """Set one cell; returns whether it changed. Does not write anything."""
+        if not self.is_cell(row, column) or (column in self.present[row]) == present:
+            return False
+        if present:
+            self.present[row].add(column)
+            self._session_totals[column] += 1
+        else:
+            self.present[row].discard(column)
+            self._session_totals[column] -= 1
+        self._changed([row], column)
+        return True
+
+    def toggle(self, row: int, column: int) -> bool | None:
+        """Flip a cell; returns the new state, or None outside the people × sessions part."""
+        if not self.is_cell(row, column):
+            return None
+        present = column not in self.present[row]
+        self.set_present(row, column, present)
+        self.cell_toggled.emit(row, column, present)
+        return present
+
+    def mark_column(self, column: int) -> list[int]:
+        """Everyone present at one session; returns the rows that changed."""
+        if not 0 <= column < self.sessions:
+            return []
+        rows = [r for r in range(self.people) if column not in self.present[r]]
+        for r in rows:
+            self.present[r].add(column)
+        self._session_totals[column] += len(rows)
+        if rows:
+            self._changed(rows, column)
+        self.column_marked.emit(column, rows)
+        return rows
+
+
+class AttendanceView(QTableView):
+    """Arrows move; Space toggles; A (or Ctrl+Space) marks the whole column present."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
+        vertical = self.verticalHeader()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        horizontal = self.horizontalHeader()
+        horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        horizontal.setDefaultSectionSize(
+            max(48, self.fontMetrics().horizontalAdvance("00/00") + 16)
+        )
+        horizontal.setHighlightSections(True)
+        self.clicked.connect(self._clicked)
+
+    def model(self) -> AttendanceModel:
+        model = super().model()
+        assert isinstance(model, AttendanceModel)
+        return model
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        index = self.currentIndex()
+        if key == Qt.Key.Key_Space and mods == Qt.KeyboardModifier.ControlModifier:
+            self.mark_current_column()
+            return
+        if key == Qt.Key.Key_A and mods == Qt.KeyboardModifier.NoModifier:
+            self.mark_current_column()
+            return
+        if key == Qt.Key.Key_Space and mods == Qt.KeyboardModifier.NoModifier:
+            if index.isValid():
+                self.model().toggle(index.row(), index.column())
+            return
+        super().keyPressEvent(event)
+
+    def mark_current_column(self) -> None:
+        index = self.currentIndex()
+        if index.isValid():
+            self.model().mark_column(index.column())
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.model().toggle(index.row(), index.column())
+
+
+class AttendanceTab(QWidget):
+    """The grid of one course, and the writes behind it."""
+
+    def __init__(self, ctx: AppContext, course_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.course_id = course_id
+        self.pending = 0
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.help = QLabel(
+            _("Arrows move, Space ticks or unticks, A marks the whole session present.")
+        )
+        self.help.setWordWrap(True)
+        top.addWidget(self.help, 1)
+        self.summary = QLabel()
+        top.addWidget(self.summary)
+        layout.addLayout(top)
+        self.model = AttendanceModel(parent=self)
+        self.view = AttendanceView()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName(_("Attendance"))
+        layout.addWidget(self.view, 1)
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        layout.addWidget(self.empty)
+        self.model.cell_toggled.connect(self._write_cell)
+        self.model.column_marked.connect(self._write_column)
+        self.model.dataChanged.connect(lambda *_a: self._update_summary())
+        self.model.modelReset.connect(self._update_summary)
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the grid again (a single indexed read: a few ms for 60 × 20)."""
+        current = self.view.currentIndex()
+        grid = self.ctx.reader.courses.grid(self.course_id)
+        self.model.set_grid(grid)
+        if self.model.people and self.model.sessions:
+            row = min(max(current.row(), 0), self.model.people - 1)
+            column = min(max(current.column(), 0), self.model.sessions - 1)
+            self.view.setCurrentIndex(self.model.index(row, column))
+        self.view.resizeColumnToContents(self.model.sessions)
+
+    def _update_summary(self) -> None:
+        people, sessions = self.model.people, self.model.sessions
+        self.summary.setText(
+            tr(
+                "{people} people × {sessions} sessions, {count} attendances",
+                people=format_int(people),
+                sessions=format_int(sessions),
+                count=format_int(self.model.total()),
+            )
+        )
+        if not people or not sessions:
+            self.empty.setText(
+                _("Enrol people and add sessions first; the grid then fills in here.")
+            )
+            self.empty.show()
+        else:
+            self.empty.hide()
+
+    def _pairs(self, rows: list[int], column: int) -> list[tuple[str, str]]:
+        grid = self.model.grid
+        assert grid is not None
+        session_id = grid.sessions[column].id
+        return [(grid.enrolments[r].id, session_id) for r in rows]
+
+    def _write_cell(self, row: int, column: int, present: bool) -> None:
+        self._submit(self._pairs([row], column), present)
+
+    def _write_column(self, column: int, rows: list[int]) -> None:
+        if not rows:
+            return
+        grid = self.model.grid
+        assert grid is not None
+        session_id = grid.sessions[column].id
+        course_id = self.course_id
+        self._run(lambda ws: ws.courses.mark_session_present(course_id, session_id))
+
+    def _submit(self, pairs: list[tuple[str, str]], present: bool) -> None:
+        course_id = self.course_id
+        self._run(lambda ws: ws.courses.set_attendance(course_id, pairs, present))
+
+    def _run(self, fn: Callable[[Workspace], Change]) -> None:
+        if self.ctx.read_only:
+            self.reload()
+            show_error(self, _("Attendance"), self.ctx.read_only_error())
+            return
+        self.pending += 1
+        self.ctx.run(fn, self._written, self._failed)
+
+    def _written(self, _change: Change) -> None:
+        self.pending -= 1
+
+    def _failed(self, exc: BaseException) -> None:
+        self.pending -= 1
+        self.reload()
+        show_error(self, _("Attendance"), exc)

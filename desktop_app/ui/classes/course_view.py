@@ -1,0 +1,433 @@
+"""One class: details, sessions, enrolment, attendance, results, completers and papers.
+
+Each tab reads its data from the GUI thread's reader when first shown (one course's rows
+are a few indexed reads) and again when a write touches the course.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.courses import Course, Session
+from desktop_app.core.problems import StoreError, UserError
+from desktop_app.i18n import _, tr
+from desktop_app.services.workspace import Change
+from desktop_app.ui import errors
+from desktop_app.ui.classes.attendance import AttendanceTab
+from desktop_app.ui.classes.common import (
+    BAD_DATE,
+    Column,
+    RowsModel,
+    course_dates_text,
+    date_edit,
+    date_text,
+    parse_date,
+    selected_row,
+    setup_table,
+    status_label,
+)
+from desktop_app.ui.classes.course_form import CourseFields
+from desktop_app.ui.classes.enrolment import EnrolmentTab, counts_text
+from desktop_app.ui.classes.printing import ClassPrinter
+from desktop_app.ui.classes.results import CompletersTab, ResultsTab
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.long_task import show_error
+from desktop_app.ui.widgets import Banner, FieldMessage, confirm
+
+DETAILS, SESSIONS, ENROLMENT, ATTENDANCE, RESULTS, COMPLETERS = range(6)
+COURSE_ENTITIES = ("course", "session", "enrolment", "attendance", "person", "certificate")
+
+
+class CourseView(QWidget):
+    back_requested = Signal()
+    deleted = Signal(str)
+
+    def __init__(self, ctx: AppContext, course_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.course_id = course_id
+        self.course: Course = ctx.reader.courses.get(course_id)
+        self.printer = ClassPrinter(self, ctx, course_id)
+        self.confirm_box: object = None
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.back_button = QPushButton(_("← All classes"))
+        self.back_button.setAutoDefault(False)
+        self.back_button.setToolTip(_("Back to the list of classes (Alt+Left)"))
+        self.back_button.setShortcut("Alt+Left")
+        self.back_button.clicked.connect(self.back_requested.emit)
+        top.addWidget(self.back_button)
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        top.addWidget(self.title, 1)
+        self.counts = QLabel()
+        top.addWidget(self.counts)
+        layout.addLayout(top)
+        self.subtitle = QLabel()
+        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.subtitle)
+
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        self.details: DetailsTab | None = None
+        self.sessions: SessionsTab | None = None
+        self.enrolment: EnrolmentTab | None = None
+        self.attendance: AttendanceTab | None = None
+        self.results: ResultsTab | None = None
+        self.completers: CompletersTab | None = None
+        for title in (
+            _("&Details"), _("&Sessions"), _("&Enrolment"), _("&Attendance"), _("&Results"),
+            _("&Completers and printing"),
+        ):  # fmt: skip
+            holder = QWidget()
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self.tabs.addTab(holder, title)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self._show_header()
+        ctx.changed.connect(self._on_change)
+
+    # Tabs, built on first view --------------------------------------------------------
+
+    def show_tab(self, tab: int) -> QWidget:
+        self.tabs.setCurrentIndex(tab)
+        self._tab_shown(tab)
+        return self.tab_widget(tab)
+
+    def tab_widget(self, tab: int) -> QWidget:
+        holder = self.tabs.widget(tab)
+        layout = holder.layout() if holder is not None else None
+        assert layout is not None
+        if layout.count() == 0:
+            layout.addWidget(self._build(tab))
+        item = layout.itemAt(0)
+        widget = item.widget() if item is not None else None
+        assert widget is not None
+        return widget
+
+    def _build(self, tab: int) -> QWidget:
+        ctx, cid = self.ctx, self.course_id
+        if tab == DETAILS:
+            self.details = DetailsTab(ctx, self.course, self)
+            self.details.delete_requested.connect(self.delete_course)
+            return self.details
+        if tab == SESSIONS:
+            self.sessions = SessionsTab(ctx, cid, self)
+            return self.sessions
+        if tab == ENROLMENT:
+            self.enrolment = EnrolmentTab(ctx, cid, self)
+            return self.enrolment
+        if tab == ATTENDANCE:
+            self.attendance = AttendanceTab(ctx, cid, self)
+            return self.attendance
+        if tab == RESULTS:
+            self.results = ResultsTab(ctx, cid, self)
+            return self.results
+        self.completers = CompletersTab(ctx, cid, self.printer.actions(), self)
+        return self.completers
+
+    def _tab_shown(self, tab: int) -> None:
+        widget = self.tab_widget(tab)
+        if tab == ENROLMENT and isinstance(widget, EnrolmentTab):
+            widget.search_box.setFocus()
+        elif tab == ATTENDANCE and isinstance(widget, AttendanceTab):
+            widget.view.setFocus()
+
+    # Header ---------------------------------------------------------------------------
+
+    def _show_header(self) -> None:
+        c = self.course
+        self.title.setText(c.title)
+        parts = [c.type_name, course_dates_text(c), status_label(c.status)]
+        if c.venue:
+            parts.append(c.venue)
+        self.subtitle.setText(" · ".join(p for p in parts if p))
+        self.counts.setText(counts_text(c.enrolled, c.attendances))
+
+    # Refreshing -----------------------------------------------------------------------
+
+    def _on_change(self, change: Change) -> None:
+        if change.entity not in COURSE_ENTITIES:
+            return
+        if change.entity in ("course", "session", "enrolment", "attendance") and (
+            self.course_id not in change.ids and change.ids
+        ):
+            return
+        if change.entity == "course" and change.action == "delete":
+            return
+        try:
+            self.refresh(change)
+        except (StoreError, UserError) as exc:
+            show_error(self, _("Classes"), exc)
+
+    def refresh(self, change: Change | None = None) -> None:
+        self.course = self.ctx.reader.courses.get(self.course_id)
+        self._show_header()
+        entity = change.entity if change else ""
+        if self.details is not None and entity in ("", "course"):
+            self.details.course = self.course
+        if self.sessions is not None and entity in ("", "session", "attendance"):
+            self.sessions.reload()
+        if self.enrolment is not None and entity in ("", "enrolment", "person", "attendance"):
+            self.enrolment.reload()
+        # Its own ticks are already on screen; only other changes redraw the grid.
+        if self.attendance is not None and entity in ("", "session", "enrolment", "person"):
+            self.attendance.reload()
+        if self.results is not None and entity != "certificate":
+            self.results.reload()
+        if self.completers is not None:
+            self.completers.reload()
+
+    # Delete ---------------------------------------------------------------------------
+
+    def delete_course(self) -> None:
+        course_id, title = self.course_id, self.course.title
+
+        def do_delete() -> None:
+            self.ctx.run(
+                lambda ws: ws.courses.delete(course_id),
+                lambda _c: self.deleted.emit(course_id),
+                lambda exc: show_error(self, _("Delete class"), exc),
+            )
+
+        self.confirm_box = confirm(
+            self,
+            _("Delete class"),
+            tr("Delete the class {title}?", title=title),
+            _("Delete"),
+            do_delete,
+        )
+
+
+class DetailsTab(QWidget):
+    delete_requested = Signal()
+
+    def __init__(self, ctx: AppContext, course: Course, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.course = course
+        self._saving = False
+        layout = QVBoxLayout(self)
+        self.banner = Banner(error=True)
+        layout.addWidget(self.banner)
+        self.fields = CourseFields(ctx.reader.courses.class_types(include_inactive=True), course)
+        layout.addWidget(self.fields)
+        layout.addStretch(1)
+        buttons = QHBoxLayout()
+        self.saved_label = QLabel()
+        buttons.addWidget(self.saved_label, 1)
+        self.delete_button = QPushButton(_("Delete class…"))
+        self.delete_button.setAutoDefault(False)
+        self.save_button = QPushButton(_("&Save"))
+        self.save_button.setAutoDefault(False)
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.save_button)
+        layout.addLayout(buttons)
+        self.save_button.clicked.connect(self.save)
+        self.delete_button.clicked.connect(self.delete_requested.emit)
+        self.fields.edited.connect(lambda: self.saved_label.setText(""))
+        writable = not ctx.read_only
+        self.save_button.setEnabled(writable)
+        self.delete_button.setEnabled(writable)
+
+    def save(self) -> None:
+        if self._saving:
+            return
+        data = self.fields.check(all_fields=True)
+        if data is None:
+            self.fields.focus_first_problem()
+            return
+        course_id = self.course.id
+        self._saving = True
+
+        def done(_change: Change) -> None:
+            self._saving = False
+            self.banner.show_text("")
+            self.saved_label.setText(_("Saved."))
+
+        def failed(exc: BaseException) -> None:
+            self._saving = False
+            if isinstance(exc, UserError) and exc.problems:
+                self.fields.show_problems(exc.problems)
+            text = errors.error_text(exc)
+            if text is None:
+                errors.excepthook(type(exc), exc, exc.__traceback__)
+                return
+            self.banner.show_text(text)
+
+        self.ctx.run(lambda ws: ws.courses.update(course_id, data), done, failed)
+
+
+def _session_attended(s: Session, totals: dict[str, int]) -> str:
+    return str(totals.get(s.id, 0))
+
+
+class SessionsTab(QWidget):
+    def __init__(self, ctx: AppContext, course_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.course_id = course_id
+        self.totals: dict[str, int] = {}
+        self.dialog: SessionDialog | None = None
+        self.confirm_box: object = None
+        layout = QVBoxLayout(self)
+        self.model = RowsModel(
+            [
+                Column("Date", lambda s: date_text(s.day), key=lambda s: s.day),
+                Column("Topic", lambda s: s.topic),
+                Column(
+                    "Present",
+                    lambda s: _session_attended(s, self.totals),
+                    number=True,
+                    key=lambda s: self.totals.get(s.id, 0),
+                ),
+            ],
+            self,
+        )
+        self.table = QTableView()
+        setup_table(self.table)
+        self.table.setModel(self.model)
+        self.table.setColumnWidth(0, 110)
+        self.table.setColumnWidth(1, 380)
+        self.table.activated.connect(lambda _i: self.edit_selected())
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton(_("&Add session…"))
+        self.edit_button = QPushButton(_("&Edit…"))
+        self.remove_button = QPushButton(_("&Remove"))
+        for button, slot in (
+            (self.add_button, self.add),
+            (self.edit_button, self.edit_selected),
+            (self.remove_button, self.remove_selected),
+        ):
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        grid = self.ctx.reader.courses.grid(self.course_id)
+        totals = grid.session_totals()
+        self.totals = {s.id: totals[j] for j, s in enumerate(grid.sessions)}
+        self.model.set_rows(list(grid.sessions))
+
+    def selected(self) -> Session | None:
+        row = selected_row(self.table)
+        return self.model.row_at(row) if row is not None else None
+
+    def add(self) -> None:
+        last = self.model.rows[-1].day if self.model.rows else None
+        suggestion = last + dt.timedelta(days=7) if last else dt.date.today()
+        self._open(None, suggestion, "")
+
+    def edit_selected(self) -> None:
+        session = self.selected()
+        if session is not None:
+            self._open(session, session.day, session.topic)
+
+    def _open(self, session: Session | None, day: dt.date, topic: str) -> None:
+        if self.ctx.read_only:
+            show_error(self, _("Sessions"), self.ctx.read_only_error())
+            return
+        dialog = SessionDialog(day, topic, self)
+        self.dialog = dialog
+        course_id = self.course_id
+
+        def accepted() -> None:
+            new_day, new_topic = dialog.value()
+            if session is None:
+                fn = lambda ws: ws.courses.add_session(course_id, new_day, new_topic)  # noqa: E731
+            else:
+                sid = session.id
+                fn = lambda ws: ws.courses.update_session(sid, new_day, new_topic)  # noqa: E731
+            self.ctx.run(fn, None, lambda exc: show_error(self, _("Sessions"), exc))
+
+        dialog.accepted.connect(accepted)
+        dialog.finished.connect(lambda _r: self._closed(dialog))
+        dialog.open()
+
+    def _closed(self, dialog: SessionDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+
+    def remove_selected(self) -> None:
+        session = self.selected()
+        if session is None or self.ctx.read_only:
+            return
+        sid = session.id
+        present = self.totals.get(sid, 0)
+        text = tr("Remove the session of {day}?", day=date_text(session.day))
+        if present:
+            text += " " + tr("Its {count} attendances will no longer count.", count=present)
+
+        def remove() -> None:
+            self.ctx.run(
+                lambda ws: ws.courses.remove_session(sid),
+                None,
+                lambda exc: show_error(self, _("Sessions"), exc),
+            )
+
+        self.confirm_box = confirm(self, _("Remove session"), text, _("Remove"), remove)
+
+
+class SessionDialog(QDialog):
+    def __init__(self, day: dt.date, topic: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Session"))
+        form = QFormLayout(self)
+        self.day = date_edit()
+        self.day.setText(date_text(day))
+        form.addRow(QLabel(_("Date:")), self.day)
+        self.message = FieldMessage()
+        form.addRow(self.message)
+        self.topic = QLineEdit(topic)
+        form.addRow(QLabel(_("Topic:")), self.topic)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.day.setFocus()
+        self.day.selectAll()
+
+    def value(self) -> tuple[dt.date, str]:
+        day = parse_date(self.day.text())
+        assert day is not None
+        return day, self.topic.text()
+
+    def _accept(self) -> None:
+        try:
+            day = parse_date(self.day.text())
+        except ValueError:
+            day = None
+        if day is None:
+            self.message.show_messages([_(BAD_DATE)])
+            self.day.setFocus()
+            return
+        self.accept()
+
+
+__all__ = ["CourseView", "DetailsTab", "SessionDialog", "SessionsTab"]

@@ -1,0 +1,442 @@
+"""The certificate register (sổ cấp giấy chứng nhận): search, revoke, reissue, reprint, verify."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.certificates import KIND_LABELS
+from desktop_app.core.problems import StoreError, UserError
+from desktop_app.i18n import _, format_int, ngettext, tr, user_error_text
+from desktop_app.services.certificates import CertificateRow, Issued, Verification
+from desktop_app.services.workspace import Change, Workspace
+from desktop_app.ui import errors
+from desktop_app.ui.classes.common import Column, RowsModel, date_text, selected_row, setup_table
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.long_task import show_error
+from desktop_app.ui.preview import PdfPreviewDialog, preview_pdf, temp_document_path
+from desktop_app.ui.widgets import FieldMessage, confirm
+
+SEARCH_DELAY_MS = 200
+COL_SERIAL, COL_NAME, COL_KIND, COL_COURSE, COL_ISSUED, COL_PRINTED, COL_STATUS = range(7)
+
+
+class RegisterModel(RowsModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.reissue_serials: dict[str, str] = {}
+        super().__init__(
+            [
+                Column("No.", lambda c: c.serial, key=lambda c: (c.year, c.number)),
+                Column("Full name", lambda c: c.full_name),
+                Column("Kind", lambda c: _(KIND_LABELS[c.kind])),
+                Column("Class", lambda c: c.course_title),
+                Column("Issued", lambda c: date_text(c.issued_on), key=lambda c: c.issued_on),
+                Column("Printed", lambda c: format_int(c.print_count), True,
+                       key=lambda c: c.print_count),
+                Column("Status", self.status_text, tooltip=self.status_text),
+            ],
+            parent,
+        )  # fmt: skip
+        self.grey = lambda c: bool(c.revoked_at)
+
+    def status_text(self, c: CertificateRow) -> str:
+        parts = []
+        if c.revoked_at:
+            parts.append(tr("Revoked: {reason}", reason=c.revoke_reason))
+        else:
+            parts.append(_("Valid"))
+        if c.reissue_of:
+            old = self.reissue_serials.get(c.reissue_of, "?")
+            parts.append(tr("reissue of {serial}", serial=old))
+        return "; ".join(parts)
+
+    def set_register(self, rows: list[CertificateRow], reissue_serials: dict[str, str]) -> None:
+        self.reissue_serials = reissue_serials
+        self.set_rows(rows)
+
+    def row_of(self, cert_id: str) -> int | None:
+        return next((i for i, c in enumerate(self.rows) if c.id == cert_id), None)
+
+
+def _read_register(
+    ws: Workspace, text: str, year: int | None
+) -> tuple[list[CertificateRow], dict[str, str]]:
+    rows = ws.certificates.register(text, year)
+    known = {c.id: c.serial for c in rows}
+    serials: dict[str, str] = {}
+    for c in rows:
+        if c.reissue_of:
+            if c.reissue_of not in known:
+                known[c.reissue_of] = ws.certificates.get(c.reissue_of).serial
+            serials[c.reissue_of] = known[c.reissue_of]
+    return rows, serials
+
+
+def _print_issued(ws: Workspace, issued: list[Issued], out: Path) -> int:
+    return ws.certificates.print_issued(issued, out)
+
+
+class CertificateRegisterPage(QWidget):
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._generation = 0
+        self.loading = False
+        self.revoke_dialog: RevokeDialog | None = None
+        self.verify_dialog: VerifyDialog | None = None
+        self.preview: PdfPreviewDialog | None = None
+        self.confirm_box: object = None
+        self.last_issued: Issued | None = None
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search by name, number or class…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(_("Search the register"))
+        top.addWidget(self.search, 1)
+        self.year = QComboBox()
+        self.year.setAccessibleName(_("Year"))
+        top.addWidget(self.year)
+        self.count_label = QLabel()
+        top.addWidget(self.count_label)
+        layout.addLayout(top)
+        self.model = RegisterModel(self)
+        self.table = QTableView()
+        setup_table(self.table)
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        for column, width in (
+            (COL_SERIAL, 80),
+            (COL_NAME, 200),
+            (COL_KIND, 170),
+            (COL_COURSE, 240),
+        ):
+            self.table.setColumnWidth(column, width)
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.revoke_button = QPushButton(_("Re&voke…"))
+        self.reissue_button = QPushButton(_("Re&issue…"))
+        self.reprint_button = QPushButton(_("Re&print"))
+        self.verify_button = QPushButton(_("&Verify QR text…"))
+        for button, slot in (
+            (self.revoke_button, self.revoke_selected),
+            (self.reissue_button, self.reissue_selected),
+            (self.reprint_button, self.reprint_selected),
+            (self.verify_button, self.open_verify),
+        ):
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.year.currentIndexChanged.connect(lambda _i: self.reload())
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        self.model.modelReset.connect(self._update_buttons)
+        ctx.changed.connect(self._on_change)
+        self.fill_years()
+        self.reload()
+
+    def fill_years(self) -> None:
+        chosen = self.year.currentData()
+        self.year.blockSignals(True)
+        self.year.clear()
+        self.year.addItem(_("All years"), None)
+        try:
+            for y in self.ctx.reader.certificates.register_years():
+                self.year.addItem(str(y), y)
+        except StoreError:
+            pass
+        self.year.setCurrentIndex(max(0, self.year.findData(chosen)))
+        self.year.blockSignals(False)
+
+    def reload(self) -> None:
+        """On the worker: the register's text search scans every row."""
+        self._timer.stop()
+        self._generation += 1
+        generation = self._generation
+        text, year = self.search.text(), self.year.currentData()
+        self.loading = True
+
+        def done(result: tuple[list[CertificateRow], dict[str, str]]) -> None:
+            if generation != self._generation:
+                return
+            selected = self.selected()
+            self.model.set_register(*result)
+            self.loading = False
+            count = len(result[0])
+            self.count_label.setText(
+                ngettext("{count} certificate", "{count} certificates", count).format(
+                    count=format_int(count)
+                )
+            )
+            if selected is not None:
+                self.select(selected.id)
+            self.loaded.emit()
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self.loading = False
+                show_error(self, _("Certificate register"), exc)
+
+        self.ctx.run(lambda ws: _read_register(ws, text, year), done, failed)
+
+    def _on_change(self, change: Change) -> None:
+        if change.entity in ("certificate", "course", "person"):
+            self.fill_years()
+            self.reload()
+
+    def selected(self) -> CertificateRow | None:
+        row = selected_row(self.table)
+        return self.model.row_at(row) if row is not None else None
+
+    def select(self, cert_id: str) -> bool:
+        row = self.model.row_of(cert_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        return True
+
+    def _update_buttons(self) -> None:
+        cert = self.selected()
+        writable = not self.ctx.read_only
+        valid = cert is not None and not cert.revoked_at
+        of_class = cert is not None and cert.enrolment_id is not None
+        self.revoke_button.setEnabled(writable and valid)
+        self.reissue_button.setEnabled(writable and of_class)
+        self.reprint_button.setEnabled(writable and valid and of_class)
+
+    # Actions --------------------------------------------------------------------------
+
+    def revoke_selected(self) -> None:
+        cert = self.selected()
+        if cert is None or cert.revoked_at:
+            return
+        dialog = RevokeDialog(cert, self)
+        self.revoke_dialog = dialog
+        cert_id = cert.id
+
+        def submit(reason: str) -> None:
+            def failed(exc: BaseException) -> None:
+                dialog.submitting = False
+                if isinstance(exc, UserError):
+                    dialog.message.show_messages([user_error_text(exc)])
+                else:
+                    dialog.reject()
+                    show_error(self, _("Revoke"), exc)
+
+            def done(_c: Change) -> None:
+                self.ctx.notify(tr("Certificate {serial} is revoked.", serial=cert.serial))
+                dialog.accept()
+
+            self.ctx.run(lambda ws: ws.certificates.revoke(cert_id, reason), done, failed)
+
+        def closed() -> None:
+            self.revoke_dialog = None
+            dialog.deleteLater()
+
+        dialog.reason_given.connect(submit)
+        dialog.finished.connect(lambda _r: closed())
+        dialog.open()
+
+    def reissue_selected(self) -> None:
+        cert = self.selected()
+        if cert is None or cert.enrolment_id is None:
+            return
+        cert_id = cert.id
+        out = temp_document_path(f"Giấy chứng nhận - {cert.full_name}.pdf")
+
+        def write(ws: Workspace) -> Issued:
+            issued = ws.certificates.reissue(cert_id)
+            _print_issued(ws, [issued], out)
+            return issued
+
+        def done(issued: Issued) -> None:
+            self.last_issued = issued
+            self.ctx.changed.emit(Change("certificate", "issue", (issued.certificate.id,)))
+            self.ctx.notify(
+                tr(
+                    "New certificate {serial} replaces {old}.",
+                    serial=issued.certificate.serial,
+                    old=cert.serial,
+                )
+            )
+            self.preview = preview_pdf(self, out, out.name)
+
+        self.confirm_box = confirm(
+            self,
+            _("Reissue"),
+            tr(
+                "Issue a new certificate with a new number to {name}? Certificate {serial} "
+                "is revoked.",
+                name=cert.full_name,
+                serial=cert.serial,
+            ),
+            _("Reissue"),
+            lambda: self.ctx.run(write, done, lambda e: show_error(self, _("Reissue"), e)),
+        )
+
+    def reprint_selected(self) -> None:
+        cert = self.selected()
+        if cert is None or cert.course_id is None or cert.enrolment_id is None:
+            return
+        course_id, enrolment_id, kind = cert.course_id, cert.enrolment_id, cert.kind
+        out = temp_document_path(f"Giấy chứng nhận - {cert.full_name}.pdf")
+
+        def write(ws: Workspace) -> list[Issued]:
+            issued = ws.certificates.issue_for_course(course_id, kind, enrolment_ids={enrolment_id})
+            _print_issued(ws, issued, out)
+            return issued
+
+        def done(issued: list[Issued]) -> None:
+            self.ctx.changed.emit(Change("certificate", "print", (cert.id,)))
+            self.preview = preview_pdf(self, out, out.name)
+
+        self.ctx.run(write, done, lambda e: show_error(self, _("Reprint"), e))
+
+    def open_verify(self) -> None:
+        if self.verify_dialog is not None:
+            self.verify_dialog.raise_()
+            return
+        dialog = VerifyDialog(self.ctx, self)
+        self.verify_dialog = dialog
+
+        def closed() -> None:
+            self.verify_dialog = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(lambda _r: closed())
+        dialog.open()
+
+
+class RevokeDialog(QDialog):
+    """Revoking needs a reason; it stays in the register."""
+
+    reason_given = Signal(str)
+
+    def __init__(self, cert: CertificateRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.submitting = False
+        self.setWindowTitle(_("Revoke certificate"))
+        layout = QVBoxLayout(self)
+        text = QLabel(
+            tr(
+                "Revoke certificate {serial} of {name}? Say why; the reason is kept.",
+                serial=cert.serial,
+                name=cert.full_name,
+            )
+        )
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(_("e.g. wrong birth date printed"))
+        layout.addWidget(self.reason)
+        self.message = FieldMessage()
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.revoke_button = buttons.addButton(_("Revoke"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        if self.submitting:
+            return
+        reason = self.reason.text().strip()
+        if not reason:
+            self.message.show_messages([_("Say why the certificate is revoked.")])
+            self.reason.setFocus()
+            return
+        self.submitting = True
+        self.reason_given.emit(reason)
+
+
+def verification_text(v: Verification) -> str:
+    facts = v.facts
+    if v.ok and facts is not None:
+        return tr(
+            "Genuine. Certificate {serial}: {name}, born {birth}, {course}, issued {date}. "
+            "It is in the register and not revoked.",
+            serial=facts.serial,
+            name=facts.full_name,
+            birth=facts.birth or "?",
+            course=facts.course_title,
+            date=date_text(facts.issued_on),
+        )
+    text = tr(v.reason, **v.params)
+    if facts is not None:
+        text += "\n" + tr(
+            "The QR code says: {serial}, {name}, born {birth}, {course}.",
+            serial=facts.serial,
+            name=facts.full_name,
+            birth=facts.birth or "?",
+            course=facts.course_title,
+        )
+    return text
+
+
+class VerifyDialog(QDialog):
+    """Paste what a QR scanner read from a certificate; see whether it is genuine."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.verification: Verification | None = None
+        self.setWindowTitle(_("Verify a certificate"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_("Paste the text of the certificate's QR code:")))
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        layout.addWidget(self.text, 1)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.result_label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.check_button = buttons.addButton(_("&Check"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.check_button.setDefault(True)
+        self.check_button.clicked.connect(self.check)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(520, 360)
+
+    def check(self) -> None:
+        try:
+            # Reads only: the signature check and one indexed lookup in the register.
+            v = self.ctx.reader.certificates.verify(self.text.toPlainText())
+        except (UserError, StoreError) as exc:
+            self.verification = None
+            self.result_label.setStyleSheet("color: #b00020;")
+            self.result_label.setText(errors.error_text(exc) or "")
+            return
+        self.verification = v
+        self.result_label.setStyleSheet("color: #1b6e20;" if v.ok else "color: #b00020;")
+        self.result_label.setText(verification_text(v))

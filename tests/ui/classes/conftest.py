@@ -1,0 +1,104 @@
+"""Fixtures for the Classes GUI: a centre with people and classes, a context, the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.courses import CourseInput, CourseStatus
+from desktop_app.core.people import HamletKind, PersonInput, Sex
+from desktop_app.services.workspace import Workspace
+from desktop_app.ui import preview
+from desktop_app.ui.classes import ClassesPage
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.worker import DbWorker
+
+START = dt.date(2026, 3, 2)
+PEOPLE = (
+    ("Nguyễn Văn Đặng", Sex.MALE, "1970"),
+    ("Trần Thị Bích", Sex.FEMALE, "12/05/1990"),
+    ("Lê Văn Cường", Sex.MALE, "1975"),
+    ("Phạm Thị Hoa", Sex.FEMALE, "03/02/1988"),
+    ("Hoàng Minh Đức", Sex.MALE, "20/11/2001"),
+    ("Nguyễn Thị Hoa", Sex.FEMALE, "1962"),
+    ("Nguyễn Thị Hoa", Sex.FEMALE, "1980"),
+)
+TITLE = "Kỹ thuật trồng lúa"
+EMPTY_TITLE = "Pháp luật đất đai"
+
+
+def make_course(
+    ws: Workspace, title: str, sessions: int, code: str = "cd_nong_nghiep", **kw: object
+) -> str:
+    data = CourseInput(type_code=code, title=title, start=START, status=CourseStatus.RUNNING, **kw)  # type: ignore[arg-type]
+    days = [START + dt.timedelta(days=7 * i) for i in range(sessions)]
+    return ws.courses.create(data, days).ids[0]
+
+
+@pytest.fixture
+def class_db(tmp_path: Path) -> Path:
+    """Three hamlets, seven people (two namesakes), a class of 4 sessions with three people
+    enrolled and nothing ticked, and a second, empty class."""
+    path = tmp_path / "centre.sqlite3"
+    with Workspace.open(path, create=True) as ws:
+        for name in ("Thôn 1", "Thôn 2", "Xóm Đông"):
+            ws.centre.add_hamlet(name, HamletKind.THON)
+        hamlets = [h.id for h in ws.centre.hamlets()]
+        ids = []
+        for i, (name, sex, birth) in enumerate(PEOPLE):
+            change = ws.people.add(
+                PersonInput(full_name=name, sex=sex, birth=birth, hamlet_id=hamlets[i % 3]),
+                confirmed_different=True,
+            )
+            ids.append(change.ids[0])
+        cid = make_course(ws, TITLE, 4)
+        ws.courses.enrol(cid, ids[1:4])
+        make_course(ws, EMPTY_TITLE, 2, code="cd_phap_luat")
+    return path
+
+
+@pytest.fixture
+def ctx(class_db: Path) -> Iterator[AppContext]:
+    writer = Workspace.open(class_db)
+    reader = writer.reader()
+    worker = DbWorker(writer)
+    context = AppContext(reader, worker)
+    yield context
+    worker.close()
+    reader.close()
+
+
+@pytest.fixture
+def docs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Documents go to a folder the test can look into."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    counter = iter(range(1_000_000))
+
+    def temp_path(name: str) -> Path:
+        sub = folder / str(next(counter))
+        sub.mkdir()
+        return sub / preview.safe_file_name(name)
+
+    for module in ("desktop_app.ui.classes.printing", "desktop_app.ui.classes.register"):
+        monkeypatch.setattr(f"{module}.temp_document_path", temp_path)
+    return folder
+
+
+@pytest.fixture
+def page(qtbot: QtBot, ctx: AppContext) -> ClassesPage:
+    widget = ClassesPage(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1000, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: not widget.loading, timeout=5000)
+    return widget
+
+
+def course_id(ctx: AppContext, title: str) -> str:
+    return next(c.id for c in ctx.reader.courses.find() if c.title == title)

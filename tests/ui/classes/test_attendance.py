@@ -1,0 +1,156 @@
+"""The attendance grid from the keyboard: arrows, Space, the column key; totals; speed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.courses import CourseInput
+from desktop_app.core.people import PersonInput
+from desktop_app.i18n import tr
+from desktop_app.services.workspace import Workspace
+from desktop_app.ui.classes import ClassesPage
+from desktop_app.ui.classes.attendance import TICK, AttendanceModel, AttendanceTab
+from desktop_app.ui.classes.course_view import ATTENDANCE
+from desktop_app.ui.context import AppContext
+
+from .conftest import START, TITLE, course_id
+
+NAMES = [
+    f"{family} {middle} {given}"
+    for family in ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ")
+    for middle in ("Văn", "Thị", "Minh", "Hữu", "Ngọc")
+    for given in ("An", "Bình")
+]
+
+
+def cell(tab: AttendanceTab, row: int, column: int) -> str:
+    return tab.model.index(row, column).data()
+
+
+def saved(ctx: AppContext, cid: str) -> tuple[frozenset[int], ...]:
+    return ctx.reader.courses.grid(cid).present
+
+
+def open_grid(page: ClassesPage, ctx: AppContext) -> tuple[str, AttendanceTab]:
+    cid = course_id(ctx, TITLE)
+    view = page.open_course(cid, ATTENDANCE)
+    assert view is not None and view.attendance is not None
+    return cid, view.attendance
+
+
+def test_keyboard_ticks_with_totals_and_saves(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext, qtmodeltester: ModelTester
+) -> None:
+    cid, tab = open_grid(page, ctx)
+    view, model = tab.view, tab.model
+    assert (model.people, model.sessions) == (3, 4)
+    assert (model.rowCount(), model.columnCount()) == (4, 5)  # plus the totals
+    qtmodeltester.check(model)
+    assert view.hasFocus() or QApplication.focusWidget() is view
+    assert view.currentIndex().row() == 0 and view.currentIndex().column() == 0
+
+    qtbot.keyClick(view, Qt.Key.Key_Space)  # (0, 0)
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    qtbot.keyClick(view, Qt.Key.Key_Space)  # (1, 1)
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    qtbot.keyClick(view, Qt.Key.Key_A)  # column 2: everyone
+    assert view.currentIndex().column() == 2
+    assert [cell(tab, 0, c) for c in range(4)] == [TICK, "", TICK, ""]
+    assert [cell(tab, r, 2) for r in range(3)] == [TICK] * 3
+    # Totals per session (bottom row), per person (right column) and all.
+    assert [cell(tab, 3, c) for c in range(4)] == ["1", "1", "3", "0"]
+    assert [cell(tab, r, 4) for r in range(3)] == ["2", "2", "1"]
+    assert cell(tab, 3, 4) == "5"
+    assert tab.summary.text() == tr(
+        "{people} people × {sessions} sessions, {count} attendances",
+        people="3",
+        sessions="4",
+        count="5",
+    )
+
+    qtbot.waitUntil(lambda: tab.pending == 0, timeout=3000)
+    assert saved(ctx, cid) == (frozenset({0, 2}), frozenset({1, 2}), frozenset({2}))
+
+    # Space again unticks; Ctrl+Space is the other column key.
+    qtbot.keyClick(view, Qt.Key.Key_Left)
+    qtbot.keyClick(view, Qt.Key.Key_Space)  # (1, 1) off
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    qtbot.keyClick(view, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)  # column 3
+    assert [cell(tab, 3, c) for c in range(4)] == ["1", "0", "3", "3"]
+    qtbot.waitUntil(lambda: tab.pending == 0, timeout=3000)
+    assert saved(ctx, cid) == (frozenset({0, 2, 3}), frozenset({2, 3}), frozenset({2, 3}))
+    course = ctx.reader.courses.get(cid)
+    assert course.attendances == 7
+    # Keys on the totals do nothing.
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert cell(tab, 1, 4) == "2"
+    qtmodeltester.check(model)
+
+
+def test_a_click_toggles_and_a_failed_write_shows_what_is_saved(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext
+) -> None:
+    cid, tab = open_grid(page, ctx)
+    rect = tab.view.visualRect(tab.model.index(2, 3))
+    qtbot.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert cell(tab, 2, 3) == TICK
+    qtbot.waitUntil(lambda: saved(ctx, cid)[2] == frozenset({3}), timeout=3000)
+
+    # Someone removed the person meanwhile: the write is refused and the grid is read again.
+    enrolment = ctx.reader.courses.enrolments(cid)[0]
+    ctx.run(lambda ws: ws.courses.unenrol(enrolment.id))
+    qtbot.waitUntil(lambda: len(ctx.reader.courses.enrolments(cid)) == 2, timeout=3000)
+    qtbot.waitUntil(lambda: tab.model.people == 2, timeout=3000)
+
+
+def test_grid_of_60_people_by_20_sessions_opens_within_200_ms(
+    qtbot: QtBot, tmp_path: Path, ctx: AppContext, page: ClassesPage
+) -> None:
+    ids: list[str] = []
+
+    def build(ws: Workspace) -> str:
+        for name in NAMES:
+            ids.append(ws.people.add(PersonInput(full_name=name)).ids[0])
+        days = [START + dt.timedelta(days=3 * i) for i in range(20)]
+        cid = ws.courses.create(CourseInput("ky_nang_so", "Lớp lớn", start=START), days).ids[0]
+        ws.courses.enrol(cid, ids)
+        grid = ws.courses.grid(cid)
+        pairs = [(e.id, s.id) for k, e in enumerate(grid.enrolments)
+                 for j, s in enumerate(grid.sessions) if (k + j) % 3]  # fmt: skip
+        ws.courses.set_attendance(cid, pairs, True)
+        return cid
+
+    done: list[str] = []
+    ctx.run(build, done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=20000)
+    cid = done[0]
+    qtbot.waitUntil(lambda: not page.loading, timeout=5000)
+
+    started = time.perf_counter()
+    view = page.open_course(cid, ATTENDANCE)
+    QApplication.processEvents()
+    elapsed = time.perf_counter() - started
+    assert view is not None and view.attendance is not None
+    model = view.attendance.model
+    assert (model.people, model.sessions) == (60, 20)
+    assert model.total() == sum(1 for k in range(60) for j in range(20) if (k + j) % 3)
+    assert elapsed < 0.2, f"the grid took {elapsed * 1000:.0f} ms to open"
+
+
+def test_model_alone(qtmodeltester: ModelTester, ctx: AppContext) -> None:
+    model = AttendanceModel(ctx.reader.courses.grid(course_id(ctx, TITLE)))
+    qtmodeltester.check(model)
+    assert model.toggle(0, 0) is True
+    assert model.toggle(3, 0) is None  # the totals row
+    assert model.mark_column(1) == [0, 1, 2]
+    qtmodeltester.check(model)

@@ -1,0 +1,217 @@
+"""Printing a class's papers: progress and Cancel, then the preview; nothing for no one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop_app.i18n import _, tr
+from desktop_app.ui import long_task, preview
+from desktop_app.ui.classes import ClassesPage
+from desktop_app.ui.classes.course_view import COMPLETERS, CourseView
+from desktop_app.ui.classes.printing import (
+    CERTIFICATES,
+    CERTIFICATES_ZIP,
+    COMMENDATIONS,
+    ROSTER,
+    SHEET,
+    XLSX,
+)
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.preview import PdfPreviewDialog
+
+from .conftest import EMPTY_TITLE, TITLE, course_id
+
+
+def files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def pdf_pages(path: Path) -> list[tuple[float, float]]:
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return [tuple(document.get_page_size(i)) for i in range(len(document))]  # type: ignore[misc]
+    finally:
+        document.close()
+
+
+def everyone_present(qtbot: QtBot, ctx: AppContext, cid: str) -> None:
+    grid = ctx.reader.courses.grid(cid)
+    pairs = [(e.id, s.id) for e in grid.enrolments for s in grid.sessions]
+    ctx.run(lambda ws: ws.courses.set_attendance(cid, pairs, True))
+    qtbot.waitUntil(lambda: ctx.reader.courses.get(cid).completed == 3, timeout=3000)
+
+
+def open_completers(page: ClassesPage, ctx: AppContext, title: str) -> CourseView:
+    view = page.open_course(course_id(ctx, title), COMPLETERS)
+    assert view is not None and view.completers is not None
+    return view
+
+
+def close_preview(dialog: PdfPreviewDialog) -> None:
+    dialog.close_button.click()
+
+
+def test_certificates_show_progress_then_a_preview_with_one_page_each(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(long_task, "SHOW_AFTER_MS", 0)
+    cid = course_id(ctx, TITLE)
+    everyone_present(qtbot, ctx, cid)
+    view = open_completers(page, ctx, TITLE)
+    assert view.completers is not None
+    qtbot.waitUntil(lambda: view.completers.model.rowCount() == 3, timeout=3000)  # type: ignore[union-attr]
+    view.completers.buttons[CERTIFICATES].click()  # type: ignore[attr-defined]
+    task = view.printer.task
+    assert task is not None and task.dialog.isVisible()
+    qtbot.waitUntil(lambda: view.printer.preview is not None, timeout=20000)
+    assert task.last_progress == (3, 3)
+    dialog = view.printer.preview
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.page_count == 3
+    path = view.printer.last_path
+    assert path is not None and path.parent.parent == docs
+    sizes = pdf_pages(path)
+    assert len(sizes) == 3 and all(w > h for w, h in sizes)  # landscape certificates
+    register = ctx.reader.certificates.register()
+    assert len(register) == 3 and all(c.print_count >= 0 for c in register)
+    assert view.printer.last_result is not None and view.printer.last_result.new == 3
+    close_preview(dialog)
+
+    # Again: the same numbers are reprinted, none is added.
+    view.printer.print(CERTIFICATES)
+    qtbot.waitUntil(lambda: not view.printer.busy, timeout=20000)
+    assert view.printer.last_result is not None
+    assert (view.printer.last_result.new, view.printer.last_result.reprinted) == (0, 3)
+    assert len(ctx.reader.certificates.register()) == 3
+    assert view.printer.preview is not None
+    close_preview(view.printer.preview)
+
+
+def test_cancel_stops_the_batch_and_leaves_no_file(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path
+) -> None:
+    cid = course_id(ctx, TITLE)
+    everyone_present(qtbot, ctx, cid)
+    view = open_completers(page, ctx, TITLE)
+    notices: list[str] = []
+    ctx.notice.connect(lambda text, *_a: notices.append(text))
+    view.printer.print(COMMENDATIONS)
+    task = view.printer.task
+    assert task is not None
+    task.dialog.canceled.emit()  # as the Cancel button does
+    qtbot.waitUntil(lambda: not view.printer.busy, timeout=20000)
+    assert task.cancelled
+    assert view.printer.preview is None
+    assert [p for p in files(docs) if p.suffix == ".pdf"] == []
+    assert notices[-1] == _(
+        "Printing cancelled. The numbers stay in the register; print again to reprint."
+    )
+
+
+def test_a_class_with_no_completers_says_so_and_writes_nothing(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path
+) -> None:
+    view = open_completers(page, ctx, EMPTY_TITLE)
+    for kind in (CERTIFICATES, CERTIFICATES_ZIP, ROSTER):
+        view.printer.print(kind)
+        qtbot.waitUntil(lambda: not view.printer.busy, timeout=5000)
+        boxes = [b for b in view.findChildren(QMessageBox) if b.isVisible()]
+        assert len(boxes) == 1
+        expected = (
+            tr(
+                "No one is enrolled in {title} yet, so there is nothing to print.",
+                title=EMPTY_TITLE,
+            )
+            if kind == ROSTER
+            else tr(
+                "No one has completed {title} yet, so there is nothing to print.",
+                title=EMPTY_TITLE,
+            )
+        )
+        assert boxes[0].text() == expected
+        boxes[0].close()
+        assert view.printer.preview is None
+    assert files(docs) == []
+    assert ctx.reader.certificates.register() == []
+
+
+def test_roster_sheet_and_xlsx_preview_then_save_as(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    view = open_completers(page, ctx, TITLE)
+    asked: list[Path] = []
+
+    def answer(_parent: object, suggested: Path, _filter: str) -> Path:
+        asked.append(suggested)
+        return tmp_path / "saved" / suggested.name
+
+    monkeypatch.setattr(preview, "ask_save_path", answer)
+    (tmp_path / "saved").mkdir()
+    for kind in (ROSTER, SHEET, XLSX):
+        view.printer.print(kind)
+        qtbot.waitUntil(lambda: view.printer.preview is not None and not view.printer.busy,
+                        timeout=10000)  # fmt: skip
+        dialog = view.printer.preview
+        assert dialog is not None
+        assert dialog.is_pdf == (kind != XLSX)
+        assert dialog.print_button.isVisible() == (kind != XLSX)
+        target = dialog.save_as()
+        assert target is not None and target.is_file()
+        assert target.read_bytes() == dialog.path.read_bytes()
+        assert asked[-1].parent == preview.documents_folder()
+        assert TITLE in asked[-1].name
+        close_preview(dialog)
+        view.printer.preview = None
+    assert len(pdf_pages(tmp_path / "saved" / asked[0].name)) >= 1
+
+
+def test_preview_renders_lazily_zooms_and_prints_each_page(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path, tmp_path: Path
+) -> None:
+    cid = course_id(ctx, TITLE)
+    everyone_present(qtbot, ctx, cid)
+    view = open_completers(page, ctx, TITLE)
+    view.printer.print(CERTIFICATES)
+    qtbot.waitUntil(lambda: view.printer.preview is not None, timeout=20000)
+    dialog = view.printer.preview
+    assert dialog is not None
+    qtbot.waitUntil(lambda: 0 in dialog.rendered_pages(), timeout=3000)
+    assert len(dialog.rendered_pages()) < dialog.page_count  # only what is in view
+    width = dialog.labels[0].width()
+    dialog.step_zoom(1)
+    assert dialog.labels[0].width() > width
+    qtbot.waitUntil(lambda: dialog.labels[0].rendered_zoom == dialog.zoom, timeout=3000)
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    printer.setResolution(100)
+    assert dialog.print_to(printer) == 3
+    sizes = pdf_pages(out)
+    assert len(sizes) == 3 and all(w > h for w, h in sizes)
+    assert abs(sizes[0][0] - 842) < 3 and abs(sizes[0][1] - 595) < 3  # A4 landscape
+    close_preview(dialog)
+
+
+def test_zip_of_certificates_offers_save_only(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path
+) -> None:
+    cid = course_id(ctx, TITLE)
+    everyone_present(qtbot, ctx, cid)
+    view = open_completers(page, ctx, TITLE)
+    view.printer.print(CERTIFICATES_ZIP)
+    qtbot.waitUntil(lambda: view.printer.preview is not None, timeout=20000)
+    dialog = view.printer.preview
+    assert dialog is not None and not dialog.is_pdf
+    assert not dialog.print_button.isVisible() and dialog.save_button.isVisible()
+    assert "3" in dialog.info.text()
+    close_preview(dialog)
