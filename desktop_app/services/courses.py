@@ -131,6 +131,35 @@ class CourseService:
             db.audit("update", "class_type", t.code)
         return Change("class_type", "update", (t.code,))
 
+    def import_catalogue(self, path: str) -> Change:
+        """Replace the kinds of class by a list the upstream office sent (same JSON format as
+        resources/class_types.json). Kinds missing from the new list are kept but hidden, so
+        old classes keep their kind."""
+        try:
+            types = load_class_type_catalogue(path)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise UserError(
+                N_("{path} is not a list of kinds of class ({reason}); nothing was changed."),
+                {"path": str(path), "reason": str(exc)},
+            ) from exc
+        if not types:
+            raise UserError(N_("The file has no kinds of class; nothing was changed."))
+        db = self._ws.db
+        with db.transaction():
+            version = db.next_version()
+            new_codes = {t.code for t in types}
+            for i, t in enumerate(types):
+                repo.upsert_class_type(db, t, i, version)
+            for old in repo.list_class_types(db, include_inactive=True):
+                if old.code not in new_codes and old.active:
+                    hidden = ClassType(
+                        old.code, old.name, old.name_en, old.group, old.literacy,
+                        old.default_min_percent, active=False,
+                    )  # fmt: skip
+                    repo.upsert_class_type(db, hidden, len(types), version)
+            db.audit("update", "class_type", "catalogue", str(path)[-200:])
+        return Change("class_type", "update", tuple(t.code for t in types))
+
     # Courses ---------------------------------------------------------------------------
 
     def find(self, flt: CourseFilter | None = None) -> list[Course]:

@@ -27,6 +27,7 @@ from desktop_app.i18n import LANGUAGES, _, current_language, problem_text, tr, u
 from desktop_app.services.centre import CentreProfile, communes, provinces
 from desktop_app.services.workspace import Change, Workspace
 from desktop_app.ui import errors
+from desktop_app.ui.classes.types_editor import ClassTypesEditor
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.widgets import Banner, FieldMessage, confirm
 
@@ -37,7 +38,7 @@ LANGUAGE_KEY = "language"
 # Each language is listed in its own name, so whoever cannot read the current one finds theirs.
 LANGUAGE_ENDONYMS = {"vi": "Tiếng Việt", "en": "English"}
 
-SECTION_PROFILE, SECTION_HAMLETS, SECTION_LANGUAGE = range(3)
+SECTION_PROFILE, SECTION_HAMLETS, SECTION_CLASS_TYPES, SECTION_LANGUAGE = range(4)
 
 
 def app_settings() -> QSettings:
@@ -93,6 +94,7 @@ class SettingsPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_profile(), _("Centre profile"))
         self.tabs.addTab(self._build_hamlets(), _("Hamlets"))
+        self.tabs.addTab(ClassTypesEditor(self.ctx), _("Kinds of class"))
         self.tabs.addTab(self._build_language(), _("Language"))
         layout.addWidget(self.tabs)
         self.load_profile()
@@ -157,6 +159,9 @@ class SettingsPage(QWidget):
         self._add_row(form, _("&Address:"), self.address, "address")
         self.centre_phone = QLineEdit()
         self._add_row(form, _("P&hone:"), self.centre_phone, "phone")
+        self.director = QLineEdit()
+        self.director.setPlaceholderText(_("Signs certificates and rosters"))
+        self._add_row(form, _("&Director:"), self.director, "director")
         outer.addLayout(form)
         self.profile_message = FieldMessage()
         outer.addWidget(self.profile_message)
@@ -169,7 +174,7 @@ class SettingsPage(QWidget):
         row.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(1)
-        for edit in (self.name, self.upstream, self.address, self.centre_phone):
+        for edit in (self.name, self.upstream, self.address, self.centre_phone, self.director):
             edit.returnPressed.connect(self.save_profile)
         return page
 
@@ -218,6 +223,7 @@ class SettingsPage(QWidget):
         self.upstream.setText(profile.upstream_office)
         self.address.setText(profile.address)
         self.centre_phone.setText(profile.phone)
+        self.director.setText(profile.director)
 
     def current_profile(self) -> CentreProfile:
         return CentreProfile(
@@ -227,6 +233,7 @@ class SettingsPage(QWidget):
             upstream_office=self.upstream.text(),
             address=self.address.text(),
             phone=self.centre_phone.text(),
+            director=self.director.text(),
         )
 
     def save_profile(self) -> None:

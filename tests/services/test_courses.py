@@ -179,3 +179,24 @@ def test_sql_completion_count_agrees_with_core(tmp_path: object) -> None:
         for c in ws.courses.find():
             assert c.completed == len(ws.courses.completers(c.id)), c.title
             assert c.enrolled == len(ws.courses.enrolments(c.id))
+
+
+def test_class_types_can_be_edited_and_replaced_by_the_office(ws: Workspace, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from desktop_app.core.courses import ClassType
+
+    ws.courses.save_class_type(ClassType("cd_ocop", "Chuyên đề sản phẩm OCOP", "OCOP", "khkt"))
+    assert "cd_ocop" in [t.code for t in ws.courses.class_types()]
+    sent = tmp_path / "loai_lop.json"
+    sent.write_text(
+        json.dumps({"types": [{"code": "xmc1", "name": "Xóa mù chữ mức độ 1", "literacy": True}]}),
+        encoding="utf-8",
+    )
+    ws.courses.import_catalogue(str(sent))
+    assert [(t.code, t.name) for t in ws.courses.class_types()] == [("xmc1", "Xóa mù chữ mức độ 1")]
+    assert len(ws.courses.class_types(include_inactive=True)) > 1  # old kinds kept, hidden
+    bad = tmp_path / "bad.json"
+    bad.write_text("not json", encoding="utf-8")
+    with pytest.raises(UserError):
+        ws.courses.import_catalogue(str(bad))

@@ -143,3 +143,43 @@ def test_new_hamlet_appears_in_the_person_form(
     form = window.people_page.form
     assert form is not None
     assert form.hamlet.findText("Ấp Bắc") >= 0
+
+
+def test_kinds_of_class_are_edited_in_settings(
+    qtbot: QtBot, window: MainWindow, type_text: TypeText
+) -> None:
+    from desktop_app.ui.classes.types_editor import COL_CODE, COL_NAME, ClassTypesEditor
+
+    page = open_settings(window)
+    editor = page.findChild(ClassTypesEditor)
+    assert editor is not None
+    codes = [editor.table.item(r, COL_CODE).text() for r in range(editor.table.rowCount())]
+    assert "xmc1" in codes and "cd_phap_luat" in codes
+    row = codes.index("cd_phap_luat")
+    editor.table.item(row, COL_NAME).setText("Chuyên đề tuyên truyền pháp luật")
+    editor.add_row()
+    new = editor.table.rowCount() - 1
+    editor.table.item(new, COL_CODE).setText("cd_ocop")
+    editor.table.item(new, COL_NAME).setText("Chuyên đề OCOP")
+    editor.save_button.click()
+
+    def saved() -> bool:
+        names = {t.code: t.name for t in window.ctx.reader.courses.class_types()}
+        return names.get("cd_phap_luat") == "Chuyên đề tuyên truyền pháp luật" and (
+            names.get("cd_ocop") == "Chuyên đề OCOP"
+        )
+
+    qtbot.waitUntil(saved, timeout=5000)
+
+
+def test_the_director_is_part_of_the_centre_profile(qtbot: QtBot, window: MainWindow) -> None:
+    page = open_settings(window)
+    province = provinces()[0]
+    page.name.setText("Trung tâm học tập cộng đồng")
+    page.province.setCurrentIndex(page.province.findData(province.code))
+    page.commune.setCurrentIndex(page.commune.findData(communes(province.code)[0].code))
+    page.director.setText("Nguyễn Văn Bình")
+    page.save_profile_button.click()
+    qtbot.waitUntil(
+        lambda: window.ctx.reader.centre.profile().director == "Nguyễn Văn Bình", timeout=5000
+    )
