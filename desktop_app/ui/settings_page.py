@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -291,12 +292,18 @@ class SettingsPage(QWidget):
         self.hamlet_name.setPlaceholderText(_("e.g. Thôn 3"))
         self.hamlet_name.returnPressed.connect(self.add_hamlet)
         form.addRow(_("Hamlet &name:"), self.hamlet_name)
+        # The population gives the share of Hội Khuyến học members per hamlet.
+        self.hamlet_population = QSpinBox()
+        self.hamlet_population.setRange(0, 1_000_000)
+        self.hamlet_population.setSpecialValueText(_("not known"))
+        self.hamlet_population.setGroupSeparatorShown(True)
+        form.addRow(_("&Population:"), self.hamlet_population)
         layout.addLayout(form)
         self.hamlet_message = FieldMessage()
         layout.addWidget(self.hamlet_message)
         row = QHBoxLayout()
         self.add_hamlet_button = QPushButton(_("&Add"))
-        self.rename_hamlet_button = QPushButton(_("&Rename"))
+        self.rename_hamlet_button = QPushButton(_("&Rename / save population"))
         self.delete_hamlet_button = QPushButton(_("&Delete"))
         self.add_hamlet_button.clicked.connect(self.add_hamlet)
         self.rename_hamlet_button.clicked.connect(self.rename_hamlet)
@@ -349,6 +356,7 @@ class SettingsPage(QWidget):
         hamlet = self._selected_hamlet()
         if hamlet is not None:
             self.hamlet_name.setText(hamlet.name)
+            self.hamlet_population.setValue(hamlet.population or 0)
         self.hamlet_message.clear_message()
         self._update_hamlet_buttons()
 
@@ -392,9 +400,10 @@ class SettingsPage(QWidget):
         if hamlet is None:
             return
         name = self.hamlet_name.text()
+        population = self.hamlet_population.value() or None
         self._hamlet_write(
-            lambda ws: ws.centre.update_hamlet(hamlet.id, name, hamlet.kind, hamlet.population),
-            tr("Renamed the hamlet to {name}.", name=name),
+            lambda ws: ws.centre.update_hamlet(hamlet.id, name, hamlet.kind, population),
+            tr("Saved the hamlet {name}.", name=name),
         )
 
     def delete_hamlet(self) -> None:

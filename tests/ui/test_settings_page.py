@@ -183,3 +183,19 @@ def test_the_director_is_part_of_the_centre_profile(qtbot: QtBot, window: MainWi
     qtbot.waitUntil(
         lambda: window.ctx.reader.centre.profile().director == "Nguyễn Văn Bình", timeout=5000
     )
+
+
+def test_hamlet_population_is_entered_in_settings(qtbot: QtBot, window: MainWindow) -> None:
+    page = open_settings(window)
+    page.tabs.setCurrentIndex(1)
+    page.hamlet_list.setCurrentRow(0)
+    name = page.hamlet_list.item(0).text()
+    page.hamlet_population.setValue(1250)
+    page.rename_hamlet_button.click()
+
+    def saved() -> bool:
+        return any(
+            h.name == name and h.population == 1250 for h in window.ctx.reader.centre.hamlets()
+        )
+
+    qtbot.waitUntil(saved, timeout=5000)
