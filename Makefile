@@ -7,11 +7,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 # Shared libraries PySide6's wheels load on Linux (offscreen and X11), plus poppler-utils
-# whose pdftotext/pdffonts the tests use to read PDFs the way a person does.
+# whose pdftotext/pdffonts the tests use to read PDFs the way a person does, and zbar-tools to
+# scan the certificates' QR codes back.
 DEBIAN_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 \
 	libdbus-1-3 libglib2.0-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-randr0 \
-	poppler-utils
+	poppler-utils zbar-tools
 
 .PHONY: run test lint types layers unit bench deps clean catalogs selfcheck package
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -137,3 +138,89 @@ def test_selfcheck() -> None:
     assert result.returncode == 0, result.stderr
     assert "database: ok" in result.stdout
     assert "PDF" in result.stdout
+
+
+def test_certificates_print_then_verify_as_an_outsider_would(tmp_path: Path) -> None:
+    """Print a class's certificates, read them like a person (text, fonts, QR), verify."""
+    import shutil
+
+    for tool in ("pdftotext", "pdffonts", "pdfinfo", "pdftoppm", "zbarimg"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (make installs poppler-utils and zbar-tools)")
+    db = tmp_path / "c.sqlite3"
+    assert tthtcd("demo", "--db", str(db), "--people", "1500", "--courses", "20").returncode == 0
+    courses = json.loads(tthtcd("courses", "list", "--db", str(db), "--json").stdout)
+    course = max(courses, key=lambda c: c["completed"])
+    assert course["completed"] > 0
+    out = tmp_path / "gcn.pdf"
+    result = tthtcd("certificates", "print", "--db", str(db), "--course", course["id"],
+                    "--out", str(out))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+    from desktop_app.services.workspace import Workspace
+
+    with Workspace.open(db) as ws:
+        completers = [e.full_name for e in ws.courses.completers(course["id"])]
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    for name in completers:
+        assert name in text
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
+    assert "LiberationSerif" in fonts and " yes " in fonts
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    assert f"Pages:           {len(completers)}" in info
+
+    subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(out),
+                    str(tmp_path / "page")], check=True)  # fmt: skip
+    png = next(tmp_path.glob("page*.png"))
+    scan = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True)
+    payload = scan.stdout.decode("utf-8").rstrip("\n")
+    verified = tthtcd("certificates", "verify", "--db", str(db), payload)
+    assert verified.returncode == 0, verified.stderr
+    assert completers[0] in verified.stdout or any(n in verified.stdout for n in completers)
+    tampered = payload.replace(payload.split("\n")[4], payload.split("\n")[4] + "x")
+    refused = tthtcd("certificates", "verify", "--db", str(db), tampered)
+    assert refused.returncode == 1
+    assert_one_line_error(refused)
+
+
+def test_ledger_verify_names_a_tampered_entry(tmp_path: Path) -> None:
+    db = tmp_path / "l.sqlite3"
+    assert tthtcd("demo", "--db", str(db), "--people", "800", "--courses", "0").returncode == 0
+    ok = tthtcd("ledger", "verify", "--db", str(db))
+    assert ok.returncode == 0, ok.stderr
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER ledger_no_update")
+    voucher = conn.execute(
+        "SELECT book || '-' || printf('%04d', number) || '/' || year FROM ledger_entry"
+        " WHERE seq = 3"
+    ).fetchone()[0]
+    conn.execute("UPDATE ledger_entry SET amount = amount + 1000 WHERE seq = 3")
+    conn.commit()
+    conn.close()
+    line = assert_one_line_error(tthtcd("ledger", "verify", "--db", str(db)))
+    assert voucher in line
+
+
+def test_fund_balance_receipt_and_disclosure(tmp_path: Path) -> None:
+    db = tmp_path / "f.sqlite3"
+    assert tthtcd("demo", "--db", str(db), "--people", "800", "--courses", "0").returncode == 0
+    funds = json.loads(tthtcd("fund", "balance", "--db", str(db), "--json").stdout)
+    assert len(funds) == 1 and funds[0]["balance"] > 0
+    earlier = json.loads(
+        tthtcd("fund", "balance", "--db", str(db), "--json", "--at", "01/01/2000").stdout
+    )
+    assert earlier[0]["balance"] == 35_000_000  # the opening balance carried over
+    receipt = tmp_path / "pt.pdf"
+    year = dt.date.today().year
+    result = tthtcd("receipt", "print", "--db", str(db), "--entry", f"PT-0001/{year - 1}",
+                    "--out", str(receipt))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    disclosure = tmp_path / "ck.pdf"
+    result = tthtcd("disclosure", "print", "--db", str(db), "--fund", funds[0]["id"],
+                    "--year", str(year - 1), "--out", str(disclosure))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert disclosure.stat().st_size > 1000
+    missing = tthtcd("receipt", "print", "--db", str(db), "--entry", "PT-9999/2001",
+                     "--out", str(tmp_path / "x.pdf"))  # fmt: skip
+    assert_one_line_error(missing)
+    assert not (tmp_path / "x.pdf").exists()
