@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -28,6 +27,7 @@ from desktop_app.core.names import split_full_name
 from desktop_app.i18n import _, format_date, tr
 from desktop_app.services.fund import EntryRow, FundRow
 from desktop_app.ui.khuyen_hoc.common import iso_to_screen
+from desktop_app.ui.list_model import ListModel
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -50,7 +50,7 @@ def _number_key(number: str) -> tuple[int, str]:
 (M_NUMBER, M_NAME, M_BIRTH, M_HAMLET, M_BRANCH, M_JOINED, M_STATUS) = range(7)
 
 
-class MembersModel(QAbstractTableModel):
+class MembersModel(ListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[Member] = []
@@ -74,23 +74,6 @@ class MembersModel(QAbstractTableModel):
 
     def row_of(self, member_id: str) -> int | None:
         return next((i for i, m in enumerate(self.rows) if m.id == member_id), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.headers)
-        ):
-            return self.headers[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -145,7 +128,7 @@ class FundLine:
     balance: int
 
 
-class FundsModel(QAbstractTableModel):
+class FundsModel(ListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[FundLine] = []
@@ -161,23 +144,6 @@ class FundsModel(QAbstractTableModel):
 
     def row_of(self, fund_id: str) -> int | None:
         return next((i for i, f in enumerate(self.rows) if f.fund.id == fund_id), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.headers)
-        ):
-            return self.headers[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -207,7 +173,7 @@ class FundsModel(QAbstractTableModel):
 L_AMOUNT_COLUMNS = (L_IN, L_OUT, L_BALANCE)
 
 
-class LedgerModel(QAbstractTableModel):
+class LedgerModel(ListModel):
     """Entries in date order; the running balance only when every entry of a fund is shown."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -257,23 +223,6 @@ class LedgerModel(QAbstractTableModel):
         receipts = sum(r.effect for r in self.rows if r.effect > 0)
         payments = -sum(r.effect for r in self.rows if r.effect < 0)
         return receipts, payments
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.headers)
-        ):
-            return self.headers[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -335,7 +284,7 @@ class DuesLine:
     ticked: bool = False
 
 
-class DuesModel(QAbstractTableModel):
+class DuesModel(ListModel):
     """The branch's unpaid members: tick who paid, correct an amount if they paid another."""
 
     totals_changed = Signal()
@@ -344,6 +293,10 @@ class DuesModel(QAbstractTableModel):
         super().__init__(parent)
         self.lines: list[DuesLine] = []
         self.headers = [_("Paid"), _("No."), _("Full name"), _("Amount")]
+
+    @property
+    def rows(self) -> list[DuesLine]:  # type: ignore[override]
+        return self.lines
 
     def set_members(self, members: Sequence[Member], amount: int) -> None:
         self.beginResetModel()
@@ -368,23 +321,6 @@ class DuesModel(QAbstractTableModel):
     def ticked(self) -> tuple[int, int]:
         paid = self.payments()
         return len(paid), sum(amount for _, amount in paid)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.headers)
-        ):
-            return self.headers[section]
-        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
