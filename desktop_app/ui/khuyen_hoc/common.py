@@ -8,12 +8,13 @@ import logging
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCompleter,
+    QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -395,3 +396,22 @@ def write_document(
             preview(parent, path, out.name)
 
     ctx.run(job, done, lambda exc: report_failure(parent, exc))
+
+
+class _HasDialog(Protocol):
+    dialog: QDialog | None
+
+
+def open_one_dialog(owner: _HasDialog, dialog: QDialog) -> None:
+    """Open `dialog` as the page's one open dialog: a second one replaces the first."""
+    if owner.dialog is not None:
+        owner.dialog.close()
+    owner.dialog = dialog
+
+    def closed() -> None:
+        if owner.dialog is dialog:
+            owner.dialog = None
+        dialog.deleteLater()
+
+    dialog.finished.connect(lambda _r: closed())
+    dialog.open()

@@ -34,6 +34,7 @@ from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.khuyen_hoc.common import (
     ProgressFn,
+    open_one_dialog,
     report_failure,
     run_long,
     write_document,
@@ -360,17 +361,7 @@ class FundPage(QWidget):
     # Dialogs --------------------------------------------------------------------------
 
     def _open(self, dialog: QDialog) -> None:
-        if self.dialog is not None:
-            self.dialog.close()
-        self.dialog = dialog
-
-        def closed() -> None:
-            if self.dialog is dialog:
-                self.dialog = None
-            dialog.deleteLater()
-
-        dialog.finished.connect(lambda _r: closed())
-        dialog.open()
+        open_one_dialog(self, dialog)
 
     def new_fund(self) -> None:
         if self.ctx.read_only:

@@ -39,6 +39,7 @@ from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.khuyen_hoc.common import (
     ProgressFn,
+    open_one_dialog,
     preview,
     report_failure,
     run_long,
@@ -322,17 +323,7 @@ class MembersPage(QWidget):
     # Dialogs --------------------------------------------------------------------------
 
     def _open(self, dialog: QDialog) -> None:
-        if self.dialog is not None:
-            self.dialog.close()
-        self.dialog = dialog
-
-        def closed() -> None:
-            if self.dialog is dialog:
-                self.dialog = None
-            dialog.deleteLater()
-
-        dialog.finished.connect(lambda _r: closed())
-        dialog.open()
+        open_one_dialog(self, dialog)
 
     def new_member(self) -> None:
         if self.ctx.read_only or not self.branches:
