@@ -71,7 +71,10 @@ def test_centre_profile_saves_and_shows_in_the_title(
     profile = window.ctx.reader.centre.profile()
     assert profile.name == "Trung tâm học tập cộng đồng xã Thử"
     assert profile.upstream_office == "Sở Giáo dục và Đào tạo"
-    assert window.windowTitle().startswith("Trung tâm học tập cộng đồng xã Thử")
+    # The title follows the Change delivered to the GUI thread, just after the commit.
+    qtbot.waitUntil(
+        lambda: window.windowTitle().startswith("Trung tâm học tập cộng đồng xã Thử"), timeout=5000
+    )
 
 
 def test_commune_can_be_typed(qtbot: QtBot, window: MainWindow, type_text: TypeText) -> None:

@@ -288,7 +288,7 @@ class AttendanceTab(QWidget):
         people, sessions = self.model.people, self.model.sessions
         self.summary.setText(
             tr(
-                "{people} people × {sessions} sessions, {count} attendances",
+                "People: {people} × sessions: {sessions}. Attendances: {count}",
                 people=format_int(people),
                 sessions=format_int(sessions),
                 count=format_int(self.model.total()),

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.courses import Course, Session
-from desktop_app.core.problems import StoreError, UserError
+from desktop_app.core.problems import N_, StoreError, UserError
 from desktop_app.i18n import _, tr
 from desktop_app.services.workspace import Change
 from desktop_app.ui import errors
@@ -292,8 +292,8 @@ class SessionsTab(QWidget):
         layout = QVBoxLayout(self)
         self.model = RowsModel(
             [
-                Column("Date", lambda s: date_text(s.day), key=lambda s: s.day),
-                Column("Topic", lambda s: s.topic),
+                Column(N_("Date"), lambda s: date_text(s.day), key=lambda s: s.day),
+                Column(N_("Topic"), lambda s: s.topic),
                 Column(
                     "Present",
                     lambda s: _session_attended(s, self.totals),
@@ -380,7 +380,7 @@ class SessionsTab(QWidget):
         present = self.totals.get(sid, 0)
         text = tr("Remove the session of {day}?", day=date_text(session.day))
         if present:
-            text += " " + tr("Its {count} attendances will no longer count.", count=present)
+            text += " " + tr("Its attendances ({count}) will no longer count.", count=present)
 
         def remove() -> None:
             self.ctx.run(

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.courses import Enrolment
 from desktop_app.core.people import PersonInput, PersonRow, Sex
-from desktop_app.core.problems import StoreError, UserError
+from desktop_app.core.problems import N_, StoreError, UserError
 from desktop_app.i18n import _, format_int, ngettext, problem_text, tr, user_error_text
 from desktop_app.services.courses import PasteResult
 from desktop_app.services.people import DuplicateWarning
@@ -60,20 +60,20 @@ def _row_sex(r: PersonRow) -> str:
 
 def match_columns(enrolled: set[str]) -> list[Column]:
     return [
-        Column("Full name", lambda r: r.full_name),
-        Column("Born", _row_birth, number=True),
-        Column("Hamlet", lambda r: r.hamlet_name),
-        Column("Sex", _row_sex),
+        Column(N_("Full name"), lambda r: r.full_name),
+        Column(N_("Born"), _row_birth, number=True),
+        Column(N_("Hamlet"), lambda r: r.hamlet_name),
+        Column(N_("Sex"), _row_sex),
         Column("", lambda r: _("enrolled") if r.id in enrolled else ""),
     ]
 
 
 ENROLLED_COLUMNS = [
-    Column("Full name", lambda e: e.full_name, key=lambda e: e.sort_key),
-    Column("Sex", lambda e: sex_label(e.sex)),
-    Column("Birth", lambda e: birth_display(e.birth), key=lambda e: e.birth),
-    Column("Hamlet", lambda e: e.hamlet_name),
-    Column("Attended", lambda e: format_int(e.attended), number=True, key=lambda e: e.attended),
+    Column(N_("Full name"), lambda e: e.full_name, key=lambda e: e.sort_key),
+    Column(N_("Sex"), lambda e: sex_label(e.sex)),
+    Column(N_("Birth"), lambda e: birth_display(e.birth), key=lambda e: e.birth),
+    Column(N_("Hamlet"), lambda e: e.hamlet_name),
+    Column(N_("Attended"), lambda e: format_int(e.attended), number=True, key=lambda e: e.attended),
 ]
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.courses import COURSE_STATUS_LABELS, Course, CourseStatus
-from desktop_app.core.problems import StoreError, UserError
+from desktop_app.core.problems import N_, StoreError, UserError
 from desktop_app.i18n import _, format_int, ngettext
 from desktop_app.services.courses import CourseFilter
 from desktop_app.services.workspace import Change, Workspace
@@ -57,18 +57,18 @@ def course_columns() -> list[Column]:
     people, attendances = _number("enrolled"), _number("attendances")
     sessions, completed = _number("sessions"), _number("completed")
     return [
-        Column("Title", lambda c: c.title, tooltip=lambda c: c.notes),
-        Column("Kind", lambda c: c.type_name),
+        Column(N_("Title"), lambda c: c.title, tooltip=lambda c: c.notes),
+        Column(N_("Kind"), lambda c: c.type_name),
         Column(
             "Dates",
             course_dates_text,
             key=lambda c: (c.start or c.end or _FAR, c.end or c.start or _FAR),
         ),
-        Column("Status", lambda c: status_label(c.status), key=lambda c: c.status.value),
-        Column("People", people.text, True, people.key),
-        Column("Attendances", attendances.text, True, attendances.key),
-        Column("Sessions", sessions.text, True, sessions.key),
-        Column("Completed", completed.text, True, completed.key),
+        Column(N_("Status"), lambda c: status_label(c.status), key=lambda c: c.status.value),
+        Column(N_("Learners"), people.text, True, people.key),
+        Column(N_("Attendances"), attendances.text, True, attendances.key),
+        Column(N_("Sessions"), sessions.text, True, sessions.key),
+        Column(N_("Completed"), completed.text, True, completed.key),
     ]
 
 

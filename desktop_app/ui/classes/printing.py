@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.certificates import CertificateKind
+from desktop_app.core.problems import N_
 from desktop_app.i18n import _, format_int, ngettext
 from desktop_app.services.certificates import PrintResult
 from desktop_app.services.workspace import Workspace
@@ -26,12 +27,12 @@ ROSTER, SHEET, XLSX, CERTIFICATES, COMMENDATIONS, CERTIFICATES_ZIP = (
 
 # Button texts and the start of the file name offered in Save as.
 DOCUMENTS: dict[str, tuple[str, str, str]] = {
-    ROSTER: ("Roster PDF", "Danh sách học viên", ".pdf"),
-    SHEET: ("Blank attendance sheet PDF", "Bảng điểm danh", ".pdf"),
-    XLSX: ("Roster + attendance xlsx", "Danh sách và điểm danh", ".xlsx"),
-    CERTIFICATES: ("Certificates PDF", "Giấy chứng nhận", ".pdf"),
-    COMMENDATIONS: ("Commendations PDF", "Giấy khen", ".pdf"),
-    CERTIFICATES_ZIP: ("Certificates as ZIP", "Giấy chứng nhận", ".zip"),
+    ROSTER: (N_("Roster PDF"), "Danh sách học viên", ".pdf"),
+    SHEET: (N_("Blank attendance sheet PDF"), "Bảng điểm danh", ".pdf"),
+    XLSX: (N_("Roster + attendance xlsx"), "Danh sách và điểm danh", ".xlsx"),
+    CERTIFICATES: (N_("Certificates PDF"), "Giấy chứng nhận", ".pdf"),
+    COMMENDATIONS: (N_("Commendations PDF"), "Giấy khen", ".pdf"),
+    CERTIFICATES_ZIP: (N_("Certificates as ZIP"), "Giấy chứng nhận", ".zip"),
 }
 
 

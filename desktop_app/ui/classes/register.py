@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.certificates import KIND_LABELS
-from desktop_app.core.problems import StoreError, UserError
+from desktop_app.core.problems import N_, StoreError, UserError
 from desktop_app.i18n import _, format_int, ngettext, tr, user_error_text
 from desktop_app.services.certificates import CertificateRow, Issued, Verification
 from desktop_app.services.workspace import Change, Workspace
@@ -40,14 +40,14 @@ class RegisterModel(RowsModel):
         self.reissue_serials: dict[str, str] = {}
         super().__init__(
             [
-                Column("No.", lambda c: c.serial, key=lambda c: (c.year, c.number)),
-                Column("Full name", lambda c: c.full_name),
-                Column("Kind", lambda c: _(KIND_LABELS[c.kind])),
-                Column("Class", lambda c: c.course_title),
-                Column("Issued", lambda c: date_text(c.issued_on), key=lambda c: c.issued_on),
-                Column("Printed", lambda c: format_int(c.print_count), True,
+                Column(N_("No."), lambda c: c.serial, key=lambda c: (c.year, c.number)),
+                Column(N_("Full name"), lambda c: c.full_name),
+                Column(N_("Kind"), lambda c: _(KIND_LABELS[c.kind])),
+                Column(N_("Class"), lambda c: c.course_title),
+                Column(N_("Issued"), lambda c: date_text(c.issued_on), key=lambda c: c.issued_on),
+                Column(N_("Printed"), lambda c: format_int(c.print_count), True,
                        key=lambda c: c.print_count),
-                Column("Status", self.status_text, tooltip=self.status_text),
+                Column(N_("Status"), self.status_text, tooltip=self.status_text),
             ],
             parent,
         )  # fmt: skip
@@ -295,7 +295,7 @@ class CertificateRegisterPage(QWidget):
             _("Reissue"),
             tr(
                 "Issue a new certificate with a new number to {name}? Certificate {serial} "
-                "is revoked.",
+                "will be revoked.",
                 name=cert.full_name,
                 serial=cert.serial,
             ),

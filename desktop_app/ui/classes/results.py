@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.courses import RESULT_LABELS, Course, Enrolment, Result
+from desktop_app.core.problems import N_
 from desktop_app.i18n import _, format_int, tr
 from desktop_app.ui.classes.common import (
     Column,
@@ -237,7 +238,7 @@ class ResultsTab(QWidget):
 
 
 def rule_text(course: Course) -> str:
-    parts = [tr("Completed: at least {percent} % of sessions", percent=course.rule.min_percent)]
+    parts = [tr("Completed: at least {percent}% of sessions", percent=course.rule.min_percent)]
     if course.rule.needs_result:
         parts.append(_("and a passing result"))
     if course.rule.needs_literacy_level:
@@ -246,11 +247,11 @@ def rule_text(course: Course) -> str:
 
 
 COMPLETER_COLUMNS = [
-    Column("Full name", lambda e: e.full_name, key=lambda e: e.sort_key),
-    Column("Birth", lambda e: birth_display(e.birth), key=lambda e: e.birth),
-    Column("Hamlet", lambda e: e.hamlet_name),
-    Column("Attended", lambda e: format_int(e.attended), number=True, key=lambda e: e.attended),
-    Column("Result", lambda e: result_label(e.result)),
+    Column(N_("Full name"), lambda e: e.full_name, key=lambda e: e.sort_key),
+    Column(N_("Birth"), lambda e: birth_display(e.birth), key=lambda e: e.birth),
+    Column(N_("Hamlet"), lambda e: e.hamlet_name),
+    Column(N_("Attended"), lambda e: format_int(e.attended), number=True, key=lambda e: e.attended),
+    Column(N_("Result"), lambda e: result_label(e.result)),
 ]
 
 

@@ -170,7 +170,7 @@ class DuesDialog(QDialog):
         else:
             self.rate_label.setText(
                 tr(
-                    "{count} members have not paid for {year}. Dues: {amount} each.",
+                    "Not yet paid for {year}: {count} members. Dues: {amount} each.",
                     count=len(unpaid),
                     year=year,
                     amount=format_vnd(amount),
@@ -181,7 +181,7 @@ class DuesDialog(QDialog):
     def _update_ticked(self) -> None:
         count, total = self.model.ticked()
         self.ticked_label.setText(
-            tr("Ticked: {count} members, {total}", count=count, total=format_vnd(total))
+            tr("Ticked members: {count}. Total: {total}", count=count, total=format_vnd(total))
         )
 
     def current_batch(self) -> tuple[DuesBatchInput | None, list[Problem]]:

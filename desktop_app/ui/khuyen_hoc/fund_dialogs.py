@@ -238,7 +238,9 @@ class ReportDialog(QDialog):
             start, p1 = date_problem(self.start, "start")
             end, p2 = date_problem(self.end, "end")
             if p1 or p2 or start is None or end is None or end < start:
-                self.message.setText(_("Type both dates as dd/mm/yyyy, the first one earlier."))
+                self.message.setText(
+                    _("Type both dates as dd/mm/yyyy, the first not after the second.")
+                )
                 self.message.show()
                 return
             self.chosen = (start, end)

@@ -22,7 +22,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from desktop_app.core.collation import roster_sort_key
 from desktop_app.core.fund import KIND_LABELS
 from desktop_app.core.members import MEMBER_STATUS_LABELS, Member, MemberStatus
-from desktop_app.core.money import format_amount, parse_vnd
+from desktop_app.core.money import format_amount, format_vnd, parse_vnd
 from desktop_app.core.names import split_full_name
 from desktop_app.i18n import _, format_date, tr
 from desktop_app.services.fund import EntryRow, FundRow
@@ -155,8 +155,8 @@ class FundsModel(ListModel):
             return int(ALIGN_RIGHT.value)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == F_NAME:
             fund = line.fund
-            tip = tr("Opened {date} with {amount} đ", date=format_date(fund.opening_date),
-                     amount=format_amount(fund.opening_balance))  # fmt: skip
+            tip = tr("Opened {date} with {amount}", date=format_date(fund.opening_date),
+                     amount=format_vnd(fund.opening_balance))  # fmt: skip
             if fund.carried_from:
                 tip += "\n" + tr(
                     "Carried over from {source} ({document})",

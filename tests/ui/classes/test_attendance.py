@@ -70,7 +70,7 @@ def test_keyboard_ticks_with_totals_and_saves(
     assert [cell(tab, r, 4) for r in range(3)] == ["2", "2", "1"]
     assert cell(tab, 3, 4) == "5"
     assert tab.summary.text() == tr(
-        "{people} people × {sessions} sessions, {count} attendances",
+        "People: {people} × sessions: {sessions}. Attendances: {count}",
         people="3",
         sessions="4",
         count="5",

@@ -188,7 +188,7 @@ def test_dues_batch_that_matches_saves_and_shows_the_receipt(
     # One member paid double this year: the amount is corrected on the line.
     assert dialog.model.setData(dialog.model.index(2, D_AMOUNT), "40.000")
     assert dialog.ticked_label.text() == tr(
-        "Ticked: {count} members, {total}", count=3, total="80.000 đ"
+        "Ticked members: {count}. Total: {total}", count=3, total="80.000 đ"
     )
     type_text(dialog.collector, "Trần Thị Bích")
     type_text(dialog.expected_count, "3")
