@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from desktop_app.core.fund import EntryInput, EntryKind
@@ -44,12 +46,17 @@ def add_demo_khuyen_hoc(
     members = _add_members(db, rng, adults, branch_of, school_branch, today, version)
 
     fund_id = _create_fund(ws, today)
-    entries = 0
+    planned: Planned = []
     for year in range(today.year - 2, today.year + 1):
-        repo.set_rate(db, DuesRate(year, 20_000 if year < today.year else 24_000, 30), version)
-        entries += _donations(ws, rng, fund_id, year, today)
-        entries += _dues(ws, rng, fund_id, year, today, members)
-        entries += _scholarships(ws, rng, fund_id, year, today, pupils)
+        rate = DuesRate(year, 20_000 if year < today.year else 24_000, 30)
+        repo.set_rate(db, rate, version)
+        planned += _donations(ws, rng, fund_id, year, today)
+        planned += _dues(ws, rng, fund_id, year, today, members, rate)
+        planned += _scholarships(ws, rng, fund_id, year, today, pupils)
+    # Vouchers are numbered in the order they are written: write them in date order, as a
+    # treasurer does, so PT-0001 is the year's first receipt.
+    planned.sort(key=lambda item: item[0])
+    entries = sum(1 for _, write in planned if write() is not None)
     return sum(len(v) for v in members.values()), entries
 
 
@@ -105,32 +112,31 @@ def _create_fund(ws: Workspace, today: dt.date) -> str:
     )
 
 
-def _donations(ws: Workspace, rng: random.Random, fund: str, year: int, today: dt.date) -> int:
-    count = 0
+Planned = list[tuple[dt.date, Callable[[], object]]]
+
+
+def _donations(ws: Workspace, rng: random.Random, fund: str, year: int, today: dt.date) -> Planned:
+    planned: Planned = []
     for _ in range(rng.randint(15, 30)):
         day = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
         if day > today:
             continue
         name, address = rng.choice(DONORS)
         in_kind = rng.random() < 0.15
-        ws.fund.record(
-            EntryInput(
-                fund_id=fund,
-                kind=EntryKind.DONATION_IN_KIND if in_kind else EntryKind.DONATION_CASH,
-                entry_date=day,
-                amount=rng.choice((500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000)),
-                party_name=name,
-                party_address=address,
-                reason="Ủng hộ Quỹ Khuyến học nhân dịp khai giảng năm học"
-                if day.month in (8, 9) else "Ủng hộ Quỹ Khuyến học",
-                in_kind=f"{rng.randint(5, 30)} bộ sách giáo khoa" if in_kind else "",
-                attachments=rng.randint(0, 2),
-            ),
-            today,
-            in_transaction=True,
+        entry = EntryInput(
+            fund_id=fund,
+            kind=EntryKind.DONATION_IN_KIND if in_kind else EntryKind.DONATION_CASH,
+            entry_date=day,
+            amount=rng.choice((500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000)),
+            party_name=name,
+            party_address=address,
+            reason="Ủng hộ Quỹ Khuyến học nhân dịp khai giảng năm học"
+            if day.month in (8, 9) else "Ủng hộ Quỹ Khuyến học",
+            in_kind=f"{rng.randint(5, 30)} bộ sách giáo khoa" if in_kind else "",
+            attachments=rng.randint(0, 2),
         )  # fmt: skip
-        count += 1
-    return count
+        planned.append((day, partial(ws.fund.record, entry, today, in_transaction=True)))
+    return planned
 
 
 def _dues(
@@ -140,10 +146,9 @@ def _dues(
     year: int,
     today: dt.date,
     members: dict[str, list[str]],
-) -> int:
-    rate = repo.get_rate(ws.db, year)
-    assert rate is not None
-    count = 0
+    rate: DuesRate,
+) -> Planned:
+    planned: Planned = []
     for branch, ids in members.items():
         day = dt.date(year, rng.randint(3, 6), rng.randint(1, 28))
         if day > today or not ids:
@@ -152,44 +157,47 @@ def _dues(
         if not paying:
             continue
         payments = tuple((m, rate.amount) for m in paying)
-        ws.members.collect_in_transaction(
-            DuesBatchInput(branch, year, day, "Chi hội trưởng", len(payments),
-                           rate.amount * len(payments), payments),
-            fund,
+        batch = DuesBatchInput(
+            branch, year, day, "Chi hội trưởng", len(payments), rate.amount * len(payments),
+            payments,
         )  # fmt: skip
-        count += 1
-    return count
+        planned.append((day, partial(ws.members.collect_in_transaction, batch, fund)))
+    return planned
 
 
 def _scholarships(
     ws: Workspace, rng: random.Random, fund: str, year: int, today: dt.date, pupils: list[str]
-) -> int:
+) -> Planned:
     day = dt.date(year, 9, 5)
     if day > today or not pupils:
-        return 0
-    count = 0
+        return []
+    planned: Planned = []
     for pid in rng.sample(pupils, min(len(pupils), rng.randint(10, 25))):
         amount = rng.choice((300_000, 500_000, 1_000_000))
-        if ws.fund.balance(fund) < amount:
-            break
-        person = ws.people.get(pid)
         scholarship = rng.random() < 0.6
         school = rng.choice(SCHOOLS)
-        ws.fund.record(
-            EntryInput(
-                fund_id=fund,
-                kind=EntryKind.SCHOLARSHIP if scholarship else EntryKind.AWARD,
-                entry_date=day,
-                amount=amount,
-                party_name=person.full_name,
-                reason="Học bổng học sinh nghèo vượt khó" if scholarship
-                else "Khen thưởng học sinh giỏi",
-                person_id=pid,
-                school=school,
-                grade=f"{rng.randint(1, 12)}A",
-            ),
-            today,
-            in_transaction=True,
-        )  # fmt: skip
-        count += 1
-    return count
+        grade = f"{rng.randint(1, 12)}A"
+
+        def pay(pid: str = pid, amount: int = amount, scholarship: bool = scholarship,
+                school: str = school, grade: str = grade) -> object:  # fmt: skip
+            if ws.fund.balance(fund) < amount:
+                return None  # the fund is short this year: fewer awards, as in real life
+            return ws.fund.record(
+                EntryInput(
+                    fund_id=fund,
+                    kind=EntryKind.SCHOLARSHIP if scholarship else EntryKind.AWARD,
+                    entry_date=day,
+                    amount=amount,
+                    party_name=ws.people.get(pid).full_name,
+                    reason="Học bổng học sinh nghèo vượt khó" if scholarship
+                    else "Khen thưởng học sinh giỏi",
+                    person_id=pid,
+                    school=school,
+                    grade=grade,
+                ),
+                today,
+                in_transaction=True,
+            )  # fmt: skip
+
+        planned.append((day, pay))
+    return planned

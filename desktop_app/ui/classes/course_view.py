@@ -295,7 +295,7 @@ class SessionsTab(QWidget):
                 Column(N_("Date"), lambda s: date_text(s.day), key=lambda s: s.day),
                 Column(N_("Topic"), lambda s: s.topic),
                 Column(
-                    "Present",
+                    N_("Present"),
                     lambda s: _session_attended(s, self.totals),
                     number=True,
                     key=lambda s: self.totals.get(s.id, 0),

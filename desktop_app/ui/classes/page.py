@@ -60,7 +60,7 @@ def course_columns() -> list[Column]:
         Column(N_("Title"), lambda c: c.title, tooltip=lambda c: c.notes),
         Column(N_("Kind"), lambda c: c.type_name),
         Column(
-            "Dates",
+            N_("Dates"),
             course_dates_text,
             key=lambda c: (c.start or c.end or _FAR, c.end or c.start or _FAR),
         ),
