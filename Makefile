@@ -14,7 +14,7 @@ DEBIAN_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig
 	libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-randr0 \
 	poppler-utils zbar-tools
 
-.PHONY: run test lint types layers unit bench deps clean catalogs selfcheck package
+.PHONY: run test bench deps clean catalogs selfcheck package package-check
 
 run: $(STAMP)
 	$(BIN)/tthtcd
@@ -35,7 +35,11 @@ selfcheck: $(STAMP)
 	$(BIN)/tthtcd selfcheck
 
 package: $(STAMP)
-	$(BIN)/pyinstaller --noconfirm installer/tthtcd.spec
+	$(BIN)/pyinstaller --noconfirm --log-level WARN installer/tthtcd.spec
+
+# The frozen app must start headless: temp database, migrations, a PDF, both languages.
+package-check: package
+	dist/tthtcd/tthtcd-cli selfcheck
 
 deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \
