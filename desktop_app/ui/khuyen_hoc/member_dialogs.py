@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -48,6 +49,9 @@ from desktop_app.ui.widgets import Banner
 class _FormDialog(QDialog):
     """A dialog whose Save writes on the worker and shows refusals next to the fields."""
 
+    # Each form collects its fields and calls submit(); Save and Enter call it.
+    save: Callable[[], None]
+
     saved = Signal(object)
 
     def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None) -> None:
@@ -77,9 +81,6 @@ class _FormDialog(QDialog):
         if self.ctx.read_only:
             self.banner.show_text(_(READ_ONLY_MESSAGE))
             self.save_button.setEnabled(False)
-
-    def save(self) -> None:
-        raise NotImplementedError
 
     def submit(self, write: object) -> None:
         self.saving = True
