@@ -31,7 +31,7 @@ from desktop_app.services.people import DuplicateWarning
 from desktop_app.services.workspace import Change, Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
-from desktop_app.ui.widgets import Banner, FieldMessage
+from desktop_app.ui.widgets import Banner, FieldMessage, add_field_row
 
 log = logging.getLogger(__name__)
 
@@ -197,17 +197,7 @@ class PersonForm(QDialog):
         self.full_name.setFocus()
 
     def _add_row(self, form: QFormLayout, label: str, widget: QWidget, field: str) -> None:
-        box = QWidget()
-        box_layout = QVBoxLayout(box)
-        box_layout.setContentsMargins(0, 0, 0, 0)
-        box_layout.setSpacing(2)
-        box_layout.addWidget(widget)
-        message = FieldMessage()
-        box_layout.addWidget(message)
-        self.messages[field] = message
-        title = QLabel(label)
-        title.setBuddy(widget)
-        form.addRow(title, box)
+        self.messages[field] = add_field_row(form, label, widget)
         widget.setProperty("field", field)
 
     def _toggle_sensitive(self, shown: bool) -> None:

@@ -30,7 +30,7 @@ from desktop_app.services.workspace import Change, Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.classes.types_editor import ClassTypesEditor
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
-from desktop_app.ui.widgets import Banner, FieldMessage, confirm
+from desktop_app.ui.widgets import Banner, FieldMessage, add_field_row, confirm
 
 SETTINGS_ORG = "tthtcd"
 SETTINGS_APP = "tthtcd"
@@ -180,17 +180,7 @@ class SettingsPage(QWidget):
         return page
 
     def _add_row(self, form: QFormLayout, label: str, widget: QWidget, field: str) -> None:
-        box = QWidget()
-        box_layout = QVBoxLayout(box)
-        box_layout.setContentsMargins(0, 0, 0, 0)
-        box_layout.setSpacing(2)
-        box_layout.addWidget(widget)
-        message = FieldMessage()
-        box_layout.addWidget(message)
-        self.profile_messages[field] = message
-        title = QLabel(label)
-        title.setBuddy(widget)
-        form.addRow(title, box)
+        self.profile_messages[field] = add_field_row(form, label, widget)
 
     def _province_changed(self, _index: int) -> None:
         self._fill_communes(_picked_code(self.province))

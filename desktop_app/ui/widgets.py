@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #8a5a00;"
@@ -109,3 +109,20 @@ def confirm(
     box.finished.connect(finished)
     box.open()
     return box
+
+
+def add_field_row(
+    form: QFormLayout, label: str, widget: QWidget, focus: QWidget | None = None
+) -> FieldMessage:
+    """A form row with its message underneath; returns the message to show problems in."""
+    box = QWidget()
+    box_layout = QVBoxLayout(box)
+    box_layout.setContentsMargins(0, 0, 0, 0)
+    box_layout.setSpacing(2)
+    box_layout.addWidget(widget)
+    message = FieldMessage()
+    box_layout.addWidget(message)
+    title = QLabel(label)
+    title.setBuddy(focus or widget)
+    form.addRow(title, box)
+    return message

@@ -38,7 +38,7 @@ from desktop_app.services.workspace import Change, Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.classes.common import BAD_DATE, date_edit, date_text, parse_date
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
-from desktop_app.ui.widgets import Banner, FieldMessage
+from desktop_app.ui.widgets import Banner, FieldMessage, add_field_row
 
 FIELDS = ("type_code", "title", "start", "end", "min_percent")
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
@@ -144,17 +144,7 @@ class CourseFields(QWidget):
         field: str,
         focus: QWidget | None = None,
     ) -> None:
-        box = QWidget()
-        box_layout = QVBoxLayout(box)
-        box_layout.setContentsMargins(0, 0, 0, 0)
-        box_layout.setSpacing(2)
-        box_layout.addWidget(widget)
-        message = FieldMessage()
-        box_layout.addWidget(message)
-        self.messages[field] = message
-        title = QLabel(label)
-        title.setBuddy(focus or widget)
-        form.addRow(title, box)
+        self.messages[field] = add_field_row(form, label, widget, focus)
         (focus or widget).setProperty("field", field)
 
     def load(self, course: Course) -> None:
