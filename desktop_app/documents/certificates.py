@@ -685,6 +685,8 @@ class _Writer:
         for element in prepared.variable:
             if element.only_if == "reprint" and not page.reprint:
                 continue
+            if element.only_if == "result" and not page.result:
+                continue  # no "Xếp loại:" with nothing after it
             shift = shifts.get(element.group, 0.0) if element.group else 0.0
             extra = _draw_element(canvas, element, values, template.page_height, shift, state)
             if element.group:

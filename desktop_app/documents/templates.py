@@ -24,9 +24,9 @@ Element keys: `text` or `spans` (a list of {text, font}), `x_mm` (a number or "c
 `font` (regular, bold, italic, bold_italic), `size`, `min_size`, `colour` ("#RRGGBB"),
 `max_width_mm`, `upper` (print in capitals), `rule` ("text" for a rule as long as the line, or
 a length in mm), `group` (a line that wraps pushes the later lines of its group down),
-`only_if` ("reprint": printed only on a reprint), `leading` (line height for a second line, as
-a multiple of the size). Placeholders are `{field}` with a field of CertificatePage; `{{` and
-`}}` print a brace.
+`only_if` ("reprint": printed only on a reprint; "result": only when a result was given),
+`leading` (line height for a second line, as a multiple of the size). Placeholders are
+`{field}` with a field of CertificatePage; `{{` and `}}` print a brace.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ FONTS: dict[str, str] = {
     "bold_italic": BOLD_ITALIC,
 }
 ALIGNMENTS = ("left", "centre", "right")
-CONDITIONS = ("reprint",)
+CONDITIONS = ("reprint", "result")
 FORMAT_VERSION = 1
 
 # Text keeps this far inside the inner border line, so that no glyph touches it.
