@@ -190,3 +190,30 @@ def test_empty_field_values_print_nothing() -> None:
     birth = next(e for e in template.elements if e.fields == {"birth"})
     assert birth.spans[0].resolve({}) == "Sinh ngày/năm: "
     assert birth.spans[0].resolve({"birth": ""}) == "Sinh ngày/năm: "
+
+
+def test_no_result_line_without_a_result(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    from dataclasses import replace as dc_replace
+
+    from desktop_app.documents.certificates import CertificatePage, render_certificates
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed (make installs poppler-utils)")
+    base = CertificatePage(
+        kind="completion", serial="1/2026", full_name="Nguyễn Văn An", birth="1970",
+        hamlet="Thôn 1", course_title="Trồng lúa", course_dates="ngày 02/03/2026",
+        result="", place_date="Xã Đông Hòa, ngày 02 tháng 3 năm 2026",
+        issuer_parent="UBND XÃ ĐÔNG HÒA", issuer="TRUNG TÂM HỌC TẬP CỘNG ĐỒNG",
+        signer_title="GIÁM ĐỐC", signer_name="Lê Văn Ba", qr_payload="x",
+    )  # fmt: skip
+    out = tmp_path / "a.pdf"
+    render_certificates([base, dc_replace(base, result="Khá")], out)
+    pages = [
+        subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(out), "-"],
+                       capture_output=True, text=True, check=True).stdout
+        for n in (1, 2)
+    ]  # fmt: skip
+    assert "Xếp loại" not in pages[0]
+    assert "Xếp loại: Khá" in pages[1]
