@@ -29,7 +29,14 @@ if TYPE_CHECKING:
     from desktop_app.documents.certificates import CertificatePage
     from desktop_app.services.workspace import Workspace
 
-__all__ = ["CertificateRow", "CertificateService", "Issued", "PrintResult", "Verification"]
+__all__ = [
+    "CertificateRow",
+    "CertificateService",
+    "Issued",
+    "PreparedPrint",
+    "PrintResult",
+    "Verification",
+]
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,16 @@ class PrintResult:
     new: int
     reprinted: int
     serials: tuple[str, ...]
+    course_id: str = ""
+
+
+@dataclass(frozen=True)
+class PreparedPrint:
+    """Registered certificates and their pages, ready to render away from the database."""
+
+    course_id: str
+    issued: tuple[Issued, ...]
+    pages: tuple[CertificatePage, ...]
 
 
 @dataclass(frozen=True)
@@ -325,6 +342,47 @@ class CertificateService:
         self._ws.db.audit_now("print", "certificate", serials[:200], f"pages={count}")
         return count
 
+    def prepare_course(
+        self,
+        course_id: str,
+        kind: CertificateKind = CertificateKind.COMPLETION,
+        issued_on: dt.date | None = None,
+    ) -> PreparedPrint:
+        """Register the completers' certificates and lay out their pages (database work)."""
+        issued = self.issue_for_course(course_id, kind, issued_on)
+        return PreparedPrint(course_id, tuple(issued), tuple(self.pages(issued)))
+
+    @staticmethod
+    def render(
+        prepared: PreparedPrint,
+        out: Path,
+        *,
+        as_zip: bool = False,
+        progress: Callable[[int, int], bool] | None = None,
+    ) -> PrintResult:
+        """Write the PDF (or ZIP). No database: runs on any thread, e.g. a document pool, so
+        a long batch never holds up the database worker."""
+        from desktop_app.documents.certificates import (
+            render_certificates,
+            render_certificates_zip,
+        )
+
+        render = render_certificates_zip if as_zip else render_certificates
+        count = render(list(prepared.pages), out, progress=progress)
+        issued = prepared.issued
+        return PrintResult(
+            path=out,
+            pages=count,
+            new=sum(1 for i in issued if not i.reprint),
+            reprinted=sum(1 for i in issued if i.reprint),
+            serials=tuple(i.certificate.serial for i in issued),
+            course_id=prepared.course_id,
+        )
+
+    def record_print(self, result: PrintResult) -> None:
+        """Who printed personal data, and what: the audit entry of a finished print."""
+        self._ws.db.audit_now("print", "certificate", result.course_id, f"pages={result.pages}")
+
     def print_course(
         self,
         course_id: str,
@@ -336,20 +394,7 @@ class CertificateService:
         progress: Callable[[int, int], bool] | None = None,
     ) -> PrintResult:
         """Register and print the certificates of every completer of a course."""
-        from desktop_app.documents.certificates import (
-            render_certificates,
-            render_certificates_zip,
-        )
-
-        issued = self.issue_for_course(course_id, kind, issued_on)
-        pages = self.pages(issued)
-        render = render_certificates_zip if as_zip else render_certificates
-        count = render(pages, out, progress=progress)
-        self._ws.db.audit_now("print", "certificate", course_id, f"pages={count}")
-        return PrintResult(
-            path=out,
-            pages=count,
-            new=sum(1 for i in issued if not i.reprint),
-            reprinted=sum(1 for i in issued if i.reprint),
-            serials=tuple(i.certificate.serial for i in issued),
-        )
+        prepared = self.prepare_course(course_id, kind, issued_on)
+        result = self.render(prepared, out, as_zip=as_zip, progress=progress)
+        self.record_print(result)
+        return result

@@ -8,9 +8,11 @@ two tasks never move each other's bar.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
@@ -30,11 +32,24 @@ Progress = Callable[[int, int], bool]
 # Work that ends sooner never flashes a dialog (DESIGN: a bar for anything over ~0.5 s).
 SHOW_AFTER_MS = 400
 
+_document_pool: ThreadPoolExecutor | None = None
+
+
+def document_pool() -> ThreadPoolExecutor:
+    """Threads for rendering documents, apart from the database worker (DESIGN section 2):
+    a long batch of PDFs never holds up a save."""
+    global _document_pool
+    if _document_pool is None:
+        _document_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="documents")
+    return _document_pool
+
 
 class LongTask(QObject):
     """One running task: its dialog, its cancel flag, and its callbacks."""
 
     progressed = Signal(int, int)
+    # The pool's future, delivered on the GUI thread.
+    _rendered = Signal(object)
 
     def __init__(
         self,
@@ -46,8 +61,10 @@ class LongTask(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         on_cancelled: Callable[[], None] | None = None,
         label: str = "",
+        render: Callable[[Any, Progress], Any] | None = None,
     ) -> None:
         super().__init__(parent)
+        self.render = render
         self.parent_widget = parent
         self.ctx = ctx
         self.title = title
@@ -60,6 +77,7 @@ class LongTask(QObject):
         self.cancelled = False
         self.last_progress: tuple[int, int] = (0, 0)
         self.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
+        self._rendered.connect(self._render_finished, Qt.ConnectionType.QueuedConnection)
 
         self.dialog = QProgressDialog(label or title, _("Cancel"), 0, 0, parent)
         self.dialog.setWindowTitle(title)
@@ -82,8 +100,10 @@ class LongTask(QObject):
             emit(done, total)
             return not cancel.is_set()
 
+        self._report = report
         fn = self.fn
-        self.ctx.run(lambda ws: fn(ws, report), self._done, self._failed)
+        after_db = self._done if self.render is None else self._start_render
+        self.ctx.run(lambda ws: fn(ws, report), after_db, self._failed)
         delay = SHOW_AFTER_MS if show_after_ms is None else show_after_ms
         if delay <= 0:
             self._show_dialog()
@@ -119,6 +139,29 @@ class LongTask(QObject):
         self.dialog.close()
         self.dialog.deleteLater()
         self.deleteLater()
+
+    def _start_render(self, prepared: Any) -> None:
+        """The database part is done: render on the document pool."""
+        if self.cancel_requested.is_set():
+            self._failed(RuntimeError("cancelled before rendering"))
+            return
+        assert self.render is not None
+        future = document_pool().submit(self.render, prepared, self._report)
+        emit = self._rendered.emit
+
+        def deliver(f: Future[Any]) -> None:
+            with contextlib.suppress(RuntimeError):  # the window closed meanwhile
+                emit(f)
+
+        future.add_done_callback(deliver)
+
+    @Slot(object)
+    def _render_finished(self, future: Future[Any]) -> None:
+        exc = future.exception()
+        if exc is not None:
+            self._failed(exc)
+        else:
+            self._done(future.result())
 
     def _done(self, result: Any) -> None:
         self._finish()
@@ -170,5 +213,31 @@ def run_with_progress(
     Cancel counts as cancelled; others go to `on_error` or to a message box.
     """
     task = LongTask(parent, ctx, title, fn, on_done, on_error, on_cancelled, label)
+    task.start(show_after_ms)
+    return task
+
+
+R = TypeVar("R")
+
+
+def run_with_render(
+    parent: QWidget,
+    ctx: AppContext,
+    title: str,
+    prepare: Callable[[Workspace, Progress], T],
+    render: Callable[[T, Progress], R],
+    on_done: Callable[[R], None],
+    on_error: Callable[[BaseException], None] | None = None,
+    *,
+    on_cancelled: Callable[[], None] | None = None,
+    label: str = "",
+    show_after_ms: int | None = None,
+) -> LongTask:
+    """Like run_with_progress, in two steps under one dialog: `prepare` does the database
+    part on the worker, then `render(prepared, progress)` writes the document on the
+    document pool, and its result goes to `on_done`."""
+    task = LongTask(
+        parent, ctx, title, prepare, on_done, on_error, on_cancelled, label, render
+    )  # fmt: skip
     task.start(show_after_ms)
     return task

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QWidget
 from desktop_app.core.certificates import CertificateKind
 from desktop_app.core.problems import N_
 from desktop_app.i18n import _, format_int, ngettext
-from desktop_app.services.certificates import PrintResult
+from desktop_app.services.certificates import CertificateService, PreparedPrint, PrintResult
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.long_task import LongTask, Progress, run_with_progress, show_error
+from desktop_app.ui.long_task import LongTask, Progress, run_with_render, show_error
 from desktop_app.ui.preview import PdfPreviewDialog, preview_pdf, temp_document_path
 
 ROSTER, SHEET, XLSX, CERTIFICATES, COMMENDATIONS, CERTIFICATES_ZIP = (
@@ -79,17 +79,20 @@ class ClassPrinter:
             )
             as_zip = kind == CERTIFICATES_ZIP
 
-            def batch(ws: Workspace, progress: Progress) -> PrintResult:
-                return ws.certificates.print_course(
-                    course_id, out, kind=cert_kind, as_zip=as_zip, progress=progress
-                )
+            def register(ws: Workspace, _progress: Progress) -> PreparedPrint:
+                return ws.certificates.prepare_course(course_id, cert_kind)
+
+            def render(prepared: PreparedPrint, progress: Progress) -> PrintResult:
+                # On the document pool: saves elsewhere in the app are not held up.
+                return CertificateService.render(prepared, out, as_zip=as_zip, progress=progress)
 
             self.busy = True
-            self.task = run_with_progress(
+            self.task = run_with_render(
                 self.parent,
                 self.ctx,
                 title,
-                batch,
+                register,
+                render,
                 lambda result: self._printed(result, name),
                 self._failed,
                 on_cancelled=self._cancelled,
@@ -109,6 +112,7 @@ class ClassPrinter:
 
     def _printed(self, result: PrintResult, name: str) -> None:
         self.last_result = result
+        self.ctx.run(lambda ws: ws.certificates.record_print(result))
         parts = [
             ngettext("{count} new certificate", "{count} new certificates", result.new).format(
                 count=format_int(result.new)

@@ -215,3 +215,31 @@ def test_zip_of_certificates_offers_save_only(
     assert not dialog.print_button.isVisible() and dialog.save_button.isVisible()
     assert "3" in dialog.info.text()
     close_preview(dialog)
+
+
+def test_certificates_render_on_the_document_pool_not_the_database_worker(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    import threading
+
+    from desktop_app.services.certificates import CertificateService
+
+    threads: list[str] = []
+    real_render = CertificateService.render
+
+    def spy(*args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread().name)
+        return real_render(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(CertificateService, "render", staticmethod(spy))
+    cid = course_id(ctx, TITLE)
+    everyone_present(qtbot, ctx, cid)
+    view = open_completers(page, ctx, TITLE)
+    view.printer.print(CERTIFICATES)
+    qtbot.waitUntil(lambda: view.printer.preview is not None, timeout=20000)
+    assert len(threads) == 1 and threads[0].startswith("documents")
+    saves_done: list[object] = []
+    ctx.run(lambda ws: ws.courses.class_types(), saves_done.append)
+    qtbot.waitUntil(lambda: bool(saves_done), timeout=5000)
+    close_preview(view.printer.preview)  # type: ignore[arg-type]
