@@ -15,6 +15,7 @@ from desktop_app.storage.fund import EntryRow, LedgerFilter
 
 if TYPE_CHECKING:
     from desktop_app.documents.fund_reports import CashBookLine, DisclosureData, ReportHeader
+    from desktop_app.documents.member_cards import MemberCard
     from desktop_app.documents.vouchers import VoucherData
     from desktop_app.services.workspace import Workspace
 
@@ -202,14 +203,10 @@ class FundDocumentService:
             render_donor_list(header, donors, out)
         self._ws.db.audit_now("print", "donors", fund_id, str(year))
 
-    def print_member_cards(
-        self,
-        out: Path,
-        branch_id: str | None = None,
-        progress: Callable[[int, int], bool] | None = None,
-    ) -> int:
+    def member_cards(self, branch_id: str | None = None) -> list[MemberCard]:
+        """The active members' cards of a branch (or all branches), in list order."""
         from desktop_app.core.members import MemberStatus
-        from desktop_app.documents.member_cards import MemberCard, render_member_cards
+        from desktop_app.documents.member_cards import MemberCard
         from desktop_app.services.members import MemberFilter
 
         _, unit, _ = self._unit()
@@ -218,7 +215,7 @@ class FundDocumentService:
         )
         if not members:
             raise UserError(N_("This branch has no active members; there are no cards to print."))
-        cards = [
+        return [
             MemberCard(
                 association=unit,
                 full_name=m.full_name,
@@ -228,6 +225,28 @@ class FundDocumentService:
             )
             for m in members
         ]
-        pages = render_member_cards(cards, out, progress=progress)
-        self._ws.db.audit_now("print", "member_cards", branch_id or "all", f"cards={len(cards)}")
+
+    @staticmethod
+    def render_member_cards(
+        cards: list[MemberCard],
+        out: Path,
+        progress: Callable[[int, int], bool] | None = None,
+    ) -> int:
+        """Write the sheets of cards. No database: runs on the document pool."""
+        from desktop_app.documents.member_cards import render_member_cards
+
+        return render_member_cards(cards, out, progress=progress)
+
+    def record_cards_printed(self, branch_id: str | None, cards: int) -> None:
+        self._ws.db.audit_now("print", "member_cards", branch_id or "all", f"cards={cards}")
+
+    def print_member_cards(
+        self,
+        out: Path,
+        branch_id: str | None = None,
+        progress: Callable[[int, int], bool] | None = None,
+    ) -> int:
+        cards = self.member_cards(branch_id)
+        pages = self.render_member_cards(cards, out, progress)
+        self.record_cards_printed(branch_id, len(cards))
         return pages

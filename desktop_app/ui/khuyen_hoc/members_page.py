@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -32,17 +31,18 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.members import Branch, Member
 from desktop_app.core.problems import StoreError
+from desktop_app.documents.member_cards import MemberCard
 from desktop_app.i18n import _, format_int, ngettext, tr
+from desktop_app.services.fund_documents import FundDocumentService
 from desktop_app.services.members import DuesResult, MemberFilter
 from desktop_app.services.workspace import Change, Workspace
-from desktop_app.ui import errors
+from desktop_app.ui import errors, long_task
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.khuyen_hoc.common import (
     ProgressFn,
     open_one_dialog,
     preview,
     report_failure,
-    run_long,
     temp_path,
 )
 from desktop_app.ui.khuyen_hoc.dues_dialog import DuesDialog
@@ -401,18 +401,24 @@ class MembersPage(QWidget):
         name = f"Thẻ hội viên - {branch.name if branch else 'tất cả'}.pdf"
         out = temp_path(name)
 
-        def job(ws: Workspace, progress: ProgressFn) -> Path:
-            ws.fund_documents.print_member_cards(out, branch_id, progress=progress)
-            return out
+        def cards(ws: Workspace, _progress: ProgressFn) -> list[MemberCard]:
+            return ws.fund_documents.member_cards(branch_id)
 
-        def done(path: Path) -> None:
-            preview(self, path, path.name)
+        def render(prepared: list[MemberCard], progress: ProgressFn) -> int:
+            # On the document pool: saves elsewhere in the app are not held up.
+            FundDocumentService.render_member_cards(prepared, out, progress)
+            return len(prepared)
 
-        run_long(
+        def done(count: int) -> None:
+            self.ctx.run(lambda ws: ws.fund_documents.record_cards_printed(branch_id, count))
+            preview(self, out, out.name)
+
+        long_task.run_with_render(
             self,
             self.ctx,
             _("Printing member cards"),
-            job,
+            cards,
+            render,
             done,
             lambda exc: report_failure(self, exc),
         )
