@@ -70,16 +70,25 @@ def add_demo_courses(
     sessions: list[tuple[str, str, dt.date, str, int]] = []
     enrolments: list[tuple[str, str, str, Result | None, int | None]] = []
     attendance: list[tuple[str, str]] = []
-    for _ in range(count):
-        code: str
-        roll = rng.random()
-        if roll < 0.35 and topic_codes:
-            code, people, n_sessions, gap = rng.choice(topic_codes), rng.randint(30, 80), 1, 0
-        elif roll < 0.5 and literacy_codes:
-            code, people, gap = rng.choice(literacy_codes), rng.randint(20, 35), 2
-            n_sessions = rng.randint(50, 100)
+    every_kind = list(types)
+    pools = {"topic": topic_codes, "literacy": literacy_codes, "other": other_codes or every_kind}
+    for number in range(count):
+        if number < len(every_kind):  # the first classes cover every kind, then the usual mix
+            code = every_kind[number]
+            group = next((g for g in ("topic", "literacy") if code in pools[g]), "other")
         else:
-            code = rng.choice(other_codes or list(types))
+            roll = rng.random()
+            group = (
+                "topic" if roll < 0.35 and topic_codes
+                else "literacy" if roll < 0.5 and literacy_codes
+                else "other"
+            )  # fmt: skip
+            code = rng.choice(pools[group])
+        if group == "topic":
+            people, n_sessions, gap = rng.randint(30, 80), 1, 0
+        elif group == "literacy":
+            people, n_sessions, gap = rng.randint(20, 35), rng.randint(50, 100), 2
+        else:
             people, n_sessions, gap = rng.randint(25, 55), rng.randint(10, 32), 7
         kind = types[code]
         start = today - dt.timedelta(days=rng.randint(-30, 3 * 365))

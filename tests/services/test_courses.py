@@ -176,6 +176,8 @@ def test_sql_completion_count_agrees_with_core(tmp_path: object) -> None:
     path = Path(str(tmp_path)) / "d.sqlite3"
     create_demo_database(path, people=1500, courses=25, seed=9)
     with Workspace.open(path) as ws:
+        kinds = {t.code for t in ws.courses.class_types()}
+        assert {c.type_code for c in ws.courses.find()} == kinds  # the demo has every kind
         for c in ws.courses.find():
             assert c.completed == len(ws.courses.completers(c.id)), c.title
             assert c.enrolled == len(ws.courses.enrolments(c.id))
