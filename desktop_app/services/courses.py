@@ -299,11 +299,7 @@ class CourseService:
     def _enrol_one(self, course_id: str, person_id: str) -> str | None:
         """Enrol inside the caller's transaction; None if already enrolled."""
         db = self._ws.db
-        person = self._ws.people.get(person_id)
-        if person.deleted:
-            raise UserError(
-                N_("{name} was deleted; restore them first."), {"name": person.full_name}
-            )
+        self._ws.people.get_live(person_id)  # refuses a deleted person
         existing = repo.find_enrolment(db, course_id, person_id)
         if existing is not None and not existing.deleted:
             return None

@@ -35,11 +35,7 @@ class HouseholdService:
         """A new household with `head_id` as its head (chủ hộ)."""
         db = self._ws.db
         with db.transaction():
-            head = self._ws.people.get(head_id)
-            if head.deleted:
-                raise UserError(
-                    N_("{name} was deleted; restore them first."), {"name": head.full_name}
-                )
+            head = self._ws.people.get_live(head_id)
             if head.household_id is not None:
                 raise UserError(
                     N_(
@@ -59,11 +55,7 @@ class HouseholdService:
         db = self._ws.db
         with db.transaction():
             self.get(household_id)
-            person = self._ws.people.get(person_id)
-            if person.deleted:
-                raise UserError(
-                    N_("{name} was deleted; restore them first."), {"name": person.full_name}
-                )
+            person = self._ws.people.get_live(person_id)
             if person.household_id == household_id:
                 raise UserError(
                     N_("{name} is already in this household."), {"name": person.full_name}

@@ -136,11 +136,7 @@ class MemberService:
     def add(self, data: MemberInput) -> Change:
         db = self._ws.db
         with db.transaction():
-            person = self._ws.people.get(data.person_id)
-            if person.deleted:
-                raise UserError(
-                    N_("{name} was deleted; restore them first."), {"name": person.full_name}
-                )
+            person = self._ws.people.get_live(data.person_id)
             existing = repo.member_of_person(db, data.person_id)
             if existing is not None:
                 raise UserError(

@@ -54,6 +54,15 @@ class PeopleService:
             raise UserError(N_("This person is no longer in the database; refresh the list."))
         return person
 
+    def get_live(self, person_id: str) -> Person:
+        """The person, refusing one who was deleted (they must be restored before use)."""
+        person = self.get(person_id)
+        if person.deleted:
+            raise UserError(
+                N_("{name} was deleted; restore them first."), {"name": person.full_name}
+            )
+        return person
+
     def count(self, query: str | None = None) -> int:
         return repo.count_people(self._db, query)
 
