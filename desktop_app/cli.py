@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from desktop_app import __version__
+from desktop_app.buglog import log_bug
 from desktop_app.core.people import PersonRow
 from desktop_app.core.problems import StoreError, UserError
 from desktop_app.i18n import (
@@ -206,8 +207,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = _("interrupted; nothing half-done was kept")
         print(f"tthtcd: {message}", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug: still one line, never a traceback
-        message = tr("internal error: {error}; please report it", error=repr(exc))
+    except Exception as exc:  # a bug: one line naming the log that holds the traceback
+        where = log_bug(exc, "tthtcd " + " ".join(args_list))
+        message = tr(
+            "internal error ({error}); the details are in {path}, please send that file "
+            "to whoever supports the app",
+            error=type(exc).__name__,
+            path=str(where),
+        )
         print(f"tthtcd: {message}", file=sys.stderr)
         return EXIT_INTERNAL
 
