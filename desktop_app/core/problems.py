@@ -42,7 +42,8 @@ class UserError(Exception):
 
 
 class StoreError(Exception):
-    """The database file cannot be used as asked: missing, locked, read-only, corrupt, too new.
+    """The database file cannot be used as asked: missing, locked, read-only, corrupt, too new,
+    on a failing disk.
 
     Raised by storage, shown by ui and cli with `message` (a msgid) and `params`; the
     operation changed nothing.
@@ -57,6 +58,7 @@ class StoreError(Exception):
     DISK_FULL = "disk_full"
     UNREADABLE = "unreadable"
     CONFLICT = "conflict"
+    IO = "io"  # the disk or USB stick failed or went away while reading or writing
 
     def __init__(self, kind: str, message: str, params: Mapping[str, str | int] | None = None):
         super().__init__(f"{kind}: {message}")

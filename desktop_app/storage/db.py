@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, Self
 
 from sqlite_utils import Database as UtilsDatabase
 
@@ -25,28 +25,50 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def store_error_from(exc: sqlite3.Error, path: Path) -> StoreError:
-    """Turn SQLite's English error into one the user can act on."""
-    text = str(exc).lower()
+# SQLite's primary result codes (`code & 0xFF`) for a file the user can do something about.
+# Every other code (no such table or column, a syntax error, a misuse, a bad binding) is a
+# bug in our SQL and surfaces as the sqlite3 exception itself, never as a StoreError.
+_KINDS: dict[int, str] = {
+    sqlite3.SQLITE_BUSY: StoreError.LOCKED,
+    sqlite3.SQLITE_LOCKED: StoreError.LOCKED,
+    sqlite3.SQLITE_PROTOCOL: StoreError.LOCKED,  # WAL lock contention, e.g. on a network share
+    sqlite3.SQLITE_READONLY: StoreError.READ_ONLY,
+    sqlite3.SQLITE_FULL: StoreError.DISK_FULL,
+    sqlite3.SQLITE_CORRUPT: StoreError.CORRUPT,
+    sqlite3.SQLITE_NOTADB: StoreError.NOT_A_DATABASE,
+    sqlite3.SQLITE_IOERR: StoreError.IO,
+    sqlite3.SQLITE_CANTOPEN: StoreError.UNREADABLE,
+    sqlite3.SQLITE_PERM: StoreError.UNREADABLE,
+    sqlite3.SQLITE_CONSTRAINT: StoreError.CONFLICT,
+}
+
+
+def store_error_from(exc: sqlite3.Error, path: Path) -> StoreError | None:
+    """The error the user can act on for SQLite's `exc`, chosen by its result code, not its
+    English text; None when `exc` is a bug in our code (it must then propagate unchanged)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if not isinstance(code, int):
+        return None  # raised by the sqlite3 module itself: a misuse, e.g. a bad binding
+    kind = _KINDS.get(code & 0xFF)
     where = {"path": str(path)}
-    if isinstance(exc, sqlite3.IntegrityError):
+    if kind == StoreError.CONFLICT:
         return StoreError(
-            StoreError.CONFLICT,
+            kind,
             N_("The change clashes with data already saved ({reason}); nothing was changed."),
             {"reason": str(exc)},
         )
-    if "locked" in text or "busy" in text:
+    if kind == StoreError.LOCKED:
         return StoreError(
-            StoreError.LOCKED,
+            kind,
             N_(
                 "The database {path} is busy in another program or window. "
                 "Close the other copy of the app and try again; nothing was changed."
             ),
             where,
         )
-    if "readonly" in text or "read-only" in text:
+    if kind == StoreError.READ_ONLY:
         return StoreError(
-            StoreError.READ_ONLY,
+            kind,
             N_(
                 "The database {path} is read-only, so nothing can be saved. "
                 "Copy it to a folder you can write to (not a CD or a locked USB stick) "
@@ -54,54 +76,132 @@ def store_error_from(exc: sqlite3.Error, path: Path) -> StoreError:
             ),
             where,
         )
-    if "malformed" in text or "corrupt" in text:
+    if kind == StoreError.CORRUPT:
         return StoreError(
-            StoreError.CORRUPT,
+            kind,
             N_(
                 "The database {path} is damaged. Do not type more into it: open your latest "
                 "backup, or ask for help to repair it."
             ),
             where,
         )
-    if "not a database" in text or "encrypted" in text:
+    if kind == StoreError.NOT_A_DATABASE:
         return StoreError(
-            StoreError.NOT_A_DATABASE,
+            kind,
             N_("The file {path} is not a database of this app. Choose the right file."),
             where,
         )
-    if "full" in text:
+    if kind == StoreError.DISK_FULL:
         return StoreError(
-            StoreError.DISK_FULL,
+            kind,
             N_("The disk holding {path} is full. Free some space, then save again."),
             where,
         )
-    return StoreError(
-        StoreError.UNREADABLE,
-        N_("The database {path} cannot be opened ({reason}). Check the file and the folder."),
-        {"path": str(path), "reason": str(exc)},
-    )
+    if kind == StoreError.IO:
+        return StoreError(
+            kind,
+            N_(
+                "The database {path} could not be read or written: the disk or USB stick "
+                "holding it was removed or is failing. Plug it back in and open the file "
+                "again; if this happens again, copy the file to this computer's own disk "
+                "and open the copy."
+            ),
+            where,
+        )
+    if kind == StoreError.UNREADABLE:
+        return StoreError(
+            kind,
+            N_("The database {path} cannot be opened ({reason}). Check the file and the folder."),
+            {"path": str(path), "reason": str(exc)},
+        )
+    return None
+
+
+def _raise_mapped(exc: sqlite3.Error, path: Path) -> NoReturn:
+    """Raise the StoreError for `exc`, or `exc` itself if it is a bug; call in `except`."""
+    error = store_error_from(exc, path)
+    if error is None:
+        raise exc
+    raise error from exc
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor whose every step, executing or fetching rows, fails with a StoreError the
+    user can act on: a damaged page or a vanished USB stick may only show while reading."""
+
+    def _path(self) -> Path:
+        return getattr(self.connection, "store_path", Path())
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Self:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.Error as exc:
+            _raise_mapped(exc, self._path())
+
+    def executemany(self, sql: str, parameters: Any, /) -> Self:
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.Error as exc:
+            _raise_mapped(exc, self._path())
+
+    def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
+        try:
+            return super().executescript(sql_script)
+        except sqlite3.Error as exc:
+            _raise_mapped(exc, self._path())
+
+    def fetchone(self) -> Any:
+        try:
+            return super().fetchone()
+        except sqlite3.Error as exc:
+            _raise_mapped(exc, self._path())
+
+    def fetchmany(self, size: int | None = None) -> list[Any]:
+        try:
+            return super().fetchmany(self.arraysize if size is None else size)
+        except sqlite3.Error as exc:
+            _raise_mapped(exc, self._path())
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return super().fetchall()
+        except sqlite3.Error as exc:
+            _raise_mapped(exc, self._path())
+
+    def __next__(self) -> Any:
+        try:
+            return super().__next__()
+        except sqlite3.Error as exc:
+            _raise_mapped(exc, self._path())
 
 
 class _Connection(sqlite3.Connection):
-    """A connection whose every statement fails with a StoreError the user can act on.
+    """A connection whose statements and cursors fail with a StoreError the user can act on.
 
     Reads happen outside `Database.transaction`, so without this a file that became locked
     or damaged after opening would surface as a raw sqlite3 error (a "bug" to the GUI).
+    Errors that are bugs in our SQL stay raw sqlite3 errors.
     """
 
     store_path: Path = Path()
 
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+    def cursor(self, factory: Any = _Cursor) -> Any:
         try:
-            return super().execute(sql, parameters)
+            return super().cursor(factory)
         except sqlite3.Error as exc:
-            raise store_error_from(exc, self.store_path) from exc
+            _raise_mapped(exc, self.store_path)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        cursor: sqlite3.Cursor = self.cursor()
+        return cursor.execute(sql, parameters)
 
     def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
-        try:
-            return super().executemany(sql, parameters)
-        except sqlite3.Error as exc:
-            raise store_error_from(exc, self.store_path) from exc
+        cursor: sqlite3.Cursor = self.cursor()
+        return cursor.executemany(sql, parameters)
+
+    def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
+        cursor: sqlite3.Cursor = self.cursor()
+        return cursor.executescript(sql_script)
 
 
 class Database:
@@ -140,20 +240,26 @@ class Database:
             yield self.conn
         except sqlite3.Error as exc:
             self._rollback()
-            raise store_error_from(exc, self.path) from exc
+            _raise_mapped(exc, self.path)
         except BaseException:
             self._rollback()
             raise
         try:
             self.conn.execute("COMMIT")
-        except StoreError:
+        except BaseException:
             self._rollback()
             raise
 
     def _rollback(self) -> None:
-        # A failed COMMIT or a disk error may already have ended the transaction.
-        if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
+        """Undo the open transaction after an error, never hiding that error."""
+        # A failed COMMIT or a disk error may already have ended the transaction, and on a
+        # vanished disk ROLLBACK itself fails: SQLite then rolls back from the journal when
+        # the file is next opened.
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        except (StoreError, sqlite3.Error):
+            pass
 
     def next_version(self) -> int:
         """The next value of this site's change counter; call inside a transaction."""
@@ -333,7 +439,7 @@ def open_database(path: Path | str, *, create: bool = False, read_only: bool = F
             conn.close()
             raise
     except sqlite3.Error as exc:
-        raise store_error_from(exc, path) from exc
+        _raise_mapped(exc, path)
 
 
 def _ensure_site(conn: sqlite3.Connection) -> None:
