@@ -125,6 +125,9 @@ def _raise_mapped(exc: sqlite3.Error, path: Path) -> NoReturn:
     raise error from exc
 
 
+_cursor_next = sqlite3.Cursor.__next__
+
+
 class _Cursor(sqlite3.Cursor):
     """A cursor whose every step, executing or fetching rows, fails with a StoreError the
     user can act on: a damaged page or a vanished USB stick may only show while reading."""
@@ -170,7 +173,7 @@ class _Cursor(sqlite3.Cursor):
 
     def __next__(self) -> Any:
         try:
-            return super().__next__()
+            return _cursor_next(self)  # not super(): this runs once per row
         except sqlite3.Error as exc:
             _raise_mapped(exc, self._path())
 
