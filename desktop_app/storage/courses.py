@@ -19,6 +19,7 @@ from desktop_app.core.courses import (
 from desktop_app.core.ids import new_id
 from desktop_app.core.text import fold
 from desktop_app.storage.db import Database, utc_now
+from desktop_app.storage.multisite import class_type_id
 
 # Class types ----------------------------------------------------------------------------
 
@@ -32,7 +33,8 @@ def upsert_class_type(db: Database, t: ClassType, position: int, version: int) -
         "INSERT INTO class_type (id, owner_site, version, updated_at, code, name, name_en,"
         " report_group, literacy, default_min_percent, position, active)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,"
+        " ON CONFLICT (owner_site, code) DO UPDATE SET name = excluded.name,"
+        " name_en = excluded.name_en,"
         " report_group = excluded.report_group, literacy = excluded.literacy,"
         " default_min_percent = excluded.default_min_percent, active = excluded.active,"
         " version = excluded.version, updated_at = excluded.updated_at",
@@ -83,7 +85,7 @@ SELECT c.id, count(a.course_id), coalesce(s.n, 0), coalesce(sum(a.n), 0),
        ), 0)
 FROM course c
 LEFT JOIN s ON s.course_id = c.id
-LEFT JOIN class_type t ON t.code = c.type_code
+LEFT JOIN class_type t ON t.id = c.type_id
 LEFT JOIN a ON a.course_id = c.id
 WHERE c.id IN ({ids})
 GROUP BY c.id
@@ -137,6 +139,7 @@ def _course_params(data: CourseInput) -> dict[str, object]:
 def insert_course(db: Database, data: CourseInput, version: int) -> str:
     course_id = new_id()
     params = _course_params(data)
+    params["type_id"] = class_type_id(db, data.type_code, db.site_id)
     params.update(id=course_id, owner_site=db.site_id, version=version, updated_at=utc_now())
     db.conn.execute(
         f"INSERT INTO course ({', '.join(params)}) VALUES ({', '.join(':' + k for k in params)})",
@@ -147,6 +150,7 @@ def insert_course(db: Database, data: CourseInput, version: int) -> str:
 
 def update_course(db: Database, course_id: str, data: CourseInput, version: int) -> None:
     params = _course_params(data)
+    params["type_id"] = class_type_id(db, data.type_code, db.site_id)
     sets = ", ".join(f"{k} = :{k}" for k in params)
     params.update(id=course_id, version=version, updated_at=utc_now())
     db.conn.execute(
@@ -177,7 +181,7 @@ def course_figures(db: Database, ids: Sequence[str]) -> dict[str, tuple[int, int
 
 def get_course(db: Database, course_id: str) -> Course | None:
     r = db.conn.execute(
-        f"SELECT {_COURSE_COLUMNS} FROM course c LEFT JOIN class_type t ON t.code = c.type_code"
+        f"SELECT {_COURSE_COLUMNS} FROM course c LEFT JOIN class_type t ON t.id = c.type_id"
         " WHERE c.id = ? AND c.deleted = 0",
         (course_id,),
     ).fetchone()
@@ -210,7 +214,7 @@ def list_courses(db: Database, flt: CourseFilter, with_figures: bool = True) -> 
         where.append("(' ' || c.folded_title) LIKE ?")
         params.append(f"% {word}%")
     rows = db.conn.execute(
-        f"SELECT {_COURSE_COLUMNS} FROM course c LEFT JOIN class_type t ON t.code = c.type_code"
+        f"SELECT {_COURSE_COLUMNS} FROM course c LEFT JOIN class_type t ON t.id = c.type_id"
         f" WHERE {' AND '.join(where)} ORDER BY c.start_date DESC, c.title",
         params,
     ).fetchall()
@@ -409,12 +413,14 @@ def bulk_insert_course_rows(
     """Demo and import loading: rows with ids already minted by the caller."""
     now = utc_now()
     site = db.site_id
+    type_ids = {c.type_code: class_type_id(db, c.type_code, site) for _, c in courses}
     db.conn.executemany(
-        "INSERT INTO course (id, owner_site, version, updated_at, type_code, title, folded_title,"
-        " start_date, end_date, partner, presenter, venue, funding, status, min_percent,"
-        " needs_result, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO course (id, owner_site, version, updated_at, type_id, type_code, title,"
+        " folded_title, start_date, end_date, partner, presenter, venue, funding, status,"
+        " min_percent, needs_result, notes)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (cid, site, version, now, c.type_code, c.title, fold(c.title),
+            (cid, site, version, now, type_ids[c.type_code], c.type_code, c.title, fold(c.title),
              c.start.isoformat() if c.start else None, c.end.isoformat() if c.end else None,
              c.partner, c.presenter, c.venue, c.funding, c.status.value, c.min_percent,
              int(c.needs_result), c.notes)

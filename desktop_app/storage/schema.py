@@ -387,3 +387,203 @@ def khuyen_hoc(db: UtilsDatabase) -> None:
         END;
         """,
     )
+
+
+# 0004: many sites in one file ----------------------------------------------------------
+#
+# An office database holds the rows of every centre below it, so nothing may be unique
+# across sites that is only unique within one: two centres both have a dues rate for 2025
+# and a class type "xoa_mu_chu". Tables whose inline constraints change are rebuilt.
+
+
+def _columns(db: UtilsDatabase, table: str) -> list[str]:
+    return [str(r[1]) for r in db.execute(f"PRAGMA table_info({table})").fetchall()]
+
+
+def _rebuild_table(
+    db: UtilsDatabase, table: str, create_sql: str, computed: dict[str, str] | None = None
+) -> None:
+    """Replace `table` by `create_sql` (a CREATE TABLE of the same name), keeping every row,
+    its rowid, and the table's own indexes and triggers.
+
+    Columns of the new table that the old one has are copied; `computed` gives an SQL
+    expression over the old row (alias `o`) for the others. Call with
+    `PRAGMA defer_foreign_keys = ON`: the rows are copied aside, the table dropped and
+    created again under its own name, and the rows copied back. SQLite's usual order
+    (create a new table, copy, drop the old, rename the new) cannot be used here: with
+    foreign keys enforced, dropping a parent table counts every child row pointing at it as
+    a violation, and only inserting the parent rows again *under the parent's name* counts
+    them back; a rename does not, so COMMIT would fail.
+    """
+    computed = computed or {}
+    saved = [
+        str(r[0])
+        for r in db.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger')"
+            " AND sql IS NOT NULL ORDER BY type, name",
+            [table],
+        ).fetchall()
+    ]
+    old_columns = set(_columns(db, table))
+    aside = f"_old_{table}"
+    db.execute(f"CREATE TEMP TABLE {aside} AS SELECT rowid AS _rowid, * FROM main.{table}")
+    db.execute(f"DROP TABLE main.{table}")
+    db.execute(create_sql)
+    new_columns = _columns(db, table)
+    missing = [c for c in new_columns if c not in old_columns and c not in computed]
+    if missing:
+        raise RuntimeError(f"rebuilding {table}: no value for new columns {missing}")
+    values = [computed.get(c, f"o.{c}") for c in new_columns]
+    db.execute(
+        f"INSERT INTO main.{table} (rowid, {', '.join(new_columns)})"
+        f" SELECT o._rowid, {', '.join(values)} FROM temp.{aside} o ORDER BY o._rowid"
+    )
+    db.execute(f"DROP TABLE temp.{aside}")
+    for sql in saved:
+        db.execute(sql)
+
+
+def travelling_tables(db: UtilsDatabase) -> list[str]:
+    """Tables whose rows travel in bundles: those with both `owner_site` and `version`."""
+    names = [
+        str(r[0])
+        for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"
+        ).fetchall()
+    ]
+    return [n for n in names if {"owner_site", "version"} <= set(_columns(db, n))]
+
+
+def index_travelling_tables(db: UtilsDatabase) -> None:
+    """An (owner_site, version) index on every travelling table: an export reads "this
+    site's rows past the version the office acknowledged", an import compares versions.
+    Later migrations that add a travelling table call this again (it only adds missing ones).
+    """
+    for table in travelling_tables(db):
+        db.execute(
+            f"CREATE INDEX IF NOT EXISTS {table}_owner_version ON {table} (owner_site, version)"
+        )
+
+
+@migrations(name="0004_many_sites")
+def many_sites(db: UtilsDatabase) -> None:
+    # PRAGMA foreign_keys cannot change inside the migration's transaction; deferring the
+    # checks to COMMIT lets parent tables be rebuilt under rows that point at them.
+    db.execute("PRAGMA defer_foreign_keys = ON")
+
+    # A course refers to its class type by id: `class_type.code` stops being unique, and a
+    # foreign key to a column that is not unique is an error ("foreign key mismatch").
+    # `type_code` stays as a plain copy of the type's code (the id is the reference; the code
+    # is denormalised so lists, filters and reports can keep reading it). It is filled from
+    # the class type of the course's own site, or else any class type with that code.
+    _rebuild_table(
+        db,
+        "course",
+        f"""
+        CREATE TABLE course (
+            {SYNC_COLUMNS},
+            type_id TEXT REFERENCES class_type (id),
+            type_code TEXT NOT NULL,
+            title TEXT NOT NULL,
+            folded_title TEXT NOT NULL DEFAULT '',
+            start_date TEXT,
+            end_date TEXT,
+            partner TEXT NOT NULL DEFAULT '',
+            presenter TEXT NOT NULL DEFAULT '',
+            venue TEXT NOT NULL DEFAULT '',
+            funding TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'planned',
+            min_percent INTEGER NOT NULL DEFAULT 80,
+            needs_result INTEGER NOT NULL DEFAULT 0,
+            notes TEXT NOT NULL DEFAULT ''
+        )
+        """,
+        {
+            "type_id": "coalesce((SELECT t.id FROM main.class_type t"
+            " WHERE t.code = o.type_code AND t.owner_site = o.owner_site),"
+            " (SELECT t.id FROM main.class_type t WHERE t.code = o.type_code"
+            " ORDER BY t.deleted, t.id LIMIT 1))"
+        },
+    )
+    # A class type's code is unique within the site that owns it.
+    _rebuild_table(
+        db,
+        "class_type",
+        f"""
+        CREATE TABLE class_type (
+            {SYNC_COLUMNS},
+            code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            name_en TEXT NOT NULL DEFAULT '',
+            report_group TEXT NOT NULL DEFAULT '',
+            literacy INTEGER NOT NULL DEFAULT 0,
+            default_min_percent INTEGER NOT NULL DEFAULT 80,
+            position INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1,
+            UNIQUE (owner_site, code)
+        )
+        """,
+    )
+    # One dues rate per year at each site.
+    _rebuild_table(
+        db,
+        "dues_rate",
+        f"""
+        CREATE TABLE dues_rate (
+            {SYNC_COLUMNS},
+            year INTEGER NOT NULL,
+            amount INTEGER NOT NULL CHECK (amount >= 0),
+            upper_percent INTEGER NOT NULL DEFAULT 0 CHECK (upper_percent BETWEEN 0 AND 100),
+            UNIQUE (owner_site, year)
+        )
+        """,
+    )
+    run_script(
+        db,
+        """
+        CREATE INDEX course_type ON course (type_id);
+
+        -- A CCCD number belongs to one person within a site, deleted or not: restoring must
+        -- never clash. Two sites may hold the same number (a person who moved, a typing
+        -- mistake): that is reported (storage.multisite), not refused. The number comes
+        -- first so that looking a number up, at one site or all, walks the index.
+        DROP INDEX person_cccd;
+        CREATE UNIQUE INDEX person_cccd ON person (cccd, owner_site) WHERE cccd IS NOT NULL;
+
+        -- Which rows one operation stamped: the change counter's value it took (NULL for
+        -- rows written before this column existed).
+        ALTER TABLE audit ADD COLUMN version INTEGER;
+        CREATE INDEX audit_version ON audit (version) WHERE version IS NOT NULL;
+
+        -- Every bundle exported or imported (DESIGN.md section 6). This installation's own
+        -- record: it does not travel. `peer_site` is the recipient of an export or the
+        -- sender of an import; `sender_seq` the sender's sequence number; `summary` JSON
+        -- (per-table counts of new, updated, unchanged, conflict, rejected). `status` is
+        -- e.g. 'written', 'verified', 'applied', 'rejected', 'acknowledged'.
+        CREATE TABLE bundle_log (
+            id TEXT PRIMARY KEY,
+            direction TEXT NOT NULL CHECK (direction IN ('export', 'import')),
+            kind TEXT NOT NULL,
+            bundle_id TEXT NOT NULL,
+            peer_site TEXT NOT NULL,
+            sender_seq INTEGER NOT NULL,
+            payload_hash TEXT NOT NULL,
+            file_name TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            applied_at TEXT,
+            summary TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(summary)),
+            status TEXT NOT NULL
+        );
+        CREATE INDEX bundle_log_bundle ON bundle_log (bundle_id);
+        CREATE INDEX bundle_log_peer ON bundle_log (peer_site, direction, sender_seq);
+        -- Re-importing a bundle already applied is a no-op: it can be applied only once.
+        CREATE UNIQUE INDEX bundle_log_applied ON bundle_log (bundle_id)
+            WHERE direction = 'import' AND status = 'applied';
+        """,
+    )
+    index_travelling_tables(db)
+
+    problems = db.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise RuntimeError(f"0004_many_sites broke foreign keys: {problems[:10]}")
