@@ -1,26 +1,47 @@
-"""Where the app's own files are, frozen or not, and the default database location."""
+"""Where the app's own files are (installed, editable or frozen) and the default database location.
+
+The app's data files are package data inside `desktop_app/`: `resources/` (class types, fonts,
+certificate templates) and the compiled catalogs in `i18n/locale/`. They are found through
+`importlib.resources`, so a wheel installed into any environment finds them; a PyInstaller
+bundle keeps the same tree under `sys._MEIPASS/desktop_app/`.
+"""
 
 from __future__ import annotations
 
 import sys
+from importlib.resources import files
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
 APP_NAME = "tthtcd"
 APP_AUTHOR = "tthtcd"
+PACKAGE = "desktop_app"
+
+
+def package_dir() -> Path:
+    """The `desktop_app` package folder, with its package data next to the modules."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen) / PACKAGE
+    folder = files(PACKAGE)
+    # reportlab opens fonts by file name, so the package must be plain files on disk (every
+    # pip install, editable or not, and the frozen bundle); a zipped package is not supported.
+    if not isinstance(folder, Path):
+        raise RuntimeError(f"{PACKAGE} must be installed as plain files, not from {folder!r}")
+    return folder
 
 
 def project_root() -> Path:
-    """The folder with resources/ and i18n/: the PyInstaller bundle when frozen, else the repo."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen)
-    return Path(__file__).resolve().parent.parent
+    """The folder holding the package: the source checkout (with `i18n/*.po`) when run from
+    the repository or an editable install, site-packages when installed, the bundle when frozen.
+    """
+    return package_dir().parent
 
 
 def resource_path(*parts: str) -> Path:
-    return project_root().joinpath("resources", *parts)
+    """A file or folder of the shipped data, e.g. `resource_path("fonts", "x.ttf")`."""
+    return package_dir().joinpath("resources", *parts)
 
 
 def default_database_path() -> Path:

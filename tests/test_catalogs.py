@@ -191,6 +191,8 @@ def _isolated_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "i18n").mkdir()
     shutil.copy(i18n.catalog_dir() / "vi.po", tmp_path / "i18n" / "vi.po")
     monkeypatch.setattr(i18n, "project_root", lambda: tmp_path)
+    # The compiled catalogs are package data (committed), so they are moved aside as well.
+    monkeypatch.setattr(i18n, "locale_dir", lambda: tmp_path / "locale")
     i18n.reload_catalogs()
     return tmp_path
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babel.numbers import format_decimal
 
-from desktop_app.appinfo import project_root
+from desktop_app.appinfo import package_dir, project_root
 from desktop_app.core.problems import N_, Problem, UserError
 
 __all__ = [
@@ -59,13 +59,16 @@ _current = DEFAULT_LANGUAGE
 
 
 def catalog_dir() -> Path:
-    """Where the editable catalogs live: `i18n/` at the project root (not shipped when frozen)."""
+    """Where the editable catalogs live: `i18n/` at the root of the source checkout. They are
+    not shipped: a wheel or a frozen bundle has only the compiled catalogs of `locale_dir()`."""
     return project_root() / "i18n"
 
 
 def locale_dir() -> Path:
-    """Where compiled catalogs live, in gettext's `<lang>/LC_MESSAGES/<domain>.mo` layout."""
-    return project_root() / "desktop_app" / "i18n" / "locale"
+    """Where compiled catalogs live, in gettext's `<lang>/LC_MESSAGES/<domain>.mo` layout: package
+    data in `desktop_app/i18n/locale/`, committed to git and written by `desktop_app.i18n.build`
+    (tests/test_package.py checks that they match the .po files)."""
+    return package_dir() / "i18n" / "locale"
 
 
 def mo_path(lang: str) -> Path:
@@ -87,6 +90,8 @@ def _mo_message_count(data: bytes) -> int:
 
 
 def _read_catalog_bytes(lang: str) -> bytes | None:
+    """The compiled catalog, or in a source checkout the .po compiled in memory when the .po is
+    newer (installed and frozen apps have no .po, so they always read the shipped .mo)."""
     mo = mo_path(lang)
     po = catalog_dir() / f"{lang}.po"
     mo_time = mo.stat().st_mtime if mo.is_file() else None

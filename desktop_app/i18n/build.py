@@ -1,7 +1,11 @@
 """Build the message catalogs: `python -m desktop_app.i18n.build [--extract]`.
 
 Without options, compile every `i18n/<lang>.po` into
-`desktop_app/i18n/locale/<lang>/LC_MESSAGES/tthtcd.mo`.
+`desktop_app/i18n/locale/<lang>/LC_MESSAGES/tthtcd.mo`. Those .mo files are package data and are
+committed, so a wheel, an editable install and the PyInstaller bundle all ship the same catalogs
+with no build step of their own; commit them together with the .po (tests/test_package.py fails
+while they differ). The output depends only on the .po and the babel version (its "Generated-By"
+header), so compiling again without a change rewrites identical bytes.
 
 With `--extract`, first scan `desktop_app/` for marked strings, rewrite `i18n/messages.pot`,
 and merge it into every language's .po: existing translations are kept, obsolete ones dropped,
