@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.buglog import log_bug
 from desktop_app.core.problems import StoreError, UserError
 from desktop_app.i18n import _, tr, user_error_text
 
@@ -93,13 +94,18 @@ _showing = False
 
 
 def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-    """Log every unexpected error with its traceback and show it, never crash the window."""
+    """Log every unexpected error with its traceback to the bug log and show it, with the
+    log's path, never crash the window."""
     global _showing
     if issubclass(exc_type, KeyboardInterrupt):
         sys.__excepthook__(exc_type, exc, tb)
         return
     details = details_of(exc_type, exc, tb)
     log.error("Unexpected error:\n%s", details)
+    if exc.__traceback__ is None and tb is not None:
+        exc = exc.with_traceback(tb)
+    where = log_bug(exc, "GUI")
+    details = tr("These details are also saved in {path}.", path=str(where)) + "\n\n" + details
     if QApplication.instance() is None or _showing:
         sys.__excepthook__(exc_type, exc, tb)
         return
