@@ -14,7 +14,7 @@ DEBIAN_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig
 	libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-randr0 \
 	poppler-utils zbar-tools
 
-.PHONY: run test bench deps clean catalogs selfcheck package package-check
+.PHONY: run test bench deps clean catalogs selfcheck wheel package package-check
 
 run: $(STAMP)
 	$(BIN)/tthtcd
@@ -33,6 +33,14 @@ bench: $(STAMP)
 
 selfcheck: $(STAMP)
 	$(BIN)/tthtcd selfcheck
+
+# The wheel carries the same package data as the frozen bundle: desktop_app/resources and the
+# committed catalogs in desktop_app/i18n/locale ([tool.setuptools.package-data] in pyproject.toml).
+# build/lib goes first so that no file deleted from the tree survives into the wheel.
+wheel: $(STAMP)
+	rm -rf build/lib
+	$(BIN)/python -m pip wheel --no-deps -q -w dist .
+	$(BIN)/python -m zipfile -l dist/tthtcd-*.whl | grep -v '\.py '
 
 package: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm --log-level WARN installer/tthtcd.spec
@@ -65,6 +73,8 @@ $(STAMP): pyproject.toml i18n/vi.po i18n/en.po
 	$(BIN)/python -m desktop_app.i18n.build
 	touch $(STAMP)
 
+# Updates i18n/*.po and writes the compiled desktop_app/i18n/locale/*/LC_MESSAGES/tthtcd.mo, which
+# are committed with them (tests/test_package.py fails while they differ).
 catalogs: $(STAMP)
 	$(BIN)/python -m desktop_app.i18n.build --extract
 
