@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
 
 from vietnam_provinces import Province, ProvinceCode, Ward
 
@@ -13,12 +12,10 @@ from desktop_app.core.ids import new_id
 from desktop_app.core.people import Hamlet, HamletKind
 from desktop_app.core.problems import N_, Problem, UserError
 from desktop_app.core.text import nfc
-from desktop_app.services.workspace import Change
+from desktop_app.services.ops import OpResult, Ops
 from desktop_app.storage import people as repo
+from desktop_app.storage.db import Database
 from desktop_app.storage.people import CentreRow
-
-if TYPE_CHECKING:
-    from desktop_app.services.workspace import Workspace
 
 MAX_HAMLET_NAME = 60
 
@@ -78,13 +75,14 @@ def commune_name(province_code: str, code: str) -> str | None:
 
 
 class CentreService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+    def __init__(self, db: Database, ops: Ops) -> None:
+        self._db = db
+        self._ops = ops
 
     # Profile ---------------------------------------------------------------------------
 
     def profile(self) -> CentreProfile:
-        row = repo.get_centre(self._ws.db)
+        row = repo.get_centre(self._db)
         if row is None:
             return CentreProfile()
         return CentreProfile(
@@ -99,13 +97,8 @@ class CentreService:
             director=row.director,
         )
 
-    def save_profile(self, profile: CentreProfile) -> Change:
-        with self._ws.db.transaction():
-            centre_id = self.save_profile_in_transaction(profile)
-        return Change("centre", "update", (centre_id,))
-
-    def save_profile_in_transaction(self, profile: CentreProfile) -> str:
-        """Validate and write the profile inside the caller's transaction; return its id."""
+    def save_profile(self, profile: CentreProfile) -> OpResult[str]:
+        """Validate and save the profile; the value is the centre's id."""
         problems: list[Problem] = []
         name = nfc(profile.name)
         if not name:
@@ -130,29 +123,33 @@ class CentreService:
                 N_("Some fields need fixing before the profile can be saved."),
                 problems=tuple(problems),
             )
-        db = self._ws.db
-        current = repo.get_centre(db)
-        row = CentreRow(
+        with self._ops.op("centre.save") as op:
+            row = self._profile_row(profile, name, prov_name or "", com_name or "")
+            repo.save_centre(op.tx, row)
+            repo.set_site_name(op.tx, name)
+        return op.result(row.id)
+
+    def _profile_row(
+        self, profile: CentreProfile, name: str, prov_name: str, com_name: str
+    ) -> CentreRow:
+        current = repo.get_centre(self._db)
+        return CentreRow(
             id=current.id if current else new_id(),
             name=name,
             province_code=profile.province_code,
-            province_name=prov_name or "",
+            province_name=prov_name,
             commune_code=profile.commune_code,
-            commune_name=com_name or "",
+            commune_name=com_name,
             upstream_office=nfc(profile.upstream_office),
             address=nfc(profile.address),
             phone=nfc(profile.phone),
             director=nfc(profile.director),
         )
-        repo.save_centre(db, row, db.next_version())
-        repo.set_site_name(db, name)
-        db.audit("update" if current else "create", "centre", row.id)
-        return row.id
 
     # Hamlets ---------------------------------------------------------------------------
 
     def hamlets(self) -> list[Hamlet]:
-        return repo.list_hamlets(self._ws.db)
+        return repo.list_hamlets(self._db)
 
     def _check_hamlet_name(self, name: str, exclude_id: str | None) -> str:
         name = nfc(name)
@@ -168,34 +165,29 @@ class CentreService:
                 N_("The hamlet's name is too long; keep it under {limit} characters."),
                 {"limit": MAX_HAMLET_NAME},
             )
-        if repo.hamlet_name_taken(self._ws.db, name, exclude_id):
+        if repo.hamlet_name_taken(self._db, name, exclude_id):
             raise UserError(N_("There is already a hamlet called {name}."), {"name": name})
         return name
 
-    def add_hamlet(self, name: str, kind: HamletKind = HamletKind.THON) -> Change:
-        db = self._ws.db
-        with db.transaction():
+    def add_hamlet(self, name: str, kind: HamletKind = HamletKind.THON) -> OpResult[str]:
+        with self._ops.op("hamlet.add") as op:
             clean = self._check_hamlet_name(name, None)
-            hamlet_id = repo.insert_hamlet(db, clean, kind, db.next_version())
-            db.audit("create", "hamlet", hamlet_id)
-        return Change("hamlet", "create", (hamlet_id,))
+            hamlet_id = repo.insert_hamlet(op.tx, clean, kind)
+        return op.result(hamlet_id)
 
     def update_hamlet(
         self, hamlet_id: str, name: str, kind: HamletKind, population: int | None = None
-    ) -> Change:
+    ) -> OpResult[str]:
         if population is not None and population < 0:
             raise UserError(N_("The population cannot be negative."))
-        db = self._ws.db
-        with db.transaction():
+        with self._ops.op("hamlet.update") as op:
             clean = self._check_hamlet_name(name, hamlet_id)
-            repo.update_hamlet(db, hamlet_id, clean, kind, population, db.next_version())
-            db.audit("update", "hamlet", hamlet_id)
-        return Change("hamlet", "update", (hamlet_id,))
+            repo.update_hamlet(op.tx, hamlet_id, clean, kind, population)
+        return op.result(hamlet_id)
 
-    def delete_hamlet(self, hamlet_id: str) -> Change:
-        db = self._ws.db
-        with db.transaction():
-            used = repo.count_people_in_hamlet(db, hamlet_id)
+    def delete_hamlet(self, hamlet_id: str) -> OpResult[str]:
+        with self._ops.op("hamlet.delete") as op:
+            used = repo.count_people_in_hamlet(self._db, hamlet_id)
             if used:
                 raise UserError(
                     N_(
@@ -204,6 +196,5 @@ class CentreService:
                     ),
                     {"count": used},
                 )
-            repo.set_hamlet_deleted(db, hamlet_id, db.next_version())
-            db.audit("delete", "hamlet", hamlet_id)
-        return Change("hamlet", "delete", (hamlet_id,))
+            repo.set_hamlet_deleted(op.tx, hamlet_id)
+        return op.result(hamlet_id)

@@ -20,14 +20,17 @@ from desktop_app.core.dates import place_date_line
 from desktop_app.core.people import Birth
 from desktop_app.core.problems import N_, UserError
 from desktop_app.core.text import nfc
-from desktop_app.services.workspace import Change
+from desktop_app.services.centre import CentreService
+from desktop_app.services.courses import CourseService
+from desktop_app.services.ops import OpResult, Ops
 from desktop_app.storage import certificates as repo
 from desktop_app.storage.certificates import CertificateRow, NewCertificate
+from desktop_app.storage.db import Database
+from desktop_app.storage.tx import Tx
 from desktop_app.sync import keys
 
 if TYPE_CHECKING:
     from desktop_app.documents.certificates import CertificatePage
-    from desktop_app.services.workspace import Workspace
 
 __all__ = [
     "CertificateRow",
@@ -88,23 +91,27 @@ def course_dates(course: Course) -> str:
 
 
 class CertificateService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+    def __init__(
+        self, db: Database, ops: Ops, courses: CourseService, centre: CentreService
+    ) -> None:
+        self._db = db
+        self._ops = ops
+        self._courses = courses
+        self._centre = centre
 
     # Keys ------------------------------------------------------------------------------
 
     def ensure_site_key(self) -> None:
         """Mint the site's signing key on first start; it never changes afterwards."""
-        db = self._ws.db
+        db = self._db
         if db.read_only or repo.site_keys(db)[1]:
             return
         pair = keys.new_key_pair()
-        with db.transaction():
-            repo.set_site_keys(db, pair.public, pair.private)
-            db.audit("create", "site_key", db.site_id)
+        with self._ops.op("site.signing_key") as op:
+            repo.set_site_keys(op.tx, pair.public, pair.private)
 
     def public_key(self) -> str:
-        public, _ = repo.site_keys(self._ws.db)
+        public, _ = repo.site_keys(self._db)
         if not public:
             raise UserError(N_("This database has no signing key yet; open it once in the app."))
         return public
@@ -117,14 +124,14 @@ class CertificateService:
         kind: CertificateKind = CertificateKind.COMPLETION,
         issued_on: dt.date | None = None,
         enrolment_ids: set[str] | None = None,
-    ) -> list[Issued]:
+    ) -> OpResult[list[Issued]]:
         """Register a certificate for every completer (or the given ones) who has none yet,
-        and return all of them ready to print. One transaction: numbers are gap-free."""
+        and return all of them ready to print. One operation: numbers are gap-free."""
         issued_on = issued_on or dt.date.today()
         self.ensure_site_key()
-        db = self._ws.db
-        courses = self._ws.courses
-        with db.transaction():
+        db = self._db
+        courses = self._courses
+        with self._ops.op("certificate.issue") as op:
             course = courses.get(course_id)
             completers = courses.completers(course_id)
             if enrolment_ids is not None:
@@ -137,29 +144,27 @@ class CertificateService:
             _, private = repo.site_keys(db)
             assert private is not None
             result: list[Issued] = []
-            version = db.next_version()
             for e in completers:
                 existing = repo.valid_for_enrolment(db, e.id, kind)
                 if existing is not None:
-                    repo.mark_printed(db, existing.id, version)
-                    db.audit("reprint", "certificate", existing.id)
+                    repo.mark_printed(op.tx, existing.id)
                     result.append(Issued(existing, e.hamlet_name, reprint=True))
                     continue
-                cert = self._register(course, e, kind, issued_on, private, version, None)
+                cert = self._register(op.tx, course, e, kind, issued_on, private, None)
                 result.append(Issued(cert, e.hamlet_name, reprint=False))
-        return result
+        return op.result(result)
 
     def _register(
         self,
+        tx: Tx,
         course: Course,
         e: Enrolment,
         kind: CertificateKind,
         issued_on: dt.date,
         private: str,
-        version: int,
         reissue_of: str | None,
     ) -> CertificateRow:
-        db = self._ws.db
+        db = self._db
         number = repo.next_number(db, issued_on.year)
         facts = CertificateFacts(
             site_id=db.site_id,
@@ -172,64 +177,60 @@ class CertificateService:
         )
         payload = build_payload(facts, keys.sign(private, facts.signed_bytes()))
         cert_id = repo.insert_certificate(
-            db,
+            tx,
             NewCertificate(
                 year=issued_on.year, number=number, kind=kind, person_id=e.person_id,
                 course_id=course.id, enrolment_id=e.id, issued_on=issued_on,
                 full_name=e.full_name, birth=e.birth, course_title=course.title,
                 result=e.result, payload=payload, reissue_of=reissue_of,
             ),
-            version,
         )  # fmt: skip
-        db.audit("issue", "certificate", cert_id)
         row = repo.get_certificate(db, cert_id)
         assert row is not None
         return row
 
-    def revoke(self, cert_id: str, reason: str) -> Change:
+    def revoke(self, cert_id: str, reason: str) -> OpResult[str]:
         reason = nfc(reason)
         if not reason:
             raise UserError(
                 N_("Say why the certificate is revoked; the reason is kept in the register.")
             )
-        db = self._ws.db
-        with db.transaction():
+        with self._ops.op("certificate.revoke") as op:
             cert = self._get(cert_id)
             if cert.revoked_at:
                 raise UserError(
                     N_("Certificate {serial} is already revoked."), {"serial": cert.serial}
                 )
-            repo.revoke(db, cert_id, reason, db.next_version())
-            db.audit("revoke", "certificate", cert_id)
-        return Change("certificate", "revoke", (cert_id,))
+            repo.revoke(op.tx, cert_id, reason)
+        return op.result(cert_id)
 
-    def reissue(self, cert_id: str, issued_on: dt.date | None = None, reason: str = "") -> Issued:
+    def reissue(
+        self, cert_id: str, issued_on: dt.date | None = None, reason: str = ""
+    ) -> OpResult[Issued]:
         """A new certificate with a new number that names the old one; the old one is revoked."""
         issued_on = issued_on or dt.date.today()
         self.ensure_site_key()
-        db = self._ws.db
-        with db.transaction():
+        db = self._db
+        with self._ops.op("certificate.reissue") as op:
             old = self._get(cert_id)
             if old.course_id is None or old.enrolment_id is None:
                 raise UserError(N_("Only certificates of a class can be reissued here."))
-            course = self._ws.courses.get(old.course_id)
+            course = self._courses.get(old.course_id)
             enrolment = next(
-                (e for e in self._ws.courses.enrolments(old.course_id) if e.id == old.enrolment_id),
+                (e for e in self._courses.enrolments(old.course_id) if e.id == old.enrolment_id),
                 None,
             )
             if enrolment is None:
                 raise UserError(N_("The person is no longer enrolled in that class."))
             _, private = repo.site_keys(db)
             assert private is not None
-            version = db.next_version()
-            new = self._register(course, enrolment, old.kind, issued_on, private, version, old.id)
+            new = self._register(op.tx, course, enrolment, old.kind, issued_on, private, old.id)
             if not old.revoked_at:
-                repo.revoke(db, old.id, nfc(reason) or f"Cấp lại, số mới {new.serial}", version)
-                db.audit("revoke", "certificate", old.id)
-        return Issued(new, enrolment.hamlet_name, reprint=False)
+                repo.revoke(op.tx, old.id, nfc(reason) or f"Cấp lại, số mới {new.serial}")
+        return op.result(Issued(new, enrolment.hamlet_name, reprint=False))
 
     def _get(self, cert_id: str) -> CertificateRow:
-        cert = repo.get_certificate(self._ws.db, cert_id)
+        cert = repo.get_certificate(self._db, cert_id)
         if cert is None:
             raise UserError(N_("This certificate is not in the register."))
         return cert
@@ -239,10 +240,10 @@ class CertificateService:
     def register(
         self, text: str = "", year: int | None = None, limit: int = 500
     ) -> list[CertificateRow]:
-        return repo.search_register(self._ws.db, text, year, limit)
+        return repo.search_register(self._db, text, year, limit)
 
     def register_years(self) -> list[int]:
-        return repo.register_years(self._ws.db)
+        return repo.register_years(self._db)
 
     def get(self, cert_id: str) -> CertificateRow:
         return self._get(cert_id)
@@ -253,7 +254,7 @@ class CertificateService:
         """Check a scanned QR text: the signature, then the register (exists, same facts,
         not revoked)."""
         facts, signature = parse_payload(payload)
-        db = self._ws.db
+        db = self._db
         public = repo.public_key_of(db, facts.site_id)
         if public is None:
             return Verification(
@@ -297,14 +298,14 @@ class CertificateService:
         """Turn register entries into what the certificate template prints."""
         from desktop_app.documents.certificates import CertificatePage
 
-        profile = self._ws.centre.profile()
+        profile = self._centre.profile()
         commune = profile.commune_name
         courses: dict[str, Course] = {}
         out: list[CertificatePage] = []
         for item in issued:
             c = item.certificate
             if c.course_id and c.course_id not in courses:
-                courses[c.course_id] = self._ws.courses.get(c.course_id)
+                courses[c.course_id] = self._courses.get(c.course_id)
             course = courses.get(c.course_id or "")
             out.append(
                 CertificatePage(
@@ -339,7 +340,7 @@ class CertificateService:
 
         count = render_certificates(self.pages(issued), out, progress=progress)
         serials = ",".join(i.certificate.serial for i in issued)
-        self._ws.db.audit_now("print", "certificate", serials[:200], f"pages={count}")
+        self._ops.record_event("certificate.print", "certificate", serials[:200], f"pages={count}")
         return count
 
     def prepare_course(
@@ -347,10 +348,13 @@ class CertificateService:
         course_id: str,
         kind: CertificateKind = CertificateKind.COMPLETION,
         issued_on: dt.date | None = None,
-    ) -> PreparedPrint:
+    ) -> OpResult[PreparedPrint]:
         """Register the completers' certificates and lay out their pages (database work)."""
         issued = self.issue_for_course(course_id, kind, issued_on)
-        return PreparedPrint(course_id, tuple(issued), tuple(self.pages(issued)))
+        return OpResult(
+            PreparedPrint(course_id, tuple(issued.value), tuple(self.pages(issued.value))),
+            issued.changes,
+        )
 
     @staticmethod
     def render(
@@ -381,7 +385,9 @@ class CertificateService:
 
     def record_print(self, result: PrintResult) -> None:
         """Who printed personal data, and what: the audit entry of a finished print."""
-        self._ws.db.audit_now("print", "certificate", result.course_id, f"pages={result.pages}")
+        self._ops.record_event(
+            "certificate.print", "certificate", result.course_id, f"pages={result.pages}"
+        )
 
     def print_course(
         self,
@@ -394,7 +400,7 @@ class CertificateService:
         progress: Callable[[int, int], bool] | None = None,
     ) -> PrintResult:
         """Register and print the certificates of every completer of a course."""
-        prepared = self.prepare_course(course_id, kind, issued_on)
+        prepared = self.prepare_course(course_id, kind, issued_on).value
         result = self.render(prepared, out, as_zip=as_zip, progress=progress)
         self.record_print(result)
         return result

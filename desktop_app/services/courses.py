@@ -7,7 +7,6 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from desktop_app.appinfo import resource_path
 from desktop_app.core.courses import (
@@ -24,13 +23,14 @@ from desktop_app.core.courses import (
 from desktop_app.core.people import PersonInput, PersonRow
 from desktop_app.core.problems import N_, UserError
 from desktop_app.core.text import nfc
-from desktop_app.services.workspace import Change
+from desktop_app.services.households import HouseholdService
+from desktop_app.services.ops import OpResult, Ops
+from desktop_app.services.people import PeopleService
 from desktop_app.storage import courses as repo
 from desktop_app.storage import people as people_repo
 from desktop_app.storage.courses import CourseFilter
-
-if TYPE_CHECKING:
-    from desktop_app.services.workspace import Workspace
+from desktop_app.storage.db import Database
+from desktop_app.storage.tx import Tx
 
 __all__ = ["CourseFilter", "CourseService", "PasteResult", "load_class_type_catalogue"]
 
@@ -86,35 +86,38 @@ def _parse_pasted_line(line: str) -> tuple[str, int | None]:
 
 
 class CourseService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+    def __init__(
+        self, db: Database, ops: Ops, people: PeopleService, households: HouseholdService
+    ) -> None:
+        self._db = db
+        self._ops = ops
+        self._people = people
+        self._households = households
 
     # Class types -----------------------------------------------------------------------
 
     def ensure_catalogue(self) -> None:
         """Load the shipped class types into a database that has none."""
-        db = self._ws.db
+        db = self._db
         if db.read_only or repo.count_class_types(db):
             return
-        with db.transaction():
+        with self._ops.op("class_type.load_catalogue") as op:
             if repo.count_class_types(db):
                 return
-            version = db.next_version()
             for i, t in enumerate(load_class_type_catalogue()):
-                repo.upsert_class_type(db, t, i, version)
-            db.audit("create", "class_type", "catalogue")
+                repo.upsert_class_type(op.tx, t, i)
 
     def class_types(self, include_inactive: bool = False) -> list[ClassType]:
-        return repo.list_class_types(self._ws.db, include_inactive)
+        return repo.list_class_types(self._db, include_inactive)
 
-    def save_class_type(self, t: ClassType) -> Change:
+    def save_class_type(self, t: ClassType) -> OpResult[str]:
         name = nfc(t.name)
         if not name or not t.code.strip():
             raise UserError(N_("A kind of class needs a code and a name."))
         if not 0 <= t.default_min_percent <= 100:
             raise UserError(N_("The share of sessions must be between 0 and 100 percent."))
-        db = self._ws.db
-        with db.transaction():
+        db = self._db
+        with self._ops.op("class_type.save") as op:
             position = len(repo.list_class_types(db, include_inactive=True))
             existing = {c.code for c in repo.list_class_types(db, include_inactive=True)}
             if t.code in existing:
@@ -122,19 +125,17 @@ class CourseService:
                     i for i, c in enumerate(repo.list_class_types(db, True)) if c.code == t.code
                 )
             repo.upsert_class_type(
-                db,
+                op.tx,
                 ClassType(t.code.strip(), name, nfc(t.name_en), t.group, t.literacy,
                           t.default_min_percent, t.active),
                 position,
-                db.next_version(),
             )  # fmt: skip
-            db.audit("update", "class_type", t.code)
-        return Change("class_type", "update", (t.code,))
+        return op.result(t.code)
 
-    def import_catalogue(self, path: str) -> Change:
+    def import_catalogue(self, path: str) -> OpResult[int]:
         """Replace the kinds of class by a list the upstream office sent (same JSON format as
         resources/class_types.json). Kinds missing from the new list are kept but hidden, so
-        old classes keep their kind."""
+        old classes keep their kind. The value is the number of kinds in the list."""
         try:
             types = load_class_type_catalogue(path)
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -144,38 +145,36 @@ class CourseService:
             ) from exc
         if not types:
             raise UserError(N_("The file has no kinds of class; nothing was changed."))
-        db = self._ws.db
-        with db.transaction():
-            version = db.next_version()
+        db = self._db
+        with self._ops.op("class_type.import_catalogue") as op:
             new_codes = {t.code for t in types}
             for i, t in enumerate(types):
-                repo.upsert_class_type(db, t, i, version)
+                repo.upsert_class_type(op.tx, t, i)
             for old in repo.list_class_types(db, include_inactive=True):
                 if old.code not in new_codes and old.active:
                     hidden = ClassType(
                         old.code, old.name, old.name_en, old.group, old.literacy,
                         old.default_min_percent, active=False,
                     )  # fmt: skip
-                    repo.upsert_class_type(db, hidden, len(types), version)
-            db.audit("update", "class_type", "catalogue", str(path)[-200:])
-        return Change("class_type", "update", tuple(t.code for t in types))
+                    repo.upsert_class_type(op.tx, hidden, len(types))
+        return op.result(len(types))
 
     # Courses ---------------------------------------------------------------------------
 
     def find(self, flt: CourseFilter | None = None) -> list[Course]:
-        return repo.list_courses(self._ws.db, flt or CourseFilter())
+        return repo.list_courses(self._db, flt or CourseFilter())
 
     def years(self) -> list[int]:
-        return repo.course_years(self._ws.db)
+        return repo.course_years(self._db)
 
     def get(self, course_id: str) -> Course:
-        course = repo.get_course(self._ws.db, course_id)
+        course = repo.get_course(self._db, course_id)
         if course is None:
             raise UserError(N_("This class no longer exists; refresh the list."))
         return course
 
     def _clean(self, data: CourseInput) -> CourseInput:
-        known = frozenset(t.code for t in repo.list_class_types(self._ws.db, True))
+        known = frozenset(t.code for t in repo.list_class_types(self._db, True))
         problems = validate_course(data, known)
         if problems:
             raise UserError(
@@ -197,30 +196,24 @@ class CourseService:
             notes=data.notes.strip(),
         )
 
-    def create(self, data: CourseInput, sessions: Sequence[dt.date] = ()) -> Change:
+    def create(self, data: CourseInput, sessions: Sequence[dt.date] = ()) -> OpResult[str]:
         """A new class; a one-off topic session is a class with one session."""
         clean = self._clean(data)
-        db = self._ws.db
-        with db.transaction():
-            version = db.next_version()
-            course_id = repo.insert_course(db, clean, version)
+        with self._ops.op("course.create") as op:
+            course_id = repo.insert_course(op.tx, clean)
             for day in sessions:
-                repo.insert_session(db, course_id, day, "", version)
-            db.audit("create", "course", course_id)
-        return Change("course", "create", (course_id,))
+                repo.insert_session(op.tx, course_id, day, "")
+        return op.result(course_id)
 
-    def update(self, course_id: str, data: CourseInput) -> Change:
+    def update(self, course_id: str, data: CourseInput) -> OpResult[str]:
         clean = self._clean(data)
-        db = self._ws.db
-        with db.transaction():
+        with self._ops.op("course.update") as op:
             self.get(course_id)
-            repo.update_course(db, course_id, clean, db.next_version())
-            db.audit("update", "course", course_id)
-        return Change("course", "update", (course_id,))
+            repo.update_course(op.tx, course_id, clean)
+        return op.result(course_id)
 
-    def delete(self, course_id: str) -> Change:
-        db = self._ws.db
-        with db.transaction():
+    def delete(self, course_id: str) -> OpResult[str]:
+        with self._ops.op("course.delete") as op:
             course = self.get(course_id)
             if course.enrolled:
                 raise UserError(
@@ -230,46 +223,39 @@ class CourseService:
                     ),
                     {"count": course.enrolled},
                 )
-            repo.set_course_deleted(db, course_id, db.next_version())
-            db.audit("delete", "course", course_id)
-        return Change("course", "delete", (course_id,))
+            repo.set_course_deleted(op.tx, course_id)
+        return op.result(course_id)
 
     # Sessions --------------------------------------------------------------------------
 
     def sessions(self, course_id: str) -> list[Session]:
-        return repo.list_sessions(self._ws.db, course_id)
+        return repo.list_sessions(self._db, course_id)
 
-    def add_session(self, course_id: str, day: dt.date, topic: str = "") -> Change:
+    def add_session(self, course_id: str, day: dt.date, topic: str = "") -> OpResult[str]:
         topic = nfc(topic)
         if len(topic) > MAX_TOPIC:
             raise UserError(
                 N_("The topic is too long; keep it under {limit} characters."), {"limit": MAX_TOPIC}
             )
-        db = self._ws.db
-        with db.transaction():
+        with self._ops.op("session.add") as op:
             self.get(course_id)
-            session_id = repo.insert_session(db, course_id, day, topic, db.next_version())
-            db.audit("create", "session", session_id)
-        return Change("session", "create", (session_id, course_id))
+            session_id = repo.insert_session(op.tx, course_id, day, topic)
+        return op.result(session_id)
 
-    def update_session(self, session_id: str, day: dt.date, topic: str) -> Change:
-        db = self._ws.db
-        with db.transaction():
-            course_id = self._session_course(session_id)
-            repo.update_session(db, session_id, day, nfc(topic), db.next_version())
-            db.audit("update", "session", session_id)
-        return Change("session", "update", (session_id, course_id))
+    def update_session(self, session_id: str, day: dt.date, topic: str) -> OpResult[str]:
+        with self._ops.op("session.update") as op:
+            self._session_course(session_id)
+            repo.update_session(op.tx, session_id, day, nfc(topic))
+        return op.result(session_id)
 
-    def remove_session(self, session_id: str) -> Change:
-        db = self._ws.db
-        with db.transaction():
-            course_id = self._session_course(session_id)
-            repo.set_session_deleted(db, session_id, db.next_version())
-            db.audit("delete", "session", session_id)
-        return Change("session", "delete", (session_id, course_id))
+    def remove_session(self, session_id: str) -> OpResult[str]:
+        with self._ops.op("session.remove") as op:
+            self._session_course(session_id)
+            repo.set_session_deleted(op.tx, session_id)
+        return op.result(session_id)
 
     def _session_course(self, session_id: str) -> str:
-        course_id = repo.session_course(self._ws.db, session_id)
+        course_id = repo.session_course(self._db, session_id)
         if course_id is None:
             raise UserError(N_("This session no longer exists; refresh the class."))
         return course_id
@@ -279,7 +265,7 @@ class CourseService:
     def enrolments(self, course_id: str) -> list[Enrolment]:
         """Enrolled people in roster order, with attendance and completion."""
         course = self.get(course_id)
-        rows = repo.list_enrolments(self._ws.db, course_id)
+        rows = repo.list_enrolments(self._db, course_id)
         return [
             Enrolment(
                 id=e.id, person_id=e.person_id, full_name=e.full_name, sex=e.sex,
@@ -296,51 +282,45 @@ class CourseService:
     def completers(self, course_id: str) -> list[Enrolment]:
         return [e for e in self.enrolments(course_id) if e.completion and e.completion.completed]
 
-    def _enrol_one(self, course_id: str, person_id: str) -> str | None:
-        """Enrol inside the caller's transaction; None if already enrolled."""
-        db = self._ws.db
-        self._ws.people.get_live(person_id)  # refuses a deleted person
-        existing = repo.find_enrolment(db, course_id, person_id)
+    def _enrol_one(self, tx: Tx, course_id: str, person_id: str) -> str | None:
+        """Enrol inside the caller's operation; None if already enrolled."""
+        self._people.get_live(person_id)  # refuses a deleted person
+        existing = repo.find_enrolment(self._db, course_id, person_id)
         if existing is not None and not existing.deleted:
             return None
-        version = db.next_version()
         if existing is not None:
-            repo.set_enrolment_deleted(db, existing.id, False, version)
-            enrolment_id = existing.id
-        else:
-            enrolment_id = repo.insert_enrolment(db, course_id, person_id, version)
-        db.audit("create", "enrolment", enrolment_id)
-        return enrolment_id
+            repo.set_enrolment_deleted(tx, existing.id, False)
+            return existing.id
+        return repo.insert_enrolment(tx, course_id, person_id)
 
-    def enrol(self, course_id: str, person_ids: Sequence[str]) -> Change:
-        db = self._ws.db
-        with db.transaction():
+    def enrol(self, course_id: str, person_ids: Sequence[str]) -> OpResult[list[str]]:
+        """Enrol people; the value is the new enrolments' ids (the already enrolled are
+        skipped)."""
+        with self._ops.op("enrolment.add") as op:
             self.get(course_id)
-            added = [eid for pid in person_ids if (eid := self._enrol_one(course_id, pid))]
-        return Change("enrolment", "create", (course_id, *added))
+            added = [eid for pid in person_ids if (eid := self._enrol_one(op.tx, course_id, pid))]
+        return op.result(added)
 
-    def enrol_household(self, course_id: str, person_id: str) -> Change:
+    def enrol_household(self, course_id: str, person_id: str) -> OpResult[list[str]]:
         """Enrol a person and everyone in their household."""
-        person = self._ws.people.get(person_id)
+        person = self._people.get(person_id)
         if person.household_id is None:
             return self.enrol(course_id, [person_id])
-        members = self._ws.households.members(person.household_id)
+        members = self._households.members(person.household_id)
         return self.enrol(course_id, [m.person_id for m in members])
 
     def enrol_new_person(
         self, course_id: str, data: PersonInput, *, confirmed_different: bool = False
-    ) -> Change:
-        """Create a person with the minimum fields and enrol them, in one transaction."""
-        db = self._ws.db
-        with db.transaction():
+    ) -> OpResult[str]:
+        """Create a person with the minimum fields and enrol them, in one operation; the
+        value is the new person's id."""
+        with self._ops.op("enrolment.add_new_person") as op:
             self.get(course_id)
-            fields = self._ws.people.validated(data, None, confirmed_different)
-            person_id = people_repo.insert_person(db, fields, db.next_version())
-            db.audit("create", "person", person_id)
-            enrolment_id = self._enrol_one(course_id, person_id)
-        return Change("enrolment", "create", (course_id, enrolment_id or "", person_id))
+            person_id = self._people.add(data, confirmed_different=confirmed_different).value
+            self._enrol_one(op.tx, course_id, person_id)
+        return op.result(person_id)
 
-    def enrol_pasted(self, course_id: str, text: str) -> PasteResult:
+    def enrol_pasted(self, course_id: str, text: str) -> OpResult[PasteResult]:
         """Enrol from a pasted list (one person per line, e.g. copied from Excel).
 
         A line is enrolled when exactly one person has that name (and that birth year, when
@@ -350,8 +330,8 @@ class CourseService:
         already: list[str] = []
         not_found: list[str] = []
         ambiguous: list[tuple[str, tuple[PersonRow, ...]]] = []
-        db = self._ws.db
-        with db.transaction():
+        db = self._db
+        with self._ops.op("enrolment.paste") as op:
             self.get(course_id)
             for line in text.splitlines():
                 name, year = _parse_pasted_line(line)
@@ -362,40 +342,38 @@ class CourseService:
                     not_found.append(line.strip())
                 elif len(matches) > 1:
                     ambiguous.append((line.strip(), tuple(matches)))
-                elif self._enrol_one(course_id, matches[0].id):
+                elif self._enrol_one(op.tx, course_id, matches[0].id):
                     enrolled.append(matches[0].full_name)
                 else:
                     already.append(matches[0].full_name)
-        return PasteResult(tuple(enrolled), tuple(already), tuple(not_found), tuple(ambiguous))
+        return op.result(
+            PasteResult(tuple(enrolled), tuple(already), tuple(not_found), tuple(ambiguous))
+        )
 
-    def unenrol(self, enrolment_id: str) -> Change:
-        db = self._ws.db
-        with db.transaction():
-            state = repo.get_enrolment(db, enrolment_id)
+    def unenrol(self, enrolment_id: str) -> OpResult[str]:
+        with self._ops.op("enrolment.remove") as op:
+            state = repo.get_enrolment(self._db, enrolment_id)
             if state is None or state.deleted:
                 raise UserError(N_("This person is no longer enrolled; refresh the class."))
-            repo.set_enrolment_deleted(db, enrolment_id, True, db.next_version())
-            db.audit("delete", "enrolment", enrolment_id)
-        return Change("enrolment", "delete", (state.course_id, enrolment_id))
+            repo.set_enrolment_deleted(op.tx, enrolment_id, True)
+        return op.result(enrolment_id)
 
     def set_result(
         self, enrolment_id: str, result: Result | None, literacy_level: int | None = None
-    ) -> Change:
+    ) -> OpResult[str]:
         if literacy_level not in (None, 1, 2):
             raise UserError(N_("The literacy level is 1 or 2."))
-        db = self._ws.db
-        with db.transaction():
-            state = repo.get_enrolment(db, enrolment_id)
+        with self._ops.op("enrolment.set_result") as op:
+            state = repo.get_enrolment(self._db, enrolment_id)
             if state is None or state.deleted:
                 raise UserError(N_("This person is no longer enrolled; refresh the class."))
-            repo.set_result(db, enrolment_id, result, literacy_level, db.next_version())
-            db.audit("update", "enrolment", enrolment_id, "result")
-        return Change("enrolment", "update", (state.course_id, enrolment_id))
+            repo.set_result(op.tx, enrolment_id, result, literacy_level)
+        return op.result(enrolment_id)
 
     # Attendance ------------------------------------------------------------------------
 
     def grid(self, course_id: str) -> AttendanceGrid:
-        db = self._ws.db
+        db = self._db
         sessions = tuple(repo.list_sessions(db, course_id))
         enrolments = tuple(repo.list_enrolments(db, course_id))
         col = {s.id: j for j, s in enumerate(sessions)}
@@ -408,26 +386,20 @@ class CourseService:
 
     def set_attendance(
         self, course_id: str, pairs: Sequence[tuple[str, str]], present: bool
-    ) -> Change:
-        """Tick (or untick) (enrolment_id, session_id) pairs of one course."""
-        db = self._ws.db
-        with db.transaction():
+    ) -> OpResult[int]:
+        """Tick (or untick) (enrolment_id, session_id) pairs of one course; the value is how
+        many changed."""
+        db = self._db
+        with self._ops.op("attendance.set") as op:
             sessions = {s.id for s in repo.list_sessions(db, course_id)}
             enrolled = {e.id for e in repo.list_enrolments(db, course_id)}
             bad = [p for p in pairs if p[0] not in enrolled or p[1] not in sessions]
             if bad:
                 raise UserError(N_("The class changed meanwhile; refresh the attendance grid."))
-            changed = repo.set_present(db, pairs, present, db.next_version())
-            if changed:
-                db.audit(
-                    "update",
-                    "attendance",
-                    course_id,
-                    f"{'tick' if present else 'untick'}={changed}",
-                )
-        return Change("attendance", "update", (course_id,))
+            changed = repo.set_present(op.tx, pairs, present)
+        return op.result(changed)
 
-    def mark_session_present(self, course_id: str, session_id: str) -> Change:
+    def mark_session_present(self, course_id: str, session_id: str) -> OpResult[int]:
         """The one key that marks the whole column present."""
-        enrolled = [e.id for e in repo.list_enrolments(self._ws.db, course_id)]
+        enrolled = [e.id for e in repo.list_enrolments(self._db, course_id)]
         return self.set_attendance(course_id, [(e, session_id) for e in enrolled], True)

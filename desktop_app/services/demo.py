@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,12 +15,14 @@ from typing import TYPE_CHECKING
 from desktop_app.core.cccd import PROVINCE_CODES, cccd_century_digit
 from desktop_app.core.people import Birth, HamletKind, PersonFields, Sex
 from desktop_app.core.problems import N_, UserError
+from desktop_app.core.progress import Progress, check, no_progress
 from desktop_app.services.centre import CentreProfile, communes, provinces
 from desktop_app.services.demo_courses import add_demo_courses
 from desktop_app.services.demo_khuyen_hoc import add_demo_khuyen_hoc
+from desktop_app.services.ops import OpResult
 from desktop_app.storage import people as repo
-from desktop_app.storage.db import Database
 from desktop_app.storage.people import BulkPerson
+from desktop_app.storage.tx import Tx
 
 if TYPE_CHECKING:
     from desktop_app.services.workspace import Workspace
@@ -105,7 +106,7 @@ def is_empty(workspace: Workspace) -> bool:
 
 def create_demo_database(
     path: Path | str, *, people: int = 2000, seed: int = 1, courses: int | None = None,
-    progress: Callable[[int, int], bool] | None = None,
+    progress: Progress = no_progress,
 ) -> DemoSummary:  # fmt: skip
     """Create a new database file filled with a demo centre. Refuses an existing file."""
     from desktop_app.services.workspace import Workspace
@@ -119,7 +120,7 @@ def create_demo_database(
     with Workspace.open(path, create=True) as ws:
         summary = create_demo(ws, people=people, seed=seed, courses=courses, progress=progress)
         ws.db.checkpoint()
-        return summary
+        return summary.value
 
 
 def create_demo(
@@ -128,12 +129,13 @@ def create_demo(
     people: int = 2000,
     seed: int = 1,
     courses: int | None = None,
-    progress: Callable[[int, int], bool] | None = None,
+    progress: Progress = no_progress,
     today: dt.date | None = None,
-) -> DemoSummary:
-    """Fill an empty database with a demo centre: people, households and (by default one per
-    hundred people) classes with sessions, enrolment and attendance. `progress(done, total)`
-    may return False to cancel, in which case nothing is kept."""
+) -> OpResult[DemoSummary]:
+    """Fill an empty database with a demo centre, in one operation: people, households and
+    (by default one per hundred people) classes with sessions, enrolment and attendance.
+    `progress(done, total)` may return False to cancel: Cancelled is raised and nothing is
+    kept."""
     if courses is None:
         courses = people // 100
     if people < 0 or courses < 0:
@@ -151,16 +153,13 @@ def create_demo(
     unit, _, bare_commune = commune.name.partition(" ")
     unit_word = unit.lower()
 
-    db = workspace.db
-    with db.transaction():
-        version = db.next_version()
-        hamlet_ids = [repo.insert_hamlet(db, name, kind, version) for name in hamlet_names]
-        for hid in hamlet_ids:
+    with workspace.ops.op("demo.fill") as op:
+        tx = op.tx
+        hamlet_ids = [repo.insert_hamlet(tx, name, kind) for name in hamlet_names]
+        for hid, name in zip(hamlet_ids, hamlet_names, strict=True):
             # A plausible population figure per hamlet, for membership shares later.
-            db.conn.execute(
-                "UPDATE hamlet SET population = ? WHERE id = ?",
-                (max(people // len(hamlet_ids), 50) + rng.randint(0, 300), hid),
-            )
+            population = max(people // len(hamlet_ids), 50) + rng.randint(0, 300)
+            repo.update_hamlet(tx, hid, name, kind, population)
         profile = CentreProfile(
             name=f"Trung tâm học tập cộng đồng {unit_word} {bare_commune}",
             province_code=province.code,
@@ -168,46 +167,46 @@ def create_demo(
             upstream_office=f"Sở Giáo dục và Đào tạo {province.name}",
             director=f"{_family(rng)} {rng.choice(MIDDLE_MALE)} {rng.choice(GIVEN_MALE)}",
         )
-        workspace.centre.save_profile_in_transaction(profile)
+        workspace.centre.save_profile(profile)
 
         drafts = _households(rng, people, today)
         province_codes = _cccd_codes(province.code)
-        with repo.bulk_loading(db):
-            inserted = _insert(
-                db, rng, drafts, hamlet_ids, version, today, province_codes, progress
-            )
+        with repo.bulk_loading(tx.db):
+            inserted = _insert(tx, rng, drafts, hamlet_ids, today, province_codes, progress)
         adults = [pid for pid, m, _ in inserted if today.year - m.birth.year >= 15]
-        course_count = add_demo_courses(db, rng, adults, courses, today, version)
+        course_count = add_demo_courses(tx, rng, adults, courses, today)
         members, entries = add_demo_khuyen_hoc(
             workspace,
+            tx,
             rng,
             [(pid, hamlet) for pid, m, hamlet in inserted if today.year - m.birth.year >= 18],
             today,
             [pid for pid, m, _ in inserted if 6 <= today.year - m.birth.year <= 17],
         )
-        db.audit("create", "demo", db.site_id, f"people={people},seed={seed}")
-    return DemoSummary(
-        centre_name=profile.name,
-        commune_name=commune.name,
-        province_name=province.name,
-        hamlets=len(hamlet_ids),
-        households=len(drafts),
-        courses=course_count,
-        members=members,
-        ledger_entries=entries,
-        people=sum(len(h) for h in drafts),
+        tx.note("demo", tx.site_id, f"people={people},seed={seed}")
+    return op.result(
+        DemoSummary(
+            centre_name=profile.name,
+            commune_name=commune.name,
+            province_name=province.name,
+            hamlets=len(hamlet_ids),
+            households=len(drafts),
+            courses=course_count,
+            members=members,
+            ledger_entries=entries,
+            people=sum(len(h) for h in drafts),
+        )
     )
 
 
 def _insert(
-    db: Database,
+    tx: Tx,
     rng: random.Random,
     drafts: list[list[_Draft]],
     hamlet_ids: list[str],
-    version: int,
     today: dt.date,
     province_codes: list[str],
-    progress: Callable[[int, int], bool] | None,
+    progress: Progress,
 ) -> list[tuple[str, _Draft, str]]:
     """Insert the people by batches; return (person id, draft, hamlet id) in order."""
     inserted: list[tuple[str, _Draft, str]] = []
@@ -219,7 +218,7 @@ def _insert(
     for start in range(0, total, batch):
         chunk = drafts[start : start + batch]
         household_rows = [(rng.choice(hamlet_ids), "") for _ in chunk]
-        household_ids = repo.bulk_insert_households(db, household_rows, version)
+        household_ids = repo.bulk_insert_households(tx, household_rows)
         items: list[BulkPerson] = []
         heads: list[tuple[str, int]] = []
         for hid, (hamlet_id, _), members in zip(household_ids, household_rows, chunk, strict=True):
@@ -227,8 +226,8 @@ def _insert(
             for m in members:
                 _add_numbers(rng, m, today, province_codes, used_cccd)
                 items.append(BulkPerson(_fields(m, hamlet_id), hid, m.relation))
-        person_ids = repo.bulk_insert_people(db, items, version)
-        repo.bulk_set_heads(db, [(hid, person_ids[i]) for hid, i in heads])
+        person_ids = repo.bulk_insert_people(tx, items)
+        repo.bulk_set_heads(tx, [(hid, person_ids[i]) for hid, i in heads])
         in_order = [
             (m, hamlet_id)
             for (hamlet_id, _), members in zip(household_rows, chunk, strict=True)
@@ -236,14 +235,8 @@ def _insert(
         ]
         inserted.extend((pid, m, h) for pid, (m, h) in zip(person_ids, in_order, strict=True))
         done += len(chunk)
-        if progress is not None and progress(done, total) is False:
-            raise _Cancelled
+        check(progress, done, total)
     return inserted
-
-
-class _Cancelled(UserError):
-    def __init__(self) -> None:
-        super().__init__(N_("The demo was cancelled; nothing was added."))
 
 
 def _hamlet_kind(province_name: str, commune_name: str) -> HamletKind:

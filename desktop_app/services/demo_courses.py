@@ -8,7 +8,7 @@ import random
 from desktop_app.core.courses import CourseInput, CourseStatus, Result
 from desktop_app.core.ids import new_id
 from desktop_app.storage import courses as repo
-from desktop_app.storage.db import Database
+from desktop_app.storage.tx import Tx
 
 TITLES: dict[str, tuple[str, ...]] = {
     "xmc1": ("Lớp xóa mù chữ giai đoạn 1", "Lớp xóa mù chữ giai đoạn 1 cho phụ nữ"),
@@ -50,15 +50,14 @@ FUNDING = ("Ngân sách xã", "Xã hội hóa", "Chương trình khuyến nông"
 
 
 def add_demo_courses(
-    db: Database,
+    tx: Tx,
     rng: random.Random,
     adults: list[str],
     count: int,
     today: dt.date,
-    version: int,
 ) -> int:
-    """Insert `count` demo classes in the caller's transaction; return how many."""
-    types = {t.code: t for t in repo.list_class_types(db, include_inactive=True)}
+    """Insert `count` demo classes in the caller's operation; return how many."""
+    types = {t.code: t for t in repo.list_class_types(tx.db, include_inactive=True)}
     if not count or not adults or not types:
         return 0
     topic_codes: list[str] = [
@@ -139,5 +138,5 @@ def add_demo_courses(
                 if kind.literacy and result is not Result.FAIL:
                     level = 2 if code == "xmc2" else 1
             enrolments.append((enrolment_id, course_id, person_id, result, level))
-    repo.bulk_insert_course_rows(db, courses, sessions, enrolments, attendance, version)
+    repo.bulk_insert_course_rows(tx, courses, sessions, enrolments, attendance)
     return count

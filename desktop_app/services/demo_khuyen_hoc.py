@@ -12,7 +12,7 @@ from desktop_app.core.fund import EntryInput, EntryKind
 from desktop_app.core.members import BranchKind, DuesBatchInput, DuesRate, MemberStatus
 from desktop_app.services.fund import FundInput
 from desktop_app.storage import members as repo
-from desktop_app.storage.db import Database
+from desktop_app.storage.tx import Tx
 
 if TYPE_CHECKING:
     from desktop_app.services.workspace import Workspace
@@ -28,28 +28,27 @@ SCHOOLS = ("Trường Tiểu học", "Trường THCS", "Trường THPT")
 
 def add_demo_khuyen_hoc(
     ws: Workspace,
+    tx: Tx,
     rng: random.Random,
     adults: list[tuple[str, str | None]],
     today: dt.date,
     pupils: list[str],
 ) -> tuple[int, int]:
-    """Inside the caller's transaction. `adults` are (person id, hamlet id). Returns
+    """Inside the caller's operation. `adults` are (person id, hamlet id). Returns
     (members, ledger entries)."""
-    db = ws.db
-    version = db.next_version()
     hamlets = ws.centre.hamlets()
     branch_of: dict[str | None, str] = {}
     for h in hamlets:
         name = f"Chi hội {h.name}"
-        branch_of[h.id] = repo.insert_branch(db, name, BranchKind.HAMLET, h.id, version)
-    school_branch = repo.insert_branch(db, "Chi hội Trường THCS", BranchKind.SCHOOL, None, version)
-    members = _add_members(db, rng, adults, branch_of, school_branch, today, version)
+        branch_of[h.id] = repo.insert_branch(tx, name, BranchKind.HAMLET, h.id)
+    school_branch = repo.insert_branch(tx, "Chi hội Trường THCS", BranchKind.SCHOOL, None)
+    members = _add_members(tx, rng, adults, branch_of, school_branch, today)
 
     fund_id = _create_fund(ws, today)
     planned: Planned = []
     for year in range(today.year - 2, today.year + 1):
         rate = DuesRate(year, 20_000 if year < today.year else 24_000, 30)
-        repo.set_rate(db, rate, version)
+        repo.set_rate(tx, rate)
         planned += _donations(ws, rng, fund_id, year, today)
         planned += _dues(ws, rng, fund_id, year, today, members, rate)
         planned += _scholarships(ws, rng, fund_id, year, today, pupils)
@@ -61,13 +60,12 @@ def add_demo_khuyen_hoc(
 
 
 def _add_members(
-    db: Database,
+    tx: Tx,
     rng: random.Random,
     adults: list[tuple[str, str | None]],
     branch_of: dict[str | None, str],
     school_branch: str,
     today: dt.date,
-    version: int,
 ) -> dict[str, list[str]]:
     """About a third of adults, numbered in joining order; a few moved, left or died."""
     chosen = [a for a in adults if rng.random() < 0.34]
@@ -94,14 +92,14 @@ def _add_members(
         rows.append((pid, str(number), branch, day, status, status_on))
         if status is MemberStatus.ACTIVE:
             by_branch.setdefault(branch, []).append(pid)
-    ids = repo.bulk_insert_members(db, rows, version)
+    ids = repo.bulk_insert_members(tx, rows)
     person_to_member = dict(zip([r[0] for r in rows], ids, strict=True))
     return {b: [person_to_member[p] for p in ps] for b, ps in by_branch.items()}
 
 
 def _create_fund(ws: Workspace, today: dt.date) -> str:
     start = dt.date(today.year - 2, 1, 1)
-    return ws.fund.create_in_transaction(
+    return ws.fund.create(
         FundInput(
             name="Quỹ Khuyến học xã",
             opening_balance=35_000_000,
@@ -109,7 +107,7 @@ def _create_fund(ws: Workspace, today: dt.date) -> str:
             carried_from="Quỹ Khuyến học của xã trước sáp nhập",
             transfer_document="Biên bản bàn giao số 05/BB-HKH",
         )
-    )
+    ).value
 
 
 Planned = list[tuple[dt.date, Callable[[], object]]]
@@ -135,7 +133,7 @@ def _donations(ws: Workspace, rng: random.Random, fund: str, year: int, today: d
             in_kind=f"{rng.randint(5, 30)} bộ sách giáo khoa" if in_kind else "",
             attachments=rng.randint(0, 2),
         )  # fmt: skip
-        planned.append((day, partial(ws.fund.record, entry, today, in_transaction=True)))
+        planned.append((day, partial(ws.fund.record, entry, today)))
     return planned
 
 
@@ -161,7 +159,7 @@ def _dues(
             branch, year, day, "Chi hội trưởng", len(payments), rate.amount * len(payments),
             payments,
         )  # fmt: skip
-        planned.append((day, partial(ws.members.collect_in_transaction, batch, fund)))
+        planned.append((day, partial(ws.members.collect, batch, fund)))
     return planned
 
 
@@ -196,7 +194,6 @@ def _scholarships(
                     grade=grade,
                 ),
                 today,
-                in_transaction=True,
             )  # fmt: skip
 
         planned.append((day, pay))

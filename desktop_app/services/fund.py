@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from desktop_app.core.fund import (
     HASHED_FIELDS,
@@ -20,12 +19,12 @@ from desktop_app.core.fund import (
 )
 from desktop_app.core.problems import N_, Problem, UserError
 from desktop_app.core.text import nfc
-from desktop_app.services.workspace import Change
+from desktop_app.services.ops import OpResult, Ops
+from desktop_app.services.people import PeopleService
 from desktop_app.storage import fund as repo
+from desktop_app.storage.db import Database
 from desktop_app.storage.fund import ChainLink, EntryRow, FundRow, LedgerFilter, NewEntry
-
-if TYPE_CHECKING:
-    from desktop_app.services.workspace import Workspace
+from desktop_app.storage.tx import Tx
 
 __all__ = [
     "ChainProblem",
@@ -69,21 +68,24 @@ class VerifyReport:
 
 
 class FundService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+    def __init__(self, db: Database, ops: Ops, people: PeopleService) -> None:
+        self._db = db
+        self._ops = ops
+        self._people = people
 
     # Funds -----------------------------------------------------------------------------
 
     def funds(self) -> list[FundRow]:
-        return repo.list_funds(self._ws.db)
+        return repo.list_funds(self._db)
 
     def get(self, fund_id: str) -> FundRow:
-        fund = repo.get_fund(self._ws.db, fund_id)
+        fund = repo.get_fund(self._db, fund_id)
         if fund is None:
             raise UserError(N_("There is no fund with that id; check the list of funds."))
         return fund
 
-    def create(self, data: FundInput) -> Change:
+    def create(self, data: FundInput) -> OpResult[str]:
+        """Open a fund; the value is its id."""
         problems: list[Problem] = []
         name = nfc(data.name)
         if not name:
@@ -104,52 +106,39 @@ class FundService:
                 N_("Some fields need fixing before the fund can be saved."),
                 problems=tuple(problems),
             )
-        with self._ws.db.transaction():
-            fund_id = self._insert_fund(data, name)
-        return Change("fund", "create", (fund_id,))
+        with self._ops.op("fund.create") as op:
+            fund_id = repo.insert_fund(
+                op.tx,
+                name=name,
+                kind=data.kind,
+                book=nfc(data.book) or "01",
+                opening_balance=data.opening_balance,
+                opening_date=data.opening_date or dt.date.today(),
+                carried_from=nfc(data.carried_from),
+                transfer_document=nfc(data.transfer_document),
+                allow_negative=data.allow_negative,
+            )
+        return op.result(fund_id)
 
-    def create_in_transaction(self, data: FundInput) -> str:
-        """For a caller that holds the write transaction (the demo); returns the fund id."""
-        return self._insert_fund(data, nfc(data.name))
-
-    def _insert_fund(self, data: FundInput, name: str) -> str:
-        db = self._ws.db
-        fund_id = repo.insert_fund(
-            db,
-            name=name,
-            kind=data.kind,
-            book=nfc(data.book) or "01",
-            opening_balance=data.opening_balance,
-            opening_date=data.opening_date or dt.date.today(),
-            carried_from=nfc(data.carried_from),
-            transfer_document=nfc(data.transfer_document),
-            allow_negative=data.allow_negative,
-            version=db.next_version(),
-        )
-        db.audit("create", "fund", fund_id)
-        return fund_id
-
-    def update_details(self, fund_id: str, name: str, allow_negative: bool) -> Change:
+    def update_details(self, fund_id: str, name: str, allow_negative: bool) -> OpResult[str]:
         name = nfc(name)
         if not name:
             raise UserError(N_("Type the fund's name, e.g. Quỹ Khuyến học xã."))
-        db = self._ws.db
-        with db.transaction():
+        with self._ops.op("fund.update") as op:
             self.get(fund_id)
-            repo.update_fund_details(db, fund_id, name, allow_negative, db.next_version())
-            db.audit("update", "fund", fund_id)
-        return Change("fund", "update", (fund_id,))
+            repo.update_fund_details(op.tx, fund_id, name, allow_negative)
+        return op.result(fund_id)
 
     def balance(self, fund_id: str, at: dt.date | None = None) -> int:
-        return repo.balance_at(self._ws.db, self.get(fund_id), at)
+        return repo.balance_at(self._db, self.get(fund_id), at)
 
     def closed_years(self, fund_id: str) -> list[int]:
-        return repo.closed_years(self._ws.db, fund_id)
+        return repo.closed_years(self._db, fund_id)
 
     # Entries ---------------------------------------------------------------------------
 
     def _check_open(self, fund_id: str, day: dt.date) -> None:
-        closed = repo.closed_years(self._ws.db, fund_id)
+        closed = repo.closed_years(self._db, fund_id)
         if closed and day.year <= max(closed):
             raise UserError(
                 N_(
@@ -160,12 +149,10 @@ class FundService:
                 problems=(Problem("entry_date", N_("This date is in a closed year.")),),
             )
 
-    def record(
-        self, data: EntryInput, today: dt.date | None = None, *, in_transaction: bool = False
-    ) -> EntryRow:
-        """Save a receipt or a payment; returns it with its voucher number.
+    def record(self, data: EntryInput, today: dt.date | None = None) -> OpResult[EntryRow]:
+        """Save a receipt or a payment; the value is the entry with its voucher number.
 
-        `in_transaction`: the caller already holds the write transaction (a dues batch).
+        Inside another operation (a dues batch) it becomes part of that operation.
         """
         problems = validate_entry(data, today or dt.date.today())
         if problems:
@@ -173,13 +160,12 @@ class FundService:
                 N_("Some fields need fixing before the entry can be saved."),
                 problems=tuple(problems),
             )
-        if in_transaction:
-            return self._append(data)
-        with self._ws.db.transaction():
-            return self._append(data)
+        with self._ops.op("ledger.record") as op:
+            row = self._append(op.tx, data)
+        return op.result(row)
 
-    def _append(self, data: EntryInput) -> EntryRow:
-        db = self._ws.db
+    def _append(self, tx: Tx, data: EntryInput) -> EntryRow:
+        db = self._db
         fund = self.get(data.fund_id)
         self._check_open(fund.id, data.entry_date)
         if data.entry_date < fund.opening_date:
@@ -189,7 +175,7 @@ class FundService:
                 problems=(Problem("entry_date", N_("This date is before the fund opened.")),),
             )
         if data.person_id is not None:
-            person = self._ws.people.get(data.person_id)
+            person = self._people.get(data.person_id)
             if person.deleted:
                 raise UserError(
                     N_("{name} was deleted from the people list; restore them first."),
@@ -200,8 +186,8 @@ class FundService:
         if effect < 0 and not fund.allow_negative:
             self._check_cover(fund, data.entry_date, data.amount)
         number = repo.next_number(db, fund.id, book, data.entry_date.year)
-        row = repo.append_entry(
-            db,
+        return repo.append_entry(
+            tx,
             fund,
             NewEntry(
                 book=book,
@@ -220,14 +206,11 @@ class FundService:
                 reason=nfc(data.reason),
                 attachments=data.attachments,
             ),
-            db.next_version(),
         )
-        db.audit("create", "ledger_entry", row.id, row.voucher)
-        return row
 
     def _check_cover(self, fund: FundRow, day: dt.date, amount: int) -> None:
         """A payment may not take the fund below zero, on its date or afterwards."""
-        db = self._ws.db
+        db = self._db
         available = min(repo.balance_at(db, fund, day), repo.balance_at(db, fund))
         if amount > available:
             raise UserError(
@@ -239,7 +222,7 @@ class FundService:
                 problems=(Problem("amount", N_("More than the fund holds.")),),
             )
 
-    def void(self, entry_id: str, reason: str, day: dt.date | None = None) -> EntryRow:
+    def void(self, entry_id: str, reason: str, day: dt.date | None = None) -> OpResult[EntryRow]:
         """Cancel an entry by appending its reversal; the original stays, marked as voided."""
         reason = nfc(reason)
         if not reason:
@@ -248,8 +231,8 @@ class FundService:
                 problems=(Problem("reason", N_("Type the reason.")),),
             )
         day = day or dt.date.today()
-        db = self._ws.db
-        with db.transaction():
+        db = self._db
+        with self._ops.op("ledger.void") as op:
             original = repo.get_entry(db, entry_id)
             if original is None:
                 raise UserError(N_("There is no such entry in the ledger."))
@@ -263,7 +246,7 @@ class FundService:
                 self._check_cover(fund, day, original.amount)
             number = repo.next_number(db, fund.id, original.book, day.year)
             row = repo.append_entry(
-                db,
+                op.tx,
                 fund,
                 NewEntry(
                     book=original.book,
@@ -279,13 +262,12 @@ class FundService:
                     reason=f"Hủy phiếu {original.voucher}: {reason}",
                     reverses=original.id,
                 ),
-                db.next_version(),
             )
-            db.audit("void", "ledger_entry", original.id, row.voucher)
-        return row
+            op.tx.note("ledger_entry", original.id, f"voided by {row.voucher}")
+        return op.result(row)
 
     def entry(self, entry_id: str) -> EntryRow:
-        row = repo.get_entry(self._ws.db, entry_id)
+        row = repo.get_entry(self._db, entry_id)
         if row is None:
             raise UserError(N_("There is no such entry in the ledger."))
         return row
@@ -299,7 +281,7 @@ class FundService:
                 N_("{voucher} is not a voucher number; they look like PT-0042/2026."),
                 {"voucher": voucher},
             ) from None
-        rows = repo.find_by_voucher(self._ws.db, book, number, year)
+        rows = repo.find_by_voucher(self._db, book, number, year)
         if fund_id:
             rows = [r for r in rows if r.fund_id == fund_id]
         if not rows:
@@ -311,35 +293,34 @@ class FundService:
         return rows[0]
 
     def entries(self, flt: LedgerFilter, limit: int | None = None) -> list[EntryRow]:
-        return repo.list_entries(self._ws.db, flt, limit)
+        return repo.list_entries(self._db, flt, limit)
 
     def totals_by_kind(self, fund_id: str, year: int) -> list[tuple[EntryKind, int]]:
-        return repo.totals_by_kind(self._ws.db, fund_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
+        return repo.totals_by_kind(self._db, fund_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
 
     # Year closing ----------------------------------------------------------------------
 
-    def close_year(self, fund_id: str, year: int, today: dt.date | None = None) -> Change:
+    def close_year(self, fund_id: str, year: int, today: dt.date | None = None) -> OpResult[str]:
         today = today or dt.date.today()
         if year >= today.year:
             raise UserError(
                 N_("The year {year} has not ended yet; close it in January."), {"year": year}
             )
-        db = self._ws.db
-        with db.transaction():
+        db = self._db
+        with self._ops.op("fund.close_year") as op:
             fund = self.get(fund_id)
             closed = repo.closed_years(db, fund_id)
             if year in closed or (closed and year < max(closed)):
                 raise UserError(N_("The year {year} is already closed."), {"year": year})
             balance = repo.balance_at(db, fund, dt.date(year, 12, 31))
-            repo.close_year(db, fund_id, year, balance, db.next_version())
-            db.audit("close_year", "fund", fund_id, str(year))
-        return Change("fund", "close_year", (fund_id,))
+            repo.close_year(op.tx, fund_id, year, balance)
+        return op.result(fund_id)
 
     # Verification ----------------------------------------------------------------------
 
     def verify(self, progress: Callable[[int, int], bool] | None = None) -> VerifyReport:
         """Recompute every fund's chain; report the first broken link of each fund."""
-        db = self._ws.db
+        db = self._db
         problems: list[ChainProblem] = []
         entries = 0
         funds = repo.list_funds(db)

@@ -11,22 +11,34 @@ from desktop_app.core.dates import place_date_line
 from desktop_app.core.fund import KIND_VI, RECEIPT_KINDS, EntryKind
 from desktop_app.core.money import amount_in_words
 from desktop_app.core.problems import N_, UserError
+from desktop_app.services.centre import CentreService
+from desktop_app.services.fund import FundService
+from desktop_app.services.members import MemberService
+from desktop_app.services.ops import Ops
 from desktop_app.storage.fund import EntryRow, LedgerFilter
 
 if TYPE_CHECKING:
     from desktop_app.documents.fund_reports import CashBookLine, DisclosureData, ReportHeader
     from desktop_app.documents.member_cards import MemberCard
     from desktop_app.documents.vouchers import VoucherData
-    from desktop_app.services.workspace import Workspace
 
 
 class FundDocumentService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+    def __init__(
+        self,
+        ops: Ops,
+        centre: CentreService,
+        fund: FundService,
+        members: MemberService,
+    ) -> None:
+        self._ops = ops
+        self._centre = centre
+        self._fund = fund
+        self._members = members
 
     def _unit(self) -> tuple[str, str, str]:
         """(parent body, unit, commune) as printed in the top-left block."""
-        commune = self._ws.centre.profile().commune_name
+        commune = self._centre.profile().commune_name
         parent = f"UBND {commune}".upper() if commune else ""
         unit = f"HỘI KHUYẾN HỌC {commune}".upper() if commune else "HỘI KHUYẾN HỌC"
         return parent, unit, commune
@@ -35,10 +47,10 @@ class FundDocumentService:
         from desktop_app.documents.vouchers import VoucherData
 
         parent, unit, commune = self._unit()
-        fund = self._ws.fund.get(entry.fund_id)
+        fund = self._fund.get(entry.fund_id)
         note = ""
         if entry.reversed_by:
-            reversal = self._ws.fund.entry(entry.reversed_by)
+            reversal = self._fund.entry(entry.reversed_by)
             note = f"Đã hủy bởi phiếu {reversal.voucher}"
         return VoucherData(
             kind="receipt" if entry.book.value == "PT" else "payment",
@@ -65,9 +77,9 @@ class FundDocumentService:
     def print_voucher(self, voucher_number: str, out: Path, fund_id: str | None = None) -> None:
         from desktop_app.documents.vouchers import render_voucher
 
-        entry = self._ws.fund.find_voucher(voucher_number, fund_id)
+        entry = self._fund.find_voucher(voucher_number, fund_id)
         render_voucher(self.voucher(entry), out)
-        self._ws.db.audit_now("print", "voucher", entry.id, entry.voucher)
+        self._ops.record_event("voucher.print", "voucher", entry.id, entry.voucher)
 
     def _header(self, title: str, subtitle: str, day: dt.date | None) -> ReportHeader:
         from desktop_app.documents.fund_reports import ReportHeader
@@ -87,11 +99,11 @@ class FundDocumentService:
     ) -> tuple[ReportHeader, int, list[CashBookLine]]:
         from desktop_app.documents.fund_reports import CashBookLine
 
-        fund = self._ws.fund.get(fund_id)
-        opening = self._ws.fund.balance(fund_id, start - dt.timedelta(days=1))
+        fund = self._fund.get(fund_id)
+        opening = self._fund.balance(fund_id, start - dt.timedelta(days=1))
         balance = opening
         lines: list[CashBookLine] = []
-        for e in self._ws.fund.entries(LedgerFilter(fund_id=fund_id, start=start, end=end)):
+        for e in self._fund.entries(LedgerFilter(fund_id=fund_id, start=start, end=end)):
             balance += e.effect
             receipt = e.effect > 0
             lines.append(
@@ -124,25 +136,25 @@ class FundDocumentService:
             export_cash_book_xlsx(header, opening, lines, out)
         else:
             render_cash_book(header, opening, lines, out)
-        self._ws.db.audit_now("print", "cash_book", fund_id)
+        self._ops.record_event("cash_book.print", "cash_book", fund_id)
 
     def disclosure(self, fund_id: str, year: int) -> DisclosureData:
         from desktop_app.documents.fund_reports import DisclosureData
 
-        fund = self._ws.fund.get(fund_id)
+        fund = self._fund.get(fund_id)
         if year < fund.opening_date.year:
             raise UserError(
                 N_("The fund opened in {opened}; there is nothing to disclose for {year}."),
                 {"opened": fund.opening_date.year, "year": year},
             )
-        opening = self._ws.fund.balance(fund_id, dt.date(year - 1, 12, 31))
-        closing = self._ws.fund.balance(fund_id, dt.date(year, 12, 31))
-        totals = self._ws.fund.totals_by_kind(fund_id, year)
+        opening = self._fund.balance(fund_id, dt.date(year - 1, 12, 31))
+        closing = self._fund.balance(fund_id, dt.date(year, 12, 31))
+        totals = self._fund.totals_by_kind(fund_id, year)
         receipts = [(KIND_VI[k], v) for k, v in totals if k in RECEIPT_KINDS and v]
         payments = [(KIND_VI[k], -v) for k, v in totals if k not in RECEIPT_KINDS and v]
         awards = [
             (e.party_name, e.school, e.grade, e.reason, e.amount)
-            for e in self._ws.fund.entries(
+            for e in self._fund.entries(
                 LedgerFilter(
                     fund_id=fund_id,
                     start=dt.date(year, 1, 1),
@@ -176,12 +188,12 @@ class FundDocumentService:
             export_disclosure_xlsx(data, out)
         else:
             pages = render_disclosure(data, out)
-        self._ws.db.audit_now("print", "disclosure", fund_id, str(year))
+        self._ops.record_event("disclosure.print", "disclosure", fund_id, str(year))
         return pages
 
     def donors(self, fund_id: str, year: int) -> list[tuple[str, str, dt.date, str, int]]:
         kinds = (EntryKind.DONATION_CASH, EntryKind.DONATION_IN_KIND)
-        rows = self._ws.fund.entries(
+        rows = self._fund.entries(
             LedgerFilter(fund_id, dt.date(year, 1, 1), dt.date(year, 12, 31), kinds)
         )
         return [
@@ -194,14 +206,14 @@ class FundDocumentService:
         from desktop_app.documents.fund_reports import render_donor_list
         from desktop_app.documents.fund_xlsx import export_donors_xlsx
 
-        fund = self._ws.fund.get(fund_id)
+        fund = self._fund.get(fund_id)
         header = self._header("DANH SÁCH ỦNG HỘ QUỸ KHUYẾN HỌC", f"{fund.name} — Năm {year}", None)
         donors = self.donors(fund_id, year)
         if xlsx:
             export_donors_xlsx(header, donors, out)
         else:
             render_donor_list(header, donors, out)
-        self._ws.db.audit_now("print", "donors", fund_id, str(year))
+        self._ops.record_event("donors.print", "donors", fund_id, str(year))
 
     def member_cards(self, branch_id: str | None = None) -> list[MemberCard]:
         """The active members' cards of a branch (or all branches), in list order."""
@@ -210,7 +222,7 @@ class FundDocumentService:
         from desktop_app.services.members import MemberFilter
 
         _, unit, _ = self._unit()
-        members = self._ws.members.members(
+        members = self._members.members(
             MemberFilter(branch_id=branch_id, status=MemberStatus.ACTIVE)
         )
         if not members:
@@ -238,7 +250,9 @@ class FundDocumentService:
         return render_member_cards(cards, out, progress=progress)
 
     def record_cards_printed(self, branch_id: str | None, cards: int) -> None:
-        self._ws.db.audit_now("print", "member_cards", branch_id or "all", f"cards={cards}")
+        self._ops.record_event(
+            "member_cards.print", "member_cards", branch_id or "all", f"cards={cards}"
+        )
 
     def print_member_cards(
         self,

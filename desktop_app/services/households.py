@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from desktop_app.core.people import Household, HouseholdMember
 from desktop_app.core.problems import N_, UserError
 from desktop_app.core.text import nfc
-from desktop_app.services.workspace import Change
+from desktop_app.services.ops import OpResult, Ops
+from desktop_app.services.people import PeopleService
 from desktop_app.storage import people as repo
-
-if TYPE_CHECKING:
-    from desktop_app.services.workspace import Workspace
+from desktop_app.storage.db import Database
 
 HEAD_RELATION = "Chủ hộ"
 # Relations a secretary picks from; free text is accepted too.
@@ -19,23 +16,24 @@ RELATIONS = ("Chủ hộ", "Vợ", "Chồng", "Con", "Cha", "Mẹ", "Ông", "Bà
 
 
 class HouseholdService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+    def __init__(self, db: Database, ops: Ops, people: PeopleService) -> None:
+        self._db = db
+        self._ops = ops
+        self._people = people
 
     def get(self, household_id: str) -> Household:
-        household = repo.get_household(self._ws.db, household_id)
+        household = repo.get_household(self._db, household_id)
         if household is None:
             raise UserError(N_("This household no longer exists; refresh the list."))
         return household
 
     def members(self, household_id: str) -> list[HouseholdMember]:
-        return repo.household_members(self._ws.db, household_id)
+        return repo.household_members(self._db, household_id)
 
-    def create(self, head_id: str, address: str = "") -> Change:
+    def create(self, head_id: str, address: str = "") -> OpResult[str]:
         """A new household with `head_id` as its head (chủ hộ)."""
-        db = self._ws.db
-        with db.transaction():
-            head = self._ws.people.get_live(head_id)
+        with self._ops.op("household.create") as op:
+            head = self._people.get_live(head_id)
             if head.household_id is not None:
                 raise UserError(
                     N_(
@@ -44,18 +42,14 @@ class HouseholdService:
                     ),
                     {"name": head.full_name},
                 )
-            household_id = repo.insert_household(
-                db, head.hamlet_id, head_id, nfc(address), db.next_version()
-            )
-            repo.set_person_household(db, head_id, household_id, HEAD_RELATION, db.next_version())
-            db.audit("create", "household", household_id)
-        return Change("household", "create", (household_id, head_id))
+            household_id = repo.insert_household(op.tx, head.hamlet_id, head_id, nfc(address))
+            repo.set_person_household(op.tx, head_id, household_id, HEAD_RELATION)
+        return op.result(household_id)
 
-    def add_member(self, household_id: str, person_id: str, relation: str = "") -> Change:
-        db = self._ws.db
-        with db.transaction():
+    def add_member(self, household_id: str, person_id: str, relation: str = "") -> OpResult[str]:
+        with self._ops.op("household.add_member") as op:
             self.get(household_id)
-            person = self._ws.people.get_live(person_id)
+            person = self._people.get_live(person_id)
             if person.household_id == household_id:
                 raise UserError(
                     N_("{name} is already in this household."), {"name": person.full_name}
@@ -68,70 +62,56 @@ class HouseholdService:
                     ),
                     {"name": person.full_name},
                 )
-            repo.set_person_household(db, person_id, household_id, nfc(relation), db.next_version())
-            db.audit("update", "household", household_id, "add_member")
-        return Change("household", "update", (household_id, person_id))
+            repo.set_person_household(op.tx, person_id, household_id, nfc(relation))
+        return op.result(household_id)
 
-    def set_relation(self, person_id: str, relation: str) -> Change:
-        db = self._ws.db
-        with db.transaction():
-            person = self._ws.people.get(person_id)
+    def set_relation(self, person_id: str, relation: str) -> OpResult[str]:
+        with self._ops.op("household.set_relation") as op:
+            person = self._people.get(person_id)
             if person.household_id is None:
                 raise UserError(N_("{name} is not in a household."), {"name": person.full_name})
-            repo.set_person_household(
-                db, person_id, person.household_id, nfc(relation), db.next_version()
-            )
-            db.audit("update", "household", person.household_id, "relation")
-        return Change("household", "update", (person.household_id, person_id))
+            repo.set_person_household(op.tx, person_id, person.household_id, nfc(relation))
+        return op.result(person.household_id)
 
-    def set_head(self, household_id: str, person_id: str) -> Change:
-        db = self._ws.db
-        with db.transaction():
+    def set_head(self, household_id: str, person_id: str) -> OpResult[str]:
+        with self._ops.op("household.set_head") as op:
             household = self.get(household_id)
-            person = self._ws.people.get(person_id)
+            person = self._people.get(person_id)
             if person.household_id != household_id:
                 raise UserError(
                     N_("{name} is not a member of this household; add them first."),
                     {"name": person.full_name},
                 )
             repo.update_household(
-                db,
+                op.tx,
                 household_id,
                 head_id=person_id,
                 hamlet_id=household.hamlet_id,
                 address=household.address,
                 notes=household.notes,
-                version=db.next_version(),
             )
-            repo.set_person_household(db, person_id, household_id, HEAD_RELATION, db.next_version())
-            db.audit("update", "household", household_id, "head")
-        return Change("household", "update", (household_id, person_id))
+            repo.set_person_household(op.tx, person_id, household_id, HEAD_RELATION)
+        return op.result(household_id)
 
-    def remove_member(self, person_id: str) -> Change:
+    def remove_member(self, person_id: str) -> OpResult[str]:
         """Take a person out of their household; the last member out closes the household."""
-        db = self._ws.db
-        with db.transaction():
-            person = self._ws.people.get(person_id)
+        with self._ops.op("household.remove_member") as op:
+            person = self._people.get(person_id)
             household_id = person.household_id
             if household_id is None:
                 raise UserError(N_("{name} is not in a household."), {"name": person.full_name})
             household = self.get(household_id)
-            repo.set_person_household(db, person_id, None, "", db.next_version())
-            remaining = repo.household_members(db, household_id)
+            repo.set_person_household(op.tx, person_id, None, "")
+            remaining = repo.household_members(self._db, household_id)
             if not remaining:
-                repo.set_household_deleted(db, household_id, db.next_version())
-                db.audit("delete", "household", household_id)
+                repo.set_household_deleted(op.tx, household_id)
             elif household.head_id == person_id:
                 repo.update_household(
-                    db,
+                    op.tx,
                     household_id,
                     head_id=None,
                     hamlet_id=household.hamlet_id,
                     address=household.address,
                     notes=household.notes,
-                    version=db.next_version(),
                 )
-                db.audit("update", "household", household_id, "remove_member,head")
-            else:
-                db.audit("update", "household", household_id, "remove_member")
-        return Change("household", "update", (household_id, person_id))
+        return op.result(household_id)

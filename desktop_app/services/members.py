@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from desktop_app.core.fund import EntryInput, EntryKind
 from desktop_app.core.members import (
@@ -18,12 +17,13 @@ from desktop_app.core.members import (
 )
 from desktop_app.core.problems import N_, Problem, UserError
 from desktop_app.core.text import nfc
-from desktop_app.services.workspace import Change
+from desktop_app.services.fund import FundService
+from desktop_app.services.ops import OpResult, Ops
+from desktop_app.services.people import PeopleService
 from desktop_app.storage import members as repo
+from desktop_app.storage.db import Database
 from desktop_app.storage.members import HamletShare, MemberFilter
-
-if TYPE_CHECKING:
-    from desktop_app.services.workspace import Workspace
+from desktop_app.storage.tx import Tx
 
 __all__ = ["DuesResult", "MemberFilter", "MemberInput", "MemberService", "Share"]
 
@@ -60,13 +60,16 @@ class Share:
 
 
 class MemberService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+    def __init__(self, db: Database, ops: Ops, people: PeopleService, fund: FundService) -> None:
+        self._db = db
+        self._ops = ops
+        self._people = people
+        self._fund = fund
 
     # Branches --------------------------------------------------------------------------
 
     def branches(self) -> list[Branch]:
-        return repo.list_branches(self._ws.db)
+        return repo.list_branches(self._db)
 
     def save_branch(
         self,
@@ -74,41 +77,38 @@ class MemberService:
         kind: BranchKind = BranchKind.HAMLET,
         hamlet_id: str | None = None,
         branch_id: str | None = None,
-    ) -> Change:
+    ) -> OpResult[str]:
         name = nfc(name)
         if not name:
             raise UserError(
                 N_("Type the branch's name, e.g. Chi hội Thôn 3."),
                 problems=(Problem("name", N_("Type the branch's name.")),),
             )
-        db = self._ws.db
-        with db.transaction():
-            if repo.branch_name_taken(db, name, branch_id):
+        with self._ops.op("branch.save") as op:
+            if repo.branch_name_taken(self._db, name, branch_id):
                 raise UserError(N_("There is already a branch called {name}."), {"name": name})
             if branch_id is None:
-                branch_id = repo.insert_branch(db, name, kind, hamlet_id, db.next_version())
-                db.audit("create", "branch", branch_id)
+                branch_id = repo.insert_branch(op.tx, name, kind, hamlet_id)
             else:
-                repo.update_branch(db, branch_id, name, kind, hamlet_id, db.next_version())
-                db.audit("update", "branch", branch_id)
-        return Change("branch", "update", (branch_id,))
+                repo.update_branch(op.tx, branch_id, name, kind, hamlet_id)
+        return op.result(branch_id)
 
     # Members ---------------------------------------------------------------------------
 
     def members(self, flt: MemberFilter | None = None, limit: int | None = None) -> list[Member]:
-        return repo.list_members(self._ws.db, flt or MemberFilter(), limit)
+        return repo.list_members(self._db, flt or MemberFilter(), limit)
 
     def get(self, member_id: str) -> Member:
-        member = repo.get_member(self._ws.db, member_id)
+        member = repo.get_member(self._db, member_id)
         if member is None:
             raise UserError(N_("This member is no longer in the list; refresh it."))
         return member
 
     def of_person(self, person_id: str) -> Member | None:
-        return repo.member_of_person(self._ws.db, person_id)
+        return repo.member_of_person(self._db, person_id)
 
     def _check(self, data: MemberInput, member_id: str | None) -> str:
-        db = self._ws.db
+        db = self._db
         branches = {b.id for b in repo.list_branches(db)}
         problems: list[Problem] = []
         if data.branch_id not in branches:
@@ -133,10 +133,10 @@ class MemberService:
             )
         return number
 
-    def add(self, data: MemberInput) -> Change:
-        db = self._ws.db
-        with db.transaction():
-            person = self._ws.people.get_live(data.person_id)
+    def add(self, data: MemberInput) -> OpResult[str]:
+        db = self._db
+        with self._ops.op("member.add") as op:
+            person = self._people.get_live(data.person_id)
             existing = repo.member_of_person(db, data.person_id)
             if existing is not None:
                 raise UserError(
@@ -145,73 +145,69 @@ class MemberService:
                 )
             number = self._check(data, None)
             member_id = repo.insert_member(
-                db, data.person_id, number, data.branch_id, data.joined_on,
-                data.notes.strip(), db.next_version(),
+                op.tx, data.person_id, number, data.branch_id, data.joined_on,
+                data.notes.strip(),
             )  # fmt: skip
-            db.audit("create", "member", member_id)
-        return Change("member", "create", (member_id,))
+        return op.result(member_id)
 
-    def update(self, member_id: str, data: MemberInput) -> Change:
-        db = self._ws.db
-        with db.transaction():
+    def update(self, member_id: str, data: MemberInput) -> OpResult[str]:
+        with self._ops.op("member.update") as op:
             self.get(member_id)
             number = self._check(data, member_id)
             repo.update_member(
-                db, member_id, number=number, branch_id=data.branch_id,
+                op.tx, member_id, number=number, branch_id=data.branch_id,
                 joined_on=data.joined_on, status=data.status, status_on=data.status_on,
-                notes=data.notes.strip(), version=db.next_version(),
+                notes=data.notes.strip(),
             )  # fmt: skip
-            db.audit("update", "member", member_id)
-        return Change("member", "update", (member_id,))
+        return op.result(member_id)
 
     def shares(self) -> tuple[list[Share], Share]:
         """Members as a share of population, per hamlet and for the whole commune."""
-        rows: list[HamletShare] = repo.members_by_hamlet(self._ws.db)
+        rows: list[HamletShare] = repo.members_by_hamlet(self._db)
         per = [Share(r.hamlet_name, r.population, r.members) for r in rows]
         population = sum(r.population or 0 for r in rows)
-        total_members = repo.count_active_members(self._ws.db)
+        total_members = repo.count_active_members(self._db)
         return per, Share("", population or None, total_members)
 
     # Dues ------------------------------------------------------------------------------
 
     def rates(self) -> list[DuesRate]:
-        return repo.list_rates(self._ws.db)
+        return repo.list_rates(self._db)
 
     def rate(self, year: int) -> DuesRate | None:
-        return repo.get_rate(self._ws.db, year)
+        return repo.get_rate(self._db, year)
 
-    def set_rate(self, rate: DuesRate) -> Change:
+    def set_rate(self, rate: DuesRate) -> OpResult[int]:
         if rate.amount < 0:
             raise UserError(N_("The dues amount cannot be negative."))
         if not 0 <= rate.upper_percent <= 100:
             raise UserError(N_("The share for the upper level must be between 0 and 100 percent."))
-        db = self._ws.db
-        with db.transaction():
-            repo.set_rate(db, rate, db.next_version())
-            db.audit("update", "dues_rate", str(rate.year))
-        return Change("dues_rate", "update", (str(rate.year),))
+        with self._ops.op("dues_rate.set") as op:
+            repo.set_rate(op.tx, rate)
+        return op.result(rate.year)
 
     def unpaid(self, year: int, branch_id: str | None = None) -> list[Member]:
         """Active members who have not paid the year's dues."""
         members = repo.list_members(
-            self._ws.db, MemberFilter(branch_id=branch_id, status=MemberStatus.ACTIVE)
+            self._db, MemberFilter(branch_id=branch_id, status=MemberStatus.ACTIVE)
         )
-        paid = repo.paid_members(self._ws.db, year, [m.id for m in members])
+        paid = repo.paid_members(self._db, year, [m.id for m in members])
         return [m for m in members if m.id not in paid]
 
-    def collect(self, batch: DuesBatchInput, fund_id: str) -> DuesResult:
+    def collect(self, batch: DuesBatchInput, fund_id: str) -> OpResult[DuesResult]:
         """Save a branch's dues batch if its control totals match, with the fund receipt."""
-        with self._ws.db.transaction():
-            return self.collect_in_transaction(batch, fund_id)
+        with self._ops.op("dues.collect") as op:
+            result = self._collect(op.tx, batch, fund_id)
+        return op.result(result)
 
-    def collect_in_transaction(self, batch: DuesBatchInput, fund_id: str) -> DuesResult:
+    def _collect(self, tx: Tx, batch: DuesBatchInput, fund_id: str) -> DuesResult:
         problems = check_control_totals(batch)
         if problems:
             raise UserError(
                 N_("The batch does not match the paper; nothing was saved."),
                 problems=tuple(problems),
             )
-        db = self._ws.db
+        db = self._db
         branch_name = repo.get_branch_name(db, batch.branch_id)
         if branch_name is None:
             raise UserError(N_("Pick the branch (chi hội) from the list."))
@@ -228,7 +224,7 @@ class MemberService:
             )
         rate = repo.get_rate(db, batch.year)
         upper = rate.upper_share * len(ids) if rate else 0
-        entry = self._ws.fund.record(
+        entry = self._fund.record(
             EntryInput(
                 fund_id=fund_id,
                 kind=EntryKind.DUES,
@@ -237,13 +233,11 @@ class MemberService:
                 party_name=nfc(batch.collector) or branch_name,
                 reason=f"Thu hội phí năm {batch.year} {branch_name}: {len(ids)} hội viên",
             ),
-            in_transaction=True,
-        )
+        ).value
         batch_id = repo.insert_batch(
-            db, branch_id=batch.branch_id, year=batch.year, collected_on=batch.collected_on,
+            tx, branch_id=batch.branch_id, year=batch.year, collected_on=batch.collected_on,
             collector=nfc(batch.collector), expected_count=batch.expected_count,
             expected_total=batch.expected_total, ledger_entry_id=entry.id,
-            payments=batch.payments, version=db.next_version(),
+            payments=batch.payments,
         )  # fmt: skip
-        db.audit("create", "dues_batch", batch_id, f"members={len(ids)}")
         return DuesResult(batch_id, len(ids), batch.expected_total, upper, entry.voucher)

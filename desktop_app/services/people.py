@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from desktop_app.core.cccd import mask_cccd
 from desktop_app.core.people import Person, PersonFields, PersonInput, PersonRow, validate_person
 from desktop_app.core.problems import N_, Problem, UserError
-from desktop_app.services.workspace import Change
+from desktop_app.services.ops import OpResult, Ops
 from desktop_app.storage import people as repo
 from desktop_app.storage.db import Database
 from desktop_app.storage.people import KeyedRow, PageKey, PeopleOrder
-
-if TYPE_CHECKING:
-    from desktop_app.services.workspace import Workspace
 
 __all__ = ["DuplicateWarning", "KeyedRow", "PageKey", "PeopleOrder", "PeopleService"]
 
@@ -39,12 +35,9 @@ class DuplicateWarning(UserError):
 
 
 class PeopleService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
-
-    @property
-    def _db(self) -> Database:
-        return self._ws.db
+    def __init__(self, db: Database, ops: Ops) -> None:
+        self._db = db
+        self._ops = ops
 
     # Reading ---------------------------------------------------------------------------
 
@@ -151,12 +144,12 @@ class PeopleService:
                 raise DuplicateWarning(candidates)
         return fields
 
-    def add(self, data: PersonInput, *, confirmed_different: bool = False) -> Change:
-        with self._db.transaction():
+    def add(self, data: PersonInput, *, confirmed_different: bool = False) -> OpResult[str]:
+        """Add a person; the value is the new id."""
+        with self._ops.op("person.add") as op:
             fields = self.validated(data, None, confirmed_different)
-            person_id = repo.insert_person(self._db, fields, self._db.next_version())
-            self._db.audit("create", "person", person_id)
-        return Change("person", "create", (person_id,))
+            person_id = repo.insert_person(op.tx, fields)
+        return op.result(person_id)
 
     def update(
         self,
@@ -165,8 +158,8 @@ class PeopleService:
         *,
         expected_version: int | None = None,
         confirmed_different: bool = False,
-    ) -> Change:
-        with self._db.transaction():
+    ) -> OpResult[str]:
+        with self._ops.op("person.update") as op:
             current = self.get(person_id)
             if expected_version is not None and current.version != expected_version:
                 raise UserError(
@@ -176,29 +169,27 @@ class PeopleService:
                     )
                 )
             fields = self.validated(data, person_id, confirmed_different)
-            repo.update_person(self._db, person_id, fields, self._db.next_version())
             changed = _changed_fields(current, fields)
-            self._db.audit("update", "person", person_id, ",".join(changed))
-        return Change("person", "update", (person_id,))
+            if changed:
+                repo.update_person(op.tx, person_id, fields, changed)
+        return op.result(person_id)
 
-    def delete(self, person_id: str) -> Change:
+    def delete(self, person_id: str) -> OpResult[str]:
         """Soft delete: the row stays as a tombstone and `restore` undoes it."""
-        with self._db.transaction():
+        with self._ops.op("person.delete") as op:
             person = self.get(person_id)
             if person.deleted:
                 raise UserError(N_("{name} was already deleted."), {"name": person.full_name})
-            repo.set_person_deleted(self._db, person_id, True, self._db.next_version())
-            self._db.audit("delete", "person", person_id)
-        return Change("person", "delete", (person_id,))
+            repo.set_person_deleted(op.tx, person_id, True)
+        return op.result(person_id)
 
-    def restore(self, person_id: str) -> Change:
-        with self._db.transaction():
+    def restore(self, person_id: str) -> OpResult[str]:
+        with self._ops.op("person.restore") as op:
             person = self.get(person_id)
             if not person.deleted:
                 raise UserError(N_("{name} is not deleted."), {"name": person.full_name})
-            repo.set_person_deleted(self._db, person_id, False, self._db.next_version())
-            self._db.audit("restore", "person", person_id)
-        return Change("person", "restore", (person_id,))
+            repo.set_person_deleted(op.tx, person_id, False)
+        return op.result(person_id)
 
 
 def _changed_fields(before: Person, after: PersonFields) -> list[str]:

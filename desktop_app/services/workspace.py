@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_app.core.problems import N_, StoreError
+from desktop_app.services.ops import OpChanges, OpResult, Ops
 from desktop_app.storage.db import Database, open_database
 
 
@@ -34,15 +35,16 @@ class Workspace:
         from desktop_app.services.people import PeopleService
 
         self.db = db
-        self.people = PeopleService(self)
-        self.households = HouseholdService(self)
-        self.centre = CentreService(self)
-        self.courses = CourseService(self)
-        self.certificates = CertificateService(self)
-        self.class_documents = ClassDocumentService(self)
-        self.fund = FundService(self)
-        self.members = MemberService(self)
-        self.fund_documents = FundDocumentService(self)
+        self.ops = Ops(db)
+        self.people = PeopleService(db, self.ops)
+        self.households = HouseholdService(db, self.ops, self.people)
+        self.centre = CentreService(db, self.ops)
+        self.courses = CourseService(db, self.ops, self.people, self.households)
+        self.certificates = CertificateService(db, self.ops, self.courses, self.centre)
+        self.class_documents = ClassDocumentService(self.ops, self.courses, self.centre)
+        self.fund = FundService(db, self.ops, self.people)
+        self.members = MemberService(db, self.ops, self.people, self.fund)
+        self.fund_documents = FundDocumentService(self.ops, self.centre, self.fund, self.members)
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = False, read_only: bool = False) -> Workspace:
@@ -77,4 +79,4 @@ class Workspace:
         self.close()
 
 
-__all__ = ["N_", "Change", "StoreError", "Workspace"]
+__all__ = ["N_", "Change", "OpChanges", "OpResult", "StoreError", "Workspace"]

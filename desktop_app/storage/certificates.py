@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from desktop_app.core.certificates import CertificateKind
 from desktop_app.core.courses import Result
-from desktop_app.core.ids import new_id
 from desktop_app.core.text import fold
-from desktop_app.storage.db import Database, utc_now
+from desktop_app.storage.db import Database
+from desktop_app.storage.tx import Tx
 
 
 def site_keys(db: Database) -> tuple[str | None, str | None]:
@@ -20,11 +20,13 @@ def site_keys(db: Database) -> tuple[str | None, str | None]:
     return (r[0], r[1]) if r else (None, None)
 
 
-def set_site_keys(db: Database, public: str, private: str) -> None:
-    db.conn.execute(
+def set_site_keys(tx: Tx, public: str, private: str) -> None:
+    # The site row is this installation's identity, not data that travels: no stamp.
+    tx.conn.execute(
         "UPDATE site SET public_key = ?, private_key = ? WHERE id = ? AND private_key IS NULL",
-        (public, private, db.site_id),
+        (public, private, tx.site_id),
     )
+    tx.note("site", tx.site_id, "signing key")
 
 
 def public_key_of(db: Database, site_id: str) -> str | None:
@@ -115,42 +117,36 @@ class NewCertificate:
     reissue_of: str | None = None
 
 
-def insert_certificate(db: Database, c: NewCertificate, version: int) -> str:
-    cert_id = new_id()
-    now = utc_now()
-    db.conn.execute(
-        "INSERT INTO certificate (id, owner_site, version, updated_at, year, number, kind,"
-        " person_id, course_id, enrolment_id, issued_on, full_name, birth, course_title, result,"
-        " payload, print_count, last_printed_at, reissue_of, search_text)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
-        (
-            cert_id, db.site_id, version, now, c.year, c.number, c.kind.value, c.person_id,
-            c.course_id, c.enrolment_id, c.issued_on.isoformat(), c.full_name, c.birth,
-            c.course_title, c.result.value if c.result else None, c.payload, now, c.reissue_of,
-            fold(f"{c.full_name} {c.course_title} {c.number}/{c.year}"),
-        ),
+def certificate_search_text(full_name: str, course_title: str, number: int, year: int) -> str:
+    """What the register's search matches: name, class and serial, folded."""
+    return fold(f"{full_name} {course_title} {number}/{year}")
+
+
+def insert_certificate(tx: Tx, c: NewCertificate) -> str:
+    return tx.insert(
+        "certificate",
+        {
+            "year": c.year, "number": c.number, "kind": c.kind.value, "person_id": c.person_id,
+            "course_id": c.course_id, "enrolment_id": c.enrolment_id,
+            "issued_on": c.issued_on.isoformat(), "full_name": c.full_name, "birth": c.birth,
+            "course_title": c.course_title, "result": c.result.value if c.result else None,
+            "payload": c.payload, "print_count": 1, "last_printed_at": tx.now,
+            "reissue_of": c.reissue_of,
+            "search_text": certificate_search_text(c.full_name, c.course_title, c.number, c.year),
+        },
     )  # fmt: skip
-    return cert_id
 
 
-def set_payload(db: Database, cert_id: str, payload: str) -> None:
-    db.conn.execute("UPDATE certificate SET payload = ? WHERE id = ?", (payload, cert_id))
-
-
-def mark_printed(db: Database, cert_id: str, version: int) -> None:
-    db.conn.execute(
-        "UPDATE certificate SET print_count = print_count + 1, last_printed_at = ?,"
-        " version = ?, updated_at = ? WHERE id = ?",
-        (utc_now(), version, utc_now(), cert_id),
+def mark_printed(tx: Tx, cert_id: str) -> None:
+    tx.conn.execute(
+        "UPDATE certificate SET print_count = print_count + 1, last_printed_at = ? WHERE id = ?",
+        (tx.now, cert_id),
     )
+    tx.touch("certificate", [cert_id], ["print_count"])
 
 
-def revoke(db: Database, cert_id: str, reason: str, version: int) -> None:
-    db.conn.execute(
-        "UPDATE certificate SET revoked_at = ?, revoke_reason = ?, version = ?, updated_at = ?"
-        " WHERE id = ?",
-        (utc_now(), reason, version, utc_now(), cert_id),
-    )
+def revoke(tx: Tx, cert_id: str, reason: str) -> None:
+    tx.update("certificate", cert_id, {"revoked_at": tx.now, "revoke_reason": reason})
 
 
 def get_certificate(db: Database, cert_id: str) -> CertificateRow | None:

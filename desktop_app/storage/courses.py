@@ -16,10 +16,10 @@ from desktop_app.core.courses import (
     Result,
     Session,
 )
-from desktop_app.core.ids import new_id
 from desktop_app.core.text import fold
-from desktop_app.storage.db import Database, utc_now
+from desktop_app.storage.db import Database
 from desktop_app.storage.multisite import class_type_id
+from desktop_app.storage.tx import Tx
 
 # Class types ----------------------------------------------------------------------------
 
@@ -28,21 +28,20 @@ def count_class_types(db: Database) -> int:
     return int(db.conn.execute("SELECT count(*) FROM class_type").fetchone()[0])
 
 
-def upsert_class_type(db: Database, t: ClassType, position: int, version: int) -> None:
-    db.conn.execute(
-        "INSERT INTO class_type (id, owner_site, version, updated_at, code, name, name_en,"
-        " report_group, literacy, default_min_percent, position, active)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (owner_site, code) DO UPDATE SET name = excluded.name,"
-        " name_en = excluded.name_en,"
-        " report_group = excluded.report_group, literacy = excluded.literacy,"
-        " default_min_percent = excluded.default_min_percent, active = excluded.active,"
-        " version = excluded.version, updated_at = excluded.updated_at",
-        (
-            new_id(), db.site_id, version, utc_now(), t.code, t.name, t.name_en, t.group,
-            int(t.literacy), t.default_min_percent, position, int(t.active),
-        ),
-    )  # fmt: skip
+def upsert_class_type(tx: Tx, t: ClassType, position: int) -> None:
+    """This site's kind of class with that code, added or changed (unchanged: not stamped)."""
+    values = {
+        "code": t.code, "name": t.name, "name_en": t.name_en, "report_group": t.group,
+        "literacy": int(t.literacy), "default_min_percent": t.default_min_percent,
+        "position": position, "active": int(t.active),
+    }  # fmt: skip
+    r = tx.conn.execute(
+        "SELECT id FROM class_type WHERE owner_site = ? AND code = ?", (tx.site_id, t.code)
+    ).fetchone()
+    if r is None:
+        tx.insert("class_type", values)
+    else:
+        tx.update_changed("class_type", str(r[0]), values)
 
 
 def list_class_types(db: Database, include_inactive: bool = False) -> list[ClassType]:
@@ -136,34 +135,20 @@ def _course_params(data: CourseInput) -> dict[str, object]:
     }
 
 
-def insert_course(db: Database, data: CourseInput, version: int) -> str:
-    course_id = new_id()
+def insert_course(tx: Tx, data: CourseInput) -> str:
     params = _course_params(data)
-    params["type_id"] = class_type_id(db, data.type_code, db.site_id)
-    params.update(id=course_id, owner_site=db.site_id, version=version, updated_at=utc_now())
-    db.conn.execute(
-        f"INSERT INTO course ({', '.join(params)}) VALUES ({', '.join(':' + k for k in params)})",
-        params,
-    )
-    return course_id
+    params["type_id"] = class_type_id(tx.db, data.type_code, tx.site_id)
+    return tx.insert("course", params)
 
 
-def update_course(db: Database, course_id: str, data: CourseInput, version: int) -> None:
+def update_course(tx: Tx, course_id: str, data: CourseInput) -> None:
     params = _course_params(data)
-    params["type_id"] = class_type_id(db, data.type_code, db.site_id)
-    sets = ", ".join(f"{k} = :{k}" for k in params)
-    params.update(id=course_id, version=version, updated_at=utc_now())
-    db.conn.execute(
-        f"UPDATE course SET {sets}, version = :version, updated_at = :updated_at WHERE id = :id",
-        params,
-    )
+    params["type_id"] = class_type_id(tx.db, data.type_code, tx.site_id)
+    tx.update_changed("course", course_id, params)
 
 
-def set_course_deleted(db: Database, course_id: str, version: int) -> None:
-    db.conn.execute(
-        "UPDATE course SET deleted = 1, version = ?, updated_at = ? WHERE id = ?",
-        (version, utc_now(), course_id),
-    )
+def set_course_deleted(tx: Tx, course_id: str) -> None:
+    tx.update("course", course_id, {"deleted": 1})
 
 
 def course_figures(db: Database, ids: Sequence[str]) -> dict[str, tuple[int, int, int, int]]:
@@ -242,36 +227,23 @@ def list_sessions(db: Database, course_id: str) -> list[Session]:
     return [Session(r[0], r[1], dt.date.fromisoformat(r[2]), r[3], r[4]) for r in rows]
 
 
-def insert_session(db: Database, course_id: str, day: dt.date, topic: str, version: int) -> str:
-    session_id = new_id()
-    position = db.conn.execute(
+def insert_session(tx: Tx, course_id: str, day: dt.date, topic: str) -> str:
+    position = tx.conn.execute(
         "SELECT coalesce(max(position), 0) + 1 FROM session WHERE course_id = ?", (course_id,)
     ).fetchone()[0]
-    db.conn.execute(
-        "INSERT INTO session (id, owner_site, version, updated_at, course_id, day, topic,"
-        " position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (session_id, db.site_id, version, utc_now(), course_id, day.isoformat(), topic, position),
-    )
-    return session_id
-
-
-def update_session(db: Database, session_id: str, day: dt.date, topic: str, version: int) -> None:
-    db.conn.execute(
-        "UPDATE session SET day = ?, topic = ?, version = ?, updated_at = ? WHERE id = ?",
-        (day.isoformat(), topic, version, utc_now(), session_id),
+    return tx.insert(
+        "session",
+        {"course_id": course_id, "day": day.isoformat(), "topic": topic, "position": position},
     )
 
 
-def set_session_deleted(db: Database, session_id: str, version: int) -> None:
-    db.conn.execute(
-        "UPDATE session SET deleted = 1, version = ?, updated_at = ? WHERE id = ?",
-        (version, utc_now(), session_id),
-    )
-    db.conn.execute(
-        "UPDATE attendance SET deleted = 1, version = ?, updated_at = ?"
-        " WHERE session_id = ? AND deleted = 0",
-        (version, utc_now(), session_id),
-    )
+def update_session(tx: Tx, session_id: str, day: dt.date, topic: str) -> None:
+    tx.update_changed("session", session_id, {"day": day.isoformat(), "topic": topic})
+
+
+def set_session_deleted(tx: Tx, session_id: str) -> None:
+    tx.update("session", session_id, {"deleted": 1})
+    tx.update_where("attendance", {"deleted": 1}, "session_id = ?", (session_id,))
 
 
 def session_course(db: Database, session_id: str) -> str | None:
@@ -308,30 +280,19 @@ def get_enrolment(db: Database, enrolment_id: str) -> EnrolmentState | None:
     return EnrolmentState(r[0], r[1], r[2], bool(r[3])) if r else None
 
 
-def insert_enrolment(db: Database, course_id: str, person_id: str, version: int) -> str:
-    enrolment_id = new_id()
-    db.conn.execute(
-        "INSERT INTO enrolment (id, owner_site, version, updated_at, course_id, person_id)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (enrolment_id, db.site_id, version, utc_now(), course_id, person_id),
-    )
-    return enrolment_id
+def insert_enrolment(tx: Tx, course_id: str, person_id: str) -> str:
+    return tx.insert("enrolment", {"course_id": course_id, "person_id": person_id})
 
 
-def set_enrolment_deleted(db: Database, enrolment_id: str, deleted: bool, version: int) -> None:
-    db.conn.execute(
-        "UPDATE enrolment SET deleted = ?, version = ?, updated_at = ? WHERE id = ?",
-        (int(deleted), version, utc_now(), enrolment_id),
-    )
+def set_enrolment_deleted(tx: Tx, enrolment_id: str, deleted: bool) -> None:
+    tx.update("enrolment", enrolment_id, {"deleted": int(deleted)})
 
 
-def set_result(
-    db: Database, enrolment_id: str, result: Result | None, level: int | None, version: int
-) -> None:
-    db.conn.execute(
-        "UPDATE enrolment SET result = ?, literacy_level = ?, version = ?, updated_at = ?"
-        " WHERE id = ?",
-        (result.value if result else None, level, version, utc_now(), enrolment_id),
+def set_result(tx: Tx, enrolment_id: str, result: Result | None, level: int | None) -> None:
+    tx.update_changed(
+        "enrolment",
+        enrolment_id,
+        {"result": result.value if result else None, "literacy_level": level},
     )
 
 
@@ -378,70 +339,53 @@ def present_pairs(db: Database, course_id: str) -> list[tuple[str, str]]:
     return [(str(r[0]), str(r[1])) for r in rows]
 
 
-def set_present(db: Database, pairs: Iterable[tuple[str, str]], present: bool, version: int) -> int:
+def set_present(tx: Tx, pairs: Iterable[tuple[str, str]], present: bool) -> int:
     """Tick or untick (enrolment, session) pairs; returns how many changed."""
-    now = utc_now()
     changed = 0
     for enrolment_id, session_id in pairs:
-        if present:
-            cur = db.conn.execute(
-                "INSERT INTO attendance (id, owner_site, version, updated_at, session_id,"
-                " enrolment_id) VALUES (?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (enrolment_id, session_id) DO UPDATE SET deleted = 0,"
-                " version = excluded.version, updated_at = excluded.updated_at"
-                " WHERE attendance.deleted = 1",
-                (new_id(), db.site_id, version, now, session_id, enrolment_id),
-            )
+        r = tx.conn.execute(
+            "SELECT id, deleted FROM attendance WHERE enrolment_id = ? AND session_id = ?",
+            (enrolment_id, session_id),
+        ).fetchone()
+        if present and r is None:
+            tx.insert("attendance", {"session_id": session_id, "enrolment_id": enrolment_id})
+        elif r is not None and bool(r[1]) == present:
+            # Unticking leaves a tombstone, so the change travels like any other.
+            tx.update("attendance", str(r[0]), {"deleted": int(not present)})
         else:
-            cur = db.conn.execute(
-                "UPDATE attendance SET deleted = 1, version = ?, updated_at = ?"
-                " WHERE enrolment_id = ? AND session_id = ? AND deleted = 0",
-                (version, now, enrolment_id, session_id),
-            )
-        changed += cur.rowcount
+            continue
+        changed += 1
     return changed
 
 
 def bulk_insert_course_rows(
-    db: Database,
+    tx: Tx,
     courses: Sequence[tuple[str, CourseInput]],
     sessions: Sequence[tuple[str, str, dt.date, str, int]],
     enrolments: Sequence[tuple[str, str, str, Result | None, int | None]],
     attendance: Sequence[tuple[str, str]],
-    version: int,
 ) -> None:
     """Demo and import loading: rows with ids already minted by the caller."""
-    now = utc_now()
-    site = db.site_id
-    type_ids = {c.type_code: class_type_id(db, c.type_code, site) for _, c in courses}
-    db.conn.executemany(
-        "INSERT INTO course (id, owner_site, version, updated_at, type_id, type_code, title,"
-        " folded_title, start_date, end_date, partner, presenter, venue, funding, status,"
-        " min_percent, needs_result, notes)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (cid, site, version, now, type_ids[c.type_code], c.type_code, c.title, fold(c.title),
-             c.start.isoformat() if c.start else None, c.end.isoformat() if c.end else None,
-             c.partner, c.presenter, c.venue, c.funding, c.status.value, c.min_percent,
-             int(c.needs_result), c.notes)
-            for cid, c in courses
-        ],
-    )  # fmt: skip
-    db.conn.executemany(
-        "INSERT INTO session (id, owner_site, version, updated_at, course_id, day, topic,"
-        " position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(sid, site, version, now, cid, d.isoformat(), t, pos) for sid, cid, d, t, pos in sessions],
+    type_ids = {c.type_code: class_type_id(tx.db, c.type_code, tx.site_id) for _, c in courses}
+    tx.insert_many(
+        "course",
+        [{"id": cid, **_course_params(c), "type_id": type_ids[c.type_code]} for cid, c in courses],
     )
-    db.conn.executemany(
-        "INSERT INTO enrolment (id, owner_site, version, updated_at, course_id, person_id,"
-        " result, literacy_level) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    tx.insert_many(
+        "session",
         [
-            (eid, site, version, now, cid, pid, r.value if r else None, lvl)
+            {"id": sid, "course_id": cid, "day": d.isoformat(), "topic": t, "position": pos}
+            for sid, cid, d, t, pos in sessions
+        ],
+    )
+    tx.insert_many(
+        "enrolment",
+        [
+            {"id": eid, "course_id": cid, "person_id": pid,
+             "result": r.value if r else None, "literacy_level": lvl}
             for eid, cid, pid, r, lvl in enrolments
         ],
-    )
-    db.conn.executemany(
-        "INSERT INTO attendance (id, owner_site, version, updated_at, session_id, enrolment_id)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [(new_id(), site, version, now, sid, eid) for eid, sid in attendance],
+    )  # fmt: skip
+    tx.insert_many(
+        "attendance", [{"session_id": sid, "enrolment_id": eid} for eid, sid in attendance]
     )

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from desktop_app.core.fund import HASHED_FIELDS, Book, EntryKind, entry_hash, genesis_hash
 from desktop_app.core.ids import new_id
-from desktop_app.storage.db import Database, utc_now
+from desktop_app.storage.db import Database
+from desktop_app.storage.tx import Tx
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def _fund(r: Sequence[object]) -> FundRow:
 
 
 def insert_fund(
-    db: Database,
+    tx: Tx,
     *,
     name: str,
     kind: str,
@@ -52,19 +53,19 @@ def insert_fund(
     carried_from: str,
     transfer_document: str,
     allow_negative: bool,
-    version: int,
 ) -> str:
     fund_id = new_id()
-    db.conn.execute(
-        f"INSERT INTO fund (owner_site, version, updated_at, {_FUND_COLUMNS})"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0)",
-        (
-            db.site_id, version, utc_now(), fund_id, name, kind, book, opening_balance,
-            opening_date.isoformat(), carried_from, transfer_document, int(allow_negative),
-            genesis_hash(fund_id, opening_balance, opening_date.isoformat()),
-        ),
+    return tx.insert(
+        "fund",
+        {
+            "id": fund_id, "name": name, "kind": kind, "book": book,
+            "opening_balance": opening_balance, "opening_date": opening_date.isoformat(),
+            "carried_from": carried_from, "transfer_document": transfer_document,
+            "allow_negative": int(allow_negative), "head_seq": 0,
+            "head_hash": genesis_hash(fund_id, opening_balance, opening_date.isoformat()),
+            "head_balance": 0,
+        },
     )  # fmt: skip
-    return fund_id
 
 
 def list_funds(db: Database) -> list[FundRow]:
@@ -79,14 +80,9 @@ def get_fund(db: Database, fund_id: str) -> FundRow | None:
     return _fund(r) if r else None
 
 
-def update_fund_details(
-    db: Database, fund_id: str, name: str, allow_negative: bool, version: int
-) -> None:
+def update_fund_details(tx: Tx, fund_id: str, name: str, allow_negative: bool) -> None:
     """Only what does not touch money: the name and whether it may go below zero."""
-    db.conn.execute(
-        "UPDATE fund SET name = ?, allow_negative = ?, version = ?, updated_at = ? WHERE id = ?",
-        (name, int(allow_negative), version, utc_now(), fund_id),
-    )
+    tx.update("fund", fund_id, {"name": name, "allow_negative": int(allow_negative)})
 
 
 def balance_at(db: Database, fund: FundRow, day: dt.date | None = None) -> int:
@@ -223,10 +219,10 @@ class NewEntry:
     reverses: str | None = None
 
 
-def append_entry(db: Database, fund: FundRow, e: NewEntry, version: int) -> EntryRow:
-    """Append to the fund's chain (inside the caller's BEGIN IMMEDIATE transaction)."""
-    head = db.conn.execute(
-        "SELECT head_seq, head_hash FROM fund WHERE id = ?", (fund.id,)
+def append_entry(tx: Tx, fund: FundRow, e: NewEntry) -> EntryRow:
+    """Append to the fund's chain, moving the fund's head (stamped like any other change)."""
+    head = tx.conn.execute(
+        "SELECT head_seq, head_hash, head_balance FROM fund WHERE id = ?", (fund.id,)
     ).fetchone()  # read again: `fund` may be stale within a long transaction
     seq = int(head[0]) + 1
     prev = str(head[1])
@@ -235,27 +231,22 @@ def append_entry(db: Database, fund: FundRow, e: NewEntry, version: int) -> Entr
         entry_date=e.entry_date, kind=e.kind, amount=e.amount, effect=e.effect,
         in_kind=e.in_kind, party_name=e.party_name, party_address=e.party_address,
         person_id=e.person_id, school=e.school, grade=e.grade, reason=e.reason,
-        attachments=e.attachments, reverses=e.reverses, created_by=db.actor,
-        updated_at=utc_now(), prev_hash=prev, hash="",
+        attachments=e.attachments, reverses=e.reverses, created_by=tx.actor,
+        updated_at=tx.now, prev_hash=prev, hash="",
     )  # fmt: skip
     digest = entry_hash(prev, row.hashed_fields())
     fields = row.hashed_fields()
-    db.conn.execute(
-        "INSERT INTO ledger_entry (owner_site, version, prev_hash, hash, "
-        + ", ".join(fields)
-        + ") VALUES (?, ?, ?, ?, "
-        + ", ".join("?" for _ in fields)
-        + ")",
-        (db.site_id, version, prev, digest, *fields.values()),
-    )
-    db.conn.execute(
-        "UPDATE fund SET head_seq = ?, head_hash = ?, head_balance = head_balance + ? WHERE id = ?",
-        (seq, digest, e.effect, fund.id),
+    # `updated_at` is hashed: the Tx stamps the same `tx.now` the hash was taken over.
+    tx.insert("ledger_entry", {**fields, "prev_hash": prev, "hash": digest})
+    tx.update(
+        "fund",
+        fund.id,
+        {"head_seq": seq, "head_hash": digest, "head_balance": int(head[2]) + e.effect},
     )
     return _entry(
         (row.id, fund.id, seq, e.book.value, e.year, e.number, e.entry_date.isoformat(),
          e.kind.value, e.amount, e.effect, e.in_kind, e.party_name, e.party_address,
-         e.person_id, e.school, e.grade, e.reason, e.attachments, e.reverses, db.actor,
+         e.person_id, e.school, e.grade, e.reason, e.attachments, e.reverses, tx.actor,
          row.updated_at, prev, digest)
     )  # fmt: skip
 
@@ -359,12 +350,8 @@ def closed_years(db: Database, fund_id: str) -> list[int]:
     ]
 
 
-def close_year(db: Database, fund_id: str, year: int, balance: int, version: int) -> None:
-    db.conn.execute(
-        "INSERT INTO fund_year_close (id, owner_site, version, updated_at, fund_id, year,"
-        " closing_balance) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (new_id(), db.site_id, version, utc_now(), fund_id, year, balance),
-    )
+def close_year(tx: Tx, fund_id: str, year: int, balance: int) -> None:
+    tx.insert("fund_year_close", {"fund_id": fund_id, "year": year, "closing_balance": balance})
 
 
 def totals_by_kind(

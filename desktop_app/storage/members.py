@@ -6,31 +6,26 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from desktop_app.core.ids import new_id
 from desktop_app.core.members import Branch, BranchKind, DuesRate, Member, MemberStatus
-from desktop_app.storage.db import Database, utc_now
+from desktop_app.storage.db import Database
 from desktop_app.storage.people import natural_key
+from desktop_app.storage.tx import Tx
 
 
-def insert_branch(
-    db: Database, name: str, kind: BranchKind, hamlet_id: str | None, version: int
-) -> str:
-    branch_id = new_id()
-    db.conn.execute(
-        "INSERT INTO branch (id, owner_site, version, updated_at, name, kind, hamlet_id, sort_key)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (branch_id, db.site_id, version, utc_now(), name, kind.value, hamlet_id, natural_key(name)),
+def insert_branch(tx: Tx, name: str, kind: BranchKind, hamlet_id: str | None) -> str:
+    return tx.insert(
+        "branch",
+        {"name": name, "kind": kind.value, "hamlet_id": hamlet_id, "sort_key": natural_key(name)},
     )
-    return branch_id
 
 
 def update_branch(
-    db: Database, branch_id: str, name: str, kind: BranchKind, hamlet_id: str | None, version: int
+    tx: Tx, branch_id: str, name: str, kind: BranchKind, hamlet_id: str | None
 ) -> None:
-    db.conn.execute(
-        "UPDATE branch SET name = ?, kind = ?, hamlet_id = ?, sort_key = ?, version = ?,"
-        " updated_at = ? WHERE id = ?",
-        (name, kind.value, hamlet_id, natural_key(name), version, utc_now(), branch_id),
+    tx.update(
+        "branch",
+        branch_id,
+        {"name": name, "kind": kind.value, "hamlet_id": hamlet_id, "sort_key": natural_key(name)},
     )
 
 
@@ -135,26 +130,17 @@ def next_member_number(db: Database) -> int:
 
 
 def insert_member(
-    db: Database,
-    person_id: str,
-    number: str,
-    branch_id: str,
-    joined_on: dt.date,
-    notes: str,
-    version: int,
+    tx: Tx, person_id: str, number: str, branch_id: str, joined_on: dt.date, notes: str
 ) -> str:
-    member_id = new_id()
-    db.conn.execute(
-        "INSERT INTO member (id, owner_site, version, updated_at, person_id, member_number,"
-        " branch_id, joined_on, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (member_id, db.site_id, version, utc_now(), person_id, number, branch_id,
-         joined_on.isoformat(), notes),
+    return tx.insert(
+        "member",
+        {"person_id": person_id, "member_number": number, "branch_id": branch_id,
+         "joined_on": joined_on.isoformat(), "notes": notes},
     )  # fmt: skip
-    return member_id
 
 
 def update_member(
-    db: Database,
+    tx: Tx,
     member_id: str,
     *,
     number: str,
@@ -163,37 +149,42 @@ def update_member(
     status: MemberStatus,
     status_on: dt.date | None,
     notes: str,
-    version: int,
 ) -> None:
-    db.conn.execute(
-        "UPDATE member SET member_number = ?, branch_id = ?, joined_on = ?, status = ?,"
-        " status_on = ?, notes = ?, version = ?, updated_at = ? WHERE id = ?",
-        (number, branch_id, joined_on.isoformat(), status.value,
-         status_on.isoformat() if status_on else None, notes, version, utc_now(), member_id),
+    tx.update(
+        "member",
+        member_id,
+        {"member_number": number, "branch_id": branch_id, "joined_on": joined_on.isoformat(),
+         "status": status.value, "status_on": status_on.isoformat() if status_on else None,
+         "notes": notes},
     )  # fmt: skip
 
 
-def set_rate(db: Database, rate: DuesRate, version: int) -> None:
-    db.conn.execute(
-        "INSERT INTO dues_rate (id, owner_site, version, updated_at, year, amount, upper_percent)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (year) DO UPDATE SET amount = excluded.amount,"
-        " upper_percent = excluded.upper_percent, version = excluded.version,"
-        " updated_at = excluded.updated_at",
-        (new_id(), db.site_id, version, utc_now(), rate.year, rate.amount, rate.upper_percent),
-    )
+def set_rate(tx: Tx, rate: DuesRate) -> None:
+    """This site's rate for a year (each centre sets its own; an office file holds many)."""
+    values = {"year": rate.year, "amount": rate.amount, "upper_percent": rate.upper_percent}
+    r = tx.conn.execute(
+        "SELECT id FROM dues_rate WHERE owner_site = ? AND year = ?", (tx.site_id, rate.year)
+    ).fetchone()
+    if r is None:
+        tx.insert("dues_rate", values)
+    else:
+        tx.update("dues_rate", str(r[0]), {**values, "deleted": 0})
 
 
 def get_rate(db: Database, year: int) -> DuesRate | None:
     r = db.conn.execute(
-        "SELECT year, amount, upper_percent FROM dues_rate WHERE year = ? AND deleted = 0",
-        (year,),
+        "SELECT year, amount, upper_percent FROM dues_rate"
+        " WHERE year = ? AND owner_site = ? AND deleted = 0",
+        (year, db.site_id),
     ).fetchone()
     return DuesRate(int(r[0]), int(r[1]), int(r[2])) if r else None
 
 
 def list_rates(db: Database) -> list[DuesRate]:
     rows = db.conn.execute(
-        "SELECT year, amount, upper_percent FROM dues_rate WHERE deleted = 0 ORDER BY year DESC"
+        "SELECT year, amount, upper_percent FROM dues_rate WHERE owner_site = ? AND deleted = 0"
+        " ORDER BY year DESC",
+        (db.site_id,),
     ).fetchall()
     return [DuesRate(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
@@ -215,7 +206,7 @@ def paid_members(db: Database, year: int, member_ids: Sequence[str]) -> set[str]
 
 
 def insert_batch(
-    db: Database,
+    tx: Tx,
     *,
     branch_id: str,
     year: int,
@@ -225,23 +216,18 @@ def insert_batch(
     expected_total: int,
     ledger_entry_id: str | None,
     payments: Sequence[tuple[str, int]],
-    version: int,
 ) -> str:
-    batch_id = new_id()
-    now = utc_now()
-    db.conn.execute(
-        "INSERT INTO dues_batch (id, owner_site, version, updated_at, branch_id, year,"
-        " collected_on, collector, expected_count, expected_total, ledger_entry_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (batch_id, db.site_id, version, now, branch_id, year, collected_on.isoformat(),
-         collector, expected_count, expected_total, ledger_entry_id),
+    batch_id = tx.insert(
+        "dues_batch",
+        {"branch_id": branch_id, "year": year, "collected_on": collected_on.isoformat(),
+         "collector": collector, "expected_count": expected_count,
+         "expected_total": expected_total, "ledger_entry_id": ledger_entry_id},
     )  # fmt: skip
-    db.conn.executemany(
-        "INSERT INTO dues_payment (id, owner_site, version, updated_at, member_id, year, amount,"
-        " paid_on, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    tx.insert_many(
+        "dues_payment",
         [
-            (new_id(), db.site_id, version, now, member_id, year, amount,
-             collected_on.isoformat(), batch_id)
+            {"member_id": member_id, "year": year, "amount": amount,
+             "paid_on": collected_on.isoformat(), "batch_id": batch_id}
             for member_id, amount in payments
         ],
     )  # fmt: skip
@@ -280,23 +266,18 @@ def count_active_members(db: Database) -> int:
 
 
 def bulk_insert_members(
-    db: Database,
-    rows: Sequence[tuple[str, str, str, dt.date, MemberStatus, dt.date | None]],
-    version: int,
+    tx: Tx, rows: Sequence[tuple[str, str, str, dt.date, MemberStatus, dt.date | None]]
 ) -> list[str]:
     """(person id, number, branch id, joined, status, status date) rows; returns the ids."""
-    now = utc_now()
-    ids = [new_id() for _ in rows]
-    db.conn.executemany(
-        "INSERT INTO member (id, owner_site, version, updated_at, person_id, member_number,"
-        " branch_id, joined_on, status, status_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    return tx.insert_many(
+        "member",
         [
-            (mid, db.site_id, version, now, pid, number, branch, joined.isoformat(),
-             status.value, status_on.isoformat() if status_on else None)
-            for mid, (pid, number, branch, joined, status, status_on) in zip(ids, rows, strict=True)
+            {"person_id": pid, "member_number": number, "branch_id": branch,
+             "joined_on": joined.isoformat(), "status": status.value,
+             "status_on": status_on.isoformat() if status_on else None}
+            for pid, number, branch, joined, status, status_on in rows
         ],
     )  # fmt: skip
-    return ids
 
 
 def get_branch_name(db: Database, branch_id: str) -> str | None:

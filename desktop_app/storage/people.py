@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from desktop_app.core.collation import roster_sort_key, sort_key
-from desktop_app.core.ids import new_id
 from desktop_app.core.people import (
     Birth,
     Hamlet,
@@ -22,7 +21,8 @@ from desktop_app.core.people import (
     Sex,
 )
 from desktop_app.core.text import fold
-from desktop_app.storage.db import Database, utc_now
+from desktop_app.storage.db import Database
+from desktop_app.storage.tx import Tx
 
 # Up to this many matches, sorting them beats walking an order's index and filtering:
 # past it, a page is found within a few thousand index steps (measured by bench/people.py).
@@ -126,33 +126,17 @@ def _hamlet_key(db: Database, hamlet_id: str | None) -> str:
     return str(row[0]) if row else ""
 
 
-def insert_person(db: Database, fields: PersonFields, version: int) -> str:
-    person_id = new_id()
-    params = _fields_params(fields, _hamlet_key(db, fields.hamlet_id))
-    params.update(id=person_id, owner_site=db.site_id, version=version, updated_at=utc_now())
-    columns = ", ".join(params)
-    db.conn.execute(
-        f"INSERT INTO person ({columns}) VALUES ({', '.join(':' + c for c in params)})", params
-    )
-    return person_id
+def insert_person(tx: Tx, fields: PersonFields) -> str:
+    return tx.insert("person", _fields_params(fields, _hamlet_key(tx.db, fields.hamlet_id)))
 
 
-def update_person(db: Database, person_id: str, fields: PersonFields, version: int) -> None:
-    params = _fields_params(fields, _hamlet_key(db, fields.hamlet_id))
-    assignments = ", ".join(f"{c} = :{c}" for c in params)
-    params.update(id=person_id, version=version, updated_at=utc_now())
-    db.conn.execute(
-        f"UPDATE person SET {assignments}, version = :version, updated_at = :updated_at"
-        " WHERE id = :id",
-        params,
-    )
+def update_person(tx: Tx, person_id: str, fields: PersonFields, changed: Sequence[str]) -> None:
+    values = _fields_params(fields, _hamlet_key(tx.db, fields.hamlet_id))
+    tx.update("person", person_id, values, changed)
 
 
-def set_person_deleted(db: Database, person_id: str, deleted: bool, version: int) -> None:
-    db.conn.execute(
-        "UPDATE person SET deleted = ?, version = ?, updated_at = ? WHERE id = ?",
-        (int(deleted), version, utc_now(), person_id),
-    )
+def set_person_deleted(tx: Tx, person_id: str, deleted: bool) -> None:
+    tx.update("person", person_id, {"deleted": int(deleted)})
 
 
 def get_person(db: Database, person_id: str) -> Person | None:
@@ -194,9 +178,12 @@ class CccdHolder:
 
 
 def find_cccd_holder(db: Database, cccd: str, exclude_id: str | None) -> CccdHolder | None:
+    """Who holds the number at this site: one number is one person within a centre (the
+    same number at two sites is reported by storage.multisite, not refused)."""
     r = db.conn.execute(
-        "SELECT id, full_name, deleted FROM person WHERE cccd = ? AND id IS NOT ?",
-        (cccd, exclude_id),
+        "SELECT id, full_name, deleted FROM person"
+        " WHERE cccd = ? AND owner_site = ? AND id IS NOT ?",
+        (cccd, db.site_id, exclude_id),
     ).fetchone()
     return CccdHolder(r[0], r[1], bool(r[2])) if r else None
 
@@ -338,26 +325,20 @@ def list_hamlets(db: Database) -> list[Hamlet]:
     return [Hamlet(r[0], r[1], HamletKind(r[2]), r[3]) for r in rows]
 
 
-def insert_hamlet(db: Database, name: str, kind: HamletKind, version: int) -> str:
-    hamlet_id = new_id()
-    db.conn.execute(
-        "INSERT INTO hamlet (id, owner_site, version, updated_at, name, kind, sort_key)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (hamlet_id, db.site_id, version, utc_now(), name, kind.value, natural_key(name)),
-    )
-    return hamlet_id
+def insert_hamlet(tx: Tx, name: str, kind: HamletKind) -> str:
+    return tx.insert("hamlet", {"name": name, "kind": kind.value, "sort_key": natural_key(name)})
 
 
 def update_hamlet(
-    db: Database, hamlet_id: str, name: str, kind: HamletKind, population: int | None, version: int
+    tx: Tx, hamlet_id: str, name: str, kind: HamletKind, population: int | None
 ) -> None:
     key = natural_key(name)
-    db.conn.execute(
-        "UPDATE hamlet SET name = ?, kind = ?, population = ?, sort_key = ?, version = ?,"
-        " updated_at = ? WHERE id = ?",
-        (name, kind.value, population, key, version, utc_now(), hamlet_id),
-    )
-    db.conn.execute("UPDATE person SET hamlet_key = ? WHERE hamlet_id = ?", (key, hamlet_id))
+    tx.update(
+        "hamlet", hamlet_id, {"name": name, "kind": kind.value, "population": population,
+                              "sort_key": key},
+    )  # fmt: skip
+    # People carry the hamlet's key for the list's hamlet order: a rename moves them too.
+    tx.update_where("person", {"hamlet_key": key}, "hamlet_id = ?", (hamlet_id,))
 
 
 def hamlet_ids(db: Database) -> frozenset[str]:
@@ -380,26 +361,15 @@ def count_people_in_hamlet(db: Database, hamlet_id: str) -> int:
     )
 
 
-def set_hamlet_deleted(db: Database, hamlet_id: str, version: int) -> None:
-    db.conn.execute(
-        "UPDATE hamlet SET deleted = 1, version = ?, updated_at = ? WHERE id = ?",
-        (version, utc_now(), hamlet_id),
-    )
+def set_hamlet_deleted(tx: Tx, hamlet_id: str) -> None:
+    tx.update("hamlet", hamlet_id, {"deleted": 1})
 
 
 # Households ------------------------------------------------------------------------------
 
 
-def insert_household(
-    db: Database, hamlet_id: str | None, head_id: str | None, address: str, version: int
-) -> str:
-    household_id = new_id()
-    db.conn.execute(
-        "INSERT INTO household (id, owner_site, version, updated_at, hamlet_id, head_id, address)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (household_id, db.site_id, version, utc_now(), hamlet_id, head_id, address),
-    )
-    return household_id
+def insert_household(tx: Tx, hamlet_id: str | None, head_id: str | None, address: str) -> str:
+    return tx.insert("household", {"hamlet_id": hamlet_id, "head_id": head_id, "address": address})
 
 
 def get_household(db: Database, household_id: str) -> Household | None:
@@ -412,38 +382,27 @@ def get_household(db: Database, household_id: str) -> Household | None:
 
 
 def update_household(
-    db: Database,
+    tx: Tx,
     household_id: str,
     *,
     head_id: str | None,
     hamlet_id: str | None,
     address: str,
     notes: str,
-    version: int,
 ) -> None:
-    db.conn.execute(
-        "UPDATE household SET head_id = ?, hamlet_id = ?, address = ?, notes = ?, version = ?,"
-        " updated_at = ? WHERE id = ?",
-        (head_id, hamlet_id, address, notes, version, utc_now(), household_id),
+    tx.update(
+        "household",
+        household_id,
+        {"head_id": head_id, "hamlet_id": hamlet_id, "address": address, "notes": notes},
     )
 
 
-def set_household_deleted(db: Database, household_id: str, version: int) -> None:
-    db.conn.execute(
-        "UPDATE household SET deleted = 1, head_id = NULL, version = ?, updated_at = ?"
-        " WHERE id = ?",
-        (version, utc_now(), household_id),
-    )
+def set_household_deleted(tx: Tx, household_id: str) -> None:
+    tx.update("household", household_id, {"deleted": 1, "head_id": None})
 
 
-def set_person_household(
-    db: Database, person_id: str, household_id: str | None, relation: str, version: int
-) -> None:
-    db.conn.execute(
-        "UPDATE person SET household_id = ?, household_relation = ?, version = ?,"
-        " updated_at = ? WHERE id = ?",
-        (household_id, relation, version, utc_now(), person_id),
-    )
+def set_person_household(tx: Tx, person_id: str, household_id: str | None, relation: str) -> None:
+    tx.update("person", person_id, {"household_id": household_id, "household_relation": relation})
 
 
 def household_members(db: Database, household_id: str) -> list[HouseholdMember]:
@@ -493,37 +452,28 @@ def get_centre(db: Database) -> CentreRow | None:
     return CentreRow(*r) if r else None
 
 
-def save_centre(db: Database, centre: CentreRow, version: int) -> None:
-    db.conn.execute(
-        "INSERT INTO centre (id, owner_site, version, updated_at, name, province_code,"
-        " province_name, commune_code, commune_name, upstream_office, address, phone, director)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
-        " province_code = excluded.province_code, province_name = excluded.province_name,"
-        " commune_code = excluded.commune_code, commune_name = excluded.commune_name,"
-        " upstream_office = excluded.upstream_office, address = excluded.address,"
-        " phone = excluded.phone, director = excluded.director, version = excluded.version,"
-        " updated_at = excluded.updated_at",
-        (
-            centre.id,
-            db.site_id,
-            version,
-            utc_now(),
-            centre.name,
-            centre.province_code,
-            centre.province_name,
-            centre.commune_code,
-            centre.commune_name,
-            centre.upstream_office,
-            centre.address,
-            centre.phone,
-            centre.director,
-        ),
-    )
+def save_centre(tx: Tx, centre: CentreRow) -> None:
+    values = {
+        "name": centre.name,
+        "province_code": centre.province_code,
+        "province_name": centre.province_name,
+        "commune_code": centre.commune_code,
+        "commune_name": centre.commune_name,
+        "upstream_office": centre.upstream_office,
+        "address": centre.address,
+        "phone": centre.phone,
+        "director": centre.director,
+    }
+    exists = tx.conn.execute("SELECT 1 FROM centre WHERE id = ?", (centre.id,)).fetchone()
+    if exists:
+        tx.update("centre", centre.id, values)
+    else:
+        tx.insert("centre", {"id": centre.id, **values})
 
 
-def set_site_name(db: Database, name: str) -> None:
-    db.conn.execute("UPDATE site SET name = ? WHERE id = ?", (name, db.site_id))
+def set_site_name(tx: Tx, name: str) -> None:
+    # The site row is this installation's identity, not data that travels: no stamp.
+    tx.conn.execute("UPDATE site SET name = ? WHERE id = ?", (name, tx.site_id))
 
 
 # Bulk loading (demo data, later imports) ----------------------------------------------
@@ -577,62 +527,29 @@ class BulkPerson:
     relation: str
 
 
-def bulk_insert_households(
-    db: Database, households: Sequence[tuple[str | None, str]], version: int
-) -> list[str]:
+def bulk_insert_households(tx: Tx, households: Sequence[tuple[str | None, str]]) -> list[str]:
     """Insert households (hamlet_id, address) without heads; returns their ids in order."""
-    now = utc_now()
-    ids = [new_id() for _ in households]
-    db.conn.executemany(
-        "INSERT INTO household (id, owner_site, version, updated_at, hamlet_id, address)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (hid, db.site_id, version, now, hamlet_id, address)
-            for hid, (hamlet_id, address) in zip(ids, households, strict=True)
-        ],
+    return tx.insert_many(
+        "household", [{"hamlet_id": h, "address": address} for h, address in households]
     )
-    return ids
 
 
-def bulk_set_heads(db: Database, heads: Sequence[tuple[str, str]]) -> None:
+def bulk_set_heads(tx: Tx, heads: Sequence[tuple[str, str]]) -> None:
     """Set (household_id, head person id) pairs."""
-    db.conn.executemany("UPDATE household SET head_id = ? WHERE id = ?", [(p, h) for h, p in heads])
+    tx.conn.executemany("UPDATE household SET head_id = ? WHERE id = ?", [(p, h) for h, p in heads])
+    tx.touch("household", [h for h, _ in heads])
 
 
-def bulk_insert_people(db: Database, people: Sequence[BulkPerson], version: int) -> list[str]:
-    """Insert many people in the caller's transaction; returns their ids in order."""
-    now = utc_now()
-    hamlet_keys = {h.id: natural_key(h.name) for h in list_hamlets(db)}
-    ids = [new_id() for _ in people]
+def bulk_insert_people(tx: Tx, people: Sequence[BulkPerson]) -> list[str]:
+    """Insert many people in the caller's operation; returns their ids in order."""
+    hamlet_keys = {h.id: natural_key(h.name) for h in list_hamlets(tx.db)}
     rows = []
-    for person_id, item in zip(ids, people, strict=True):
-        f = item.fields
-        folded = fold(f.full_name)
-        rows.append(
-            (
-                person_id, db.site_id, version, now,
-                f.full_name, f.family_name, f.middle_name, f.given_name,
-                roster_sort_key(f.given_name, f.middle_name, f.family_name),
-                search_text(folded, f.cccd, f.phone),
-                folded,
-                f.sex.value if f.sex else None,
-                f.birth.iso() if f.birth else "",
-                f.birth.year if f.birth else None,
-                f.cccd, f.phone, f.hamlet_id,
-                hamlet_keys.get(f.hamlet_id or "", ""),
-                item.household_id, item.relation,
-                f.ethnicity, f.religion, f.notes,
-            )
-        )  # fmt: skip
-    db.conn.executemany(
-        "INSERT INTO person (id, owner_site, version, updated_at, full_name, family_name,"
-        " middle_name, given_name, sort_key, search_text, folded_name, sex, birth, birth_year,"
-        " cccd, phone, hamlet_id, hamlet_key, household_id, household_relation, ethnicity,"
-        " religion, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?, ?)",
-        rows,
-    )
-    return ids
+    for item in people:
+        row = _fields_params(item.fields, hamlet_keys.get(item.fields.hamlet_id or "", ""))
+        row["household_id"] = item.household_id
+        row["household_relation"] = item.relation
+        rows.append(row)
+    return tx.insert_many("person", rows)
 
 
 def is_empty(db: Database) -> bool:

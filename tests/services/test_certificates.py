@@ -18,8 +18,8 @@ D = dt.date(2026, 3, 2)
 
 
 def completed_course(ws: Workspace, names: list[str], title: str = "Trồng lúa") -> str:
-    cid = ws.courses.create(CourseInput("cd_nong_nghiep", title, start=D), [D]).ids[0]
-    ids = [ws.people.add(PersonInput(full_name=n, birth="1980")).ids[0] for n in names]
+    cid = ws.courses.create(CourseInput("cd_nong_nghiep", title, start=D), [D]).value
+    ids = [ws.people.add(PersonInput(full_name=n, birth="1980")).value for n in names]
     ws.courses.enrol(cid, ids)
     grid = ws.courses.grid(cid)
     ws.courses.mark_session_present(cid, grid.sessions[0].id)
@@ -29,24 +29,24 @@ def completed_course(ws: Workspace, names: list[str], title: str = "Trồng lúa
 def test_numbers_are_gap_free_per_year_and_reprints_keep_them(ws: Workspace) -> None:
     a = completed_course(ws, ["Nguyễn Văn An", "Trần Thị Bích"])
     b = completed_course(ws, ["Lê Văn Cường"], "Pháp luật")
-    first = ws.certificates.issue_for_course(a, issued_on=D)
+    first = ws.certificates.issue_for_course(a, issued_on=D).value
     assert [i.certificate.serial for i in first] == ["1/2026", "2/2026"]
     assert [i.reprint for i in first] == [False, False]
-    again = ws.certificates.issue_for_course(a, issued_on=D)
+    again = ws.certificates.issue_for_course(a, issued_on=D).value
     assert [i.certificate.serial for i in again] == ["1/2026", "2/2026"]
     assert all(i.reprint for i in again)
     assert ws.certificates.get(again[0].certificate.id).print_count == 2
-    assert [i.certificate.serial for i in ws.certificates.issue_for_course(b, issued_on=D)] == [
-        "3/2026"
-    ]
+    assert [
+        i.certificate.serial for i in ws.certificates.issue_for_course(b, issued_on=D).value
+    ] == ["3/2026"]
     next_year = ws.certificates.issue_for_course(
         b, kind=CertificateKind.COMMENDATION, issued_on=dt.date(2027, 1, 5)
-    )
+    ).value
     assert next_year[0].certificate.serial == "1/2027"
 
 
 def test_no_completers_writes_nothing(ws: Workspace) -> None:
-    cid = ws.courses.create(CourseInput("cd_phap_luat", "Luật Đất đai", start=D), [D]).ids[0]
+    cid = ws.courses.create(CourseInput("cd_phap_luat", "Luật Đất đai", start=D), [D]).value
     with pytest.raises(UserError) as info:
         ws.certificates.issue_for_course(cid, issued_on=D)
     assert "nothing to print" in info.value.message
@@ -55,7 +55,7 @@ def test_no_completers_writes_nothing(ws: Workspace) -> None:
 
 def test_verify_accepts_the_payload_and_refuses_any_change(ws: Workspace) -> None:
     cid = completed_course(ws, ["Đỗ Thị Ngọc Ẩn"])
-    payload = ws.certificates.issue_for_course(cid, issued_on=D)[0].certificate.payload
+    payload = ws.certificates.issue_for_course(cid, issued_on=D).value[0].certificate.payload
     check = ws.certificates.verify(payload)
     assert check.ok and check.facts is not None
     assert check.facts.full_name == "Đỗ Thị Ngọc Ẩn"
@@ -73,7 +73,7 @@ def test_verify_accepts_the_payload_and_refuses_any_change(ws: Workspace) -> Non
 
 def test_revoked_certificate_fails_with_the_reason(ws: Workspace) -> None:
     cid = completed_course(ws, ["Nguyễn Văn An"])
-    cert = ws.certificates.issue_for_course(cid, issued_on=D)[0].certificate
+    cert = ws.certificates.issue_for_course(cid, issued_on=D).value[0].certificate
     with pytest.raises(UserError):
         ws.certificates.revoke(cert.id, "  ")
     ws.certificates.revoke(cert.id, "Cấp nhầm người")
@@ -84,15 +84,15 @@ def test_revoked_certificate_fails_with_the_reason(ws: Workspace) -> None:
 
 def test_reissue_gives_a_new_number_linked_to_the_old(ws: Workspace) -> None:
     cid = completed_course(ws, ["Nguyễn Văn An"])
-    old = ws.certificates.issue_for_course(cid, issued_on=D)[0].certificate
-    new = ws.certificates.reissue(old.id, issued_on=D, reason="Mất bản chính").certificate
+    old = ws.certificates.issue_for_course(cid, issued_on=D).value[0].certificate
+    new = ws.certificates.reissue(old.id, issued_on=D, reason="Mất bản chính").value.certificate
     assert new.serial == "2/2026"
     assert new.reissue_of == old.id
     assert ws.certificates.get(old.id).revoked_at is not None
     assert ws.certificates.verify(new.payload).ok
     assert not ws.certificates.verify(old.payload).ok
     # Printing the course again reprints the new one, not a third number.
-    again = ws.certificates.issue_for_course(cid, issued_on=D)
+    again = ws.certificates.issue_for_course(cid, issued_on=D).value
     assert [i.certificate.serial for i in again] == ["2/2026"]
 
 

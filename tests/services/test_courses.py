@@ -16,13 +16,13 @@ D = dt.date(2026, 3, 2)
 
 
 def person(ws: Workspace, name: str, birth: str = "") -> str:
-    return ws.people.add(PersonInput(full_name=name, birth=birth)).ids[0]
+    return ws.people.add(PersonInput(full_name=name, birth=birth)).value
 
 
 def course(ws: Workspace, code: str = "ky_nang_so", sessions: int = 5, **kw: object) -> str:
     data = CourseInput(type_code=code, title="Bình dân học vụ số", start=D, **kw)  # type: ignore[arg-type]
     days = [D + dt.timedelta(days=7 * i) for i in range(sessions)]
-    return ws.courses.create(data, days).ids[0]
+    return ws.courses.create(data, days).value
 
 
 def test_catalogue_is_loaded_from_the_data_file(ws: Workspace) -> None:
@@ -107,7 +107,7 @@ def test_literacy_needs_a_level(ws: Workspace) -> None:
 def test_enrol_a_household(ws: Workspace) -> None:
     head = person(ws, "Nguyễn Văn Hùng")
     wife = person(ws, "Trần Thị Lan")
-    hid = ws.households.create(head).ids[0]
+    hid = ws.households.create(head).value
     ws.households.add_member(hid, wife, "Vợ")
     cid = course(ws)
     ws.courses.enrol_household(cid, wife)
@@ -137,7 +137,7 @@ def test_enrol_a_pasted_list(ws: Workspace) -> None:
         "1. tran thi bich\nNguyễn Văn An\t1985\tThôn 1\nNguyễn Văn An\nLê Văn Cường\n"
         "Phan Văn Xa\n\n"
     )
-    result = ws.courses.enrol_pasted(cid, text)
+    result = ws.courses.enrol_pasted(cid, text).value
     assert result.enrolled == ("Trần Thị Bích", "Nguyễn Văn An")
     assert result.already == ("Lê Văn Cường",)
     assert result.not_found == ("Phan Văn Xa",)

@@ -11,6 +11,7 @@ import pytest
 from desktop_app.core.cccd import validate_cccd
 from desktop_app.core.people import validate_person
 from desktop_app.core.problems import UserError
+from desktop_app.core.progress import Cancelled
 from desktop_app.services.demo import create_demo, create_demo_database
 from desktop_app.services.workspace import Workspace
 
@@ -76,7 +77,7 @@ def test_demo_refuses_an_existing_file_and_a_database_with_data(tmp_path: Path) 
 
 def test_cancelled_demo_keeps_nothing(tmp_path: Path) -> None:
     with Workspace.open(tmp_path / "x.sqlite3", create=True) as ws:
-        with pytest.raises(UserError):
+        with pytest.raises(Cancelled):
             create_demo(ws, people=50_000, progress=lambda done, total: False)
         assert ws.people.count() == 0
         assert not ws.centre.profile().is_set

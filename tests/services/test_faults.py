@@ -31,7 +31,7 @@ while True:
 def test_killing_a_ledger_writer_leaves_an_intact_chain(tmp_path: Path) -> None:
     path = tmp_path / "kill.sqlite3"
     with Workspace.open(path, create=True) as ws:
-        fund = ws.fund.create(FundInput("Quỹ Khuyến học xã", 0, dt.date(2026, 1, 1))).ids[0]
+        fund = ws.fund.create(FundInput("Quỹ Khuyến học xã", 0, dt.date(2026, 1, 1))).value
     for round_ in range(3):
         proc = subprocess.Popen(
             [sys.executable, "-c", WRITER, str(path), fund],

@@ -21,7 +21,7 @@ TODAY = dt.date(2026, 11, 21)
 
 def new_fund(ws: Workspace, opening: int = 0, **kw: object) -> str:
     data = FundInput("Quỹ Khuyến học xã", opening, dt.date(2024, 1, 1), **kw)  # type: ignore[arg-type]
-    return ws.fund.create(data).ids[0]
+    return ws.fund.create(data).value
 
 
 def receipt(fund: str, amount: int, day: dt.date = D, **kw: object) -> EntryInput:
@@ -35,7 +35,7 @@ def payment(ws: Workspace, fund: str, amount: int, day: dt.date = D) -> EntryInp
     given = "ABCDEGHKLMNPQRSTUVXY"[len(ws.fund.funds()) + amount % 17]
     pupil = ws.people.add(
         PersonInput(full_name=f"Lê Thị {given}", birth="2012"), confirmed_different=True
-    ).ids[0]
+    ).value
     return EntryInput(
         fund, EntryKind.SCHOLARSHIP, day, amount, party_name="Lê Thị Học",
         reason="Học bổng học sinh nghèo vượt khó", person_id=pupil,
@@ -45,9 +45,9 @@ def payment(ws: Workspace, fund: str, amount: int, day: dt.date = D) -> EntryInp
 
 def test_numbers_are_gap_free_per_book_and_year(ws: Workspace) -> None:
     fund = new_fund(ws)
-    vouchers = [ws.fund.record(receipt(fund, 100_000), TODAY).voucher for _ in range(3)]
-    vouchers.append(ws.fund.record(payment(ws, fund, 50_000), TODAY).voucher)
-    vouchers.append(ws.fund.record(receipt(fund, 1, dt.date(2025, 5, 1)), TODAY).voucher)
+    vouchers = [ws.fund.record(receipt(fund, 100_000), TODAY).value.voucher for _ in range(3)]
+    vouchers.append(ws.fund.record(payment(ws, fund, 50_000), TODAY).value.voucher)
+    vouchers.append(ws.fund.record(receipt(fund, 1, dt.date(2025, 5, 1)), TODAY).value.voucher)
     assert vouchers == ["PT-0001/2026", "PT-0002/2026", "PT-0003/2026", "PC-0001/2026",
                         "PT-0001/2025"]  # fmt: skip
 
@@ -93,8 +93,8 @@ def test_a_scholarship_needs_a_person_of_the_registry(ws: Workspace) -> None:
 
 def test_void_appends_a_reversal_and_restores_the_balance(ws: Workspace) -> None:
     fund = new_fund(ws)
-    entry = ws.fund.record(receipt(fund, 750_000), TODAY)
-    reversal = ws.fund.void(entry.id, "Ghi nhầm số tiền", D)
+    entry = ws.fund.record(receipt(fund, 750_000), TODAY).value
+    reversal = ws.fund.void(entry.id, "Ghi nhầm số tiền", D).value
     assert reversal.voucher == "PT-0002/2026"
     assert reversal.reason == "Hủy phiếu PT-0001/2026: Ghi nhầm số tiền"
     assert ws.fund.balance(fund) == 0
@@ -108,7 +108,7 @@ def test_void_appends_a_reversal_and_restores_the_balance(ws: Workspace) -> None
 
 def test_voiding_a_receipt_whose_money_was_spent_is_refused(ws: Workspace) -> None:
     fund = new_fund(ws)
-    entry = ws.fund.record(receipt(fund, 100_000), TODAY)
+    entry = ws.fund.record(receipt(fund, 100_000), TODAY).value
     ws.fund.record(payment(ws, fund, 80_000), TODAY)
     with pytest.raises(UserError):
         ws.fund.void(entry.id, "Nhầm", D)
@@ -233,7 +233,7 @@ def test_two_entries_saved_at_once_get_consecutive_numbers(tmp_path: Path) -> No
 
 def test_find_a_voucher_by_number(ws: Workspace) -> None:
     fund = new_fund(ws)
-    entry = ws.fund.record(receipt(fund, 100_000), TODAY)
+    entry = ws.fund.record(receipt(fund, 100_000), TODAY).value
     assert ws.fund.find_voucher("pt-0001/2026").id == entry.id
     with pytest.raises(UserError):
         ws.fund.find_voucher("PT-0009/2026")

@@ -10,14 +10,14 @@ from desktop_app.services.workspace import Workspace
 
 
 def add(ws: Workspace, name: str, birth: str = "") -> str:
-    return ws.people.add(PersonInput(full_name=name, birth=birth)).ids[0]
+    return ws.people.add(PersonInput(full_name=name, birth=birth)).value
 
 
 def test_create_household_with_head_and_members(ws: Workspace) -> None:
     head = add(ws, "Nguyễn Văn Hùng", "1970")
     wife = add(ws, "Trần Thị Lan", "1972")
     child = add(ws, "Nguyễn Văn An", "2000")
-    household_id = ws.households.create(head).ids[0]
+    household_id = ws.households.create(head).value
     ws.households.add_member(household_id, wife, "Vợ")
     ws.households.add_member(household_id, child, "Con")
     members = ws.households.members(household_id)
@@ -33,8 +33,8 @@ def test_a_person_cannot_be_in_two_households(ws: Workspace) -> None:
     a = add(ws, "Nguyễn Văn Hùng")
     b = add(ws, "Lê Văn Tám")
     c = add(ws, "Lê Thị Tư")
-    first = ws.households.create(a).ids[0]
-    second = ws.households.create(b).ids[0]
+    first = ws.households.create(a).value
+    second = ws.households.create(b).value
     ws.households.add_member(first, c)
     with pytest.raises(UserError):
         ws.households.add_member(second, c)
@@ -45,7 +45,7 @@ def test_a_person_cannot_be_in_two_households(ws: Workspace) -> None:
 def test_change_head_and_remove_members(ws: Workspace) -> None:
     head = add(ws, "Nguyễn Văn Hùng")
     wife = add(ws, "Trần Thị Lan")
-    household_id = ws.households.create(head).ids[0]
+    household_id = ws.households.create(head).value
     ws.households.add_member(household_id, wife, "Vợ")
     ws.households.set_head(household_id, wife)
     assert ws.households.get(household_id).head_id == wife
@@ -60,7 +60,7 @@ def test_change_head_and_remove_members(ws: Workspace) -> None:
 def test_set_relation(ws: Workspace) -> None:
     head = add(ws, "Nguyễn Văn Hùng")
     son = add(ws, "Nguyễn Văn Tí")
-    household_id = ws.households.create(head).ids[0]
+    household_id = ws.households.create(head).value
     ws.households.add_member(household_id, son)
     ws.households.set_relation(son, "Con")
     assert [m.relation for m in ws.households.members(household_id)] == ["Chủ hộ", "Con"]

@@ -18,13 +18,13 @@ D = dt.date(2026, 3, 2)
 
 def setup(ws: Workspace, n: int = 3) -> tuple[str, list[str], str]:
     hamlet = ws.centre.hamlets()[0]
-    branch = ws.members.save_branch("Chi hội Thôn 1", BranchKind.HAMLET, hamlet.id).ids[0]
+    branch = ws.members.save_branch("Chi hội Thôn 1", BranchKind.HAMLET, hamlet.id).value
     people = [
-        ws.people.add(PersonInput(full_name=f"Nguyễn Văn {g}", hamlet_id=hamlet.id)).ids[0]
+        ws.people.add(PersonInput(full_name=f"Nguyễn Văn {g}", hamlet_id=hamlet.id)).value
         for g in ("An", "Bình", "Cường", "Dũng", "Giang")[:n]
     ]
-    members = [ws.members.add(MemberInput(p, branch, dt.date(2020, 1, 1))).ids[0] for p in people]
-    fund = ws.fund.create(FundInput("Quỹ Khuyến học xã", 0, dt.date(2020, 1, 1))).ids[0]
+    members = [ws.members.add(MemberInput(p, branch, dt.date(2020, 1, 1))).value for p in people]
+    fund = ws.fund.create(FundInput("Quỹ Khuyến học xã", 0, dt.date(2020, 1, 1))).value
     ws.members.set_rate(DuesRate(2026, 20_000, 30))
     return branch, members, fund
 
@@ -40,7 +40,7 @@ def test_members_get_the_next_number_and_cannot_join_twice(ws: Workspace) -> Non
 
 def test_member_number_must_be_unique(ws: Workspace) -> None:
     branch, _, _ = setup(ws)
-    pid = ws.people.add(PersonInput(full_name="Trần Văn Tư")).ids[0]
+    pid = ws.people.add(PersonInput(full_name="Trần Văn Tư")).value
     with pytest.raises(UserError) as info:
         ws.members.add(MemberInput(pid, branch, D, member_number="2"))
     assert [p.field for p in info.value.problems] == ["member_number"]
@@ -66,7 +66,7 @@ def test_dues_batch_with_matching_totals_creates_the_receipt(ws: Workspace) -> N
         branch, 2026, D, "Chi hội trưởng Lê Văn Ba", 2, 40_000,
         ((members[0], 20_000), (members[1], 20_000)),
     )  # fmt: skip
-    result = ws.members.collect(batch, fund)
+    result = ws.members.collect(batch, fund).value
     assert (result.members, result.total, result.voucher) == (2, 40_000, "PT-0001/2026")
     assert result.upper_share == 12_000
     assert ws.fund.balance(fund) == 40_000

@@ -14,7 +14,7 @@ from desktop_app.services.workspace import Workspace
 
 def add(ws: Workspace, name: str, **kw: object) -> str:
     change = ws.people.add(PersonInput(full_name=name, **kw))  # type: ignore[arg-type]
-    return change.ids[0]
+    return change.value
 
 
 def test_add_stores_nfc_and_splits_the_name(ws: Workspace, hamlets: dict[str, str]) -> None:
@@ -143,7 +143,12 @@ def test_every_change_is_audited_without_personal_data(ws: Workspace) -> None:
         "SELECT action, detail FROM audit WHERE entity = 'person' AND record_id = ? ORDER BY seq",
         (pid,),
     ).fetchall()
-    assert [r[0] for r in rows] == ["create", "update", "delete", "restore"]
+    assert [r[0] for r in rows] == [
+        "person.add",
+        "person.update",
+        "person.delete",
+        "person.restore",
+    ]
     assert rows[1][1] == "phone"
     assert all("0912" not in r[1] for r in rows)
 
