@@ -45,6 +45,7 @@ from reportlab.pdfbase.pdfmetrics import getDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop_app import __version__
+from desktop_app.core.progress import Cancelled
 from desktop_app.core.text import fold
 from desktop_app.documents.fonts import REGULAR, register_fonts
 from desktop_app.documents.templates import (
@@ -58,7 +59,6 @@ from desktop_app.documents.templates import (
 __all__ = [
     "CertificatePage",
     "FittedText",
-    "RenderCancelled",
     "fit_text",
     "qr_rows",
     "render_certificates",
@@ -73,10 +73,6 @@ KIND_TITLES = {"completion": "Giấy chứng nhận", "commendation": "Giấy kh
 _RULE_WIDTH = 0.6
 _RULE_GAP = 2.0  # points between the lowest marks (ộ, ạ) and a rule under the text
 _ELLIPSIS = "…"
-
-
-class RenderCancelled(Exception):
-    """The user pressed Cancel; no output file was left behind."""
 
 
 @dataclass(frozen=True)
@@ -702,7 +698,7 @@ class _Writer:
 def _keep_going(progress: Progress | None, done: int, total: int) -> None:
     # Only an explicit False cancels, so a callback that forgets to return does not.
     if progress is not None and progress(done, total) is False:
-        raise RenderCancelled()
+        raise Cancelled()
 
 
 def _check_pages(pages: Sequence[CertificatePage]) -> None:
@@ -720,7 +716,7 @@ def render_certificates(
     """Write all certificates into one PDF, one page each; return the page count.
 
     `progress(done, total)` is called before the first page and after each one; returning
-    False stops with RenderCancelled. The file appears at `out` only when complete.
+    False stops with Cancelled. The file appears at `out` only when complete.
     Raises TemplateError (from templates.py) before writing anything if a template is bad.
     """
     _check_pages(pages)

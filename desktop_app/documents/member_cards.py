@@ -19,7 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop_app import __version__
-from desktop_app.documents.certificates import RenderCancelled
+from desktop_app.core.progress import Cancelled
 from desktop_app.documents.fonts import BOLD, REGULAR, register_fonts
 from desktop_app.documents.official import balanced_lines, fit_size, nfc, upper
 
@@ -30,7 +30,6 @@ __all__ = [
     "COLUMNS",
     "ROWS",
     "MemberCard",
-    "RenderCancelled",
     "card_cells",
     "render_member_cards",
 ]
@@ -165,7 +164,7 @@ def _draw_card(canvas: Canvas, card: MemberCard, x: float, y: float) -> None:
 def _keep_going(progress: Progress | None, done: int, total: int) -> None:
     # Only an explicit False cancels, as in certificates: a callback that returns None does not.
     if progress is not None and progress(done, total) is False:
-        raise RenderCancelled()
+        raise Cancelled()
 
 
 def render_member_cards(
@@ -177,7 +176,7 @@ def render_member_cards(
     """Write the cards, ten to an A4 sheet with cut marks; return the page count.
 
     `progress(done, total)` is called before the first card and after each one; returning
-    False stops with RenderCancelled and leaves no file. The file appears at `out` only when
+    False stops with Cancelled and leaves no file. The file appears at `out` only when
     complete.
     """
     if not cards:

@@ -6,7 +6,6 @@ import hashlib
 import logging
 import os
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,20 +15,19 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QMessageBox,
-    QProgressDialog,
     QWidget,
 )
 
 from desktop_app.appinfo import APP_AUTHOR, APP_NAME, default_database_path
 from desktop_app.core.problems import StoreError, UserError
-from desktop_app.i18n import LANGUAGES, _, format_int, set_language, tr, user_error_text
-from desktop_app.services.workspace import Change, Workspace
+from desktop_app.i18n import LANGUAGES, _, format_int, set_language, tr
+from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.long_task import LongTask
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.qt_texts import CatalogTranslator
 from desktop_app.ui.settings_page import app_settings, saved_language
-from desktop_app.ui.widgets import show_message
 from desktop_app.ui.worker import DbWorker
 
 log = logging.getLogger(__name__)
@@ -155,9 +153,14 @@ def open_workspace(
 
 def build_window(writer: Workspace, reader: Workspace) -> MainWindow:
     worker = DbWorker(writer)
-    ctx = AppContext(reader, worker)
+    # Queries get a read-only connection and a thread of their own, so a long report never
+    # waits behind a save and a save never waits behind a report.
+    queries = DbWorker(writer.reader())
+    ctx = AppContext(reader, worker, queries)
     window = MainWindow(ctx)
+    ctx.window = window
     worker.setParent(window)
+    queries.setParent(window)
     ctx.setParent(window)
     return window
 
@@ -172,8 +175,7 @@ class DemoOffer:
         self.window = window
         self.people = people
         self.box: QMessageBox | None = None
-        self.progress: QProgressDialog | None = None
-        self._cancel = threading.Event()
+        self.task: LongTask | None = None
         self.finished = False
 
     def _key(self) -> str:
@@ -230,66 +232,38 @@ class DemoOffer:
         return True
 
     def fill(self) -> None:
+        """Fill through the one runner, as one op: every page refreshes from what it changed."""
         from desktop_app.services import demo
 
-        ctx = self.window.ctx
-        progress = QProgressDialog(_("Creating the demo centre…"), _("Cancel"), 0, 100, self.window)
-        progress.setWindowTitle(_("Demo data"))
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(0)
-        progress.setAutoClose(False)
-        progress.setAutoReset(False)
-        progress.canceled.connect(self._cancel.set)
-        # Closing the window mid-way cancels too, instead of waiting for the whole demo.
-        self.window.closing.connect(self._cancel.set)
-        self.progress = progress
-        ctx.worker.progress.connect(self._progress)
-        cancel = self._cancel
         people = self.people
+        self.task = self.window.ctx.task(
+            self.window,
+            _("Demo data"),
+            lambda ws, progress: demo.create_demo(ws, people=people, progress=progress),
+            self._filled,
+            self._failed,
+            on_cancelled=self._cancelled,
+            label=_("Creating the demo centre…"),
+            show_after_ms=0,
+        )
+        # Closing the window mid-way cancels too, instead of waiting for the whole demo.
+        self.window.closing.connect(self.task.cancel)
 
-        def report(done: int, total: int) -> bool:
-            ctx.worker.report_progress(done, total)
-            return not cancel.is_set()
-
-        def write(ws: Workspace) -> Change:
-            demo.create_demo(ws, people=people, progress=report)
-            return Change("person", "create")
-
-        ctx.run(write, self._filled, self._failed)
-        progress.show()
-
-    def _progress(self, done: int, total: int) -> None:
-        if self.progress is not None and total:
-            self.progress.setMaximum(total)
-            self.progress.setValue(done)
-
-    def _close_progress(self) -> None:
-        self.window.ctx.worker.progress.disconnect(self._progress)
-        if self.progress is not None:
-            self.progress.close()
-            self.progress.deleteLater()
-            self.progress = None
+    def _filled(self, _summary: object) -> None:
         self.finished = True
-
-    def _filled(self, _change: Change) -> None:
-        self._close_progress()
-        self.window.update_title()
-        self.window.settings_page.load_profile()
-        self.window.settings_page.load_hamlets()
         self.window.ctx.notify(_("The demo centre is ready."))
 
+    def _cancelled(self) -> None:
+        # Nothing was kept, so the offer stands for the next start.
+        self.finished = True
+        app_settings().remove(self._key())
+        self.window.ctx.notify(_("The demo was cancelled; nothing was added."))
+
     def _failed(self, exc: BaseException) -> None:
-        self._close_progress()
+        self.finished = True
         if isinstance(exc, UserError):
-            # Cancelled (or refused): nothing was kept, so the offer stands for next start.
             app_settings().remove(self._key())
-            self.window.ctx.notify(user_error_text(exc))
-            return
-        text = errors.error_text(exc)
-        if text is None:
-            errors.excepthook(type(exc), exc, exc.__traceback__)
-            return
-        show_message(self.window, _("Demo data"), text)
+        errors.report_error(self.window, _("Demo data"), exc)
 
 
 # The whole start ---------------------------------------------------------------------------

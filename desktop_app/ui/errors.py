@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.buglog import log_bug
 from desktop_app.core.problems import StoreError, UserError
 from desktop_app.i18n import _, tr, user_error_text
+from desktop_app.ui.widgets import show_message
 
 log = logging.getLogger(__name__)
 
@@ -118,3 +119,17 @@ def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackT
 
 def install_excepthook() -> None:
     sys.excepthook = excepthook
+
+
+def report_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
+    """The one way the GUI tells the user that something failed.
+
+    A UserError or StoreError becomes a message that says what to do (nothing was changed);
+    anything else is a bug: logged with its traceback and shown in the bug dialog. Cancelled
+    work is not a failure: the long-task runner says so in the status bar instead.
+    """
+    text = error_text(exc)
+    if text is None:
+        excepthook(type(exc), exc, exc.__traceback__)
+        return
+    show_message(parent, title, text)

@@ -1,9 +1,13 @@
-"""Long work on the database worker with a progress dialog and a Cancel button.
+"""The one long-task runner: every query and every op of the GUI runs through `LongTask`.
 
-Generalises the first-run demo filling in app.py: the function runs on the worker, reports
+The work runs on the writer thread (an op) or the query thread (a query), reports
 `progress(done, total)` from there, and learns that the user pressed Cancel from the value
-that call returns. Progress crosses threads through a queued signal of the task itself, so
-two tasks never move each other's bar.
+that call returns (the services then raise `Cancelled`). A progress dialog with Cancel
+appears only when the work takes longer than SHOW_AFTER_MS, so quick work never flashes one.
+An op's `OpChanges` are announced before `on_done` gets the value, so every page that shows
+what changed has refreshed by then. With `render`, a second step writes the document on the
+document pool. Progress crosses threads through a queued signal of the task itself, so two
+tasks never move each other's bar.
 """
 
 from __future__ import annotations
@@ -13,30 +17,28 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from desktop_app.core.progress import Cancelled
 from desktop_app.i18n import _
+from desktop_app.services.ops import OpResult, Progress
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.widgets import show_message
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
-Progress = Callable[[int, int], bool]
-
-# Work that ends sooner never flashes a dialog (DESIGN: a bar for anything over ~0.5 s).
-SHOW_AFTER_MS = 400
+# DESIGN: a bar for anything over ~0.5 s.
+SHOW_AFTER_MS = 500
 
 _document_pool: ThreadPoolExecutor | None = None
 
 
 def document_pool() -> ThreadPoolExecutor:
-    """Threads for rendering documents, apart from the database worker (DESIGN section 2):
+    """Threads for rendering documents, apart from the database threads (DESIGN section 2):
     a long batch of PDFs never holds up a save."""
     global _document_pool
     if _document_pool is None:
@@ -45,7 +47,7 @@ def document_pool() -> ThreadPoolExecutor:
 
 
 class LongTask(QObject):
-    """One running task: its dialog, its cancel flag, and its callbacks."""
+    """One running piece of work: its dialog, its cancel flag, and its callbacks."""
 
     progressed = Signal(int, int)
     # The pool's future, delivered on the GUI thread.
@@ -53,17 +55,19 @@ class LongTask(QObject):
 
     def __init__(
         self,
-        parent: QWidget,
+        parent: QWidget | None,
         ctx: AppContext,
         title: str,
         fn: Callable[[Workspace, Progress], Any],
-        on_done: Callable[[Any], None],
+        on_done: Callable[[Any], None] | None,
         on_error: Callable[[BaseException], None] | None = None,
+        *,
         on_cancelled: Callable[[], None] | None = None,
         label: str = "",
         render: Callable[[Any, Progress], Any] | None = None,
+        write: bool = True,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent if parent is not None else ctx)
         self.render = render
         self.parent_widget = parent
         self.ctx = ctx
@@ -72,22 +76,15 @@ class LongTask(QObject):
         self.on_done = on_done
         self.on_error = on_error
         self.on_cancelled = on_cancelled
+        self.write = write
+        self.label = label
         self.cancel_requested = threading.Event()
         self.finished = False
         self.cancelled = False
         self.last_progress: tuple[int, int] = (0, 0)
+        self.dialog: QProgressDialog | None = None
         self.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
         self._rendered.connect(self._render_finished, Qt.ConnectionType.QueuedConnection)
-
-        self.dialog = QProgressDialog(label or title, _("Cancel"), 0, 0, parent)
-        self.dialog.setWindowTitle(title)
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        # Shown by our own timer, not by QProgressDialog's guess from the first values.
-        self.dialog.setMinimumDuration(2**31 - 1)
-        self.dialog.setAutoClose(False)
-        self.dialog.setAutoReset(False)
-        self.dialog.canceled.connect(self.cancel)
-        self.dialog.hide()
         self._show_timer = QTimer(self)
         self._show_timer.setSingleShot(True)
         self._show_timer.timeout.connect(self._show_dialog)
@@ -102,22 +99,42 @@ class LongTask(QObject):
 
         self._report = report
         fn = self.fn
-        after_db = self._done if self.render is None else self._start_render
-        self.ctx.run(lambda ws: fn(ws, report), after_db, self._failed)
+        thread = self.ctx.worker if self.write else self.ctx.queries
+        thread.submit(lambda ws: fn(ws, report), self._db_done, self._failed)
         delay = SHOW_AFTER_MS if show_after_ms is None else show_after_ms
         if delay <= 0:
             self._show_dialog()
         else:
             self._show_timer.start(delay)
 
+    # The dialog --------------------------------------------------------------------------
+
+    def _ensure_dialog(self) -> QProgressDialog:
+        if self.dialog is None:
+            title = self.title or _("Working…")
+            dialog = QProgressDialog(self.label or title, _("Cancel"), 0, 0, self.parent_widget)
+            dialog.setWindowTitle(title)
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            # Shown by our own timer, not by QProgressDialog's guess from the first values.
+            dialog.setMinimumDuration(2**31 - 1)
+            dialog.setAutoClose(False)
+            dialog.setAutoReset(False)
+            dialog.canceled.connect(self.cancel)
+            done, total = self.last_progress
+            if total > 0:
+                dialog.setMaximum(total)
+                dialog.setValue(min(done, total))
+            self.dialog = dialog
+        return self.dialog
+
     def _show_dialog(self) -> None:
         if not self.finished:
-            self.dialog.show()
+            self._ensure_dialog().show()
 
     @Slot(int, int)
     def _progressed(self, done: int, total: int) -> None:
         self.last_progress = (done, total)
-        if self.finished or self.cancel_requested.is_set():
+        if self.finished or self.cancel_requested.is_set() or self.dialog is None:
             return
         if total > 0:
             self.dialog.setMaximum(total)
@@ -128,22 +145,37 @@ class LongTask(QObject):
         if self.finished:
             return
         self.cancel_requested.set()
-        # The dialog stays up until the worker has really stopped, so nothing looks done early.
-        self.dialog.setLabelText(_("Cancelling…"))
-        self.dialog.show()
+        # The dialog stays up until the work has really stopped, so nothing looks done early.
+        dialog = self._ensure_dialog()
+        dialog.setLabelText(_("Cancelling…"))
+        dialog.show()
 
     def _finish(self) -> None:
         self.finished = True
         self._show_timer.stop()
-        self.dialog.canceled.disconnect(self.cancel)
-        self.dialog.close()
-        self.dialog.deleteLater()
+        if self.dialog is not None:
+            self.dialog.canceled.disconnect(self.cancel)
+            self.dialog.close()
+            self.dialog.deleteLater()
         self.deleteLater()
+
+    # Results -------------------------------------------------------------------------------
+
+    def _db_done(self, result: Any) -> None:
+        if isinstance(result, OpResult):
+            # What changed is announced even if Cancel came too late to stop the work:
+            # the work is done and saved, and every page must show it.
+            self.ctx.announce(result.changes)
+            result = result.value
+        if self.render is None:
+            self._done(result)
+        else:
+            self._start_render(result)
 
     def _start_render(self, prepared: Any) -> None:
         """The database part is done: render on the document pool."""
         if self.cancel_requested.is_set():
-            self._failed(RuntimeError("cancelled before rendering"))
+            self._failed(Cancelled())
             return
         assert self.render is not None
         future = document_pool().submit(self.render, prepared, self._report)
@@ -168,11 +200,12 @@ class LongTask(QObject):
         if self.cancel_requested.is_set():
             # Finished before it saw the Cancel: the work is done, so keep it.
             log.info("%s finished although Cancel was pressed", self.title)
-        self.on_done(result)
+        if self.on_done is not None:
+            self.on_done(result)
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()
-        if self.cancel_requested.is_set():
+        if isinstance(exc, Cancelled) or self.cancel_requested.is_set():
             self.cancelled = True
             if self.on_cancelled is not None:
                 self.on_cancelled()
@@ -182,62 +215,4 @@ class LongTask(QObject):
         if self.on_error is not None:
             self.on_error(exc)
             return
-        show_error(self.parent_widget, self.title, exc)
-
-
-def show_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
-    """A UserError or StoreError as a message; anything else is a bug."""
-    text = errors.error_text(exc)
-    if text is None:
-        errors.excepthook(type(exc), exc, exc.__traceback__)
-        return
-    show_message(parent, title, text)
-
-
-def run_with_progress(
-    parent: QWidget,
-    ctx: AppContext,
-    title: str,
-    fn: Callable[[Workspace, Progress], T],
-    on_done: Callable[[T], None],
-    on_error: Callable[[BaseException], None] | None = None,
-    *,
-    on_cancelled: Callable[[], None] | None = None,
-    label: str = "",
-    show_after_ms: int | None = None,
-) -> LongTask:
-    """Run `fn(ws, progress)` on the worker with a progress dialog and a Cancel button.
-
-    `progress(done, total)` returns False once the user pressed Cancel; `fn` should then stop
-    by raising (the documents raise RenderCancelled, services a UserError). A failure after
-    Cancel counts as cancelled; others go to `on_error` or to a message box.
-    """
-    task = LongTask(parent, ctx, title, fn, on_done, on_error, on_cancelled, label)
-    task.start(show_after_ms)
-    return task
-
-
-R = TypeVar("R")
-
-
-def run_with_render(
-    parent: QWidget,
-    ctx: AppContext,
-    title: str,
-    prepare: Callable[[Workspace, Progress], T],
-    render: Callable[[T, Progress], R],
-    on_done: Callable[[R], None],
-    on_error: Callable[[BaseException], None] | None = None,
-    *,
-    on_cancelled: Callable[[], None] | None = None,
-    label: str = "",
-    show_after_ms: int | None = None,
-) -> LongTask:
-    """Like run_with_progress, in two steps under one dialog: `prepare` does the database
-    part on the worker, then `render(prepared, progress)` writes the document on the
-    document pool, and its result goes to `on_done`."""
-    task = LongTask(
-        parent, ctx, title, prepare, on_done, on_error, on_cancelled, label, render
-    )  # fmt: skip
-    task.start(show_after_ms)
-    return task
+        errors.report_error(self.parent_widget, self.title or _("Cannot do that"), exc)

@@ -202,8 +202,10 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Let queued writes finish, then close both connections."""
+        """Let queued writes finish, then close every connection."""
         self.ctx.worker.close()
+        if self.ctx.queries is not self.ctx.worker:
+            self.ctx.queries.close()
         try:
             self.ctx.reader.close()
         except Exception:

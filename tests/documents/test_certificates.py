@@ -20,9 +20,9 @@ from reportlab.graphics.barcode import qrencoder
 from reportlab.graphics.barcode.qr import QrCodeWidget
 
 from desktop_app.core.certificates import CertificateFacts, CertificateKind, build_payload
+from desktop_app.core.progress import Cancelled
 from desktop_app.documents.certificates import (
     CertificatePage,
-    RenderCancelled,
     fit_text,
     qr_rows,
     render_certificates,
@@ -331,7 +331,7 @@ def test_progress_reports_every_page(tmp_path: Path) -> None:
 def test_cancel_leaves_no_file(tmp_path: Path, as_zip: bool) -> None:
     out = tmp_path / ("all.zip" if as_zip else "all.pdf")
     render = render_certificates_zip if as_zip else render_certificates
-    with pytest.raises(RenderCancelled):
+    with pytest.raises(Cancelled):
         render(PAGES, out, progress=lambda done, total: done < 2)
     assert list(tmp_path.iterdir()) == []
 

@@ -11,12 +11,11 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
-from desktop_app.documents.certificates import RenderCancelled as CertificatesCancelled
+from desktop_app.core.progress import Cancelled
 from desktop_app.documents.member_cards import (
     CARD_HEIGHT,
     CARD_WIDTH,
     MemberCard,
-    RenderCancelled,
     _cut_marks,
     card_cells,
     render_member_cards,
@@ -98,10 +97,6 @@ def _pages(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
 def cards_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     path = tmp_path_factory.mktemp("cards") / "the.pdf"
     return path, render_member_cards(CARDS, path)
-
-
-def test_reuses_the_one_cancel_exception() -> None:
-    assert RenderCancelled is CertificatesCancelled
 
 
 def test_cells_are_cr80_centred_and_apart() -> None:
@@ -245,7 +240,7 @@ def test_cancel_leaves_no_file(tmp_path: Path, stop_at: int) -> None:
     def progress(done: int, total: int) -> bool:
         return done < stop_at
 
-    with pytest.raises(RenderCancelled):
+    with pytest.raises(Cancelled):
         render_member_cards(CARDS, out, progress=progress)
     assert list(tmp_path.iterdir()) == []
 
@@ -254,7 +249,7 @@ def test_cancel_keeps_an_earlier_file(tmp_path: Path) -> None:
     out = tmp_path / "cards.pdf"
     render_member_cards(CARDS[:2], out)
     before = out.read_bytes()
-    with pytest.raises(RenderCancelled):
+    with pytest.raises(Cancelled):
         render_member_cards(CARDS, out, progress=lambda done, total: done < 5)
     assert out.read_bytes() == before
     assert list(tmp_path.iterdir()) == [out]
