@@ -23,6 +23,16 @@ PEOPLE = (
 )
 
 
+@pytest.fixture(autouse=True)
+def bug_log_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Bugs met by a test are logged in a temporary folder, never in the user's own."""
+    folder = tmp_path_factory.mktemp("logs")
+    monkeypatch.setenv("TTHTCD_LOG_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def people_db(tmp_path: Path) -> Path:
     """A closed database file with three hamlets and five people, made through services."""
