@@ -30,6 +30,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/people.py
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/ledger.py --no-pdf
+	$(BIN)/python bench/ops.py
 
 selfcheck: $(STAMP)
 	$(BIN)/tthtcd selfcheck

@@ -296,12 +296,12 @@ def bench_attendance_grid(repeat: int = 5) -> dict[str, Any]:
                 ws.people.add(
                     PersonInput(full_name=f"Nguyễn Văn {given}", birth=str(1950 + i)),
                     confirmed_different=True,
-                ).ids[0]
+                ).value
                 for i, given in enumerate(["An", "Bình", "Cường", "Dũng", "Đạt", "Giang"] * 10)
             ]
             days = [start + dt.timedelta(days=3 * i) for i in range(20)]
             course = ws.courses.create(CourseInput("ky_nang_so", "Tin học", start=start), days)
-            cid = course.ids[0]
+            cid = course.value
             ws.courses.enrol(cid, people)
             grid = ws.courses.grid(cid)
             ticks = [
