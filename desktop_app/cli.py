@@ -15,19 +15,22 @@ from typing import NoReturn
 
 from desktop_app import __version__
 from desktop_app.buglog import log_bug
+from desktop_app.core.fund import EntryKind
 from desktop_app.core.people import PersonRow
-from desktop_app.core.problems import StoreError, UserError
+from desktop_app.core.problems import N_, Problem, StoreError, UserError
 from desktop_app.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
     _,
     format_int,
     format_money,
+    ngettext,
     problem_text,
     set_language,
     tr,
     user_error_text,
 )
+from desktop_app.services.fund import EntryRow
 from desktop_app.services.workspace import Workspace
 
 EXIT_OK = 0
@@ -72,7 +75,88 @@ def _positive(text: str) -> int:
     return value
 
 
+def _argparse_gettext(message: str) -> str:
+    return _(message) if message else message
+
+
+def _argparse_ngettext(singular: str, plural: str, n: int) -> str:
+    return ngettext(singular, plural, n)
+
+
+def _argparse_messages() -> None:
+    """Never called: marks argparse's own words for extraction into our catalogs. argparse looks
+    them up through its module globals `_` and `ngettext`, which `build_parser` points at ours,
+    so `tthtcd --lang vi ... --help` and its errors read in Vietnamese."""
+    N_("usage: ")
+    N_("positional arguments")
+    N_("options")
+    N_("show this help message and exit")
+    N_("argument %(argument_name)s: %(message)s")
+    N_("unrecognized arguments: %s")
+    N_("the following arguments are required: %s")
+    N_("one of the arguments %s is required")
+    N_("expected one argument")
+    N_("expected at most one argument")
+    N_("expected at least one argument")
+    ngettext("expected %s argument", "expected %s arguments", 2)
+    N_("ambiguous option: %(option)s could match %(matches)s")
+    N_("invalid %(type)s value: %(value)r")
+    N_("invalid choice: %(value)r (choose from %(choices)s)")
+    N_("not allowed with argument %s")
+    N_("ignored explicit argument %r")
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)")
+    N_("unexpected option string: %s")
+
+
+# The command line's kinds of entries, in the words a secretary uses, and the ledger's kinds.
+RECEIPT_KIND_CHOICES: dict[str, EntryKind] = {
+    "donation": EntryKind.DONATION_CASH,
+    "dues": EntryKind.DUES,
+    "interest": EntryKind.INTEREST,
+    "transfer": EntryKind.TRANSFER_IN,
+}
+PAYMENT_KIND_CHOICES: dict[str, EntryKind] = {
+    "scholarship": EntryKind.SCHOLARSHIP,
+    "award": EntryKind.AWARD,
+    "gift": EntryKind.GIFT,
+    "expense": EntryKind.EXPENSE,
+    "transfer": EntryKind.TRANSFER_OUT,
+}
+_CLI_KIND = {
+    kind: word
+    for choices in (RECEIPT_KIND_CHOICES, PAYMENT_KIND_CHOICES)
+    for word, kind in choices.items()
+}
+
+
+def _person_options(parser: argparse.ArgumentParser, *, name_required: bool) -> None:
+    parser.add_argument("--name", required=name_required, help=_("full name, e.g. Nguyễn Văn An"))
+    parser.add_argument(
+        "--sex", type=str.upper, choices=("M", "F"), help=_("M (male) or F (female)")
+    )
+    parser.add_argument("--birth", help=_("birth date dd/mm/yyyy, or only the year"))
+    parser.add_argument("--cccd", help=_("the 12-digit citizen identity card number"))
+    parser.add_argument("--phone", help=_("phone number"))
+    parser.add_argument("--hamlet", help=_("the hamlet's name, with or without marks"))
+    parser.add_argument(
+        "--confirm-different",
+        action="store_true",
+        help=_("save even if someone with the same name, birth year and hamlet exists"),
+    )
+    parser.add_argument("--json", action="store_true", help=_("print JSON"))
+
+
+def _entry_options(parser: argparse.ArgumentParser, kinds: Sequence[str], default: str) -> None:
+    parser.add_argument("--fund", help=_("the fund (id); not needed when there is only one"))
+    parser.add_argument("--amount", required=True, help=_("in đồng, e.g. 1500000 or 1.500.000"))
+    parser.add_argument("--kind", choices=kinds, default=default, help=_("kind of entry"))
+    parser.add_argument("--reason", required=True, help=_("the reason printed on the voucher"))
+    parser.add_argument("--date", help=_("the voucher's date, dd/mm/yyyy (default: today)"))
+    parser.add_argument("--json", action="store_true", help=_("print JSON"))
+
+
 def build_parser() -> argparse.ArgumentParser:
+    vars(argparse).update(_=_argparse_gettext, ngettext=_argparse_ngettext)
     common = _Parser(add_help=False)
     common.add_argument("--db", type=Path, help=_("database file"))
     common.add_argument("--lang", choices=LANGUAGES, help=_("language of messages (vi or en)"))
@@ -82,7 +166,12 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("Community learning centre and Hội Khuyến học records, offline."),
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"tthtcd {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"tthtcd {__version__}",
+        help=_("show program's version number and exit"),
+    )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     demo = commands.add_parser(
@@ -107,6 +196,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing.add_argument("--limit", type=_positive, default=100, help=_("at most this many"))
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    add = people_commands.add_parser("add", parents=[common], help=_("add a person"))
+    _person_options(add, name_required=True)
+    edit = people_commands.add_parser(
+        "edit", parents=[common], help=_("change a person; options left out keep their values")
+    )
+    edit.add_argument("id", help=_("the person's id"))
+    _person_options(edit, name_required=False)
+    for name, text in (
+        ("delete", _("delete a person (restore undoes it)")),
+        ("restore", _("restore a deleted person")),
+    ):
+        command = people_commands.add_parser(name, parents=[common], help=text)
+        command.add_argument("id", help=_("the person's id"))
+        command.add_argument("--json", action="store_true", help=_("print JSON"))
 
     courses = commands.add_parser("courses", parents=[common], help=_("classes and topic sessions"))
     course_commands = courses.add_subparsers(dest="courses_command", parser_class=_Parser)
@@ -149,6 +252,29 @@ def build_parser() -> argparse.ArgumentParser:
     balance.add_argument("--fund", help=_("only this fund (id)"))
     balance.add_argument("--at", type=_date, help=_("balance at the end of this day (dd/mm/yyyy)"))
     balance.add_argument("--json", action="store_true", help=_("print JSON"))
+    receipt_entry = fund_commands.add_parser(
+        "receipt", parents=[common], help=_("record a receipt (phiếu thu)")
+    )
+    _entry_options(receipt_entry, tuple(RECEIPT_KIND_CHOICES), "donation")
+    receipt_entry.add_argument("--party", required=True, help=_("who paid the money in"))
+    receipt_entry.add_argument("--address", default="", help=_("their address"))
+    payment = fund_commands.add_parser(
+        "payment", parents=[common], help=_("record a payment (phiếu chi)")
+    )
+    _entry_options(payment, tuple(PAYMENT_KIND_CHOICES), "expense")
+    payment.add_argument("--party", required=True, help=_("who received the money"))
+    payment.add_argument(
+        "--recipient", help=_("the pupil's person id (scholarship and award need one)")
+    )
+    payment.add_argument("--school", default="", help=_("the pupil's school"))
+    payment.add_argument("--grade", default="", help=_("the pupil's grade or class"))
+    void = fund_commands.add_parser(
+        "void", parents=[common], help=_("void an entry by recording its reversal")
+    )
+    void.add_argument("number", help=_("voucher number, e.g. PT-0042/2026"))
+    void.add_argument("--reason", required=True, help=_("why it is voided (printed and kept)"))
+    void.add_argument("--fund", help=_("the fund (id), if several have that number"))
+    void.add_argument("--json", action="store_true", help=_("print JSON"))
 
     ledger = commands.add_parser("ledger", parents=[common], help=_("the fund ledger"))
     ledger_commands = ledger.add_subparsers(dest="ledger_command", parser_class=_Parser)
@@ -231,10 +357,18 @@ def _language_from(argv: list[str]) -> str:
 
 
 def _one_line(exc: UserError) -> str:
+    from desktop_app.services.people import DuplicateWarning
+
     text = user_error_text(exc)
     if exc.problems:
         text += " " + " ".join(problem_text(p) for p in exc.problems)
-    return text
+    if isinstance(exc, DuplicateWarning):
+        text += " " + tr(
+            "The existing person's id: {ids}. If this is a different person, run the same "
+            "command again with --confirm-different.",
+            ids=", ".join(c.id for c in exc.candidates),
+        )
+    return " ".join(text.split())  # one line, whatever a name or a translation holds
 
 
 def _need_db(args: argparse.Namespace) -> Path:
@@ -253,7 +387,15 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _people_search(args)
         if args.people_command == "list":
             return _people_list(args)
-        raise CliError(_("say 'people search TEXT' or 'people list'"), EXIT_USAGE)
+        if args.people_command in ("add", "edit"):
+            return _people_save(args)
+        if args.people_command in ("delete", "restore"):
+            return _people_delete_or_restore(args)
+        raise CliError(
+            _("say 'people search TEXT', 'people list', 'people add', 'people edit ID', "
+              "'people delete ID' or 'people restore ID'"),
+            EXIT_USAGE,
+        )  # fmt: skip
     if args.command == "courses":
         if args.courses_command == "list":
             return _courses_list(args)
@@ -271,7 +413,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "fund":
         if args.fund_command == "balance":
             return _fund_balance(args)
-        raise CliError(_("say 'fund balance'"), EXIT_USAGE)
+        if args.fund_command in ("receipt", "payment"):
+            return _fund_record(args)
+        if args.fund_command == "void":
+            return _fund_void(args)
+        raise CliError(
+            _("say 'fund balance', 'fund receipt', 'fund payment' or 'fund void'"), EXIT_USAGE
+        )
     if args.command == "ledger":
         if args.ledger_command == "verify":
             return _ledger_verify(args)
@@ -368,6 +516,186 @@ def _print_people(rows: list[PersonRow], as_json: bool) -> None:
     for r in rows:
         birth = r.birth.display() if r.birth else ""
         print(f"{r.full_name:<{width}}  {birth:<10}  {r.hamlet_name}")
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=1))
+
+
+def _hamlet_id(ws: Workspace, name: str) -> str | None:
+    """The hamlet the secretary named, matched like the app's search: without marks or case."""
+    from desktop_app.core.text import fold
+
+    if not name.strip():
+        return None
+    hamlets = ws.centre.hamlets()
+    wanted = fold(name)
+    for hamlet in hamlets:
+        if fold(hamlet.name) == wanted:
+            return hamlet.id
+    if not hamlets:
+        raise UserError(
+            N_("There is no hamlet called {name}; this database has no hamlets yet."),
+            {"name": name.strip()},
+        )
+    raise UserError(
+        N_("There is no hamlet called {name}. The hamlets are: {hamlets}."),
+        {"name": name.strip(), "hamlets": ", ".join(h.name for h in hamlets)},
+    )
+
+
+def _people_save(args: argparse.Namespace) -> int:
+    """`people add` and `people edit`: the GUI's form, one option per field."""
+    import dataclasses
+
+    from desktop_app.core.people import PersonInput, Sex
+
+    with Workspace.open(_need_db(args)) as ws:
+        current = ws.people.get(args.id) if args.people_command == "edit" else None
+        data = current.to_input() if current is not None else PersonInput(full_name="")
+        given: dict[str, object] = {
+            name: value
+            for name, value in (
+                ("full_name", args.name), ("birth", args.birth), ("cccd", args.cccd),
+                ("phone", args.phone),
+            )
+            if value is not None
+        }  # fmt: skip
+        if args.sex is not None:
+            given["sex"] = Sex(args.sex)
+        if args.hamlet is not None:
+            given["hamlet_id"] = _hamlet_id(ws, args.hamlet)
+        data = dataclasses.replace(data, **given)  # type: ignore[arg-type]
+        if current is None:
+            result = ws.people.add(data, confirmed_different=args.confirm_different)
+        else:
+            result = ws.people.update(
+                current.id,
+                data,
+                expected_version=current.version,
+                confirmed_different=args.confirm_different,
+            )
+    person_id = result.value
+    if args.json:
+        _print_json({"id": person_id})
+    else:
+        print(person_id)
+    return EXIT_OK
+
+
+def _people_delete_or_restore(args: argparse.Namespace) -> int:
+    with Workspace.open(_need_db(args)) as ws:
+        if args.people_command == "delete":
+            person_id = ws.people.delete(args.id).value
+        else:
+            person_id = ws.people.restore(args.id).value
+    if args.json:
+        _print_json({"id": person_id})
+    else:
+        print(person_id)
+    return EXIT_OK
+
+
+def _fund_id(ws: Workspace, given: str | None) -> str:
+    """The fund named with --fund, or the only fund there is."""
+    if given:
+        return ws.fund.get(given).id
+    funds = ws.fund.funds()
+    if not funds:
+        raise UserError(N_("This database has no fund yet; open one in the app first."))
+    if len(funds) > 1:
+        raise UserError(
+            N_("This database has several funds; say which with --fund ID: {funds}."),
+            {"funds": "; ".join(f"{f.id} ({f.name})" for f in funds)},
+        )
+    return funds[0].id
+
+
+def _entry_date(text: str | None) -> tuple[dt.date, list[Problem]]:
+    """The day typed as dd/mm/yyyy (or yyyy-mm-dd), as the GUI's date field reads it."""
+    from desktop_app.core.people import Birth
+
+    if text is None:
+        return dt.date.today(), []
+    try:
+        day = Birth.parse(text)
+        if day.month is None or day.day is None:
+            raise ValueError(text)
+        return dt.date(day.year, day.month, day.day), []
+    except ValueError:
+        message = N_("Type the date as dd/mm/yyyy, e.g. 05/02/2026.")
+        return dt.date.today(), [Problem("entry_date", message)]
+
+
+def _entry_amount(text: str) -> tuple[int, list[Problem]]:
+    """The amount typed as 1500000, 1.500.000 or 1,500,000, as the GUI's amount field reads it."""
+    from desktop_app.core.money import parse_vnd
+
+    try:
+        return parse_vnd(text), []
+    except ValueError:
+        return 0, [Problem("amount", N_("Type the amount in digits, e.g. 1.250.000."))]
+
+
+def _entry_json(row: EntryRow) -> dict[str, object]:
+    return {
+        "number": row.voucher,
+        "id": row.id,
+        "fund_id": row.fund_id,
+        "amount": row.amount,
+        "date": row.entry_date.isoformat(),
+        "kind": _CLI_KIND.get(row.kind, row.kind.value),
+    }
+
+
+def _fund_record(args: argparse.Namespace) -> int:
+    """`fund receipt` and `fund payment`: the GUI's entry form, one option per field."""
+    from desktop_app.core.fund import RECIPIENT_KINDS, EntryInput
+
+    receipt = args.fund_command == "receipt"
+    kind = (RECEIPT_KIND_CHOICES if receipt else PAYMENT_KIND_CHOICES)[args.kind]
+    day, problems = _entry_date(args.date)
+    amount, amount_problems = _entry_amount(args.amount)
+    problems += amount_problems
+    if problems:
+        raise UserError(
+            N_("Some fields need fixing before the entry can be saved."), problems=tuple(problems)
+        )
+    recipient = None if receipt else args.recipient
+    if not receipt and kind not in RECIPIENT_KINDS and (recipient or args.school or args.grade):
+        raise UserError(
+            N_("--recipient, --school and --grade go with --kind scholarship or award only.")
+        )
+    with Workspace.open(_need_db(args)) as ws:
+        data = EntryInput(
+            fund_id=_fund_id(ws, args.fund),
+            kind=kind,
+            entry_date=day,
+            amount=amount,
+            party_name=args.party,
+            party_address=args.address if receipt else "",
+            reason=args.reason,
+            person_id=recipient,
+            school="" if receipt else args.school,
+            grade="" if receipt else args.grade,
+        )
+        row = ws.fund.record(data).value
+    if args.json:
+        _print_json(_entry_json(row))
+    else:
+        print(row.voucher)
+    return EXIT_OK
+
+
+def _fund_void(args: argparse.Namespace) -> int:
+    with Workspace.open(_need_db(args)) as ws:
+        original = ws.fund.find_voucher(args.number, args.fund)
+        row = ws.fund.void(original.id, args.reason).value
+    if args.json:
+        _print_json({**_entry_json(row), "voids": original.voucher})
+    else:
+        print(row.voucher)
+    return EXIT_OK
 
 
 def _courses_list(args: argparse.Namespace) -> int:
