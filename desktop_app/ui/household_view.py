@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,7 +27,8 @@ from desktop_app.core.people import HouseholdMember, Person, PersonRow
 from desktop_app.core.problems import StoreError
 from desktop_app.i18n import _, tr
 from desktop_app.services.households import HEAD_RELATION, RELATIONS
-from desktop_app.services.workspace import Change, Workspace
+from desktop_app.services.ops import OpResult
+from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.widgets import Banner
@@ -45,9 +46,8 @@ def _relation_combo() -> QComboBox:
 
 
 class HouseholdDialog(QDialog):
-    """Opened with `open()`; every change runs on the worker and the view reloads after it."""
-
-    changed = Signal(object)  # Change
+    """Opened with `open()`; every change is an op, and the view reloads by subscription
+    after any op that changes people or households (its own, or another window's)."""
 
     def __init__(self, ctx: AppContext, person_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +110,7 @@ class HouseholdDialog(QDialog):
         if ctx.read_only:
             self.banner.show_text(_(READ_ONLY_MESSAGE))
         self.reload()
+        ctx.subscribe(self, {"person", "household"}, lambda _changes: self.reload())
 
     # State ----------------------------------------------------------------------------
 
@@ -202,34 +203,35 @@ class HouseholdDialog(QDialog):
 
     # Writing --------------------------------------------------------------------------
 
-    def _run(self, fn: Callable[[Workspace], Change], select: str | None = None) -> None:
+    def _run(self, fn: Callable[[Workspace], OpResult[str]], select: str | None = None) -> None:
         self._busy = True
         self.banner.show_text("")
         self._update_buttons()
 
-        def done(change: Change) -> None:
+        def done(_household_id: str) -> None:
+            # The members have reloaded by subscription already.
             self._busy = False
-            self.reload()
             if select:
                 self.select_member(select)
-            self.changed.emit(change)
+            self._update_buttons()
 
         def failed(exc: BaseException) -> None:
             self._busy = False
             self._update_buttons()
             text = errors.error_text(exc)
             if text is None:
-                errors.excepthook(type(exc), exc, exc.__traceback__)
+                errors.report_error(self, _("Household"), exc)
                 return
+            # Why not (e.g. in another household), shown in the dialog itself.
             self.banner.show_text(text)
             self.reload()
 
-        self.ctx.run(fn, done, failed)
+        self.ctx.op(fn, done, failed, parent=self, title=_("Household"))
 
     def create_household(self) -> None:
         person_id = self.person_id
 
-        def write(ws: Workspace) -> Change:
+        def write(ws: Workspace) -> OpResult[str]:
             return ws.households.create(person_id)
 
         self._run(write, person_id)
@@ -239,7 +241,7 @@ class HouseholdDialog(QDialog):
         if household_id is None:
             return
 
-        def write(ws: Workspace) -> Change:
+        def write(ws: Workspace) -> OpResult[str]:
             return ws.households.add_member(household_id, person_id, relation)
 
         self._run(write, person_id)
@@ -250,7 +252,7 @@ class HouseholdDialog(QDialog):
             return
         person_id = member.person_id
 
-        def write(ws: Workspace) -> Change:
+        def write(ws: Workspace) -> OpResult[str]:
             return ws.households.remove_member(person_id)
 
         self._run(write)
@@ -262,7 +264,7 @@ class HouseholdDialog(QDialog):
             return
         person_id = member.person_id
 
-        def write(ws: Workspace) -> Change:
+        def write(ws: Workspace) -> OpResult[str]:
             return ws.households.set_head(household_id, person_id)
 
         self._run(write, person_id)
@@ -273,7 +275,7 @@ class HouseholdDialog(QDialog):
             return
         person_id, relation = member.person_id, self.relation.currentText()
 
-        def write(ws: Workspace) -> Change:
+        def write(ws: Workspace) -> OpResult[str]:
             return ws.households.set_relation(person_id, relation)
 
         self._run(write, person_id)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.problems import N_, StoreError
 from desktop_app.i18n import _, set_language
-from desktop_app.services.workspace import Change
 from desktop_app.ui.classes import CertificateRegisterPage, ClassesPage
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
@@ -36,7 +35,7 @@ PEOPLE = 0  # the first section; Settings is always the last
 
 SectionFactory = Callable[[AppContext], QWidget]
 # Sections a later issue adds, between People and Settings: (title msgid, page factory).
-# A page that shows data refreshes itself from `ctx.changed`.
+# A page that shows data subscribes (`ctx.subscribe`) to the kinds of entity it shows.
 EXTRA_SECTIONS: list[tuple[str, SectionFactory]] = [
     (N_("Classes"), ClassesPage),
     (N_("Certificates"), CertificateRegisterPage),
@@ -88,7 +87,8 @@ class MainWindow(QMainWindow):
         self._notice_timer.timeout.connect(self.clear_notice)
 
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
-        ctx.changed.connect(self._on_change)
+        # The title shows the centre's name.
+        ctx.subscribe(self, {"centre"}, lambda _changes: self.update_title())
         ctx.notice.connect(self.show_notice)
         self._section_shortcuts: list[QShortcut] = []
         for number in range(1, 10):
@@ -162,11 +162,6 @@ class MainWindow(QMainWindow):
         if self.ctx.read_only:
             parts.append(_("read-only"))
         self.setWindowTitle(" — ".join(parts))
-
-    def _on_change(self, change: Change) -> None:
-        if change.entity == "centre":
-            self.update_title()
-        self.settings_page.on_change(change)
 
     # Status bar -----------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.problems import StoreError, UserError
 from desktop_app.i18n import _, format_int, ngettext, tr
-from desktop_app.services.workspace import Change
+from desktop_app.services.ops import OpChanges
 from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.household_view import HouseholdDialog
@@ -43,10 +43,13 @@ log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 150
 
 
-class PeoplePage(QWidget):
-    """One page of the main window. Reads on the GUI thread's reader, writes via the worker."""
+# What the list shows: a person's row, their household and their hamlet's name.
+SHOWN_KINDS = frozenset({"person", "household", "hamlet"})
 
-    person_saved = Signal(object)  # Change
+
+class PeoplePage(QWidget):
+    """One page of the main window. Pages of the list are small indexed reads on the GUI
+    thread's reader; writes are ops, and the list refreshes by subscription after each."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -147,7 +150,7 @@ class PeoplePage(QWidget):
         self.model.count_changed.connect(self._update_count)
         self.model.modelReset.connect(self._update_buttons)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
-        ctx.changed.connect(self._on_change)
+        ctx.subscribe(self, SHOWN_KINDS, self._on_change)
         self._update_count(self.model.rowCount())
         self._update_buttons()
 
@@ -162,7 +165,7 @@ class PeoplePage(QWidget):
         try:
             self.model.set_query(self.search.text())
         except StoreError as exc:
-            self._show_error(errors.store_error_text(exc))
+            errors.report_error(self, _("Search"), exc)
             return
         if self.model.rowCount():
             self.select_row(0)
@@ -253,8 +256,8 @@ class PeoplePage(QWidget):
             return
         try:
             form = PersonForm(self.ctx, person_id, self)
-        except (StoreError, UserError) as exc:
-            self._show_error(errors.error_text(exc) or "")
+        except (StoreError, UserError) as exc:  # e.g. deleted in another window meanwhile
+            errors.report_error(self, _("Cannot do that"), exc)
             return
         self.form = form
         form.saved.connect(self._person_saved)
@@ -268,17 +271,16 @@ class PeoplePage(QWidget):
             self.form = None
         form.deleteLater()
 
-    def _person_saved(self, change: Change) -> None:
-        if change.ids:
-            name = ""
-            try:
-                name = self.ctx.reader.people.get(change.ids[0]).full_name
-            except (StoreError, UserError):
-                log.warning("Saved person %s could not be read back", change.ids[0])
-            if name:
-                self.ctx.notify(tr("Saved {name}.", name=name))
-            self.select_person(change.ids[0])
-        self.person_saved.emit(change)
+    def _person_saved(self, person_id: str) -> None:
+        # The list has already refreshed by subscription; say so and select the person.
+        name = ""
+        try:
+            name = self.ctx.reader.people.get(person_id).full_name
+        except (StoreError, UserError):
+            log.warning("Saved person %s could not be read back", person_id)
+        if name:
+            self.ctx.notify(tr("Saved {name}.", name=name))
+        self.select_person(person_id)
 
     # Delete and undo ------------------------------------------------------------------
 
@@ -294,10 +296,11 @@ class PeoplePage(QWidget):
 
         def do_delete() -> None:
             self.confirm_box = None
-            self.ctx.run(
+            self.ctx.op(
                 lambda ws: ws.people.delete(person_id),
-                lambda _change: self._deleted(person_id, name, row or 0),
-                self._write_failed,
+                lambda _id: self._deleted(person_id, name, row or 0),
+                parent=self,
+                title=_("Delete person"),
             )
 
         self.confirm_box = confirm(
@@ -324,15 +327,21 @@ class PeoplePage(QWidget):
         person_id, name = self.last_deleted
         self.last_deleted = None
 
-        def restored(_change: Change) -> None:
+        def restored(_id: str) -> None:
             self.ctx.notify(tr("{name} is back in the list.", name=name))
             self.select_person(person_id)
 
         def failed(exc: BaseException) -> None:
-            self.last_deleted = (person_id, name)
-            self._write_failed(exc)
+            self.last_deleted = (person_id, name)  # so the user can try again
+            errors.report_error(self, _("Undo"), exc)
 
-        self.ctx.run(lambda ws: ws.people.restore(person_id), restored, failed)
+        self.ctx.op(
+            lambda ws: ws.people.restore(person_id),
+            restored,
+            failed,
+            parent=self,
+            title=_("Undo"),
+        )
 
     # Household ------------------------------------------------------------------------
 
@@ -343,7 +352,7 @@ class PeoplePage(QWidget):
         try:
             dialog = HouseholdDialog(self.ctx, person_id, self)
         except (StoreError, UserError) as exc:
-            self._show_error(errors.error_text(exc) or "")
+            errors.report_error(self, _("Household"), exc)
             return
         self.household = dialog
 
@@ -356,14 +365,14 @@ class PeoplePage(QWidget):
 
     # Refreshing -----------------------------------------------------------------------
 
-    def _on_change(self, change: Change) -> None:
-        if change.entity not in ("person", "household", "hamlet"):
-            return
+    def _on_change(self, _changes: OpChanges) -> None:
+        """An op changed people, households or hamlets: count again and drop cached pages;
+        the pages in view load again as they are painted (indexed, a few ms each)."""
         selected = self.selected_id()
         try:
             self.model.refresh()
         except StoreError as exc:
-            self._show_error(errors.store_error_text(exc))
+            errors.report_error(self, _("Cannot do that"), exc)
             return
         if selected is not None:
             self._reselect(selected)
@@ -377,15 +386,7 @@ class PeoplePage(QWidget):
 
     # Messages -------------------------------------------------------------------------
 
-    def _write_failed(self, exc: BaseException) -> None:
-        text = errors.error_text(exc)
-        if text is None:
-            errors.excepthook(type(exc), exc, exc.__traceback__)
-            return
-        self._show_error(text)
-
-    def _show_error(self, text: str) -> None:
-        self.message_box = show_message(self, _("Cannot do that"), text)
-
     def _show_read_only(self) -> None:
-        self._show_error(errors.store_error_text(self.ctx.read_only_error()))
+        # Ctrl+N or Del on a read-only file explains instead of doing nothing.
+        text = errors.store_error_text(self.ctx.read_only_error())
+        self.message_box = show_message(self, _("Cannot do that"), text)

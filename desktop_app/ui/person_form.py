@@ -27,8 +27,9 @@ from desktop_app.core.people import Person, PersonInput, PersonRow, Sex
 from desktop_app.core.phone import format_phone
 from desktop_app.core.problems import Problem, StoreError, UserError
 from desktop_app.i18n import _, problem_text, user_error_text
+from desktop_app.services.ops import OpResult
 from desktop_app.services.people import DuplicateWarning
-from desktop_app.services.workspace import Change, Workspace
+from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.widgets import Banner, FieldMessage, add_field_row
@@ -51,9 +52,10 @@ FIELDS = (
 
 
 class PersonForm(QDialog):
-    """Opened with `open()` (window-modal, non-blocking); emits `saved` after a write."""
+    """Opened with `open()` (window-modal, non-blocking); emits `saved(person_id)` after
+    the write, when every page showing people has refreshed."""
 
-    saved = Signal(object)  # Change
+    saved = Signal(str)
     open_person_requested = Signal(str)
 
     def __init__(
@@ -347,23 +349,23 @@ class PersonForm(QDialog):
         self._set_saving(True)
         self.banner.show_text("")
 
-        def write(ws: Workspace) -> Change:
+        def write(ws: Workspace) -> OpResult[str]:
             if person is None:
                 return ws.people.add(data, confirmed_different=confirmed)
             return ws.people.update(
                 person.id, data, expected_version=person.version, confirmed_different=confirmed
             )
 
-        self.ctx.run(write, self._saved, self._save_failed)
+        self.ctx.op(write, self._saved, self._save_failed, parent=self, title=self.windowTitle())
 
     def _set_saving(self, saving: bool) -> None:
         self._saving = saving
         self.save_button.setEnabled(not saving and not self.ctx.read_only)
 
-    def _saved(self, change: Change) -> None:
+    def _saved(self, person_id: str) -> None:
         self._set_saving(False)
         self._loaded = self.current_input()
-        self.saved.emit(change)
+        self.saved.emit(person_id)
         self.accept()
 
     def _save_failed(self, exc: BaseException) -> None:
@@ -382,7 +384,7 @@ class PersonForm(QDialog):
             self.banner.show_text(
                 _("The app failed to save the person. What you typed is still here.")
             )
-            errors.excepthook(type(exc), exc, exc.__traceback__)
+            errors.report_error(self, self.windowTitle(), exc)  # a bug: logged and shown
 
     def _show_duplicates(self, warning: DuplicateWarning) -> None:
         dialog = DuplicateDialog(warning, self)

@@ -26,7 +26,8 @@ from desktop_app.core.people import Hamlet
 from desktop_app.core.problems import Problem, StoreError, UserError
 from desktop_app.i18n import LANGUAGES, _, current_language, problem_text, tr, user_error_text
 from desktop_app.services.centre import CentreProfile, communes, provinces
-from desktop_app.services.workspace import Change, Workspace
+from desktop_app.services.ops import OpChanges, OpResult
+from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.classes.types_editor import ClassTypesEditor
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
@@ -98,8 +99,12 @@ class SettingsPage(QWidget):
         self.tabs.addTab(ClassTypesEditor(self.ctx), _("Kinds of class"))
         self.tabs.addTab(self._build_language(), _("Language"))
         layout.addWidget(self.tabs)
+        self._loaded_profile: CentreProfile | None = None
         self.load_profile()
         self.load_hamlets()
+        # The demo fill, another window's save: what this page shows follows every op.
+        ctx.subscribe(self, {"centre"}, self._centre_changed)
+        ctx.subscribe(self, {"hamlet"}, lambda _changes: self.load_hamlets())
 
     def show_section(self, section: int) -> None:
         self.tabs.setCurrentIndex(section)
@@ -215,6 +220,17 @@ class SettingsPage(QWidget):
         self.address.setText(profile.address)
         self.centre_phone.setText(profile.phone)
         self.director.setText(profile.director)
+        self._loaded_profile = self.current_profile()
+
+    @property
+    def profile_dirty(self) -> bool:
+        """The profile fields hold typing that is not saved yet."""
+        return self._loaded_profile is not None and self.current_profile() != self._loaded_profile
+
+    def _centre_changed(self, _changes: OpChanges) -> None:
+        # Never overwrite what the user is typing; their own save reloads when it is done.
+        if not self.profile_dirty:
+            self.load_profile()
 
     def current_profile(self) -> CentreProfile:
         return CentreProfile(
@@ -235,8 +251,9 @@ class SettingsPage(QWidget):
         self.save_profile_button.setEnabled(False)
         self._show_profile_problems(())
 
-        def done(_change: Change) -> None:
+        def done(_centre_id: str) -> None:
             self.save_profile_button.setEnabled(True)
+            self.load_profile()  # what was saved, as the service normalised it
             self.ctx.notify(_("The centre profile is saved."))
 
         def failed(exc: BaseException) -> None:
@@ -247,9 +264,15 @@ class SettingsPage(QWidget):
             elif isinstance(exc, StoreError):
                 self.profile_message.show_messages([errors.store_error_text(exc)])
             else:
-                errors.excepthook(type(exc), exc, exc.__traceback__)
+                errors.report_error(self, _("Centre profile"), exc)
 
-        self.ctx.run(lambda ws: ws.centre.save_profile(profile), done, failed)
+        self.ctx.op(
+            lambda ws: ws.centre.save_profile(profile),
+            done,
+            failed,
+            parent=self,
+            title=_("Centre profile"),
+        )
 
     def _show_profile_problems(self, problems: tuple[Problem, ...]) -> None:
         by_field: dict[str, list[str]] = {}
@@ -357,32 +380,42 @@ class SettingsPage(QWidget):
         self.rename_hamlet_button.setEnabled(writable and selected)
         self.delete_hamlet_button.setEnabled(writable and selected)
 
-    def _hamlet_write(self, fn: Callable[[Workspace], Change], done_text: str) -> None:
+    def _hamlet_write(
+        self,
+        fn: Callable[[Workspace], OpResult[str]],
+        done_text: str,
+        *,
+        select: bool = True,
+        created: bool = False,
+    ) -> None:
+        """Write one hamlet; the list reloads by subscription, then the written one is picked."""
         if self.ctx.read_only:
             self.hamlet_message.show_messages([_(READ_ONLY_MESSAGE)])
             return
         self.hamlet_message.clear_message()
 
-        def done(change: Change) -> None:
-            select = change.ids[0] if change.action != "delete" and change.ids else None
-            self.load_hamlets(select)
-            if change.action == "create":
+        def done(hamlet_id: str) -> None:
+            if select:
+                self.load_hamlets(hamlet_id)
+            if created:
                 self.hamlet_name.clear()
             self.ctx.notify(done_text)
 
         def failed(exc: BaseException) -> None:
             text = errors.error_text(exc)
             if text is None:
-                errors.excepthook(type(exc), exc, exc.__traceback__)
+                errors.report_error(self, _("Hamlets"), exc)
                 return
             self.hamlet_message.show_messages([text])
 
-        self.ctx.run(fn, done, failed)
+        self.ctx.op(fn, done, failed, parent=self, title=_("Hamlets"))
 
     def add_hamlet(self) -> None:
         name = self.hamlet_name.text()
         self._hamlet_write(
-            lambda ws: ws.centre.add_hamlet(name), tr("Added the hamlet {name}.", name=name)
+            lambda ws: ws.centre.add_hamlet(name),
+            tr("Added the hamlet {name}.", name=name),
+            created=True,
         )
 
     def rename_hamlet(self) -> None:
@@ -406,6 +439,7 @@ class SettingsPage(QWidget):
             self._hamlet_write(
                 lambda ws: ws.centre.delete_hamlet(hamlet.id),
                 tr("Deleted the hamlet {name}.", name=hamlet.name),
+                select=False,
             )
 
         self.confirm_box = confirm(
@@ -415,7 +449,3 @@ class SettingsPage(QWidget):
             _("Delete"),
             do_delete,
         )
-
-    def on_change(self, change: Change) -> None:
-        if change.entity == "hamlet":
-            self.load_hamlets()

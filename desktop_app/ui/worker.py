@@ -1,9 +1,11 @@
-"""The one database worker thread: every write runs here, never on the GUI thread.
+"""A database thread: the writer (every write runs there, never on the GUI thread) or the
+query thread (reads on its own read-only connection).
 
-Modelled on Anki's CollectionOp: the GUI hands a function over the writer Workspace to
-`DbWorker.submit`; the function runs on a single-thread executor that owns the writer
-connection, and the result or the exception comes back on the GUI thread through a queued
-signal. Callbacks therefore may touch widgets; the submitted function must not.
+Pages never submit here themselves: they call `ctx.op` / `ctx.query`, and the one long-task
+runner (long_task.LongTask) submits. `DbWorker.submit` runs a function over the thread's
+Workspace on a single-thread executor that owns the connection; the result or the exception
+comes back on the GUI thread through a queued signal. Callbacks therefore may touch widgets;
+the submitted function must not.
 """
 
 from __future__ import annotations
@@ -38,8 +40,6 @@ class DbWorker(QObject):
 
     # Emitted on the worker thread, delivered on the GUI thread (queued connection).
     _finished = Signal(int)
-    # (done, total) of the running long operation, for progress dialogs.
-    progress = Signal(int, int)
     busy_changed = Signal(bool)
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
@@ -101,10 +101,6 @@ class DbWorker(QObject):
                 errors.excepthook(type(exc), exc, exc.__traceback__)
         except Exception as callback_exc:
             errors.excepthook(type(callback_exc), callback_exc, callback_exc.__traceback__)
-
-    def report_progress(self, done: int, total: int) -> None:
-        """Thread-safe: call from the submitted function to move a progress dialog."""
-        self.progress.emit(done, total)
 
     def close(self) -> None:
         """Finish the writes already queued (so no typing is lost), then close the writer."""

@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 import desktop_app.i18n as i18n
 from desktop_app.core.problems import StoreError
 from desktop_app.i18n import _, tr
+from desktop_app.services.ops import OpResult
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import app, errors
 from desktop_app.ui.main_window import MainWindow
@@ -152,19 +153,23 @@ def test_unexpected_errors_are_logged_and_shown_with_copyable_details(
     assert "RuntimeError: boom" in QGuiApplication.clipboard().text()
 
 
-def test_an_error_in_a_worker_without_handler_reaches_the_excepthook(
+def test_an_error_in_an_op_without_handler_reaches_the_excepthook(
     qtbot: QtBot, window: MainWindow, bug_dialogs: list[str]
 ) -> None:
-    def broken(_ws: Workspace) -> None:
+    def broken(_ws: Workspace) -> OpResult[None]:
         raise ValueError("bad state")
 
-    window.ctx.run(broken)
+    window.ctx.op(broken)
     qtbot.waitUntil(lambda: bool(bug_dialogs), timeout=5000)
     assert "ValueError: bad state" in bug_dialogs.pop()
     seen: list[BaseException] = []
-    window.ctx.run(broken, on_error=seen.append)
+    window.ctx.op(broken, on_error=seen.append)
     qtbot.waitUntil(lambda: bool(seen), timeout=5000)
     assert isinstance(seen[0], ValueError) and not bug_dialogs
+    # A query's bug too.
+    window.ctx.query(broken, lambda _v: None)
+    qtbot.waitUntil(lambda: bool(bug_dialogs), timeout=5000)
+    assert "ValueError: bad state" in bug_dialogs.pop()
 
 
 def test_worker_runs_writes_off_the_gui_thread(qtbot: QtBot, window: MainWindow) -> None:
@@ -199,11 +204,15 @@ def test_empty_database_offers_demo_and_fills_it(qtbot: QtBot, empty_window: Mai
     offer = app.DemoOffer(empty_window, people=300)
     assert offer.start()
     _click(qtbot, offer.box, _("Fill with demo data"))
-    assert offer.progress is not None
+    assert offer.task is not None
     qtbot.waitUntil(lambda: offer.finished, timeout=20_000)
+    # Every page refreshed by subscription, without a restart.
     assert empty_window.people_page.model.rowCount() >= 300
     assert empty_window.ctx.reader.centre.profile().is_set
     assert "Trung tâm" in empty_window.windowTitle()
+    settings = empty_window.settings_page
+    assert settings.name.text() == empty_window.ctx.reader.centre.profile().name
+    assert settings.hamlet_list.count() == len(empty_window.ctx.reader.centre.hamlets()) > 0
     # Asked once: the next start does not ask again.
     assert not app.DemoOffer(empty_window).start()
 
@@ -220,12 +229,17 @@ def test_start_empty_opens_the_centre_profile(qtbot: QtBot, empty_window: MainWi
 
 def test_cancelling_the_demo_keeps_nothing(qtbot: QtBot, empty_window: MainWindow) -> None:
     offer = app.DemoOffer(empty_window, people=300)
-    offer._cancel.set()  # as if Cancel was pressed before the first batch finished
     offer.fill()
+    assert offer.task is not None
+    offer.task.cancel()  # as if Cancel was pressed before the first batch finished
     qtbot.waitUntil(lambda: offer.finished, timeout=20_000)
+    assert offer.task.cancelled
     assert empty_window.people_page.model.rowCount() == 0
     assert empty_window.ctx.reader.people.count() == 0
-    assert empty_window.notice_label.text()
+    assert not empty_window.ctx.reader.centre.profile().is_set
+    assert empty_window.notice_label.text() == _("The demo was cancelled; nothing was added.")
+    # Nothing was kept, so the offer stands for the next start.
+    assert app.DemoOffer(empty_window).should_offer()
 
 
 def test_a_database_with_people_is_not_offered_a_demo(window: MainWindow) -> None:

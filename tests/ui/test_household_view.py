@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.people import PersonInput
 from desktop_app.i18n import _
+from desktop_app.services.ops import OpResult
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.household_view import HouseholdDialog
 from desktop_app.ui.main_window import MainWindow
@@ -94,12 +95,14 @@ def test_adding_someone_from_another_household_says_why_not(
 ) -> None:
     done: list[object] = []
 
-    def setup(ws: Workspace) -> None:
+    def setup(ws: Workspace) -> OpResult[None]:
         ids = {k.row.full_name: k.row.id for k in ws.people.page(limit=100)}
-        ws.households.create(ids["Nguyễn Văn An"])
-        ws.households.create(ids["Hoàng Minh Đức"])
+        with ws.ops.op("test.two_households") as op:  # the two creates nest in one op
+            ws.households.create(ids["Nguyễn Văn An"])
+            ws.households.create(ids["Hoàng Minh Đức"])
+        return op.result(None)
 
-    window.ctx.run(setup, done.append)
+    window.ctx.op(setup, done.append)
     qtbot.waitUntil(lambda: bool(done), timeout=5000)
     dialog = open_household(window.people_page, "Nguyễn Văn An")
     dialog.open_picker()
@@ -118,9 +121,7 @@ def test_namesakes_are_told_apart_in_the_picker(
     qtbot: QtBot, window: MainWindow, type_text: TypeText
 ) -> None:
     done: list[object] = []
-    window.ctx.run(
-        lambda ws: ws.people.add(PersonInput("Nguyễn Văn An", birth="1999")), done.append
-    )
+    window.ctx.op(lambda ws: ws.people.add(PersonInput("Nguyễn Văn An", birth="1999")), done.append)
     qtbot.waitUntil(lambda: bool(done), timeout=5000)
     dialog = open_household(window.people_page, "Lê Văn Cường")
     dialog.create_household()

@@ -321,11 +321,15 @@ def test_model_row_numbers_and_formatted_phone(window: MainWindow) -> None:
 
 
 def test_new_person_added_through_the_service_path(qtbot: QtBot, window: MainWindow) -> None:
-    """A write goes through the worker, and the list refreshes from the Change."""
+    """A write is an op, and the list refreshes by subscription before on_done is called."""
     done: list[object] = []
-    window.ctx.run(lambda ws: ws.people.add(PersonInput("Đinh Văn Tú")), done.append, done.append)
-    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    with qtbot.waitSignal(window.ctx.changed, timeout=5000) as announced:
+        window.ctx.op(lambda ws: ws.people.add(PersonInput("Đinh Văn Tú")), done.append)
+    assert announced.args is not None and announced.args[0].touches("person")
     assert window.people_page.model.rowCount() == 6
+    assert window.people_page.count_label.text() == "6 người"
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    assert isinstance(done[0], str)  # the new person's id
 
 
 def test_escape_closes_a_clean_form_and_asks_before_losing_typing(
