@@ -30,13 +30,20 @@ TARGETS = {"overhead_ms": 2.0}
 
 def by_hand(ws: Workspace, person_id: str, phone: str) -> None:
     db = ws.db
-    with db.transaction():
-        version = db.next_version()
-        db.conn.execute(
+    now = "2026-12-01T00:00:00+00:00"
+    with db.transaction() as conn:
+        version = conn.execute(
+            "UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value"
+        ).fetchone()[0]
+        conn.execute(
             "UPDATE person SET phone = ?, version = ?, updated_at = ? WHERE id = ?",
-            (phone, version, "2026-12-01T00:00:00+00:00", person_id),
+            (phone, version, now, person_id),
         )
-        db.audit("update", "person", person_id, "phone")
+        conn.execute(
+            "INSERT INTO audit (at, actor, site_id, action, entity, record_id, detail, version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (now, "bench", db.site_id, "update", "person", person_id, "phone", version),
+        )
 
 
 def through_ops(ws: Workspace, person_id: str, phone: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -214,7 +213,6 @@ class Database:
         self.path = path
         self.conn = conn
         self.read_only = read_only
-        self.actor = _actor()
         row = conn.execute("SELECT id, role FROM site WHERE is_local = 1").fetchone()
         self.site_id: str = row[0]
         self.site_role: str = row[1]
@@ -264,29 +262,10 @@ class Database:
         except (StoreError, sqlite3.Error):
             pass
 
-    def next_version(self) -> int:
-        """The next value of this site's change counter; call inside a transaction."""
-        row = self.conn.execute(
-            "UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value"
-        ).fetchone()
-        return int(row[0])
-
-    def audit(self, action: str, entity: str, record_id: str, detail: str = "") -> None:
-        self.conn.execute(
-            "INSERT INTO audit (at, actor, site_id, action, entity, record_id, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (utc_now(), self.actor, self.site_id, action, entity, record_id, detail),
-        )
-
     def checkpoint(self) -> None:
         """Fold the write-ahead log back into the file, e.g. after a large load, so the next
         opening does not have to read through it and a copied file is complete."""
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-    def audit_now(self, action: str, entity: str, record_id: str, detail: str = "") -> None:
-        """Record an event that changes no data (a print, an export) in its own transaction."""
-        with self.transaction():
-            self.audit(action, entity, record_id, detail)
 
     def get_setting(self, key: str, default: str = "") -> str:
         row = self.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
@@ -299,13 +278,6 @@ class Database:
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
-
-
-def _actor() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "?"
 
 
 def _check_file(path: Path, create: bool) -> bool:

@@ -13,6 +13,7 @@ from desktop_app.core.problems import StoreError
 from desktop_app.storage import db as dbmod
 from desktop_app.storage.db import open_database
 from desktop_app.storage.schema import MIGRATION_SET, known_migration_names
+from desktop_app.storage.tx import Writer
 
 
 def test_new_database_is_migrated_with_wal_foreign_keys_and_a_site(tmp_path: Path) -> None:
@@ -156,10 +157,13 @@ def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
 
 def test_versions_come_from_one_monotonic_counter(tmp_path: Path) -> None:
     db = open_database(tmp_path / "a.sqlite3", create=True)
-    with db.transaction():
-        first = db.next_version()
-        second = db.next_version()
-    assert second == first + 1
+    writer = Writer(db)
+    versions = []
+    for _ in range(2):
+        with writer.write("test.op", "tester") as tx:
+            versions.append(tx.version)
+            assert tx.version == versions[-1]  # one version per operation
+    assert versions[1] == versions[0] + 1
     db.close()
 
 
