@@ -8,11 +8,15 @@ from desktop_app.core.cccd import mask_cccd
 from desktop_app.core.people import Person, PersonFields, PersonInput, PersonRow, validate_person
 from desktop_app.core.problems import N_, Problem, UserError
 from desktop_app.services.ops import OpResult, Ops
+from desktop_app.storage import multisite
 from desktop_app.storage import people as repo
 from desktop_app.storage.db import Database
+from desktop_app.storage.multisite import SharedCccd
 from desktop_app.storage.people import KeyedRow, PageKey, PeopleOrder
 
-__all__ = ["DuplicateWarning", "KeyedRow", "PageKey", "PeopleOrder", "PeopleService"]
+__all__ = [
+    "DuplicateWarning", "KeyedRow", "PageKey", "PeopleOrder", "PeopleService", "SharedCccd",
+]  # fmt: skip
 
 
 class DuplicateWarning(UserError):
@@ -85,6 +89,11 @@ class PeopleService:
     def roster(self, limit: int = 100) -> list[PersonRow]:
         """The first people in roster order."""
         return [k.row for k in repo.page_people(self._db, limit=limit)]
+
+    def cccd_shared_across_sites(self) -> list[SharedCccd]:
+        """CCCD numbers held by people of more than one site (an office's file, or rows that
+        came from elsewhere): reported for review, never refused. Mask before showing."""
+        return multisite.cccd_shared_across_sites(self._db)
 
     # Checking --------------------------------------------------------------------------
 

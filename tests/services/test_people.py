@@ -225,3 +225,22 @@ def test_both_search_strategies_give_the_same_pages(
     for (q, o, d), want in expected.items():
         assert pages(q, o, d) == want, (q, o, d)
     assert expected[("nguyen", PeopleOrder.NAME, False)][0]
+
+
+def test_a_cccd_held_at_another_site_is_reported_not_refused(ws: Workspace) -> None:
+    """An office file holds many centres' people: one number may be typed at two centres
+    (a person who moved, or a typing mistake). It is shown for review, never refused."""
+    cccd = "001085012345"
+    add(ws, "Trần Văn Bình", cccd=cccd)
+    other_site = "01900000-0000-7000-8000-000000000001"
+    ws.db.conn.execute(
+        "INSERT INTO person (id, owner_site, version, updated_at, full_name, sort_key,"
+        " search_text, folded_name, cccd) VALUES (?, ?, 1, '', 'Trần Văn Bình', '', '', '', ?)",
+        ("01900000-0000-7000-8000-0000000000aa", other_site, cccd),
+    )
+    shared = ws.people.cccd_shared_across_sites()
+    assert [s.cccd for s in shared] == [cccd]
+    assert other_site in shared[0].sites and ws.db.site_id in shared[0].sites
+    # At this site the number still belongs to one person only.
+    fields, problems = ws.people.check(PersonInput("Lê Thị Hoa", cccd=cccd))
+    assert fields is None and [p.field for p in problems] == ["cccd"]
