@@ -130,14 +130,21 @@ _CLI_KIND = {
 
 
 def _person_options(parser: argparse.ArgumentParser, *, name_required: bool) -> None:
-    parser.add_argument("--name", required=name_required, help=_("full name, e.g. Nguyễn Văn An"))
+    # The metavars are the contract's own words (README), not translated.
+    parser.add_argument(
+        "--name", metavar="NAME", required=name_required, help=_("full name, e.g. Nguyễn Văn An")
+    )
     parser.add_argument(
         "--sex", type=str.upper, choices=("M", "F"), help=_("M (male) or F (female)")
     )
-    parser.add_argument("--birth", help=_("birth date dd/mm/yyyy, or only the year"))
-    parser.add_argument("--cccd", help=_("the 12-digit citizen identity card number"))
-    parser.add_argument("--phone", help=_("phone number"))
-    parser.add_argument("--hamlet", help=_("the hamlet's name, with or without marks"))
+    parser.add_argument(
+        "--birth", metavar="DD/MM/YYYY", help=_("birth date dd/mm/yyyy, or only the year")
+    )
+    parser.add_argument("--cccd", metavar="N", help=_("the 12-digit citizen identity card number"))
+    parser.add_argument("--phone", metavar="P", help=_("phone number"))
+    parser.add_argument(
+        "--hamlet", metavar="NAME", help=_("the hamlet's name, with or without marks")
+    )
     parser.add_argument(
         "--confirm-different",
         action="store_true",
@@ -146,19 +153,33 @@ def _person_options(parser: argparse.ArgumentParser, *, name_required: bool) -> 
     parser.add_argument("--json", action="store_true", help=_("print JSON"))
 
 
-def _entry_options(parser: argparse.ArgumentParser, kinds: Sequence[str], default: str) -> None:
-    parser.add_argument("--fund", help=_("the fund (id); not needed when there is only one"))
-    parser.add_argument("--amount", required=True, help=_("in đồng, e.g. 1500000 or 1.500.000"))
+def _entry_options(
+    parser: argparse.ArgumentParser, kinds: Sequence[str], default: str, party_help: str
+) -> None:
+    parser.add_argument(
+        "--fund", metavar="ID", help=_("the fund (id); not needed when there is only one")
+    )
+    parser.add_argument(
+        "--amount", metavar="N", required=True, help=_("in đồng, e.g. 1500000 or 1.500.000")
+    )
+    parser.add_argument("--party", metavar="NAME", required=True, help=party_help)
+    parser.add_argument(
+        "--reason", metavar="TEXT", required=True, help=_("the reason printed on the voucher")
+    )
     parser.add_argument("--kind", choices=kinds, default=default, help=_("kind of entry"))
-    parser.add_argument("--reason", required=True, help=_("the reason printed on the voucher"))
-    parser.add_argument("--date", help=_("the voucher's date, dd/mm/yyyy (default: today)"))
+
+
+def _entry_date_and_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--date", metavar="DD/MM/YYYY", help=_("the voucher's date, dd/mm/yyyy (default: today)")
+    )
     parser.add_argument("--json", action="store_true", help=_("print JSON"))
 
 
 def build_parser() -> argparse.ArgumentParser:
     vars(argparse).update(_=_argparse_gettext, ngettext=_argparse_ngettext)
     common = _Parser(add_help=False)
-    common.add_argument("--db", type=Path, help=_("database file"))
+    common.add_argument("--db", metavar="PATH", type=Path, help=_("database file"))
     common.add_argument("--lang", choices=LANGUAGES, help=_("language of messages (vi or en)"))
 
     parser = _Parser(
@@ -201,14 +222,14 @@ def build_parser() -> argparse.ArgumentParser:
     edit = people_commands.add_parser(
         "edit", parents=[common], help=_("change a person; options left out keep their values")
     )
-    edit.add_argument("id", help=_("the person's id"))
+    edit.add_argument("id", metavar="ID", help=_("the person's id"))
     _person_options(edit, name_required=False)
     for name, text in (
         ("delete", _("delete a person (restore undoes it)")),
         ("restore", _("restore a deleted person")),
     ):
         command = people_commands.add_parser(name, parents=[common], help=text)
-        command.add_argument("id", help=_("the person's id"))
+        command.add_argument("id", metavar="ID", help=_("the person's id"))
         command.add_argument("--json", action="store_true", help=_("print JSON"))
 
     courses = commands.add_parser("courses", parents=[common], help=_("classes and topic sessions"))
@@ -255,25 +276,33 @@ def build_parser() -> argparse.ArgumentParser:
     receipt_entry = fund_commands.add_parser(
         "receipt", parents=[common], help=_("record a receipt (phiếu thu)")
     )
-    _entry_options(receipt_entry, tuple(RECEIPT_KIND_CHOICES), "donation")
-    receipt_entry.add_argument("--party", required=True, help=_("who paid the money in"))
-    receipt_entry.add_argument("--address", default="", help=_("their address"))
+    _entry_options(
+        receipt_entry, tuple(RECEIPT_KIND_CHOICES), "donation", _("who paid the money in")
+    )
+    receipt_entry.add_argument("--address", metavar="TEXT", default="", help=_("their address"))
+    _entry_date_and_json(receipt_entry)
     payment = fund_commands.add_parser(
         "payment", parents=[common], help=_("record a payment (phiếu chi)")
     )
-    _entry_options(payment, tuple(PAYMENT_KIND_CHOICES), "expense")
-    payment.add_argument("--party", required=True, help=_("who received the money"))
+    _entry_options(payment, tuple(PAYMENT_KIND_CHOICES), "expense", _("who received the money"))
     payment.add_argument(
-        "--recipient", help=_("the pupil's person id (scholarship and award need one)")
+        "--recipient",
+        metavar="PERSON_ID",
+        help=_("the pupil's person id (scholarship and award need one)"),
     )
-    payment.add_argument("--school", default="", help=_("the pupil's school"))
-    payment.add_argument("--grade", default="", help=_("the pupil's grade or class"))
+    payment.add_argument("--school", metavar="TEXT", default="", help=_("the pupil's school"))
+    payment.add_argument(
+        "--grade", metavar="TEXT", default="", help=_("the pupil's grade or class")
+    )
+    _entry_date_and_json(payment)
     void = fund_commands.add_parser(
         "void", parents=[common], help=_("void an entry by recording its reversal")
     )
-    void.add_argument("number", help=_("voucher number, e.g. PT-0042/2026"))
-    void.add_argument("--reason", required=True, help=_("why it is voided (printed and kept)"))
-    void.add_argument("--fund", help=_("the fund (id), if several have that number"))
+    void.add_argument("number", metavar="NUMBER", help=_("voucher number, e.g. PT-0042/2026"))
+    void.add_argument(
+        "--reason", metavar="TEXT", required=True, help=_("why it is voided (printed and kept)")
+    )
+    void.add_argument("--fund", metavar="ID", help=_("the fund (id), if several have that number"))
     void.add_argument("--json", action="store_true", help=_("print JSON"))
 
     ledger = commands.add_parser("ledger", parents=[common], help=_("the fund ledger"))
