@@ -1,9 +1,17 @@
-"""The fund's paper: vouchers, the cash book, the yearly disclosure sheet, donors, cards."""
+"""The fund's paper: vouchers, the cash book, the yearly disclosure sheet, donors, cards.
+
+Each document is three steps, so the GUI can run each where it belongs (DESIGN section 2):
+`prepare_*` reads the database and returns plain data (the query thread), the static
+`render_*` writes the file without touching the database (the document pool), and
+`record_print` writes the audit line of a finished print (the writer). The `print_*`
+methods do all three in one call, for the command line.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,13 +22,59 @@ from desktop_app.core.problems import N_, UserError
 from desktop_app.services.centre import CentreService
 from desktop_app.services.fund import FundService
 from desktop_app.services.members import MemberService
-from desktop_app.services.ops import Ops
+from desktop_app.services.ops import OpResult, Ops
 from desktop_app.storage.fund import EntryRow, LedgerFilter
 
 if TYPE_CHECKING:
     from desktop_app.documents.fund_reports import CashBookLine, DisclosureData, ReportHeader
     from desktop_app.documents.member_cards import MemberCard
     from desktop_app.documents.vouchers import VoucherData
+
+Progress = Callable[[int, int], bool]
+Donor = tuple[str, str, dt.date, str, int]
+
+
+@dataclass(frozen=True)
+class PrintAudit:
+    """The audit line of one print: written by `record_print` once the file exists."""
+
+    name: str
+    entity: str
+    record_id: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PreparedVoucher:
+    data: VoucherData
+    audit: PrintAudit
+
+
+@dataclass(frozen=True)
+class PreparedCashBook:
+    header: ReportHeader
+    opening: int
+    lines: list[CashBookLine]
+    audit: PrintAudit
+
+
+@dataclass(frozen=True)
+class PreparedDisclosure:
+    data: DisclosureData
+    audit: PrintAudit
+
+
+@dataclass(frozen=True)
+class PreparedDonors:
+    header: ReportHeader
+    donors: list[Donor]
+    audit: PrintAudit
+
+
+@dataclass(frozen=True)
+class PreparedCards:
+    cards: list[MemberCard]
+    audit: PrintAudit
 
 
 class FundDocumentService:
@@ -74,12 +128,29 @@ class FundDocumentService:
             note=note,
         )
 
-    def print_voucher(self, voucher_number: str, out: Path, fund_id: str | None = None) -> None:
+    def prepare_voucher(self, voucher_number: str, fund_id: str | None = None) -> PreparedVoucher:
+        entry = self._fund.find_voucher(voucher_number, fund_id)
+        return PreparedVoucher(
+            self.voucher(entry), PrintAudit("voucher.print", "voucher", entry.id, entry.voucher)
+        )
+
+    @staticmethod
+    def render_voucher(prepared: PreparedVoucher, out: Path) -> None:
+        """Write the voucher's PDF. No database."""
         from desktop_app.documents.vouchers import render_voucher
 
-        entry = self._fund.find_voucher(voucher_number, fund_id)
-        render_voucher(self.voucher(entry), out)
-        self._ops.record_event("voucher.print", "voucher", entry.id, entry.voucher)
+        render_voucher(prepared.data, out)
+
+    def print_voucher(self, voucher_number: str, out: Path, fund_id: str | None = None) -> None:
+        prepared = self.prepare_voucher(voucher_number, fund_id)
+        self.render_voucher(prepared, out)
+        self.record_print(prepared.audit)
+
+    def record_print(self, audit: PrintAudit) -> OpResult[None]:
+        """Who printed what: the audit line of a finished print (changes no row)."""
+        with self._ops.op(audit.name) as op:
+            op.tx.note(audit.entity, audit.record_id, audit.detail)
+        return op.result(None)
 
     def _header(self, title: str, subtitle: str, day: dt.date | None) -> ReportHeader:
         from desktop_app.documents.fund_reports import ReportHeader
@@ -125,18 +196,29 @@ class FundDocumentService:
         )
         return header, opening, lines
 
-    def print_cash_book(
-        self, fund_id: str, start: dt.date, end: dt.date, out: Path, xlsx: bool = False
-    ) -> None:
+    def prepare_cash_book(self, fund_id: str, start: dt.date, end: dt.date) -> PreparedCashBook:
+        header, opening, lines = self.cash_book(fund_id, start, end)
+        return PreparedCashBook(
+            header, opening, lines, PrintAudit("cash_book.print", "cash_book", fund_id)
+        )
+
+    @staticmethod
+    def render_cash_book(prepared: PreparedCashBook, out: Path, xlsx: bool = False) -> None:
+        """Write the cash book as PDF or xlsx. No database."""
         from desktop_app.documents.fund_reports import render_cash_book
         from desktop_app.documents.fund_xlsx import export_cash_book_xlsx
 
-        header, opening, lines = self.cash_book(fund_id, start, end)
         if xlsx:
-            export_cash_book_xlsx(header, opening, lines, out)
+            export_cash_book_xlsx(prepared.header, prepared.opening, prepared.lines, out)
         else:
-            render_cash_book(header, opening, lines, out)
-        self._ops.record_event("cash_book.print", "cash_book", fund_id)
+            render_cash_book(prepared.header, prepared.opening, prepared.lines, out)
+
+    def print_cash_book(
+        self, fund_id: str, start: dt.date, end: dt.date, out: Path, xlsx: bool = False
+    ) -> None:
+        prepared = self.prepare_cash_book(fund_id, start, end)
+        self.render_cash_book(prepared, out, xlsx)
+        self.record_print(prepared.audit)
 
     def disclosure(self, fund_id: str, year: int) -> DisclosureData:
         from desktop_app.documents.fund_reports import DisclosureData
@@ -178,20 +260,30 @@ class FundDocumentService:
             closing_words=amount_in_words(closing) if closing >= 0 else "",
         )
 
-    def print_disclosure(self, fund_id: str, year: int, out: Path, xlsx: bool = False) -> int:
+    def prepare_disclosure(self, fund_id: str, year: int) -> PreparedDisclosure:
+        return PreparedDisclosure(
+            self.disclosure(fund_id, year),
+            PrintAudit("disclosure.print", "disclosure", fund_id, str(year)),
+        )
+
+    @staticmethod
+    def render_disclosure(prepared: PreparedDisclosure, out: Path, xlsx: bool = False) -> int:
+        """Write the disclosure sheet; the number of pages (1 for a workbook). No database."""
         from desktop_app.documents.fund_reports import render_disclosure
         from desktop_app.documents.fund_xlsx import export_disclosure_xlsx
 
-        data = self.disclosure(fund_id, year)
-        pages = 1
         if xlsx:
-            export_disclosure_xlsx(data, out)
-        else:
-            pages = render_disclosure(data, out)
-        self._ops.record_event("disclosure.print", "disclosure", fund_id, str(year))
+            export_disclosure_xlsx(prepared.data, out)
+            return 1
+        return render_disclosure(prepared.data, out)
+
+    def print_disclosure(self, fund_id: str, year: int, out: Path, xlsx: bool = False) -> int:
+        prepared = self.prepare_disclosure(fund_id, year)
+        pages = self.render_disclosure(prepared, out, xlsx)
+        self.record_print(prepared.audit)
         return pages
 
-    def donors(self, fund_id: str, year: int) -> list[tuple[str, str, dt.date, str, int]]:
+    def donors(self, fund_id: str, year: int) -> list[Donor]:
         kinds = (EntryKind.DONATION_CASH, EntryKind.DONATION_IN_KIND)
         rows = self._fund.entries(
             LedgerFilter(fund_id, dt.date(year, 1, 1), dt.date(year, 12, 31), kinds)
@@ -202,18 +294,30 @@ class FundDocumentService:
             if not e.reversed_by
         ]
 
-    def print_donors(self, fund_id: str, year: int, out: Path, xlsx: bool = False) -> None:
+    def prepare_donors(self, fund_id: str, year: int) -> PreparedDonors:
+        fund = self._fund.get(fund_id)
+        header = self._header("DANH SÁCH ỦNG HỘ QUỸ KHUYẾN HỌC", f"{fund.name} — Năm {year}", None)
+        return PreparedDonors(
+            header,
+            self.donors(fund_id, year),
+            PrintAudit("donors.print", "donors", fund_id, str(year)),
+        )
+
+    @staticmethod
+    def render_donors(prepared: PreparedDonors, out: Path, xlsx: bool = False) -> None:
+        """Write the donor list as PDF or xlsx. No database."""
         from desktop_app.documents.fund_reports import render_donor_list
         from desktop_app.documents.fund_xlsx import export_donors_xlsx
 
-        fund = self._fund.get(fund_id)
-        header = self._header("DANH SÁCH ỦNG HỘ QUỸ KHUYẾN HỌC", f"{fund.name} — Năm {year}", None)
-        donors = self.donors(fund_id, year)
         if xlsx:
-            export_donors_xlsx(header, donors, out)
+            export_donors_xlsx(prepared.header, prepared.donors, out)
         else:
-            render_donor_list(header, donors, out)
-        self._ops.record_event("donors.print", "donors", fund_id, str(year))
+            render_donor_list(prepared.header, prepared.donors, out)
+
+    def print_donors(self, fund_id: str, year: int, out: Path, xlsx: bool = False) -> None:
+        prepared = self.prepare_donors(fund_id, year)
+        self.render_donors(prepared, out, xlsx)
+        self.record_print(prepared.audit)
 
     def member_cards(self, branch_id: str | None = None) -> list[MemberCard]:
         """The active members' cards of a branch (or all branches), in list order."""
@@ -238,29 +342,35 @@ class FundDocumentService:
             for m in members
         ]
 
+    def prepare_member_cards(self, branch_id: str | None = None) -> PreparedCards:
+        cards = self.member_cards(branch_id)
+        return PreparedCards(cards, _cards_audit(branch_id, len(cards)))
+
     @staticmethod
     def render_member_cards(
         cards: list[MemberCard],
         out: Path,
-        progress: Callable[[int, int], bool] | None = None,
+        progress: Progress | None = None,
     ) -> int:
         """Write the sheets of cards. No database: runs on the document pool."""
         from desktop_app.documents.member_cards import render_member_cards
 
         return render_member_cards(cards, out, progress=progress)
 
-    def record_cards_printed(self, branch_id: str | None, cards: int) -> None:
-        self._ops.record_event(
-            "member_cards.print", "member_cards", branch_id or "all", f"cards={cards}"
-        )
+    def record_cards_printed(self, branch_id: str | None, cards: int) -> OpResult[None]:
+        return self.record_print(_cards_audit(branch_id, cards))
 
     def print_member_cards(
         self,
         out: Path,
         branch_id: str | None = None,
-        progress: Callable[[int, int], bool] | None = None,
+        progress: Progress | None = None,
     ) -> int:
-        cards = self.member_cards(branch_id)
-        pages = self.render_member_cards(cards, out, progress)
-        self.record_cards_printed(branch_id, len(cards))
+        prepared = self.prepare_member_cards(branch_id)
+        pages = self.render_member_cards(prepared.cards, out, progress)
+        self.record_print(prepared.audit)
         return pages
+
+
+def _cards_audit(branch_id: str | None, cards: int) -> PrintAudit:
+    return PrintAudit("member_cards.print", "member_cards", branch_id or "all", f"cards={cards}")

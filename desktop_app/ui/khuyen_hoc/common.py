@@ -1,5 +1,6 @@
 """Pieces the Members and Fund sections share: typed dates and amounts, field messages,
-the person picker, and the way documents are written, previewed and saved."""
+the newest-answer counter, the person picker, and the way documents are read, rendered,
+previewed and saved."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import logging
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -26,11 +27,16 @@ from desktop_app.core.money import format_amount, parse_vnd
 from desktop_app.core.people import Birth, PersonRow
 from desktop_app.core.problems import N_, Problem, StoreError, UserError
 from desktop_app.i18n import _, format_date, problem_text, tr, user_error_text
+from desktop_app.services.fund_documents import PrintAudit
+from desktop_app.services.ops import Progress
 from desktop_app.services.workspace import Workspace
-from desktop_app.ui import errors, long_task
+from desktop_app.ui import errors
 from desktop_app.ui import preview as preview_module
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.widgets import FieldMessage, show_message
+from desktop_app.ui.widgets import FieldMessage
+
+if TYPE_CHECKING:
+    from desktop_app.ui.long_task import LongTask
 
 log = logging.getLogger(__name__)
 
@@ -212,27 +218,42 @@ class FieldRows:
                 return
 
 
-def show_failure(fields: FieldRows, exc: BaseException) -> bool:
-    """Show a refused write next to the fields; False when it is a bug (already reported)."""
+def show_refusal(fields: FieldRows, parent: QWidget, title: str, exc: BaseException) -> None:
+    """A refused save: a UserError's problems next to the fields they concern; anything else
+    (a storage error, a bug) through the one `errors.report_error`."""
     if isinstance(exc, UserError):
         fields.show_problems(exc.problems, [user_error_text(exc)])
         fields.focus_first(exc.problems)
-        return True
-    if isinstance(exc, StoreError):
-        fields.show_problems((), [errors.store_error_text(exc)])
-        return True
-    fields.show_problems((), [_("The app failed to save. What you typed is still here.")])
-    errors.excepthook(type(exc), exc, exc.__traceback__)
-    return False
-
-
-def report_failure(parent: QWidget, exc: BaseException) -> None:
-    """A refused operation outside a form: a message box, or the bug dialog."""
-    text = errors.error_text(exc)
-    if text is None:
-        errors.excepthook(type(exc), exc, exc.__traceback__)
         return
-    show_message(parent, _("Cannot do that"), text)
+    errors.report_error(parent, title, exc)
+
+
+class Latest:
+    """Only the answer to the newest question may be shown: a generation counter for a
+    widget whose queries can overlap (typing in a search, a changed filter, a refresh)."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+        self.answered = 0
+
+    def ask(self) -> int:
+        self.asked += 1
+        return self.asked
+
+    def answer(self, generation: int) -> bool:
+        """True when `generation` is the newest question: show its answer."""
+        if generation != self.asked:
+            return False
+        self.answered = generation
+        return True
+
+    def drop(self) -> None:
+        """Forget the questions under way (their answers will be refused)."""
+        self.answered = self.ask()
+
+    @property
+    def busy(self) -> bool:
+        return self.answered != self.asked
 
 
 # Picking a person -------------------------------------------------------------------------
@@ -290,7 +311,14 @@ class PersonPicker(QLineEdit):
         try:
             rows = self.ctx.reader.people.search(text, PICKER_LIMIT)
         except StoreError as exc:
+            # Said in the list itself: a dialog at every pause in the typing would be worse.
             log.warning("Person search failed: %s", exc)
+            item = QStandardItem(errors.store_error_text(exc))
+            item.setEnabled(False)
+            item.setSelectable(False)
+            self.results.appendRow(item)
+            if self.hasFocus():
+                self._completer.complete()
             return
         for row in rows:
             item = QStandardItem(person_label(row))
@@ -331,9 +359,17 @@ class PersonPicker(QLineEdit):
         self.person_id = person_id
 
 
-# Documents: write on the worker, preview from a temp folder, save from there ------------------
+# Documents: read on the query thread, render on the document pool, preview or save ---------
 
-ProgressFn = Callable[[int, int], bool]
+
+class Prepared(Protocol):
+    """A document's data, read from the database, with the audit line of its print."""
+
+    @property
+    def audit(self) -> PrintAudit: ...
+
+
+P = TypeVar("P", bound=Prepared)
 
 
 def temp_path(name: str) -> Path:
@@ -346,27 +382,18 @@ def preview(parent: QWidget, path: Path, suggested_name: str) -> None:
     preview_module.preview_pdf(parent, path, suggested_name)
 
 
-def run_long(
+def print_document(
     parent: QWidget,
     ctx: AppContext,
     title: str,
-    fn: Callable[[Workspace, ProgressFn], Any],
-    on_done: Callable[[Any], None],
-    on_error: Callable[[BaseException], None] | None = None,
-) -> None:
-    """A long job on the worker with a progress dialog and Cancel."""
-    long_task.run_with_progress(parent, ctx, title, fn, on_done, on_error)
-
-
-def write_document(
-    parent: QWidget,
-    ctx: AppContext,
-    write: Callable[[Workspace, Path], object],
+    read: Callable[[Workspace], P],
+    render: Callable[[P, Path, Progress], object],
     suggested_name: str,
     *,
     xlsx: bool = False,
-) -> None:
-    """Render a document on the worker, then preview it (PDF) or put it where asked (xlsx).
+) -> LongTask | None:
+    """Read the document's data on the query thread, render it on the document pool, write
+    the print's audit line, then preview it (PDF) or put it where asked (xlsx).
 
     An xlsx is asked for first, so the user decides before waiting; it is still written to the
     temp folder and moved at the end, so a failed export never leaves half a file behind.
@@ -380,22 +407,35 @@ def write_document(
             _("Excel workbooks (*.xlsx)"),
         )
         if target is None:
-            return
+            return None
 
-    def job(ws: Workspace) -> Path:
-        write(ws, out)
+    def render_step(prepared: P, progress: Progress) -> tuple[PrintAudit, Path]:
+        # On the document pool: no database here.
+        render(prepared, out, progress)
         if target is not None:
             shutil.move(out, target)
-            return target
-        return out
+            return prepared.audit, target
+        return prepared.audit, out
 
-    def done(path: Path) -> None:
+    def done(result: tuple[PrintAudit, Path]) -> None:
+        audit, path = result
+        # A read-only file cannot take the audit line; the print is still allowed.
+        if not ctx.read_only:
+            ctx.op(lambda ws: ws.fund_documents.record_print(audit), parent=parent, title=title)
         if target is not None:
             ctx.notify(tr("Saved {path}.", path=str(path)))
         else:
             preview(parent, path, out.name)
 
-    ctx.run(job, done, lambda exc: report_failure(parent, exc))
+    return ctx.task(
+        parent,
+        title,
+        lambda ws, _progress: read(ws),
+        done,
+        write=False,
+        render=render_step,
+        label=_("Writing the document…"),
+    )
 
 
 class _HasDialog(Protocol):

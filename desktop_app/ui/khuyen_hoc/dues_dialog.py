@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.members import Branch, DuesBatchInput
+from desktop_app.core.members import Branch, DuesBatchInput, DuesRate, Member
 from desktop_app.core.money import format_vnd
-from desktop_app.core.problems import N_, Problem, StoreError
+from desktop_app.core.problems import N_, Problem
 from desktop_app.i18n import _, tr
 from desktop_app.services.fund import FundRow
 from desktop_app.services.members import DuesResult
@@ -35,9 +35,10 @@ from desktop_app.ui.khuyen_hoc.common import (
     AmountEdit,
     DateEdit,
     FieldRows,
+    Latest,
     amount_problem,
     date_problem,
-    show_failure,
+    show_refusal,
 )
 from desktop_app.ui.khuyen_hoc.models import D_AMOUNT, D_NAME, D_NUMBER, D_PAID, DuesModel
 from desktop_app.ui.widgets import Banner
@@ -142,6 +143,7 @@ class DuesDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
+        self._latest = Latest()
         self.model.totals_changed.connect(self._update_ticked)
         self.year.valueChanged.connect(lambda _y: self.load())
         if not funds:
@@ -153,14 +155,24 @@ class DuesDialog(QDialog):
         self.load()
         self.collector.setFocus()
 
+    @property
+    def busy(self) -> bool:
+        return self._latest.busy
+
     def load(self) -> None:
         """The year's unpaid active members of the branch, each at the year's rate."""
-        year = self.year.value()
-        try:
-            rate = self.ctx.reader.members.rate(year)
-            unpaid = self.ctx.reader.members.unpaid(year, self.branch.id)
-        except StoreError as exc:
-            self.banner.show_text(errors.store_error_text(exc))
+        year, branch_id = self.year.value(), self.branch.id
+        asked = self._latest.ask()
+        self.ctx.query(
+            lambda ws: (ws.members.rate(year), ws.members.unpaid(year, branch_id)),
+            lambda answer: self._loaded(asked, year, *answer),
+            lambda exc: self._load_failed(asked, exc),
+            parent=self,
+            title=self.windowTitle(),
+        )
+
+    def _loaded(self, asked: int, year: int, rate: DuesRate | None, unpaid: list[Member]) -> None:
+        if not self._latest.answer(asked):
             return
         amount = rate.amount if rate else 0
         if rate is None:
@@ -177,6 +189,10 @@ class DuesDialog(QDialog):
                 )
             )
         self.model.set_members(unpaid, amount)
+
+    def _load_failed(self, asked: int, exc: BaseException) -> None:
+        if self._latest.answer(asked):
+            errors.report_error(self, self.windowTitle(), exc)
 
     def _update_ticked(self) -> None:
         count, total = self.model.ticked()
@@ -225,7 +241,13 @@ class DuesDialog(QDialog):
         self.fields.clear()
         self.saving = True
         self.save_button.setEnabled(False)
-        self.ctx.run(lambda ws: ws.members.collect(batch, fund_id), self._saved, self._failed)
+        self.ctx.op(
+            lambda ws: ws.members.collect(batch, fund_id),
+            self._saved,
+            self._failed,
+            parent=self,
+            title=self.windowTitle(),
+        )
 
     def _saved(self, result: DuesResult) -> None:
         self.saving = False
@@ -252,7 +274,7 @@ class DuesDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.saving = False
         self.save_button.setEnabled(True)
-        show_failure(self.fields, exc)
+        show_refusal(self.fields, self, self.windowTitle(), exc)
 
     def reject(self) -> None:
         if not self.saving:

@@ -41,7 +41,7 @@ from desktop_app.ui.khuyen_hoc.common import (
     PersonPicker,
     amount_problem,
     date_problem,
-    show_failure,
+    show_refusal,
 )
 from desktop_app.ui.widgets import Banner
 
@@ -268,7 +268,13 @@ class EntryForm(QDialog):
         self.fields.clear()
         self.saving = True
         self.save_button.setEnabled(False)
-        self.ctx.run(lambda ws: ws.fund.record(data), self._saved, self._failed)
+        self.ctx.op(
+            lambda ws: ws.fund.record(data),
+            self._saved,
+            self._failed,
+            parent=self,
+            title=self.windowTitle(),
+        )
 
     def _saved(self, entry: EntryRow) -> None:
         self.saving = False
@@ -279,7 +285,7 @@ class EntryForm(QDialog):
         self.saving = False
         self.save_button.setEnabled(True)
         self._touched.update(FIELDS)
-        show_failure(self.fields, exc)
+        show_refusal(self.fields, self, self.windowTitle(), exc)
 
     def reject(self) -> None:
         if not self.saving:

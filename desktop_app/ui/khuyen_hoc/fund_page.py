@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from pathlib import Path
+from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,19 +26,14 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.fund import KIND_LABELS, PAYMENT_KINDS, RECEIPT_KINDS, Book, EntryKind
 from desktop_app.core.money import format_vnd
-from desktop_app.core.problems import StoreError
 from desktop_app.i18n import _, format_int, ngettext, tr
 from desktop_app.services.fund import EntryRow, FundRow, LedgerFilter, VerifyReport
-from desktop_app.services.workspace import Change, Workspace
+from desktop_app.services.fund_documents import FundDocumentService as Docs
+from desktop_app.services.ops import Progress
+from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.khuyen_hoc.common import (
-    ProgressFn,
-    open_one_dialog,
-    report_failure,
-    run_long,
-    write_document,
-)
+from desktop_app.ui.khuyen_hoc.common import Latest, open_one_dialog, print_document
 from desktop_app.ui.khuyen_hoc.entry_form import EntryForm
 from desktop_app.ui.khuyen_hoc.fund_dialogs import (
     CloseYearDialog,
@@ -63,8 +58,57 @@ from desktop_app.ui.widgets import confirm, show_message
 
 log = logging.getLogger(__name__)
 
-ENTITIES = ("fund", "ledger_entry", "dues_batch")
+# What the page shows: a dues batch writes its receipt as a ledger entry.
+SHOWN_KINDS = frozenset({"fund", "ledger_entry", "fund_year_close"})
 ALL_KINDS, ALL_RECEIPTS, ALL_PAYMENTS = "all", "receipts", "payments"
+
+
+@dataclass(frozen=True)
+class LedgerView:
+    """One fund's entries of a period, read on the query thread."""
+
+    fund_id: str
+    rows: list[EntryRow]
+    # The balance before the period, or None when some kinds are filtered out (a running
+    # balance means something only when every entry is listed).
+    opening: int | None
+    # Numbers of reversals and voided entries that fall outside the listed period.
+    vouchers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class FundView:
+    lines: list[FundLine]
+    ledger: LedgerView | None  # of the fund asked for, else of the first fund
+
+
+def read_ledger(
+    ws: Workspace, fund_id: str, start: dt.date, end: dt.date, kinds: tuple[EntryKind, ...]
+) -> LedgerView:
+    fund = ws.fund
+    rows = fund.entries(LedgerFilter(fund_id, start, end, kinds))
+    opening = fund.balance(fund_id, start - dt.timedelta(days=1)) if not kinds else None
+    shown = {r.id for r in rows}
+    linked = {r.reversed_by for r in rows if r.reversed_by} | {
+        r.reverses for r in rows if r.reverses
+    }
+    vouchers = {i: fund.entry(i).voucher for i in linked - shown if i}
+    return LedgerView(fund_id, rows, opening, vouchers)
+
+
+def read_funds(
+    ws: Workspace,
+    wanted: str | None,
+    start: dt.date,
+    end: dt.date,
+    kinds: tuple[EntryKind, ...],
+) -> FundView:
+    funds = ws.fund.funds()
+    lines = [FundLine(f, ws.fund.balance(f.id)) for f in funds]
+    ids = [f.id for f in funds]
+    fund_id = wanted if wanted in ids else (ids[0] if ids else None)
+    ledger = read_ledger(ws, fund_id, start, end, kinds) if fund_id else None
+    return FundView(lines, ledger)
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -76,11 +120,20 @@ def _pydate(day: QDate) -> dt.date:
 
 
 class FundPage(QWidget):
-    """One page of the main window. Reads on the GUI thread's reader, writes via the worker."""
+    """One page of the main window: reads through `ctx.query`, writes through `ctx.op`, and
+    refreshes when an op changes what it shows."""
+
+    # The funds and the ledger on screen are up to date (tests wait for it).
+    loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._funds = Latest()
+        self._ledger = Latest()
+        self._selecting = False  # the page fills the fund list itself: no ledger read yet
+        self._want_fund: str | None = None  # to select once the funds are read
+        self._want_entry: str | None = None  # to select once the ledger is read
         self.dialog: QDialog | None = None
         self.box: QMessageBox | None = None
         self.last_entry: EntryRow | None = None
@@ -222,38 +275,77 @@ class FundPage(QWidget):
             shortcut.activated.connect(slot)
             self._shortcuts.append(shortcut)
 
-        ctx.changed.connect(self._on_change)
+        # Refresh by subscription: every op that touches the book, a receipt from a dues
+        # batch or the demo fill included, lands here.
+        ctx.subscribe(self, SHOWN_KINDS, lambda _changes: self.reload())
         self.reload()
 
-    # Reading --------------------------------------------------------------------------
+    # Reading: on the query thread, only the newest answer is shown -----------------------
+
+    @property
+    def busy(self) -> bool:
+        """A read is under way whose answer the page has not shown yet."""
+        return self._funds.busy or self._ledger.busy
 
     def reload(self) -> None:
-        fund = self.current_fund()
+        """Read the funds with their balances, and the ledger of the fund to show."""
+        wanted = self._want_fund or self.current_fund_id()
+        start, end = self.period()
+        kinds = self.kinds()
+        funds, ledger = self._funds.ask(), self._ledger.ask()
+        self.ctx.query(
+            lambda ws: read_funds(ws, wanted, start, end, kinds),
+            lambda view: self._funds_read(funds, ledger, view),
+            lambda exc: self._read_failed(exc, funds=funds, ledger=ledger),
+            parent=self,
+            title=_("Loading…"),
+        )
+
+    def _funds_read(self, funds: int, ledger: int, view: FundView) -> None:
+        if not self._funds.answer(funds):
+            return  # a newer reload is under way
+        chosen = self._want_fund or self.current_fund_id()
+        self._want_fund = None
+        if all(line.fund.id != chosen for line in view.lines) and view.ledger is not None:
+            chosen = view.ledger.fund_id
+        self._selecting = True
         try:
-            reader = self.ctx.reader.fund
-            lines = [FundLine(f, reader.balance(f.id)) for f in reader.funds()]
-        except StoreError as exc:
-            self._show_error(errors.store_error_text(exc))
-            return
-        self.funds_model.set_rows(lines)
-        row = self.funds_model.row_of(fund.id) if fund else None
-        if lines:
-            self.select_fund_row(row or 0)
+            self.funds_model.set_rows(view.lines)
+            row = self.funds_model.row_of(chosen or "")
+            if row is None and view.lines:
+                row = 0
+            if row is not None:
+                self.select_fund_row(row)
+        finally:
+            self._selecting = False
+        shown = self.current_fund_id()
+        if view.ledger is not None and view.ledger.fund_id == shown and self._ledger.answer(ledger):
+            self._show_ledger(view.ledger)
         else:
+            # The fund shown is not the one read, or the filters changed meanwhile.
             self.load_ledger()
 
+    def _read_failed(self, exc: BaseException, *, funds: int = -1, ledger: int = -1) -> None:
+        latest = self._funds.answer(funds) | self._ledger.answer(ledger)
+        if latest:
+            errors.report_error(self, _("Cannot do that"), exc)
+
     def select_fund_row(self, row: int) -> None:
+        """Select a fund; its ledger loads (unless the page is filling the list itself)."""
         self.funds_table.selectionModel().setCurrentIndex(
             self.funds_model.index(row, F_NAME),
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows,
         )
-        self.load_ledger()
 
     def current_fund(self) -> FundRow | None:
         rows = self.funds_table.selectionModel().selectedRows()
         line = self.funds_model.line(rows[0].row()) if rows else None
         return line.fund if line else None
+
+    def current_fund_id(self) -> str | None:
+        fund = self.current_fund()
+        return fund.id if fund else None
 
     def period(self) -> tuple[dt.date, dt.date]:
         return _pydate(self.start.date()), _pydate(self.end.date())
@@ -273,31 +365,41 @@ class FundPage(QWidget):
         return (EntryKind(value),)
 
     def load_ledger(self) -> None:
+        """Read the selected fund's entries of the period and kinds chosen."""
+        if self._selecting:
+            return
         fund = self.current_fund()
-        selected = self.selected_entry()
         if fund is None:
+            self._ledger.drop()
             self.model.set_rows([])
             self.totals_label.setText(_("Create a fund to start the book."))
             self._update_buttons()
+            self.loaded.emit()
             return
+        fund_id = fund.id
         start, end = self.period()
         kinds = self.kinds()
-        try:
-            rows = self.ctx.reader.fund.entries(LedgerFilter(fund.id, start, end, kinds))
-            # A running balance means something only when every entry is listed.
-            opening = (
-                self.ctx.reader.fund.balance(fund.id, start - dt.timedelta(days=1))
-                if not kinds
-                else None
-            )
-            vouchers = self._linked_vouchers(rows)
-        except StoreError as exc:
-            self._show_error(errors.store_error_text(exc))
-            return
-        self.model.set_rows(rows, opening, vouchers)
+        ledger = self._ledger.ask()
+        self.ctx.query(
+            lambda ws: read_ledger(ws, fund_id, start, end, kinds),
+            lambda view: self._ledger_read(ledger, view),
+            lambda exc: self._read_failed(exc, ledger=ledger),
+            parent=self,
+            title=_("Loading…"),
+        )
+
+    def _ledger_read(self, ledger: int, view: LedgerView) -> None:
+        if self._ledger.answer(ledger):
+            self._show_ledger(view)
+
+    def _show_ledger(self, view: LedgerView) -> None:
+        selected = self.selected_entry()
+        wanted = self._want_entry or (selected.id if selected else None)
+        self._want_entry = None
+        self.model.set_rows(view.rows, view.opening, view.vouchers)
         receipts, payments = self.model.totals()
         text = (
-            entries_text(len(rows))
+            entries_text(len(view.rows))
             + " "
             + tr(
                 "In: {receipts}. Out: {payments}.",
@@ -305,22 +407,17 @@ class FundPage(QWidget):
                 payments=format_vnd(payments),
             )
         )
-        if opening is not None:
+        if view.opening is not None:
             text += " " + tr(
-                "Balance at the end: {balance}.", balance=format_vnd(opening + receipts - payments)
+                "Balance at the end: {balance}.",
+                balance=format_vnd(view.opening + receipts - payments),
             )
         self.totals_label.setText(text)
-        if selected is not None:
-            self.select_entry(selected.id)
+        if wanted is not None:
+            self.select_entry(wanted)
         self._update_buttons()
-
-    def _linked_vouchers(self, rows: list[EntryRow]) -> dict[str, str]:
-        """Numbers of reversals and voided entries that fall outside the listed period."""
-        shown = {r.id for r in rows}
-        wanted = {r.reversed_by for r in rows if r.reversed_by} | {
-            r.reverses for r in rows if r.reverses
-        }
-        return {i: self.ctx.reader.fund.entry(i).voucher for i in wanted - shown if i}
+        if not self.busy:
+            self.loaded.emit()
 
     def selected_entry(self) -> EntryRow | None:
         rows = self.table.selectionModel().selectedRows()
@@ -354,10 +451,6 @@ class FundPage(QWidget):
         for button in (self.cash_book_button, self.disclosure_button, self.donors_button):
             button.setEnabled(fund)
 
-    def _on_change(self, change: Change) -> None:
-        if change.entity in ENTITIES:
-            self.reload()
-
     # Dialogs --------------------------------------------------------------------------
 
     def _open(self, dialog: QDialog) -> None:
@@ -370,10 +463,13 @@ class FundPage(QWidget):
         dialog.saved.connect(self._fund_created)
         self._open(dialog)
 
-    def _fund_created(self, change: Change) -> None:
-        row = self.funds_model.row_of(change.ids[0]) if change.ids else None
-        if row is not None:
+    def _fund_created(self, fund_id: str) -> None:
+        # The op's news has asked for a reload already: show the new fund when it is in.
+        row = self.funds_model.row_of(fund_id)
+        if row is not None and not self._funds.busy:
             self.select_fund_row(row)
+        else:
+            self._want_fund = fund_id
 
     def new_receipt(self) -> None:
         self._new_entry(Book.RECEIPT)
@@ -391,8 +487,6 @@ class FundPage(QWidget):
 
     def _entry_saved(self, entry: EntryRow) -> None:
         self.last_entry = entry
-        # record() returns the entry, not a Change: tell every page ourselves.
-        self.ctx.changed.emit(Change("ledger_entry", "create", (entry.id,)))
         self._show_entry(entry)
         self.ctx.notify(tr("Saved {voucher}.", voucher=entry.voucher))
         self.box = confirm(
@@ -404,13 +498,15 @@ class FundPage(QWidget):
         )
 
     def _show_entry(self, entry: EntryRow) -> None:
-        """Select the entry, widening the period if it falls outside it."""
+        """Select the entry once the ledger has it, widening the period if it falls outside."""
+        if not self.busy and self.select_entry(entry.id):
+            return
+        self._want_entry = entry.id
         start, end = self.period()
         if not start <= entry.entry_date <= end:
             self.set_period(min(start, entry.entry_date), max(end, entry.entry_date))
         if entry.kind not in self.kinds() and self.kinds():
             self.kind.setCurrentIndex(0)
-        self.select_entry(entry.id)
 
     def void_selected(self) -> None:
         entry = self.selected_entry()
@@ -422,7 +518,6 @@ class FundPage(QWidget):
 
     def _voided(self, reversal: EntryRow) -> None:
         self.last_entry = reversal
-        self.ctx.changed.emit(Change("ledger_entry", "void", (reversal.id,)))
         self._show_entry(reversal)
         self.ctx.notify(tr("Voided by {voucher}.", voucher=reversal.voucher))
 
@@ -433,11 +528,11 @@ class FundPage(QWidget):
         self._open(CloseYearDialog(self.ctx, fund, self))
 
     def verify(self) -> None:
-        def job(ws: Workspace, progress: ProgressFn) -> VerifyReport:
+        def job(ws: Workspace, progress: Progress) -> VerifyReport:
             return ws.fund.verify(progress)
 
-        run_long(self, self.ctx, _("Checking the ledger"), job, self._verified,
-                 lambda exc: report_failure(self, exc))  # fmt: skip
+        # A read: the query thread checks while saves go on.
+        self.ctx.task(self, _("Checking the ledger"), job, self._verified, write=False)
 
     def _verified(self, report: VerifyReport) -> None:
         self.last_report = report
@@ -470,31 +565,35 @@ class FundPage(QWidget):
     def print_voucher(self, entry: EntryRow) -> None:
         self.box = None
         voucher, fund_id = entry.voucher, entry.fund_id
-        name = f"{voucher.replace('/', '-')}.pdf"
-        write_document(
+        print_document(
             self,
             self.ctx,
-            lambda ws, out: ws.fund_documents.print_voucher(voucher, out, fund_id),
-            name,
+            _("Printing the voucher"),
+            lambda ws: ws.fund_documents.prepare_voucher(voucher, fund_id),
+            lambda prepared, out, _progress: Docs.render_voucher(prepared, out),
+            f"{voucher.replace('/', '-')}.pdf",
         )
 
     def print_cash_book(self) -> None:
         fund = self.current_fund()
         if fund is None:
             return
-        dialog = ReportDialog(_("Cash book"), period=self.period(), parent=self)
+        fund_id = fund.id
+        title = _("Cash book")
+        dialog = ReportDialog(title, period=self.period(), parent=self)
 
         def chosen() -> None:
             if dialog.chosen is None:
                 return
             start, end = dialog.chosen
             xlsx = dialog.as_xlsx
-            name = f"Sổ quỹ {start:%d-%m-%Y} - {end:%d-%m-%Y}.{'xlsx' if xlsx else 'pdf'}"
-            write_document(
+            print_document(
                 self,
                 self.ctx,
-                lambda ws, out: ws.fund_documents.print_cash_book(fund.id, start, end, out, xlsx),
-                name,
+                title,
+                lambda ws: ws.fund_documents.prepare_cash_book(fund_id, start, end),
+                lambda prepared, out, _progress: Docs.render_cash_book(prepared, out, xlsx),
+                f"Sổ quỹ {start:%d-%m-%Y} - {end:%d-%m-%Y}.{'xlsx' if xlsx else 'pdf'}",
                 xlsx=xlsx,
             )
 
@@ -505,21 +604,33 @@ class FundPage(QWidget):
         fund = self.current_fund()
         if fund is None:
             return
+        fund_id = fund.id
         dialog = ReportDialog(title, year=self.period()[0].year, parent=self)
 
         def chosen() -> None:
             assert dialog.year is not None
             year, xlsx = dialog.year.value(), dialog.as_xlsx
             name = f"{stem} {year}.{'xlsx' if xlsx else 'pdf'}"
-
-            def write(ws: Workspace, out: Path) -> None:
-                docs = ws.fund_documents
-                if kind == "disclosure":
-                    docs.print_disclosure(fund.id, year, out, xlsx)
-                else:
-                    docs.print_donors(fund.id, year, out, xlsx)
-
-            write_document(self, self.ctx, write, name, xlsx=xlsx)
+            if kind == "disclosure":
+                print_document(
+                    self,
+                    self.ctx,
+                    title,
+                    lambda ws: ws.fund_documents.prepare_disclosure(fund_id, year),
+                    lambda prepared, out, _progress: Docs.render_disclosure(prepared, out, xlsx),
+                    name,
+                    xlsx=xlsx,
+                )
+            else:
+                print_document(
+                    self,
+                    self.ctx,
+                    title,
+                    lambda ws: ws.fund_documents.prepare_donors(fund_id, year),
+                    lambda prepared, out, _progress: Docs.render_donors(prepared, out, xlsx),
+                    name,
+                    xlsx=xlsx,
+                )
 
         dialog.accepted.connect(chosen)
         self._open(dialog)
@@ -529,9 +640,6 @@ class FundPage(QWidget):
 
     def print_donors(self) -> None:
         self._year_report(_("Donor list"), "Danh sách ủng hộ", "donors")
-
-    def _show_error(self, text: str) -> None:
-        self.box = show_message(self, _("Cannot do that"), text)
 
 
 def entries_text(count: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -32,7 +33,8 @@ from desktop_app.core.members import (
 from desktop_app.core.problems import N_, Problem
 from desktop_app.i18n import _, tr
 from desktop_app.services.members import MemberInput
-from desktop_app.services.workspace import Change, Workspace
+from desktop_app.services.ops import OpResult
+from desktop_app.services.workspace import Workspace
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.khuyen_hoc.common import (
     AmountEdit,
@@ -41,17 +43,18 @@ from desktop_app.ui.khuyen_hoc.common import (
     PersonPicker,
     amount_problem,
     date_problem,
-    show_failure,
+    show_refusal,
 )
 from desktop_app.ui.widgets import Banner
 
 
 class _FormDialog(QDialog):
-    """A dialog whose Save writes on the worker and shows refusals next to the fields."""
+    """A dialog whose Save writes through `ctx.op` and shows refusals next to the fields."""
 
     # Each form collects its fields and calls submit(); Save and Enter call it.
     save: Callable[[], None]
 
+    # The operation's value: the saved row's id (a member, a branch, a fund), a rate's year.
     saved = Signal(object)
 
     def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None) -> None:
@@ -82,10 +85,11 @@ class _FormDialog(QDialog):
             self.banner.show_text(_(READ_ONLY_MESSAGE))
             self.save_button.setEnabled(False)
 
-    def submit(self, write: object) -> None:
+    def submit(self, write: Callable[[Workspace], OpResult[Any]]) -> None:
+        """Write on the writer thread; every page showing what changed refreshes itself."""
         self.saving = True
         self.save_button.setEnabled(False)
-        self.ctx.run(write, self._done, self._failed)  # type: ignore[arg-type]
+        self.ctx.op(write, self._done, self._failed, parent=self, title=self.windowTitle())
 
     def _done(self, result: object) -> None:
         self.saving = False
@@ -96,7 +100,7 @@ class _FormDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.saving = False
         self.save_button.setEnabled(True)
-        show_failure(self.fields, exc)
+        show_refusal(self.fields, self, self.windowTitle(), exc)
 
     def reject(self) -> None:
         if not self.saving:  # the outcome of a write under way must be seen
@@ -216,7 +220,7 @@ class MemberForm(_FormDialog):
         self.fields.clear()
         member_id = self.member.id if self.member else None
 
-        def write(ws: Workspace) -> Change:
+        def write(ws: Workspace) -> OpResult[str]:
             if member_id is None:
                 return ws.members.add(data)
             return ws.members.update(member_id, data)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,22 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.members import Branch, Member
+from desktop_app.core.members import Branch, DuesRate, Member
 from desktop_app.core.problems import StoreError
-from desktop_app.documents.member_cards import MemberCard
 from desktop_app.i18n import _, format_int, ngettext, tr
-from desktop_app.services.fund_documents import FundDocumentService
-from desktop_app.services.members import DuesResult, MemberFilter
-from desktop_app.services.workspace import Change, Workspace
-from desktop_app.ui import errors, long_task
+from desktop_app.services.fund_documents import FundDocumentService as Docs
+from desktop_app.services.members import DuesResult, MemberFilter, Share
+from desktop_app.services.workspace import Workspace
+from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.khuyen_hoc.common import (
-    ProgressFn,
-    open_one_dialog,
-    preview,
-    report_failure,
-    temp_path,
-)
+from desktop_app.ui.khuyen_hoc.common import Latest, open_one_dialog, print_document
 from desktop_app.ui.khuyen_hoc.dues_dialog import DuesDialog
 from desktop_app.ui.khuyen_hoc.member_dialogs import (
     BranchDialog,
@@ -71,7 +65,31 @@ SEARCH_DELAY_MS = 200
 # a page of them keeps the GUI thread's read short, and the count says there are more.
 ALL_LIMIT = 2000
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-ENTITIES = ("member", "branch", "dues_rate", "dues_batch", "person", "hamlet")
+# What the page shows: members are people (names, births, hamlets), in branches, with dues.
+SHOWN_KINDS = frozenset(
+    {"branch", "member", "dues_rate", "dues_batch", "dues_payment", "person", "hamlet"}
+)
+
+
+@dataclass(frozen=True)
+class MembersView:
+    rows: list[Member]
+    limit: int | None  # the most asked for, when neither a branch nor a search narrows it
+
+
+@dataclass(frozen=True)
+class PageView:
+    branches: list[Branch]
+    rates: list[DuesRate]
+    members: MembersView
+
+
+def read_members(ws: Workspace, flt: MemberFilter, limit: int | None) -> MembersView:
+    return MembersView(ws.members.members(flt, limit), limit)
+
+
+def read_page(ws: Workspace, flt: MemberFilter, limit: int | None) -> PageView:
+    return PageView(ws.members.branches(), ws.members.rates(), read_members(ws, flt, limit))
 
 
 def member_table(model: MembersModel) -> tuple[QTableView, QSortFilterProxyModel]:
@@ -102,11 +120,19 @@ def member_table(model: MembersModel) -> tuple[QTableView, QSortFilterProxyModel
 
 
 class MembersPage(QWidget):
-    """One page of the main window. Reads on the GUI thread's reader, writes via the worker."""
+    """One page of the main window: reads through `ctx.query`, writes through `ctx.op`, and
+    refreshes when an op changes what it shows."""
+
+    # The branches and the members on screen are up to date (tests wait for it).
+    loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._branches_read = Latest()
+        self._members_read = Latest()
+        self._want_branch: str | None = None  # to select once the branches are read
+        self._want_member: str | None = None  # to select once the members are read
         self.branches: list[Branch] = []
         self.dialog: QDialog | None = None
         self.last_dues: DuesResult | None = None
@@ -212,19 +238,44 @@ class MembersPage(QWidget):
             shortcut.activated.connect(slot)
             self._shortcuts.append(shortcut)
 
-        ctx.changed.connect(self._on_change)
+        # Refresh by subscription: a member saved here, a person renamed on the people page,
+        # a dues batch, the demo fill: every op that changes what the page shows lands here.
+        ctx.subscribe(self, SHOWN_KINDS, lambda _changes: self.reload())
         self.reload()
 
-    # Reading --------------------------------------------------------------------------
+    # Reading: on the query thread, only the newest answer is shown -----------------------
+
+    @property
+    def busy(self) -> bool:
+        """A read is under way whose answer the page has not shown yet."""
+        return self._branches_read.busy or self._members_read.busy
+
+    def _filter(self, branch_id: str | None) -> tuple[MemberFilter, int | None]:
+        text = self.search.text().strip()
+        return MemberFilter(branch_id=branch_id, text=text), (
+            None if branch_id or text else ALL_LIMIT
+        )
 
     def reload(self) -> None:
-        branch_id = self.current_branch_id()
-        try:
-            self.branches = self.ctx.reader.members.branches()
-            rates = self.ctx.reader.members.rates()
-        except StoreError as exc:
-            self._show_error(errors.store_error_text(exc))
-            return
+        """Read the branches with their counts, the rates, and the members listed."""
+        self._search_timer.stop()
+        branch_id = self._want_branch or self.current_branch_id()
+        flt, limit = self._filter(branch_id)
+        branches, members = self._branches_read.ask(), self._members_read.ask()
+        self.ctx.query(
+            lambda ws: read_page(ws, flt, limit),
+            lambda view: self._page_read(branches, members, flt, view),
+            lambda exc: self._read_failed(exc, branches=branches, members=members),
+            parent=self,
+            title=_("Loading…"),
+        )
+
+    def _page_read(self, branches: int, members: int, flt: MemberFilter, view: PageView) -> None:
+        if not self._branches_read.answer(branches):
+            return  # a newer reload is under way
+        chosen = self._want_branch or self.current_branch_id()
+        self._want_branch = None
+        self.branches = view.branches
         self.branch_list.blockSignals(True)
         self.branch_list.clear()
         total = sum(b.members for b in self.branches)
@@ -241,14 +292,26 @@ class MembersPage(QWidget):
                 )
             )
             self.branch_list.addItem(item)
-            if b.id == branch_id:
+            if b.id == chosen:
                 row = i
         self.branch_list.setCurrentRow(row)
         self.branch_list.blockSignals(False)
         self.rates_list.clear()
-        for rate in rates:
+        for rate in view.rates:
             self.rates_list.addItem(rate_text(rate))
-        self.load_members()
+        same = self._filter(self.current_branch_id())[0] == flt
+        if same and self._members_read.answer(members):
+            self._show_members(view.members)
+        elif not same or not self._members_read.busy:
+            # The branch or the search changed meanwhile, and no read asks for them yet.
+            self.load_members()
+        else:
+            self._update_buttons()
+
+    def _read_failed(self, exc: BaseException, *, branches: int = -1, members: int = -1) -> None:
+        latest = self._branches_read.answer(branches) | self._members_read.answer(members)
+        if latest:
+            errors.report_error(self, _("Cannot do that"), exc)
 
     def current_branch_id(self) -> str | None:
         item = self.branch_list.currentItem()
@@ -266,25 +329,38 @@ class MembersPage(QWidget):
                 return
 
     def load_members(self) -> None:
+        """Read the members of the branch and search chosen."""
         self._search_timer.stop()
+        flt, limit = self._filter(self.current_branch_id())
+        members = self._members_read.ask()
+        self.ctx.query(
+            lambda ws: read_members(ws, flt, limit),
+            lambda view: self._members_done(members, view),
+            lambda exc: self._read_failed(exc, members=members),
+            parent=self,
+            title=_("Loading…"),
+        )
+
+    def _members_done(self, members: int, view: MembersView) -> None:
+        if self._members_read.answer(members):
+            self._show_members(view)
+
+    def _show_members(self, view: MembersView) -> None:
         selected = self.selected_member()
-        branch_id = self.current_branch_id()
-        flt = MemberFilter(branch_id=branch_id, text=self.search.text().strip())
-        limit = None if branch_id or flt.text else ALL_LIMIT
-        try:
-            rows = self.ctx.reader.members.members(flt, limit)
-        except StoreError as exc:
-            self._show_error(errors.store_error_text(exc))
-            return
+        wanted = self._want_member or (selected.id if selected else None)
+        self._want_member = None
+        rows, limit = view.rows, view.limit
         self.model.set_rows(rows)
         count = format_int(len(rows))
         text = ngettext("{count} member", "{count} members", len(rows)).format(count=count)
         if limit is not None and len(rows) >= limit:
             text = tr("First {count} members: pick a branch or search", count=count)
         self.count_label.setText(text)
-        if selected is not None:
-            self.select_member(selected.id)
+        if wanted is not None:
+            self.select_member(wanted)
         self._update_buttons()
+        if not self.busy:
+            self.loaded.emit()
 
     def selected_member(self) -> Member | None:
         rows = self.table.selectionModel().selectedRows()
@@ -316,10 +392,6 @@ class MembersPage(QWidget):
         self.add_branch_button.setEnabled(writable)
         self.rate_button.setEnabled(writable)
 
-    def _on_change(self, change: Change) -> None:
-        if change.entity in ENTITIES:
-            self.reload()
-
     # Dialogs --------------------------------------------------------------------------
 
     def _open(self, dialog: QDialog) -> None:
@@ -340,15 +412,22 @@ class MembersPage(QWidget):
         form.saved.connect(self._member_saved)
         self._open(form)
 
-    def _member_saved(self, change: Change) -> None:
-        if change.ids:
-            self.select_member(change.ids[0])
-            self.ctx.notify(_("Member saved."))
+    def _member_saved(self, member_id: str) -> None:
+        # The op's news has asked for a reload already: select the member when it is in.
+        if self.busy or not self.select_member(member_id):
+            self._want_member = member_id
+        self.ctx.notify(_("Member saved."))
 
     def add_branch(self) -> None:
         dialog = BranchDialog(self.ctx, None, self)
-        dialog.saved.connect(lambda change: self.select_branch(change.ids[0]))
+        dialog.saved.connect(self._branch_added)
         self._open(dialog)
+
+    def _branch_added(self, branch_id: str) -> None:
+        if self._branches_read.busy:
+            self._want_branch = branch_id
+        else:
+            self.select_branch(branch_id)
 
     def rename_branch(self) -> None:
         branch = self.current_branch()
@@ -359,19 +438,19 @@ class MembersPage(QWidget):
         try:
             rate = self.ctx.reader.members.rate(dt.date.today().year)
         except StoreError as exc:
-            self._show_error(errors.store_error_text(exc))
+            errors.report_error(self, _("Dues rate"), exc)
             return
         self._open(RateDialog(self.ctx, rate, self))
 
     def collect_dues(self) -> None:
         branch = self.current_branch()
         if branch is None:
-            self._show_error(_("Pick a branch on the left first."))
+            show_message(self, _("Cannot do that"), _("Pick a branch on the left first."))
             return
         try:
             funds = self.ctx.reader.fund.funds()
         except StoreError as exc:
-            self._show_error(errors.store_error_text(exc))
+            errors.report_error(self, _("Cannot do that"), exc)
             return
         dialog = DuesDialog(self.ctx, branch, funds, self)
         dialog.collected.connect(self._dues_collected)
@@ -379,52 +458,33 @@ class MembersPage(QWidget):
 
     def _dues_collected(self, result: DuesResult) -> None:
         self.last_dues = result
-        # collect() returns its result, not a Change: tell every page ourselves (the fund
-        # page listens for dues batches, which add a receipt).
-        self.ctx.changed.emit(Change("dues_batch", "create", (result.batch_id,)))
+        # Both pages have refreshed already: the op announced its dues batch, payments and
+        # the receipt it wrote in the ledger.
         self.ctx.notify(tr("Dues saved as receipt {voucher}.", voucher=result.voucher))
 
     def show_unpaid(self) -> None:
         self._open(UnpaidDialog(self.ctx, self.branches, self.current_branch_id(), self))
 
     def show_shares(self) -> None:
-        try:
-            dialog = SharesDialog(self.ctx, self)
-        except StoreError as exc:
-            self._show_error(errors.store_error_text(exc))
-            return
-        self._open(dialog)
+        self.ctx.query(
+            lambda ws: ws.members.shares(),
+            lambda shares: self._open(SharesDialog(*shares, parent=self)),
+            parent=self,
+            title=_("Membership share"),
+        )
 
     def print_cards(self) -> None:
         branch = self.current_branch()
         branch_id = branch.id if branch else None
-        name = f"Thẻ hội viên - {branch.name if branch else 'tất cả'}.pdf"
-        out = temp_path(name)
-
-        def cards(ws: Workspace, _progress: ProgressFn) -> list[MemberCard]:
-            return ws.fund_documents.member_cards(branch_id)
-
-        def render(prepared: list[MemberCard], progress: ProgressFn) -> int:
-            # On the document pool: saves elsewhere in the app are not held up.
-            FundDocumentService.render_member_cards(prepared, out, progress)
-            return len(prepared)
-
-        def done(count: int) -> None:
-            self.ctx.run(lambda ws: ws.fund_documents.record_cards_printed(branch_id, count))
-            preview(self, out, out.name)
-
-        long_task.run_with_render(
+        # Cards render on the document pool: saves elsewhere in the app are not held up.
+        print_document(
             self,
             self.ctx,
             _("Printing member cards"),
-            cards,
-            render,
-            done,
-            lambda exc: report_failure(self, exc),
+            lambda ws: ws.fund_documents.prepare_member_cards(branch_id),
+            lambda prepared, out, progress: Docs.render_member_cards(prepared.cards, out, progress),
+            f"Thẻ hội viên - {branch.name if branch else 'tất cả'}.pdf",
         )
-
-    def _show_error(self, text: str) -> None:
-        show_message(self, _("Cannot do that"), text)
 
 
 class UnpaidDialog(QDialog):
@@ -464,16 +524,28 @@ class UnpaidDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self._latest = Latest()
         self.year.valueChanged.connect(lambda _v: self.load())
         self.branch.currentIndexChanged.connect(lambda _i: self.load())
         self.load()
 
+    @property
+    def busy(self) -> bool:
+        return self._latest.busy
+
     def load(self) -> None:
-        year = self.year.value()
-        try:
-            rows = self.ctx.reader.members.unpaid(year, self.branch.currentData())
-        except StoreError as exc:
-            self.count_label.setText(errors.store_error_text(exc))
+        year, branch_id = self.year.value(), self.branch.currentData()
+        asked = self._latest.ask()
+        self.ctx.query(
+            lambda ws: ws.members.unpaid(year, branch_id),
+            lambda rows: self._loaded(asked, year, rows),
+            lambda exc: self._failed(asked, exc),
+            parent=self,
+            title=_("Unpaid dues"),
+        )
+
+    def _loaded(self, asked: int, year: int, rows: list[Member]) -> None:
+        if not self._latest.answer(asked):
             return
         self.model.set_rows(rows)
         self.count_label.setText(
@@ -484,15 +556,19 @@ class UnpaidDialog(QDialog):
             ).format(count=format_int(len(rows)), year=year)
         )
 
+    def _failed(self, asked: int, exc: BaseException) -> None:
+        if self._latest.answer(asked):
+            self.count_label.setText("")
+            errors.report_error(self, _("Unpaid dues"), exc)
+
 
 class SharesDialog(QDialog):
     """Members as a share of the population, per hamlet and for the commune."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, per: list[Share], total: Share, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Membership share"))
         self.resize(520, 420)
-        per, total = ctx.reader.members.shares()
         layout = QVBoxLayout(self)
         self.table = QTableWidget(len(per) + 1, 4)
         self.table.setHorizontalHeaderLabels(

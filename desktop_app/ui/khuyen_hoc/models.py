@@ -1,6 +1,6 @@
 """Table models of the Members and Fund sections: members, funds, ledger lines, a dues batch.
 
-Each holds a list read in one fast query; the pages reload it when a Change touches it.
+Each holds a list read on the query thread; the pages refill it when an op changes what it shows.
 """
 
 from __future__ import annotations

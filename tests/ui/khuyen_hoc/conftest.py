@@ -44,11 +44,14 @@ def kh_db(people_db: Path) -> Path:
 
 @pytest.fixture
 def ctx(kh_db: Path, qtbot: QtBot) -> Iterator[AppContext]:
+    """As `app.build_window` makes it: the writer thread, and a query thread of its own."""
     writer = Workspace.open(kh_db)
     reader = writer.reader()
     worker = DbWorker(writer)
-    context = AppContext(reader, worker)
+    queries = DbWorker(writer.reader())
+    context = AppContext(reader, worker, queries)
     yield context
+    queries.close()
     worker.close()
     reader.close()
 

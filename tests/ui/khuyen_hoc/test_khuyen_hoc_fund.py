@@ -34,7 +34,18 @@ def page(ctx: AppContext, qtbot: QtBot) -> FundPage:
     page.resize(1100, 700)
     page.show()
     qtbot.waitExposed(page)
+    settle(qtbot, page)
     return page
+
+
+def settle(qtbot: QtBot, page: FundPage) -> None:
+    """Wait until the page shows the answers of every read it asked for."""
+    qtbot.waitUntil(lambda: not page.busy, timeout=5000)
+
+
+def reload(qtbot: QtBot, page: FundPage) -> None:
+    page.reload()
+    settle(qtbot, page)
 
 
 def entries(ctx: AppContext) -> list:
@@ -72,12 +83,14 @@ def test_receipt_typed_by_keyboard_shows_words_and_saves_on_enter(
     type_text(form.reason, "Ủng hộ quỹ khuyến học")
     qtbot.keyClick(form.reason, Qt.Key.Key_Return)  # Enter saves
     qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+    settle(qtbot, page)
 
     saved = entries(ctx)
     assert [(e.voucher, e.amount, e.party_name) for e in saved] == [
         (f"PT-0001/{YEAR}", 1_250_000, "Nguyễn Văn Đặng")
     ]
     assert numbers(page) == [f"PT-0001/{YEAR}"]
+    assert page.selected_entry().voucher == f"PT-0001/{YEAR}"
     assert page.funds_model.line(0).balance == 1_250_000
     # After saving, the voucher is offered for printing.
     assert page.box is not None
@@ -115,7 +128,7 @@ def test_payment_above_the_balance_is_refused_by_the_service(
     qtbot: QtBot, page: FundPage, ctx: AppContext, type_text: TypeText
 ) -> None:
     record(ctx, EntryKind.DONATION_CASH, 300_000)
-    page.reload()
+    reload(qtbot, page)
     form = open_form(qtbot, page, Book.PAYMENT)
     form.kind.setCurrentIndex(form.kind.findData(EntryKind.EXPENSE))
     type_text(form.amount, "500000")
@@ -153,7 +166,7 @@ def test_scholarship_needs_a_pupil_from_the_registry(
     qtbot: QtBot, page: FundPage, ctx: AppContext, type_text: TypeText
 ) -> None:
     record(ctx, EntryKind.DONATION_CASH, 1_000_000)
-    page.reload()
+    reload(qtbot, page)
     form = open_form(qtbot, page, Book.PAYMENT)
     form.kind.setCurrentIndex(form.kind.findData(EntryKind.SCHOLARSHIP))
     assert not form.person.isHidden()
@@ -179,6 +192,7 @@ def test_scholarship_needs_a_pupil_from_the_registry(
     type_text(form.school, "THCS Tân Phú")
     qtbot.keyClick(form.amount, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+    settle(qtbot, page)
     paid = entries(ctx)[-1]
     assert (paid.voucher, paid.school) == (f"PC-0001/{YEAR}", "THCS Tân Phú")
     assert paid.person_id is not None
@@ -189,7 +203,7 @@ def test_void_with_reason_appends_the_reversal(
     qtbot: QtBot, page: FundPage, ctx: AppContext, type_text: TypeText
 ) -> None:
     record(ctx, EntryKind.DONATION_CASH, 200_000)
-    page.reload()
+    reload(qtbot, page)
     page.select_entry(entries(ctx)[0].id)
     qtbot.mouseClick(page.void_button, Qt.MouseButton.LeftButton)
     dialog = page.dialog
@@ -202,6 +216,7 @@ def test_void_with_reason_appends_the_reversal(
     type_text(dialog.reason, "Ghi nhầm số tiền")
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+    settle(qtbot, page)
     original, reversal = entries(ctx)
     assert original.reversed_by == reversal.id
     assert reversal.kind is EntryKind.REVERSAL
@@ -210,13 +225,17 @@ def test_void_with_reason_appends_the_reversal(
     assert page.model.index(0, L_MARK).data() == tr("Voided by {voucher}", voucher=reversal.voucher)
     assert page.model.index(1, L_MARK).data() == tr("Voids {voucher}", voucher=original.voucher)
     assert page.funds_model.line(0).balance == 0
-    # Neither can be voided again.
+    # The reversal is selected, and neither can be voided again.
+    assert page.selected_entry().id == reversal.id
+    assert not page.void_button.isEnabled()
+    page.select_entry(original.id)
     assert not page.void_button.isEnabled()
 
 
 def test_print_voucher_after_saving_previews_a_pdf(
     qtbot: QtBot,
     page: FundPage,
+    ctx: AppContext,
     type_text: TypeText,
     previews: list[tuple[Path, str]],
 ) -> None:
@@ -234,6 +253,16 @@ def test_print_voucher_after_saving_previews_a_pdf(
     path, name = previews[0]
     assert path.read_bytes().startswith(b"%PDF")
     assert name == f"PT-0001-{YEAR}.pdf"
+    # Who printed it is in the audit, written once the PDF exists.
+    qtbot.waitUntil(lambda: bool(audited(ctx, "voucher.print")), timeout=5000)
+    assert audited(ctx, "voucher.print") == [f"PT-0001/{YEAR}"]
+
+
+def audited(ctx: AppContext, action: str) -> list[str]:
+    rows = ctx.reader.db.conn.execute(
+        "SELECT detail FROM audit WHERE action = ? ORDER BY seq", (action,)
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def test_cash_book_as_xlsx_goes_where_the_user_says(
@@ -253,6 +282,7 @@ def test_cash_book_as_xlsx_goes_where_the_user_says(
     dialog._accept()
     qtbot.waitUntil(target.exists, timeout=10000)
     assert target.read_bytes()[:2] == b"PK"
+    qtbot.waitUntil(lambda: bool(audited(ctx, "cash_book.print")), timeout=5000)
 
 
 def test_disclosure_pdf_is_previewed(
@@ -293,5 +323,33 @@ def test_new_fund_refuses_a_carried_balance_without_its_document(
     type_text(dialog.transfer_document, "BB 05")
     qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+    settle(qtbot, page)
     assert page.funds_model.rowCount() == 2
     assert page.current_fund().name == "Quỹ Khuyến học thôn 3"
+    assert page.model.rowCount() == 0  # the new fund's (empty) book is the one shown
+
+
+def test_an_op_from_elsewhere_refreshes_the_book(
+    qtbot: QtBot, page: FundPage, ctx: AppContext
+) -> None:
+    """Nobody tells the page by hand: the op's news is enough."""
+    fund_id = page.current_fund().id
+    data = EntryInput(fund_id, EntryKind.DONATION_CASH, TODAY, 70_000, "Bà Hoa", reason="Ủng hộ")
+    ctx.op(lambda ws: ws.fund.record(data))
+    qtbot.waitUntil(lambda: numbers(page) == [f"PT-0001/{YEAR}"], timeout=5000)
+    settle(qtbot, page)
+    assert page.funds_model.line(0).balance == 70_000
+
+
+def test_only_the_newest_answer_is_shown(qtbot: QtBot, page: FundPage, ctx: AppContext) -> None:
+    record(ctx, EntryKind.DONATION_CASH, 200_000)
+    record(ctx, EntryKind.DONATION_CASH, 100_000)
+    reload(qtbot, page)
+    resets: list[int] = []
+    page.model.modelReset.connect(lambda: resets.append(page.model.rowCount()))
+    # Two reads overlap: only payments, then every kind again.
+    page.kind.setCurrentIndex(page.kind.findData("payments"))
+    page.kind.setCurrentIndex(page.kind.findData("all"))
+    settle(qtbot, page)
+    assert resets == [2]
+    assert len(numbers(page)) == 2

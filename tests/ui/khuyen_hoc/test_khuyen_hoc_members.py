@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,13 +12,18 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.members import MemberStatus
+from desktop_app.core.people import PersonInput
 from desktop_app.i18n import _, tr
+from desktop_app.services import demo
 from desktop_app.services.fund import LedgerFilter
+from desktop_app.services.workspace import Workspace
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.khuyen_hoc.dues_dialog import DuesDialog
+from desktop_app.ui.khuyen_hoc.fund_page import FundPage
 from desktop_app.ui.khuyen_hoc.member_dialogs import BranchDialog, MemberForm
 from desktop_app.ui.khuyen_hoc.members_page import MembersPage
 from desktop_app.ui.khuyen_hoc.models import D_AMOUNT, D_PAID, M_NAME
+from desktop_app.ui.worker import DbWorker
 
 TypeText = Callable[[QWidget, str], None]
 YEAR = dt.date.today().year
@@ -33,7 +38,13 @@ def page(ctx: AppContext, qtbot: QtBot) -> MembersPage:
     page.resize(1100, 700)
     page.show()
     qtbot.waitExposed(page)
+    settle(qtbot, page)
     return page
+
+
+def settle(qtbot: QtBot, page: MembersPage) -> None:
+    """Wait until the page shows the answers of every read it asked for."""
+    qtbot.waitUntil(lambda: not page.busy, timeout=5000)
 
 
 def branch_texts(page: MembersPage) -> list[str]:
@@ -47,10 +58,12 @@ def member_names(page: MembersPage) -> list[str]:
 
 def open_dues(qtbot: QtBot, page: MembersPage) -> DuesDialog:
     page.select_branch(page.branches[0].id)
+    settle(qtbot, page)
     qtbot.mouseClick(page.collect_button, Qt.MouseButton.LeftButton)
     dialog = page.dialog
     assert isinstance(dialog, DuesDialog)
     qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
     return dialog
 
 
@@ -61,7 +74,7 @@ def tick(dialog: DuesDialog, rows: range) -> None:
         )
 
 
-def test_branches_show_active_member_counts(page: MembersPage) -> None:
+def test_branches_show_active_member_counts(qtbot: QtBot, page: MembersPage) -> None:
     assert branch_texts(page) == [
         tr("All branches ({count})", count=4),
         "Chi hội Thôn 1 (3)",
@@ -69,6 +82,7 @@ def test_branches_show_active_member_counts(page: MembersPage) -> None:
     ]
     assert page.model.rowCount() == 4
     page.select_branch(page.branches[1].id)
+    settle(qtbot, page)
     assert page.model.rowCount() == 1
 
 
@@ -82,6 +96,7 @@ def test_new_member_picked_from_the_people_list(
     qtbot: QtBot, page: MembersPage, ctx: AppContext, type_text: TypeText
 ) -> None:
     page.select_branch(page.branches[1].id)
+    settle(qtbot, page)
     qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     form = page.dialog
     assert isinstance(form, MemberForm)
@@ -96,7 +111,9 @@ def test_new_member_picked_from_the_people_list(
     form.person.pick_row(0)
     qtbot.keyClick(form.number, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+    settle(qtbot, page)
     assert "Phạm Thị Hoa" in member_names(page)
+    assert page.selected_member().full_name == "Phạm Thị Hoa"
     added = next(m for m in ctx.reader.members.members() if m.full_name == "Phạm Thị Hoa")
     assert (added.member_number, added.branch_name) == ("5", "Chi hội Thôn 2")
     assert branch_texts(page)[2] == "Chi hội Thôn 2 (2)"
@@ -117,7 +134,10 @@ def test_member_leaving_needs_a_date(
     type_text(form.status_on, "01/02/2026")
     qtbot.keyClick(form.number, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+    settle(qtbot, page)
     assert ctx.reader.members.get(page.model.rows[0].id).status is MemberStatus.MOVED
+    # The page shows it too: the branch counts active members only.
+    assert branch_texts(page)[0] == tr("All branches ({count})", count=3)
 
 
 def test_a_person_who_is_already_a_member_is_refused(
@@ -178,6 +198,7 @@ def test_dues_batch_that_does_not_match_the_paper_is_refused(
     assert len(ctx.reader.members.unpaid(YEAR, page.branches[0].id)) == 3
     assert ctx.reader.fund.entries(LedgerFilter()) == []
     assert page.dialog is dialog
+    dialog.reject()
 
 
 def test_dues_batch_that_matches_saves_and_shows_the_receipt(
@@ -208,8 +229,10 @@ def test_dues_batch_that_matches_saves_and_shows_the_receipt(
 def test_unpaid_list_for_a_year(qtbot: QtBot, page: MembersPage) -> None:
     qtbot.mouseClick(page.unpaid_button, Qt.MouseButton.LeftButton)
     dialog = page.dialog
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
     assert dialog.model.rowCount() == 4
     dialog.branch.setCurrentIndex(dialog.branch.findData(page.branches[1].id))
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
     assert dialog.model.rowCount() == 1
     dialog.reject()
 
@@ -218,6 +241,7 @@ def test_member_cards_are_printed_then_previewed(
     qtbot: QtBot, page: MembersPage, previews: list[tuple[Path, str]]
 ) -> None:
     page.select_branch(page.branches[0].id)
+    settle(qtbot, page)
     qtbot.mouseClick(page.cards_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(previews), timeout=10000)
     path, name = previews[0]
@@ -227,6 +251,7 @@ def test_member_cards_are_printed_then_previewed(
 
 def test_membership_share_per_hamlet(qtbot: QtBot, page: MembersPage) -> None:
     qtbot.mouseClick(page.shares_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.dialog is not None, timeout=5000)
     dialog = page.dialog
     table = dialog.table
     last = table.rowCount() - 1
@@ -245,5 +270,94 @@ def test_dues_rate_is_set_from_the_panel(
     type_text(dialog.amount, "24.000")
     qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+    settle(qtbot, page)
     assert ctx.reader.members.rate(YEAR).amount == 24_000
     assert "24.000 đ" in page.rates_list.item(0).text()
+
+
+@pytest.fixture
+def fund_page(ctx: AppContext, qtbot: QtBot) -> FundPage:
+    page = FundPage(ctx)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: not page.busy, timeout=5000)
+    return page
+
+
+def test_a_dues_batch_refreshes_both_pages(
+    qtbot: QtBot, page: MembersPage, fund_page: FundPage, ctx: AppContext, type_text: TypeText
+) -> None:
+    """The batch writes its receipt in the ledger: the fund page shows it without a restart."""
+    assert fund_page.model.rowCount() == 0
+    dialog = open_dues(qtbot, page)
+    tick(dialog, range(3))
+    type_text(dialog.collector, "Trần Thị Bích")
+    type_text(dialog.expected_count, "3")
+    type_text(dialog.expected_total, "60.000")
+    qtbot.keyClick(dialog.expected_total, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.result_ is not None, timeout=5000)
+    qtbot.waitUntil(lambda: not fund_page.busy and not page.busy, timeout=5000)
+    assert [fund_page.model.entry(r).voucher for r in range(fund_page.model.rowCount())] == [
+        f"PT-0001/{YEAR}"
+    ]
+    assert fund_page.funds_model.line(0).balance == 60_000
+    dialog.reject()
+
+
+def test_people_page_changes_show_in_the_members_list(
+    qtbot: QtBot, page: MembersPage, ctx: AppContext
+) -> None:
+    """A person renamed and a hamlet renamed elsewhere: the members list follows."""
+    member = next(m for m in page.model.rows if m.full_name == "Lê Văn Cường")
+    person = ctx.reader.people.get(member.person_id)
+    renamed = PersonInput("Lê Văn Cương", person.sex, "1975", hamlet_id=person.hamlet_id)
+    ctx.op(lambda ws: ws.people.update(member.person_id, renamed))
+    qtbot.waitUntil(lambda: "Lê Văn Cương" in member_names(page), timeout=5000)
+    hamlet = next(h for h in ctx.reader.centre.hamlets() if h.id == person.hamlet_id)
+    ctx.op(lambda ws: ws.centre.update_hamlet(hamlet.id, "Thôn Mới", hamlet.kind))
+    qtbot.waitUntil(
+        lambda: page.model.rows[page.model.row_of(member.id)].hamlet_name == "Thôn Mới",
+        timeout=5000,
+    )
+
+
+def test_only_the_newest_search_is_shown(qtbot: QtBot, page: MembersPage) -> None:
+    resets: list[list[str]] = []
+    page.model.modelReset.connect(lambda: resets.append(member_names(page)))
+    # Two reads overlap: the first answer must never reach the screen.
+    page.search.setText("cuong")
+    page.load_members()
+    page.search.setText("duc")
+    page.load_members()
+    settle(qtbot, page)
+    assert resets == [["Hoàng Minh Đức"]]
+
+
+@pytest.fixture
+def empty_ctx(tmp_path: Path) -> Iterator[AppContext]:
+    writer = Workspace.open(tmp_path / "empty.sqlite3", create=True)
+    reader = writer.reader()
+    worker = DbWorker(writer)
+    queries = DbWorker(writer.reader())
+    yield AppContext(reader, worker, queries)
+    queries.close()
+    worker.close()
+    reader.close()
+
+
+def test_the_demo_fill_shows_on_both_pages_without_a_restart(
+    qtbot: QtBot, empty_ctx: AppContext
+) -> None:
+    members = MembersPage(empty_ctx)
+    fund = FundPage(empty_ctx)
+    for widget in (members, fund):
+        qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: not members.busy and not fund.busy, timeout=5000)
+    assert members.model.rowCount() == 0 and fund.funds_model.rowCount() == 0
+    empty_ctx.task(
+        None, "demo", lambda ws, progress: demo.create_demo(ws, people=300, progress=progress)
+    )
+    qtbot.waitUntil(lambda: fund.funds_model.rowCount() > 0, timeout=30000)
+    qtbot.waitUntil(lambda: members.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: not members.busy and not fund.busy, timeout=5000)
+    assert len(members.branches) > 0
+    assert fund.model.rowCount() > 0

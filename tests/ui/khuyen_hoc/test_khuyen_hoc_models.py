@@ -46,7 +46,7 @@ def test_ledger_model_with_running_balance_and_a_void(
         paid = ws.fund.record(
             EntryInput(fund_id, EntryKind.EXPENSE, today, 200_000, "B", reason="R")
         )
-        ws.fund.void(paid.id, "nhầm")
+        ws.fund.void(paid.value.id, "nhầm")
     model = LedgerModel()
     model.set_rows(ctx.reader.fund.entries(LedgerFilter(fund_id)), opening=0)
     assert model.rowCount() == 3
