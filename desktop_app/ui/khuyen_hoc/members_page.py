@@ -70,6 +70,9 @@ SHOWN_KINDS = frozenset(
     {"branch", "member", "dues_rate", "dues_batch", "dues_payment", "person", "hamlet"}
 )
 
+# What the unpaid list shows: active members without a payment for the year.
+UNPAID_KINDS = frozenset({"member", "dues_payment", "dues_batch", "person", "hamlet", "branch"})
+
 
 @dataclass(frozen=True)
 class MembersView:
@@ -527,6 +530,8 @@ class UnpaidDialog(QDialog):
         self._latest = Latest()
         self.year.valueChanged.connect(lambda _v: self.load())
         self.branch.currentIndexChanged.connect(lambda _i: self.load())
+        # Open beside the work: a dues batch saved meanwhile takes its payers off the list.
+        ctx.subscribe(self, UNPAID_KINDS, lambda _changes: self.load())
         self.load()
 
     @property

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app.core.members import MemberStatus
+from desktop_app.core.members import DuesBatchInput, MemberStatus
 from desktop_app.core.people import PersonInput
 from desktop_app.i18n import _, tr
 from desktop_app.services import demo
@@ -234,6 +234,26 @@ def test_unpaid_list_for_a_year(qtbot: QtBot, page: MembersPage) -> None:
     dialog.branch.setCurrentIndex(dialog.branch.findData(page.branches[1].id))
     qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
     assert dialog.model.rowCount() == 1
+    dialog.reject()
+
+
+def test_the_unpaid_list_follows_a_dues_batch_saved_meanwhile(
+    qtbot: QtBot, page: MembersPage, ctx: AppContext
+) -> None:
+    branch = page.branches[0]
+    page.select_branch(branch.id)
+    settle(qtbot, page)
+    page.show_unpaid()
+    dialog = page.dialog
+    qtbot.waitUntil(lambda: not dialog.busy and dialog.model.rowCount() == 3, timeout=5000)
+    payer = dialog.model.member(0)
+    batch = DuesBatchInput(
+        branch.id, YEAR, dt.date.today(), "Thu", 1, RATE, payments=((payer.id, RATE),)
+    )
+    fund_id = ctx.reader.fund.funds()[0].id
+    ctx.op(lambda ws: ws.members.collect(batch, fund_id))
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2, timeout=5000)
+    assert dialog.model.row_of(payer.id) is None
     dialog.reject()
 
 
