@@ -339,6 +339,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_words(args: Sequence[str]) -> str:
+    """The command for the bug log, without its values: names, CCCD numbers and phones are
+    personal data and must not leave the app in a log file someone e-mails."""
+    words: list[str] = []
+    commands = 0
+    for arg in args:
+        if arg.startswith("-"):
+            words.append(arg.split("=", 1)[0])
+        elif commands < 2 and not (words and words[-1].startswith("-")):
+            # The command and its subcommand ("people add"); anything later is a value.
+            commands += 1
+            words.append(arg if arg.isascii() and arg.isidentifier() else "…")
+        else:
+            words.append("…")
+    return " ".join(words)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     set_language(_language_from(args_list))
@@ -363,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tthtcd: {message}", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: one line naming the log that holds the traceback
-        where = log_bug(exc, "tthtcd " + " ".join(args_list))
+        where = log_bug(exc, "tthtcd " + _command_words(args_list))
         message = tr(
             "internal error ({error}); the details are in {path}, please send that file "
             "to whoever supports the app",

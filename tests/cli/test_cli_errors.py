@@ -62,6 +62,28 @@ def test_a_bug_prints_one_line_naming_the_log_and_exits_70(
     assert "people list" in text  # the command that met the bug
 
 
+def _add_with_a_bug(self: PeopleService, *args: object, **kwargs: object) -> object:
+    raise RuntimeError("add bug for the test")
+
+
+def test_the_bug_log_names_the_command_but_not_the_personal_data_typed(
+    demo_db: Path,
+    log_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A log file is e-mailed to whoever supports the app: no names or ID numbers in it."""
+    monkeypatch.setattr(PeopleService, "add", _add_with_a_bug)
+    argv = ["people", "add", "--db", str(demo_db), "--name", "Nguyễn Thị Riêng Tư",
+            "--cccd", "001185012345", "--phone", "0912345678"]  # fmt: skip
+    assert cli.main(argv) == 70
+    capsys.readouterr()
+    text = (log_dir / "tthtcd.log").read_text(encoding="utf-8")
+    assert "people add --db … --name … --cccd … --phone …" in text
+    for secret in ("Riêng Tư", "001185012345", "0912345678"):
+        assert secret not in text
+
+
 def test_a_second_bug_is_appended(
     demo_db: Path,
     log_dir: Path,
