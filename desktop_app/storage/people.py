@@ -487,6 +487,7 @@ _BULK_DEFERRED = (
     "person_hamlet_id",
     "person_household",
     "person_duplicate",
+    "person_owner_version",
 )
 _BULK_CACHE_KIB = 131072
 
