@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_app.core.problems import N_, StoreError
 from desktop_app.services.ops import OpChanges, OpResult, Ops
 from desktop_app.storage.db import Database, open_database
-
-
-@dataclass(frozen=True)
-class Change:
-    """What an operation changed, so views refresh only what they show (Anki's OpChanges)."""
-
-    entity: str
-    action: str
-    ids: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = field(default=())
 
 
 class Workspace:
@@ -79,4 +68,4 @@ class Workspace:
         self.close()
 
 
-__all__ = ["N_", "Change", "OpChanges", "OpResult", "StoreError", "Workspace"]
+__all__ = ["N_", "OpChanges", "OpResult", "StoreError", "Workspace"]

@@ -71,7 +71,7 @@ def test_centre_profile_saves_and_shows_in_the_title(
     profile = window.ctx.reader.centre.profile()
     assert profile.name == "Trung tâm học tập cộng đồng xã Thử"
     assert profile.upstream_office == "Sở Giáo dục và Đào tạo"
-    # The title follows the Change delivered to the GUI thread, just after the commit.
+    # The title follows by subscription to "centre", announced just after the commit.
     qtbot.waitUntil(
         lambda: window.windowTitle().startswith("Trung tâm học tập cộng đồng xã Thử"), timeout=5000
     )
