@@ -1,8 +1,16 @@
-"""A class's paper: the roster, a blank attendance sheet for the teacher, the xlsx export."""
+"""A class's paper: the roster, a blank attendance sheet for the teacher, the xlsx export.
+
+Each paper is three steps, so the GUI can run each where it belongs (DESIGN section 2):
+`roster`, `attendance_sheet` and `roster_xlsx` read the database and return a `ClassPaper`
+(the query thread), the static `render` writes the file without touching the database (the
+document pool), and `record_print` writes the audit line of a finished print (the writer).
+The `print_*` and `export_xlsx` methods do all three in one call, for the command line.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,19 +18,41 @@ from desktop_app.core.courses import RESULT_VI, Course
 from desktop_app.core.dates import place_date_line
 from desktop_app.core.people import Birth
 from desktop_app.core.problems import N_, UserError
+from desktop_app.core.progress import Progress, check
 from desktop_app.services.centre import CentreService
 from desktop_app.services.certificates import course_dates
 from desktop_app.services.courses import CourseService
-from desktop_app.services.ops import Ops
+from desktop_app.services.ops import OpResult, Ops
 
 if TYPE_CHECKING:
     from desktop_app.documents.roster import RosterHeader, RosterRow
 
 SEX_VI = {"M": "Nam", "F": "Nữ"}
 
+# The kinds of paper, named as their audit entries are.
+ROSTER, ATTENDANCE_SHEET, ROSTER_XLSX = "roster", "attendance_sheet", "roster_xlsx"
+_AUDIT_NAMES = {
+    ROSTER: "roster.print",
+    ATTENDANCE_SHEET: "attendance_sheet.print",
+    ROSTER_XLSX: "roster_xlsx.export",
+}
+
 
 def _birth(iso: str) -> str:
     return Birth.from_iso(iso).display() if iso else ""
+
+
+@dataclass(frozen=True)
+class ClassPaper:
+    """One paper of a class as read from the database: plain data, rendered on any thread."""
+
+    kind: str  # ROSTER, ATTENDANCE_SHEET or ROSTER_XLSX
+    course_id: str
+    header: RosterHeader
+    rows: tuple[RosterRow, ...]
+    # Session dates as printed; for the xlsx, who was present at each (one tuple a row).
+    dates: tuple[str, ...] = ()
+    present: tuple[tuple[bool, ...], ...] = ()
 
 
 class ClassDocumentService:
@@ -74,35 +104,76 @@ class ClassDocumentService:
         ]
         return course, rows
 
+    # Reading (the database) --------------------------------------------------------------
+
+    def roster(self, course_id: str, day: dt.date | None = None) -> ClassPaper:
+        """The roster of the enrolled people; refuses a class with no one enrolled."""
+        course, rows = self._rows(course_id)
+        header = self._header(course, "DANH SÁCH HỌC VIÊN", day)
+        return ClassPaper(ROSTER, course_id, header, tuple(rows))
+
+    def attendance_sheet(self, course_id: str, day: dt.date | None = None) -> ClassPaper:
+        """The blank attendance sheet for the teacher: one column a session."""
+        course, rows = self._rows(course_id)
+        dates = tuple(f"{s.day:%d/%m}" for s in self._courses.sessions(course_id))
+        header = self._header(course, "BẢNG ĐIỂM DANH", day)
+        return ClassPaper(ATTENDANCE_SHEET, course_id, header, tuple(rows), dates)
+
+    def roster_xlsx(self, course_id: str, day: dt.date | None = None) -> ClassPaper:
+        """The roster with the attendance ticked so far, for the xlsx export."""
+        course, rows = self._rows(course_id)
+        grid = self._courses.grid(course_id)
+        dates = tuple(f"{s.day:%d/%m/%Y}" for s in grid.sessions)
+        present = tuple(tuple(j in row for j in range(len(grid.sessions))) for row in grid.present)
+        header = self._header(course, "DANH SÁCH HỌC VIÊN VÀ ĐIỂM DANH", day)
+        return ClassPaper(ROSTER_XLSX, course_id, header, tuple(rows), dates, present)
+
+    # Rendering (no database) -------------------------------------------------------------
+
+    @staticmethod
+    def render(paper: ClassPaper, out: Path, progress: Progress | None = None) -> int:
+        """Write the paper's file; returns the number of people on it. No database: runs on
+        any thread, e.g. the document pool."""
+        from desktop_app.documents.roster import render_attendance_sheet, render_roster
+        from desktop_app.documents.xlsx import export_roster_xlsx
+
+        if progress is not None:
+            check(progress, 0, 1)
+        if paper.kind == ROSTER:
+            render_roster(paper.header, paper.rows, out)
+        elif paper.kind == ATTENDANCE_SHEET:
+            render_attendance_sheet(paper.header, paper.rows, paper.dates, out)
+        elif paper.kind == ROSTER_XLSX:
+            export_roster_xlsx(paper.header, paper.rows, paper.dates, paper.present, out)
+        else:
+            raise ValueError(f"unknown class paper {paper.kind!r}")
+        if progress is not None:
+            progress(1, 1)
+        return len(paper.rows)
+
+    # The audit (the writer) --------------------------------------------------------------
+
+    def record_print(self, paper: ClassPaper) -> OpResult[None]:
+        """Who printed personal data, and what: the audit line of a finished print (it
+        changes no row)."""
+        with self._ops.op(_AUDIT_NAMES[paper.kind]) as op:
+            op.tx.note(paper.kind, paper.course_id, f"rows={len(paper.rows)}")
+        return op.result(None)
+
+    # All three in one call (the command line) --------------------------------------------
+
     def print_roster(self, course_id: str, out: Path, day: dt.date | None = None) -> int:
         """Write the roster PDF; returns the number of people on it."""
-        from desktop_app.documents.roster import render_roster
-
-        course, rows = self._rows(course_id)
-        render_roster(self._header(course, "DANH SÁCH HỌC VIÊN", day), rows, out)
-        self._ops.record_event("roster.print", "roster", course_id, f"rows={len(rows)}")
-        return len(rows)
+        return self._print(self.roster(course_id, day), out)
 
     def print_attendance_sheet(self, course_id: str, out: Path, day: dt.date | None = None) -> int:
         """Write the blank attendance sheet; returns the number of people on it."""
-        from desktop_app.documents.roster import render_attendance_sheet
-
-        course, rows = self._rows(course_id)
-        dates = [f"{s.day:%d/%m}" for s in self._courses.sessions(course_id)]
-        header = self._header(course, "BẢNG ĐIỂM DANH", day)
-        render_attendance_sheet(header, rows, dates, out)
-        self._ops.record_event(
-            "attendance_sheet.print", "attendance_sheet", course_id, f"rows={len(rows)}"
-        )
-        return len(rows)
+        return self._print(self.attendance_sheet(course_id, day), out)
 
     def export_xlsx(self, course_id: str, out: Path, day: dt.date | None = None) -> None:
-        from desktop_app.documents.xlsx import export_roster_xlsx
+        self._print(self.roster_xlsx(course_id, day), out)
 
-        course, rows = self._rows(course_id)
-        grid = self._courses.grid(course_id)
-        dates = [f"{s.day:%d/%m/%Y}" for s in grid.sessions]
-        present = [[j in row for j in range(len(grid.sessions))] for row in grid.present]
-        header = self._header(course, "DANH SÁCH HỌC VIÊN VÀ ĐIỂM DANH", day)
-        export_roster_xlsx(header, rows, dates, present, out)
-        self._ops.record_event("roster_xlsx.export", "roster_xlsx", course_id, f"rows={len(rows)}")
+    def _print(self, paper: ClassPaper, out: Path) -> int:
+        count = self.render(paper, out)
+        self.record_print(paper)
+        return count

@@ -1,7 +1,9 @@
 """The attendance grid: people × sessions, ticked from the keyboard, with totals.
 
-A tick shows at once and is written on the worker; if the write fails, the grid is read again
-so what is shown is what is saved.
+The grid comes with the class page's snapshot (a query off the GUI thread). A tick shows at
+once and is written by an op; if the write fails, the class is read again so what is shown
+is what is saved. While ticks are being written, a snapshot read meanwhile may be older than
+the screen, so it is not drawn: the op that is still running brings the next one.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.courses import AttendanceGrid
 from desktop_app.i18n import _, format_int, tr
-from desktop_app.services.workspace import Change, Workspace
-from desktop_app.ui.classes.common import Index, date_text
+from desktop_app.services.ops import OpResult
+from desktop_app.services.workspace import Workspace
+from desktop_app.ui import errors
+from desktop_app.ui.classes.common import ClassSnapshot, Index, alive, date_text
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.long_task import show_error
 
 TICK = "✓"
 _TOTAL_BACKGROUND = QColor("#eef1f5")
@@ -49,6 +52,18 @@ class AttendanceModel(QAbstractTableModel):
         self._total_brush = QBrush(_TOTAL_BACKGROUND)
         if grid is not None:
             self.set_grid(grid)
+
+    def shows(self, grid: AttendanceGrid) -> bool:
+        """Whether the grid on screen is already `grid` (same people, sessions and ticks)."""
+        shown = self.grid
+        return (
+            shown is not None
+            and [e.id for e in shown.enrolments] == [e.id for e in grid.enrolments]
+            and [(s.id, s.day, s.topic) for s in shown.sessions]
+            == [(s.id, s.day, s.topic) for s in grid.sessions]
+            and [e.full_name for e in shown.enrolments] == [e.full_name for e in grid.enrolments]
+            and self.present == [set(row) for row in grid.present]
+        )
 
     def set_grid(self, grid: AttendanceGrid) -> None:
         self.beginResetModel()
@@ -244,11 +259,16 @@ class AttendanceView(QTableView):
 class AttendanceTab(QWidget):
     """The grid of one course, and the writes behind it."""
 
+    # What is shown may differ from what is saved: the class page reads it again.
+    reload_requested = Signal()
+
     def __init__(self, ctx: AppContext, course_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.course_id = course_id
         self.pending = 0
+        # A snapshot came while ticks were being written and was not drawn.
+        self._skipped = False
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.help = QLabel(
@@ -271,12 +291,19 @@ class AttendanceTab(QWidget):
         self.model.column_marked.connect(self._write_column)
         self.model.dataChanged.connect(lambda *_a: self._update_summary())
         self.model.modelReset.connect(self._update_summary)
-        self.reload()
+        self._update_summary()
 
-    def reload(self) -> None:
-        """Read the grid again (a single indexed read: a few ms for 60 × 20)."""
+    def show_snapshot(self, snapshot: ClassSnapshot) -> None:
+        if self.pending:
+            self._skipped = True
+            return
+        self._skipped = False
+        self.show_grid(snapshot.grid)
+
+    def show_grid(self, grid: AttendanceGrid) -> None:
+        if self.model.shows(grid):
+            return  # its own ticks, already on screen: keep the cursor and the scroll
         current = self.view.currentIndex()
-        grid = self.ctx.reader.courses.grid(self.course_id)
         self.model.set_grid(grid)
         if self.model.people and self.model.sessions:
             row = min(max(current.row(), 0), self.model.people - 1)
@@ -285,6 +312,10 @@ class AttendanceTab(QWidget):
         self.view.resizeColumnToContents(self.model.sessions)
 
     def _update_summary(self) -> None:
+        if self.model.grid is None:  # not read yet
+            self.summary.setText(_("Loading…"))
+            self.empty.hide()
+            return
         people, sessions = self.model.people, self.model.sessions
         self.summary.setText(
             tr(
@@ -324,18 +355,26 @@ class AttendanceTab(QWidget):
         course_id = self.course_id
         self._run(lambda ws: ws.courses.set_attendance(course_id, pairs, present))
 
-    def _run(self, fn: Callable[[Workspace], Change]) -> None:
+    def _run(self, fn: Callable[[Workspace], OpResult[int]]) -> None:
         if self.ctx.read_only:
-            self.reload()
-            show_error(self, _("Attendance"), self.ctx.read_only_error())
+            self.reload_requested.emit()
+            errors.report_error(self, _("Attendance"), self.ctx.read_only_error())
             return
         self.pending += 1
-        self.ctx.run(fn, self._written, self._failed)
+        self.ctx.op(fn, self._written, self._failed, title=_("Attendance"))
 
-    def _written(self, _change: Change) -> None:
+    def _written(self, _changed: int) -> None:
         self.pending -= 1
+        if not self.pending and self._skipped and alive(self):
+            # Nothing changed by the last tick (so no news came): read what was skipped.
+            self._skipped = False
+            self.reload_requested.emit()
 
     def _failed(self, exc: BaseException) -> None:
         self.pending -= 1
-        self.reload()
-        show_error(self, _("Attendance"), exc)
+        if not alive(self):
+            errors.report_error(None, _("Attendance"), exc)
+            return
+        self._skipped = False
+        self.reload_requested.emit()
+        errors.report_error(self, _("Attendance"), exc)

@@ -1,4 +1,5 @@
-"""Pieces the Classes screens share: date fields, a list-backed table model, labels."""
+"""Pieces the Classes screens share: date fields, a list-backed table model, labels, the
+snapshot a class's page is drawn from, and the inline way forms show a failure."""
 
 from __future__ import annotations
 
@@ -8,21 +9,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLineEdit, QTableView, QWidget
+from shiboken6 import isValid
 
 from desktop_app.core.collation import sort_key
 from desktop_app.core.courses import (
     COURSE_STATUS_LABELS,
     RESULT_LABELS,
+    AttendanceGrid,
     Course,
     CourseStatus,
+    Enrolment,
     Result,
 )
 from desktop_app.core.people import Birth
 from desktop_app.core.problems import N_
 from desktop_app.i18n import _, format_date
+from desktop_app.services.workspace import Workspace
+from desktop_app.ui import errors
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -32,6 +38,49 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 DATE_HINT = N_("dd/mm/yyyy")
 BAD_DATE = N_("Type the date as dd/mm/yyyy, e.g. 05/02/2026.")
 SEX_SHORT = {"M": N_("M"), "F": N_("F")}
+
+
+@dataclass(frozen=True)
+class ClassSnapshot:
+    """Everything one class's page shows, read in one query off the GUI thread."""
+
+    course: Course
+    grid: AttendanceGrid
+    enrolments: list[Enrolment]
+
+
+def read_class(ws: Workspace, course_id: str) -> ClassSnapshot:
+    """The query behind a class's page: the course, its attendance grid, its enrolments
+    with completion (a few indexed reads)."""
+    return ClassSnapshot(
+        ws.courses.get(course_id), ws.courses.grid(course_id), ws.courses.enrolments(course_id)
+    )
+
+
+def alive(obj: QObject) -> bool:
+    """False once Qt has deleted the widget (an answer may come back after its page closed)."""
+    return isValid(obj)
+
+
+def reporter(widget: QWidget, title: str) -> Callable[[BaseException], None]:
+    """An `on_error` that reports over `widget`, or over the main window once it is gone."""
+
+    def report(exc: BaseException) -> None:
+        errors.report_error(widget if alive(widget) else None, title, exc)
+
+    return report
+
+
+def show_inline(
+    parent: QWidget | None, title: str, exc: BaseException, show: Callable[[str], None]
+) -> None:
+    """A form's failure shown in the form itself (`show(text)`) when the user can act on it;
+    a bug goes to the one error report instead."""
+    text = errors.error_text(exc)
+    if text is None:
+        errors.report_error(parent, title, exc)
+    else:
+        show(text)
 
 
 def parse_date(text: str) -> dt.date | None:

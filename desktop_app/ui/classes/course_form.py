@@ -33,10 +33,11 @@ from desktop_app.core.courses import (
     validate_course,
 )
 from desktop_app.core.problems import N_, Problem, UserError
-from desktop_app.i18n import _, current_language, problem_text, tr, user_error_text
-from desktop_app.services.workspace import Change, Workspace
+from desktop_app.i18n import _, current_language, problem_text, tr
+from desktop_app.services.ops import OpResult
+from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
-from desktop_app.ui.classes.common import BAD_DATE, date_edit, date_text, parse_date
+from desktop_app.ui.classes.common import BAD_DATE, alive, date_edit, date_text, parse_date
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.widgets import Banner, FieldMessage, add_field_row
 
@@ -65,16 +66,15 @@ class CourseFields(QWidget):
         self.types = {t.code: t for t in types}
         self.messages: dict[str, FieldMessage] = {}
         self._touched: set[str] = set()
+        self._loading = False  # filling the fields from a class is no edit
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
 
         self.type_box = QComboBox()
         self.type_box.addItem(_("(choose)"), None)
         for t in types:
-            if t.active or (course is not None and course.type_code == t.code):
+            if t.active:
                 self.type_box.addItem(type_name(t), t.code)
-        if course is not None and self.type_box.findData(course.type_code) < 0:
-            self.type_box.addItem(course.type_name or course.type_code, course.type_code)
         self._row(form, _("&Kind of class:"), self.type_box, "type_code")
         self.title = QLineEdit()
         self.title.setPlaceholderText(_("e.g. Kỹ thuật trồng lúa vụ Đông Xuân"))
@@ -148,6 +148,12 @@ class CourseFields(QWidget):
         (focus or widget).setProperty("field", field)
 
     def load(self, course: Course) -> None:
+        if self.type_box.findData(course.type_code) < 0:
+            # A kind no longer in use still shows for the classes that have it.
+            t = self.types.get(course.type_code)
+            name = type_name(t) if t is not None else course.type_name or course.type_code
+            self.type_box.addItem(name, course.type_code)
+        self._loading = True
         self.type_box.setCurrentIndex(max(0, self.type_box.findData(course.type_code)))
         self.title.setText(course.title)
         self.start.setText(date_text(course.start))
@@ -160,9 +166,12 @@ class CourseFields(QWidget):
         self.min_percent.setValue(course.rule.min_percent)
         self.needs_result.setChecked(course.rule.needs_result)
         self.notes.setPlainText(course.notes)
+        self._loading = False
         self._touched.clear()
 
     def _type_changed(self) -> None:
+        if self._loading:
+            return
         t = self.types.get(self.type_box.currentData() or "")
         if t is not None and "min_percent" not in self._touched:
             self.min_percent.setValue(t.default_min_percent)
@@ -170,6 +179,8 @@ class CourseFields(QWidget):
         self._edited()
 
     def _edited(self) -> None:
+        if self._loading:
+            return
         sender = self.sender()
         field = sender.property("field") if sender is not None else None
         if isinstance(field, str):
@@ -411,29 +422,31 @@ class NewCourseDialog(QDialog):
         self._saving = True
         self.save_button.setEnabled(False)
 
-        def write(ws: Workspace) -> Change:
+        def write(ws: Workspace) -> OpResult[str]:
             return ws.courses.create(data, days)
 
-        self.ctx.run(write, self._saved, self._failed)
+        # The dialog stays open (Cancel is refused) until the answer is back.
+        self.ctx.op(write, self._saved, self._failed, parent=self, title=_("New class"))
 
-    def _saved(self, change: Change) -> None:
+    def _saved(self, course_id: str) -> None:
         self._saving = False
-        self.created.emit(change.ids[0])
+        self.created.emit(course_id)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
+        if not alive(self):
+            errors.report_error(None, _("New class"), exc)
+            return
         self.save_button.setEnabled(True)
         if isinstance(exc, UserError):
             self.fields.show_problems(exc.problems)
-            self.banner.show_text(user_error_text(exc))
-            return
         text = errors.error_text(exc)
         if text is None:
             self.banner.show_text(
                 _("The app failed to save the class. What you typed is still here.")
             )
-            errors.excepthook(type(exc), exc, exc.__traceback__)
+            errors.report_error(self, _("New class"), exc)
             return
         self.banner.show_text(text)
 

@@ -1,12 +1,17 @@
 """One class: details, sessions, enrolment, attendance, results, completers and papers.
 
-Each tab reads its data from the GUI thread's reader when first shown (one course's rows
-are a few indexed reads) and again when a write touches the course.
+The page is drawn from one snapshot (the course, its attendance grid, its enrolments), read
+by a query off the GUI thread when the page opens and again after every op that changed
+what it shows. Tabs are built when first shown and fill from the latest snapshot.
+
+The page may close while its work is still running, so the work started here has no parent
+widget, and every answer checks that the page is still there (`alive`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeAlias
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,22 +28,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.courses import Course, Session
-from desktop_app.core.problems import N_, StoreError, UserError
+from desktop_app.core.courses import AttendanceGrid, Course, Session
+from desktop_app.core.problems import N_, UserError
 from desktop_app.i18n import _, tr
-from desktop_app.services.workspace import Change
+from desktop_app.services.ops import OpChanges
+from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.classes.attendance import AttendanceTab
 from desktop_app.ui.classes.common import (
     BAD_DATE,
+    ClassSnapshot,
     Column,
     RowsModel,
+    alive,
     course_dates_text,
     date_edit,
     date_text,
     parse_date,
+    read_class,
+    reporter,
     selected_row,
     setup_table,
+    show_inline,
     status_label,
 )
 from desktop_app.ui.classes.course_form import CourseFields
@@ -46,22 +57,36 @@ from desktop_app.ui.classes.enrolment import EnrolmentTab, counts_text
 from desktop_app.ui.classes.printing import ClassPrinter
 from desktop_app.ui.classes.results import CompletersTab, ResultsTab
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.long_task import show_error
 from desktop_app.ui.widgets import Banner, FieldMessage, confirm
 
 DETAILS, SESSIONS, ENROLMENT, ATTENDANCE, RESULTS, COMPLETERS = range(6)
-COURSE_ENTITIES = ("course", "session", "enrolment", "attendance", "person", "certificate")
+# What the page shows: people's names, certificates on the completers' list.
+# The tabs: each fills itself from a snapshot.
+SnapshotTab: TypeAlias = (
+    "DetailsTab | SessionsTab | EnrolmentTab | AttendanceTab | ResultsTab | CompletersTab"
+)
+COURSE_KINDS = frozenset(
+    {"course", "session", "enrolment", "attendance", "person", "certificate", "class_type"}
+)
 
 
 class CourseView(QWidget):
     back_requested = Signal()
     deleted = Signal(str)
+    # A snapshot was read and shown.
+    loaded = Signal()
+    # The first read failed (the error was shown): the view is of no use.
+    load_failed = Signal(object)
 
     def __init__(self, ctx: AppContext, course_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.course_id = course_id
-        self.course: Course = ctx.reader.courses.get(course_id)
+        self.course: Course | None = None
+        self.snapshot: ClassSnapshot | None = None
+        self.loading = False
+        self.closed = False
+        self._generation = 0
         self.printer = ClassPrinter(self, ctx, course_id)
         self.confirm_box: object = None
 
@@ -83,7 +108,7 @@ class CourseView(QWidget):
         self.counts = QLabel()
         top.addWidget(self.counts)
         layout.addLayout(top)
-        self.subtitle = QLabel()
+        self.subtitle = QLabel(_("Loading…"))
         self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.subtitle)
 
@@ -103,8 +128,8 @@ class CourseView(QWidget):
             QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
             self.tabs.addTab(holder, title)
         self.tabs.currentChanged.connect(self._tab_shown)
-        self._show_header()
-        ctx.changed.connect(self._on_change)
+        ctx.subscribe(self, COURSE_KINDS, self._on_change)
+        self.reload()
 
     # Tabs, built on first view --------------------------------------------------------
 
@@ -126,24 +151,38 @@ class CourseView(QWidget):
 
     def _build(self, tab: int) -> QWidget:
         ctx, cid = self.ctx, self.course_id
+        widget: SnapshotTab
         if tab == DETAILS:
-            self.details = DetailsTab(ctx, self.course, self)
+            self.details = DetailsTab(ctx, cid, self)
             self.details.delete_requested.connect(self.delete_course)
-            return self.details
-        if tab == SESSIONS:
+            widget = self.details
+        elif tab == SESSIONS:
             self.sessions = SessionsTab(ctx, cid, self)
-            return self.sessions
-        if tab == ENROLMENT:
+            widget = self.sessions
+        elif tab == ENROLMENT:
             self.enrolment = EnrolmentTab(ctx, cid, self)
-            return self.enrolment
-        if tab == ATTENDANCE:
+            widget = self.enrolment
+        elif tab == ATTENDANCE:
             self.attendance = AttendanceTab(ctx, cid, self)
-            return self.attendance
-        if tab == RESULTS:
+            self.attendance.reload_requested.connect(self.reload)
+            widget = self.attendance
+        elif tab == RESULTS:
             self.results = ResultsTab(ctx, cid, self)
-            return self.results
-        self.completers = CompletersTab(ctx, cid, self.printer.actions(), self)
-        return self.completers
+            self.results.reload_requested.connect(self.reload)
+            widget = self.results
+        else:
+            self.completers = CompletersTab(ctx, cid, self.printer.actions(), self)
+            widget = self.completers
+        if self.snapshot is not None:
+            widget.show_snapshot(self.snapshot)
+        return widget
+
+    def _built_tabs(self) -> list[SnapshotTab]:
+        tabs = (
+            self.details, self.sessions, self.enrolment, self.attendance, self.results,
+            self.completers,
+        )  # fmt: skip
+        return [t for t in tabs if t is not None]
 
     def _tab_shown(self, tab: int) -> None:
         widget = self.tab_widget(tab)
@@ -154,8 +193,7 @@ class CourseView(QWidget):
 
     # Header ---------------------------------------------------------------------------
 
-    def _show_header(self) -> None:
-        c = self.course
+    def _show_header(self, c: Course) -> None:
         self.title.setText(c.title)
         parts = [c.type_name, course_dates_text(c), status_label(c.status)]
         if c.venue:
@@ -163,50 +201,76 @@ class CourseView(QWidget):
         self.subtitle.setText(" · ".join(p for p in parts if p))
         self.counts.setText(counts_text(c.enrolled, c.attendances))
 
-    # Refreshing -----------------------------------------------------------------------
+    # Loading and refreshing -----------------------------------------------------------
 
-    def _on_change(self, change: Change) -> None:
-        if change.entity not in COURSE_ENTITIES:
+    def reload(self) -> None:
+        """Read the class again on the query thread; only the newest answer is shown."""
+        if self.closed:
             return
-        if change.entity in ("course", "session", "enrolment", "attendance") and (
-            self.course_id not in change.ids and change.ids
-        ):
-            return
-        if change.entity == "course" and change.action == "delete":
-            return
-        try:
-            self.refresh(change)
-        except (StoreError, UserError) as exc:
-            show_error(self, _("Classes"), exc)
+        self._generation += 1
+        generation = self._generation
+        course_id = self.course_id
+        first = self.snapshot is None
+        self.loading = True
 
-    def refresh(self, change: Change | None = None) -> None:
-        self.course = self.ctx.reader.courses.get(self.course_id)
-        self._show_header()
-        entity = change.entity if change else ""
-        if self.details is not None and entity in ("", "course"):
-            self.details.course = self.course
-        if self.sessions is not None and entity in ("", "session", "attendance"):
-            self.sessions.reload()
-        if self.enrolment is not None and entity in ("", "enrolment", "person", "attendance"):
-            self.enrolment.reload()
-        # Its own ticks are already on screen; only other changes redraw the grid.
-        if self.attendance is not None and entity in ("", "session", "enrolment", "person"):
-            self.attendance.reload()
-        if self.results is not None and entity != "certificate":
-            self.results.reload()
-        if self.completers is not None:
-            self.completers.reload()
+        def read(ws: Workspace) -> ClassSnapshot:
+            return read_class(ws, course_id)
+
+        def current() -> bool:
+            return not self.closed and alive(self) and generation == self._generation
+
+        def done(snapshot: ClassSnapshot) -> None:
+            if current():
+                self.show_snapshot(snapshot)
+
+        def failed(exc: BaseException) -> None:
+            if not current():
+                return
+            self.loading = False
+            errors.report_error(self, _("Classes"), exc)
+            if first:
+                self.load_failed.emit(self)
+
+        # No parent: the page may close before the answer comes back.
+        self.ctx.query(read, done, failed, title=_("Classes"))
+
+    def show_snapshot(self, snapshot: ClassSnapshot) -> None:
+        self.snapshot = snapshot
+        self.course = snapshot.course
+        self.loading = False
+        self._show_header(snapshot.course)
+        for tab in self._built_tabs():
+            tab.show_snapshot(snapshot)
+        self.loaded.emit()
+
+    def _on_change(self, changes: OpChanges) -> None:
+        if self.closed:
+            return
+        courses = changes.ids_of("course")
+        if changes.kinds == {"course"} and courses and self.course_id not in courses:
+            return  # another class changed
+        if self.course_id in courses and changes.op == "course.delete":
+            return  # ours, deleted: the page closes
+        self.reload()
+
+    def close_view(self) -> None:
+        """The page leaves the screen: answers still on their way are dropped."""
+        self.closed = True
+        self._generation += 1
 
     # Delete ---------------------------------------------------------------------------
 
     def delete_course(self) -> None:
+        if self.course is None:
+            return
         course_id, title = self.course_id, self.course.title
 
         def do_delete() -> None:
-            self.ctx.run(
+            self.ctx.op(
                 lambda ws: ws.courses.delete(course_id),
-                lambda _c: self.deleted.emit(course_id),
-                lambda exc: show_error(self, _("Delete class"), exc),
+                lambda _id: self.deleted.emit(course_id) if alive(self) else None,
+                reporter(self, _("Delete class")),
+                title=_("Delete class"),
             )
 
         self.confirm_box = confirm(
@@ -221,15 +285,18 @@ class CourseView(QWidget):
 class DetailsTab(QWidget):
     delete_requested = Signal()
 
-    def __init__(self, ctx: AppContext, course: Course, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, course_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.course = course
+        self.course_id = course_id
+        self.course: Course | None = None
         self._saving = False
         layout = QVBoxLayout(self)
         self.banner = Banner(error=True)
         layout.addWidget(self.banner)
-        self.fields = CourseFields(ctx.reader.courses.class_types(include_inactive=True), course)
+        # The kinds fill a combo box: a small read on the GUI thread's reader.
+        self.fields = CourseFields(ctx.reader.courses.class_types(include_inactive=True))
+        self.fields.setEnabled(False)  # until the class is read
         layout.addWidget(self.fields)
         layout.addStretch(1)
         buttons = QHBoxLayout()
@@ -245,36 +312,48 @@ class DetailsTab(QWidget):
         self.save_button.clicked.connect(self.save)
         self.delete_button.clicked.connect(self.delete_requested.emit)
         self.fields.edited.connect(lambda: self.saved_label.setText(""))
-        writable = not ctx.read_only
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        writable = not self.ctx.read_only and self.course is not None
         self.save_button.setEnabled(writable)
         self.delete_button.setEnabled(writable)
 
+    def show_snapshot(self, snapshot: ClassSnapshot) -> None:
+        # The fields are filled once: a later change elsewhere must not wipe what is typed.
+        if self.course is None:
+            self.fields.load(snapshot.course)
+            self.fields.setEnabled(True)
+        self.course = snapshot.course
+        self._update_buttons()
+
     def save(self) -> None:
-        if self._saving:
+        if self._saving or self.course is None:
             return
         data = self.fields.check(all_fields=True)
         if data is None:
             self.fields.focus_first_problem()
             return
-        course_id = self.course.id
+        course_id = self.course_id
         self._saving = True
+        title = _("Save")
 
-        def done(_change: Change) -> None:
+        def done(_id: str) -> None:
             self._saving = False
-            self.banner.show_text("")
-            self.saved_label.setText(_("Saved."))
+            if alive(self):
+                self.banner.show_text("")
+                self.saved_label.setText(_("Saved."))
 
         def failed(exc: BaseException) -> None:
             self._saving = False
+            if not alive(self):
+                errors.report_error(None, title, exc)
+                return
             if isinstance(exc, UserError) and exc.problems:
                 self.fields.show_problems(exc.problems)
-            text = errors.error_text(exc)
-            if text is None:
-                errors.excepthook(type(exc), exc, exc.__traceback__)
-                return
-            self.banner.show_text(text)
+            show_inline(self, title, exc, self.banner.show_text)
 
-        self.ctx.run(lambda ws: ws.courses.update(course_id, data), done, failed)
+        self.ctx.op(lambda ws: ws.courses.update(course_id, data), done, failed, title=title)
 
 
 def _session_attended(s: Session, totals: dict[str, int]) -> str:
@@ -324,10 +403,11 @@ class SessionsTab(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.reload()
 
-    def reload(self) -> None:
-        grid = self.ctx.reader.courses.grid(self.course_id)
+    def show_snapshot(self, snapshot: ClassSnapshot) -> None:
+        self.show_grid(snapshot.grid)
+
+    def show_grid(self, grid: AttendanceGrid) -> None:
         totals = grid.session_totals()
         self.totals = {s.id: totals[j] for j, s in enumerate(grid.sessions)}
         self.model.set_rows(list(grid.sessions))
@@ -348,7 +428,7 @@ class SessionsTab(QWidget):
 
     def _open(self, session: Session | None, day: dt.date, topic: str) -> None:
         if self.ctx.read_only:
-            show_error(self, _("Sessions"), self.ctx.read_only_error())
+            errors.report_error(self, _("Sessions"), self.ctx.read_only_error())
             return
         dialog = SessionDialog(day, topic, self)
         self.dialog = dialog
@@ -361,7 +441,7 @@ class SessionsTab(QWidget):
             else:
                 sid = session.id
                 fn = lambda ws: ws.courses.update_session(sid, new_day, new_topic)  # noqa: E731
-            self.ctx.run(fn, None, lambda exc: show_error(self, _("Sessions"), exc))
+            self.ctx.op(fn, None, reporter(self, _("Sessions")), title=_("Sessions"))
 
         dialog.accepted.connect(accepted)
         dialog.finished.connect(lambda _r: self._closed(dialog))
@@ -383,10 +463,11 @@ class SessionsTab(QWidget):
             text += " " + tr("Its attendances ({count}) will no longer count.", count=present)
 
         def remove() -> None:
-            self.ctx.run(
+            self.ctx.op(
                 lambda ws: ws.courses.remove_session(sid),
                 None,
-                lambda exc: show_error(self, _("Sessions"), exc),
+                reporter(self, _("Sessions")),
+                title=_("Remove session"),
             )
 
         self.confirm_box = confirm(self, _("Remove session"), text, _("Remove"), remove)

@@ -4,6 +4,8 @@ a pasted list; a whole household."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -30,21 +32,27 @@ from desktop_app.core.people import PersonInput, PersonRow, Sex
 from desktop_app.core.problems import N_, StoreError, UserError
 from desktop_app.i18n import _, format_int, ngettext, problem_text, tr, user_error_text
 from desktop_app.services.courses import PasteResult
+from desktop_app.services.ops import OpResult
 from desktop_app.services.people import DuplicateWarning
-from desktop_app.services.workspace import Change, Workspace
+from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.classes.common import (
+    ClassSnapshot,
     Column,
     RowsModel,
+    alive,
     birth_display,
+    reporter,
     selected_row,
     setup_table,
     sex_label,
+    show_inline,
 )
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.long_task import show_error
 from desktop_app.ui.person_form import DuplicateDialog
 from desktop_app.ui.widgets import FieldMessage, confirm
+
+T = TypeVar("T")
 
 MATCHES_SHOWN = 30
 _YEAR = re.compile(r"(?<!\d)(?:18|19|20)\d{2}(?!\d)")
@@ -172,21 +180,24 @@ class EnrolmentTab(QWidget):
         new = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
         new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         new.activated.connect(self.open_new_person)
-        self.reload()
 
     # Reading --------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        rows = self.ctx.reader.courses.enrolments(self.course_id)
+    def show_snapshot(self, snapshot: ClassSnapshot) -> None:
+        rows = snapshot.enrolments
         self.enrolled_people.clear()
         self.enrolled_people.update(e.person_id for e in rows)
         self.enrolled_model.set_rows(rows)
-        course = self.ctx.reader.courses.get(self.course_id)
+        course = snapshot.course
         self.counts.setText(counts_text(course.enrolled, course.attendances))
-        # The "enrolled" marks in the matches may have changed.
+        # The "enrolled" marks in the matches may have changed. The answer may come while
+        # the user is already picking the next person: the highlight stays where it was.
+        highlighted = self.highlighted()
         self.match_model.set_rows(self.match_model.rows)
-        if self.match_model.rows:
-            self.matches.selectRow(0)
+        rows = self.match_model.rows
+        if rows:
+            keep = highlighted.id if highlighted is not None else None
+            self.matches.selectRow(next((i for i, r in enumerate(rows) if r.id == keep), 0))
         self.counts_changed.emit()
 
     def enrolments(self) -> list[Enrolment]:
@@ -198,6 +209,7 @@ class EnrolmentTab(QWidget):
             self.match_model.set_rows([])
             return
         try:
+            # Up to 30 rows of an indexed search, as the user types: the GUI thread's reader.
             rows = self.ctx.reader.people.search(text, MATCHES_SHOWN)
         except StoreError as exc:
             self.status.setText(errors.store_error_text(exc))
@@ -258,7 +270,7 @@ class EnrolmentTab(QWidget):
             return
         course_id, person_id, name = self.course_id, person.id, person.full_name
 
-        def done(_change: Change) -> None:
+        def done(_ids: list[str]) -> None:
             self._busy = False
             self.status.setText(tr("Enrolled {name}.", name=name))
             self.search_box.clear()
@@ -280,9 +292,9 @@ class EnrolmentTab(QWidget):
             person_id, name = person.id, person.full_name
         course_id = self.course_id
 
-        def done(change: Change) -> None:
+        def done(ids: list[str]) -> None:
             self._busy = False
-            added = len(change.ids) - 1
+            added = len(ids)
             self.status.setText(
                 ngettext(
                     "Enrolled {count} person of the household of {name}.",
@@ -295,26 +307,31 @@ class EnrolmentTab(QWidget):
 
         self._write(lambda ws: ws.courses.enrol_household(course_id, person_id), done)
 
-    def _write(self, fn: object, done: object) -> None:
+    def _write(self, fn: Callable[[Workspace], OpResult[T]], done: Callable[[T], None]) -> None:
         if self.ctx.read_only:
-            show_error(self, _("Enrolment"), self.ctx.read_only_error())
+            errors.report_error(self, _("Enrolment"), self.ctx.read_only_error())
             return
         self._busy = True
-        self.ctx.run(fn, done, self._failed)  # type: ignore[arg-type]
+
+        def finished(value: T) -> None:
+            if alive(self):
+                done(value)
+
+        self.ctx.op(fn, finished, self._failed, title=_("Enrolment"))
 
     def _failed(self, exc: BaseException) -> None:
+        """A refused enrolment is said under the search box, where the user is typing."""
         self._busy = False
-        text = errors.error_text(exc)
-        if text is None:
-            errors.excepthook(type(exc), exc, exc.__traceback__)
+        if not alive(self):
+            errors.report_error(None, _("Enrolment"), exc)
             return
-        self.status.setText(text)
+        show_inline(self, _("Enrolment"), exc, self.status.setText)
 
     # New person inline ----------------------------------------------------------------
 
     def open_new_person(self) -> None:
         if self.ctx.read_only:
-            show_error(self, _("Enrolment"), self.ctx.read_only_error())
+            errors.report_error(self, _("Enrolment"), self.ctx.read_only_error())
             return
         self.new_box.start(self.search_box.text())
         self.new_box.show()
@@ -327,8 +344,10 @@ class EnrolmentTab(QWidget):
     def _create_person(self, data: PersonInput, confirmed: bool) -> None:
         course_id = self.course_id
 
-        def done(_change: Change) -> None:
+        def done(_person_id: str) -> None:
             self._busy = False
+            if not alive(self):
+                return
             self.new_box.finish()
             self.new_box.hide()
             self.status.setText(tr("Added and enrolled {name}.", name=data.full_name.strip()))
@@ -338,7 +357,9 @@ class EnrolmentTab(QWidget):
         def failed(exc: BaseException) -> None:
             self._busy = False
             self.new_box.saving = False
-            if isinstance(exc, DuplicateWarning):
+            if not alive(self):
+                errors.report_error(None, _("Enrolment"), exc)
+            elif isinstance(exc, DuplicateWarning):
                 self._show_duplicates(exc, data)
             elif isinstance(exc, UserError):
                 self.new_box.show_error(exc)
@@ -346,10 +367,11 @@ class EnrolmentTab(QWidget):
                 self._failed(exc)
 
         self._busy = True
-        self.ctx.run(
+        self.ctx.op(
             lambda ws: ws.courses.enrol_new_person(course_id, data, confirmed_different=confirmed),
             done,
             failed,
+            title=_("Enrolment"),
         )
 
     def _show_duplicates(self, warning: DuplicateWarning, data: PersonInput) -> None:
@@ -365,7 +387,7 @@ class EnrolmentTab(QWidget):
                 chosen = dialog.chosen_id
                 course_id = self.course_id
 
-                def done(_change: Change) -> None:
+                def done(_ids: list[str]) -> None:
                     self._busy = False
                     self.new_box.finish()
                     self.new_box.hide()
@@ -382,7 +404,7 @@ class EnrolmentTab(QWidget):
 
     def open_paste(self) -> None:
         if self.ctx.read_only:
-            show_error(self, _("Enrolment"), self.ctx.read_only_error())
+            errors.report_error(self, _("Enrolment"), self.ctx.read_only_error())
             return
         if self.paste_dialog is not None:
             self.paste_dialog.raise_()
@@ -405,7 +427,7 @@ class EnrolmentTab(QWidget):
         enrolment_id, name = enrolment.id, enrolment.full_name
 
         def remove() -> None:
-            def done(_change: Change) -> None:
+            def done(_id: str) -> None:
                 self._busy = False
                 self.status.setText(tr("Removed {name} from the class.", name=name))
 
@@ -579,20 +601,21 @@ class PasteDialog(QDialog):
         course_id = self.course_id
         self.enrol_button.setEnabled(False)
 
-        def write(ws: Workspace) -> PasteResult:
+        def write(ws: Workspace) -> OpResult[PasteResult]:
             return ws.courses.enrol_pasted(course_id, text)
 
         def done(result: PasteResult) -> None:
-            self.enrol_button.setEnabled(True)
-            self.show_result(result)
-            if result.enrolled:
-                self.ctx.changed.emit(Change("enrolment", "create", (course_id,)))
+            if alive(self):
+                self.enrol_button.setEnabled(True)
+                self.show_result(result)
 
         def failed(exc: BaseException) -> None:
-            self.enrol_button.setEnabled(True)
-            show_error(self, _("Paste a list of names"), exc)
+            if alive(self):
+                self.enrol_button.setEnabled(True)
+            reporter(self, _("Paste a list of names"))(exc)
 
-        self.ctx.run(write, done, failed)
+        # No parent: the dialog may be closed before the answer is back.
+        self.ctx.op(write, done, failed, title=_("Paste a list of names"))
 
     def show_result(self, result: PasteResult) -> None:
         self.paste_result = result
@@ -650,24 +673,26 @@ class PasteDialog(QDialog):
         course_id = self.course_id
         self.resolve_button.setEnabled(False)
 
-        def write(ws: Workspace) -> int:
-            count = 0
-            if chosen:
-                change = ws.courses.enrol(course_id, chosen)
-                count += len(change.ids) - 1
-            for name, year in new_people:
-                if name:
-                    # The name matched no one, so a namesake warning would only slow them down.
-                    ws.courses.enrol_new_person(
-                        course_id, PersonInput(full_name=name, birth=year),
-                        confirmed_different=True,
-                    )  # fmt: skip
-                    count += 1
-            return count
+        def write(ws: Workspace) -> OpResult[int]:
+            # One op: all of them are enrolled, or (if one is refused) none.
+            with ws.ops.op("enrolment.paste_resolve") as op:
+                count = 0
+                if chosen:
+                    count += len(ws.courses.enrol(course_id, chosen).value)
+                for name, year in new_people:
+                    if name:
+                        # The name matched no one: a namesake warning would only slow them.
+                        ws.courses.enrol_new_person(
+                            course_id, PersonInput(full_name=name, birth=year),
+                            confirmed_different=True,
+                        )  # fmt: skip
+                        count += 1
+            return op.result(count)
 
         def done(count: int) -> None:
+            if not alive(self):
+                return
             self.resolve_button.setEnabled(True)
-            self.ctx.changed.emit(Change("enrolment", "create", (course_id,)))
             self.summary.setText(
                 ngettext("Enrolled {count} more person.", "Enrolled {count} more people.", count)
                 .format(count=format_int(count))
@@ -679,12 +704,11 @@ class PasteDialog(QDialog):
             self.resolve_button.hide()
 
         def failed(exc: BaseException) -> None:
-            self.resolve_button.setEnabled(True)
-            # Some may have been enrolled before the one that failed.
-            self.ctx.changed.emit(Change("enrolment", "create", (course_id,)))
-            show_error(self, _("Paste a list of names"), exc)
+            if alive(self):
+                self.resolve_button.setEnabled(True)
+            reporter(self, _("Paste a list of names"))(exc)
 
-        self.ctx.run(write, done, failed)
+        self.ctx.op(write, done, failed, title=_("Paste a list of names"))
 
 
 def candidate_text(row: PersonRow) -> str:

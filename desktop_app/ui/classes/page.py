@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -20,10 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.courses import COURSE_STATUS_LABELS, Course, CourseStatus
-from desktop_app.core.problems import N_, StoreError, UserError
+from desktop_app.core.problems import N_, StoreError
 from desktop_app.i18n import _, format_int, ngettext
 from desktop_app.services.courses import CourseFilter
-from desktop_app.services.workspace import Change, Workspace
+from desktop_app.services.ops import OpChanges
+from desktop_app.services.workspace import Workspace
+from desktop_app.ui import errors
 from desktop_app.ui.classes.common import (
     Column,
     RowsModel,
@@ -35,12 +36,10 @@ from desktop_app.ui.classes.common import (
 from desktop_app.ui.classes.course_form import NewCourseDialog, type_name
 from desktop_app.ui.classes.course_view import CourseView
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.long_task import show_error
-
-log = logging.getLogger(__name__)
 
 FILTER_DELAY_MS = 200
-LIST_ENTITIES = ("course", "session", "enrolment", "attendance", "class_type")
+# The list shows each class's figures, so a tick or an enrolment changes it too.
+LIST_KINDS = frozenset({"course", "session", "enrolment", "attendance", "class_type"})
 
 COL_TITLE, COL_TYPE, COL_DATES, COL_STATUS, COL_PEOPLE, COL_ATTENDANCES = range(6)
 COL_SESSIONS, COL_COMPLETED = 6, 7
@@ -181,7 +180,7 @@ class ClassesPage(QWidget):
         find.setContext(shortcut)
         find.activated.connect(self.text_filter.setFocus)
         self._shortcuts = [new, find]
-        ctx.changed.connect(self._on_change)
+        ctx.subscribe(self, LIST_KINDS, self._on_change)
         self.reload()
 
     # Filters --------------------------------------------------------------------------
@@ -195,12 +194,14 @@ class ClassesPage(QWidget):
         self.type_filter.addItem(_("All kinds"), None)
         self.year_filter.addItem(_("All years"), None)
         try:
+            # Small indexed reads for two combo boxes: the GUI thread's reader.
             for t in self.ctx.reader.courses.class_types(include_inactive=True):
                 self.type_filter.addItem(type_name(t), t.code)
             for y in self.ctx.reader.courses.years():
                 self.year_filter.addItem(str(y), y)
         except StoreError as exc:
-            log.warning("Reading the class filters failed: %s", exc)
+            # The list itself still loads; the filters offer "all" until the next change.
+            errors.report_error(self, _("Classes"), exc)
         self.type_filter.setCurrentIndex(max(0, self.type_filter.findData(kind)))
         self.year_filter.setCurrentIndex(max(0, self.year_filter.findData(year)))
         for combo in (self.type_filter, self.year_filter):
@@ -222,7 +223,8 @@ class ClassesPage(QWidget):
     # Loading --------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Load the list on the worker: with figures, 2,000 classes take about a second."""
+        """Load the list on the query thread: with figures, 2,000 classes take about a
+        second. Only the newest answer is shown."""
         self._filter_timer.stop()
         self._generation += 1
         generation = self._generation
@@ -242,9 +244,9 @@ class ClassesPage(QWidget):
             if generation == self._generation:
                 self.loading = False
                 self.count_label.setText("")
-                show_error(self, _("Classes"), exc)
+                errors.report_error(self, _("Classes"), exc)
 
-        self.ctx.run(read, done, failed)
+        self.ctx.query(read, done, failed, title=_("Classes"))
 
     def _show(self, courses: list[Course]) -> None:
         selected = self.selected_id()
@@ -284,10 +286,8 @@ class ClassesPage(QWidget):
         self.select_row(row)
         return True
 
-    def _on_change(self, change: Change) -> None:
-        if change.entity not in LIST_ENTITIES:
-            return
-        if change.entity in ("course", "class_type"):
+    def _on_change(self, changes: OpChanges) -> None:
+        if changes.touches("course", "class_type"):
             self.fill_filters()
         if self.stack.currentWidget() is self.list_page:
             self.reload()
@@ -302,15 +302,13 @@ class ClassesPage(QWidget):
         if course_id is not None:
             self.open_course(course_id)
 
-    def open_course(self, course_id: str, tab: int | None = None) -> CourseView | None:
-        try:
-            view = CourseView(self.ctx, course_id)
-        except (StoreError, UserError) as exc:
-            show_error(self, _("Classes"), exc)
-            return None
+    def open_course(self, course_id: str, tab: int | None = None) -> CourseView:
+        """Show one class; its page loads through a query and fills in when it arrives."""
+        view = CourseView(self.ctx, course_id)
         self._close_view()
         self.view = view
         view.back_requested.connect(self.show_list)
+        view.load_failed.connect(self._load_failed)
         view.deleted.connect(self._course_deleted)
         self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
@@ -323,7 +321,7 @@ class ClassesPage(QWidget):
 
     def _close_view(self) -> None:
         if self.view is not None:
-            self.ctx.changed.disconnect(self.view._on_change)
+            self.view.close_view()
             self.stack.removeWidget(self.view)
             self.view.deleteLater()
             self.view = None
@@ -339,6 +337,13 @@ class ClassesPage(QWidget):
             self.select_course(course_id)
         self.table.setFocus()
 
+    def _load_failed(self, view: CourseView) -> None:
+        """The class could not be read (deleted meanwhile?): the error was shown; back to
+        the list, read again."""
+        if view is self.view:
+            self._stale = True
+            self.show_list()
+
     def _course_deleted(self, _course_id: str) -> None:
         self.ctx.notify(_("The class was deleted."))
         self._stale = True
@@ -348,7 +353,7 @@ class ClassesPage(QWidget):
 
     def new_course(self) -> None:
         if self.ctx.read_only:
-            show_error(self, _("New class"), self.ctx.read_only_error())
+            errors.report_error(self, _("New class"), self.ctx.read_only_error())
             return
         if self.new_dialog is not None:
             self.new_dialog.raise_()

@@ -1,14 +1,16 @@
-"""The papers of a class: written to a temp folder on the worker, then previewed.
+"""The papers of a class: read from the database, rendered on the document pool, previewed.
 
-Certificates are many pages and register serial numbers, so they run with a progress bar and
-Cancel. A class with no one to print says so (the service's own words) and writes nothing.
+Every paper is three steps (DESIGN section 2): the database part (certificates register their
+numbers in an op; a roster, a sheet or the xlsx are read by a query), the file written on the
+document pool so saves elsewhere are never held up, and the audit line of the finished print
+written by an op. Certificates are many pages, so they show progress with Cancel. A class with
+no one to print says so (the service's own words) and writes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
@@ -16,9 +18,13 @@ from desktop_app.core.certificates import CertificateKind
 from desktop_app.core.problems import N_
 from desktop_app.i18n import _, format_int, ngettext
 from desktop_app.services.certificates import CertificateService, PreparedPrint, PrintResult
+from desktop_app.services.class_documents import ClassDocumentService, ClassPaper
+from desktop_app.services.ops import OpResult, Progress
 from desktop_app.services.workspace import Workspace
+from desktop_app.ui import errors
+from desktop_app.ui.classes.common import alive, reporter
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.long_task import LongTask, Progress, run_with_render, show_error
+from desktop_app.ui.long_task import LongTask
 from desktop_app.ui.preview import PdfPreviewDialog, preview_pdf, temp_document_path
 
 ROSTER, SHEET, XLSX, CERTIFICATES, COMMENDATIONS, CERTIFICATES_ZIP = (
@@ -34,11 +40,36 @@ DOCUMENTS: dict[str, tuple[str, str, str]] = {
     COMMENDATIONS: (N_("Commendations PDF"), "Giấy khen", ".pdf"),
     CERTIFICATES_ZIP: (N_("Certificates as ZIP"), "Giấy chứng nhận", ".zip"),
 }
+CERTIFICATE_KINDS = (CERTIFICATES, COMMENDATIONS, CERTIFICATES_ZIP)
 
 
 def document_name(kind: str, course_title: str) -> str:
     _label, prefix, suffix = DOCUMENTS[kind]
     return f"{prefix} - {course_title}{suffix}"
+
+
+def _read_paper(ws: Workspace, kind: str, course_id: str) -> ClassPaper:
+    papers = ws.class_documents
+    if kind == ROSTER:
+        return papers.roster(course_id)
+    if kind == SHEET:
+        return papers.attendance_sheet(course_id)
+    return papers.roster_xlsx(course_id)
+
+
+def record_certificate_print(
+    ctx: AppContext, result: PrintResult, on_error: Callable[[BaseException], None]
+) -> LongTask:
+    """The audit line of finished certificates, written on the writer thread."""
+    # `record_print` changes no row and returns no OpResult, so it runs as a plain task.
+    return ctx.task(
+        None,
+        _("Print"),
+        lambda ws, _progress: ws.certificates.record_print(result),
+        None,
+        on_error,
+        write=True,
+    )
 
 
 class ClassPrinter:
@@ -65,54 +96,85 @@ class ClassPrinter:
     def print(self, kind: str) -> None:
         if self.busy:
             return
+        if self.ctx.read_only:
+            # A print of personal data is audited, and nothing can be written here.
+            errors.report_error(self.parent, _("Print"), self.ctx.read_only_error())
+            return
+        # One indexed read for the file's name.
         self.course_title = self.ctx.reader.courses.get(self.course_id).title
         name = document_name(kind, self.course_title)
         out = temp_document_path(name)
         self.last_path = out
-        course_id = self.course_id
-        title = _(DOCUMENTS[kind][0])
-        if kind in (CERTIFICATES, COMMENDATIONS, CERTIFICATES_ZIP):
-            cert_kind = (
-                CertificateKind.COMMENDATION
-                if kind == COMMENDATIONS
-                else CertificateKind.COMPLETION
-            )
-            as_zip = kind == CERTIFICATES_ZIP
-
-            def register(ws: Workspace, _progress: Progress) -> PreparedPrint:
-                return ws.certificates.prepare_course(course_id, cert_kind)
-
-            def render(prepared: PreparedPrint, progress: Progress) -> PrintResult:
-                # On the document pool: saves elsewhere in the app are not held up.
-                return CertificateService.render(prepared, out, as_zip=as_zip, progress=progress)
-
-            self.busy = True
-            self.task = run_with_render(
-                self.parent,
-                self.ctx,
-                title,
-                register,
-                render,
-                lambda result: self._printed(result, name),
-                self._failed,
-                on_cancelled=self._cancelled,
-                label=_("Printing certificates…"),
-            )
-            return
-
-        def single(ws: Workspace) -> Any:
-            if kind == ROSTER:
-                return ws.class_documents.print_roster(course_id, out)
-            if kind == SHEET:
-                return ws.class_documents.print_attendance_sheet(course_id, out)
-            return ws.class_documents.export_xlsx(course_id, out)
-
         self.busy = True
-        self.ctx.run(single, lambda _r: self._show(out, name), self._failed)
+        if kind in CERTIFICATE_KINDS:
+            self._print_certificates(kind, out, name)
+        else:
+            self._print_paper(kind, out, name)
+
+    def _print_certificates(self, kind: str, out: Path, name: str) -> None:
+        course_id = self.course_id
+        cert_kind = (
+            CertificateKind.COMMENDATION if kind == COMMENDATIONS else CertificateKind.COMPLETION
+        )
+        as_zip = kind == CERTIFICATES_ZIP
+
+        def register(ws: Workspace, _progress: Progress) -> OpResult[PreparedPrint]:
+            # An op: the new numbers are announced, so the register page shows them.
+            return ws.certificates.prepare_course(course_id, cert_kind)
+
+        def render(prepared: PreparedPrint, progress: Progress) -> PrintResult:
+            # On the document pool: saves elsewhere in the app are not held up.
+            return CertificateService.render(prepared, out, as_zip=as_zip, progress=progress)
+
+        # No parent widget: the class's page may close before the batch is done.
+        self.task = self.ctx.task(
+            None,
+            _(DOCUMENTS[kind][0]),
+            register,
+            lambda result: self._printed(result, name),
+            self._failed,
+            write=True,
+            render=render,
+            on_cancelled=self._cancelled,
+            label=_("Printing certificates…"),
+        )
+
+    def _print_paper(self, kind: str, out: Path, name: str) -> None:
+        course_id = self.course_id
+
+        def read(ws: Workspace, _progress: Progress) -> ClassPaper:
+            return _read_paper(ws, kind, course_id)
+
+        def render(paper: ClassPaper, progress: Progress) -> ClassPaper:
+            ClassDocumentService.render(paper, out, progress)
+            return paper
+
+        def done(paper: ClassPaper) -> None:
+            self.ctx.op(
+                lambda ws: ws.class_documents.record_print(paper),
+                None,
+                reporter(self.parent, _("Print")),
+                title=_("Print"),
+            )
+            self._show(out, name)
+
+        self.task = self.ctx.task(
+            None,
+            _(DOCUMENTS[kind][0]),
+            read,
+            done,
+            self._failed,
+            write=False,
+            render=render,
+            on_cancelled=lambda: self._cancelled(paper=True),
+        )
+
+    def _parent(self) -> QWidget | None:
+        return self.parent if alive(self.parent) else None
 
     def _printed(self, result: PrintResult, name: str) -> None:
         self.last_result = result
-        self.ctx.run(lambda ws: ws.certificates.record_print(result))
+        record_certificate_print(self.ctx, result, reporter(self.parent, _("Print")))
         parts = [
             ngettext("{count} new certificate", "{count} new certificates", result.new).format(
                 count=format_int(result.new)
@@ -130,16 +192,22 @@ class ClassPrinter:
     def _show(self, path: Path, name: str) -> None:
         self.busy = False
         self.task = None
-        self.preview = preview_pdf(self.parent, path, name)
+        self.preview = preview_pdf(self._parent(), path, name)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
         self.task = None
-        show_error(self.parent, _("Print"), exc)
+        errors.report_error(self._parent(), _("Print"), exc)
 
-    def _cancelled(self) -> None:
+    def _cancelled(self, paper: bool = False) -> None:
         self.busy = False
         self.task = None
-        self.ctx.notify(
-            _("Printing cancelled. The numbers stay in the register; print again to reprint.")
-        )
+        if paper:
+            self.ctx.notify(_("Cancelled. Nothing was written."))
+        else:
+            self.ctx.notify(
+                _("Printing cancelled. The numbers stay in the register; print again to reprint.")
+            )
+
+
+__all__ = ["DOCUMENTS", "ClassPrinter", "document_name", "record_certificate_print"]

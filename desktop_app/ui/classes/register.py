@@ -1,7 +1,14 @@
-"""The certificate register (sổ cấp giấy chứng nhận): search, revoke, reissue, reprint, verify."""
+"""The certificate register (sổ cấp giấy chứng nhận): search, revoke, reissue, reprint, verify.
+
+The register is read by a query and read again after every op that changes certificates
+(printing a class's certificates too). A reissue or a reprint registers in an op, renders
+on the document pool, then writes the audit line of the print.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
@@ -22,16 +29,33 @@ from PySide6.QtWidgets import (
 from desktop_app.core.certificates import KIND_LABELS
 from desktop_app.core.problems import N_, StoreError, UserError
 from desktop_app.i18n import _, format_int, ngettext, tr, user_error_text
-from desktop_app.services.certificates import CertificateRow, Issued, Verification
-from desktop_app.services.workspace import Change, Workspace
+from desktop_app.services.certificates import (
+    CertificateRow,
+    CertificateService,
+    Issued,
+    PreparedPrint,
+    PrintResult,
+    Verification,
+)
+from desktop_app.services.ops import OpChanges, OpResult, Progress
+from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
-from desktop_app.ui.classes.common import Column, RowsModel, date_text, selected_row, setup_table
+from desktop_app.ui.classes.common import (
+    Column,
+    RowsModel,
+    alive,
+    date_text,
+    selected_row,
+    setup_table,
+)
+from desktop_app.ui.classes.printing import record_certificate_print
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.long_task import show_error
 from desktop_app.ui.preview import PdfPreviewDialog, preview_pdf, temp_document_path
 from desktop_app.ui.widgets import FieldMessage, confirm
 
 SEARCH_DELAY_MS = 200
+# Certificates carry the person's name and the class's title.
+REGISTER_KINDS = frozenset({"certificate", "course", "person"})
 COL_SERIAL, COL_NAME, COL_KIND, COL_COURSE, COL_ISSUED, COL_PRINTED, COL_STATUS = range(7)
 
 
@@ -72,9 +96,17 @@ class RegisterModel(RowsModel):
         return next((i for i, c in enumerate(self.rows) if c.id == cert_id), None)
 
 
-def _read_register(
-    ws: Workspace, text: str, year: int | None
-) -> tuple[list[CertificateRow], dict[str, str]]:
+@dataclass(frozen=True)
+class RegisterView:
+    """One answer of the register's query."""
+
+    rows: list[CertificateRow]
+    # The serial of every certificate a shown one replaced.
+    reissue_serials: dict[str, str]
+    years: list[int]
+
+
+def _read_register(ws: Workspace, text: str, year: int | None) -> RegisterView:
     rows = ws.certificates.register(text, year)
     known = {c.id: c.serial for c in rows}
     serials: dict[str, str] = {}
@@ -83,11 +115,20 @@ def _read_register(
             if c.reissue_of not in known:
                 known[c.reissue_of] = ws.certificates.get(c.reissue_of).serial
             serials[c.reissue_of] = known[c.reissue_of]
-    return rows, serials
+    return RegisterView(rows, serials, ws.certificates.register_years())
 
 
-def _print_issued(ws: Workspace, issued: list[Issued], out: Path) -> int:
-    return ws.certificates.print_issued(issued, out)
+def _prepare(ws: Workspace, result: OpResult[list[Issued]]) -> OpResult[PreparedPrint]:
+    """Lay out the pages of certificates an op has just registered (database reads)."""
+    issued = result.value
+    course_id = (issued[0].certificate.course_id if issued else None) or ""
+    pages = tuple(ws.certificates.pages(issued))
+    return OpResult(PreparedPrint(course_id, tuple(issued), pages), result.changes)
+
+
+def _render(prepared: PreparedPrint, out: Path, progress: Progress) -> PrintResult:
+    """On the document pool."""
+    return CertificateService.render(prepared, out, progress=progress)
 
 
 class CertificateRegisterPage(QWidget):
@@ -155,38 +196,37 @@ class CertificateRegisterPage(QWidget):
         self.year.currentIndexChanged.connect(lambda _i: self.reload())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
-        ctx.changed.connect(self._on_change)
-        self.fill_years()
+        ctx.subscribe(self, REGISTER_KINDS, self._on_change)
+        self.fill_years([])
         self.reload()
 
-    def fill_years(self) -> None:
+    def fill_years(self, years: list[int]) -> None:
         chosen = self.year.currentData()
         self.year.blockSignals(True)
         self.year.clear()
         self.year.addItem(_("All years"), None)
-        try:
-            for y in self.ctx.reader.certificates.register_years():
-                self.year.addItem(str(y), y)
-        except StoreError:
-            pass
+        for y in years:
+            self.year.addItem(str(y), y)
         self.year.setCurrentIndex(max(0, self.year.findData(chosen)))
         self.year.blockSignals(False)
 
     def reload(self) -> None:
-        """On the worker: the register's text search scans every row."""
+        """On the query thread: the register's text search scans every row. Only the newest
+        answer is shown."""
         self._timer.stop()
         self._generation += 1
         generation = self._generation
         text, year = self.search.text(), self.year.currentData()
         self.loading = True
 
-        def done(result: tuple[list[CertificateRow], dict[str, str]]) -> None:
+        def done(result: RegisterView) -> None:
             if generation != self._generation:
                 return
             selected = self.selected()
-            self.model.set_register(*result)
+            self.fill_years(result.years)
+            self.model.set_register(result.rows, result.reissue_serials)
             self.loading = False
-            count = len(result[0])
+            count = len(result.rows)
             self.count_label.setText(
                 ngettext("{count} certificate", "{count} certificates", count).format(
                     count=format_int(count)
@@ -199,14 +239,14 @@ class CertificateRegisterPage(QWidget):
         def failed(exc: BaseException) -> None:
             if generation == self._generation:
                 self.loading = False
-                show_error(self, _("Certificate register"), exc)
+                errors.report_error(self, _("Certificate register"), exc)
 
-        self.ctx.run(lambda ws: _read_register(ws, text, year), done, failed)
+        self.ctx.query(
+            lambda ws: _read_register(ws, text, year), done, failed, title=_("Certificate register")
+        )
 
-    def _on_change(self, change: Change) -> None:
-        if change.entity in ("certificate", "course", "person"):
-            self.fill_years()
-            self.reload()
+    def _on_change(self, _changes: OpChanges) -> None:
+        self.reload()
 
     def selected(self) -> CertificateRow | None:
         row = selected_row(self.table)
@@ -246,17 +286,22 @@ class CertificateRegisterPage(QWidget):
         def submit(reason: str) -> None:
             def failed(exc: BaseException) -> None:
                 dialog.submitting = False
-                if isinstance(exc, UserError):
+                if isinstance(exc, UserError) and alive(dialog):
                     dialog.message.show_messages([user_error_text(exc)])
-                else:
+                    return
+                if alive(dialog):
                     dialog.reject()
-                    show_error(self, _("Revoke"), exc)
+                errors.report_error(self, _("Revoke"), exc)
 
-            def done(_c: Change) -> None:
+            def done(_id: str) -> None:
                 self.ctx.notify(tr("Certificate {serial} is revoked.", serial=cert.serial))
-                dialog.accept()
+                if alive(dialog):
+                    dialog.accept()
 
-            self.ctx.run(lambda ws: ws.certificates.revoke(cert_id, reason), done, failed)
+            # No parent: the dialog may be closed before the answer is back.
+            self.ctx.op(
+                lambda ws: ws.certificates.revoke(cert_id, reason), done, failed, title=_("Revoke")
+            )
 
         def closed() -> None:
             self.revoke_dialog = None
@@ -273,14 +318,13 @@ class CertificateRegisterPage(QWidget):
         cert_id = cert.id
         out = temp_document_path(f"Giấy chứng nhận - {cert.full_name}.pdf")
 
-        def write(ws: Workspace) -> Issued:
+        def register(ws: Workspace, _progress: Progress) -> OpResult[PreparedPrint]:
             issued = ws.certificates.reissue(cert_id)
-            _print_issued(ws, [issued], out)
-            return issued
+            return _prepare(ws, OpResult([issued.value], issued.changes))
 
-        def done(issued: Issued) -> None:
+        def done(printed: PrintResult, prepared: PreparedPrint) -> None:
+            issued = prepared.issued[0]
             self.last_issued = issued
-            self.ctx.changed.emit(Change("certificate", "issue", (issued.certificate.id,)))
             self.ctx.notify(
                 tr(
                     "New certificate {serial} replaces {old}.",
@@ -288,7 +332,7 @@ class CertificateRegisterPage(QWidget):
                     old=cert.serial,
                 )
             )
-            self.preview = preview_pdf(self, out, out.name)
+            self.preview = preview_pdf(self, printed.path, out.name)
 
         self.confirm_box = confirm(
             self,
@@ -300,7 +344,7 @@ class CertificateRegisterPage(QWidget):
                 serial=cert.serial,
             ),
             _("Reissue"),
-            lambda: self.ctx.run(write, done, lambda e: show_error(self, _("Reissue"), e)),
+            lambda: self._print(_("Reissue"), register, out, done),
         )
 
     def reprint_selected(self) -> None:
@@ -310,16 +354,46 @@ class CertificateRegisterPage(QWidget):
         course_id, enrolment_id, kind = cert.course_id, cert.enrolment_id, cert.kind
         out = temp_document_path(f"Giấy chứng nhận - {cert.full_name}.pdf")
 
-        def write(ws: Workspace) -> list[Issued]:
+        def register(ws: Workspace, _progress: Progress) -> OpResult[PreparedPrint]:
             issued = ws.certificates.issue_for_course(course_id, kind, enrolment_ids={enrolment_id})
-            _print_issued(ws, issued, out)
-            return issued
+            return _prepare(ws, issued)
 
-        def done(issued: list[Issued]) -> None:
-            self.ctx.changed.emit(Change("certificate", "print", (cert.id,)))
-            self.preview = preview_pdf(self, out, out.name)
+        def done(printed: PrintResult, _prepared: PreparedPrint) -> None:
+            self.preview = preview_pdf(self, printed.path, out.name)
 
-        self.ctx.run(write, done, lambda e: show_error(self, _("Reprint"), e))
+        self._print(_("Reprint"), register, out, done)
+
+    def _print(
+        self,
+        title: str,
+        register: Callable[[Workspace, Progress], OpResult[PreparedPrint]],
+        out: Path,
+        done: Callable[[PrintResult, PreparedPrint], None],
+    ) -> None:
+        """Register in an op (the page refreshes from its news), render on the document
+        pool, then show the PDF and write the print's audit line."""
+
+        def render(
+            prepared: PreparedPrint, progress: Progress
+        ) -> tuple[PrintResult, PreparedPrint]:
+            return _render(prepared, out, progress), prepared
+
+        def printed(value: tuple[PrintResult, PreparedPrint]) -> None:
+            result, prepared = value
+            record_certificate_print(
+                self.ctx, result, lambda exc: errors.report_error(self, _("Print"), exc)
+            )
+            done(result, prepared)
+
+        self.ctx.task(
+            self,
+            title,
+            register,
+            printed,
+            lambda exc: errors.report_error(self, title, exc),
+            write=True,
+            render=render,
+        )
 
     def open_verify(self) -> None:
         if self.verify_dialog is not None:

@@ -31,16 +31,18 @@ from PySide6.QtWidgets import (
 from desktop_app.core.courses import RESULT_LABELS, Course, Enrolment, Result
 from desktop_app.core.problems import N_
 from desktop_app.i18n import _, format_int, tr
+from desktop_app.ui import errors
 from desktop_app.ui.classes.common import (
+    ClassSnapshot,
     Column,
     Index,
     RowsModel,
+    alive,
     birth_display,
     result_label,
     setup_table,
 )
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.long_task import show_error
 
 COL_NAME, COL_ATTENDED, COL_RESULT, COL_LEVEL, COL_COMPLETION = range(5)
 _HEADERS = ("Full name", "Attended", "Result", "Literacy level", "Completion")
@@ -187,6 +189,9 @@ class ChoiceDelegate(QStyledItemDelegate):
 
 
 class ResultsTab(QWidget):
+    # What is shown may differ from what is saved: the class page reads it again.
+    reload_requested = Signal()
+
     def __init__(self, ctx: AppContext, course_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -211,11 +216,9 @@ class ResultsTab(QWidget):
             self.table.setColumnWidth(column, width)
         layout.addWidget(self.table, 1)
         self.model.result_edited.connect(self._write)
-        self.reload()
 
-    def reload(self) -> None:
-        course = self.ctx.reader.courses.get(self.course_id)
-        rows = self.ctx.reader.courses.enrolments(self.course_id)
+    def show_snapshot(self, snapshot: ClassSnapshot) -> None:
+        course, rows = snapshot.course, snapshot.enrolments
         show_level = course.literacy or course.rule.needs_literacy_level
         current = self.table.currentIndex()
         self.model.set_rows(rows, course.sessions, show_level)
@@ -226,15 +229,23 @@ class ResultsTab(QWidget):
 
     def _write(self, enrolment_id: str, result: Result | None, level: int | None) -> None:
         if self.ctx.read_only:
-            self.reload()
-            show_error(self, _("Results"), self.ctx.read_only_error())
+            self.reload_requested.emit()
+            errors.report_error(self, _("Results"), self.ctx.read_only_error())
             return
 
         def failed(exc: BaseException) -> None:
-            self.reload()
-            show_error(self, _("Results"), exc)
+            if alive(self):
+                self.reload_requested.emit()
+                errors.report_error(self, _("Results"), exc)
+            else:
+                errors.report_error(None, _("Results"), exc)
 
-        self.ctx.run(lambda ws: ws.courses.set_result(enrolment_id, result, level), None, failed)
+        self.ctx.op(
+            lambda ws: ws.courses.set_result(enrolment_id, result, level),
+            None,
+            failed,
+            title=_("Results"),
+        )
 
 
 def rule_text(course: Course) -> str:
@@ -287,10 +298,9 @@ class CompletersTab(QWidget):
             self.buttons[key] = button
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.reload()
 
-    def reload(self) -> None:
-        rows = self.ctx.reader.courses.enrolments(self.course_id)
+    def show_snapshot(self, snapshot: ClassSnapshot) -> None:
+        rows = snapshot.enrolments
         done = [e for e in rows if e.completion and e.completion.completed]
         self.model.set_rows(done)
         self.summary.setText(

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.courses import ClassType
 from desktop_app.i18n import _, tr
-from desktop_app.services.workspace import Change, Workspace
-from desktop_app.ui import errors
+from desktop_app.services.ops import OpResult
+from desktop_app.services.workspace import Workspace
+from desktop_app.ui.classes.common import alive, show_inline
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.widgets import FieldMessage
 
@@ -51,14 +52,11 @@ class ClassTypesEditor(QWidget):
             row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
-        ctx.changed.connect(self._changed)
+        ctx.subscribe(self, {"class_type"}, lambda _changes: self.load())
         self.load()
 
-    def _changed(self, change: object) -> None:
-        if isinstance(change, Change) and change.entity == "class_type":
-            self.load()
-
     def load(self) -> None:
+        # A few dozen rows: the GUI thread's reader.
         types = self.ctx.reader.courses.class_types(include_inactive=True)
         self._loaded = {t.code: t for t in types}
         self.table.setRowCount(0)
@@ -122,12 +120,15 @@ class ClassTypesEditor(QWidget):
             self.message.show_messages([_("Nothing to save.")])
             return
 
-        def write(ws: Workspace) -> Change:
-            for t in changed:
-                ws.courses.save_class_type(t)
-            return Change("class_type", "update", tuple(t.code for t in changed))
+        def write(ws: Workspace) -> OpResult[int]:
+            # One op: every edited kind is saved, or (if one is refused) none.
+            with ws.ops.op("class_type.save") as op:
+                for t in changed:
+                    ws.courses.save_class_type(t)
+            return op.result(len(changed))
 
-        self.ctx.run(write, lambda _c: self.message.show_messages([_("Saved.")]), self._failed)
+        title = _("Kinds of class")
+        self.ctx.op(write, lambda _n: self._say(_("Saved.")), self._failed, title=title)
 
     def import_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -135,16 +136,16 @@ class ClassTypesEditor(QWidget):
         )
         if not path:
             return
-        self.ctx.run(
+        self.ctx.op(
             lambda ws: ws.courses.import_catalogue(path),
-            lambda c: self.message.show_messages(
-                [tr("Loaded {count} kinds of class.", count=len(c.ids))]
-            ),
+            lambda count: self._say(tr("Loaded {count} kinds of class.", count=count)),
             self._failed,
+            title=_("Load kinds of class"),
         )
 
+    def _say(self, text: str) -> None:
+        if alive(self):
+            self.message.show_messages([text])
+
     def _failed(self, exc: BaseException) -> None:
-        text = errors.error_text(exc)
-        if text is None:
-            raise exc  # a bug: the excepthook shows it with "copy details"
-        self.message.show_messages([text])
+        show_inline(self if alive(self) else None, _("Kinds of class"), exc, self._say)

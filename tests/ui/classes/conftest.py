@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.courses import CourseInput, CourseStatus
 from desktop_app.core.people import HamletKind, PersonInput, Sex
+from desktop_app.services.ops import OpResult
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import preview
 from desktop_app.ui.classes import ClassesPage
+from desktop_app.ui.classes.course_view import CourseView
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.worker import DbWorker
+
+T = TypeVar("T")
 
 START = dt.date(2026, 3, 2)
 PEOPLE = (
@@ -36,7 +41,7 @@ def make_course(
 ) -> str:
     data = CourseInput(type_code=code, title=title, start=START, status=CourseStatus.RUNNING, **kw)  # type: ignore[arg-type]
     days = [START + dt.timedelta(days=7 * i) for i in range(sessions)]
-    return ws.courses.create(data, days).ids[0]
+    return ws.courses.create(data, days).value
 
 
 @pytest.fixture
@@ -54,7 +59,7 @@ def class_db(tmp_path: Path) -> Path:
                 PersonInput(full_name=name, sex=sex, birth=birth, hamlet_id=hamlets[i % 3]),
                 confirmed_different=True,
             )
-            ids.append(change.ids[0])
+            ids.append(change.value)
         cid = make_course(ws, TITLE, 4)
         ws.courses.enrol(cid, ids[1:4])
         make_course(ws, EMPTY_TITLE, 2, code="cd_phap_luat")
@@ -66,8 +71,11 @@ def ctx(class_db: Path) -> Iterator[AppContext]:
     writer = Workspace.open(class_db)
     reader = writer.reader()
     worker = DbWorker(writer)
-    context = AppContext(reader, worker)
+    # Queries get a read-only connection and a thread of their own, as in the app.
+    queries = DbWorker(writer.reader())
+    context = AppContext(reader, worker, queries)
     yield context
+    queries.close()
     worker.close()
     reader.close()
 
@@ -102,3 +110,18 @@ def page(qtbot: QtBot, ctx: AppContext) -> ClassesPage:
 
 def course_id(ctx: AppContext, title: str) -> str:
     return next(c.id for c in ctx.reader.courses.find() if c.title == title)
+
+
+def open_class(qtbot: QtBot, page: ClassesPage, cid: str, tab: int | None = None) -> CourseView:
+    """Open a class's page and wait until its query has filled it."""
+    view = page.open_course(cid, tab)
+    qtbot.waitUntil(lambda: view.snapshot is not None and not view.loading, timeout=5000)
+    return view
+
+
+def write(qtbot: QtBot, ctx: AppContext, fn: Callable[[Workspace], OpResult[T]]) -> T:
+    """Run an op as the app does (its news reaches every page) and wait for its value."""
+    values: list[T] = []
+    ctx.op(fn, values.append)
+    qtbot.waitUntil(lambda: bool(values), timeout=10000)
+    return values[0]

@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
@@ -13,14 +14,15 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.courses import CourseInput
 from desktop_app.core.people import PersonInput
-from desktop_app.i18n import tr
+from desktop_app.i18n import _, tr
 from desktop_app.services.workspace import Workspace
+from desktop_app.ui import errors
 from desktop_app.ui.classes import ClassesPage
 from desktop_app.ui.classes.attendance import TICK, AttendanceModel, AttendanceTab
 from desktop_app.ui.classes.course_view import ATTENDANCE
 from desktop_app.ui.context import AppContext
 
-from .conftest import START, TITLE, course_id
+from .conftest import START, TITLE, course_id, open_class, write
 
 NAMES = [
     f"{family} {middle} {given}"
@@ -38,17 +40,17 @@ def saved(ctx: AppContext, cid: str) -> tuple[frozenset[int], ...]:
     return ctx.reader.courses.grid(cid).present
 
 
-def open_grid(page: ClassesPage, ctx: AppContext) -> tuple[str, AttendanceTab]:
+def open_grid(qtbot: QtBot, page: ClassesPage, ctx: AppContext) -> tuple[str, AttendanceTab]:
     cid = course_id(ctx, TITLE)
-    view = page.open_course(cid, ATTENDANCE)
-    assert view is not None and view.attendance is not None
+    view = open_class(qtbot, page, cid, ATTENDANCE)
+    assert view.attendance is not None
     return cid, view.attendance
 
 
 def test_keyboard_ticks_with_totals_and_saves(
     qtbot: QtBot, page: ClassesPage, ctx: AppContext, qtmodeltester: ModelTester
 ) -> None:
-    cid, tab = open_grid(page, ctx)
+    cid, tab = open_grid(qtbot, page, ctx)
     view, model = tab.view, tab.model
     assert (model.people, model.sessions) == (3, 4)
     assert (model.rowCount(), model.columnCount()) == (4, 5)  # plus the totals
@@ -98,9 +100,9 @@ def test_keyboard_ticks_with_totals_and_saves(
 
 
 def test_a_click_toggles_and_a_failed_write_shows_what_is_saved(
-    qtbot: QtBot, page: ClassesPage, ctx: AppContext
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cid, tab = open_grid(page, ctx)
+    cid, tab = open_grid(qtbot, page, ctx)
     rect = tab.view.visualRect(tab.model.index(2, 3))
     qtbot.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert cell(tab, 2, 3) == TICK
@@ -108,9 +110,18 @@ def test_a_click_toggles_and_a_failed_write_shows_what_is_saved(
 
     # Someone removed the person meanwhile: the write is refused and the grid is read again.
     enrolment = ctx.reader.courses.enrolments(cid)[0]
-    ctx.run(lambda ws: ws.courses.unenrol(enrolment.id))
-    qtbot.waitUntil(lambda: len(ctx.reader.courses.enrolments(cid)) == 2, timeout=3000)
+    write(qtbot, ctx, lambda ws: ws.courses.unenrol(enrolment.id))
     qtbot.waitUntil(lambda: tab.model.people == 2, timeout=3000)
+    # A tick for someone no longer shown is refused: the grid is read again and says so.
+    grid = tab.model.grid
+    assert grid is not None
+    stale = [(enrolment.id, grid.sessions[0].id)]
+    shown: list[str] = []
+    monkeypatch.setattr(errors, "show_message", lambda _p, _t, text: shown.append(text))
+    tab._submit(stale, True)
+    qtbot.waitUntil(lambda: bool(shown) and tab.pending == 0, timeout=3000)
+    assert shown == [_("The class changed meanwhile; refresh the attendance grid.")]
+    assert tab.model.people == 2 and saved(ctx, cid)[1] == frozenset({3})
 
 
 def test_grid_of_60_people_by_20_sessions_opens_within_200_ms(
@@ -120,9 +131,9 @@ def test_grid_of_60_people_by_20_sessions_opens_within_200_ms(
 
     def build(ws: Workspace) -> str:
         for name in NAMES:
-            ids.append(ws.people.add(PersonInput(full_name=name)).ids[0])
+            ids.append(ws.people.add(PersonInput(full_name=name)).value)
         days = [START + dt.timedelta(days=3 * i) for i in range(20)]
-        cid = ws.courses.create(CourseInput("ky_nang_so", "Lớp lớn", start=START), days).ids[0]
+        cid = ws.courses.create(CourseInput("ky_nang_so", "Lớp lớn", start=START), days).value
         ws.courses.enrol(cid, ids)
         grid = ws.courses.grid(cid)
         pairs = [(e.id, s.id) for k, e in enumerate(grid.enrolments)
@@ -131,16 +142,17 @@ def test_grid_of_60_people_by_20_sessions_opens_within_200_ms(
         return cid
 
     done: list[str] = []
-    ctx.run(build, done.append)
+    ctx.worker.submit(build, done.append)
     qtbot.waitUntil(lambda: bool(done), timeout=20000)
     cid = done[0]
     qtbot.waitUntil(lambda: not page.loading, timeout=5000)
 
+    # From the click to the filled grid: the query, its answer, the model.
     started = time.perf_counter()
     view = page.open_course(cid, ATTENDANCE)
-    QApplication.processEvents()
+    qtbot.waitUntil(lambda: view.snapshot is not None, timeout=5000)
     elapsed = time.perf_counter() - started
-    assert view is not None and view.attendance is not None
+    assert view.attendance is not None
     model = view.attendance.model
     assert (model.people, model.sessions) == (60, 20)
     assert model.total() == sum(1 for k in range(60) for j in range(20) if (k + j) % 3)

@@ -25,7 +25,7 @@ from desktop_app.ui.classes.page import COL_PEOPLE, COL_TITLE
 from desktop_app.ui.classes.results import COL_LEVEL, COL_RESULT, ResultsTab
 from desktop_app.ui.context import AppContext
 
-from .conftest import EMPTY_TITLE, START, TITLE, course_id
+from .conftest import EMPTY_TITLE, START, TITLE, course_id, open_class, write
 
 
 def titles(page: ClassesPage) -> list[str]:
@@ -106,7 +106,8 @@ def test_new_class_with_weekly_sessions_opens_its_page(
     assert course.title == "Bình dân học vụ số"
     assert course.sessions == 5
     assert (course.start, course.end) == (dt.date(2026, 3, 2), dt.date(2026, 3, 16))
-    assert view.title.text() == "Bình dân học vụ số"
+    # The page fills in when its query is back.
+    qtbot.waitUntil(lambda: view.title.text() == "Bình dân học vụ số", timeout=5000)
 
 
 def test_one_off_topic_session_has_one_date(
@@ -134,15 +135,17 @@ def test_details_sessions_results_and_completers(
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     view = page.view
     assert view is not None and view.course_id == cid
+    qtbot.waitUntil(lambda: view.snapshot is not None, timeout=5000)
 
     details = view.show_tab(DETAILS)
+    assert details.fields.title.text() == TITLE
     details.fields.venue.setText("Nhà văn hóa thôn 2")
     details.save()
     qtbot.waitUntil(lambda: ctx.reader.courses.get(cid).venue == "Nhà văn hóa thôn 2", timeout=3000)
     qtbot.waitUntil(lambda: "Nhà văn hóa thôn 2" in view.subtitle.text(), timeout=3000)
 
     sessions = view.show_tab(SESSIONS)
-    assert sessions.model.rowCount() == 4
+    assert sessions.model.rowCount() == 4  # filled from the page's snapshot when built
     qtmodeltester.check(sessions.model)
     sessions.add()
     dialog = sessions.dialog
@@ -156,7 +159,7 @@ def test_details_sessions_results_and_completers(
     # Everyone ticked at every session: all three complete (no result needed).
     grid = ctx.reader.courses.grid(cid)
     pairs = [(e.id, s.id) for e in grid.enrolments for s in grid.sessions]
-    ctx.run(lambda ws: ws.courses.set_attendance(cid, pairs, True))
+    ctx.op(lambda ws: ws.courses.set_attendance(cid, pairs, True))
     results = view.show_tab(RESULTS)
     assert isinstance(results, ResultsTab)
     qtbot.waitUntil(
@@ -190,8 +193,8 @@ def test_results_editor_is_a_combo_that_saves(
     qtbot: QtBot, page: ClassesPage, ctx: AppContext
 ) -> None:
     cid = course_id(ctx, TITLE)
-    view = page.open_course(cid, RESULTS)
-    assert view is not None and view.results is not None
+    view = open_class(qtbot, page, cid, RESULTS)
+    assert view.results is not None
     table = view.results.table
     table.setFocus()
     table.setCurrentIndex(view.results.model.index(1, COL_RESULT))
@@ -207,10 +210,62 @@ def test_results_editor_is_a_combo_that_saves(
     )
 
 
-def test_every_tab_opens_for_an_empty_class(page: ClassesPage, ctx: AppContext) -> None:
-    view = page.open_course(course_id(ctx, EMPTY_TITLE))
-    assert view is not None
+def test_every_tab_opens_for_an_empty_class(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext
+) -> None:
+    view = open_class(qtbot, page, course_id(ctx, EMPTY_TITLE))
     for tab in (DETAILS, SESSIONS, ENROLMENT, ATTENDANCE, RESULTS, COMPLETERS):
         assert view.show_tab(tab) is not None
     assert view.attendance is not None and view.attendance.empty.isVisibleTo(view.attendance)
     assert START.year == 2026
+
+
+def test_a_class_opens_at_once_and_fills_in_from_its_query(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext
+) -> None:
+    """Nothing of the class is read on the GUI thread: the page shows, then fills in."""
+    cid = course_id(ctx, TITLE)
+    with qtbot.waitSignal(page.course_opened, timeout=1000):
+        view = page.open_course(cid, ATTENDANCE)
+    assert view.loading and view.snapshot is None
+    assert view.attendance is not None and view.attendance.model.grid is None
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        pass
+    assert view.title.text() == TITLE
+    assert view.attendance.model.people == 3
+
+
+def test_the_list_follows_writes_made_anywhere(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext
+) -> None:
+    """Every op's news reaches the list: a class added elsewhere (the demo fill, say) shows
+    up, and a tick changes its figures."""
+    from desktop_app.core.courses import CourseInput
+
+    assert page.year_filter.findData(2027) < 0
+    data = CourseInput("cd_suc_khoe", "Sơ cứu ban đầu", start=dt.date(2027, 1, 5))
+    write(qtbot, ctx, lambda ws: ws.courses.create(data))
+    qtbot.waitUntil(lambda: "Sơ cứu ban đầu" in titles(page), timeout=5000)
+    assert page.year_filter.findData(2027) > 0  # the filters follow too
+    cid = course_id(ctx, TITLE)
+    grid = ctx.reader.courses.grid(cid)
+    pair = (grid.enrolments[0].id, grid.sessions[0].id)
+    write(qtbot, ctx, lambda ws: ws.courses.set_attendance(cid, [pair], True))
+
+    def attendances() -> int:
+        return next(c.attendances for c in page.model.rows if c.id == cid)
+
+    qtbot.waitUntil(lambda: attendances() == 1, timeout=5000)
+
+
+def test_a_class_deleted_while_open_goes_back_to_the_list(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext
+) -> None:
+    view = open_class(qtbot, page, course_id(ctx, EMPTY_TITLE), DETAILS)
+    assert view.details is not None
+    view.details.delete_button.click()
+    box = view.confirm_box
+    yes = next(b for b in box.buttons() if b.text() == _("Delete"))  # type: ignore[attr-defined]
+    yes.click()
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.list_page, timeout=5000)
+    qtbot.waitUntil(lambda: titles(page) == [TITLE], timeout=5000)

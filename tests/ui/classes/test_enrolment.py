@@ -11,21 +11,21 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.people import Sex
-from desktop_app.i18n import _, tr
+from desktop_app.i18n import _, ngettext, tr
 from desktop_app.ui.classes import ClassesPage
 from desktop_app.ui.classes.course_view import ENROLMENT
 from desktop_app.ui.classes.enrolment import EnrolmentTab, counts_text, split_pasted_line
 from desktop_app.ui.context import AppContext
 
-from .conftest import TITLE, course_id
+from .conftest import TITLE, course_id, open_class, write
 
 TypeText = Callable[[QWidget, str], None]
 
 
-def open_enrolment(page: ClassesPage, ctx: AppContext) -> tuple[str, EnrolmentTab]:
+def open_enrolment(qtbot: QtBot, page: ClassesPage, ctx: AppContext) -> tuple[str, EnrolmentTab]:
     cid = course_id(ctx, TITLE)
-    view = page.open_course(cid, ENROLMENT)
-    assert view is not None and view.enrolment is not None
+    view = open_class(qtbot, page, cid, ENROLMENT)
+    assert view.enrolment is not None
     return cid, view.enrolment
 
 
@@ -37,7 +37,7 @@ def test_typing_a_fragment_shows_birth_year_and_hamlet_and_enter_enrols(
     qtbot: QtBot, page: ClassesPage, ctx: AppContext, type_text: TypeText,
     qtmodeltester: ModelTester,
 ) -> None:  # fmt: skip
-    cid, tab = open_enrolment(page, ctx)
+    cid, tab = open_enrolment(qtbot, page, ctx)
     assert tab.counts.text() == counts_text(3, 0)
     type_text(tab.search_box, "Đặn")
     assert tab.search_box.text() == "Đặn"
@@ -74,7 +74,7 @@ def test_typing_a_fragment_shows_birth_year_and_hamlet_and_enter_enrols(
 def test_a_new_person_is_added_inline_and_enrolled(
     qtbot: QtBot, page: ClassesPage, ctx: AppContext, type_text: TypeText
 ) -> None:
-    cid, tab = open_enrolment(page, ctx)
+    cid, tab = open_enrolment(qtbot, page, ctx)
     type_text(tab.search_box, "Vũ Thị Lành")
     assert tab.match_model.rowCount() == 0
     qtbot.keyClick(tab.search_box, Qt.Key.Key_Return)  # no match: Enter opens the new person box
@@ -99,7 +99,7 @@ def test_a_new_person_is_added_inline_and_enrolled(
 def test_paste_list_reports_each_line_and_resolves_the_rest(
     qtbot: QtBot, page: ClassesPage, ctx: AppContext
 ) -> None:
-    cid, tab = open_enrolment(page, ctx)
+    cid, tab = open_enrolment(qtbot, page, ctx)
     tab.paste_button.click()
     dialog = tab.paste_dialog
     assert dialog is not None
@@ -137,20 +137,25 @@ def test_split_pasted_line() -> None:
 
 
 def test_household_and_remove(qtbot: QtBot, page: ClassesPage, ctx: AppContext) -> None:
-    cid, tab = open_enrolment(page, ctx)
+    cid, tab = open_enrolment(qtbot, page, ctx)
     dang = ctx.reader.people.search("Đặng")[0]
     duc = ctx.reader.people.search("Hoàng Minh Đức")[0]
-    ctx.run(lambda ws: ws.households.create(dang.id))
-    qtbot.waitUntil(lambda: ctx.reader.people.get(dang.id).household_id is not None, timeout=3000)
+    write(qtbot, ctx, lambda ws: ws.households.create(dang.id))
     household = ctx.reader.people.get(dang.id).household_id
     assert household is not None
-    ctx.run(lambda ws: ws.households.add_member(household, duc.id))
-    qtbot.waitUntil(lambda: ctx.reader.people.get(duc.id).household_id == household, timeout=3000)
+    write(qtbot, ctx, lambda ws: ws.households.add_member(household, duc.id))
+    assert ctx.reader.people.get(duc.id).household_id == household
 
     tab.search_box.setText("nguyen van dang")
     tab.household_button.click()
     qtbot.waitUntil(lambda: len(enrolled_names(ctx, cid)) == 5, timeout=3000)
     assert {"Nguyễn Văn Đặng", "Hoàng Minh Đức"} <= set(enrolled_names(ctx, cid))
+    said = ngettext(
+        "Enrolled {count} person of the household of {name}.",
+        "Enrolled {count} people of the household of {name}.",
+        2,
+    ).format(count="2", name="Nguyễn Văn Đặng")
+    qtbot.waitUntil(lambda: tab.status.text() == said, timeout=3000)
 
     qtbot.waitUntil(lambda: tab.enrolled_model.rowCount() == 5, timeout=3000)
     row = next(r for r, e in enumerate(tab.enrolled_model.rows) if e.full_name == "Lê Văn Cường")

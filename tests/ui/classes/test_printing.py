@@ -25,7 +25,7 @@ from desktop_app.ui.classes.printing import (
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.preview import PdfPreviewDialog
 
-from .conftest import EMPTY_TITLE, TITLE, course_id
+from .conftest import EMPTY_TITLE, TITLE, course_id, open_class, write
 
 
 def files(folder: Path) -> list[Path]:
@@ -43,13 +43,13 @@ def pdf_pages(path: Path) -> list[tuple[float, float]]:
 def everyone_present(qtbot: QtBot, ctx: AppContext, cid: str) -> None:
     grid = ctx.reader.courses.grid(cid)
     pairs = [(e.id, s.id) for e in grid.enrolments for s in grid.sessions]
-    ctx.run(lambda ws: ws.courses.set_attendance(cid, pairs, True))
-    qtbot.waitUntil(lambda: ctx.reader.courses.get(cid).completed == 3, timeout=3000)
+    write(qtbot, ctx, lambda ws: ws.courses.set_attendance(cid, pairs, True))
+    assert ctx.reader.courses.get(cid).completed == 3
 
 
-def open_completers(page: ClassesPage, ctx: AppContext, title: str) -> CourseView:
-    view = page.open_course(course_id(ctx, title), COMPLETERS)
-    assert view is not None and view.completers is not None
+def open_completers(qtbot: QtBot, page: ClassesPage, ctx: AppContext, title: str) -> CourseView:
+    view = open_class(qtbot, page, course_id(ctx, title), COMPLETERS)
+    assert view.completers is not None
     return view
 
 
@@ -64,7 +64,7 @@ def test_certificates_show_progress_then_a_preview_with_one_page_each(
     monkeypatch.setattr(long_task, "SHOW_AFTER_MS", 0)
     cid = course_id(ctx, TITLE)
     everyone_present(qtbot, ctx, cid)
-    view = open_completers(page, ctx, TITLE)
+    view = open_completers(qtbot, page, ctx, TITLE)
     assert view.completers is not None
     qtbot.waitUntil(lambda: view.completers.model.rowCount() == 3, timeout=3000)  # type: ignore[union-attr]
     view.completers.buttons[CERTIFICATES].click()  # type: ignore[attr-defined]
@@ -99,13 +99,13 @@ def test_cancel_stops_the_batch_and_leaves_no_file(
 ) -> None:
     cid = course_id(ctx, TITLE)
     everyone_present(qtbot, ctx, cid)
-    view = open_completers(page, ctx, TITLE)
+    view = open_completers(qtbot, page, ctx, TITLE)
     notices: list[str] = []
     ctx.notice.connect(lambda text, *_a: notices.append(text))
     view.printer.print(COMMENDATIONS)
     task = view.printer.task
     assert task is not None
-    task.dialog.canceled.emit()  # as the Cancel button does
+    task.cancel()  # as the Cancel button does
     qtbot.waitUntil(lambda: not view.printer.busy, timeout=20000)
     assert task.cancelled
     assert view.printer.preview is None
@@ -118,7 +118,7 @@ def test_cancel_stops_the_batch_and_leaves_no_file(
 def test_a_class_with_no_completers_says_so_and_writes_nothing(
     qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path
 ) -> None:
-    view = open_completers(page, ctx, EMPTY_TITLE)
+    view = open_completers(qtbot, page, ctx, EMPTY_TITLE)
     for kind in (CERTIFICATES, CERTIFICATES_ZIP, ROSTER):
         view.printer.print(kind)
         qtbot.waitUntil(lambda: not view.printer.busy, timeout=5000)
@@ -146,7 +146,7 @@ def test_roster_sheet_and_xlsx_preview_then_save_as(
     qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    view = open_completers(page, ctx, TITLE)
+    view = open_completers(qtbot, page, ctx, TITLE)
     asked: list[Path] = []
 
     def answer(_parent: object, suggested: Path, _filter: str) -> Path:
@@ -178,7 +178,7 @@ def test_preview_renders_lazily_zooms_and_prints_each_page(
 ) -> None:
     cid = course_id(ctx, TITLE)
     everyone_present(qtbot, ctx, cid)
-    view = open_completers(page, ctx, TITLE)
+    view = open_completers(qtbot, page, ctx, TITLE)
     view.printer.print(CERTIFICATES)
     qtbot.waitUntil(lambda: view.printer.preview is not None, timeout=20000)
     dialog = view.printer.preview
@@ -207,7 +207,7 @@ def test_zip_of_certificates_offers_save_only(
 ) -> None:
     cid = course_id(ctx, TITLE)
     everyone_present(qtbot, ctx, cid)
-    view = open_completers(page, ctx, TITLE)
+    view = open_completers(qtbot, page, ctx, TITLE)
     view.printer.print(CERTIFICATES_ZIP)
     qtbot.waitUntil(lambda: view.printer.preview is not None, timeout=20000)
     dialog = view.printer.preview
@@ -235,11 +235,63 @@ def test_certificates_render_on_the_document_pool_not_the_database_worker(
     monkeypatch.setattr(CertificateService, "render", staticmethod(spy))
     cid = course_id(ctx, TITLE)
     everyone_present(qtbot, ctx, cid)
-    view = open_completers(page, ctx, TITLE)
+    view = open_completers(qtbot, page, ctx, TITLE)
     view.printer.print(CERTIFICATES)
     qtbot.waitUntil(lambda: view.printer.preview is not None, timeout=20000)
     assert len(threads) == 1 and threads[0].startswith("documents")
     saves_done: list[object] = []
-    ctx.run(lambda ws: ws.courses.class_types(), saves_done.append)
+    ctx.query(lambda ws: ws.courses.class_types(), saves_done.append)
     qtbot.waitUntil(lambda: bool(saves_done), timeout=5000)
+    close_preview(view.printer.preview)  # type: ignore[arg-type]
+
+
+def test_printed_certificates_show_in_the_register_at_once(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path
+) -> None:
+    """The register page (Giấy chứng nhận) refreshes from the print's news, no reopening."""
+    from desktop_app.ui.classes import CertificateRegisterPage
+
+    register = CertificateRegisterPage(ctx)
+    qtbot.addWidget(register)
+    qtbot.waitUntil(lambda: not register.loading, timeout=5000)
+    assert register.model.rowCount() == 0
+    cid = course_id(ctx, TITLE)
+    everyone_present(qtbot, ctx, cid)
+    view = open_completers(qtbot, page, ctx, TITLE)
+    view.printer.print(CERTIFICATES)
+    qtbot.waitUntil(lambda: register.model.rowCount() == 3, timeout=20000)
+    assert register.year.count() == 2  # "all years" and this year
+    qtbot.waitUntil(lambda: view.printer.preview is not None, timeout=20000)
+    close_preview(view.printer.preview)  # type: ignore[arg-type]
+
+
+def test_roster_renders_on_the_document_pool_and_the_print_is_audited(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    import threading
+
+    from desktop_app.services.class_documents import ClassDocumentService
+
+    threads: list[str] = []
+    real_render = ClassDocumentService.render
+
+    def spy(*args: object, **kwargs: object) -> int:
+        threads.append(threading.current_thread().name)
+        return real_render(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ClassDocumentService, "render", staticmethod(spy))
+    cid = course_id(ctx, TITLE)
+    view = open_completers(qtbot, page, ctx, TITLE)
+    view.printer.print(ROSTER)
+    qtbot.waitUntil(lambda: view.printer.preview is not None, timeout=10000)
+    assert len(threads) == 1 and threads[0].startswith("documents")
+
+    def audited() -> bool:
+        row = ctx.reader.db.conn.execute(
+            "SELECT detail FROM audit WHERE action = 'roster.print' AND record_id = ?", (cid,)
+        ).fetchone()
+        return row is not None and row[0] == "rows=3"
+
+    qtbot.waitUntil(audited, timeout=5000)
     close_preview(view.printer.preview)  # type: ignore[arg-type]

@@ -13,21 +13,16 @@ from desktop_app.ui.classes import CertificateRegisterPage
 from desktop_app.ui.classes.register import COL_STATUS
 from desktop_app.ui.context import AppContext
 
-from .conftest import TITLE, course_id
+from .conftest import TITLE, course_id, write
 
 
 def issue(qtbot: QtBot, ctx: AppContext) -> list[str]:
     cid = course_id(ctx, TITLE)
     grid = ctx.reader.courses.grid(cid)
     pairs = [(e.id, s.id) for e in grid.enrolments for s in grid.sessions]
-    ctx.run(lambda ws: ws.courses.set_attendance(cid, pairs, True))
-    issued: list[list[str]] = []
-    ctx.run(
-        lambda ws: [i.certificate.serial for i in ws.certificates.issue_for_course(cid)],
-        issued.append,
-    )
-    qtbot.waitUntil(lambda: bool(issued), timeout=5000)
-    return issued[0]
+    write(qtbot, ctx, lambda ws: ws.courses.set_attendance(cid, pairs, True))
+    issued = write(qtbot, ctx, lambda ws: ws.certificates.issue_for_course(cid))
+    return [i.certificate.serial for i in issued]
 
 
 def register_page(qtbot: QtBot, ctx: AppContext) -> CertificateRegisterPage:
