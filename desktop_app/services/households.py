@@ -91,6 +91,11 @@ class HouseholdService:
                 notes=household.notes,
             )
             repo.set_person_household(op.tx, person_id, household_id, HEAD_RELATION)
+            old_head = household.head_id
+            if old_head is not None and old_head != person_id:
+                # One head per household: the old head's relation to the new one is not
+                # known, so it is left for the secretary to type rather than guessed.
+                repo.set_person_household(op.tx, old_head, household_id, "")
         return op.result(household_id)
 
     def remove_member(self, person_id: str) -> OpResult[str]:

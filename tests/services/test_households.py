@@ -49,6 +49,9 @@ def test_change_head_and_remove_members(ws: Workspace) -> None:
     ws.households.add_member(household_id, wife, "Vợ")
     ws.households.set_head(household_id, wife)
     assert ws.households.get(household_id).head_id == wife
+    # One "Chủ hộ" only: the old head's relation is left for the secretary to type.
+    relations = {m.full_name: m.relation for m in ws.households.members(household_id)}
+    assert relations == {"Trần Thị Lan": "Chủ hộ", "Nguyễn Văn Hùng": ""}
     ws.households.remove_member(wife)
     assert ws.households.get(household_id).head_id is None
     assert [m.full_name for m in ws.households.members(household_id)] == ["Nguyễn Văn Hùng"]
