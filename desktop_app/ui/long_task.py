@@ -67,7 +67,10 @@ class LongTask(QObject):
         render: Callable[[Any, Progress], Any] | None = None,
         write: bool = True,
     ) -> None:
-        super().__init__(parent if parent is not None else ctx)
+        # Owned by the long-lived context, not by the widget that asked: a dialog closed
+        # while its work runs must not take the task (and the announcement of what the
+        # work changed) with it.
+        super().__init__(ctx)
         self.render = render
         self.parent_widget = parent
         self.ctx = ctx
@@ -83,6 +86,11 @@ class LongTask(QObject):
         self.cancelled = False
         self.last_progress: tuple[int, int] = (0, 0)
         self.dialog: QProgressDialog | None = None
+        # Work started by a page's own refresh shows no dialog; the page shows it is busy.
+        self.shows_dialog = bool(title or label)
+        self.orphaned = False
+        if parent is not None:
+            parent.destroyed.connect(self._orphan)
         self.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
         self._rendered.connect(self._render_finished, Qt.ConnectionType.QueuedConnection)
         self._show_timer = QTimer(self)
@@ -128,8 +136,15 @@ class LongTask(QObject):
         return self.dialog
 
     def _show_dialog(self) -> None:
-        if not self.finished:
+        if not self.finished and self.shows_dialog and not self.orphaned:
             self._ensure_dialog().show()
+
+    @Slot()
+    def _orphan(self) -> None:
+        """The widget that asked is gone: finish the work, tell nobody but the pages."""
+        self.orphaned = True
+        self.dialog = None  # deleted with its parent
+        self.parent_widget = None
 
     @Slot(int, int)
     def _progressed(self, done: int, total: int) -> None:
@@ -145,6 +160,8 @@ class LongTask(QObject):
         if self.finished:
             return
         self.cancel_requested.set()
+        if self.orphaned or not self.shows_dialog:
+            return
         # The dialog stays up until the work has really stopped, so nothing looks done early.
         dialog = self._ensure_dialog()
         dialog.setLabelText(_("Cancelling…"))
@@ -200,11 +217,16 @@ class LongTask(QObject):
         if self.cancel_requested.is_set():
             # Finished before it saw the Cancel: the work is done, so keep it.
             log.info("%s finished although Cancel was pressed", self.title)
-        if self.on_done is not None:
+        if self.on_done is not None and not self.orphaned:
             self.on_done(result)
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()
+        if self.orphaned:
+            # Nobody is left to tell about a refusal; a bug is still a bug.
+            if errors.error_text(exc) is None and not isinstance(exc, Cancelled):
+                errors.report_error(None, self.title, exc)
+            return
         if isinstance(exc, Cancelled) or self.cancel_requested.is_set():
             self.cancelled = True
             if self.on_cancelled is not None:
