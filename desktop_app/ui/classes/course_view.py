@@ -227,9 +227,12 @@ class CourseView(QWidget):
             if not current():
                 return
             self.loading = False
-            errors.report_error(self, _("Classes"), exc)
             if first:
+                # The page is of no use and goes: the message stays on what is left.
+                errors.report_error(self.parentWidget(), _("Classes"), exc)
                 self.load_failed.emit(self)
+            else:
+                errors.report_error(self, _("Classes"), exc)
 
         # No parent: the page may close before the answer comes back.
         self.ctx.query(read, done, failed, title=_("Classes"))

@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.certificates import CertificateKind
-from desktop_app.core.problems import N_
+from desktop_app.core.problems import N_, StoreError, UserError
 from desktop_app.i18n import _, format_int, ngettext
 from desktop_app.services.certificates import CertificateService, PreparedPrint, PrintResult
 from desktop_app.services.class_documents import ClassDocumentService, ClassPaper
@@ -100,8 +100,12 @@ class ClassPrinter:
             # A print of personal data is audited, and nothing can be written here.
             errors.report_error(self.parent, _("Print"), self.ctx.read_only_error())
             return
-        # One indexed read for the file's name.
-        self.course_title = self.ctx.reader.courses.get(self.course_id).title
+        try:
+            # One indexed read for the file's name.
+            self.course_title = self.ctx.reader.courses.get(self.course_id).title
+        except (UserError, StoreError) as exc:  # the class was deleted meanwhile, say
+            errors.report_error(self.parent, _("Print"), exc)
+            return
         name = document_name(kind, self.course_title)
         out = temp_document_path(name)
         self.last_path = out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -269,3 +270,34 @@ def test_a_class_deleted_while_open_goes_back_to_the_list(
     yes.click()
     qtbot.waitUntil(lambda: page.stack.currentWidget() is page.list_page, timeout=5000)
     qtbot.waitUntil(lambda: titles(page) == [TITLE], timeout=5000)
+
+
+def test_a_class_that_cannot_be_read_says_so_and_goes_back_to_the_list(
+    qtbot: QtBot, page: ClassesPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.ui import errors
+
+    shown: list[str] = []
+    monkeypatch.setattr(errors, "show_message", lambda _p, _t, text: shown.append(text))
+    page.open_course("no-such-class")
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.list_page, timeout=5000)
+    assert shown == [_("This class no longer exists; refresh the list.")]
+    assert page.view is None
+
+
+def test_answers_for_a_page_closed_meanwhile_are_dropped(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext
+) -> None:
+    from shiboken6 import isValid
+
+    cid = course_id(ctx, TITLE)
+    closed = []
+    for tab in (ATTENDANCE, ENROLMENT, RESULTS):
+        view = page.open_course(cid, tab)
+        assert view.snapshot is None
+        page.show_list()  # before its query is back: the view is deleted meanwhile
+        closed.append(view)
+    qtbot.waitUntil(lambda: not any(isValid(v) for v in closed), timeout=5000)
+    qtbot.waitUntil(lambda: ctx.queries.pending == 0 and not page.loading, timeout=5000)
+    view = open_class(qtbot, page, cid, ATTENDANCE)
+    assert view.attendance is not None and view.attendance.model.people == 3
