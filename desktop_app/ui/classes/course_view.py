@@ -234,8 +234,10 @@ class CourseView(QWidget):
             else:
                 errors.report_error(self, _("Classes"), exc)
 
-        # No parent: the page may close before the answer comes back.
-        self.ctx.query(read, done, failed, title=_("Classes"))
+        # No title: a page's own refresh shows no progress dialog; the header says
+        # "Loading…" until the first answer. No parent: the answer comes back (and is
+        # dropped) even if the page closed meanwhile.
+        self.ctx.query(read, done, failed)
 
     def show_snapshot(self, snapshot: ClassSnapshot) -> None:
         self.snapshot = snapshot

@@ -246,7 +246,8 @@ class ClassesPage(QWidget):
                 self.count_label.setText("")
                 errors.report_error(self, _("Classes"), exc)
 
-        self.ctx.query(read, done, failed, title=_("Classes"))
+        # No title: a refresh shows no progress dialog; the count says "Loading…".
+        self.ctx.query(read, done, failed, parent=self)
 
     def _show(self, courses: list[Course]) -> None:
         selected = self.selected_id()

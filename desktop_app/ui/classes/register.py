@@ -218,6 +218,8 @@ class CertificateRegisterPage(QWidget):
         generation = self._generation
         text, year = self.search.text(), self.year.currentData()
         self.loading = True
+        if not self.model.rows:
+            self.count_label.setText(_("Loading…"))
 
         def done(result: RegisterView) -> None:
             if generation != self._generation:
@@ -241,9 +243,8 @@ class CertificateRegisterPage(QWidget):
                 self.loading = False
                 errors.report_error(self, _("Certificate register"), exc)
 
-        self.ctx.query(
-            lambda ws: _read_register(ws, text, year), done, failed, title=_("Certificate register")
-        )
+        # No title: a refresh shows no progress dialog.
+        self.ctx.query(lambda ws: _read_register(ws, text, year), done, failed, parent=self)
 
     def _on_change(self, _changes: OpChanges) -> None:
         self.reload()
