@@ -19,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -67,10 +68,9 @@ class LongTask(QObject):
         render: Callable[[Any, Progress], Any] | None = None,
         write: bool = True,
     ) -> None:
-        # Owned by the long-lived context, not by the widget that asked: a dialog closed
-        # while its work runs must not take the task (and the announcement of what the
-        # work changed) with it.
-        super().__init__(ctx)
+        # Owned by the widget that asked, so it ends with it; what the work changed is still
+        # announced (see `start`).
+        super().__init__(parent if parent is not None else ctx)
         self.render = render
         self.parent_widget = parent
         self.ctx = ctx
@@ -88,9 +88,6 @@ class LongTask(QObject):
         self.dialog: QProgressDialog | None = None
         # Work started by a page's own refresh shows no dialog; the page shows it is busy.
         self.shows_dialog = bool(title or label)
-        self.orphaned = False
-        if parent is not None:
-            parent.destroyed.connect(self._orphan)
         self.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
         self._rendered.connect(self._render_finished, Qt.ConnectionType.QueuedConnection)
         self._show_timer = QTimer(self)
@@ -107,8 +104,25 @@ class LongTask(QObject):
 
         self._report = report
         fn = self.fn
+        ctx, task, title = self.ctx, self, self.title
+
+        def db_done(result: Any) -> None:
+            if isinstance(result, OpResult):
+                # Announced even when the widget that asked was closed meanwhile, or Cancel
+                # came too late to stop the work: it is saved, and every page must show it.
+                ctx.announce(result.changes)
+                result = result.value
+            if shiboken6.isValid(task):
+                task._db_done(result)
+
+        def db_failed(exc: BaseException) -> None:
+            if shiboken6.isValid(task):
+                task._failed(exc)
+            elif errors.error_text(exc) is None and not isinstance(exc, Cancelled):
+                errors.report_error(None, title, exc)  # nobody is left to tell but a bug
+
         thread = self.ctx.worker if self.write else self.ctx.queries
-        thread.submit(lambda ws: fn(ws, report), self._db_done, self._failed)
+        thread.submit(lambda ws: fn(ws, report), db_done, db_failed)
         delay = SHOW_AFTER_MS if show_after_ms is None else show_after_ms
         if delay <= 0:
             self._show_dialog()
@@ -136,15 +150,8 @@ class LongTask(QObject):
         return self.dialog
 
     def _show_dialog(self) -> None:
-        if not self.finished and self.shows_dialog and not self.orphaned:
+        if not self.finished and self.shows_dialog:
             self._ensure_dialog().show()
-
-    @Slot()
-    def _orphan(self) -> None:
-        """The widget that asked is gone: finish the work, tell nobody but the pages."""
-        self.orphaned = True
-        self.dialog = None  # deleted with its parent
-        self.parent_widget = None
 
     @Slot(int, int)
     def _progressed(self, done: int, total: int) -> None:
@@ -160,7 +167,7 @@ class LongTask(QObject):
         if self.finished:
             return
         self.cancel_requested.set()
-        if self.orphaned or not self.shows_dialog:
+        if not self.shows_dialog:
             return
         # The dialog stays up until the work has really stopped, so nothing looks done early.
         dialog = self._ensure_dialog()
@@ -179,11 +186,6 @@ class LongTask(QObject):
     # Results -------------------------------------------------------------------------------
 
     def _db_done(self, result: Any) -> None:
-        if isinstance(result, OpResult):
-            # What changed is announced even if Cancel came too late to stop the work:
-            # the work is done and saved, and every page must show it.
-            self.ctx.announce(result.changes)
-            result = result.value
         if self.render is None:
             self._done(result)
         else:
@@ -217,16 +219,11 @@ class LongTask(QObject):
         if self.cancel_requested.is_set():
             # Finished before it saw the Cancel: the work is done, so keep it.
             log.info("%s finished although Cancel was pressed", self.title)
-        if self.on_done is not None and not self.orphaned:
+        if self.on_done is not None:
             self.on_done(result)
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()
-        if self.orphaned:
-            # Nobody is left to tell about a refusal; a bug is still a bug.
-            if errors.error_text(exc) is None and not isinstance(exc, Cancelled):
-                errors.report_error(None, self.title, exc)
-            return
         if isinstance(exc, Cancelled) or self.cancel_requested.is_set():
             self.cancelled = True
             if self.on_cancelled is not None:
