@@ -383,9 +383,9 @@ class CertificateService:
             course_id=prepared.course_id,
         )
 
-    def record_print(self, result: PrintResult) -> None:
+    def record_print(self, result: PrintResult) -> OpResult[None]:
         """Who printed personal data, and what: the audit entry of a finished print."""
-        self._ops.record_event(
+        return self._ops.record_event(
             "certificate.print", "certificate", result.course_id, f"pages={result.pages}"
         )
 

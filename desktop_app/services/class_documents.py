@@ -156,9 +156,9 @@ class ClassDocumentService:
     def record_print(self, paper: ClassPaper) -> OpResult[None]:
         """Who printed personal data, and what: the audit line of a finished print (it
         changes no row)."""
-        with self._ops.op(_AUDIT_NAMES[paper.kind]) as op:
-            op.tx.note(paper.kind, paper.course_id, f"rows={len(paper.rows)}")
-        return op.result(None)
+        return self._ops.record_event(
+            _AUDIT_NAMES[paper.kind], paper.kind, paper.course_id, f"rows={len(paper.rows)}"
+        )
 
     # All three in one call (the command line) --------------------------------------------
 

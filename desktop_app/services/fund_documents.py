@@ -148,9 +148,7 @@ class FundDocumentService:
 
     def record_print(self, audit: PrintAudit) -> OpResult[None]:
         """Who printed what: the audit line of a finished print (changes no row)."""
-        with self._ops.op(audit.name) as op:
-            op.tx.note(audit.entity, audit.record_id, audit.detail)
-        return op.result(None)
+        return self._ops.record_event(audit.name, audit.entity, audit.record_id, audit.detail)
 
     def _header(self, title: str, subtitle: str, day: dt.date | None) -> ReportHeader:
         from desktop_app.documents.fund_reports import ReportHeader
@@ -356,9 +354,6 @@ class FundDocumentService:
         from desktop_app.documents.member_cards import render_member_cards
 
         return render_member_cards(cards, out, progress=progress)
-
-    def record_cards_printed(self, branch_id: str | None, cards: int) -> OpResult[None]:
-        return self.record_print(_cards_audit(branch_id, cards))
 
     def print_member_cards(
         self,

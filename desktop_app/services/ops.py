@@ -71,10 +71,13 @@ class Ops:
         with self._writer.write(name, self.actor) as tx:
             yield WriteOp(tx, name)
 
-    def record_event(self, name: str, entity: str, record_id: str, detail: str = "") -> None:
+    def record_event(
+        self, name: str, entity: str, record_id: str, detail: str = ""
+    ) -> OpResult[None]:
         """Audit an event that changes no row (a print, an export) as an operation of its own."""
         with self.op(name) as op:
             op.tx.note(entity, record_id, detail)
+        return op.result(None)
 
     @property
     def in_op(self) -> bool:

@@ -61,15 +61,7 @@ def record_certificate_print(
     ctx: AppContext, result: PrintResult, on_error: Callable[[BaseException], None]
 ) -> LongTask:
     """The audit line of finished certificates, written on the writer thread."""
-    # `record_print` changes no row and returns no OpResult, so it runs as a plain task.
-    return ctx.task(
-        None,
-        _("Print"),
-        lambda ws, _progress: ws.certificates.record_print(result),
-        None,
-        on_error,
-        write=True,
-    )
+    return ctx.op(lambda ws: ws.certificates.record_print(result), None, on_error, title=_("Print"))
 
 
 class ClassPrinter:
