@@ -132,6 +132,13 @@ class CourseService:
             )  # fmt: skip
         return op.result(t.code)
 
+    def save_class_types(self, types: Sequence[ClassType]) -> OpResult[int]:
+        """Save several edited kinds at once: all of them, or (if one is refused) none."""
+        with self._ops.op("class_type.save_many") as op:
+            for t in types:
+                self.save_class_type(t)
+        return op.result(len(types))
+
     def import_catalogue(self, path: str) -> OpResult[int]:
         """Replace the kinds of class by a list the upstream office sent (same JSON format as
         resources/class_types.json). Kinds missing from the new list are kept but hidden, so
@@ -349,6 +356,20 @@ class CourseService:
         return op.result(
             PasteResult(tuple(enrolled), tuple(already), tuple(not_found), tuple(ambiguous))
         )
+
+    def enrol_resolved(
+        self, course_id: str, chosen: Sequence[str], new_people: Sequence[PersonInput]
+    ) -> OpResult[int]:
+        """The secretary's answers to a pasted list: the namesakes she picked, and the names
+        that matched no one, added as new people. All of them or none; the value is how many
+        were enrolled."""
+        with self._ops.op("enrolment.paste_resolve") as op:
+            count = len(self.enrol(course_id, chosen).value) if chosen else 0
+            for data in new_people:
+                # The name matched no one: a namesake warning would only slow her down.
+                self.enrol_new_person(course_id, data, confirmed_different=True)
+                count += 1
+        return op.result(count)
 
     def unenrol(self, enrolment_id: str) -> OpResult[str]:
         with self._ops.op("enrolment.remove") as op:

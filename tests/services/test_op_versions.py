@@ -272,6 +272,15 @@ def _(ws: Workspace) -> Run:
     return lambda: ws.courses.save_class_type(kind)
 
 
+@scenario("courses.save_class_types")
+def _(ws: Workspace) -> Run:
+    kinds = [
+        ClassType("tin_hoc", "Tin học cơ bản", "Computer basics", "chuyen_de", False, 70),
+        ClassType("nau_an", "Nấu ăn dinh dưỡng", "Cooking", "chuyen_de", False, 80),
+    ]
+    return lambda: ws.courses.save_class_types(kinds)
+
+
 @scenario("courses.import_catalogue")
 def _(ws: Workspace) -> Run:
     path = Path(ws.path).with_name("types.json")
@@ -345,6 +354,13 @@ def _(ws: Workspace) -> Run:
     course = _course(ws)
     _loner(ws)
     return lambda: ws.courses.enrol_pasted(course, "Đỗ Thị Lẻ\t1980\n")
+
+
+@scenario("courses.enrol_resolved")
+def _(ws: Workspace) -> Run:
+    course, pid = _course(ws), _loner(ws)
+    new = [PersonInput("Lò Văn Chưa Có", birth="1990")]
+    return lambda: ws.courses.enrol_resolved(course, [pid], new)
 
 
 @scenario("courses.unenrol")

@@ -673,21 +673,10 @@ class PasteDialog(QDialog):
         course_id = self.course_id
         self.resolve_button.setEnabled(False)
 
+        people = [PersonInput(full_name=name, birth=year) for name, year in new_people if name]
+
         def write(ws: Workspace) -> OpResult[int]:
-            # One op: all of them are enrolled, or (if one is refused) none.
-            with ws.ops.op("enrolment.paste_resolve") as op:
-                count = 0
-                if chosen:
-                    count += len(ws.courses.enrol(course_id, chosen).value)
-                for name, year in new_people:
-                    if name:
-                        # The name matched no one: a namesake warning would only slow them.
-                        ws.courses.enrol_new_person(
-                            course_id, PersonInput(full_name=name, birth=year),
-                            confirmed_different=True,
-                        )  # fmt: skip
-                        count += 1
-            return op.result(count)
+            return ws.courses.enrol_resolved(course_id, chosen, people)
 
         def done(count: int) -> None:
             if not alive(self):

@@ -16,8 +16,6 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.courses import ClassType
 from desktop_app.i18n import _, tr
-from desktop_app.services.ops import OpResult
-from desktop_app.services.workspace import Workspace
 from desktop_app.ui.classes.common import alive, show_inline
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.widgets import FieldMessage
@@ -120,15 +118,13 @@ class ClassTypesEditor(QWidget):
             self.message.show_messages([_("Nothing to save.")])
             return
 
-        def write(ws: Workspace) -> OpResult[int]:
-            # One op: every edited kind is saved, or (if one is refused) none.
-            with ws.ops.op("class_type.save") as op:
-                for t in changed:
-                    ws.courses.save_class_type(t)
-            return op.result(len(changed))
-
         title = _("Kinds of class")
-        self.ctx.op(write, lambda _n: self._say(_("Saved.")), self._failed, title=title)
+        self.ctx.op(
+            lambda ws: ws.courses.save_class_types(changed),
+            lambda _n: self._say(_("Saved.")),
+            self._failed,
+            title=title,
+        )
 
     def import_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
