@@ -12,7 +12,6 @@ operation reports as changed and what the audit names, so the three cannot disag
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,19 +36,28 @@ _SYNC = frozenset({"owner_site", "version", "updated_at"})
 
 @dataclass
 class _Stamped:
+    """What one operation (or one nested operation, until it is released) stamped."""
+
     ids: dict[str, set[str]] = field(default_factory=dict)
-    # Rows stamped per table, counted even where the ids are no longer kept.
-    counts: dict[str, int] = field(default_factory=dict)
+    # Tables with too many rows stamped to keep their ids: the count of stamps only.
+    bulk: dict[str, int] = field(default_factory=dict)
     fields: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     notes: list[tuple[str, str, str]] = field(default_factory=list)
 
-    def copy(self) -> _Stamped:
-        return _Stamped(
-            {t: set(i) for t, i in self.ids.items()},
-            dict(self.counts),
-            {k: set(v) for k, v in self.fields.items()},
-            list(self.notes),
-        )
+    def absorb(self, inner: _Stamped) -> None:
+        """A nested operation was released: what it stamped is the outer one's too."""
+        for table, ids in inner.ids.items():
+            if table in self.bulk:
+                self.bulk[table] += len(ids)
+            else:
+                self.ids.setdefault(table, set()).update(ids)
+        for table, count in inner.bulk.items():
+            self.bulk[table] = self.bulk.get(table, 0) + count
+            self.ids.pop(table, None)
+        for key, names in inner.fields.items():
+            if key[0] not in self.bulk:
+                self.fields.setdefault(key, set()).update(names)
+        self.notes.extend(inner.notes)
 
 
 class Tx:
@@ -63,7 +71,9 @@ class Tx:
         self.name = name
         self.now = utc_now()
         self._version: int | None = None
-        self._stamped = _Stamped()
+        # One layer per open (nested) operation; a savepoint rolled back drops its layer, so
+        # a nested operation costs what it stamps, not what the outer one stamped before.
+        self._layers = [_Stamped()]
 
     # The stamp -------------------------------------------------------------------------
 
@@ -82,22 +92,41 @@ class Tx:
         return self._version
 
     def _record(self, table: str, ids: Iterable[str], fields: Iterable[str] = ()) -> None:
-        stamped = self._stamped
-        bucket = stamped.ids.setdefault(table, set())
+        layer = self._layers[-1]
+        if any(table in stamped.bulk for stamped in self._layers):
+            layer.bulk[table] = layer.bulk.get(table, 0) + sum(1 for _ in ids)
+            return
+        bucket = layer.ids.setdefault(table, set())
         names = tuple(fields)
-        kept = stamped.counts.get(table, 0) <= KEEP_IDS_MAX
         for row_id in ids:
-            if kept:
-                before = len(bucket)
-                bucket.add(row_id)
-                stamped.counts[table] = stamped.counts.get(table, 0) + len(bucket) - before
-                if names:
-                    stamped.fields.setdefault((table, row_id), set()).update(names)
-            else:
-                stamped.counts[table] += 1  # a bulk load inserts each row once
-        if kept and stamped.counts.get(table, 0) > KEEP_IDS_MAX:
-            bucket.clear()
-            stamped.fields = {k: v for k, v in stamped.fields.items() if k[0] != table}
+            bucket.add(row_id)
+            if names:
+                layer.fields.setdefault((table, row_id), set()).update(names)
+        kept = sum(len(stamped.ids.get(table, ())) for stamped in self._layers)
+        if kept > KEEP_IDS_MAX:
+            # Marked on the outermost layer too, so a nested rollback cannot lose the mark.
+            for stamped in self._layers:
+                stamped.ids.pop(table, None)
+                stamped.fields = {k: v for k, v in stamped.fields.items() if k[0] != table}
+            self._layers[0].bulk[table] = self._layers[0].bulk.get(table, 0) + kept
+
+    def _push(self) -> None:
+        self._layers.append(_Stamped())
+
+    def _release(self) -> None:
+        inner = self._layers.pop()
+        self._layers[-1].absorb(inner)
+
+    def _discard(self) -> None:
+        self._layers.pop()
+
+    @property
+    def _stamped(self) -> _Stamped:
+        """Everything stamped so far, all layers merged."""
+        merged = _Stamped()
+        for layer in self._layers:
+            merged.absorb(layer)
+        return merged
 
     # Writing ---------------------------------------------------------------------------
 
@@ -191,17 +220,17 @@ class Tx:
 
     def note(self, entity: str, record_id: str, detail: str = "") -> None:
         """An audit line for an event that changes no row (a print, an export, a view)."""
-        self._stamped.notes.append((entity, record_id, detail))
+        self._layers[-1].notes.append((entity, record_id, detail))
 
     # What happened ---------------------------------------------------------------------
 
     def changed(self) -> dict[str, frozenset[str]]:
         """Table -> ids stamped; an empty set where the operation stamped too many rows to
-        keep their ids (see `counts`)."""
-        return {t: frozenset(self._stamped.ids.get(t, ())) for t in self._stamped.counts}
-
-    def counts(self) -> dict[str, int]:
-        return dict(self._stamped.counts)
+        keep their ids."""
+        stamped = self._stamped
+        out = {t: frozenset(ids) for t, ids in stamped.ids.items() if ids}
+        out.update({t: frozenset() for t in stamped.bulk})
+        return out
 
 
 class Writer:
@@ -233,7 +262,7 @@ class Writer:
 
     def _nested(self, tx: Tx) -> Iterator[Tx]:
         savepoint = f"op_{next(self._depth)}"
-        before = tx._stamped.copy()
+        tx._push()
         tx.conn.execute(f"SAVEPOINT {savepoint}")
         try:
             yield tx
@@ -241,42 +270,35 @@ class Writer:
             if tx.conn.in_transaction:
                 tx.conn.execute(f"ROLLBACK TO {savepoint}")
                 tx.conn.execute(f"RELEASE {savepoint}")
-            tx._stamped = before
+            tx._discard()
             raise
         tx.conn.execute(f"RELEASE {savepoint}")
+        tx._release()
 
 
 def _write_audit(tx: Tx) -> None:
     rows: list[tuple[object, ...]] = []
     version = tx.version_taken
-    for table, count in sorted(tx._stamped.counts.items()):
-        ids = tx._stamped.ids.get(table, set())
-        if len(ids) < count:
-            # Too many to keep: the version names them, and the index on (owner_site,
-            # version) counts them exactly.
-            exact = tx.conn.execute(
-                f"SELECT count(*) FROM {table} WHERE owner_site = ? AND version = ?",
-                (tx.site_id, version),
-            ).fetchone()[0]
-            rows.append((table, "", f"{exact} rows", version))
-            continue
-        if count > AUDIT_IDS_MAX:
-            rows.append((table, "", f"{count} rows", version))
+    stamped = tx._stamped
+    for table in sorted(stamped.bulk):
+        # Too many to keep: the version names them, and the index on (owner_site, version)
+        # counts them exactly.
+        exact = tx.conn.execute(
+            f"SELECT count(*) FROM {table} WHERE owner_site = ? AND version = ?",
+            (tx.site_id, version),
+        ).fetchone()[0]
+        rows.append((table, "", f"{exact} rows", version))
+    for table, ids in sorted(stamped.ids.items()):
+        if len(ids) > AUDIT_IDS_MAX:
+            rows.append((table, "", f"{len(ids)} rows", version))
             continue
         for row_id in sorted(ids):
-            fields = tx._stamped.fields.get((table, row_id), set())
+            fields = stamped.fields.get((table, row_id), set())
             rows.append((table, row_id, ",".join(sorted(fields)), version))
-    rows.extend(
-        (entity, record_id, detail, version) for entity, record_id, detail in tx._stamped.notes
-    )
+    rows.extend((entity, record_id, detail, version) for entity, record_id, detail in stamped.notes)
     if rows:
         tx.conn.executemany(
             "INSERT INTO audit (at, actor, site_id, action, entity, record_id, detail, version)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(tx.now, tx.actor, tx.site_id, tx.name, *r) for r in rows],
         )
-
-
-def is_travelling(conn: sqlite3.Connection, table: str) -> bool:
-    columns = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
-    return {"owner_site", "version"} <= columns
