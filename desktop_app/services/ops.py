@@ -69,7 +69,10 @@ class Ops:
     def op(self, name: str) -> Iterator[WriteOp]:
         """Run the body as one operation named `name` (e.g. "person.add")."""
         with self._writer.write(name, self.actor) as tx:
-            yield WriteOp(tx, name)
+            handle = WriteOp(tx, name)
+            yield handle
+        # A nested operation reports what it stamped itself; the outermost, everything.
+        handle.changes = tx.closed
 
     def record_event(
         self, name: str, entity: str, record_id: str, detail: str = ""
@@ -90,9 +93,13 @@ class WriteOp:
     def __init__(self, tx: Tx, name: str) -> None:
         self.tx = tx
         self.name = name
+        self.changes: Mapping[str, frozenset[str]] | None = None
 
     def result(self, value: T) -> OpResult[T]:
-        return OpResult(value, OpChanges(self.name, self.tx.version_taken, self.tx.changed()))
+        """The value and what this operation stamped; call it after the `with` block."""
+        if self.changes is None:
+            raise RuntimeError(f"{self.name}: result() before the operation closed")
+        return OpResult(value, OpChanges(self.name, self.tx.version_taken, self.changes))
 
 
 def _actor() -> str:

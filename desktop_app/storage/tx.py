@@ -74,6 +74,8 @@ class Tx:
         # One layer per open (nested) operation; a savepoint rolled back drops its layer, so
         # a nested operation costs what it stamps, not what the outer one stamped before.
         self._layers = [_Stamped()]
+        # What the operation (or nested operation) that closed last stamped.
+        self.closed: dict[str, frozenset[str]] = {}
 
     # The stamp -------------------------------------------------------------------------
 
@@ -115,6 +117,7 @@ class Tx:
 
     def _release(self) -> None:
         inner = self._layers.pop()
+        self.closed = _changes_of(inner)
         self._layers[-1].absorb(inner)
 
     def _discard(self) -> None:
@@ -148,7 +151,11 @@ class Tx:
             params.append((row_id, self.site_id, version, self.now, *(row[c] for c in columns)))
         names = ["id", "owner_site", "version", "updated_at", *columns]
         marks = ", ".join("?" for _ in names)
-        self.conn.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})", params)
+        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"
+        if len(params) == 1:
+            self.conn.execute(sql, params[0])  # a third quicker than executemany for one row
+        else:
+            self.conn.executemany(sql, params)
         self._record(table, ids)
         return ids
 
@@ -225,12 +232,9 @@ class Tx:
     # What happened ---------------------------------------------------------------------
 
     def changed(self) -> dict[str, frozenset[str]]:
-        """Table -> ids stamped; an empty set where the operation stamped too many rows to
-        keep their ids."""
-        stamped = self._stamped
-        out = {t: frozenset(ids) for t, ids in stamped.ids.items() if ids}
-        out.update({t: frozenset() for t in stamped.bulk})
-        return out
+        """Table -> ids stamped so far; an empty set where the operation stamped too many
+        rows to keep their ids."""
+        return _changes_of(self._stamped)
 
 
 class Writer:
@@ -257,6 +261,7 @@ class Writer:
             try:
                 yield tx
                 _write_audit(tx)
+                tx.closed = tx.changed()
             finally:
                 self._tx = None
 
@@ -274,6 +279,12 @@ class Writer:
             raise
         tx.conn.execute(f"RELEASE {savepoint}")
         tx._release()
+
+
+def _changes_of(stamped: _Stamped) -> dict[str, frozenset[str]]:
+    out = {t: frozenset(ids) for t, ids in stamped.ids.items() if ids}
+    out.update({t: frozenset() for t in stamped.bulk})
+    return out
 
 
 def _write_audit(tx: Tx) -> None:
