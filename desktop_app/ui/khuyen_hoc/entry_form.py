@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QSizePolicy,
     QLineEdit,
     QSpinBox,
     QVBoxLayout,
@@ -95,6 +96,13 @@ class EntryForm(QDialog):
         self.words.setWordWrap(True)
         self.words.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.words.setStyleSheet("font-style: italic;")
+        self.words.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # The form grows only expanding fields: without this the label keeps the width of
+        # its first text and cuts the words off.
+        self.words.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        # The longest amount in words takes three lines at this width: keep room for them,
+        # since a dialog does not grow when a wrapped label's text gets longer.
+        self.words.setMinimumHeight(3 * self.words.fontMetrics().lineSpacing() + 4)
         form.addRow(_("In words:"), self.words)
 
         self.person = PersonPicker(ctx)

@@ -71,6 +71,22 @@ def record(ctx: AppContext, kind: EntryKind, amount: int, day: dt.date = TODAY) 
         ws.fund.record(EntryInput(fund_id, kind, day, amount, "Ông Lê Văn Cường", reason="Ủng hộ"))
 
 
+def test_the_amount_in_words_is_shown_whole_not_clipped(
+    qtbot: QtBot, page: FundPage, type_text: TypeText
+) -> None:
+    """A treasurer reads the words against the figure: every line of them must be visible."""
+    form = open_form(qtbot, page, Book.RECEIPT)
+    qtbot.waitExposed(form)
+    for digits in ("1575000", "987654321987"):
+        form.amount.clear()
+        type_text(form.amount, digits)
+        words = form.words
+        qtbot.waitUntil(lambda: bool(words.text()) and words.width() > 100, timeout=2000)
+        needed = words.heightForWidth(words.width())
+        assert needed <= words.height(), (words.text(), needed, words.height())
+    form.reject()
+
+
 def test_receipt_typed_by_keyboard_shows_words_and_saves_on_enter(
     qtbot: QtBot, page: FundPage, ctx: AppContext, type_text: TypeText
 ) -> None:
