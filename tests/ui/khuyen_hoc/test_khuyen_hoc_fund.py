@@ -77,10 +77,10 @@ def test_the_amount_in_words_is_shown_whole_not_clipped(
     """A treasurer reads the words against the figure: every line of them must be visible."""
     form = open_form(qtbot, page, Book.RECEIPT)
     qtbot.waitExposed(form)
+    words = form.words
     for digits in ("1575000", "987654321987"):
         form.amount.clear()
         type_text(form.amount, digits)
-        words = form.words
         qtbot.waitUntil(lambda: bool(words.text()) and words.width() > 100, timeout=2000)
         needed = words.heightForWidth(words.width())
         assert needed <= words.height(), (words.text(), needed, words.height())
