@@ -15,7 +15,9 @@ import desktop_app.i18n as i18n
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.app import build_window, install_translator
+from desktop_app.ui.context import AppContext
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.worker import DbWorker
 
 TypeText = Callable[[QWidget, str], None]
 
@@ -45,6 +47,26 @@ def bug_dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     monkeypatch.setattr(errors, "show_bug_dialog", shown.append)
     yield shown
     assert not shown, "unexpected error dialog:\n" + "\n".join(shown)
+
+
+@pytest.fixture
+def open_context(qtbot: QtBot) -> Iterator[Callable[[Path], AppContext]]:
+    """An AppContext as `app.build_window` makes it, without a window: the writer thread and
+    a query thread with its own read-only connection. Closed at the end of the test."""
+    opened: list[tuple[DbWorker, DbWorker, Workspace]] = []
+
+    def open_(path: Path) -> AppContext:
+        writer = Workspace.open(path)
+        reader = writer.reader()
+        worker, queries = DbWorker(writer), DbWorker(writer.reader())
+        opened.append((worker, queries, reader))
+        return AppContext(reader, worker, queries)
+
+    yield open_
+    for worker, queries, reader in opened:
+        queries.close()
+        worker.close()
+        reader.close()
 
 
 def _open(path: Path, read_only: bool = False) -> tuple[Workspace, Workspace]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,22 +11,12 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.people import HamletKind
-from desktop_app.services.workspace import Workspace
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.worker import DbWorker
 
 
 @pytest.fixture
-def ctx(people_db: Path) -> Iterator[AppContext]:
-    writer = Workspace.open(people_db)
-    reader = writer.reader()
-    worker = DbWorker(writer)
-    queries = DbWorker(writer.reader())
-    context = AppContext(reader, worker, queries)
-    yield context
-    worker.close()
-    queries.close()
-    reader.close()
+def ctx(people_db: Path, open_context: Callable[[Path], AppContext]) -> AppContext:
+    return open_context(people_db)
 
 
 def test_a_dialog_closed_while_its_op_runs_still_announces_and_raises_no_bug(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,7 +18,6 @@ from desktop_app.ui import preview
 from desktop_app.ui.classes import ClassesPage
 from desktop_app.ui.classes.course_view import CourseView
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.worker import DbWorker
 
 T = TypeVar("T")
 
@@ -67,17 +66,8 @@ def class_db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def ctx(class_db: Path) -> Iterator[AppContext]:
-    writer = Workspace.open(class_db)
-    reader = writer.reader()
-    worker = DbWorker(writer)
-    # Queries get a read-only connection and a thread of their own, as in the app.
-    queries = DbWorker(writer.reader())
-    context = AppContext(reader, worker, queries)
-    yield context
-    queries.close()
-    worker.close()
-    reader.close()
+def ctx(class_db: Path, open_context: Callable[[Path], AppContext]) -> AppContext:
+    return open_context(class_db)
 
 
 @pytest.fixture

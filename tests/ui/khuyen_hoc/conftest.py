@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pytestqt.qtbot import QtBot
 
 from desktop_app.core.members import DuesRate
 from desktop_app.services.fund import FundInput
@@ -15,7 +14,6 @@ from desktop_app.services.members import MemberInput
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import preview as preview_module
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.worker import DbWorker
 
 YEAR = dt.date.today().year
 RATE = 20_000
@@ -43,17 +41,8 @@ def kh_db(people_db: Path) -> Path:
 
 
 @pytest.fixture
-def ctx(kh_db: Path, qtbot: QtBot) -> Iterator[AppContext]:
-    """As `app.build_window` makes it: the writer thread, and a query thread of its own."""
-    writer = Workspace.open(kh_db)
-    reader = writer.reader()
-    worker = DbWorker(writer)
-    queries = DbWorker(writer.reader())
-    context = AppContext(reader, worker, queries)
-    yield context
-    queries.close()
-    worker.close()
-    reader.close()
+def ctx(kh_db: Path, open_context: Callable[[Path], AppContext]) -> AppContext:
+    return open_context(kh_db)
 
 
 @pytest.fixture
