@@ -8,6 +8,7 @@ bundle keeps the same tree under `sys._MEIPASS/desktop_app/`.
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib.resources import files
 from pathlib import Path
@@ -46,3 +47,12 @@ def resource_path(*parts: str) -> Path:
 
 def default_database_path() -> Path:
     return Path(user_data_dir(APP_NAME, APP_AUTHOR)) / "tthtcd.sqlite3"
+
+
+def backups_dir() -> Path:
+    """Where automatic backups go: the user data folder, never beside a copied database.
+    `TTHTCD_BACKUP_DIR` moves it (tests)."""
+    override = os.environ.get("TTHTCD_BACKUP_DIR")
+    if override:
+        return Path(override)
+    return Path(user_data_dir(APP_NAME, APP_AUTHOR)) / "backups"

@@ -30,6 +30,9 @@ def bug_log_folder(
     """Bugs met by a test are logged in a temporary folder, never in the user's own."""
     folder = tmp_path_factory.mktemp("logs")
     monkeypatch.setenv("TTHTCD_LOG_DIR", str(folder))
+    # Keys and backups too: a test never reads or writes the user's own.
+    monkeypatch.setenv("TTHTCD_KEY_DIR", str(tmp_path_factory.mktemp("keys")))
+    monkeypatch.setenv("TTHTCD_BACKUP_DIR", str(tmp_path_factory.mktemp("backups")))
     return folder
 
 
