@@ -21,6 +21,8 @@ def test_new_database_is_migrated_with_wal_foreign_keys_and_a_site(tmp_path: Pat
     try:
         assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        # FULL (2): a committed receipt or certificate number survives a power cut.
+        assert db.conn.execute("PRAGMA synchronous").fetchone()[0] == 2
         applied = [r[0] for r in db.conn.execute("SELECT name FROM _sqlite_migrations")]
         assert applied == known_migration_names()
         assert db.site_role == "centre"
@@ -35,6 +37,7 @@ def test_reopening_keeps_the_same_site_identity(tmp_path: Path) -> None:
     site = first.site_id
     first.close()
     again = open_database(path)
+    assert again.conn.execute("PRAGMA synchronous").fetchone()[0] == 2
     assert again.site_id == site
     assert again.conn.execute("SELECT count(*) FROM site").fetchone()[0] == 1
     again.close()
