@@ -13,6 +13,7 @@ class Workspace:
     """An open database file with its services."""
 
     def __init__(self, db: Database) -> None:
+        from desktop_app.services.backup import BackupService
         from desktop_app.services.centre import CentreService
         from desktop_app.services.certificates import CertificateService
         from desktop_app.services.class_documents import ClassDocumentService
@@ -34,10 +35,20 @@ class Workspace:
         self.fund = FundService(db, self.ops, self.people)
         self.members = MemberService(db, self.ops, self.people, self.fund)
         self.fund_documents = FundDocumentService(self.ops, self.centre, self.fund, self.members)
+        self.backup = BackupService(db)
 
     @classmethod
-    def open(cls, path: Path | str, *, create: bool = False, read_only: bool = False) -> Workspace:
-        workspace = cls(open_database(path, create=create, read_only=read_only))
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        create: bool = False,
+        read_only: bool = False,
+        check: bool = False,
+    ) -> Workspace:
+        """Open the file; with `check` (every CLI command) a damaged file is refused, with a
+        message naming the backups, before anything is read or written."""
+        workspace = cls(open_database(path, create=create, read_only=read_only, check=check))
         try:
             workspace.courses.ensure_catalogue()
             workspace.certificates.ensure_site_key()
@@ -53,6 +64,10 @@ class Workspace:
     @property
     def read_only(self) -> bool:
         return self.db.read_only
+
+    def check_integrity(self) -> None:
+        """Raise StoreError (CORRUPT, naming the backups) if the file fails quick_check."""
+        self.db.check_integrity()
 
     def reader(self) -> Workspace:
         """A read-only workspace on its own connection, for another thread."""
