@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from sqlite_utils import Database as UtilsDatabase
 from desktop_app.core.ids import new_id
 from desktop_app.core.problems import N_, StoreError
 from desktop_app.storage.schema import MIGRATION_SET, apply_migrations, known_migration_names
+
+log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -114,6 +117,35 @@ def store_error_from(exc: sqlite3.Error, path: Path) -> StoreError | None:
             {"path": str(path), "reason": str(exc)},
         )
     return None
+
+
+DAMAGED_MESSAGE = N_(
+    "The database {path} is damaged, so it was not used and nothing was changed. "
+    "List your backups with 'tthtcd backup list --db {path}' and bring back the latest good "
+    "one with 'tthtcd restore --db {path} FILE', or ask for help to repair it."
+)
+
+
+def _integrity_problems(conn: sqlite3.Connection, limit: int = 20) -> list[str]:
+    """What `PRAGMA quick_check` finds wrong; [] when the file is sound. A page too damaged
+    for the check itself to read counts as one problem. About 0.3 s for 200,000 people
+    once the file is in the OS cache, 4 s from a cold disk."""
+    try:
+        rows = conn.execute(f"PRAGMA quick_check({int(limit)})").fetchall()
+    except StoreError as exc:
+        if exc.kind not in (StoreError.CORRUPT, StoreError.NOT_A_DATABASE):
+            raise
+        return [str(exc.__cause__ or exc)]
+    lines = [str(row[0]) for row in rows]
+    return [] if lines == ["ok"] else lines
+
+
+def damaged_error(path: Path, problems: list[str] | None = None) -> StoreError:
+    """The refusal for a file that fails its integrity check; `problems` go to the log only,
+    the user reads what to do."""
+    if problems:
+        log.warning("%s failed its integrity check: %s", path, "; ".join(problems))
+    return StoreError(StoreError.CORRUPT, DAMAGED_MESSAGE, {"path": str(path)})
 
 
 def _raise_mapped(exc: sqlite3.Error, path: Path) -> NoReturn:
@@ -262,6 +294,17 @@ class Database:
         except (StoreError, sqlite3.Error):
             pass
 
+    def integrity_problems(self, limit: int = 20) -> list[str]:
+        """What `PRAGMA quick_check` finds wrong (at most `limit` lines); [] when sound."""
+        return _integrity_problems(self.conn, limit)
+
+    def check_integrity(self) -> None:
+        """Raise the damaged-file StoreError (which names the backups) unless quick_check
+        passes: run before anything is written, and before anything is read for the user."""
+        problems = self.integrity_problems()
+        if problems:
+            raise damaged_error(self.path, problems)
+
     def checkpoint(self) -> None:
         """Fold the write-ahead log back into the file, e.g. after a large load, so the next
         opening does not have to read through it and a copied file is complete."""
@@ -379,18 +422,35 @@ def _check_schema(conn: sqlite3.Connection, path: Path) -> list[str]:
     return [name for name in known if name not in applied]
 
 
-def open_database(path: Path | str, *, create: bool = False, read_only: bool = False) -> Database:
+def open_database(
+    path: Path | str, *, create: bool = False, read_only: bool = False, check: bool = False
+) -> Database:
     """Open (and if asked, create) the database, migrating it to this app's schema.
 
-    Raises StoreError with a message for the user when the file cannot be used.
+    With `check`, an existing file must pass `PRAGMA quick_check` first (before any
+    migration writes to it). Raises StoreError with a message for the user when the file
+    cannot be used; a damaged file always gives `damaged_error`.
     """
     path = Path(path)
+    try:
+        return _open(path, create=create, read_only=read_only, check=check)
+    except StoreError as exc:
+        if exc.kind == StoreError.CORRUPT and exc.message != DAMAGED_MESSAGE:
+            raise damaged_error(path, [str(exc.__cause__ or exc)]) from exc
+        raise
+
+
+def _open(path: Path, *, create: bool, read_only: bool, check: bool) -> Database:
     must_create = _check_file(path, create and not read_only)
     if not read_only and not must_create and not os.access(path, os.W_OK):
         read_only = True  # a read-only file still opens, to look at; saving says why it can't
     try:
         conn = _connect(path, read_only)
         try:
+            if check and not must_create:
+                problems = _integrity_problems(conn)
+                if problems:
+                    raise damaged_error(path, problems)
             pending = _check_schema(conn, path)
             if pending:
                 if read_only:
