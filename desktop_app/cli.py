@@ -517,7 +517,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _open(args: argparse.Namespace) -> Workspace:
-    return Workspace.open(_need_db(args), read_only=True)
+    return Workspace.open(_need_db(args), read_only=True, check=True)
 
 
 def _people_search(args: argparse.Namespace) -> int:
@@ -596,7 +596,7 @@ def _people_save(args: argparse.Namespace) -> int:
 
     from desktop_app.core.people import PersonInput, Sex
 
-    with Workspace.open(_need_db(args)) as ws:
+    with Workspace.open(_need_db(args), check=True) as ws:
         current = ws.people.get(args.id) if args.people_command == "edit" else None
         data = current.to_input() if current is not None else PersonInput(full_name="")
         given: dict[str, object] = {
@@ -630,7 +630,7 @@ def _people_save(args: argparse.Namespace) -> int:
 
 
 def _people_delete_or_restore(args: argparse.Namespace) -> int:
-    with Workspace.open(_need_db(args)) as ws:
+    with Workspace.open(_need_db(args), check=True) as ws:
         if args.people_command == "delete":
             person_id = ws.people.delete(args.id).value
         else:
@@ -712,7 +712,7 @@ def _fund_record(args: argparse.Namespace) -> int:
         raise UserError(
             N_("--recipient, --school and --grade go with --kind scholarship or award only.")
         )
-    with Workspace.open(_need_db(args)) as ws:
+    with Workspace.open(_need_db(args), check=True) as ws:
         data = EntryInput(
             fund_id=_fund_id(ws, args.fund),
             kind=kind,
@@ -734,7 +734,7 @@ def _fund_record(args: argparse.Namespace) -> int:
 
 
 def _fund_void(args: argparse.Namespace) -> int:
-    with Workspace.open(_need_db(args)) as ws:
+    with Workspace.open(_need_db(args), check=True) as ws:
         original = ws.fund.find_voucher(args.number, args.fund)
         row = ws.fund.void(original.id, args.reason).value
     if args.json:
@@ -790,7 +790,7 @@ def _courses_list(args: argparse.Namespace) -> int:
 def _certificates_print(args: argparse.Namespace) -> int:
     from desktop_app.core.certificates import CertificateKind
 
-    with Workspace.open(_need_db(args)) as ws:
+    with Workspace.open(_need_db(args), check=True) as ws:
         result = ws.certificates.print_course(
             args.course, args.out, kind=CertificateKind(args.kind), as_zip=args.zip
         )
@@ -824,7 +824,7 @@ def _certificates_verify(args: argparse.Namespace) -> int:
 
 
 def _roster_print(args: argparse.Namespace) -> int:
-    with Workspace.open(_need_db(args)) as ws:
+    with Workspace.open(_need_db(args), check=True) as ws:
         people = ws.class_documents.print_roster(args.course, args.out)
     print(tr("Wrote {path}: {people} people.", path=str(args.out), people=people))
     return EXIT_OK
@@ -876,14 +876,14 @@ def _ledger_verify(args: argparse.Namespace) -> int:
 
 
 def _receipt_print(args: argparse.Namespace) -> int:
-    with Workspace.open(_need_db(args)) as ws:
+    with Workspace.open(_need_db(args), check=True) as ws:
         ws.fund_documents.print_voucher(args.entry, args.out, args.fund)
     print(tr("Wrote {path}.", path=str(args.out)))
     return EXIT_OK
 
 
 def _disclosure_print(args: argparse.Namespace) -> int:
-    with Workspace.open(_need_db(args)) as ws:
+    with Workspace.open(_need_db(args), check=True) as ws:
         pages = ws.fund_documents.print_disclosure(args.fund, args.year, args.out)
     print(tr("Wrote {path} ({pages} pages).", path=str(args.out), pages=pages))
     return EXIT_OK

@@ -103,3 +103,34 @@ def test_the_message_names_the_backups(damaged: Path) -> None:
     assert "damaged" in text
     assert f"tthtcd backup list --db {damaged}" in text
     assert "tthtcd restore" in text
+
+
+# -- the command line: every command checks first ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["people", "search", "An"],
+        ["people", "list"],
+        ["ledger", "verify"],
+        ["fund", "balance"],
+        ["fund", "receipt", "--amount", "200.000", "--party", "Bà Lan", "--reason", "Thu"],
+        ["people", "add", "--name", "Nguyễn Văn An", "--birth", "1990"],
+    ],
+    ids=lambda args: " ".join(args[:2]),
+)
+def test_every_command_says_a_damaged_file_is_damaged(
+    damaged: Path, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop_app import cli
+
+    before = damaged.read_bytes()
+    capsys.readouterr()
+    code = cli.main([*args[:2], "--db", str(damaged), *args[2:], "--lang", "en"])
+    out, err = capsys.readouterr()
+    assert code == 1, err
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "is damaged" in err and "tthtcd backup list --db" in err
+    assert damaged.read_bytes() == before
