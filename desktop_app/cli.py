@@ -336,6 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "selfcheck", parents=[common], help=_("check that this installation works, headless")
     )
+    _backup_parsers(commands, common)
     return parser
 
 
@@ -478,6 +479,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.disclosure_command == "print":
             return _disclosure_print(args)
         raise CliError(_("say 'disclosure print'"), EXIT_USAGE)
+    if args.command in ("backup", "restore"):
+        return _backup_commands(args)
     if args.command == "selfcheck":
         return selfcheck()
     raise CliError(tr("unknown command {name}", name=args.command), EXIT_USAGE)
@@ -518,6 +521,14 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _open(args: argparse.Namespace) -> Workspace:
     return Workspace.open(_need_db(args), read_only=True, check=True)
+
+
+def _out(args: argparse.Namespace) -> Path:
+    """--out, refused before the database is even opened if it is the database itself, one of
+    its files, the backups folder, a folder, or in a folder that does not exist."""
+    from desktop_app.services.outputs import check_output
+
+    return check_output(args.out, _need_db(args))
 
 
 def _people_search(args: argparse.Namespace) -> int:
@@ -790,9 +801,10 @@ def _courses_list(args: argparse.Namespace) -> int:
 def _certificates_print(args: argparse.Namespace) -> int:
     from desktop_app.core.certificates import CertificateKind
 
+    out = _out(args)
     with Workspace.open(_need_db(args), check=True) as ws:
         result = ws.certificates.print_course(
-            args.course, args.out, kind=CertificateKind(args.kind), as_zip=args.zip
+            args.course, out, kind=CertificateKind(args.kind), as_zip=args.zip
         )
     print(
         tr(
@@ -824,9 +836,10 @@ def _certificates_verify(args: argparse.Namespace) -> int:
 
 
 def _roster_print(args: argparse.Namespace) -> int:
+    out = _out(args)
     with Workspace.open(_need_db(args), check=True) as ws:
-        people = ws.class_documents.print_roster(args.course, args.out)
-    print(tr("Wrote {path}: {people} people.", path=str(args.out), people=people))
+        people = ws.class_documents.print_roster(args.course, out)
+    print(tr("Wrote {path}: {people} people.", path=str(out), people=people))
     return EXIT_OK
 
 
@@ -861,6 +874,16 @@ def _fund_balance(args: argparse.Namespace) -> int:
 def _ledger_verify(args: argparse.Namespace) -> int:
     with _open(args) as ws:
         report = ws.fund.verify()
+    if not report.seal_checked:
+        print(
+            tr(
+                "This computer has no key file for this centre ({path}): the chain's structure "
+                "was checked, but not its seal, so a ledger rewritten with the app's own code "
+                "would go unnoticed. Restore the key file from a backup of this centre.",
+                path=report.key_path,
+            ),
+            file=sys.stderr,
+        )
     if report.ok:
         print(
             tr(
@@ -876,17 +899,147 @@ def _ledger_verify(args: argparse.Namespace) -> int:
 
 
 def _receipt_print(args: argparse.Namespace) -> int:
+    out = _out(args)
     with Workspace.open(_need_db(args), check=True) as ws:
-        ws.fund_documents.print_voucher(args.entry, args.out, args.fund)
-    print(tr("Wrote {path}.", path=str(args.out)))
+        ws.fund_documents.print_voucher(args.entry, out, args.fund)
+    print(tr("Wrote {path}.", path=str(out)))
     return EXIT_OK
 
 
 def _disclosure_print(args: argparse.Namespace) -> int:
+    out = _out(args)
     with Workspace.open(_need_db(args), check=True) as ws:
-        pages = ws.fund_documents.print_disclosure(args.fund, args.year, args.out)
-    print(tr("Wrote {path} ({pages} pages).", path=str(args.out), pages=pages))
+        pages = ws.fund_documents.print_disclosure(args.fund, args.year, out)
+    print(tr("Wrote {path} ({pages} pages).", path=str(out), pages=pages))
     return EXIT_OK
+
+
+# Backups (issue 8 part 9) ---------------------------------------------------------------
+
+
+def _backup_parsers(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    """`backup` (with `list`) and `restore`."""
+    backup = commands.add_parser(
+        "backup", parents=[common], help=_("back up the database, or list the backups")
+    )
+    backup.add_argument(
+        "action", nargs="?", choices=("list",), help=_("'list': the automatic backups")
+    )
+    backup.add_argument(
+        "--to", metavar="DIR", type=Path, help=_("the folder to write the backup into")
+    )
+    backup.add_argument(
+        "--passphrase-file",
+        metavar="F",
+        type=Path,
+        help=_("a file holding the passphrase: the backup is then encrypted"),
+    )
+    backup.add_argument("--json", action="store_true", help=_("print JSON"))
+    restore = commands.add_parser(
+        "restore", parents=[common], help=_("replace the database by a backup")
+    )
+    restore.add_argument("file", metavar="FILE", type=Path, help=_("the backup file"))
+    restore.add_argument(
+        "--passphrase-file",
+        metavar="F",
+        type=Path,
+        help=_("a file holding the passphrase of an encrypted backup"),
+    )
+
+
+def _passphrase(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(
+            tr("The passphrase file {path} cannot be read ({reason}).", path=str(path),
+               reason=getattr(exc, "strerror", None) or str(exc))
+        ) from exc  # fmt: skip
+    passphrase = text.rstrip("\r\n")
+    if not passphrase:
+        raise CliError(tr("The passphrase file {path} is empty.", path=str(path)))
+    return passphrase
+
+
+def _backup_commands(args: argparse.Namespace) -> int:
+    from desktop_app.services import backup
+
+    path = _need_db(args)
+    if args.command == "restore":
+        result = backup.restore(path, args.file, _passphrase(args.passphrase_file))
+        facts = result.facts
+        text = tr(
+            "Restored {file} into {path}: {centre}, {people} people, {classes} classes, "
+            "{members} members, {entries} ledger entries.",
+            file=str(args.file), path=str(path), centre=facts.centre_name or facts.site_name,
+            people=format_int(facts.people), classes=format_int(facts.classes),
+            members=format_int(facts.members), entries=format_int(facts.ledger_entries),
+        )  # fmt: skip
+        if result.aside is not None:
+            text += " " + tr(
+                "The database it replaced is kept as {aside}.", aside=str(result.aside)
+            )
+        print(text)
+        return EXIT_OK
+    if args.action == "list":
+        if args.to is not None or args.passphrase_file is not None:
+            raise CliError(_("'backup list' takes only --db and --json"), EXIT_USAGE)
+        found = backup.list_for_database(path)
+        if args.json:
+            _print_json([_backup_json(b) for b in found])
+            return EXIT_OK
+        if not found:
+            print(tr("No backups yet in {folder}.", folder=str(backup.backups_dir())))
+        for b in found:
+            print(_backup_line(b))
+        return EXIT_OK
+    if args.to is None:
+        raise CliError(_("give the folder to write the backup into with --to DIR"), EXIT_USAGE)
+    passphrase = _passphrase(args.passphrase_file)
+    with Workspace.open(path, read_only=True, check=True) as ws:
+        if passphrase is None:
+            written = ws.backup.backup_now(args.to)
+        else:
+            written = ws.backup.export_encrypted(args.to, passphrase)
+    if args.json:
+        _print_json({"path": str(written), "encrypted": passphrase is not None,
+                     "size": written.stat().st_size})  # fmt: skip
+    else:
+        print(written)
+    return EXIT_OK
+
+
+def _backup_json(b: object) -> dict[str, object]:
+    from desktop_app.services.backup import BackupInfo
+
+    assert isinstance(b, BackupInfo) and b.facts is not None
+    return {
+        "path": str(b.path),
+        "date": b.taken_at.isoformat(timespec="seconds"),
+        "centre": b.facts.centre_name or b.facts.site_name,
+        "site_id": b.facts.site_id,
+        "people": b.facts.people,
+        "classes": b.facts.classes,
+        "members": b.facts.members,
+        "ledger_entries": b.facts.ledger_entries,
+        "size": b.size,
+    }
+
+
+def _backup_line(b: object) -> str:
+    from desktop_app.services.backup import BackupInfo
+
+    assert isinstance(b, BackupInfo) and b.facts is not None
+    return tr(
+        "{date}  {centre}: {people} people, {classes} classes, {members} members, "
+        "{entries} ledger entries  {path}  ({size} MB)",
+        date=f"{b.taken_at:%d/%m/%Y %H:%M}", centre=b.facts.centre_name or b.facts.site_name,
+        people=format_int(b.facts.people), classes=format_int(b.facts.classes),
+        members=format_int(b.facts.members), entries=format_int(b.facts.ledger_entries),
+        path=str(b.path), size=f"{b.size / 1_000_000:.1f}",
+    )  # fmt: skip
 
 
 def selfcheck() -> int:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
 import unicodedata
 import zipfile
@@ -48,6 +47,7 @@ from desktop_app import __version__
 from desktop_app.core.progress import Cancelled
 from desktop_app.core.text import fold
 from desktop_app.documents.fonts import REGULAR, register_fonts
+from desktop_app.documents.output import atomic_output
 from desktop_app.documents.templates import (
     ABSOLUTE_MIN_SIZE,
     PLACEHOLDER_FIELDS,
@@ -721,19 +721,14 @@ def render_certificates(
     """
     _check_pages(pages)
     writer = _Writer(pages, template_dir)
-    part = out.with_suffix(".part")
     total = len(pages)
-    try:
+    with atomic_output(out) as part:
         _keep_going(progress, 0, total)
         document = writer.open(str(part), pages)
         for done, page in enumerate(pages, start=1):
             writer.draw(document, page)
             _keep_going(progress, done, total)
         document.canvas.save()
-        os.replace(part, out)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
     return total
 
 
@@ -761,10 +756,9 @@ def render_certificates_zip(
     """
     _check_pages(pages)
     writer = _Writer(pages, template_dir)
-    part = out_zip.with_suffix(".part")
     total = len(pages)
     used: set[str] = set()
-    try:
+    with atomic_output(out_zip) as part:
         _keep_going(progress, 0, total)
         with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for done, page in enumerate(pages, start=1):
@@ -781,8 +775,4 @@ def render_certificates_zip(
                 used.add(name)
                 archive.writestr(name, buffer.getvalue())
                 _keep_going(progress, done, total)
-        os.replace(part, out_zip)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
     return total

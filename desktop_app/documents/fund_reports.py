@@ -14,7 +14,6 @@ A report that does not add up is a bug upstream and must not reach a notice boar
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -55,6 +54,7 @@ from desktop_app.documents.official import (
     nfc,
     upper,
 )
+from desktop_app.documents.output import atomic_output
 
 __all__ = [
     "CashBookLine",
@@ -401,8 +401,7 @@ def _build(
         canvas.setFont(REGULAR, 13)
         canvas.drawCentredString(width / 2, height - m.top / 2 - 4, str(canvas.getPageNumber()))
 
-    part = out.with_name(out.name + ".part")
-    try:
+    with atomic_output(out) as part:
         doc = BaseDocTemplate(
             str(part),
             pagesize=page.size,
@@ -425,10 +424,6 @@ def _build(
         )
         doc.build([NextPageTemplate("later"), *story])
         pages = int(doc.page)
-        os.replace(part, out)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
     return pages
 
 

@@ -8,7 +8,6 @@ dd/mm/yyyy, and the signers at the bottom.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -29,6 +28,7 @@ from desktop_app.documents.fund_reports import (
     check_disclosure,
 )
 from desktop_app.documents.official import nfc, upper
+from desktop_app.documents.output import atomic_output
 
 __all__ = [
     "AMOUNT_FORMAT",
@@ -130,13 +130,8 @@ def _signers(ws: Worksheet, row: int, header: ReportHeader, columns: int) -> Non
 
 
 def _save(wb: Workbook, out: Path) -> None:
-    part = out.with_name(out.name + ".part")
-    try:
+    with atomic_output(out) as part:
         wb.save(part)
-        os.replace(part, out)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
 
 
 def _new_sheet(title: str) -> tuple[Workbook, Worksheet]:

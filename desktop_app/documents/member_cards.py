@@ -8,7 +8,6 @@ printer's own offset spreads evenly on both sides.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from desktop_app import __version__
 from desktop_app.core.progress import Cancelled
 from desktop_app.documents.fonts import BOLD, REGULAR, register_fonts
 from desktop_app.documents.official import balanced_lines, fit_size, nfc, upper
+from desktop_app.documents.output import atomic_output
 
 __all__ = [
     "CARDS_PER_PAGE",
@@ -184,9 +184,8 @@ def render_member_cards(
     register_fonts()
     total = len(cards)
     cells = card_cells()
-    part = out.with_name(out.name + ".part")
     pages = 0
-    try:
+    with atomic_output(out) as part:
         _keep_going(progress, 0, total)
         canvas = Canvas(
             str(part),
@@ -207,8 +206,4 @@ def render_member_cards(
             canvas.showPage()
             pages += 1
         canvas.save()
-        os.replace(part, out)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
     return pages

@@ -9,7 +9,6 @@ a 60-person list can still be read.
 from __future__ import annotations
 
 import io
-import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -52,6 +51,7 @@ from desktop_app.documents.official import (
     draw_signature_block,
     nfc,
 )
+from desktop_app.documents.output import atomic_output
 
 __all__ = [
     "SESSIONS_PER_PAGE",
@@ -241,8 +241,7 @@ def _build(
             _PAGE_NUMBER_SIZE,
         )
 
-    part = out.with_suffix(".part")
-    try:
+    with atomic_output(out) as part:
         doc = BaseDocTemplate(
             str(part),
             pagesize=page_size,
@@ -263,10 +262,6 @@ def _build(
             ]
         )
         doc.build([NextPageTemplate("later"), *story])
-        os.replace(part, out)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
 
 
 def _grid_style(header_rows: int, size: float) -> list[tuple[Any, ...]]:

@@ -29,6 +29,7 @@ from desktop_app.documents.official import (
     draw_signature_block,
     nfc,
 )
+from desktop_app.documents.output import atomic_output
 
 CENTRE = "Trung tâm học tập cộng đồng xã Đông Hòa"
 NAMES = ("Nguyễn Văn Đặng", "Trần Thị Ánh", "Lê Hữu Phước", "Đỗ Thị Ngọc Ẩn")
@@ -61,6 +62,11 @@ def _paragraph(text: str, size: float = TEXT_SIZE) -> Paragraph:
 
 def render_selfcheck_page(path: Path, *, day: dt.date | None = None) -> None:
     """Write the one-page self-check PDF to `path`. Raises if the font lacks a Vietnamese glyph."""
+    with atomic_output(path) as part:
+        _write_selfcheck_page(part, day)
+
+
+def _write_selfcheck_page(path: Path, day: dt.date | None) -> None:
     register_fonts()
     letters = vietnamese_letters()
     sample = " ".join((CENTRE, *NAMES, *letters))

@@ -12,7 +12,6 @@ set smaller (down to 8 pt); past that the voucher is refused rather than cut.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +31,7 @@ from desktop_app.core.dates import place_date_line
 from desktop_app.core.money import format_amount, is_amount_in_words
 from desktop_app.documents.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, register_fonts
 from desktop_app.documents.official import fit_size, nfc, upper
+from desktop_app.documents.output import atomic_output
 
 __all__ = [
     "KINDS",
@@ -397,8 +397,7 @@ def render_vouchers(vs: Sequence[VoucherData], out: Path) -> int:
     if not vs:
         raise ValueError("no vouchers to render")
     register_fonts()
-    part = out.with_name(out.name + ".part")
-    try:
+    with atomic_output(out) as part:
         canvas = Canvas(
             str(part),
             pagesize=PAGE,
@@ -414,10 +413,6 @@ def render_vouchers(vs: Sequence[VoucherData], out: Path) -> int:
             _draw_voucher(canvas, v)
             canvas.showPage()
         canvas.save()
-        os.replace(part, out)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
     return len(vs)
 
 

@@ -9,7 +9,6 @@ the table's header row repeated on every printed page.
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop_app.documents.official import MOTTO, NATIONAL_TITLE
+from desktop_app.documents.output import atomic_output
 from desktop_app.documents.roster import RosterHeader, RosterRow, totals_line
 
 __all__ = ["PRESENT_MARK", "export_roster_xlsx"]
@@ -206,13 +206,8 @@ def export_roster_xlsx(
     ws.freeze_panes = ws.cell(row=head_row + 1, column=3)  # header row, STT and name stay
     _print_setup(ws, head_row, last_column, r + 8)
 
-    part = out.with_suffix(".part")
-    try:
+    with atomic_output(out) as part:
         wb.save(part)
-        os.replace(part, out)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
 
 
 def _size_columns(

@@ -23,6 +23,7 @@ from desktop_app.services.centre import CentreService
 from desktop_app.services.certificates import course_dates
 from desktop_app.services.courses import CourseService
 from desktop_app.services.ops import OpResult, Ops
+from desktop_app.services.outputs import check_output
 
 if TYPE_CHECKING:
     from desktop_app.documents.roster import RosterHeader, RosterRow
@@ -174,6 +175,7 @@ class ClassDocumentService:
         self._print(self.roster_xlsx(course_id, day), out)
 
     def _print(self, paper: ClassPaper, out: Path) -> int:
+        out = check_output(out, self._ops.db_path)
         count = self.render(paper, out)
         self.record_print(paper)
         return count

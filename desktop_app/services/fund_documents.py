@@ -23,6 +23,7 @@ from desktop_app.services.centre import CentreService
 from desktop_app.services.fund import FundService
 from desktop_app.services.members import MemberService
 from desktop_app.services.ops import OpResult, Ops
+from desktop_app.services.outputs import check_output
 from desktop_app.storage.fund import EntryRow, LedgerFilter
 
 if TYPE_CHECKING:
@@ -142,6 +143,7 @@ class FundDocumentService:
         render_voucher(prepared.data, out)
 
     def print_voucher(self, voucher_number: str, out: Path, fund_id: str | None = None) -> None:
+        out = check_output(out, self._ops.db_path)
         prepared = self.prepare_voucher(voucher_number, fund_id)
         self.render_voucher(prepared, out)
         self.record_print(prepared.audit)
@@ -214,6 +216,7 @@ class FundDocumentService:
     def print_cash_book(
         self, fund_id: str, start: dt.date, end: dt.date, out: Path, xlsx: bool = False
     ) -> None:
+        out = check_output(out, self._ops.db_path)
         prepared = self.prepare_cash_book(fund_id, start, end)
         self.render_cash_book(prepared, out, xlsx)
         self.record_print(prepared.audit)
@@ -276,6 +279,7 @@ class FundDocumentService:
         return render_disclosure(prepared.data, out)
 
     def print_disclosure(self, fund_id: str, year: int, out: Path, xlsx: bool = False) -> int:
+        out = check_output(out, self._ops.db_path)
         prepared = self.prepare_disclosure(fund_id, year)
         pages = self.render_disclosure(prepared, out, xlsx)
         self.record_print(prepared.audit)
@@ -313,6 +317,7 @@ class FundDocumentService:
             render_donor_list(prepared.header, prepared.donors, out)
 
     def print_donors(self, fund_id: str, year: int, out: Path, xlsx: bool = False) -> None:
+        out = check_output(out, self._ops.db_path)
         prepared = self.prepare_donors(fund_id, year)
         self.render_donors(prepared, out, xlsx)
         self.record_print(prepared.audit)
@@ -361,6 +366,7 @@ class FundDocumentService:
         branch_id: str | None = None,
         progress: Progress | None = None,
     ) -> int:
+        out = check_output(out, self._ops.db_path)
         prepared = self.prepare_member_cards(branch_id)
         pages = self.render_member_cards(prepared.cards, out, progress)
         self.record_print(prepared.audit)

@@ -15,6 +15,7 @@ import getpass
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from desktop_app.core.progress import Cancelled, Progress, no_progress
@@ -81,6 +82,11 @@ class Ops:
         with self.op(name) as op:
             op.tx.note(entity, record_id, detail)
         return op.result(None)
+
+    @property
+    def db_path(self) -> Path:
+        """The open database's file: what no document may be written over."""
+        return self._db.path
 
     @property
     def in_op(self) -> bool:

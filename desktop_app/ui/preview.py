@@ -30,7 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.problems import UserError
+from desktop_app.documents.output import atomic_output
 from desktop_app.i18n import _, format_int, ngettext, tr
+from desktop_app.services.outputs import check_output
+from desktop_app.ui.errors import report_error
 from desktop_app.ui.widgets import show_message
 
 log = logging.getLogger(__name__)
@@ -74,6 +78,30 @@ def ask_save_path(parent: QWidget | None, suggested: Path, file_filter: str) -> 
     return Path(name) if name else None
 
 
+def ask_output_path(
+    parent: QWidget | None, suggested: Path, file_filter: str, db_path: Path | None
+) -> Path | None:
+    """Ask where to save a document and check the answer (never the database, its files, the
+    backups folder or a folder); a refused answer is explained and gives None."""
+    target = ask_save_path(parent, suggested, file_filter)
+    if target is None:
+        return None
+    if not target.suffix and suggested.suffix and not target.is_dir():
+        target = target.with_suffix(suggested.suffix)
+    try:
+        return check_output(target, db_path)
+    except UserError as exc:
+        report_error(parent, _("Save as"), exc)
+        return None
+
+
+def save_copy(source: Path, target: Path) -> Path:
+    """Copy a finished document to `target`, which shows up only once complete."""
+    with atomic_output(target) as part:
+        shutil.copyfile(source, part)
+    return target
+
+
 def _filter_for(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
@@ -110,9 +138,16 @@ class PdfPreviewDialog(QDialog):
     certificates, an xlsx) shows a short description and can only be saved.
     """
 
-    def __init__(self, path: Path, suggested_name: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        suggested_name: str = "",
+        parent: QWidget | None = None,
+        db_path: Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self.path = Path(path)
+        self.db_path = db_path
         self.suggested_name = safe_file_name(suggested_name or self.path.name)
         if not Path(self.suggested_name).suffix:
             self.suggested_name += self.path.suffix
@@ -298,27 +333,17 @@ class PdfPreviewDialog(QDialog):
     # Saving ---------------------------------------------------------------------------
 
     def save_as(self) -> Path | None:
-        target = ask_save_path(
-            self, documents_folder() / self.suggested_name, _filter_for(self.path)
-        )
+        suggested = documents_folder() / self.suggested_name
+        if not suggested.suffix:
+            suggested = suggested.with_suffix(self.path.suffix)
+        target = ask_output_path(self, suggested, _filter_for(self.path), self.db_path)
         if target is None:
             return None
-        if not target.suffix:
-            target = target.with_suffix(self.path.suffix)
         try:
-            shutil.copyfile(self.path, target)
-        except OSError as exc:
-            log.warning("Saving %s to %s failed: %s", self.path, target, exc)
-            show_message(
-                self,
-                _("Save as"),
-                tr(
-                    "The file could not be saved to {path}: {error}. Choose another folder, "
-                    "or check that the file is not open in another program.",
-                    path=str(target),
-                    error=exc.strerror or str(exc),
-                ),
-            )
+            save_copy(self.path, target)
+        except UserError as exc:
+            log.warning("Saving %s to %s failed: %s", self.path, target, exc.params)
+            report_error(self, _("Save as"), exc)
             return None
         self.saved_to = target
         self.info.setText(tr("Saved to {path}.", path=str(target)))
@@ -390,9 +415,12 @@ class PdfPreviewDialog(QDialog):
         return printed
 
 
-def preview_pdf(parent: QWidget | None, path: Path, suggested_name: str = "") -> PdfPreviewDialog:
-    """Open the preview, window-modal and non-blocking; the dialog deletes itself on close."""
-    dialog = PdfPreviewDialog(Path(path), suggested_name, parent)
+def preview_pdf(
+    parent: QWidget | None, path: Path, suggested_name: str = "", db_path: Path | None = None
+) -> PdfPreviewDialog:
+    """Open the preview, window-modal and non-blocking; the dialog deletes itself on close.
+    `db_path` is the open database, which Save as never overwrites."""
+    dialog = PdfPreviewDialog(Path(path), suggested_name, parent, db_path)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog

@@ -188,7 +188,7 @@ class ClassPrinter:
     def _show(self, path: Path, name: str) -> None:
         self.busy = False
         self.task = None
-        self.preview = preview_pdf(self._parent(), path, name)
+        self.preview = preview_pdf(self._parent(), path, name, self.ctx.path)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False

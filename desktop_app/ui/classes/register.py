@@ -333,7 +333,7 @@ class CertificateRegisterPage(QWidget):
                     old=cert.serial,
                 )
             )
-            self.preview = preview_pdf(self, printed.path, out.name)
+            self.preview = preview_pdf(self, printed.path, out.name, self.ctx.path)
 
         self.confirm_box = confirm(
             self,
@@ -360,7 +360,7 @@ class CertificateRegisterPage(QWidget):
             return _prepare(ws, issued)
 
         def done(printed: PrintResult, _prepared: PreparedPrint) -> None:
-            self.preview = preview_pdf(self, printed.path, out.name)
+            self.preview = preview_pdf(self, printed.path, out.name, self.ctx.path)
 
         self._print(_("Reprint"), register, out, done)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
@@ -377,9 +376,9 @@ def temp_path(name: str) -> Path:
     return preview_module.temp_document_path(name)
 
 
-def preview(parent: QWidget, path: Path, suggested_name: str) -> None:
-    """Show a PDF with Save as… and Print…."""
-    preview_module.preview_pdf(parent, path, suggested_name)
+def preview(parent: QWidget, path: Path, suggested_name: str, db_path: Path | None = None) -> None:
+    """Show a PDF with Save as… and Print…; Save as never overwrites `db_path`."""
+    preview_module.preview_pdf(parent, path, suggested_name, db_path)
 
 
 def print_document(
@@ -401,10 +400,11 @@ def print_document(
     out = temp_path(suggested_name)
     target: Path | None = None
     if xlsx:
-        target = preview_module.ask_save_path(
+        target = preview_module.ask_output_path(
             parent,
             preview_module.documents_folder() / out.name,
             _("Excel workbooks (*.xlsx)"),
+            ctx.path,
         )
         if target is None:
             return None
@@ -413,7 +413,8 @@ def print_document(
         # On the document pool: no database here.
         render(prepared, out, progress)
         if target is not None:
-            shutil.move(out, target)
+            preview_module.save_copy(out, target)
+            out.unlink(missing_ok=True)
             return prepared.audit, target
         return prepared.audit, out
 
@@ -425,7 +426,7 @@ def print_document(
         if target is not None:
             ctx.notify(tr("Saved {path}.", path=str(path)))
         else:
-            preview(parent, path, out.name)
+            preview(parent, path, out.name, ctx.path)
 
     return ctx.task(
         parent,

@@ -295,3 +295,26 @@ def test_roster_renders_on_the_document_pool_and_the_print_is_audited(
 
     qtbot.waitUntil(audited, timeout=5000)
     close_preview(view.printer.preview)  # type: ignore[arg-type]
+
+
+def test_save_as_refuses_the_database_and_a_folder(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """The Save dialog goes through the same check as --out: the database stays as it was."""
+    view = open_completers(qtbot, page, ctx, TITLE)
+    view.printer.print(ROSTER)
+    qtbot.waitUntil(lambda: view.printer.preview is not None and not view.printer.busy,
+                    timeout=10000)  # fmt: skip
+    dialog = view.printer.preview
+    assert dialog is not None
+    before = ctx.path.read_bytes()
+    for answer in (ctx.path, Path(str(ctx.path) + "-wal"), tmp_path, tmp_path / "no" / "x.pdf"):
+        monkeypatch.setattr(preview, "ask_save_path", lambda *_a, target=answer: target)
+        assert dialog.save_as() is None
+        box = next(w for w in dialog.findChildren(QMessageBox) if w.isVisible())
+        assert str(answer.parent if answer.name == "x.pdf" else answer) in box.text()
+        box.close()
+    assert ctx.path.read_bytes() == before
+    assert dialog.saved_to is None
+    close_preview(dialog)

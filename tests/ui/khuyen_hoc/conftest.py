@@ -50,7 +50,9 @@ def previews(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, str]]:
     """PDFs that would be previewed, instead of opening the preview dialog."""
     shown: list[tuple[Path, str]] = []
 
-    def record(_parent: object, path: Path, suggested_name: str = "") -> None:
+    def record(
+        _parent: object, path: Path, suggested_name: str = "", _db_path: object = None
+    ) -> None:
         shown.append((Path(path), suggested_name))
 
     monkeypatch.setattr(preview_module, "preview_pdf", record)
