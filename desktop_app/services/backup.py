@@ -35,6 +35,7 @@ __all__ = [
     "BackupService",
     "DatabaseFacts",
     "RestoreResult",
+    "backups_dir",
     "inspect",
     "kept_by_rotation",
     "list_backups",
@@ -283,6 +284,16 @@ def list_backups(folder: Path, site_id: str | None = None) -> list[BackupInfo]:
         found.append(BackupInfo(path, _stamp_of(path), size, False, facts))
     found.sort(key=lambda b: (b.taken_at, b.path.name), reverse=True)
     return found
+
+
+def list_for_database(db_path: Path) -> list[BackupInfo]:
+    """The automatic backups of the database at `db_path`, newest first: of its site when the
+    file can still be read that far, else (a badly damaged file) every backup there is."""
+    try:
+        site_id: str | None = store.read_facts(db_path, check=False).site_id
+    except StoreError:
+        site_id = None
+    return list_backups(backups_dir(), site_id)
 
 
 def kept_by_rotation(

@@ -13,6 +13,7 @@ class Workspace:
     """An open database file with its services."""
 
     def __init__(self, db: Database) -> None:
+        from desktop_app.services.backup import BackupService
         from desktop_app.services.centre import CentreService
         from desktop_app.services.certificates import CertificateService
         from desktop_app.services.class_documents import ClassDocumentService
@@ -34,6 +35,7 @@ class Workspace:
         self.fund = FundService(db, self.ops, self.people)
         self.members = MemberService(db, self.ops, self.people, self.fund)
         self.fund_documents = FundDocumentService(self.ops, self.centre, self.fund, self.members)
+        self.backup = BackupService(db)
 
     @classmethod
     def open(
