@@ -318,6 +318,8 @@ def run_gui(db_path: Path | None, lang: str | None) -> int:
         return 1
     window = build_window(*opened)
     window.show()
+    # Checked on a reader of its own, the window already usable; writes wait for it.
+    window.ctx.start_integrity_check()
     if os.environ.get("TTHTCD_BENCH"):
         QTimer.singleShot(0, lambda: _bench_report(app, window))
         return app.exec()

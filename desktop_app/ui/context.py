@@ -11,20 +11,26 @@ by hand.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.problems import N_, StoreError
+from desktop_app.i18n import _
 from desktop_app.services.ops import OpChanges, OpResult, Progress
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.worker import DbWorker
 
 if TYPE_CHECKING:
     from desktop_app.ui.long_task import LongTask
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -33,6 +39,15 @@ READ_ONLY_MESSAGE = N_(
     "This database is read-only: you can look, but nothing can be saved. "
     "Copy the file to a folder you can write to and open the copy."
 )
+DAMAGED_MESSAGE = N_(
+    "The database {path} is damaged: you can still look at it, but nothing can be saved "
+    "to it, and what it shows may be wrong. Restore your latest good backup, or ask for help "
+    "to repair it."
+)
+CHECKING_MESSAGE = N_("Checking the database… what you save is kept until the check is done.")
+
+# The integrity check of the start (`start_integrity_check`).
+UNCHECKED, CHECKING, CHECKED, DAMAGED = "unchecked", "checking", "checked", "damaged"
 
 
 class _Subscription(QObject):
@@ -62,6 +77,8 @@ class AppContext(QObject):
     changed = Signal(object)
     # A message for the status bar, with an optional action button: (text, action text, action).
     notice = Signal(str, str, object)
+    # The start's integrity check ended: CHECKED or DAMAGED.
+    integrity_changed = Signal(str)
 
     def __init__(
         self,
@@ -77,6 +94,12 @@ class AppContext(QObject):
         # thread answers queries too, still off the GUI thread.
         self.queries = queries or worker
         self.window: QWidget | None = None
+        # Writes asked for while the start's integrity check runs wait here (in order).
+        self.integrity = UNCHECKED
+        self._held: list[tuple[LongTask, int | None]] = []
+        self._checker: DbWorker | None = None
+        self._check: Future[list[str]] | None = None
+        self.shutting_down = False
 
     @property
     def read_only(self) -> bool:
@@ -89,6 +112,72 @@ class AppContext(QObject):
 
     def read_only_error(self) -> StoreError:
         return StoreError(StoreError.READ_ONLY, READ_ONLY_MESSAGE)
+
+    def damaged_error(self) -> StoreError:
+        return StoreError(StoreError.CORRUPT, DAMAGED_MESSAGE, {"path": str(self.path)})
+
+    # The integrity check of the start ------------------------------------------------------
+
+    def start_integrity_check(self) -> None:
+        """Run `PRAGMA quick_check` on a reader of its own thread (the window is usable at
+        once, reads go on); writes asked for meanwhile are held, then run once the file
+        passed, or refused if it is damaged (`integrity_changed` tells the window)."""
+        if self.integrity != UNCHECKED:
+            return
+        self.integrity = CHECKING
+        self._checker = DbWorker(self.reader.reader(), self)
+        self._check = self._checker.submit(
+            lambda ws: ws.db.integrity_problems(), self._checked, self._check_failed
+        )
+
+    def settle_integrity_check(self) -> None:
+        """At shutdown: wait for a running check, so held writes are saved (or refused).
+        From now on, what writes change is no longer announced: the pages are closing."""
+        self.shutting_down = True
+        if self.integrity != CHECKING or self._check is None:
+            return
+        try:
+            problems = self._check.result()
+        except BaseException as exc:
+            self._check_failed(exc)
+        else:
+            self._checked(problems)
+
+    def _checked(self, problems: list[str]) -> None:
+        if self.integrity != CHECKING:
+            return
+        if problems:
+            log.warning("%s failed its integrity check: %s", self.path, "; ".join(problems))
+        self._end_check(DAMAGED if problems else CHECKED)
+
+    def _check_failed(self, exc: BaseException) -> None:
+        if self.integrity != CHECKING:
+            return
+        if isinstance(exc, StoreError):
+            # The check could not read the file: as good as damaged for saving.
+            log.warning("The integrity check of %s failed: %s", self.path, exc)
+            self._end_check(DAMAGED)
+            return
+        # A bug in the check must not lock the user out of their own data.
+        log.error("The integrity check of %s raised", self.path, exc_info=exc)
+        self._end_check(CHECKED)
+
+    def _end_check(self, state: str) -> None:
+        self.integrity = state
+        if self._checker is not None:
+            self._checker.close()
+            self._checker = None
+        held, self._held = self._held, []
+        for task, show_after_ms in held:
+            if not shiboken6.isValid(task):
+                continue  # its window was closed meanwhile
+            if state == DAMAGED:
+                task.fn = self._refuse_damaged
+            task.start(show_after_ms)
+        self.integrity_changed.emit(state)
+
+    def _refuse_damaged(self, _ws: Workspace, _progress: Progress) -> Any:
+        raise self.damaged_error()
 
     # The two calls -----------------------------------------------------------------------
 
@@ -154,6 +243,12 @@ class AppContext(QObject):
             render=render,
             write=write,
         )
+        if write and self.integrity == DAMAGED:
+            task.fn = self._refuse_damaged
+        elif write and self.integrity == CHECKING:
+            self._held.append((task, show_after_ms))
+            self.notify(_(CHECKING_MESSAGE))
+            return task
         task.start(show_after_ms)
         return task
 
@@ -169,7 +264,7 @@ class AppContext(QObject):
 
     def announce(self, changes: OpChanges) -> None:
         """Only the runner calls this, when an op has finished."""
-        if not changes.empty:
+        if not changes.empty and not self.shutting_down:
             self.changed.emit(changes)
 
     def notify(

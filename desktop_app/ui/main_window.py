@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -21,8 +22,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.problems import N_, StoreError
 from desktop_app.i18n import _, set_language
+from desktop_app.ui import errors
 from desktop_app.ui.classes import CertificateRegisterPage, ClassesPage
-from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
+from desktop_app.ui.context import CHECKING_MESSAGE, DAMAGED, READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
 from desktop_app.ui.people_page import PeoplePage
 from desktop_app.ui.settings_page import SECTION_PROFILE, SettingsPage
@@ -90,6 +92,8 @@ class MainWindow(QMainWindow):
         # The title shows the centre's name.
         ctx.subscribe(self, {"centre"}, lambda _changes: self.update_title())
         ctx.notice.connect(self.show_notice)
+        ctx.integrity_changed.connect(self._integrity_changed)
+        self.damaged_box: QMessageBox | None = None
         self._section_shortcuts: list[QShortcut] = []
         for number in range(1, 10):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
@@ -118,9 +122,32 @@ class MainWindow(QMainWindow):
             self.sidebar.addItem(QListWidgetItem(title))
             self.stack.addWidget(page)
         self.sidebar.blockSignals(False)
-        self.banner.show_text(_(READ_ONLY_MESSAGE) if self.ctx.read_only else "")
+        self._show_banner()
         self.show_section(section)
         self.update_title()
+
+    def _show_banner(self) -> None:
+        if self.ctx.integrity == DAMAGED:
+            self.banner.show_text(errors.store_error_text(self.ctx.damaged_error()))
+        else:
+            self.banner.show_text(_(READ_ONLY_MESSAGE) if self.ctx.read_only else "")
+
+    def _integrity_changed(self, state: str) -> None:
+        if self.notice_label.text() == _(CHECKING_MESSAGE):
+            self.clear_notice()
+        self._show_banner()
+        self.update_title()
+        if state != DAMAGED:
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle(_("The database is damaged"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(errors.store_error_text(self.ctx.damaged_error()))
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.finished.connect(lambda _result: setattr(self, "damaged_box", None))
+        self.damaged_box = box
+        box.open()
 
     @property
     def settings_index(self) -> int:
@@ -159,6 +186,8 @@ class MainWindow(QMainWindow):
         except StoreError:
             name = ""
         parts = [name or _("Community Learning Centre"), self.ctx.path.name]
+        if self.ctx.integrity == DAMAGED:
+            parts.append(_("damaged"))
         if self.ctx.read_only:
             parts.append(_("read-only"))
         self.setWindowTitle(" — ".join(parts))
@@ -198,6 +227,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Let queued writes finish, then close every connection."""
+        self.ctx.settle_integrity_check()  # writes held for the check run (or are refused)
         self.ctx.worker.close()
         if self.ctx.queries is not self.ctx.worker:
             self.ctx.queries.close()

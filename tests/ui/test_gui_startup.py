@@ -260,3 +260,89 @@ def test_a_later_section_slots_in_before_settings(
     assert window.settings_index == 2
     window.show_profile()
     assert window.stack.currentWidget() is window.settings_page
+
+
+# The integrity check of the start --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def damaged_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo file with a page in its middle zeroed: it opens, but fails quick_check."""
+    from desktop_app.services.demo import create_demo_database
+
+    path = tmp_path_factory.mktemp("damaged") / "demo.sqlite3"
+    create_demo_database(path, people=300, seed=3)
+    data = bytearray(path.read_bytes())
+    page = len(data) // 4096 // 2
+    data[page * 4096 : (page + 1) * 4096] = bytes(4096)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _add_hamlet(name: str) -> Callable[[Workspace], OpResult[str]]:
+    return lambda ws: ws.centre.add_hamlet(name)
+
+
+def _hamlets(ws: Workspace) -> list[str]:
+    return [h.name for h in ws.centre.hamlets()]
+
+
+def test_writes_wait_for_the_start_check_then_run(qtbot: QtBot, window: MainWindow) -> None:
+    from desktop_app.ui.context import CHECKED, CHECKING, CHECKING_MESSAGE
+
+    ctx = window.ctx
+    ctx.start_integrity_check()
+    assert ctx.integrity == CHECKING
+    saved: list[str] = []
+    ctx.op(_add_hamlet("Thôn Tân Phú Mới"), saved.append)
+    assert window.notice_label.text() == _(CHECKING_MESSAGE)
+    # Reads go on meanwhile.
+    read: list[str] = []
+    ctx.query(lambda ws: ws.centre.profile().name, read.append)
+    qtbot.waitUntil(lambda: bool(saved) and bool(read), timeout=10_000)
+    assert ctx.integrity == CHECKED
+    assert "Thôn Tân Phú Mới" in _hamlets(ctx.reader)
+    assert window.notice_label.text() == ""
+
+
+def test_a_damaged_file_is_shown_and_refuses_writes(
+    qtbot: QtBot, tmp_path: Path, damaged_demo: Path, make_window: Callable[..., MainWindow]
+) -> None:
+    import shutil
+
+    from desktop_app.ui.context import DAMAGED
+
+    path = tmp_path / "centre.sqlite3"
+    shutil.copyfile(damaged_demo, path)
+    window = make_window(path)
+    ctx = window.ctx
+    ctx.start_integrity_check()
+    refused: list[BaseException] = []
+    ctx.op(_add_hamlet("Thôn X"), lambda _v: None, refused.append)  # held, then refused
+    qtbot.waitUntil(lambda: ctx.integrity == DAMAGED and bool(refused), timeout=10_000)
+    assert isinstance(refused[0], StoreError) and refused[0].kind == StoreError.CORRUPT
+    text = errors.store_error_text(refused[0])
+    assert str(path) in text
+    box = window.damaged_box
+    assert box is not None and box.isVisible() and box.text() == text
+    assert window.banner.isVisible()
+    assert _("damaged") in window.windowTitle()
+    box.close()
+    # A later write is refused at once, and nothing was written.
+    again: list[BaseException] = []
+    ctx.op(_add_hamlet("Thôn Y"), lambda _v: None, again.append)
+    qtbot.waitUntil(lambda: bool(again), timeout=5000)
+    assert isinstance(again[0], StoreError) and again[0].kind == StoreError.CORRUPT
+    assert not {"Thôn X", "Thôn Y"} & set(_hamlets(ctx.reader))
+
+
+def test_closing_during_the_check_still_saves_what_was_held(
+    qtbot: QtBot, people_db: Path, make_window: Callable[..., MainWindow]
+) -> None:
+    window = make_window(people_db)
+    ctx = window.ctx
+    ctx.start_integrity_check()
+    ctx.op(_add_hamlet("Thôn Lưu Khi Đóng"))
+    window.close()  # settles the check, starts the held write, waits for it
+    with Workspace.open(people_db) as ws:
+        assert "Thôn Lưu Khi Đóng" in _hamlets(ws)
