@@ -874,6 +874,16 @@ def _fund_balance(args: argparse.Namespace) -> int:
 def _ledger_verify(args: argparse.Namespace) -> int:
     with _open(args) as ws:
         report = ws.fund.verify()
+    if not report.seal_checked:
+        print(
+            tr(
+                "This computer has no key file for this centre ({path}): the chain's structure "
+                "was checked, but not its seal, so a ledger rewritten with the app's own code "
+                "would go unnoticed. Restore the key file from a backup of this centre.",
+                path=report.key_path,
+            ),
+            file=sys.stderr,
+        )
     if report.ok:
         print(
             tr(

@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,15 +24,30 @@ PEOPLE = (
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def key_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One key folder for the whole run, set before any fixture (a module's demo database
+    too) makes a key: a database and its key file always meet. Site ids never repeat, so
+    tests do not share keys; a test of a PC without the key sets its own empty folder."""
+    folder = tmp_path_factory.mktemp("keys")
+    old = os.environ.get("TTHTCD_KEY_DIR")
+    os.environ["TTHTCD_KEY_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("TTHTCD_KEY_DIR", None)
+    else:
+        os.environ["TTHTCD_KEY_DIR"] = old
+
+
 @pytest.fixture(autouse=True)
 def bug_log_folder(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, key_folder: Path
 ) -> Path:
     """Bugs met by a test are logged in a temporary folder, never in the user's own."""
     folder = tmp_path_factory.mktemp("logs")
     monkeypatch.setenv("TTHTCD_LOG_DIR", str(folder))
     # Keys and backups too: a test never reads or writes the user's own.
-    monkeypatch.setenv("TTHTCD_KEY_DIR", str(tmp_path_factory.mktemp("keys")))
+    monkeypatch.setenv("TTHTCD_KEY_DIR", str(key_folder))
     monkeypatch.setenv("TTHTCD_BACKUP_DIR", str(tmp_path_factory.mktemp("backups")))
     return folder
 

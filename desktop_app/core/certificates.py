@@ -86,3 +86,26 @@ def parse_serial(serial: str) -> tuple[int, int]:
     if not number.isdigit() or not year.isdigit():
         raise UserError(N_("A register number looks like 12/2026."))
     return int(number), int(year)
+
+
+STATE_MAGIC = "TTHTCD-GCN-STATE/1"
+VALID = "valid"
+REVOKED = "revoked"
+
+
+def state_message(payload: str, revoked_at: str | None, reason: str) -> bytes:
+    """What a register row's state signature covers: the certificate's payload and whether
+    (when, why) it was revoked. Un-revoking by hand no longer verifies."""
+    state = REVOKED if revoked_at else VALID
+    return "\n".join([STATE_MAGIC, payload, state, revoked_at or "", reason]).encode("utf-8")
+
+
+def state_sig_text(revoked_at: str | None, signature: str) -> str:
+    """Stored as 'revoked <sig>' or 'valid <sig>', so a revocation removed is named as such."""
+    return f"{REVOKED if revoked_at else VALID} {signature}"
+
+
+def split_state_sig(text: str) -> tuple[str, str]:
+    """('revoked' | 'valid' | '', signature)."""
+    state, _, signature = text.partition(" ")
+    return (state, signature) if state in (VALID, REVOKED) else ("", "")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -153,7 +154,8 @@ def _nfc(text: str) -> str:
 
 
 def genesis_hash(fund_id: str, opening_balance: int, opening_date: str) -> str:
-    """The hash before the first entry: ties the chain to the fund's opening balance."""
+    """The unkeyed hash before the first entry of a chain begun before ledgers were sealed
+    (chain version 1): ties the chain to the fund's opening balance."""
     text = f"TTHTCD-LEDGER/1\n{fund_id}\n{opening_balance}\n{opening_date}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -168,7 +170,8 @@ HASHED_FIELDS = (
 
 
 def entry_hash(prev_hash: str, fields: dict[str, object]) -> str:
-    """sha256 over the previous hash and the entry's fields in a fixed, canonical form."""
+    """Version 1 (unkeyed): sha256 over the previous hash and the entry's fields in a fixed,
+    canonical form. Kept for the entries sealed before the site had a seal key."""
     return entry_hash_values(prev_hash, [fields[name] for name in HASHED_FIELDS])
 
 
@@ -180,3 +183,141 @@ def entry_hash_values(prev_hash: str, values: Sequence[object]) -> str:
     clean = [_nfc(v) if isinstance(v, str) else v for v in values]
     body = _ENCODER.encode([prev_hash, *clean])
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+# Version 2: keyed. Every entry's hash is an HMAC-SHA256 with the site's seal key (kept in the
+# key file, never in the database), so whoever holds the file and this code but not the key
+# cannot recompute the chain. The fund's head is sealed with the same key (seal_head).
+LEDGER_V2 = "TTHTCD-LEDGER/2"
+
+
+def keyed_genesis(key: bytes, fund_id: str, opening_balance: int, opening_date: str) -> str:
+    text = f"{LEDGER_V2}\n{fund_id}\n{opening_balance}\n{opening_date}"
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+ChainHash = Callable[[str, Sequence[object]], str]
+
+
+def keyed_chain(key: bytes) -> ChainHash:
+    """The keyed hash of an entry from the previous hash and its values (HASHED_FIELDS
+    order); the key is set up once, so verifying 100,000 entries stays fast."""
+    base = hmac.new(key, LEDGER_V2.encode("ascii"), hashlib.sha256)
+    encode = _ENCODER.encode
+
+    def digest(prev_hash: str, values: Sequence[object]) -> str:
+        clean = [_nfc(v) if isinstance(v, str) else v for v in values]
+        h = base.copy()
+        h.update(encode([prev_hash, *clean]).encode("utf-8"))
+        return h.hexdigest()
+
+    return digest
+
+
+def keyed_entry_hash(key: bytes, prev_hash: str, fields: dict[str, object]) -> str:
+    return keyed_chain(key)(prev_hash, [fields[name] for name in HASHED_FIELDS])
+
+
+SEAL_MAGIC = "TTHTCD-FUND-SEAL/2"
+FUNDS_MAGIC = "TTHTCD-FUNDS-SEAL/2"
+
+
+@dataclass(frozen=True)
+class HeadSeal:
+    """What a fund's seal vouches for. `legacy` is the number of entries hashed without a key
+    (version 1) before the fund was first sealed, having been verified intact; None for a
+    fund opened with the key, whose genesis is keyed too."""
+
+    fund_id: str
+    owner_site: str
+    opening_balance: int
+    opening_date: str
+    legacy: int | None
+    seq: int
+    head: str
+    balance: int
+    closed: tuple[tuple[int, int], ...]  # (year, closing balance)
+    deleted: bool = False
+
+    def _body(self) -> dict[str, object]:
+        return {
+            "v": 2, "fund": self.fund_id, "site": self.owner_site,
+            "opening": [self.opening_balance, self.opening_date], "legacy": self.legacy,
+            "seq": self.seq, "head": self.head, "balance": self.balance,
+            "closed": [list(c) for c in self.closed], "deleted": self.deleted,
+        }  # fmt: skip
+
+    def mac(self, key: bytes) -> str:
+        text = SEAL_MAGIC + "\n" + _ENCODER.encode(self._body())
+        return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def sealed(self, key: bytes) -> str:
+        """The text stored in `fund.head_seal`."""
+        return _ENCODER.encode({**self._body(), "mac": self.mac(key)})
+
+
+def parse_head_seal(text: str) -> tuple[HeadSeal, str] | None:
+    """(the facts, their mac) from `fund.head_seal`, or None when it is empty or unreadable."""
+    try:
+        d = json.loads(text)
+        opening = d["opening"]
+        seal = HeadSeal(
+            fund_id=str(d["fund"]), owner_site=str(d["site"]),
+            opening_balance=int(opening[0]), opening_date=str(opening[1]),
+            legacy=None if d["legacy"] is None else int(d["legacy"]), seq=int(d["seq"]),
+            head=str(d["head"]), balance=int(d["balance"]),
+            closed=tuple((int(y), int(b)) for y, b in d["closed"]), deleted=bool(d["deleted"]),
+        )  # fmt: skip
+        if d.get("v") != 2:
+            return None
+        return seal, str(d["mac"])
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def seal_ok(key: bytes, seal: HeadSeal, mac: str) -> bool:
+    return hmac.compare_digest(seal.mac(key), mac)
+
+
+def _funds_mac(key: bytes, site_id: str, fund_ids: Sequence[str]) -> str:
+    text = FUNDS_MAGIC + "\n" + _ENCODER.encode([site_id, sorted(fund_ids)])
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def seal_funds(key: bytes, site_id: str, fund_ids: Sequence[str]) -> str:
+    """The text stored in `site.funds_seal`: the ids of every fund the site opened."""
+    ids = sorted(fund_ids)
+    return _ENCODER.encode({"v": 2, "funds": ids, "mac": _funds_mac(key, site_id, ids)})
+
+
+def parse_funds_seal(text: str) -> tuple[list[str], str] | None:
+    try:
+        d = json.loads(text)
+        if d.get("v") != 2:
+            return None
+        return [str(i) for i in d["funds"]], str(d["mac"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def funds_seal_ok(key: bytes, site_id: str, fund_ids: Sequence[str], mac: str) -> bool:
+    return hmac.compare_digest(_funds_mac(key, site_id, fund_ids), mac)
+
+
+def legacy_chain_intact(
+    genesis: str,
+    links: Iterable[tuple[int, str, str, Sequence[object]]],
+    head: tuple[int, str, int],
+) -> bool:
+    """Whether a version 1 (unkeyed) chain is whole: (seq, prev_hash, hash, values) in order,
+    linked from `genesis`, each hash right, ending at the fund's (head_seq, head_hash,
+    head_balance). Checked once, before such a chain is first sealed with the key."""
+    effect_at = HASHED_FIELDS.index("effect")
+    prev, seq, total = genesis, 0, 0
+    for link_seq, prev_hash, digest, values in links:
+        seq += 1
+        if link_seq != seq or prev_hash != prev or entry_hash_values(prev, values) != digest:
+            return False
+        total += int(str(values[effect_at]))
+        prev = digest
+    return (seq, prev, total) == head

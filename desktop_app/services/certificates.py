@@ -9,11 +9,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.core.certificates import (
+    MAX_TITLE_IN_PAYLOAD,
+    REVOKED,
     CertificateFacts,
     CertificateKind,
     build_payload,
     parse_payload,
     parse_serial,
+    split_state_sig,
+    state_message,
 )
 from desktop_app.core.courses import RESULT_VI, Course, Enrolment
 from desktop_app.core.dates import place_date_line
@@ -24,6 +28,7 @@ from desktop_app.services.centre import CentreService
 from desktop_app.services.courses import CourseService
 from desktop_app.services.ops import OpResult, Ops
 from desktop_app.services.outputs import check_output
+from desktop_app.services.site_keys import SiteKeyService
 from desktop_app.storage import certificates as repo
 from desktop_app.storage.certificates import CertificateRow, NewCertificate
 from desktop_app.storage.db import Database
@@ -80,6 +85,39 @@ class Verification:
     certificate: CertificateRow | None
 
 
+def _register_row_problem(cert: CertificateRow, public: str, payload: str) -> str:
+    """Why the register row itself cannot be trusted (msgid with {serial}), or ''."""
+    stored = cert.payload.replace("\r\n", "\n").strip("\n")
+    if stored != payload.replace("\r\n", "\n").strip("\n"):
+        return N_(
+            "Certificate {serial} in the register does not match this QR text: the register "
+            "row was changed outside the app."
+        )
+    try:
+        facts, _ = parse_payload(stored)
+    except UserError:
+        facts = None
+    if facts is None or (cert.course_title[:MAX_TITLE_IN_PAYLOAD], cert.issued_on) != (
+        facts.course_title, facts.issued_on,
+    ):  # fmt: skip
+        return N_(
+            "Certificate {serial} in the register does not match this QR text: the register "
+            "row was changed outside the app."
+        )
+    state, signature = split_state_sig(cert.state_sig)
+    message = state_message(cert.payload, cert.revoked_at, cert.revoke_reason)
+    if state == REVOKED and not cert.revoked_at:
+        return N_(
+            "Certificate {serial} was revoked, and the revocation was removed outside the app."
+        )
+    if not state or not keys.verify(public, message, signature):
+        return N_(
+            "Certificate {serial}: its register row was written or changed outside the app "
+            "(the centre's key never signed it), so it is not genuine."
+        )
+    return ""
+
+
 def birth_text(iso: str) -> str:
     return Birth.from_iso(iso).display() if iso else ""
 
@@ -99,20 +137,21 @@ class CertificateService:
         self._ops = ops
         self._courses = courses
         self._centre = centre
+        self._keys = SiteKeyService(db, ops)
 
     # Keys ------------------------------------------------------------------------------
 
     def ensure_site_key(self) -> None:
-        """Mint the site's signing key on first start; it never changes afterwards."""
-        db = self._db
-        if db.read_only or repo.site_keys(db)[1]:
-            return
-        pair = keys.new_key_pair()
-        with self._ops.op("site.signing_key") as op:
-            repo.set_site_keys(op.tx, pair.public, pair.private)
+        """Mint the site's keys (in the key file) on first start; they never change afterwards.
+        An older database's private key moves out of it into the key file here."""
+        self._keys.ensure()
+
+    def _signing_key(self) -> str:
+        """The private signing key from the key file, or a UserError to restore it."""
+        return self._keys.require().signing_private
 
     def public_key(self) -> str:
-        public, _ = repo.site_keys(self._db)
+        public = repo.site_public_key(self._db)
         if not public:
             raise UserError(N_("This database has no signing key yet; open it once in the app."))
         return public
@@ -142,8 +181,6 @@ class CertificateService:
                     N_("No one has completed {title} yet, so there is nothing to print."),
                     {"title": course.title},
                 )
-            _, private = repo.site_keys(db)
-            assert private is not None
             result: list[Issued] = []
             for e in completers:
                 existing = repo.valid_for_enrolment(db, e.id, kind)
@@ -151,6 +188,7 @@ class CertificateService:
                     repo.mark_printed(op.tx, existing.id)
                     result.append(Issued(existing, e.hamlet_name, reprint=True))
                     continue
+                private = self._signing_key()  # reprints need no key: only new numbers
                 cert = self._register(op.tx, course, e, kind, issued_on, private, None)
                 result.append(Issued(cert, e.hamlet_name, reprint=False))
         return op.result(result)
@@ -184,6 +222,7 @@ class CertificateService:
                 course_id=course.id, enrolment_id=e.id, issued_on=issued_on,
                 full_name=e.full_name, birth=e.birth, course_title=course.title,
                 result=e.result, payload=payload, reissue_of=reissue_of,
+                state_sig=self._keys.sign_state(payload, None, ""),
             ),
         )  # fmt: skip
         row = repo.get_certificate(db, cert_id)
@@ -202,7 +241,9 @@ class CertificateService:
                 raise UserError(
                     N_("Certificate {serial} is already revoked."), {"serial": cert.serial}
                 )
-            repo.revoke(op.tx, cert_id, reason)
+            repo.revoke(
+                op.tx, cert_id, reason, self._keys.sign_state(cert.payload, op.tx.now, reason)
+            )
         return op.result(cert_id)
 
     def reissue(
@@ -211,7 +252,6 @@ class CertificateService:
         """A new certificate with a new number that names the old one; the old one is revoked."""
         issued_on = issued_on or dt.date.today()
         self.ensure_site_key()
-        db = self._db
         with self._ops.op("certificate.reissue") as op:
             old = self._get(cert_id)
             if old.course_id is None or old.enrolment_id is None:
@@ -223,11 +263,11 @@ class CertificateService:
             )
             if enrolment is None:
                 raise UserError(N_("The person is no longer enrolled in that class."))
-            _, private = repo.site_keys(db)
-            assert private is not None
+            private = self._signing_key()
             new = self._register(op.tx, course, enrolment, old.kind, issued_on, private, old.id)
             if not old.revoked_at:
-                repo.revoke(op.tx, old.id, nfc(reason) or f"Cấp lại, số mới {new.serial}")
+                why = nfc(reason) or f"Cấp lại, số mới {new.serial}"
+                repo.revoke(op.tx, old.id, why, self._keys.sign_state(old.payload, op.tx.now, why))
         return op.result(Issued(new, enrolment.hamlet_name, reprint=False))
 
     def _get(self, cert_id: str) -> CertificateRow:
@@ -252,11 +292,26 @@ class CertificateService:
     # Verifying -------------------------------------------------------------------------
 
     def verify(self, payload: str) -> Verification:
-        """Check a scanned QR text: the signature, then the register (exists, same facts,
-        not revoked)."""
+        """Check a scanned QR text: the signature, then the register row (exists, holds this
+        very payload, its state signed by the same key, not revoked)."""
         facts, signature = parse_payload(payload)
         db = self._db
         public = repo.public_key_of(db, facts.site_id)
+        if facts.site_id == db.site_id:
+            own = self._keys.usable()
+            if own is not None:
+                # The key file's public key is the one to trust: the database's copy could
+                # have been replaced by someone holding the file.
+                if public is not None and public != own.signing_public:
+                    return Verification(
+                        False,
+                        N_(
+                            "The centre's public key in this database was replaced outside "
+                            "the app: certificates cannot be trusted by it."
+                        ),
+                        {}, facts, None,
+                    )  # fmt: skip
+                public = own.signing_public
         if public is None:
             return Verification(
                 False,
@@ -286,6 +341,9 @@ class CertificateService:
                 False, N_("Certificate {serial} in the register is for someone else."),
                 {"serial": facts.serial}, facts, cert,
             )  # fmt: skip
+        problem = _register_row_problem(cert, public, payload)
+        if problem:
+            return Verification(False, problem, {"serial": facts.serial}, facts, cert)
         if cert.revoked_at:
             return Verification(
                 False, N_("Certificate {serial} was revoked: {reason}"),

@@ -11,16 +11,25 @@ from desktop_app.core.fund import (
     Book,
     EntryInput,
     EntryKind,
+    HeadSeal,
     book_of,
     entry_hash_values,
+    funds_seal_ok,
     genesis_hash,
+    keyed_chain,
+    keyed_genesis,
+    parse_funds_seal,
+    parse_head_seal,
     parse_voucher_number,
+    seal_funds,
+    seal_ok,
     validate_entry,
 )
 from desktop_app.core.problems import N_, Problem, UserError
 from desktop_app.core.text import nfc
 from desktop_app.services.ops import OpResult, Ops
 from desktop_app.services.people import PeopleService
+from desktop_app.services.site_keys import SiteKeyService
 from desktop_app.storage import fund as repo
 from desktop_app.storage.db import Database
 from desktop_app.storage.fund import ChainLink, EntryRow, FundRow, LedgerFilter, NewEntry
@@ -61,6 +70,8 @@ class VerifyReport:
     funds: int
     entries: int
     problems: tuple[ChainProblem, ...]
+    seal_checked: bool = True  # False: no key file here, only the structure was checked
+    key_path: str = ""
 
     @property
     def ok(self) -> bool:
@@ -72,6 +83,7 @@ class FundService:
         self._db = db
         self._ops = ops
         self._people = people
+        self._keys = SiteKeyService(db, ops)
 
     # Funds -----------------------------------------------------------------------------
 
@@ -106,9 +118,12 @@ class FundService:
                 N_("Some fields need fixing before the fund can be saved."),
                 problems=tuple(problems),
             )
+        found = self._keys.require()
         with self._ops.op("fund.create") as op:
+            listed = self._checked_funds_list(found.seal)
             fund_id = repo.insert_fund(
                 op.tx,
+                found.seal,
                 name=name,
                 kind=data.kind,
                 book=nfc(data.book) or "01",
@@ -118,7 +133,43 @@ class FundService:
                 transfer_document=nfc(data.transfer_document),
                 allow_negative=data.allow_negative,
             )
+            repo.set_funds_seal(op.tx, seal_funds(found.seal, self._db.site_id, [*listed, fund_id]))
         return op.result(fund_id)
+
+    def _checked_funds_list(self, key: bytes) -> list[str]:
+        """The sealed list of this site's funds, refusing to extend one that was tampered
+        with (sealing it again would hide what was done)."""
+        db = self._db
+        parsed = parse_funds_seal(repo.funds_seal(db))
+        own = sorted(f.id for f in repo.all_funds(db) if f.owner_site == db.site_id)
+        if parsed is None or not funds_seal_ok(key, db.site_id, parsed[0], parsed[1]):
+            raise UserError(_TAMPERED_LIST)
+        if sorted(parsed[0]) != own:
+            raise UserError(_TAMPERED_LIST)
+        return list(parsed[0])
+
+    def _checked_seal(self, fund: FundRow, key: bytes) -> HeadSeal:
+        """The fund's seal, checked against its head as stored now; a UserError when they
+        disagree, so nothing is ever added on top of a ledger changed outside the app."""
+        seq, head, balance, deleted, text = repo.current_head(self._db, fund.id)
+        parsed = parse_head_seal(text)
+        if (
+            parsed is None
+            or not seal_ok(key, *parsed)
+            or (parsed[0].seq, parsed[0].head, parsed[0].balance) != (seq, head, balance)
+            or parsed[0].deleted != deleted
+            or parsed[0].closed != tuple(repo.closings(self._db, fund.id))
+            or (parsed[0].opening_balance, parsed[0].opening_date)
+            != (fund.opening_balance, fund.opening_date.isoformat())
+        ):
+            raise UserError(
+                N_(
+                    "The ledger of fund {fund} does not match its seal, so nothing can be "
+                    "added to it. Run ledger verify to see what was changed."
+                ),
+                {"fund": fund.name},
+            )
+        return parsed[0]
 
     def update_details(self, fund_id: str, name: str, allow_negative: bool) -> OpResult[str]:
         name = nfc(name)
@@ -185,6 +236,8 @@ class FundService:
         effect = data.amount if book is Book.RECEIPT else -data.amount
         if effect < 0 and not fund.allow_negative:
             self._check_cover(fund, data.entry_date, data.amount)
+        found = self._keys.require()
+        seal = self._checked_seal(fund, found.seal)
         number = repo.next_number(db, fund.id, book, data.entry_date.year)
         return repo.append_entry(
             tx,
@@ -206,6 +259,8 @@ class FundService:
                 reason=nfc(data.reason),
                 attachments=data.attachments,
             ),
+            found.seal,
+            seal,
         )
 
     def _check_cover(self, fund: FundRow, day: dt.date, amount: int) -> None:
@@ -244,6 +299,8 @@ class FundService:
             self._check_open(fund.id, day)
             if original.effect > 0 and not fund.allow_negative:
                 self._check_cover(fund, day, original.amount)
+            found = self._keys.require()
+            seal = self._checked_seal(fund, found.seal)
             number = repo.next_number(db, fund.id, original.book, day.year)
             row = repo.append_entry(
                 op.tx,
@@ -262,6 +319,8 @@ class FundService:
                     reason=f"Hủy phiếu {original.voucher}: {reason}",
                     reverses=original.id,
                 ),
+                found.seal,
+                seal,
             )
             op.tx.note("ledger_entry", original.id, f"voided by {row.voucher}")
         return op.result(row)
@@ -307,93 +366,278 @@ class FundService:
                 N_("The year {year} has not ended yet; close it in January."), {"year": year}
             )
         db = self._db
+        found = self._keys.require()
         with self._ops.op("fund.close_year") as op:
             fund = self.get(fund_id)
+            seal = self._checked_seal(fund, found.seal)
             closed = repo.closed_years(db, fund_id)
             if year in closed or (closed and year < max(closed)):
                 raise UserError(N_("The year {year} is already closed."), {"year": year})
             balance = repo.balance_at(db, fund, dt.date(year, 12, 31))
-            repo.close_year(op.tx, fund_id, year, balance)
+            repo.close_year(op.tx, fund_id, year, balance, found.seal, seal)
         return op.result(fund_id)
 
     # Verification ----------------------------------------------------------------------
 
     def verify(self, progress: Callable[[int, int], bool] | None = None) -> VerifyReport:
-        """Recompute every fund's chain; report the first broken link of each fund."""
+        """Recompute every fund's chain and check its seal; report the first problem of each
+        fund, and funds added or removed outside the app. Without the key file the chain's
+        structure is checked but not its seal (`seal_checked` is then False)."""
         db = self._db
+        found = self._keys.usable()
+        key = found.seal if found is not None else None
         problems: list[ChainProblem] = []
         entries = 0
-        funds = repo.list_funds(db)
+        funds = repo.all_funds(db)
+        own = [f for f in funds if f.owner_site == db.site_id]
+        if key is not None:
+            problems += _check_funds_list(key, db.site_id, own, repo.funds_seal(db))
+        shown = 0
         for i, fund in enumerate(funds):
-            found, count = _verify_fund(fund, repo.iter_links(db, fund.id))
+            parsed = parse_head_seal(fund.head_seal)
+            if fund.deleted and (parsed is None or parsed[0].deleted):
+                continue  # deleted by the app: nothing to verify
+            shown += 0 if fund.deleted else 1
+            fund_key = key if fund.owner_site == db.site_id else None
+            found_problem, count = _verify_fund(
+                fund, repo.iter_links(db, fund.id), fund_key, repo.closings(db, fund.id)
+            )
             entries += count
-            if found is not None:
-                problems.append(found)
+            if found_problem is not None:
+                problems.append(found_problem)
             if progress is not None and progress(i + 1, len(funds)) is False:
                 break
-        return VerifyReport(len(funds), entries, tuple(problems))
+        return VerifyReport(
+            shown,
+            entries,
+            tuple(problems),
+            seal_checked=key is not None or not own,
+            key_path=self._keys.path(),
+        )
+
+
+def _check_funds_list(
+    key: bytes, site_id: str, own: list[FundRow], text: str
+) -> list[ChainProblem]:
+    parsed = parse_funds_seal(text)
+    if parsed is None or not funds_seal_ok(key, site_id, parsed[0], parsed[1]):
+        return [
+            ChainProblem(
+                "",
+                "",
+                N_(
+                    "The list of this centre's funds does not match its seal: it was changed "
+                    "outside the app without the key."
+                ),
+                {},
+            )
+        ]
+    listed = set(parsed[0])
+    present = {f.id for f in own}
+    out = [
+        ChainProblem(
+            fund_id, "", N_("A fund (id {id}) was removed from the database outside the app."),
+            {"id": fund_id},
+        )
+        for fund_id in sorted(listed - present)
+    ]  # fmt: skip
+    out += [
+        ChainProblem(
+            f.id, f.name, N_("Fund {fund} was not opened in the app: it was added outside it."),
+            {"fund": f.name},
+        )
+        for f in own
+        if f.id not in listed
+    ]  # fmt: skip
+    return out
 
 
 _EFFECT_AT = HASHED_FIELDS.index("effect")
 
 
-def _verify_fund(fund: FundRow, chain: Iterable[ChainLink]) -> tuple[ChainProblem | None, int]:
-    def problem(what: str, **params: str) -> ChainProblem:
-        return ChainProblem(fund.id, fund.name, what, params)
+def _verify_fund(
+    fund: FundRow,
+    chain: Iterable[ChainLink],
+    key: bytes | None,
+    closings: list[tuple[int, int]],
+) -> tuple[ChainProblem | None, int]:
+    """The first problem of one fund's ledger. With `key` (the fund is this site's and the
+    key file is here) the seal and every keyed hash are checked; without it, the structure,
+    the unkeyed hashes and what the seal says."""
 
-    expected_prev = genesis_hash(fund.id, fund.opening_balance, fund.opening_date.isoformat())
+    def problem(what: str, **params: str) -> ChainProblem:
+        return ChainProblem(fund.id, fund.name, what, {"fund": fund.name, **params})
+
+    parsed = parse_head_seal(fund.head_seal)
+    if (
+        key is not None
+        and parsed is not None
+        and (not seal_ok(key, *parsed) or parsed[0].fund_id != fund.id)
+    ):
+        return problem(
+            N_(
+                "Fund {fund}: its seal does not match: the fund's record was changed outside "
+                "the app without the key."
+            )
+        ), 0  # fmt: skip
+    seal = parsed[0] if parsed is not None else None
+    opening = fund.opening_date.isoformat()
+    # Entries up to `unkeyed` were hashed before the ledger had a key (chain version 1).
+    expected_prev: str | None
+    if seal is None:
+        unkeyed = 1 << 62
+        expected_prev = genesis_hash(fund.id, fund.opening_balance, opening)
+    elif seal.legacy is not None:
+        unkeyed = seal.legacy
+        expected_prev = genesis_hash(fund.id, seal.opening_balance, seal.opening_date)
+    else:
+        unkeyed = 0
+        expected_prev = (
+            keyed_genesis(key, fund.id, seal.opening_balance, seal.opening_date)
+            if key is not None
+            else None
+        )
+    keyed = keyed_chain(key) if key is not None else None
     expected_seq = 1
     last: ChainLink | None = None
+    first_bad: ChainLink | None = None
+    before_bad: ChainLink | None = None
+    bad_since_first = False
+    beyond_seal: ChainLink | None = None
     count = 0
     total = 0
     for link in chain:
         count += 1
         if link.seq > expected_seq:
-            after = last.voucher if last else "—"
             return problem(
                 N_("Fund {fund}: an entry was removed after {voucher}."),
-                fund=fund.name, voucher=after,
+                voucher=last.voucher if last else "—",
             ), count  # fmt: skip
         if link.seq < expected_seq:
             return problem(
                 N_("Fund {fund}: entry {voucher} was inserted out of order."),
-                fund=fund.name, voucher=link.voucher,
+                voucher=link.voucher,
             ), count  # fmt: skip
-        if link.prev_hash != expected_prev:
+        if expected_prev is not None and link.prev_hash != expected_prev:
             if last is None:
                 return problem(
-                    N_("Fund {fund}: the opening balance or the first entry was changed."),
-                    fund=fund.name,
+                    N_("Fund {fund}: the opening balance or the first entry was changed.")
                 ), count  # fmt: skip
             return problem(
-                N_("Fund {fund}: entry {voucher} was inserted or moved."),
-                fund=fund.name, voucher=link.voucher,
+                N_("Fund {fund}: entry {voucher} was inserted or moved."), voucher=link.voucher
             ), count  # fmt: skip
         if link.seq > fund.head_seq:
             return problem(
                 N_("Fund {fund}: entry {voucher} was added outside the app."),
-                fund=fund.name, voucher=link.voucher,
+                voucher=link.voucher,
             ), count  # fmt: skip
-        if entry_hash_values(link.prev_hash, link.values) != link.hash:
-            return problem(
-                N_("Fund {fund}: entry {voucher} was changed after it was saved."),
-                fund=fund.name, voucher=link.voucher,
-            ), count  # fmt: skip
+        ok: bool | None
+        if link.seq <= unkeyed:
+            ok = entry_hash_values(link.prev_hash, link.values) == link.hash
+        elif keyed is not None:
+            ok = keyed(link.prev_hash, link.values) == link.hash
+        else:
+            ok = None  # keyed, and the key is not here
+        if ok is False and first_bad is None:
+            first_bad, before_bad, bad_since_first = link, last, True
+        elif ok is True and first_bad is not None:
+            bad_since_first = False
+        if seal is not None and beyond_seal is None and link.seq > seal.seq:
+            beyond_seal = link
         total += int(str(link.values[_EFFECT_AT]))
         expected_prev = link.hash
         expected_seq += 1
         last = link
+    if seal is not None:
+        found = _against_seal(
+            fund, seal, count, total, last, first_bad, before_bad, bad_since_first,
+            beyond_seal, closings,
+        )  # fmt: skip
+        if found is not None:
+            return problem(found[0], **found[1]), count
+    elif first_bad is not None:
+        return problem(
+            N_("Fund {fund}: entry {voucher} was changed after it was saved."),
+            voucher=first_bad.voucher,
+        ), count  # fmt: skip
     if fund.head_seq != expected_seq - 1 or (last is not None and fund.head_hash != last.hash):
-        after = last.voucher if last else "—"
         return problem(
             N_("Fund {fund}: entries were removed from the end, after {voucher}."),
-            fund=fund.name, voucher=after,
+            voucher=last.voucher if last else "—",
         ), count  # fmt: skip
     if fund.head_balance != total:
+        return problem(N_("Fund {fund}: the stored balance was changed outside the app.")), count
+    if seal is None and key is not None:
         return problem(
-            N_("Fund {fund}: the stored balance was changed outside the app."), fund=fund.name
+            N_("Fund {fund}: its seal is missing: it was removed outside the app.")
         ), count  # fmt: skip
     return None, count
+
+
+def _against_seal(
+    fund: FundRow,
+    seal: HeadSeal,
+    count: int,
+    total: int,
+    last: ChainLink | None,
+    first_bad: ChainLink | None,
+    before_bad: ChainLink | None,
+    bad_since_first: bool,
+    beyond_seal: ChainLink | None,
+    closings: list[tuple[int, int]],
+) -> tuple[str, dict[str, str]] | None:
+    """What the seal says was done to the fund: (msgid, params) or None."""
+    recomputed = N_(
+        "Fund {fund}: the chain was recomputed without the key, from entry {voucher} on: "
+        "entries were changed."
+    )
+    removed_end = N_("Fund {fund}: entries were removed from the end, after {voucher}.")
+    if (seal.opening_balance, seal.opening_date) != (
+        fund.opening_balance, fund.opening_date.isoformat(),
+    ):  # fmt: skip
+        return N_("Fund {fund}: the opening balance or the first entry was changed."), {}
+    if count > seal.seq:
+        inserted = first_bad or beyond_seal
+        voucher = inserted.voucher if inserted else "—"
+        return N_("Fund {fund}: entry {voucher} was inserted outside the app."), {
+            "voucher": voucher
+        }
+    if count < seal.seq:
+        if first_bad is not None:
+            after = before_bad.voucher if before_bad else "—"
+            return N_("Fund {fund}: an entry was removed after {voucher}."), {"voucher": after}
+        return removed_end, {"voucher": last.voucher if last else "—"}
+    head = last.hash if last is not None else seal.head
+    if first_bad is not None:
+        if bad_since_first and head != seal.head:
+            return recomputed, {"voucher": first_bad.voucher}
+        return N_("Fund {fund}: entry {voucher} was changed after it was saved."), {
+            "voucher": first_bad.voucher
+        }
+    if head != seal.head:
+        return recomputed, {"voucher": "—"}
+    if total != seal.balance or fund.head_balance != seal.balance:
+        return N_("Fund {fund}: the stored balance was changed outside the app."), {}
+    if (fund.head_seq, fund.head_hash) != (seal.seq, seal.head):
+        return removed_end, {"voucher": last.voucher if last else "—"}
+    if fund.deleted and not seal.deleted:
+        return N_("Fund {fund} was hidden (marked as deleted) outside the app."), {}
+    sealed_years = dict(seal.closed)
+    actual = dict(closings)
+    removed = sorted(set(sealed_years) - set(actual))
+    if removed:
+        return N_("Fund {fund}: the closing of the year {year} was removed outside the app."), {
+            "year": str(removed[0])
+        }
+    if sealed_years != actual:
+        return N_("Fund {fund}: a year closing was added or changed outside the app."), {}
+    return None
+
+
+_TAMPERED_LIST = N_(
+    "The list of this centre's funds does not match its seal, so no fund can be opened. "
+    "Run ledger verify to see what was changed."
+)
 
 
 def _vnd(amount: int) -> str:

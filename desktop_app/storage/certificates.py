@@ -13,20 +13,35 @@ from desktop_app.storage.db import Database
 from desktop_app.storage.tx import Tx
 
 
-def site_keys(db: Database) -> tuple[str | None, str | None]:
-    r = db.conn.execute(
-        "SELECT public_key, private_key FROM site WHERE id = ?", (db.site_id,)
-    ).fetchone()
-    return (r[0], r[1]) if r else (None, None)
+def site_public_key(db: Database) -> str | None:
+    """This site's public signing key (the private one lives in the key file)."""
+    r = db.conn.execute("SELECT public_key FROM site WHERE id = ?", (db.site_id,)).fetchone()
+    return str(r[0]) if r and r[0] else None
 
 
-def set_site_keys(tx: Tx, public: str, private: str) -> None:
+def legacy_private_key(db: Database) -> str | None:
+    """The private key a database older than migration 0005 still holds, until it moves out."""
+    r = db.conn.execute("SELECT private_key FROM site WHERE id = ?", (db.site_id,)).fetchone()
+    return str(r[0]) if r and r[0] else None
+
+
+def set_public_key(tx: Tx, public: str) -> None:
     # The site row is this installation's identity, not data that travels: no stamp.
     tx.conn.execute(
-        "UPDATE site SET public_key = ?, private_key = ? WHERE id = ? AND private_key IS NULL",
-        (public, private, tx.site_id),
+        "UPDATE site SET public_key = ? WHERE id = ? AND public_key IS NULL",
+        (public, tx.site_id),
     )
     tx.note("site", tx.site_id, "signing key")
+
+
+def clear_private_key(tx: Tx) -> None:
+    """Forget the private key once it is in the key file (the audit names no key material)."""
+    # secure_delete: SQLite overwrites the old cell instead of leaving it in the page.
+    previous = tx.conn.execute("PRAGMA secure_delete").fetchone()[0]
+    tx.conn.execute("PRAGMA secure_delete = ON")
+    tx.conn.execute("UPDATE site SET private_key = NULL WHERE id = ?", (tx.site_id,))
+    tx.conn.execute(f"PRAGMA secure_delete = {int(previous)}")
+    tx.note("site", tx.site_id, "private key moved out of the database into the key file")
 
 
 def public_key_of(db: Database, site_id: str) -> str | None:
@@ -54,6 +69,7 @@ class CertificateRow:
     revoked_at: str | None
     revoke_reason: str
     reissue_of: str | None
+    state_sig: str = ""
 
     @property
     def serial(self) -> str:
@@ -63,7 +79,7 @@ class CertificateRow:
 _COLUMNS = (
     "id, owner_site, year, number, kind, person_id, course_id, enrolment_id, issued_on,"
     " full_name, birth, course_title, result, payload, print_count, revoked_at, revoke_reason,"
-    " reissue_of"
+    " reissue_of, state_sig"
 )
 
 
@@ -87,6 +103,7 @@ def _row(r: Sequence[object]) -> CertificateRow:
         revoked_at=str(r[15]) if r[15] else None,
         revoke_reason=str(r[16]),
         reissue_of=str(r[17]) if r[17] else None,
+        state_sig=str(r[18] or ""),
     )
 
 
@@ -115,6 +132,7 @@ class NewCertificate:
     result: Result | None
     payload: str
     reissue_of: str | None = None
+    state_sig: str = ""
 
 
 def certificate_search_text(full_name: str, course_title: str, number: int, year: int) -> str:
@@ -131,7 +149,7 @@ def insert_certificate(tx: Tx, c: NewCertificate) -> str:
             "issued_on": c.issued_on.isoformat(), "full_name": c.full_name, "birth": c.birth,
             "course_title": c.course_title, "result": c.result.value if c.result else None,
             "payload": c.payload, "print_count": 1, "last_printed_at": tx.now,
-            "reissue_of": c.reissue_of,
+            "reissue_of": c.reissue_of, "state_sig": c.state_sig,
             "search_text": certificate_search_text(c.full_name, c.course_title, c.number, c.year),
         },
     )  # fmt: skip
@@ -145,8 +163,27 @@ def mark_printed(tx: Tx, cert_id: str) -> None:
     tx.touch("certificate", [cert_id], ["print_count"])
 
 
-def revoke(tx: Tx, cert_id: str, reason: str) -> None:
-    tx.update("certificate", cert_id, {"revoked_at": tx.now, "revoke_reason": reason})
+def revoke(tx: Tx, cert_id: str, reason: str, state_sig: str) -> None:
+    """Revoke at `tx.now`; `state_sig` signs the revoked state (core.certificates)."""
+    tx.update(
+        "certificate",
+        cert_id,
+        {"revoked_at": tx.now, "revoke_reason": reason, "state_sig": state_sig},
+    )
+
+
+def set_state_sig(tx: Tx, cert_id: str, state_sig: str) -> None:
+    """Sign the state of a certificate registered before states were signed (once)."""
+    tx.update("certificate", cert_id, {"state_sig": state_sig})
+
+
+def own_unsigned(db: Database) -> list[CertificateRow]:
+    """This site's certificates whose state nobody signed yet (registered before 0005)."""
+    rows = db.conn.execute(
+        f"SELECT {_COLUMNS} FROM certificate WHERE owner_site = ? AND state_sig = ''",
+        (db.site_id,),
+    ).fetchall()
+    return [_row(r) for r in rows]
 
 
 def get_certificate(db: Database, cert_id: str) -> CertificateRow | None:

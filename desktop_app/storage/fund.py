@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from desktop_app.core.fund import HASHED_FIELDS, Book, EntryKind, entry_hash, genesis_hash
+from desktop_app.core.fund import (
+    HASHED_FIELDS,
+    Book,
+    EntryKind,
+    HeadSeal,
+    keyed_entry_hash,
+    keyed_genesis,
+)
 from desktop_app.core.ids import new_id
 from desktop_app.storage.db import Database
 from desktop_app.storage.tx import Tx
@@ -26,11 +34,14 @@ class FundRow:
     head_seq: int
     head_hash: str
     head_balance: int
+    owner_site: str = ""
+    deleted: bool = False
+    head_seal: str = ""
 
 
 _FUND_COLUMNS = (
     "id, name, kind, book, opening_balance, opening_date, carried_from, transfer_document,"
-    " allow_negative, head_seq, head_hash, head_balance"
+    " allow_negative, head_seq, head_hash, head_balance, owner_site, deleted, head_seal"
 )
 
 
@@ -38,12 +49,13 @@ def _fund(r: Sequence[object]) -> FundRow:
     return FundRow(
         str(r[0]), str(r[1]), str(r[2]), str(r[3]), int(str(r[4])),
         dt.date.fromisoformat(str(r[5])), str(r[6]), str(r[7]), bool(r[8]), int(str(r[9])),
-        str(r[10]), int(str(r[11])),
+        str(r[10]), int(str(r[11])), str(r[12]), bool(r[13]), str(r[14] or ""),
     )  # fmt: skip
 
 
 def insert_fund(
     tx: Tx,
+    key: bytes,
     *,
     name: str,
     kind: str,
@@ -54,23 +66,51 @@ def insert_fund(
     transfer_document: str,
     allow_negative: bool,
 ) -> str:
+    """A new fund, its chain begun with the keyed genesis and its head sealed with `key`."""
     fund_id = new_id()
+    genesis = keyed_genesis(key, fund_id, opening_balance, opening_date.isoformat())
+    seal = HeadSeal(
+        fund_id=fund_id, owner_site=tx.site_id, opening_balance=opening_balance,
+        opening_date=opening_date.isoformat(), legacy=None, seq=0, head=genesis, balance=0,
+        closed=(),
+    )  # fmt: skip
     return tx.insert(
         "fund",
         {
             "id": fund_id, "name": name, "kind": kind, "book": book,
             "opening_balance": opening_balance, "opening_date": opening_date.isoformat(),
             "carried_from": carried_from, "transfer_document": transfer_document,
-            "allow_negative": int(allow_negative), "head_seq": 0,
-            "head_hash": genesis_hash(fund_id, opening_balance, opening_date.isoformat()),
-            "head_balance": 0,
+            "allow_negative": int(allow_negative), "head_seq": 0, "head_hash": genesis,
+            "head_balance": 0, "head_seal": seal.sealed(key),
         },
     )  # fmt: skip
+
+
+def set_head_seal(tx: Tx, fund_id: str, seal: str) -> None:
+    tx.update("fund", fund_id, {"head_seal": seal})
+
+
+def funds_seal(db: Database) -> str:
+    r = db.conn.execute("SELECT funds_seal FROM site WHERE id = ?", (db.site_id,)).fetchone()
+    return str(r[0] or "") if r else ""
+
+
+def set_funds_seal(tx: Tx, seal: str) -> None:
+    # The site row is this installation's identity, not data that travels: no stamp.
+    tx.conn.execute("UPDATE site SET funds_seal = ? WHERE id = ?", (seal, tx.site_id))
 
 
 def list_funds(db: Database) -> list[FundRow]:
     rows = db.conn.execute(
         f"SELECT {_FUND_COLUMNS} FROM fund WHERE deleted = 0 ORDER BY opening_date, name"
+    ).fetchall()
+    return [_fund(r) for r in rows]
+
+
+def all_funds(db: Database) -> list[FundRow]:
+    """Every fund of every site, deleted ones too (the verifier's list)."""
+    rows = db.conn.execute(
+        f"SELECT {_FUND_COLUMNS} FROM fund ORDER BY opening_date, name, id"
     ).fetchall()
     return [_fund(r) for r in rows]
 
@@ -219,8 +259,10 @@ class NewEntry:
     reverses: str | None = None
 
 
-def append_entry(tx: Tx, fund: FundRow, e: NewEntry) -> EntryRow:
-    """Append to the fund's chain, moving the fund's head (stamped like any other change)."""
+def append_entry(tx: Tx, fund: FundRow, e: NewEntry, key: bytes, seal: HeadSeal) -> EntryRow:
+    """Append to the fund's chain with the keyed hash and move the fund's head and its seal
+    (stamped like any other change). `seal` is the fund's current seal, already checked
+    against its head by the caller: the new seal carries its opening and closings over."""
     head = tx.conn.execute(
         "SELECT head_seq, head_hash, head_balance FROM fund WHERE id = ?", (fund.id,)
     ).fetchone()  # read again: `fund` may be stale within a long transaction
@@ -234,14 +276,21 @@ def append_entry(tx: Tx, fund: FundRow, e: NewEntry) -> EntryRow:
         attachments=e.attachments, reverses=e.reverses, created_by=tx.actor,
         updated_at=tx.now, prev_hash=prev, hash="",
     )  # fmt: skip
-    digest = entry_hash(prev, row.hashed_fields())
     fields = row.hashed_fields()
+    digest = keyed_entry_hash(key, prev, fields)
+    balance = int(head[2]) + e.effect
+    new_seal = dataclasses.replace(seal, seq=seq, head=digest, balance=balance)
     # `updated_at` is hashed: the Tx stamps the same `tx.now` the hash was taken over.
     tx.insert("ledger_entry", {**fields, "prev_hash": prev, "hash": digest})
     tx.update(
         "fund",
         fund.id,
-        {"head_seq": seq, "head_hash": digest, "head_balance": int(head[2]) + e.effect},
+        {
+            "head_seq": seq,
+            "head_hash": digest,
+            "head_balance": balance,
+            "head_seal": new_seal.sealed(key),
+        },
     )
     return _entry(
         (row.id, fund.id, seq, e.book.value, e.year, e.number, e.entry_date.isoformat(),
@@ -249,6 +298,15 @@ def append_entry(tx: Tx, fund: FundRow, e: NewEntry) -> EntryRow:
          e.person_id, e.school, e.grade, e.reason, e.attachments, e.reverses, tx.actor,
          row.updated_at, prev, digest)
     )  # fmt: skip
+
+
+def current_head(db: Database, fund_id: str) -> tuple[int, str, int, bool, str]:
+    """(head_seq, head_hash, head_balance, deleted, head_seal) as stored right now."""
+    r = db.conn.execute(
+        "SELECT head_seq, head_hash, head_balance, deleted, head_seal FROM fund WHERE id = ?",
+        (fund_id,),
+    ).fetchone()
+    return int(r[0]), str(r[1]), int(r[2]), bool(r[3]), str(r[4] or "")
 
 
 def get_entry(db: Database, entry_id: str) -> EntryRow | None:
@@ -350,8 +408,23 @@ def closed_years(db: Database, fund_id: str) -> list[int]:
     ]
 
 
-def close_year(tx: Tx, fund_id: str, year: int, balance: int) -> None:
+def closings(db: Database, fund_id: str) -> list[tuple[int, int]]:
+    """(year, closing balance) of every year closing not deleted, by year."""
+    return [
+        (int(r[0]), int(r[1]))
+        for r in db.conn.execute(
+            "SELECT year, closing_balance FROM fund_year_close"
+            " WHERE fund_id = ? AND deleted = 0 ORDER BY year",
+            (fund_id,),
+        )
+    ]
+
+
+def close_year(tx: Tx, fund_id: str, year: int, balance: int, key: bytes, seal: HeadSeal) -> None:
+    """Close a year and seal the closing into the fund's head (`seal` as checked now)."""
     tx.insert("fund_year_close", {"fund_id": fund_id, "year": year, "closing_balance": balance})
+    closed = tuple(sorted({*seal.closed, (year, balance)}))
+    set_head_seal(tx, fund_id, dataclasses.replace(seal, closed=closed).sealed(key))
 
 
 def totals_by_kind(

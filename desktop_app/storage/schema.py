@@ -587,3 +587,42 @@ def many_sites(db: UtilsDatabase) -> None:
     problems = db.execute("PRAGMA foreign_key_check").fetchall()
     if problems:
         raise RuntimeError(f"0004_many_sites broke foreign keys: {problems[:10]}")
+
+
+# 0005: keys outside the database, and seals -------------------------------------------
+#
+# The site's private keys now live in a key file in the user's config folder
+# (desktop_app/sync/keystore.py); `site.private_key` stays only so that an older database can
+# hand its key over at the first open (services.site_keys), which then clears it. The ledger
+# and the register are sealed with those keys.
+
+
+@migrations(name="0005_keys_and_seals")
+def keys_and_seals(db: UtilsDatabase) -> None:
+    run_script(
+        db,
+        """
+        -- No private key is ever written into the database again.
+        CREATE TRIGGER site_no_private_key_update BEFORE UPDATE OF private_key ON site
+        WHEN NEW.private_key IS NOT NULL BEGIN
+            SELECT RAISE(ABORT, 'private keys live in the key file, not in the database');
+        END;
+        CREATE TRIGGER site_no_private_key_insert BEFORE INSERT ON site
+        WHEN NEW.private_key IS NOT NULL BEGIN
+            SELECT RAISE(ABORT, 'private keys live in the key file, not in the database');
+        END;
+
+        -- The owner site's keyed seal (JSON, core.fund.seal_funds) over the ids of the funds
+        -- it opened, so a fund removed or added outside the app is noticed.
+        ALTER TABLE site ADD COLUMN funds_seal TEXT NOT NULL DEFAULT '';
+
+        -- A fund's keyed seal (JSON, core.fund.seal_head): its opening balance and date, its
+        -- chain's head, balance, year closings and that it is not deleted.
+        ALTER TABLE fund ADD COLUMN head_seal TEXT NOT NULL DEFAULT '';
+
+        -- The owner site's Ed25519 signature over a certificate's payload and its state
+        -- (valid or revoked, core.certificates.state_message), so un-revoking by hand or a
+        -- row the key never signed is noticed.
+        ALTER TABLE certificate ADD COLUMN state_sig TEXT NOT NULL DEFAULT '';
+        """,
+    )

@@ -40,6 +40,14 @@ def new_key_pair() -> KeyPair:
     return KeyPair(public=b64u(public), private=b64u(private))
 
 
+def public_of(private: str) -> str:
+    """The public half of a private key."""
+    key = Ed25519PrivateKey.from_private_bytes(unb64u(private))
+    return b64u(
+        key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    )
+
+
 def sign(private: str, message: bytes) -> str:
     key = Ed25519PrivateKey.from_private_bytes(unb64u(private))
     return b64u(key.sign(message))

@@ -51,6 +51,10 @@ NEW_COLUMNS: dict[tuple[str, str], Expect] = {
     # 0004_many_sites
     ("course", "type_id"): _class_type_of,
     ("audit", "version"): lambda before, table, row: None,
+    # 0005_keys_and_seals: empty until the app first opens the file with its key
+    ("site", "funds_seal"): lambda before, table, row: "",
+    ("fund", "head_seal"): lambda before, table, row: "",
+    ("certificate", "state_sig"): lambda before, table, row: "",
 }
 
 # Tables an upgrade creates, and how many rows each holds right after it.
