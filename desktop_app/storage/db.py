@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -345,6 +346,33 @@ def _check_file(path: Path, create: bool) -> bool:
             {"path": str(path)},
         )
     try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise StoreError(
+            StoreError.UNREADABLE,
+            N_("The database {path} cannot be read ({reason}). Check the file's permissions."),
+            {"path": str(path), "reason": exc.strerror or str(exc)},
+        ) from exc
+    # Never opened, so nothing waits on a pipe and nothing (a -journal) is created beside it.
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        raise StoreError(
+            StoreError.NOT_A_DATABASE,
+            N_("{path} is a pipe, not a database file. Choose the database file."),
+            {"path": str(path)},
+        )
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        raise StoreError(
+            StoreError.NOT_A_DATABASE,
+            N_("{path} is a device, not a database file. Choose the database file."),
+            {"path": str(path)},
+        )
+    if not stat.S_ISREG(mode):
+        raise StoreError(
+            StoreError.NOT_A_DATABASE,
+            N_("{path} is not a file. Choose the database file."),
+            {"path": str(path)},
+        )
+    try:
         with path.open("rb") as fh:
             header = fh.read(16)
     except OSError as exc:
@@ -354,7 +382,18 @@ def _check_file(path: Path, create: bool) -> bool:
             {"path": str(path), "reason": exc.strerror or str(exc)},
         ) from exc
     if not header:
-        return True  # an empty file (e.g. just created by a file manager) is a new database
+        # An empty file just made by a file manager ("New document") becomes a new database
+        # where one is created (the GUI); elsewhere it is not a database yet.
+        if create:
+            return True
+        raise StoreError(
+            StoreError.NOT_A_DATABASE,
+            N_(
+                "The file {path} is empty: it is not a database of this app. Choose the right "
+                "file, or open it in the app to start a new database in it."
+            ),
+            {"path": str(path)},
+        )
     if header != SQLITE_HEADER:
         raise StoreError(
             StoreError.NOT_A_DATABASE,
@@ -364,9 +403,29 @@ def _check_file(path: Path, create: bool) -> bool:
     return False
 
 
+def folder_writable(path: Path) -> bool:
+    """Whether files can be made beside `path`: WAL needs its -shm there even to read. False
+    on a CD, a write-protected USB stick, a read-only share or mount."""
+    return os.access(path.resolve().parent, os.W_OK)
+
+
+def _read_only_media(path: Path) -> bool:
+    """A file in a folder we cannot write to, whose -wal holds nothing to read: it is opened
+    `immutable` (no -shm, no locks). A non-empty -wal must be read through its -shm, so that
+    case opens as usual (and says why if it cannot)."""
+    if folder_writable(path):
+        return False
+    try:
+        return os.path.getsize(f"{path}-wal") == 0
+    except OSError:
+        return True  # no -wal at all
+
+
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     if read_only:
         uri = path.resolve().as_uri() + "?mode=ro"
+        if _read_only_media(path):
+            uri += "&immutable=1"
         conn = sqlite3.connect(
             uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
             check_same_thread=False, factory=_Connection,
@@ -442,8 +501,14 @@ def open_database(
 
 def _open(path: Path, *, create: bool, read_only: bool, check: bool) -> Database:
     must_create = _check_file(path, create and not read_only)
-    if not read_only and not must_create and not os.access(path, os.W_OK):
-        read_only = True  # a read-only file still opens, to look at; saving says why it can't
+    if (
+        not read_only
+        and not must_create
+        and not (os.access(path, os.W_OK) and folder_writable(path))
+    ):
+        # A read-only file, or one on read-only media, still opens, to look at; saving says
+        # why it can't.
+        read_only = True
     try:
         conn = _connect(path, read_only)
         try:

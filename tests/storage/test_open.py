@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,131 @@ def test_a_read_on_a_locked_database_gives_a_store_error(
         other.execute("ROLLBACK")
         other.close()
         db.close()
+
+
+# -- files that are not database files: each its own message, nothing made beside them -----
+
+
+def _beside(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name + "-"))
+
+
+@pytest.mark.parametrize("create", [False, True])
+def test_a_pipe_is_refused_without_waiting_on_it(tmp_path: Path, create: bool) -> None:
+    path = tmp_path / "centre.sqlite3"
+    os.mkfifo(path)
+    with pytest.raises(StoreError) as info:
+        open_database(path, create=create)  # opening a FIFO would block for ever
+    assert info.value.kind == StoreError.NOT_A_DATABASE
+    assert "pipe" in info.value.message
+    assert _beside(path) == []
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_device_is_refused_and_nothing_is_made_beside_it(read_only: bool) -> None:
+    before = sorted(p.name for p in Path("/dev").iterdir() if p.name.startswith("null"))
+    with pytest.raises(StoreError) as info:
+        open_database("/dev/null", create=True, read_only=read_only)
+    assert info.value.kind == StoreError.NOT_A_DATABASE
+    assert "device" in info.value.message
+    assert sorted(p.name for p in Path("/dev").iterdir() if p.name.startswith("null")) == before
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as info:
+        open_database(tmp_path, create=True)
+    assert "folder" in info.value.message
+    assert info.value.params == {"path": str(tmp_path)}
+
+
+def test_an_empty_file_is_not_a_database_when_opened_to_read(tmp_path: Path) -> None:
+    path = tmp_path / "centre.sqlite3"
+    path.touch()
+    for read_only in (False, True):
+        with pytest.raises(StoreError) as info:
+            open_database(path, read_only=read_only)
+        assert info.value.kind == StoreError.NOT_A_DATABASE
+        assert "empty" in info.value.message and "read-only" not in info.value.message
+    assert path.stat().st_size == 0
+    assert _beside(path) == []
+
+
+def test_an_empty_file_made_by_a_file_manager_becomes_a_new_database(tmp_path: Path) -> None:
+    path = tmp_path / "centre.sqlite3"
+    path.touch()
+    db = open_database(path, create=True)  # the GUI opens with create
+    try:
+        assert not db.read_only
+        assert len(db.site_id) == 36
+    finally:
+        db.close()
+    open_database(path).close()  # and it is a database from now on
+
+
+# -- read-only media: opened read-only (immutable), never refused ----------------------------
+
+
+def _demo_copy(tmp_path: Path) -> Path:
+    path = tmp_path / "media" / "centre.sqlite3"
+    path.parent.mkdir()
+    db = open_database(path, create=True)
+    db.set_setting("probe", "on the stick")
+    db.checkpoint()
+    db.close()
+    assert _beside(path) == []  # closed: one self-contained file, as copied to a stick
+    return path
+
+
+def test_a_file_in_a_folder_we_cannot_write_opens_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As root a chmod does not stop writes, so the folder's verdict is forced here; the bind
+    # mount test below does it for real.
+    path = _demo_copy(tmp_path)
+    monkeypatch.setattr(dbmod, "folder_writable", lambda _path: False)
+    db = open_database(path)
+    try:
+        assert db.read_only
+        assert db.get_setting("probe") == "on the stick"
+        reader = db.reader()
+        assert reader.get_setting("probe") == "on the stick"
+        reader.close()
+        with pytest.raises(StoreError) as info, db.transaction():
+            pass
+        assert info.value.kind == StoreError.READ_ONLY
+    finally:
+        db.close()
+    assert _beside(path) == []  # immutable: no -shm, no -wal made
+
+
+@pytest.fixture
+def read_only_mount(tmp_path: Path) -> Iterator[Path]:
+    """`tmp_path/media` bind-mounted read-only at `tmp_path/stick` (root only)."""
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("a read-only bind mount needs root")
+    source = _demo_copy(tmp_path).parent
+    target = tmp_path / "stick"
+    target.mkdir()
+    if subprocess.run(["mount", "--bind", str(source), str(target)], check=False).returncode:
+        pytest.skip("mount --bind is not allowed here")
+    try:
+        remount = ["mount", "-o", "remount,ro,bind", str(target)]
+        if subprocess.run(remount, check=False).returncode:
+            pytest.skip("a read-only remount is not allowed here")
+        yield target / "centre.sqlite3"
+    finally:
+        subprocess.run(["umount", str(target)], check=False)
+
+
+def test_a_database_on_a_read_only_mount_opens_read_only(read_only_mount: Path) -> None:
+    from desktop_app.services.workspace import Workspace
+
+    with Workspace.open(read_only_mount, create=True, check=True) as ws:
+        assert ws.read_only
+        assert ws.db.get_setting("probe") == "on the stick"
+        reader = ws.reader()
+        assert reader.db.get_setting("probe") == "on the stick"
+        reader.close()
+    assert _beside(read_only_mount) == []
