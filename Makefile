@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/ledger.py --no-pdf
 	$(BIN)/python bench/ops.py
+	$(BIN)/python bench/backup.py
 
 selfcheck: $(STAMP)
 	$(BIN)/tthtcd selfcheck

@@ -23,7 +23,7 @@ from desktop_app.storage.schema import MIGRATION_SET, known_migration_names
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Pages copied per step of the backup API; between steps other connections may write, and
 # the progress callback may cancel (by raising).
-STEP_PAGES = 4096
+STEP_PAGES = 16384
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +102,17 @@ def write_backup(
     try:
         dest = sqlite3.connect(tmp, isolation_level=None)
         try:
+            # A temporary file, flushed once below before its rename: no syncs on the way.
+            dest.execute("PRAGMA synchronous = OFF")
+            if progress is None:
+                source.backup(dest)  # one step: the fastest, no other writer waits for it
+            else:
 
-            def step(_status: int, remaining: int, total: int) -> None:
-                if progress is not None:
-                    progress(total - remaining, total)
+                def step(_status: int, remaining: int, total: int) -> None:
+                    if progress is not None:
+                        progress(total - remaining, total)
 
-            source.backup(dest, pages=STEP_PAGES, progress=step)
+                source.backup(dest, pages=STEP_PAGES, progress=step)
             # One self-contained file: no -wal beside a backup on a USB stick.
             dest.execute("PRAGMA journal_mode = DELETE")
             check_integrity(dest, target)
