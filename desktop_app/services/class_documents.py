@@ -24,6 +24,7 @@ from desktop_app.services.certificates import course_dates
 from desktop_app.services.courses import CourseService
 from desktop_app.services.ops import OpResult, Ops
 from desktop_app.services.outputs import check_output
+from desktop_app.storage.db import read_snapshot
 
 if TYPE_CHECKING:
     from desktop_app.documents.roster import RosterHeader, RosterRow
@@ -107,12 +108,14 @@ class ClassDocumentService:
 
     # Reading (the database) --------------------------------------------------------------
 
+    @read_snapshot
     def roster(self, course_id: str, day: dt.date | None = None) -> ClassPaper:
         """The roster of the enrolled people; refuses a class with no one enrolled."""
         course, rows = self._rows(course_id)
         header = self._header(course, "DANH SÁCH HỌC VIÊN", day)
         return ClassPaper(ROSTER, course_id, header, tuple(rows))
 
+    @read_snapshot
     def attendance_sheet(self, course_id: str, day: dt.date | None = None) -> ClassPaper:
         """The blank attendance sheet for the teacher: one column a session."""
         course, rows = self._rows(course_id)
@@ -120,6 +123,7 @@ class ClassDocumentService:
         header = self._header(course, "BẢNG ĐIỂM DANH", day)
         return ClassPaper(ATTENDANCE_SHEET, course_id, header, tuple(rows), dates)
 
+    @read_snapshot
     def roster_xlsx(self, course_id: str, day: dt.date | None = None) -> ClassPaper:
         """The roster with the attendance ticked so far, for the xlsx export."""
         course, rows = self._rows(course_id)

@@ -31,7 +31,7 @@ from desktop_app.services.ops import OpResult, Ops
 from desktop_app.services.people import PeopleService
 from desktop_app.services.site_keys import SiteKeyService
 from desktop_app.storage import fund as repo
-from desktop_app.storage.db import Database
+from desktop_app.storage.db import Database, read_snapshot
 from desktop_app.storage.fund import ChainLink, EntryRow, FundRow, LedgerFilter, NewEntry
 from desktop_app.storage.tx import Tx
 
@@ -379,6 +379,7 @@ class FundService:
 
     # Verification ----------------------------------------------------------------------
 
+    @read_snapshot  # one state of the file: a write meanwhile is no false alarm
     def verify(self, progress: Callable[[int, int], bool] | None = None) -> VerifyReport:
         """Recompute every fund's chain and check its seal; report the first problem of each
         fund, and funds added or removed outside the app. Without the key file the chain's

@@ -24,6 +24,7 @@ from desktop_app.services.fund import FundService
 from desktop_app.services.members import MemberService
 from desktop_app.services.ops import OpResult, Ops
 from desktop_app.services.outputs import check_output
+from desktop_app.storage.db import read_snapshot
 from desktop_app.storage.fund import EntryRow, LedgerFilter
 
 if TYPE_CHECKING:
@@ -129,6 +130,7 @@ class FundDocumentService:
             note=note,
         )
 
+    @read_snapshot
     def prepare_voucher(self, voucher_number: str, fund_id: str | None = None) -> PreparedVoucher:
         entry = self._fund.find_voucher(voucher_number, fund_id)
         return PreparedVoucher(
@@ -196,6 +198,7 @@ class FundDocumentService:
         )
         return header, opening, lines
 
+    @read_snapshot
     def prepare_cash_book(self, fund_id: str, start: dt.date, end: dt.date) -> PreparedCashBook:
         header, opening, lines = self.cash_book(fund_id, start, end)
         return PreparedCashBook(
@@ -261,6 +264,7 @@ class FundDocumentService:
             closing_words=amount_in_words(closing) if closing >= 0 else "",
         )
 
+    @read_snapshot
     def prepare_disclosure(self, fund_id: str, year: int) -> PreparedDisclosure:
         return PreparedDisclosure(
             self.disclosure(fund_id, year),
@@ -296,6 +300,7 @@ class FundDocumentService:
             if not e.reversed_by
         ]
 
+    @read_snapshot
     def prepare_donors(self, fund_id: str, year: int) -> PreparedDonors:
         fund = self._fund.get(fund_id)
         header = self._header("DANH SÁCH ỦNG HỘ QUỸ KHUYẾN HỌC", f"{fund.name} — Năm {year}", None)
@@ -345,6 +350,7 @@ class FundDocumentService:
             for m in members
         ]
 
+    @read_snapshot
     def prepare_member_cards(self, branch_id: str | None = None) -> PreparedCards:
         cards = self.member_cards(branch_id)
         return PreparedCards(cards, _cards_audit(branch_id, len(cards)))

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, Self
+from typing import Any, Concatenate, NoReturn, ParamSpec, Self, TypeVar
 
 from sqlite_utils import Database as UtilsDatabase
 
@@ -19,6 +20,10 @@ from desktop_app.core.problems import N_, StoreError
 from desktop_app.storage.schema import MIGRATION_SET, apply_migrations, known_migration_names
 
 log = logging.getLogger(__name__)
+
+S = TypeVar("S")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -246,6 +251,7 @@ class Database:
         self.path = path
         self.conn = conn
         self.read_only = read_only
+        self._snapshot = False
         row = conn.execute("SELECT id, role FROM site WHERE is_local = 1").fetchone()
         self.site_id: str = row[0]
         self.site_role: str = row[1]
@@ -258,8 +264,27 @@ class Database:
         return open_database(self.path, read_only=True)
 
     @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction (BEGIN DEFERRED ... COMMIT): every statement inside sees the
+        file as it was at the first read, whatever other connections commit meanwhile, so a
+        check or a report never mixes two states. Reentrant, and a no-op inside an open
+        write transaction (which already is one state). Nothing may be written inside."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN DEFERRED")
+        self._snapshot = True
+        try:
+            yield
+        finally:
+            self._snapshot = False
+            self._rollback()  # a read transaction: ending it is all there is to do
+
+    @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any error, so nothing is half-written."""
+        if self._snapshot:
+            raise RuntimeError("a write inside a read snapshot (Database.snapshot)")
         if self.read_only:
             raise StoreError(
                 StoreError.READ_ONLY,
@@ -401,6 +426,29 @@ def _check_file(path: Path, create: bool) -> bool:
             {"path": str(path)},
         )
     return False
+
+
+def read_snapshot(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """Run a service method inside one `Database.snapshot` of the service's database: its own
+    `_db`, or else that of the first service it holds (a documents service holds others)."""
+
+    @functools.wraps(method)
+    def in_snapshot(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with _database_of(self).snapshot():
+            return method(self, *args, **kwargs)
+
+    return in_snapshot
+
+
+def _database_of(service: object) -> Database:
+    own = getattr(service, "_db", None)
+    if isinstance(own, Database):
+        return own
+    for held in vars(service).values():
+        db = getattr(held, "_db", None)
+        if isinstance(db, Database):
+            return db
+    raise TypeError(f"{type(service).__name__} holds no Database")
 
 
 def folder_writable(path: Path) -> bool:
