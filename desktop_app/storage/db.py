@@ -150,7 +150,7 @@ def damaged_error(path: Path, problems: list[str] | None = None) -> StoreError:
     """The refusal for a file that fails its integrity check; `problems` go to the log only,
     the user reads what to do."""
     if problems:
-        log.warning("%s failed its integrity check: %s", path, "; ".join(problems))
+        log.info("%s failed its integrity check: %s", path, "; ".join(problems))
     return StoreError(StoreError.CORRUPT, DAMAGED_MESSAGE, {"path": str(path)})
 
 

@@ -6,6 +6,7 @@ the start of a page (its b-tree header), both in the middle of the file.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -121,7 +122,10 @@ def test_the_message_names_the_backups(damaged: Path) -> None:
     ids=lambda args: " ".join(args[:2]),
 )
 def test_every_command_says_a_damaged_file_is_damaged(
-    damaged: Path, args: list[str], capsys: pytest.CaptureFixture[str]
+    damaged: Path,
+    args: list[str],
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     from desktop_app import cli
 
@@ -134,3 +138,5 @@ def test_every_command_says_a_damaged_file_is_damaged(
     assert len(err.strip().splitlines()) == 1
     assert "is damaged" in err and "tthtcd backup list --db" in err
     assert damaged.read_bytes() == before
+    # Python prints warnings to stderr when nothing configured logging: the line must stay one.
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

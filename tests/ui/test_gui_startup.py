@@ -346,3 +346,24 @@ def test_closing_during_the_check_still_saves_what_was_held(
     window.close()  # settles the check, starts the held write, waits for it
     with Workspace.open(people_db) as ws:
         assert "Thôn Lưu Khi Đóng" in _hamlets(ws)
+
+
+def test_a_database_on_read_only_media_opens_read_only_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_window: Callable[..., MainWindow]
+) -> None:
+    from desktop_app.storage import db as dbmod
+
+    path = tmp_path / "centre.sqlite3"
+    Workspace.open(path, create=True).close()
+    # A CD or a locked USB stick: the folder cannot be written (forced here; the storage
+    # tests do it for real on a read-only bind mount).
+    monkeypatch.setattr(dbmod, "folder_writable", lambda _path: False)
+    opened = app.open_workspace(path, ask=lambda _e: app.QUIT)
+    assert opened is not None
+    writer, reader = opened
+    reader.close()
+    assert writer.read_only
+    writer.close()
+    window = make_window(path, read_only=True)
+    assert _("read-only") in window.windowTitle()
+    assert window.banner.isVisible()
