@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -39,6 +40,13 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 
 
+# Bounds of the counts typed on the command line: far above any real centre (bench/ uses
+# 200,000 people), low enough that a typo fails at once instead of filling the disk.
+MAX_DEMO_PEOPLE = 1_000_000
+MAX_DEMO_COURSES = 100_000
+MAX_LIMIT = 1_000_000
+
+
 class CliError(Exception):
     """A failure to report as one line on stderr."""
 
@@ -65,13 +73,50 @@ def _date(text: str) -> dt.date:
 
 def _positive(text: str) -> int:
     try:
+        # Python reads any number of digits; 30 is far beyond every bound below, and keeps a
+        # pasted megabyte of digits from being converted at all.
+        if len(text.strip()) > 30:
+            raise ValueError(text)
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            tr("'{value}' is not a whole number", value=text)
+            tr("'{value}' is not a whole number", value=text[:40])
         ) from None
     if value < 0:
         raise argparse.ArgumentTypeError(tr("'{value}' must not be negative", value=text))
+    return value
+
+
+def _at_most(maximum: int) -> Callable[[str], int]:
+    """A whole number from 0 to `maximum` (a count, a --limit)."""
+
+    def parse(text: str) -> int:
+        value = _positive(text)
+        if value > maximum:
+            raise argparse.ArgumentTypeError(
+                tr(
+                    "'{value}' is too large: at most {maximum}",
+                    value=text,
+                    maximum=format_int(maximum),
+                )
+            )
+        return value
+
+    return parse
+
+
+def _year(text: str) -> int:
+    """A calendar year the records can hold (see core.dates.check_year)."""
+    from desktop_app.core.dates import FIRST_YEAR, LAST_YEAR
+
+    value = _positive(text)
+    if not FIRST_YEAR <= value <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(
+            tr(
+                "'{value}' is not a year from {first} to {last}",
+                value=text, first=FIRST_YEAR, last=LAST_YEAR,
+            )
+        )  # fmt: skip
     return value
 
 
@@ -198,10 +243,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo", parents=[common], help=_("create a new database with a demo centre")
     )
-    demo.add_argument("--people", type=_positive, default=2000, help=_("number of people"))
+    demo.add_argument(
+        "--people", type=_at_most(MAX_DEMO_PEOPLE), default=2000, help=_("number of people")
+    )
     demo.add_argument("--seed", type=int, default=1, help=_("random seed (same seed, same data)"))
     demo.add_argument(
-        "--courses", type=_positive, default=None, help=_("number of classes (default: people/100)")
+        "--courses",
+        type=_at_most(MAX_DEMO_COURSES),
+        default=None,
+        help=_("number of classes (default: people/100)"),
     )
 
     people = commands.add_parser("people", parents=[common], help=_("the people registry"))
@@ -210,12 +260,16 @@ def build_parser() -> argparse.ArgumentParser:
         "search", parents=[common], help=_("find people by name, phone or CCCD")
     )
     search.add_argument("text", help=_("what to search for, with or without marks"))
-    search.add_argument("--limit", type=_positive, default=50, help=_("at most this many"))
+    search.add_argument(
+        "--limit", type=_at_most(MAX_LIMIT), default=50, help=_("at most this many")
+    )
     search.add_argument("--json", action="store_true", help=_("print JSON"))
     listing = people_commands.add_parser(
         "list", parents=[common], help=_("list people in roster order")
     )
-    listing.add_argument("--limit", type=_positive, default=100, help=_("at most this many"))
+    listing.add_argument(
+        "--limit", type=_at_most(MAX_LIMIT), default=100, help=_("at most this many")
+    )
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
     add = people_commands.add_parser("add", parents=[common], help=_("add a person"))
     _person_options(add, name_required=True)
@@ -236,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     course_commands = courses.add_subparsers(dest="courses_command", parser_class=_Parser)
     course_list = course_commands.add_parser("list", parents=[common], help=_("list the classes"))
     course_list.add_argument("--json", action="store_true", help=_("print JSON"))
-    course_list.add_argument("--year", type=_positive, help=_("only classes of this year"))
+    course_list.add_argument("--year", type=_year, help=_("only classes of this year"))
 
     certificates = commands.add_parser(
         "certificates", parents=[common], help=_("the certificate register")
@@ -330,7 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
         "print", parents=[common], help=_("print the disclosure sheet of a fund and year")
     )
     disclosure_print.add_argument("--fund", required=True, help=_("the fund (id)"))
-    disclosure_print.add_argument("--year", required=True, type=_positive, help=_("the year"))
+    disclosure_print.add_argument("--year", required=True, type=_year, help=_("the year"))
     disclosure_print.add_argument("--out", required=True, type=Path, help=_("PDF file to write"))
 
     commands.add_parser(
@@ -357,6 +411,18 @@ def _command_words(args: Sequence[str]) -> str:
     return " ".join(words)
 
 
+# What the system says about a path typed on the command line (too long, missing, a folder,
+# not allowed): the user's to fix, not a bug.
+_PATH_ERRNOS = frozenset(
+    {errno.ENAMETOOLONG, errno.ENOENT, errno.EISDIR, errno.ENOTDIR, errno.EACCES, errno.EPERM,
+     errno.ELOOP, errno.EROFS}
+)  # fmt: skip
+
+
+def _is_path_error(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.filename is not None and exc.errno in _PATH_ERRNOS
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     set_language(_language_from(args_list))
@@ -381,6 +447,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tthtcd: {message}", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: one line naming the log that holds the traceback
+        if _is_path_error(exc):
+            assert isinstance(exc, OSError)
+            message = tr(
+                "{path} cannot be used: {error}.",
+                path=str(exc.filename)[:200],
+                error=exc.strerror or type(exc).__name__,
+            )
+            print(f"tthtcd: {message}", file=sys.stderr)
+            return EXIT_FAILURE
         where = log_bug(exc, "tthtcd " + _command_words(args_list))
         message = tr(
             "internal error ({error}); the details are in {path}, please send that file "
@@ -532,6 +607,11 @@ def _out(args: argparse.Namespace) -> Path:
 
 
 def _people_search(args: argparse.Namespace) -> int:
+    from desktop_app.services.people import MAX_SEARCH_CHARS
+
+    if len(args.text) > MAX_SEARCH_CHARS:
+        note = tr("The search was cut to its first {count} characters.", count=MAX_SEARCH_CHARS)
+        print(f"tthtcd: {note}", file=sys.stderr)
     with _open(args) as ws:
         rows = ws.people.search(args.text, limit=args.limit)
     _print_people(rows, args.json)

@@ -5,6 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
+from desktop_app.core.problems import N_, UserError
+
+# The years a centre's records can be about: a year typed outside them is a typo (99999 does
+# not even fit Python's dates).
+FIRST_YEAR = 1900
+LAST_YEAR = 2100
+
+
+def check_year(year: int) -> int:
+    """`year`, or a UserError for a year no record can have."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise UserError(
+            N_("{year} is not a year from {first} to {last}."),
+            {"year": str(year)[:30], "first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+    return year
+
 
 def _day(day: int) -> str:
     # Days 1-9 get a leading zero so nobody can turn "ngày 5" into "ngày 15" with one stroke.

@@ -94,7 +94,11 @@ def parse_voucher_number(text: str) -> tuple[Book, int, int]:
     """'PT-0042/2026' -> (Book.RECEIPT, 42, 2026); raises ValueError."""
     book, _, rest = text.strip().upper().partition("-")
     number, _, year = rest.partition("/")
-    if not number.isdigit() or not year.isdigit():
+    if not (number.isascii() and number.isdigit() and year.isascii() and year.isdigit()):
+        raise ValueError(text)
+    # No book reaches a billion vouchers, nor a year five digits: such a number is a typo,
+    # and would not even fit the database's integers.
+    if len(number.lstrip("0")) > 9 or len(year) > 4:
         raise ValueError(text)
     return Book(book), int(number), int(year)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app.core.dates import place_date_line
+from desktop_app.core.dates import check_year, place_date_line
 from desktop_app.core.fund import KIND_VI, RECEIPT_KINDS, EntryKind
 from desktop_app.core.money import amount_in_words
 from desktop_app.core.problems import N_, UserError
@@ -227,6 +227,7 @@ class FundDocumentService:
     def disclosure(self, fund_id: str, year: int) -> DisclosureData:
         from desktop_app.documents.fund_reports import DisclosureData
 
+        check_year(year)
         fund = self._fund.get(fund_id)
         if year < fund.opening_date.year:
             raise UserError(
@@ -290,6 +291,7 @@ class FundDocumentService:
         return pages
 
     def donors(self, fund_id: str, year: int) -> list[Donor]:
+        check_year(year)
         kinds = (EntryKind.DONATION_CASH, EntryKind.DONATION_IN_KIND)
         rows = self._fund.entries(
             LedgerFilter(fund_id, dt.date(year, 1, 1), dt.date(year, 12, 31), kinds)

@@ -19,6 +19,10 @@ __all__ = [
 ]  # fmt: skip
 
 
+# No name, phone or CCCD needs more; a pasted page of text would only make the search slow.
+MAX_SEARCH_CHARS = 200
+
+
 class DuplicateWarning(UserError):
     """Someone with the same name, birth year and hamlet exists. Save again with
     `confirmed_different=True` if this is a different person."""
@@ -84,7 +88,8 @@ class PeopleService:
         )
 
     def search(self, text: str, limit: int = 50) -> list[PersonRow]:
-        return repo.search_people(self._db, text, limit)
+        """People matching `text`; a text longer than MAX_SEARCH_CHARS is cut there."""
+        return repo.search_people(self._db, text[:MAX_SEARCH_CHARS], limit)
 
     def roster(self, limit: int = 100) -> list[PersonRow]:
         """The first people in roster order."""
