@@ -395,9 +395,7 @@ class FundService:
             problems += _check_funds_list(key, db.site_id, own, repo.funds_seal(db))
         shown = 0
         for i, fund in enumerate(funds):
-            parsed = parse_head_seal(fund.head_seal)
-            if fund.deleted and (parsed is None or parsed[0].deleted):
-                continue  # deleted by the app: nothing to verify
+            # Deleted funds too: hiding a fund by hand must not hide it from the check.
             shown += 0 if fund.deleted else 1
             fund_key = key if fund.owner_site == db.site_id else None
             found_problem, count = _verify_fund(
@@ -520,6 +518,11 @@ def _verify_fund(
                 voucher=link.voucher,
             ), count  # fmt: skip
         if expected_prev is not None and link.prev_hash != expected_prev:
+            if last is None and seal is None and key is not None:
+                # A keyed chain (not an older, unkeyed one) whose seal is gone.
+                return problem(
+                    N_("Fund {fund}: its seal is missing: it was removed outside the app.")
+                ), count  # fmt: skip
             if last is None:
                 return problem(
                     N_("Fund {fund}: the opening balance or the first entry was changed.")
@@ -599,9 +602,13 @@ def _against_seal(
         return N_("Fund {fund}: the opening balance or the first entry was changed."), {}
     if count > seal.seq:
         inserted = first_bad or beyond_seal
-        voucher = inserted.voucher if inserted else "—"
-        return N_("Fund {fund}: entry {voucher} was inserted outside the app."), {
-            "voucher": voucher
+        return N_(
+            "Fund {fund}: entries were inserted outside the app: its seal vouches for {sealed} "
+            "entries, the ledger holds {count}; the first that does not match is {voucher}."
+        ), {
+            "voucher": inserted.voucher if inserted else "—",
+            "sealed": str(seal.seq),
+            "count": str(count),
         }
     if count < seal.seq:
         if first_bad is not None:
