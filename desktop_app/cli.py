@@ -924,7 +924,7 @@ def _roster_print(args: argparse.Namespace) -> int:
 
 
 def _fund_balance(args: argparse.Namespace) -> int:
-    with _open(args) as ws:
+    with _open(args) as ws, ws.db.snapshot():  # every fund's balance at the same moment
         funds = [ws.fund.get(args.fund)] if args.fund else ws.fund.funds()
         rows = [(f, ws.fund.balance(f.id, args.at)) for f in funds]
     if args.json:
