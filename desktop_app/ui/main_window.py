@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.problems import N_, StoreError
 from desktop_app.i18n import _, set_language
 from desktop_app.ui import errors
+from desktop_app.ui.backup_dialog import backup_on_close
 from desktop_app.ui.classes import CertificateRegisterPage, ClassesPage
 from desktop_app.ui.context import CHECKING_MESSAGE, DAMAGED, READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
@@ -227,6 +228,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Let queued writes finish, then close every connection."""
+        backup_on_close(self.ctx)  # queued last on the writer: it holds every write before it
         self.ctx.settle_integrity_check()  # writes held for the check run (or are refused)
         self.ctx.worker.close()
         if self.ctx.queries is not self.ctx.worker:

@@ -29,6 +29,7 @@ from desktop_app.services.centre import CentreProfile, communes, provinces
 from desktop_app.services.ops import OpChanges, OpResult
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
+from desktop_app.ui.backup_dialog import BackupTab
 from desktop_app.ui.classes.types_editor import ClassTypesEditor
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.widgets import Banner, FieldMessage, add_field_row, confirm
@@ -41,6 +42,7 @@ LANGUAGE_KEY = "language"
 LANGUAGE_ENDONYMS = {"vi": "Tiếng Việt", "en": "English"}
 
 SECTION_PROFILE, SECTION_HAMLETS, SECTION_CLASS_TYPES, SECTION_LANGUAGE = range(4)
+SECTION_BACKUPS = 4
 
 
 def app_settings() -> QSettings:
@@ -98,6 +100,7 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self._build_hamlets(), _("Hamlets"))
         self.tabs.addTab(ClassTypesEditor(self.ctx), _("Kinds of class"))
         self.tabs.addTab(self._build_language(), _("Language"))
+        self.tabs.addTab(BackupTab(self.ctx), _("Backups"))  # SECTION_BACKUPS
         layout.addWidget(self.tabs)
         self._loaded_profile: CentreProfile | None = None
         self.load_profile()
