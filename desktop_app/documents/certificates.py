@@ -47,7 +47,7 @@ from desktop_app import __version__
 from desktop_app.core.progress import Cancelled
 from desktop_app.core.text import fold
 from desktop_app.documents.fonts import REGULAR, register_fonts
-from desktop_app.documents.output import atomic_output
+from desktop_app.documents.output import atomic_output, write_failed
 from desktop_app.documents.templates import (
     ABSOLUTE_MIN_SIZE,
     PLACEHOLDER_FIELDS,
@@ -63,6 +63,7 @@ __all__ = [
     "qr_rows",
     "render_certificates",
     "render_certificates_zip",
+    "write_certificates",
     "zip_member_name",
 ]
 
@@ -95,6 +96,9 @@ class CertificatePage:
     signer_name: str
     qr_payload: str  # signed text, see desktop_app.core.certificates.build_payload
     reprint: bool = False
+    # A preview: the numbers are not registered yet, so the page says so across its middle
+    # and carries no QR code (nothing on it can be verified).
+    preview: bool = False
 
     def values(self) -> dict[str, str]:
         return {name: getattr(self, name) or "" for name in PLACEHOLDER_FIELDS}
@@ -688,11 +692,28 @@ class _Writer:
             if element.group:
                 shifts[element.group] = shift + extra
 
-        if page.qr_payload:
+        if page.preview:
+            _draw_preview_mark(canvas, template.page_width, template.page_height)
+        elif page.qr_payload:
             qr = template.qr
             bottom = template.page_height - qr.top - qr.size
             canvas.addLiteral(_qr_operators(page.qr_payload, qr.x, bottom, qr.size))
         canvas.showPage()
+
+
+PREVIEW_MARK = "BẢN XEM TRƯỚC"
+
+
+def _draw_preview_mark(canvas: Canvas, width: float, height: float) -> None:
+    """The preview mark in large grey letters across the middle of the page (level, so that
+    it reads as one phrase when the PDF's text is extracted)."""
+    text = unicodedata.normalize("NFC", PREVIEW_MARK)
+    size = 0.8 * width / max(stringWidth(text, REGULAR, 1), 1)
+    canvas.saveState()
+    canvas.setFillColorRGB(0.6, 0.6, 0.6, alpha=0.35)
+    canvas.setFont(REGULAR, size)
+    canvas.drawCentredString(width / 2, height / 2 - size / 3, text)
+    canvas.restoreState()
 
 
 def _keep_going(progress: Progress | None, done: int, total: int) -> None:
@@ -721,15 +742,43 @@ def render_certificates(
     """
     _check_pages(pages)
     writer = _Writer(pages, template_dir)
-    total = len(pages)
     with atomic_output(out) as part:
-        _keep_going(progress, 0, total)
-        document = writer.open(str(part), pages)
-        for done, page in enumerate(pages, start=1):
-            writer.draw(document, page)
-            _keep_going(progress, done, total)
-        document.canvas.save()
-    return total
+        _write_pdf(writer, pages, part, progress)
+    return len(pages)
+
+
+def write_certificates(
+    pages: Sequence[CertificatePage],
+    path: Path,
+    *,
+    as_zip: bool = False,
+    progress: Progress | None = None,
+    template_dir: Path | None = None,
+) -> int:
+    """Write the PDF (or ZIP) straight into `path`, with no rename: for a caller that renames
+    it itself once something else is done (see documents.output.PendingOutput)."""
+    _check_pages(pages)
+    writer = _Writer(pages, template_dir)
+    try:
+        if as_zip:
+            _write_zip(writer, pages, path, progress)
+        else:
+            _write_pdf(writer, pages, path, progress)
+    except OSError as exc:
+        raise write_failed(path, exc) from exc
+    return len(pages)
+
+
+def _write_pdf(
+    writer: _Writer, pages: Sequence[CertificatePage], path: Path, progress: Progress | None
+) -> None:
+    total = len(pages)
+    _keep_going(progress, 0, total)
+    document = writer.open(str(path), pages)
+    for done, page in enumerate(pages, start=1):
+        writer.draw(document, page)
+        _keep_going(progress, done, total)
+    document.canvas.save()
 
 
 def zip_member_name(page: CertificatePage) -> str:
@@ -756,23 +805,29 @@ def render_certificates_zip(
     """
     _check_pages(pages)
     writer = _Writer(pages, template_dir)
+    with atomic_output(out_zip) as part:
+        _write_zip(writer, pages, part, progress)
+    return len(pages)
+
+
+def _write_zip(
+    writer: _Writer, pages: Sequence[CertificatePage], path: Path, progress: Progress | None
+) -> None:
     total = len(pages)
     used: set[str] = set()
-    with atomic_output(out_zip) as part:
-        _keep_going(progress, 0, total)
-        with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for done, page in enumerate(pages, start=1):
-                buffer = io.BytesIO()
-                document = writer.open(buffer, [page])
-                writer.draw(document, page)
-                document.canvas.save()
-                name = zip_member_name(page)
-                stem, counter = name[:-4], 2
-                # Two certificates for one person in the same batch must not overwrite.
-                while name in used:
-                    name = f"{stem}-{counter}.pdf"
-                    counter += 1
-                used.add(name)
-                archive.writestr(name, buffer.getvalue())
-                _keep_going(progress, done, total)
-    return total
+    _keep_going(progress, 0, total)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for done, page in enumerate(pages, start=1):
+            buffer = io.BytesIO()
+            document = writer.open(buffer, [page])
+            writer.draw(document, page)
+            document.canvas.save()
+            name = zip_member_name(page)
+            stem, counter = name[:-4], 2
+            # Two certificates for one person in the same batch must not overwrite.
+            while name in used:
+                name = f"{stem}-{counter}.pdf"
+                counter += 1
+            used.add(name)
+            archive.writestr(name, buffer.getvalue())
+            _keep_going(progress, done, total)

@@ -459,9 +459,136 @@ class CertificateService:
         issued_on: dt.date | None = None,
         progress: Callable[[int, int], bool] | None = None,
     ) -> PrintResult:
-        """Register and print the certificates of every completer of a course."""
+        """Register and print the certificates of every completer of a course, atomically.
+
+        The numbers are taken provisionally (`plan_course`), the PDF (or ZIP) is written in
+        full to a temporary file beside `out`, then one operation registers the numbers and
+        print counts (after checking that they are still the next ones; if another print took
+        them meanwhile, the pages are laid out and written again) and only then is the file
+        renamed to `out`. A failure, a Cancel or a kill before the register's commit leaves
+        the register as it was and no file; a kill between the commit and the rename leaves
+        the registered certificates' complete file beside `out`, named `.NAME.*.part`.
+        """
+        from desktop_app.documents.output import PendingOutput, write_failed
+
         out = check_output(out, self._db.path)
-        prepared = self.prepare_course(course_id, kind, issued_on).value
-        result = self.render(prepared, out, as_zip=as_zip, progress=progress)
-        self.record_print(result)
-        return result
+        for _attempt in range(_PLAN_ATTEMPTS):
+            prepared = self.plan_course(course_id, kind, issued_on)
+            pending = PendingOutput(out)
+            try:
+                result = self.render_to(prepared, pending.path, out, as_zip, progress)
+                if not self._commit_print(prepared, kind, issued_on or dt.date.today(), result):
+                    pending.discard()
+                    continue
+            except OSError as exc:
+                pending.discard()
+                raise write_failed(out, exc) from exc
+            except BaseException:
+                pending.discard()
+                raise
+            try:
+                pending.commit()
+            except UserError as exc:
+                # Registered but not renamed: say where the complete file is.
+                cause = exc.__cause__
+                error = cause if isinstance(cause, OSError) else OSError(str(exc))
+                raise UserError(
+                    N_(
+                        "The certificates were registered, but the file could not be named "
+                        "{path} ({error}). The complete file is {part}: rename it yourself."
+                    ),
+                    {"path": str(out), "part": str(pending.path),
+                     "error": write_failed(out, error).params["error"]},
+                ) from exc  # fmt: skip
+            return result
+        raise UserError(N_("Other certificates were being issued at the same time; print again."))
+
+    def plan_course(
+        self,
+        course_id: str,
+        kind: CertificateKind = CertificateKind.COMPLETION,
+        issued_on: dt.date | None = None,
+        *,
+        preview: bool = False,
+    ) -> PreparedPrint:
+        """What issuing would give now, laid out, with nothing registered: the issuing
+        operation runs and is rolled back, so the provisional numbers, payloads and reprint
+        marks are exactly those a real issue would register. `preview` marks every page
+        "BẢN XEM TRƯỚC" (and leaves the QR code out)."""
+        import dataclasses
+
+        issued_on = issued_on or dt.date.today()
+        self.ensure_site_key()  # outside the rolled-back operation: a new key must stay
+        try:
+            with self._ops.op("certificate.plan"):
+                issued = self.issue_for_course(course_id, kind, issued_on).value
+                planned = PreparedPrint(course_id, tuple(issued), tuple(self.pages(issued)))
+                raise _Planned(planned)
+        except _Planned as done:
+            prepared = done.prepared
+        if preview:
+            pages = tuple(dataclasses.replace(p, preview=True) for p in prepared.pages)
+            prepared = dataclasses.replace(prepared, pages=pages)
+        return prepared
+
+    @staticmethod
+    def render_to(
+        prepared: PreparedPrint,
+        part: Path,
+        out: Path,
+        as_zip: bool = False,
+        progress: Callable[[int, int], bool] | None = None,
+    ) -> PrintResult:
+        """Write the PDF (or ZIP) straight into `part` (a PendingOutput's file); the result
+        names `out`, where it goes once the numbers are registered. No database."""
+        from desktop_app.documents.certificates import write_certificates
+
+        count = write_certificates(list(prepared.pages), part, as_zip=as_zip, progress=progress)
+        issued = prepared.issued
+        return PrintResult(
+            path=out,
+            pages=count,
+            new=sum(1 for i in issued if not i.reprint),
+            reprinted=sum(1 for i in issued if i.reprint),
+            serials=tuple(i.certificate.serial for i in issued),
+            course_id=prepared.course_id,
+        )
+
+    def _commit_print(
+        self,
+        prepared: PreparedPrint,
+        kind: CertificateKind,
+        issued_on: dt.date,
+        result: PrintResult,
+    ) -> bool:
+        """Register what `prepared` printed, with the print's audit, in one operation; False
+        (and nothing registered) if the register moved on since it was planned."""
+        try:
+            with self._ops.op("certificate.print") as op:
+                ids = {i.certificate.enrolment_id for i in prepared.issued}
+                issued = self.issue_for_course(
+                    prepared.course_id, kind, issued_on,
+                    enrolment_ids={i for i in ids if i is not None},
+                ).value  # fmt: skip
+                if _fingerprint(issued) != _fingerprint(list(prepared.issued)):
+                    raise _Planned(prepared)
+                op.tx.note("certificate", result.course_id, f"pages={result.pages}")
+        except _Planned:
+            return False
+        return True
+
+
+# A print retries when another took its numbers meanwhile; more than this is not a race.
+_PLAN_ATTEMPTS = 3
+
+
+class _Planned(Exception):
+    """Ends an operation that only looked (it rolls back), carrying what it saw."""
+
+    def __init__(self, prepared: PreparedPrint) -> None:
+        super().__init__("planned")
+        self.prepared = prepared
+
+
+def _fingerprint(issued: list[Issued]) -> list[tuple[str, str, bool]]:
+    return [(i.certificate.serial, i.certificate.payload, i.reprint) for i in issued]

@@ -149,3 +149,57 @@ def test_in_vietnamese_the_refusal_is_translated(
     assert code == 1
     assert "is the centre's database" not in err
     json.dumps(err)  # one printable line
+
+
+def test_a_kill_during_certificates_print_leaves_no_number_without_its_file(
+    demo_template: Path, tmp_path: Path
+) -> None:
+    """kill -9 at random moments: the register has the numbers and the complete file exists
+    (at --out, or beside it as .part if the kill fell between commit and rename), or it has
+    no numbers and there is no file; the next print then issues the same numbers fresh."""
+    import os
+    import random
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    rng = random.Random(8)
+    course = _course_id(demo_template)
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    outcomes: set[str] = set()
+    for i in range(10):
+        folder = tmp_path / f"run{i}"
+        folder.mkdir()
+        db = folder / "x.db"
+        shutil.copyfile(demo_template, db)
+        out = folder / "gcn.pdf"
+        argv = [sys.executable, "-m", "desktop_app.cli", "--lang", "en", "certificates",
+                "print", "--db", str(db), "--course", course, "--out", str(out)]  # fmt: skip
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(0.2, 1.6))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            rows = conn.execute("SELECT number, print_count FROM certificate ORDER BY number")
+            numbers = [(n, c) for n, c in rows]
+        parts = [p for p in folder.iterdir() if p.name.endswith(".part")]
+        if numbers:
+            assert [n for n, _c in numbers] == list(range(1, len(numbers) + 1))  # gap-free
+            assert all(c == 1 for _n, c in numbers)
+            assert out.exists() or len(parts) == 1
+            outcomes.add("registered")
+        else:
+            assert not out.exists()
+            outcomes.add("nothing")
+            for part in parts:
+                part.unlink()  # a temporary file of a print that never counted
+            again = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+            assert again.returncode == 0, again.stderr
+            assert " new, 0 reprinted" in again.stdout, again.stdout
+            with sqlite3.connect(db) as conn:
+                counts = [c for (c,) in conn.execute("SELECT print_count FROM certificate")]
+            assert counts and all(c == 1 for c in counts)  # fresh, not "Bản in lại"
+    print(sorted(outcomes))

@@ -129,3 +129,96 @@ def test_concurrent_printing_never_skips_or_repeats_a_number(tmp_path: Path) -> 
     with Workspace.open(path) as ws:
         numbers = sorted(c.number for c in ws.certificates.register())
     assert numbers == list(range(1, 25))
+
+
+# Atomic issue: numbers only once the file is complete ----------------------------------------
+
+
+def _parts(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.name.endswith(".part")]
+
+
+def test_a_print_registers_numbers_only_with_the_complete_file(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    cid = completed_course(ws, ["Nguyễn Văn An", "Trần Thị Bích"])
+    out = tmp_path / "gcn.pdf"
+    seen: list[int] = []
+
+    def progress(done: int, total: int) -> bool:
+        # While the pages are written, nothing is registered and nothing is at `out`.
+        assert ws.certificates.register() == []
+        assert not out.exists()
+        seen.append(done)
+        return True
+
+    result = ws.certificates.print_course(cid, out, issued_on=D, progress=progress)
+    assert seen == [0, 1, 2]
+    assert result.serials == ("1/2026", "2/2026") and result.new == 2
+    assert out.stat().st_size > 1000 and _parts(tmp_path) == []
+    assert [c.print_count for c in ws.certificates.register()] == [1, 1]
+
+
+def test_a_cancelled_or_failed_print_leaves_the_register_as_it_was(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.core.progress import Cancelled
+    from desktop_app.documents import certificates as documents
+
+    cid = completed_course(ws, ["Nguyễn Văn An", "Trần Thị Bích"])
+    out = tmp_path / "gcn.pdf"
+    with pytest.raises(Cancelled):
+        ws.certificates.print_course(cid, out, issued_on=D, progress=lambda d, _t: d < 1)
+    assert ws.certificates.register() == [] and not out.exists() and _parts(tmp_path) == []
+
+    def broken(*_args: object, **_kwargs: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(documents, "write_certificates", broken)
+    with pytest.raises(UserError):
+        ws.certificates.print_course(cid, out, issued_on=D)
+    assert ws.certificates.register() == [] and _parts(tmp_path) == []
+    with pytest.raises(UserError):  # a folder that does not exist: refused before anything
+        ws.certificates.print_course(cid, tmp_path / "no" / "x.pdf", issued_on=D)
+    monkeypatch.undo()
+    # The next print issues the same numbers, fresh: no "Bản in lại".
+    result = ws.certificates.print_course(cid, out, issued_on=D)
+    assert result.serials == ("1/2026", "2/2026") and result.reprinted == 0
+
+
+def test_numbers_taken_meanwhile_are_noticed_and_the_file_written_again(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    cid = completed_course(ws, ["Nguyễn Văn An"])
+    other = completed_course(ws, ["Lê Văn Cường"], "Pháp luật")
+    calls: list[int] = []
+
+    def progress(done: int, _total: int) -> bool:
+        if not calls:  # another print takes number 1 while this one is being written
+            ws.certificates.issue_for_course(other, issued_on=D)
+        calls.append(done)
+        return True
+
+    result = ws.certificates.print_course(cid, tmp_path / "a.pdf", issued_on=D, progress=progress)
+    assert result.serials == ("2/2026",) and result.new == 1
+    assert len(calls) == 4  # written twice
+    assert sorted(c.serial for c in ws.certificates.register()) == ["1/2026", "2/2026"]
+
+
+def test_the_preview_is_marked_and_issues_nothing(ws: Workspace, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from desktop_app.services.certificates import CertificateService
+
+    cid = completed_course(ws, ["Nguyễn Văn An", "Trần Thị Bích"])
+    prepared = ws.certificates.plan_course(cid, issued_on=D, preview=True)
+    assert [i.certificate.serial for i in prepared.issued] == ["1/2026", "2/2026"]
+    assert all(p.preview and not p.reprint for p in prepared.pages)
+    out = tmp_path / "preview.pdf"
+    CertificateService.render(prepared, out)
+    assert ws.certificates.register() == []
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert text.count("BẢN XEM TRƯỚC") == 2, text
