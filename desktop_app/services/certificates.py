@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from desktop_app.core.problems import N_, UserError
 from desktop_app.core.text import nfc
 from desktop_app.services.centre import CentreService
 from desktop_app.services.courses import CourseService
-from desktop_app.services.ops import OpResult, Ops
+from desktop_app.services.ops import OpChanges, OpResult, Ops
 from desktop_app.services.outputs import check_output
 from desktop_app.services.site_keys import SiteKeyService
 from desktop_app.storage import certificates as repo
@@ -65,6 +66,8 @@ class PrintResult:
     reprinted: int
     serials: tuple[str, ...]
     course_id: str = ""
+    # What registering this print changed (print_course): for the GUI to announce.
+    changes: OpChanges | None = None
 
 
 @dataclass(frozen=True)
@@ -477,9 +480,11 @@ class CertificateService:
             pending = PendingOutput(out)
             try:
                 result = self.render_to(prepared, pending.path, out, as_zip, progress)
-                if not self._commit_print(prepared, kind, issued_on or dt.date.today(), result):
+                changes = self._commit_print(prepared, kind, issued_on or dt.date.today(), result)
+                if changes is None:
                     pending.discard()
                     continue
+                result = dataclasses.replace(result, changes=changes)
             except OSError as exc:
                 pending.discard()
                 raise write_failed(out, exc) from exc
@@ -560,8 +565,8 @@ class CertificateService:
         kind: CertificateKind,
         issued_on: dt.date,
         result: PrintResult,
-    ) -> bool:
-        """Register what `prepared` printed, with the print's audit, in one operation; False
+    ) -> OpChanges | None:
+        """Register what `prepared` printed, with the print's audit, in one operation; None
         (and nothing registered) if the register moved on since it was planned."""
         try:
             with self._ops.op("certificate.print") as op:
@@ -574,8 +579,8 @@ class CertificateService:
                     raise _Planned(prepared)
                 op.tx.note("certificate", result.course_id, f"pages={result.pages}")
         except _Planned:
-            return False
-        return True
+            return None
+        return op.result(None).changes
 
 
 # A print retries when another took its numbers meanwhile; more than this is not a race.

@@ -12,6 +12,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -48,6 +49,8 @@ MAX_PRINT_DPI = 300
 _PAGE_GAP = 12
 
 _temp_dir: tempfile.TemporaryDirectory[str] | None = None
+# issue(target, then): write the issued document to `target`, then call `then(target)`.
+Issue = Callable[[Path, Callable[[Path], None]], None]
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -144,10 +147,14 @@ class PdfPreviewDialog(QDialog):
         suggested_name: str = "",
         parent: QWidget | None = None,
         db_path: Path | None = None,
+        issue: Issue | None = None,
     ) -> None:
         super().__init__(parent)
         self.path = Path(path)
         self.db_path = db_path
+        # A preview of what is not issued yet (certificates): Save and Print first issue it,
+        # writing the final file to the path given, then carry on with that file.
+        self.issue = issue
         self.suggested_name = safe_file_name(suggested_name or self.path.name)
         if not Path(self.suggested_name).suffix:
             self.suggested_name += self.path.suffix
@@ -339,6 +346,9 @@ class PdfPreviewDialog(QDialog):
         target = ask_output_path(self, suggested, _filter_for(self.path), self.db_path)
         if target is None:
             return None
+        if self.issue is not None:
+            self.issue(target, self._saved)
+            return target
         try:
             save_copy(self.path, target)
         except UserError as exc:
@@ -349,9 +359,33 @@ class PdfPreviewDialog(QDialog):
         self.info.setText(tr("Saved to {path}.", path=str(target)))
         return target
 
+    def _saved(self, target: Path) -> None:
+        self.saved_to = target
+        self.info.setText(tr("Saved to {path}.", path=str(target)))
+
     # Printing -------------------------------------------------------------------------
 
     def print_document(self) -> None:
+        if self.document is None:
+            return
+        if self.issue is not None:
+            # Issue first, then print the issued file (numbers, QR codes, no preview mark).
+            self.issue(temp_document_path(self.suggested_name), self._print_issued)
+            return
+        self._ask_and_print()
+
+    def _print_issued(self, path: Path) -> None:
+        self._close_document()
+        self.path = path
+        self.issue = None  # issued: from now on this is the real document
+        self.document = pdfium.PdfDocument(str(path))
+        for label in self.labels:
+            label.clear()
+            label.rendered_zoom = None
+        self._schedule()
+        self._ask_and_print()
+
+    def _ask_and_print(self) -> None:
         if self.document is None:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -416,11 +450,16 @@ class PdfPreviewDialog(QDialog):
 
 
 def preview_pdf(
-    parent: QWidget | None, path: Path, suggested_name: str = "", db_path: Path | None = None
+    parent: QWidget | None,
+    path: Path,
+    suggested_name: str = "",
+    db_path: Path | None = None,
+    issue: Issue | None = None,
 ) -> PdfPreviewDialog:
     """Open the preview, window-modal and non-blocking; the dialog deletes itself on close.
-    `db_path` is the open database, which Save as never overwrites."""
-    dialog = PdfPreviewDialog(Path(path), suggested_name, parent, db_path)
+    `db_path` is the open database, which Save as never overwrites; `issue` makes Save and
+    Print issue the document first (see PdfPreviewDialog)."""
+    dialog = PdfPreviewDialog(Path(path), suggested_name, parent, db_path, issue)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog

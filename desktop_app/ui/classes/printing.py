@@ -19,13 +19,13 @@ from desktop_app.core.problems import N_, StoreError, UserError
 from desktop_app.i18n import _, format_int, ngettext
 from desktop_app.services.certificates import CertificateService, PreparedPrint, PrintResult
 from desktop_app.services.class_documents import ClassDocumentService, ClassPaper
-from desktop_app.services.ops import OpResult, Progress
+from desktop_app.services.ops import OpChanges, OpResult, Progress
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.classes.common import alive, reporter
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.long_task import LongTask
-from desktop_app.ui.preview import PdfPreviewDialog, preview_pdf, temp_document_path
+from desktop_app.ui.preview import Issue, PdfPreviewDialog, preview_pdf, temp_document_path
 
 ROSTER, SHEET, XLSX, CERTIFICATES, COMMENDATIONS, CERTIFICATES_ZIP = (
     "roster", "sheet", "xlsx", "certificates", "commendations", "certificates_zip",
@@ -108,29 +108,68 @@ class ClassPrinter:
             self._print_paper(kind, out, name)
 
     def _print_certificates(self, kind: str, out: Path, name: str) -> None:
+        """The preview first, with nothing registered (marked "BẢN XEM TRƯỚC"); its Save and
+        Print issue the numbers (see `_issue`)."""
         course_id = self.course_id
         cert_kind = (
             CertificateKind.COMMENDATION if kind == COMMENDATIONS else CertificateKind.COMPLETION
         )
         as_zip = kind == CERTIFICATES_ZIP
 
-        def register(ws: Workspace, _progress: Progress) -> OpResult[PreparedPrint]:
-            # An op: the new numbers are announced, so the register page shows them.
-            return ws.certificates.prepare_course(course_id, cert_kind)
+        def plan(ws: Workspace, _progress: Progress) -> PreparedPrint:
+            # On the writer: the issuing operation runs and is rolled back.
+            return ws.certificates.plan_course(course_id, cert_kind, preview=True)
 
         def render(prepared: PreparedPrint, progress: Progress) -> PrintResult:
             # On the document pool: saves elsewhere in the app are not held up.
             return CertificateService.render(prepared, out, as_zip=as_zip, progress=progress)
 
+        def issue(target: Path, then: Callable[[Path], None]) -> None:
+            self._issue(cert_kind, as_zip, target, then, _(DOCUMENTS[kind][0]))
+
         # No parent widget: the class's page may close before the batch is done.
         self.task = self.ctx.task(
             None,
             _(DOCUMENTS[kind][0]),
-            register,
-            lambda result: self._printed(result, name),
+            plan,
+            lambda result: self._show(result.path, name, issue),
             self._failed,
             write=True,
             render=render,
+            on_cancelled=lambda: self._cancelled(paper=True),
+            label=_("Printing certificates…"),
+        )
+
+    def _issue(
+        self,
+        kind: CertificateKind,
+        as_zip: bool,
+        target: Path,
+        then: Callable[[Path], None],
+        title: str,
+    ) -> None:
+        """Issue and write the certificates to `target`: the numbers are registered only once
+        the file is complete (CertificateService.print_course), then `then(target)`."""
+        course_id = self.course_id
+
+        def work(ws: Workspace, progress: Progress) -> OpResult[PrintResult]:
+            result = ws.certificates.print_course(
+                course_id, target, kind=kind, as_zip=as_zip, progress=progress
+            )
+            return OpResult(result, result.changes or OpChanges())
+
+        def done(result: PrintResult) -> None:
+            self._printed(result)
+            then(result.path)
+
+        self.busy = True
+        self.task = self.ctx.task(
+            self._parent(),
+            title,
+            work,
+            done,
+            self._failed,
+            write=True,
             on_cancelled=self._cancelled,
             label=_("Printing certificates…"),
         )
@@ -168,9 +207,10 @@ class ClassPrinter:
     def _parent(self) -> QWidget | None:
         return self.parent if alive(self.parent) else None
 
-    def _printed(self, result: PrintResult, name: str) -> None:
+    def _printed(self, result: PrintResult) -> None:
+        self.busy = False
+        self.task = None
         self.last_result = result
-        record_certificate_print(self.ctx, result, reporter(self.parent, _("Print")))
         parts = [
             ngettext("{count} new certificate", "{count} new certificates", result.new).format(
                 count=format_int(result.new)
@@ -183,12 +223,11 @@ class ClassPrinter:
                 )
             )
         self.ctx.notify(", ".join(parts) + ".")
-        self._show(result.path, name)
 
-    def _show(self, path: Path, name: str) -> None:
+    def _show(self, path: Path, name: str, issue: Issue | None = None) -> None:
         self.busy = False
         self.task = None
-        self.preview = preview_pdf(self._parent(), path, name, self.ctx.path)
+        self.preview = preview_pdf(self._parent(), path, name, self.ctx.path, issue)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
@@ -202,7 +241,7 @@ class ClassPrinter:
             self.ctx.notify(_("Cancelled. Nothing was written."))
         else:
             self.ctx.notify(
-                _("Printing cancelled. The numbers stay in the register; print again to reprint.")
+                _("Printing cancelled. No number was registered; print again to issue them.")
             )
 
 

@@ -57,9 +57,30 @@ def close_preview(dialog: PdfPreviewDialog) -> None:
     dialog.close_button.click()
 
 
+def preview_text(path: Path) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+
+
+def save_issued(
+    qtbot: QtBot, view: CourseView, dialog: PdfPreviewDialog, target: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Path:  # fmt: skip
+    """Save as… in a certificates preview: issues the numbers, then writes the file."""
+    monkeypatch.setattr(preview, "ask_save_path", lambda *_a: target)
+    assert dialog.save_as() == target
+    qtbot.waitUntil(lambda: dialog.saved_to == target and not view.printer.busy, timeout=20000)
+    assert target.is_file()
+    return target
+
+
 def test_certificates_show_progress_then_a_preview_with_one_page_each(
     qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
 ) -> None:  # fmt: skip
     monkeypatch.setattr(long_task, "SHOW_AFTER_MS", 0)
     cid = course_id(ctx, TITLE)
@@ -79,18 +100,25 @@ def test_certificates_show_progress_then_a_preview_with_one_page_each(
     assert path is not None and path.parent.parent == docs
     sizes = pdf_pages(path)
     assert len(sizes) == 3 and all(w > h for w, h in sizes)  # landscape certificates
+    # The preview issues nothing; it says so on every page.
+    assert ctx.reader.certificates.register() == []
+    assert preview_text(path).count("BẢN XEM TRƯỚC") == 3
+    saved = save_issued(qtbot, view, dialog, tmp_path / "gcn.pdf", monkeypatch)
     register = ctx.reader.certificates.register()
-    assert len(register) == 3 and all(c.print_count >= 0 for c in register)
+    assert len(register) == 3 and all(c.print_count == 1 for c in register)
     assert view.printer.last_result is not None and view.printer.last_result.new == 3
+    assert "BẢN XEM TRƯỚC" not in preview_text(saved)
     close_preview(dialog)
 
     # Again: the same numbers are reprinted, none is added.
     view.printer.print(CERTIFICATES)
-    qtbot.waitUntil(lambda: not view.printer.busy, timeout=20000)
+    qtbot.waitUntil(lambda: view.printer.preview is not None and not view.printer.busy,
+                    timeout=20000)  # fmt: skip
+    assert view.printer.preview is not dialog
+    save_issued(qtbot, view, view.printer.preview, tmp_path / "again.pdf", monkeypatch)
     assert view.printer.last_result is not None
     assert (view.printer.last_result.new, view.printer.last_result.reprinted) == (0, 3)
     assert len(ctx.reader.certificates.register()) == 3
-    assert view.printer.preview is not None
     close_preview(view.printer.preview)
 
 
@@ -110,9 +138,8 @@ def test_cancel_stops_the_batch_and_leaves_no_file(
     assert task.cancelled
     assert view.printer.preview is None
     assert [p for p in files(docs) if p.suffix == ".pdf"] == []
-    assert notices[-1] == _(
-        "Printing cancelled. The numbers stay in the register; print again to reprint."
-    )
+    assert notices[-1] == _("Cancelled. Nothing was written.")
+    assert ctx.reader.certificates.register() == []
 
 
 def test_a_class_with_no_completers_says_so_and_writes_nothing(
@@ -246,8 +273,9 @@ def test_certificates_render_on_the_document_pool_not_the_database_worker(
 
 
 def test_printed_certificates_show_in_the_register_at_once(
-    qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path
-) -> None:
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
     """The register page (Giấy chứng nhận) refreshes from the print's news, no reopening."""
     from desktop_app.ui.classes import CertificateRegisterPage
 
@@ -259,9 +287,11 @@ def test_printed_certificates_show_in_the_register_at_once(
     everyone_present(qtbot, ctx, cid)
     view = open_completers(qtbot, page, ctx, TITLE)
     view.printer.print(CERTIFICATES)
+    qtbot.waitUntil(lambda: view.printer.preview is not None, timeout=20000)
+    assert register.model.rowCount() == 0  # the preview issued nothing
+    save_issued(qtbot, view, view.printer.preview, tmp_path / "gcn.pdf", monkeypatch)  # type: ignore[arg-type]
     qtbot.waitUntil(lambda: register.model.rowCount() == 3, timeout=20000)
     assert register.year.count() == 2  # "all years" and this year
-    qtbot.waitUntil(lambda: view.printer.preview is not None, timeout=20000)
     close_preview(view.printer.preview)  # type: ignore[arg-type]
 
 
