@@ -462,7 +462,10 @@ def _check_key(site_id: str, key: bytes | None) -> bool:
 
 def _write_key(site_id: str, key: bytes) -> None:
     path = keystore.key_file(site_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # Readable only by the user, as the keystore writes it: 0600 in a 0700 folder on POSIX.
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        os.chmod(path.parent, 0o700)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

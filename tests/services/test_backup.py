@@ -200,6 +200,7 @@ def test_encrypted_restore_puts_the_key_back(people_db: Path, tmp_path: Path) ->
     assert key.read_bytes() == b"secret key bytes"
     if os.name != "nt":
         assert stat.S_IMODE(key.stat().st_mode) == 0o600
+        assert stat.S_IMODE(key.parent.stat().st_mode) == 0o700
     assert len(_names(target)) == 5
     # The same key already there is fine; a different one is refused, nothing changed.
     backup.restore(target, path, "pw-123")
