@@ -75,7 +75,7 @@ class PersonForm(QDialog):
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(CHECK_DELAY_MS)
-        self._check_timer.timeout.connect(self.check)
+        self._check_timer.timeout.connect(self._check_while_open)
 
         self._build()
         if self.person is not None:
@@ -258,6 +258,11 @@ class PersonForm(QDialog):
         self._check_timer.start()
 
     # Checking -------------------------------------------------------------------------
+
+    def _check_while_open(self) -> None:
+        # The typing pause may end after the form (and the database) was closed.
+        if self.isVisible():
+            self.check()
 
     def check(self, *, all_fields: bool = False) -> list[Problem]:
         """Run the same checks a save runs and show their messages; return the problems."""
