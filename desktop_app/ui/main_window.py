@@ -228,8 +228,8 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Let queued writes finish, then close every connection."""
-        backup_on_close(self.ctx)  # queued last on the writer: it holds every write before it
         self.ctx.settle_integrity_check()  # writes held for the check run (or are refused)
+        backup_on_close(self.ctx)  # queued last on the writer: it holds every write before it
         self.ctx.worker.close()
         if self.ctx.queries is not self.ctx.worker:
             self.ctx.queries.close()
