@@ -99,14 +99,18 @@ class SiteKeyService:
                 found = new_site_keys(db.site_id, pair)
                 write_keys(found)
                 created = True
-            # Sealing an older ledger is only ever done with the very key the database held:
-            # nobody can make a database look older to have a rewritten ledger sealed.
-            seal = found is not None and found.signing_private == legacy
+            if found is None or found.signing_private != legacy:
+                # A damaged key file, or one with another key: the database's own key is not
+                # thrown away (it is the only copy); issuing waits until the key file is fixed.
+                self._cached = None
+                return
             with self._ops.op("site.key_move_out") as op:
-                if public is None and found is not None:
+                if public is None:
                     cert_repo.set_public_key(op.tx, found.signing_public)
                 cert_repo.clear_private_key(op.tx)
-                if seal and found is not None and (created or not fund_repo.funds_seal(db)):
+                # Sealing an older ledger is only ever done with the very key the database
+                # held: nobody can make a database look older to have a rewritten ledger sealed.
+                if created or not fund_repo.funds_seal(db):
                     self._seal_older(op.tx, found)
             self._cached = found
             return

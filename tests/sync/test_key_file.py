@@ -182,3 +182,17 @@ def test_a_copy_without_its_key_reads_verifies_and_reprints_but_never_issues(
     assert not (tmp_path / "other-pc-keys").exists() or not list(
         (tmp_path / "other-pc-keys").iterdir()
     )
+
+
+def test_an_older_database_keeps_its_key_when_the_key_file_is_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(DATA / "schema-0003-khuyen-hoc.sqlite3", path)
+    site = _site_id(path)
+    old_key = _column_key(path)
+    key_dir().mkdir(parents=True, exist_ok=True)
+    key_file(site).write_text("damaged", encoding="utf-8")
+    with Workspace.open(path) as ws, pytest.raises(UserError) as info:
+        fund = ws.fund.funds()[0].id
+        ws.fund.record(EntryInput(fund, EntryKind.DUES, D, 10_000, "An", reason="Hội phí"))
+    assert "is damaged" in info.value.message
+    assert _column_key(path) == old_key  # the only good copy of the key is not thrown away
