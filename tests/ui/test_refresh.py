@@ -280,7 +280,9 @@ def test_a_dues_batch_updates_the_members_page_and_the_fund(
 # A certificate batch -----------------------------------------------------------------------
 
 
-def test_a_certificate_batch_updates_the_register(qtbot: QtBot, demo_window: MainWindow) -> None:
+def test_a_certificate_batch_updates_the_register(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path
+) -> None:
     window = demo_window
     reader = window.ctx.reader
     register = page_of(window, CertificateRegisterPage)
@@ -290,9 +292,13 @@ def test_a_certificate_batch_updates_the_register(qtbot: QtBot, demo_window: Mai
     completers = len(reader.courses.completers(course.id))
 
     printer = ClassPrinter(window, window.ctx, course.id)
-    with qtbot.waitSignal(window.ctx.changed, timeout=WAIT_MS):
-        printer.print(CERTIFICATES)
+    printer.print(CERTIFICATES)
     qtbot.waitUntil(lambda: printer.preview is not None, timeout=60_000)
+    # The preview issues nothing; Save as issues the batch.
+    assert printer.preview is not None
+    with qtbot.waitSignal(window.ctx.changed, timeout=WAIT_MS):
+        assert printer.preview.issue is not None
+        printer.preview.issue(tmp_path / "gcn.pdf", lambda _p: None)
     qtbot.waitUntil(
         lambda: not register.loading and register.model.rowCount() == before + completers,
         timeout=WAIT_MS,
