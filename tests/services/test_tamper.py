@@ -400,9 +400,12 @@ def test_a_certificate_forged_with_another_key_and_the_public_key_swapped(
 
 
 def test_an_older_ledger_changed_before_its_first_sealing_is_not_sealed(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import shutil
+
+    # The checked-in file's site id is the same in every test: a key folder of its own.
+    monkeypatch.setenv("TTHTCD_KEY_DIR", str(tmp_path / "keys"))
 
     path = tmp_path / "old.sqlite3"
     shutil.copyfile(Path(__file__).parent.parent / "storage" / "data" /

@@ -92,6 +92,16 @@ def test_a_key_file_is_never_overwritten_and_a_damaged_one_is_named(tmp_path: Pa
     assert load_keys("site-never-seen") is None
 
 
+@pytest.fixture
+def own_key_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A key folder of the test's own: the checked-in files' site ids are the same in every
+    test, so their key files must not meet another test's."""
+    folder = tmp_path / "keys"
+    monkeypatch.setenv("TTHTCD_KEY_DIR", str(folder))
+    return folder
+
+
+@pytest.mark.usefixtures("own_key_dir")
 def test_an_older_database_moves_its_key_out_at_open(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     shutil.copyfile(DATA / "schema-0003-khuyen-hoc.sqlite3", path)
@@ -124,6 +134,7 @@ def test_an_older_database_moves_its_key_out_at_open(tmp_path: Path) -> None:
     assert key_file(site).read_bytes() == before
 
 
+@pytest.mark.usefixtures("own_key_dir")
 def test_an_older_database_keeps_a_key_file_that_exists(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     shutil.copyfile(DATA / "schema-0004-many-sites.sqlite3", path)
@@ -184,6 +195,7 @@ def test_a_copy_without_its_key_reads_verifies_and_reprints_but_never_issues(
     )
 
 
+@pytest.mark.usefixtures("own_key_dir")
 def test_an_older_database_keeps_its_key_when_the_key_file_is_damaged(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     shutil.copyfile(DATA / "schema-0003-khuyen-hoc.sqlite3", path)
