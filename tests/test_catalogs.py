@@ -207,9 +207,13 @@ def _first_translated(lang: str) -> tuple[str, str]:
 
 
 @pytest.fixture
-def _fresh_catalogs() -> Iterator[None]:
+def _fresh_catalogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Catalogs loaded from scratch, and the test's moved paths put back (and the catalogs
+    reloaded from the real ones) before any other fixture's teardown can load a language:
+    a language loaded from the empty test folder would stay cached for the next tests."""
     i18n.reload_catalogs()
     yield
+    monkeypatch.undo()
     i18n.reload_catalogs()
 
 
