@@ -14,7 +14,7 @@ DEBIAN_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig
 	libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-randr0 \
 	poppler-utils zbar-tools
 
-.PHONY: run test bench deps clean catalogs selfcheck wheel package package-check
+.PHONY: run test soak bench deps clean catalogs selfcheck wheel package package-check
 
 run: $(STAMP)
 	$(BIN)/tthtcd
@@ -25,6 +25,12 @@ test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy desktop_app
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# The fault tests (kill -9 at random points) ten times longer than in `make test`.
+soak: $(STAMP)
+	TTHTCD_FAULT_RUNS=100 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q \
+		tests/services/test_backup_faults.py tests/services/test_faults.py \
+		tests/cli/test_cli_outputs.py -k "kill"
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/people.py
