@@ -6,7 +6,8 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,43 @@ def bug_log_folder(
     monkeypatch.setenv("TTHTCD_KEY_DIR", str(key_folder))
     monkeypatch.setenv("TTHTCD_BACKUP_DIR", str(tmp_path_factory.mktemp("backups")))
     return folder
+
+
+DemoTemplate = Callable[..., Path]
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory, key_folder: Path) -> DemoTemplate:
+    """`demo_template(people, seed, courses=None)`: a demo database made once per run for each
+    size and seed. Never write to it: take a copy with `demo_copy`."""
+    from desktop_app.services.demo import create_demo_database
+
+    made: dict[tuple[int, int, int | None], Path] = {}
+
+    def template(people: int, seed: int, courses: int | None = None) -> Path:
+        key = (people, seed, courses)
+        if key not in made:
+            path = tmp_path_factory.mktemp("demo") / f"demo-{people}-{seed}.sqlite3"
+            create_demo_database(path, people=people, seed=seed, courses=courses)
+            assert not Path(f"{path}-wal").exists()  # checkpointed and closed: one file
+            made[key] = path
+        return made[key]
+
+    return template
+
+
+@pytest.fixture
+def demo_copy(demo_template: DemoTemplate, tmp_path: Path) -> DemoTemplate:
+    """`demo_copy(people, seed, courses=None, name=...)`: this test's own copy of a demo."""
+
+    def copy(
+        people: int, seed: int, courses: int | None = None, name: str = "centre.sqlite3"
+    ) -> Path:
+        path = tmp_path / name
+        shutil.copyfile(demo_template(people, seed, courses), path)
+        return path
+
+    return copy
 
 
 @pytest.fixture

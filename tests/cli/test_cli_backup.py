@@ -7,6 +7,7 @@ import json
 import os
 import pty
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,22 +15,19 @@ import pytest
 from desktop_app import cli
 from desktop_app.appinfo import backups_dir
 from desktop_app.core.people import PersonInput
-from desktop_app.services.demo import create_demo_database
 from desktop_app.services.workspace import Workspace
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli-backup") / "demo.sqlite3"
-    create_demo_database(path, people=120, seed=5)
-    return path
+@pytest.fixture
+def demo_file(demo_template: Callable[..., Path]) -> Path:
+    """Made once per run (tests/conftest.py); never written to."""
+    return demo_template(120, 5)
 
 
 @pytest.fixture
-def db(demo_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "centre.sqlite3"
-    shutil.copyfile(demo_file, path)
-    return path
+def db(demo_copy: Callable[..., Path]) -> Path:
+    """A fresh copy of the demo for each test."""
+    return demo_copy(120, 5)
 
 
 def _digest(path: Path) -> str:

@@ -6,27 +6,19 @@ import datetime as dt
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from desktop_app import cli
-from desktop_app.services.demo import create_demo_database
 from desktop_app.services.workspace import Workspace
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli-outputs") / "demo.sqlite3"
-    create_demo_database(path, people=300, seed=3)
-    return path
-
-
 @pytest.fixture
-def db(demo_template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "x.db"
-    shutil.copyfile(demo_template, path)
-    return path
+def db(demo_copy: Callable[..., Path]) -> Path:
+    """A fresh copy of the demo for each test."""
+    return demo_copy(300, 3, name="x.db")
 
 
 def _digest(path: Path) -> str:
@@ -152,7 +144,7 @@ def test_in_vietnamese_the_refusal_is_translated(
 
 
 def test_a_kill_during_certificates_print_leaves_no_number_without_its_file(
-    demo_template: Path, tmp_path: Path
+    demo_template: Callable[..., Path], tmp_path: Path
 ) -> None:
     """kill -9 at random moments: the register has the numbers and the complete file exists
     (at --out, or beside it as .part if the kill fell between commit and rename), or it has
@@ -166,14 +158,15 @@ def test_a_kill_during_certificates_print_leaves_no_number_without_its_file(
     import time
 
     rng = random.Random(8)
-    course = _course_id(demo_template)
+    template = demo_template(300, 3)
+    course = _course_id(template)
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     outcomes: set[str] = set()
     for i in range(int(os.environ.get("TTHTCD_FAULT_RUNS", "10"))):
         folder = tmp_path / f"run{i}"
         folder.mkdir()
         db = folder / "x.db"
-        shutil.copyfile(demo_template, db)
+        shutil.copyfile(template, db)
         out = folder / "gcn.pdf"
         argv = [sys.executable, "-m", "desktop_app.cli", "--lang", "en", "certificates",
                 "print", "--db", str(db), "--course", course, "--out", str(out)]  # fmt: skip

@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -22,27 +21,22 @@ import pytest
 from desktop_app import cli
 from desktop_app.core.fund import EntryKind
 from desktop_app.core.people import PersonInput
-from desktop_app.services.demo import create_demo_database
 from desktop_app.services.fund import FundInput
 from desktop_app.services.workspace import Workspace
 
 TODAY = dt.date.today()
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli-routine") / "demo.sqlite3"
-    create_demo_database(path, people=150, seed=4)
-    assert not Path(f"{path}-wal").exists()
-    return path
+@pytest.fixture
+def demo_file(demo_template: Callable[..., Path]) -> Path:
+    """Made once per run (tests/conftest.py); never written to."""
+    return demo_template(150, 4)
 
 
 @pytest.fixture
-def db(demo_file: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the demo for each test, so tests never see each other's writes."""
-    path = tmp_path / "centre.sqlite3"
-    shutil.copyfile(demo_file, path)
-    return path
+def db(demo_copy: Callable[..., Path]) -> Path:
+    """A fresh copy of the demo for each test."""
+    return demo_copy(150, 4)
 
 
 Run = Callable[..., tuple[int, str, str]]

@@ -12,13 +12,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from desktop_app.core.people import PersonInput
 from desktop_app.services import backup
-from desktop_app.services.demo import create_demo_database
 from desktop_app.services.workspace import Workspace
 
 ADDED = ("An", "Bình", "Cường", "Dũng", "Giang", "Hải", "Khánh", "Long", "Minh", "Nam")
@@ -27,11 +27,10 @@ RUNS = int(os.environ.get("TTHTCD_FAULT_RUNS", "10"))
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="kill -9 is POSIX")
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("backup-faults") / "demo.sqlite3"
-    create_demo_database(path, people=3000, seed=8, courses=5)
-    return path
+@pytest.fixture
+def demo_file(demo_template: Callable[..., Path]) -> Path:
+    """Made once per run (tests/conftest.py); never written to."""
+    return demo_template(3000, 8, 5)
 
 
 def _cli(*args: str) -> list[str]:

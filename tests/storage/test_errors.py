@@ -8,34 +8,28 @@ own SQL must surface as itself and never pass for "the database cannot be opened
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from desktop_app.core.problems import StoreError
-from desktop_app.services.demo import create_demo_database
 from desktop_app.storage import db as dbmod
 from desktop_app.storage.db import Database, open_database, store_error_from
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("errors") / "demo.sqlite3"
-    create_demo_database(path, people=50, seed=3)
-    assert not Path(f"{path}-wal").exists()  # checkpointed and closed: one self-contained file
-    return path
+@pytest.fixture
+def demo_file(demo_template: Callable[..., Path]) -> Path:
+    """Made once per run (tests/conftest.py); never written to."""
+    return demo_template(50, 3)
 
 
 @pytest.fixture
-def demo_db(demo_file: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the demo file for one test to break."""
-    path = tmp_path / "centre.sqlite3"
-    shutil.copyfile(demo_file, path)
-    return path
+def demo_db(demo_copy: Callable[..., Path]) -> Path:
+    """A fresh copy of the demo for each test."""
+    return demo_copy(50, 3)
 
 
 @pytest.fixture

@@ -7,31 +7,28 @@ the start of a page (its b-tree header), both in the middle of the file.
 from __future__ import annotations
 
 import logging
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from desktop_app.core.problems import StoreError
-from desktop_app.services.demo import create_demo_database
 from desktop_app.services.workspace import Workspace
 from desktop_app.storage.db import DAMAGED_MESSAGE, open_database
 
 PAGE = 4096
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("integrity") / "demo.sqlite3"
-    create_demo_database(path, people=300, seed=3)
-    return path
+@pytest.fixture
+def demo_file(demo_template: Callable[..., Path]) -> Path:
+    """Made once per run (tests/conftest.py); never written to."""
+    return demo_template(300, 3)
 
 
 @pytest.fixture
-def sound(demo_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "centre.sqlite3"
-    shutil.copyfile(demo_file, path)
-    return path
+def sound(demo_copy: Callable[..., Path]) -> Path:
+    """A fresh copy of the demo for each test."""
+    return demo_copy(300, 3)
 
 
 def zero_middle_page(path: Path) -> None:
