@@ -59,6 +59,8 @@ def _automatic(ws: Workspace) -> Path | None:
 
 def backup_on_close(ctx: AppContext) -> None:
     """Queue an automatic backup on the writer thread, which finishes it before closing."""
+    if not ctx.sound:
+        return  # a damaged file is no backup; a restored one is a backup already
     # RuntimeError: the writer is already closed (this window was shut down before).
     with contextlib.suppress(RuntimeError):
         ctx.worker.submit(_automatic)
@@ -178,10 +180,14 @@ class RestoreDialog(QDialog):
         ctx: AppContext,
         parent: QWidget | None = None,
         on_restored: Callable[[backup.RestoreResult], None] | None = None,
+        *,
+        pick_latest: bool = False,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.on_restored = on_restored
+        # Opened from the damaged-file message: the newest backup is checked and shown at once.
+        self.pick_latest = pick_latest
         self.setWindowTitle(_("Restore from a backup"))
         self.resize(640, 420)
         layout = QVBoxLayout(self)
@@ -231,6 +237,8 @@ class RestoreDialog(QDialog):
                 self.details.setText(
                     _("There is no automatic backup yet; choose a backup file instead.")
                 )
+            elif self.pick_latest:
+                self.list.setCurrentRow(0)  # newest first
 
         self.ctx.query(lambda ws: ws.backup.list(), fill, parent=self)
 
@@ -311,6 +319,7 @@ class RestoreDialog(QDialog):
         path, file, passphrase = self.ctx.path, info.path, self.passphrase
 
         def done(result: backup.RestoreResult) -> None:
+            self.ctx.store_replaced()
             self.accept()
             if self.on_restored is not None:
                 self.on_restored(result)
@@ -323,6 +332,7 @@ class RestoreDialog(QDialog):
             done,
             lambda exc: errors.report_error(self, _("Restore from a backup"), exc),
             write=True,
+            replaces_store=True,
         )
 
 
@@ -390,6 +400,8 @@ class BackupTab(QWidget):
         self.ctx.query(lambda ws: ws.backup.latest(), show, lambda _exc: None, parent=self)
 
     def daily_check(self) -> None:
+        if not self.ctx.sound:
+            return
         self.ctx.task(self, "", _daily, lambda _path: self.refresh(), write=False)
 
     def backup_now(self) -> None:
@@ -437,28 +449,32 @@ class BackupTab(QWidget):
         )
 
     def open_restore(self) -> RestoreDialog:
-        window = self.window()
+        self.restore_dialog = open_restore(self.ctx, self)
+        return self.restore_dialog
 
-        def restored(result: backup.RestoreResult) -> None:
-            text = tr(
-                "The backup was restored: {centre}, {people} people. The app closes now; "
-                "open it again to work on the restored records.",
-                centre=result.facts.centre_name or result.facts.site_name,
-                people=format_int(result.facts.people),
-            )
-            if result.aside is not None:
-                text += "\n" + tr(
-                    "The replaced database is kept as {path}.", path=str(result.aside)
-                )
-            # Closed once the user has read it; the window it belongs to closes with it.
-            self.message_box = _inform(None, _("Restore from a backup"), text)
-            self.message_box.finished.connect(lambda _result: window.close())
 
-        dialog = RestoreDialog(self.ctx, self, restored)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.restore_dialog = dialog
-        dialog.open()
-        return dialog
+def open_restore(ctx: AppContext, parent: QWidget, *, pick_latest: bool = False) -> RestoreDialog:
+    """The restore wizard, from Settings › Backups or from the damaged-file message. Once a
+    backup is restored the user is told what came back, then the window closes."""
+    window = parent.window()
+
+    def restored(result: backup.RestoreResult) -> None:
+        text = tr(
+            "The backup was restored: {centre}, {people} people. The app closes now; "
+            "open it again to work on the restored records.",
+            centre=result.facts.centre_name or result.facts.site_name,
+            people=format_int(result.facts.people),
+        )
+        if result.aside is not None:
+            text += "\n" + tr("The replaced database is kept as {path}.", path=str(result.aside))
+        # Closed once the user has read it; the window it belongs to closes with it.
+        box = _inform(window, _("Restore from a backup"), text)
+        box.finished.connect(lambda _result: window.close())
+
+    dialog = RestoreDialog(ctx, parent, restored, pick_latest=pick_latest)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
 
 
 def _inform(parent: QWidget | None, title: str, text: str) -> QMessageBox:

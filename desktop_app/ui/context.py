@@ -45,6 +45,10 @@ DAMAGED_MESSAGE = N_(
     "to repair it."
 )
 CHECKING_MESSAGE = N_("Checking the database… what you save is kept until the check is done.")
+REPLACED_MESSAGE = N_(
+    "The database was replaced by a backup, so nothing more can be saved in this window. "
+    "Close the app and open it again."
+)
 
 # The integrity check of the start (`start_integrity_check`).
 UNCHECKED, CHECKING, CHECKED, DAMAGED = "unchecked", "checking", "checked", "damaged"
@@ -96,10 +100,12 @@ class AppContext(QObject):
         self.window: QWidget | None = None
         # Writes asked for while the start's integrity check runs wait here (in order).
         self.integrity = UNCHECKED
-        self._held: list[tuple[LongTask, int | None]] = []
+        self._held: list[tuple[LongTask, int | None, bool]] = []
         self._checker: DbWorker | None = None
         self._check: Future[list[str]] | None = None
         self.shutting_down = False
+        # A restore replaced the file under this window's connections (`store_replaced`).
+        self.replaced = False
 
     @property
     def read_only(self) -> bool:
@@ -168,16 +174,29 @@ class AppContext(QObject):
             self._checker.close()
             self._checker = None
         held, self._held = self._held, []
-        for task, show_after_ms in held:
+        for task, show_after_ms, replaces_store in held:
             if not shiboken6.isValid(task):
                 continue  # its window was closed meanwhile
-            if state == DAMAGED:
+            if state == DAMAGED and not replaces_store:
                 task.fn = self._refuse_damaged
             task.start(show_after_ms)
         self.integrity_changed.emit(state)
 
     def _refuse_damaged(self, _ws: Workspace, _progress: Progress) -> Any:
         raise self.damaged_error()
+
+    def store_replaced(self) -> None:
+        """A restore put a backup in place of the file: this window's connections still see
+        the file that was set aside, so from now on nothing is written or backed up."""
+        self.replaced = True
+
+    def _refuse_replaced(self, _ws: Workspace, _progress: Progress) -> Any:
+        raise StoreError(StoreError.READ_ONLY, REPLACED_MESSAGE)
+
+    @property
+    def sound(self) -> bool:
+        """Whether the open file may be backed up: not found damaged, not replaced."""
+        return self.integrity != DAMAGED and not self.replaced
 
     # The two calls -----------------------------------------------------------------------
 
@@ -223,12 +242,14 @@ class AppContext(QObject):
         on_cancelled: Callable[[], None] | None = None,
         label: str = "",
         show_after_ms: int | None = None,
+        replaces_store: bool = False,
     ) -> LongTask:
         """Long work with progress: `fn(ws, progress)` on the writer (`write`) or the query
         thread; `progress(done, total)` returns False once the user pressed Cancel, and the
         work then raises `Cancelled`. With `render`, `render(value, progress)` runs next on
         the document pool (PDFs never hold up the database) and its result goes to
-        `on_done`."""
+        `on_done`. `replaces_store` marks the one write a damaged file still allows: a
+        restore, which replaces the whole file by a sound backup."""
         from desktop_app.ui.long_task import LongTask
 
         task = LongTask(
@@ -243,10 +264,12 @@ class AppContext(QObject):
             render=render,
             write=write,
         )
-        if write and self.integrity == DAMAGED:
+        if write and self.replaced:
+            task.fn = self._refuse_replaced
+        elif write and self.integrity == DAMAGED and not replaces_store:
             task.fn = self._refuse_damaged
         elif write and self.integrity == CHECKING:
-            self._held.append((task, show_after_ms))
+            self._held.append((task, show_after_ms, replaces_store))
             self.notify(_(CHECKING_MESSAGE))
             return task
         task.start(show_after_ms)

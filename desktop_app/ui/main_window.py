@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.problems import N_, StoreError
 from desktop_app.i18n import _, set_language
 from desktop_app.ui import errors
-from desktop_app.ui.backup_dialog import backup_on_close
+from desktop_app.ui.backup_dialog import RestoreDialog, backup_on_close, open_restore
 from desktop_app.ui.classes import CertificateRegisterPage, ClassesPage
 from desktop_app.ui.context import CHECKING_MESSAGE, DAMAGED, READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         ctx.notice.connect(self.show_notice)
         ctx.integrity_changed.connect(self._integrity_changed)
         self.damaged_box: QMessageBox | None = None
+        self.restore_dialog: RestoreDialog | None = None
         self._section_shortcuts: list[QShortcut] = []
         for number in range(1, 10):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
@@ -145,10 +146,20 @@ class MainWindow(QMainWindow):
         box.setWindowTitle(_("The database is damaged"))
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setText(errors.store_error_text(self.ctx.damaged_error()))
-        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.setStandardButtons(QMessageBox.StandardButton.Close)
+        # One click to the restore wizard, with the newest backup already checked and shown.
+        self.damaged_restore_button = box.addButton(
+            _("Restore the latest backup…"), QMessageBox.ButtonRole.AcceptRole
+        )
+        box.setDefaultButton(self.damaged_restore_button)
         box.finished.connect(lambda _result: setattr(self, "damaged_box", None))
         self.damaged_box = box
+        self.damaged_restore_button.clicked.connect(self.restore_latest)
         box.open()
+
+    def restore_latest(self) -> RestoreDialog:
+        self.restore_dialog = open_restore(self.ctx, self, pick_latest=True)
+        return self.restore_dialog
 
     @property
     def settings_index(self) -> int:
