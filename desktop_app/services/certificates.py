@@ -38,6 +38,7 @@ from desktop_app.sync import keys
 
 if TYPE_CHECKING:
     from desktop_app.documents.certificates import CertificatePage
+    from desktop_app.documents.output import PendingOutput
 
 __all__ = [
     "CertificateRow",
@@ -390,21 +391,77 @@ class CertificateService:
             )
         return out
 
-    def print_issued(
+    def print_reissue(
         self,
-        issued: list[Issued],
+        cert_id: str,
+        out: Path,
+        *,
+        issued_on: dt.date | None = None,
+        reason: str = "",
+        progress: Callable[[int, int], bool] | None = None,
+    ) -> PrintResult:
+        """Reissue a certificate (a new number; the old one revoked) and write it to `out`:
+        registered only once the PDF is complete, as `print_course`."""
+
+        def register() -> list[Issued]:
+            return [self.reissue(cert_id, issued_on, reason).value]
+
+        return self._print_in_op("certificate.reissue", register, out, progress)
+
+    def print_again(
+        self,
+        cert_id: str,
         out: Path,
         *,
         progress: Callable[[int, int], bool] | None = None,
-    ) -> int:
-        """Print chosen register entries (a reprint, a reissue) into one PDF."""
-        from desktop_app.documents.certificates import render_certificates
+    ) -> PrintResult:
+        """Reprint a valid certificate with its own number (marked "Bản in lại"); its print
+        count goes up only once the PDF is complete."""
+        cert = self._get(cert_id)
+        if cert.revoked_at:
+            raise UserError(
+                N_("Certificate {serial} is revoked: reissue it instead of reprinting it."),
+                {"serial": cert.serial},
+            )
+        if cert.course_id is None or cert.enrolment_id is None:
+            raise UserError(N_("Only certificates of a class can be reprinted here."))
+        course_id, enrolment_id = cert.course_id, cert.enrolment_id
+
+        def register() -> list[Issued]:
+            issued = self.issue_for_course(course_id, cert.kind, enrolment_ids={enrolment_id})
+            return issued.value
+
+        return self._print_in_op("certificate.reprint", register, out, progress)
+
+    def _print_in_op(
+        self,
+        name: str,
+        register: Callable[[], list[Issued]],
+        out: Path,
+        progress: Callable[[int, int], bool] | None,
+    ) -> PrintResult:
+        """Register, lay out and write a few certificates inside one operation, so a failed,
+        cancelled or killed print leaves the register as it was (a page or two: holding the
+        writer while it renders costs a fraction of a second)."""
+        from desktop_app.documents.output import PendingOutput, write_failed
 
         out = check_output(out, self._db.path)
-        count = render_certificates(self.pages(issued), out, progress=progress)
-        serials = ",".join(i.certificate.serial for i in issued)
-        self._ops.record_event("certificate.print", "certificate", serials[:200], f"pages={count}")
-        return count
+        pending = PendingOutput(out)
+        try:
+            with self._ops.op(name) as op:
+                issued = register()
+                course_id = (issued[0].certificate.course_id if issued else None) or ""
+                prepared = PreparedPrint(course_id, tuple(issued), tuple(self.pages(issued)))
+                result = self.render_to(prepared, pending.path, out, False, progress)
+                op.tx.note("certificate", ",".join(result.serials)[:200], f"pages={result.pages}")
+        except OSError as exc:
+            pending.discard()
+            raise write_failed(out, exc) from exc
+        except BaseException:
+            pending.discard()
+            raise
+        _name_registered(pending, out)
+        return dataclasses.replace(result, changes=op.result(None).changes)
 
     def prepare_course(
         self,
@@ -491,20 +548,7 @@ class CertificateService:
             except BaseException:
                 pending.discard()
                 raise
-            try:
-                pending.commit()
-            except UserError as exc:
-                # Registered but not renamed: say where the complete file is.
-                cause = exc.__cause__
-                error = cause if isinstance(cause, OSError) else OSError(str(exc))
-                raise UserError(
-                    N_(
-                        "The certificates were registered, but the file could not be named "
-                        "{path} ({error}). The complete file is {part}: rename it yourself."
-                    ),
-                    {"path": str(out), "part": str(pending.path),
-                     "error": write_failed(out, error).params["error"]},
-                ) from exc  # fmt: skip
+            _name_registered(pending, out)
             return result
         raise UserError(N_("Other certificates were being issued at the same time; print again."))
 
@@ -581,6 +625,26 @@ class CertificateService:
         except _Planned:
             return None
         return op.result(None).changes
+
+
+def _name_registered(pending: PendingOutput, out: Path) -> None:
+    """Rename the complete file of certificates already registered; if that fails, the file
+    is kept and the message says where it is."""
+    try:
+        pending.commit(keep_on_failure=True)
+    except UserError as exc:
+        from desktop_app.documents.output import write_failed
+
+        cause = exc.__cause__
+        error = cause if isinstance(cause, OSError) else OSError(str(exc))
+        raise UserError(
+            N_(
+                "The certificates were registered, but the file could not be named "
+                "{path} ({error}). The complete file is {part}: rename it yourself."
+            ),
+            {"path": str(out), "part": str(pending.path),
+             "error": write_failed(out, error).params["error"]},
+        ) from exc  # fmt: skip
 
 
 # A print retries when another took its numbers meanwhile; more than this is not a race.

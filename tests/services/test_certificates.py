@@ -186,6 +186,46 @@ def test_a_cancelled_or_failed_print_leaves_the_register_as_it_was(
     assert result.serials == ("1/2026", "2/2026") and result.reprinted == 0
 
 
+def test_a_reissue_or_reprint_that_is_not_written_registers_nothing(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.core.progress import Cancelled
+    from desktop_app.documents import certificates as documents
+
+    cid = completed_course(ws, ["Nguyễn Văn An"])
+    (first,) = ws.certificates.issue_for_course(cid, issued_on=D).value
+    cert = first.certificate
+    before = ws.certificates.register()
+    out = tmp_path / "lại.pdf"
+    # A folder that does not exist, a Cancel, a full disk: the register is as before.
+    with pytest.raises(UserError):
+        ws.certificates.print_reissue(cert.id, tmp_path / "no" / "x.pdf", issued_on=D)
+    with pytest.raises(Cancelled):
+        ws.certificates.print_reissue(cert.id, out, issued_on=D, progress=lambda _d, _t: False)
+    with pytest.raises(Cancelled):
+        ws.certificates.print_again(cert.id, out, progress=lambda _d, _t: False)
+
+    def broken(*_args: object, **_kwargs: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(documents, "write_certificates", broken)
+    with pytest.raises(UserError):
+        ws.certificates.print_reissue(cert.id, out, issued_on=D)
+    with pytest.raises(UserError):
+        ws.certificates.print_again(cert.id, out)
+    monkeypatch.undo()
+    assert ws.certificates.register() == before and not out.exists() and _parts(tmp_path) == []
+
+    again = ws.certificates.print_again(cert.id, out)
+    assert again.serials == (cert.serial,) and again.reprinted == 1 and out.exists()
+    assert ws.certificates.get(cert.id).print_count == cert.print_count + 1
+    new = ws.certificates.print_reissue(cert.id, out, issued_on=D, reason="Mất bản chính")
+    assert new.serials == ("2/2026",) and new.new == 1
+    assert ws.certificates.get(cert.id).revoked_at
+    with pytest.raises(UserError):  # a revoked certificate is reissued, not reprinted
+        ws.certificates.print_again(cert.id, out)
+
+
 def test_numbers_taken_meanwhile_are_noticed_and_the_file_written_again(
     ws: Workspace, tmp_path: Path
 ) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -31,9 +30,6 @@ from desktop_app.core.problems import N_, StoreError, UserError
 from desktop_app.i18n import _, format_int, ngettext, tr, user_error_text
 from desktop_app.services.certificates import (
     CertificateRow,
-    CertificateService,
-    Issued,
-    PreparedPrint,
     PrintResult,
     Verification,
 )
@@ -48,7 +44,6 @@ from desktop_app.ui.classes.common import (
     selected_row,
     setup_table,
 )
-from desktop_app.ui.classes.printing import record_certificate_print
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.preview import PdfPreviewDialog, preview_pdf, temp_document_path
 from desktop_app.ui.widgets import FieldMessage, confirm
@@ -118,19 +113,6 @@ def _read_register(ws: Workspace, text: str, year: int | None) -> RegisterView:
     return RegisterView(rows, serials, ws.certificates.register_years())
 
 
-def _prepare(ws: Workspace, result: OpResult[list[Issued]]) -> OpResult[PreparedPrint]:
-    """Lay out the pages of certificates an op has just registered (database reads)."""
-    issued = result.value
-    course_id = (issued[0].certificate.course_id if issued else None) or ""
-    pages = tuple(ws.certificates.pages(issued))
-    return OpResult(PreparedPrint(course_id, tuple(issued), pages), result.changes)
-
-
-def _render(prepared: PreparedPrint, out: Path, progress: Progress) -> PrintResult:
-    """On the document pool."""
-    return CertificateService.render(prepared, out, progress=progress)
-
-
 class CertificateRegisterPage(QWidget):
     loaded = Signal()
 
@@ -143,7 +125,7 @@ class CertificateRegisterPage(QWidget):
         self.verify_dialog: VerifyDialog | None = None
         self.preview: PdfPreviewDialog | None = None
         self.confirm_box: object = None
-        self.last_issued: Issued | None = None
+        self.last_issued: str | None = None  # the serial of the latest reissue
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -319,17 +301,15 @@ class CertificateRegisterPage(QWidget):
         cert_id = cert.id
         out = temp_document_path(f"Giấy chứng nhận - {cert.full_name}.pdf")
 
-        def register(ws: Workspace, _progress: Progress) -> OpResult[PreparedPrint]:
-            issued = ws.certificates.reissue(cert_id)
-            return _prepare(ws, OpResult([issued.value], issued.changes))
+        def work(ws: Workspace, progress: Progress) -> PrintResult:
+            return ws.certificates.print_reissue(cert_id, out, progress=progress)
 
-        def done(printed: PrintResult, prepared: PreparedPrint) -> None:
-            issued = prepared.issued[0]
-            self.last_issued = issued
+        def done(printed: PrintResult) -> None:
+            self.last_issued = printed.serials[0] if printed.serials else None
             self.ctx.notify(
                 tr(
                     "New certificate {serial} replaces {old}.",
-                    serial=issued.certificate.serial,
+                    serial=self.last_issued or "",
                     old=cert.serial,
                 )
             )
@@ -345,55 +325,44 @@ class CertificateRegisterPage(QWidget):
                 serial=cert.serial,
             ),
             _("Reissue"),
-            lambda: self._print(_("Reissue"), register, out, done),
+            lambda: self._print(_("Reissue"), work, done),
         )
 
     def reprint_selected(self) -> None:
         cert = self.selected()
         if cert is None or cert.course_id is None or cert.enrolment_id is None:
             return
-        course_id, enrolment_id, kind = cert.course_id, cert.enrolment_id, cert.kind
+        cert_id = cert.id
         out = temp_document_path(f"Giấy chứng nhận - {cert.full_name}.pdf")
 
-        def register(ws: Workspace, _progress: Progress) -> OpResult[PreparedPrint]:
-            issued = ws.certificates.issue_for_course(course_id, kind, enrolment_ids={enrolment_id})
-            return _prepare(ws, issued)
+        def work(ws: Workspace, progress: Progress) -> PrintResult:
+            return ws.certificates.print_again(cert_id, out, progress=progress)
 
-        def done(printed: PrintResult, _prepared: PreparedPrint) -> None:
+        def done(printed: PrintResult) -> None:
             self.preview = preview_pdf(self, printed.path, out.name, self.ctx.path)
 
-        self._print(_("Reprint"), register, out, done)
+        self._print(_("Reprint"), work, done)
 
     def _print(
         self,
         title: str,
-        register: Callable[[Workspace, Progress], OpResult[PreparedPrint]],
-        out: Path,
-        done: Callable[[PrintResult, PreparedPrint], None],
+        work: Callable[[Workspace, Progress], PrintResult],
+        done: Callable[[PrintResult], None],
     ) -> None:
-        """Register in an op (the page refreshes from its news), render on the document
-        pool, then show the PDF and write the print's audit line."""
+        """Register and write in one op on the writer (nothing is registered unless the PDF
+        is complete); the page refreshes from its news, then the PDF is shown."""
 
-        def render(
-            prepared: PreparedPrint, progress: Progress
-        ) -> tuple[PrintResult, PreparedPrint]:
-            return _render(prepared, out, progress), prepared
-
-        def printed(value: tuple[PrintResult, PreparedPrint]) -> None:
-            result, prepared = value
-            record_certificate_print(
-                self.ctx, result, lambda exc: errors.report_error(self, _("Print"), exc)
-            )
-            done(result, prepared)
+        def run(ws: Workspace, progress: Progress) -> OpResult[PrintResult]:
+            result = work(ws, progress)
+            return OpResult(result, result.changes or OpChanges())
 
         self.ctx.task(
             self,
             title,
-            register,
-            printed,
+            run,
+            done,
             lambda exc: errors.report_error(self, title, exc),
             write=True,
-            render=render,
         )
 
     def open_verify(self) -> None:

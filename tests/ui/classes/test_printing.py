@@ -122,6 +122,37 @@ def test_certificates_show_progress_then_a_preview_with_one_page_each(
     close_preview(view.printer.preview)
 
 
+def test_print_in_the_certificates_preview_issues_then_prints_the_issued_file(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    cid = course_id(ctx, TITLE)
+    everyone_present(qtbot, ctx, cid)
+    view = open_completers(qtbot, page, ctx, TITLE)
+    view.printer.print(CERTIFICATES)
+    qtbot.waitUntil(lambda: view.printer.preview is not None and not view.printer.busy,
+                    timeout=20000)  # fmt: skip
+    dialog = view.printer.preview
+    assert dialog is not None
+    previewed = dialog.path
+    asked: list[Path] = []
+    # The print dialog itself is the system's; what reaches it is the issued file.
+    monkeypatch.setattr(PdfPreviewDialog, "_ask_and_print", lambda self: asked.append(self.path))
+    dialog.print_document()
+    qtbot.waitUntil(lambda: bool(asked) and not view.printer.busy, timeout=20000)
+    (printed,) = asked
+    assert printed != previewed and dialog.issue is None
+    register = ctx.reader.certificates.register()
+    assert len(register) == 3 and all(c.print_count == 1 for c in register)
+    text = preview_text(printed)
+    assert "BẢN XEM TRƯỚC" not in text and all(c.serial in text for c in register)
+    # Printing the same window again prints the same file: nothing more is issued.
+    dialog.print_document()
+    assert asked == [printed, printed]
+    assert [c.print_count for c in ctx.reader.certificates.register()] == [1, 1, 1]
+    close_preview(dialog)
+
+
 def test_cancel_stops_the_batch_and_leaves_no_file(
     qtbot: QtBot, page: ClassesPage, ctx: AppContext, docs: Path
 ) -> None:
