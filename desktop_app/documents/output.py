@@ -11,6 +11,7 @@ desktop_app.services.outputs.check_output before anything is written.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -22,7 +23,15 @@ from desktop_app.core.problems import N_, UserError
 _DOCUMENT_MODE = 0o644
 
 
+DISK_FULL_MESSAGE = N_(
+    "The disk holding {path} is full, so the file was not written. Free some space there or "
+    "choose another disk, then try again; nothing else was changed."
+)
+
+
 def write_failed(out: Path, exc: OSError) -> UserError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return UserError(DISK_FULL_MESSAGE, {"path": str(out)})
     return UserError(
         N_(
             "The file {path} could not be written: {error}. Choose another folder, or check "
@@ -52,14 +61,17 @@ class PendingOutput:
         with contextlib.suppress(OSError):
             os.chmod(self.path, _DOCUMENT_MODE)
 
-    def commit(self) -> Path:
-        """Flush the finished file to the disk and give it its final name."""
+    def commit(self, *, keep_on_failure: bool = False) -> Path:
+        """Flush the finished file to the disk and give it its final name. If that fails the
+        file is removed, or kept with `keep_on_failure` (what it holds is already registered,
+        so it is the only copy)."""
         try:
             with open(self.path, "rb+") as f:
                 os.fsync(f.fileno())
             os.replace(self.path, self.target)
         except OSError as exc:
-            self.discard()
+            if not keep_on_failure:
+                self.discard()
             raise write_failed(self.target, exc) from exc
         self.committed = True
         _sync_folder(self.target.parent)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import io
 import json
 import os
@@ -25,6 +26,7 @@ from pathlib import Path
 from desktop_app.appinfo import backups_dir
 from desktop_app.core.problems import N_, StoreError, UserError
 from desktop_app.core.text import fold
+from desktop_app.documents.output import write_failed
 from desktop_app.storage import backup as store
 from desktop_app.storage.backup import DatabaseFacts
 from desktop_app.storage.db import Database
@@ -118,6 +120,8 @@ def _ensure_folder(folder: Path) -> None:
 
 
 def _os_error(exc: OSError, path: Path) -> UserError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return write_failed(path, exc)  # the disk-full message of every output
     return UserError(
         N_("{path} could not be written ({reason}); nothing was changed."),
         {"path": str(path), "reason": exc.strerror or str(exc)},

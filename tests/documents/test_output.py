@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core.problems import UserError
-from desktop_app.documents.output import PendingOutput, atomic_output
+from desktop_app.documents.output import DISK_FULL_MESSAGE, PendingOutput, atomic_output
 from desktop_app.services.outputs import check_output
 
 
@@ -40,10 +40,14 @@ def test_a_failure_leaves_the_old_file_and_no_temporary_file(tmp_path: Path) -> 
 def test_an_os_error_while_writing_becomes_a_user_error_naming_the_file(tmp_path: Path) -> None:
     target = tmp_path / "out.pdf"
     with pytest.raises(UserError) as caught, atomic_output(target):
-        raise OSError(28, "No space left on device")
+        raise OSError(13, "Permission denied")
     assert caught.value.params["path"] == str(target)
-    assert "No space left" in str(caught.value.params["error"])
+    assert "Permission denied" in str(caught.value.params["error"])
     assert _leftovers(tmp_path) == []
+    # A full disk has a message of its own (tests/services/test_disk_full.py does it for real).
+    with pytest.raises(UserError) as full, atomic_output(target):
+        raise OSError(28, "No space left on device")
+    assert full.value.message == DISK_FULL_MESSAGE and full.value.params == {"path": str(target)}
 
 
 def test_two_writers_of_one_target_get_their_own_temporary_files(tmp_path: Path) -> None:
