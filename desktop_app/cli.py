@@ -31,7 +31,7 @@ from desktop_app.i18n import (
     tr,
     user_error_text,
 )
-from desktop_app.services.fund import EntryRow
+from desktop_app.services.fund import UNSEALED_MESSAGE, EntryRow
 from desktop_app.services.workspace import Workspace
 
 EXIT_OK = 0
@@ -955,15 +955,7 @@ def _ledger_verify(args: argparse.Namespace) -> int:
     with _open(args) as ws:
         report = ws.fund.verify()
     if not report.seal_checked:
-        print(
-            tr(
-                "This computer has no key file for this centre ({path}): the chain's structure "
-                "was checked, but not its seal, so a ledger rewritten with the app's own code "
-                "would go unnoticed. Restore the key file from a backup of this centre.",
-                path=report.key_path,
-            ),
-            file=sys.stderr,
-        )
+        print(tr(UNSEALED_MESSAGE, path=report.key_path), file=sys.stderr)
     if report.ok:
         print(
             tr(

@@ -36,6 +36,7 @@ from desktop_app.storage.fund import ChainLink, EntryRow, FundRow, LedgerFilter,
 from desktop_app.storage.tx import Tx
 
 __all__ = [
+    "UNSEALED_MESSAGE",
     "ChainProblem",
     "EntryRow",
     "FundRow",
@@ -67,6 +68,9 @@ class ChainProblem:
 
 @dataclass(frozen=True)
 class VerifyReport:
+    """What `FundService.verify` found; `UNSEALED_MESSAGE` (with {path}) when `seal_checked`
+    is False."""
+
     funds: int
     entries: int
     problems: tuple[ChainProblem, ...]
@@ -76,6 +80,13 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+UNSEALED_MESSAGE = N_(
+    "This computer has no key file for this centre ({path}): the chain's structure was "
+    "checked, but not its seal, so a ledger rewritten with the app's own code would go "
+    "unnoticed. Restore the key file from a backup of this centre."
+)
 
 
 class FundService:

@@ -27,7 +27,13 @@ from PySide6.QtWidgets import (
 from desktop_app.core.fund import KIND_LABELS, PAYMENT_KINDS, RECEIPT_KINDS, Book, EntryKind
 from desktop_app.core.money import format_vnd
 from desktop_app.i18n import _, format_int, ngettext, tr
-from desktop_app.services.fund import EntryRow, FundRow, LedgerFilter, VerifyReport
+from desktop_app.services.fund import (
+    UNSEALED_MESSAGE,
+    EntryRow,
+    FundRow,
+    LedgerFilter,
+    VerifyReport,
+)
 from desktop_app.services.fund_documents import FundDocumentService as Docs
 from desktop_app.services.ops import Progress
 from desktop_app.services.workspace import Workspace
@@ -543,6 +549,9 @@ class FundPage(QWidget):
                 funds=format_int(report.funds),
             )
             icon = QMessageBox.Icon.Information
+            if not report.seal_checked:
+                text += "\n\n" + tr(UNSEALED_MESSAGE, path=report.key_path)
+                icon = QMessageBox.Icon.Warning
         else:
             lines = [tr(p.what, **p.params) for p in report.problems]
             text = (

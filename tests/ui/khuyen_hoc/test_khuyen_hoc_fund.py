@@ -325,6 +325,26 @@ def test_check_ledger_says_intact(qtbot: QtBot, page: FundPage, ctx: AppContext)
     page.box.close()
 
 
+def test_check_ledger_without_the_key_file_says_the_seal_was_not_checked(
+    qtbot: QtBot, page: FundPage, ctx: AppContext, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from desktop_app.services.fund import UNSEALED_MESSAGE
+
+    record(ctx, EntryKind.DONATION_CASH, 200_000)
+    # This database carried to a PC that has no key file for its centre.
+    monkeypatch.setenv("TTHTCD_KEY_DIR", str(tmp_path / "other-pc-keys"))
+    qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.last_report is not None, timeout=10000)
+    report = page.last_report
+    assert report is not None and report.ok and not report.seal_checked
+    assert page.box is not None
+    assert page.box.icon() == QMessageBox.Icon.Warning
+    assert tr(UNSEALED_MESSAGE, path=report.key_path) in page.box.text()
+    assert str(tmp_path / "other-pc-keys") in page.box.text()
+    page.box.close()
+
+
 def test_new_fund_refuses_a_carried_balance_without_its_document(
     qtbot: QtBot, page: FundPage, ctx: AppContext, type_text: TypeText
 ) -> None:
