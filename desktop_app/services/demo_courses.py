@@ -31,7 +31,9 @@ TITLES: dict[str, tuple[str, ...]] = {
         "Phòng chống sốt xuất huyết", "Dinh dưỡng cho trẻ dưới 5 tuổi",
         "Chăm sóc sức khỏe người cao tuổi", "Vệ sinh an toàn thực phẩm",
     ),
-    "ky_nang_song": ("Kỹ năng sống cho thanh thiếu niên", "Kỹ năng phòng tránh đuối nước cho trẻ em"),
+    "ky_nang_song": (
+        "Kỹ năng sống cho thanh thiếu niên", "Kỹ năng phòng tránh đuối nước cho trẻ em",
+    ),
     "ky_nang_so": (
         "Bình dân học vụ số: dùng điện thoại thông minh", "Sử dụng VNeID và dịch vụ công",
         "Thanh toán không dùng tiền mặt", "Tin học văn phòng cơ bản",
