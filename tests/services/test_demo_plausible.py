@@ -44,6 +44,8 @@ GROUPS: tuple[tuple[str, str | None, int, int], ...] = (
     ("phụ nữ", "F", 15, 120),
     ("người cao tuổi", None, 60, 120),
     ("thanh thiếu niên", None, 10, 24),
+    ("thanh niên", None, 16, 35),
+    ("nông dân", None, 18, 75),
     ("thiếu nhi", None, 6, 15),
     ("trẻ em", None, 6, 15),
     ("trẻ dưới", None, 18, 60),  # a class on small children is for their parents
