@@ -102,11 +102,13 @@ def _add_members(
         (today - dt.timedelta(days=rng.randint(30, 15 * 365)), a.person_id, a.hamlet_id)
         for a in chosen
     )
+    adult_of = {a.person_id: a for a in chosen}
     by_branch: dict[str, list[str]] = {}
     rows = []
     for number, (day, pid, hamlet) in enumerate(joined, start=1):
         branch = branch_of.get(hamlet) or school_branch
-        if rng.random() < 0.03:
+        # A few teachers and staff belong to the school's branch instead of their hamlet's.
+        if rng.random() < 0.03 and 22 <= today.year - adult_of[pid].birth_year <= 60:
             branch = school_branch
         roll = rng.random()
         status = (
@@ -123,7 +125,6 @@ def _add_members(
             by_branch.setdefault(branch, []).append(pid)
     ids = repo.bulk_insert_members(tx, rows)
     person_to_member = dict(zip([r[0] for r in rows], ids, strict=True))
-    adult_of = {a.person_id: a for a in chosen}
     heads: dict[str, str] = {}
     for branch, pids in by_branch.items():
         fit = [
