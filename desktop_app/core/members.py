@@ -91,6 +91,7 @@ class DuesBatchInput:
     expected_count: int
     expected_total: int
     payments: tuple[tuple[str, int], ...]  # (member_id, amount)
+    collector_address: str = ""  # printed on the receipt beside the collector's name
 
 
 def check_control_totals(batch: DuesBatchInput) -> list[Problem]:

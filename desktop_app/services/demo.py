@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.core.cccd import PROVINCE_CODES, cccd_century_digit
-from desktop_app.core.people import Birth, HamletKind, PersonFields, Sex
+from desktop_app.core.people import Birth, PersonFields, Sex
 from desktop_app.core.problems import N_, UserError
 from desktop_app.core.progress import Progress, check, no_progress
 from desktop_app.services.centre import CentreProfile, communes, provinces
 from desktop_app.services.demo_courses import add_demo_courses
-from desktop_app.services.demo_khuyen_hoc import add_demo_khuyen_hoc
+from desktop_app.services.demo_khuyen_hoc import Adult, add_demo_khuyen_hoc
+from desktop_app.services.demo_places import DemoPlace
+from desktop_app.services.households import HEAD_RELATION
 from desktop_app.services.ops import OpResult
 from desktop_app.storage import people as repo
 from desktop_app.storage.people import BulkPerson
@@ -62,11 +64,6 @@ GIVEN_FEMALE = (
     "Uyên", "Vân", "Vy", "Xuân", "Yến", "Ẩn", "Ngà", "Mỹ", "Diễm", "Lụa",
 )  # fmt: skip
 
-# Provinces of the South, where hamlets are called ấp.
-SOUTHERN_PROVINCES = frozenset(
-    ("Thành phố Hồ Chí Minh", "Tây Ninh", "Đồng Nai", "Vĩnh Long", "Đồng Tháp", "An Giang",
-     "Thành phố Cần Thơ", "Cà Mau")
-)  # fmt: skip
 HAMLET_WORDS = ("Đông", "Tây", "Nam", "Bắc", "Thượng", "Hạ", "Trung", "An Lạc", "Phú Mỹ", "Tân Lập")
 MOBILE_PREFIXES = ("032", "033", "034", "035", "036", "037", "038", "039", "070", "076", "077",
                    "078", "079", "081", "082", "083", "084", "085", "086", "088", "089", "090",
@@ -148,10 +145,9 @@ def create_demo(
     today = today or dt.date.today()
     province = rng.choice(provinces())
     commune = rng.choice(communes(province.code))
-    kind = _hamlet_kind(province.name, commune.name)
-    hamlet_names = _hamlet_names(rng, kind, max(3, min(25, people // 400 + 6)))
-    unit, _, bare_commune = commune.name.partition(" ")
-    unit_word = unit.lower()
+    place = DemoPlace.of(commune.name, province.name)
+    kind = place.hamlet_kind
+    hamlet_names = _hamlet_names(rng, place.hamlet_word, max(3, min(25, people // 400 + 6)))
 
     with workspace.ops.op("demo.fill") as op:
         tx = op.tx
@@ -161,10 +157,11 @@ def create_demo(
             population = max(people // len(hamlet_ids), 50) + rng.randint(0, 300)
             repo.update_hamlet(tx, hid, name, kind, population)
         profile = CentreProfile(
-            name=f"Trung tâm học tập cộng đồng {unit_word} {bare_commune}",
+            name=f"Trung tâm học tập cộng đồng {place.commune}",
             province_code=province.code,
             commune_code=commune.code,
             upstream_office=f"Sở Giáo dục và Đào tạo {province.name}",
+            address=place.address(hamlet_names[0]),
             director=f"{_family(rng)} {rng.choice(MIDDLE_MALE)} {rng.choice(GIVEN_MALE)}",
         )
         workspace.centre.save_profile(profile)
@@ -173,15 +170,21 @@ def create_demo(
         province_codes = _cccd_codes(province.code)
         with repo.bulk_loading(tx.db):
             inserted = _insert(tx, rng, drafts, hamlet_ids, today, province_codes, progress)
-        adults = [pid for pid, m, _ in inserted if today.year - m.birth.year >= 15]
-        course_count = add_demo_courses(tx, rng, adults, courses, today)
+        learners = [(pid, m.sex, m.birth.year) for pid, m, _ in inserted]
+        course_count = add_demo_courses(tx, rng, learners, courses, today, place, hamlet_names)
         members, entries = add_demo_khuyen_hoc(
             workspace,
             tx,
             rng,
-            [(pid, hamlet) for pid, m, hamlet in inserted if today.year - m.birth.year >= 18],
+            [
+                Adult(pid, hamlet, _full_name(m), m.birth.year)
+                for pid, m, hamlet in inserted
+                if today.year - m.birth.year >= 18
+            ],
             today,
-            [pid for pid, m, _ in inserted if 6 <= today.year - m.birth.year <= 17],
+            # Pupils of school age in any of the three demo years, with their birth year.
+            [(pid, m.birth.year) for pid, m, _ in inserted if 4 <= today.year - m.birth.year <= 17],
+            place,
         )
         tx.note("demo", tx.site_id, f"people={people},seed={seed}")
     return op.result(
@@ -239,16 +242,7 @@ def _insert(
     return inserted
 
 
-def _hamlet_kind(province_name: str, commune_name: str) -> HamletKind:
-    if commune_name.startswith("Phường"):
-        return HamletKind.TO_DAN_PHO
-    if province_name in SOUTHERN_PROVINCES:
-        return HamletKind.AP
-    return HamletKind.THON
-
-
-def _hamlet_names(rng: random.Random, kind: HamletKind, count: int) -> list[str]:
-    word = {HamletKind.TO_DAN_PHO: "Tổ dân phố", HamletKind.AP: "Ấp"}.get(kind, "Thôn")
+def _hamlet_names(rng: random.Random, word: str, count: int) -> list[str]:
     numbered = count - min(3, count // 3)
     names = [f"{word} {i}" for i in range(1, numbered + 1)]
     names += [f"{word} {w}" for w in rng.sample(HAMLET_WORDS, count - numbered)]
@@ -296,27 +290,63 @@ def _households(rng: random.Random, people: int, today: dt.date) -> list[list[_D
     weights = (10, 20, 25, 25, 12, 8)
     while left > 0:
         size = min(left, rng.choices(sizes, weights)[0])
-        head_sex = Sex.MALE if rng.random() < 0.78 else Sex.FEMALE
-        head_year = today.year - rng.randint(24, 85)
-        family = _family(rng)
-        head = _person(rng, family, head_sex, head_year, "Chủ hộ", today)
-        members = [head]
-        father_family = family if head_sex is Sex.MALE else _family(rng)
-        if size >= 2:
-            spouse_sex = Sex.FEMALE if head_sex is Sex.MALE else Sex.MALE
-            spouse_family = _family(rng) if head_sex is Sex.MALE else father_family
-            relation = "Vợ" if spouse_sex is Sex.FEMALE else "Chồng"
-            spouse_year = head_year + rng.randint(-6, 6)
-            members.append(_person(rng, spouse_family, spouse_sex, spouse_year, relation, today))
-        for _ in range(size - len(members)):
-            sex = Sex.MALE if rng.random() < 0.5 else Sex.FEMALE
-            year = head_year + rng.randint(20, 40)
-            if year > today.year:
-                year = today.year - rng.randint(0, 15)
-            members.append(_person(rng, father_family, sex, year, "Con", today))
-        households.append(members)
+        households.append(_household(rng, size, today))
         left -= size
     return households
+
+
+def _household(rng: random.Random, size: int, today: dt.date) -> list[_Draft]:
+    """A head and `size - 1` people living with them, each of an age that fits the relation:
+    a spouse a few years apart, children born when both parents were grown up and the mother
+    under 45, grandchildren through a grown-up child, a parent twenty or more years older."""
+    this_year = today.year
+    head_sex = Sex.MALE if rng.random() < 0.78 else Sex.FEMALE
+    head_age = rng.randint(24, 85)
+    head_year = this_year - head_age
+    family = _family(rng)
+    members = [_person(rng, family, head_sex, head_year, HEAD_RELATION, today)]
+    # Children take their father's family name.
+    father_family = family if head_sex is Sex.MALE else _family(rng)
+    parent_years = [head_year]
+    mother_year = head_year
+    if size >= 2 and rng.random() < 0.88:
+        gap = rng.randint(-2, 8)  # husbands are usually a few years older than their wives
+        if head_sex is Sex.MALE:
+            spouse_year = min(head_year + gap, this_year - 18)
+            mother_year = spouse_year
+            members.append(_person(rng, _family(rng), Sex.FEMALE, spouse_year, "Vợ", today))
+        else:
+            spouse_year = head_year - gap
+            members.append(_person(rng, father_family, Sex.MALE, spouse_year, "Chồng", today))
+        parent_years.append(spouse_year)
+    slots = size - len(members)
+    if slots >= 2 and head_age >= 55 and rng.random() < 0.6:
+        # Three generations: a grown-up child still at home, with their own children.
+        child_sex = Sex.MALE if rng.random() < 0.7 else Sex.FEMALE
+        child_year = rng.randint(max(parent_years) + 20, min(mother_year + 42, this_year - 22))
+        members.append(_person(rng, father_family, child_sex, child_year, "Con", today))
+        grand_family = father_family if child_sex is Sex.MALE else _family(rng)
+        for _ in range(slots - 1):
+            year = rng.randint(child_year + 20, min(child_year + 40, this_year))
+            members.append(_person(rng, grand_family, _any_sex(rng), year, "Cháu", today))
+        return members
+    if slots >= 1 and head_age <= 50 and rng.random() < 0.2:
+        # A widowed father or mother living with the family.
+        parent_sex = _any_sex(rng)
+        relation, parent_family = (
+            ("Cha", family) if parent_sex is Sex.MALE else ("Mẹ", _family(rng))
+        )
+        year = head_year - rng.randint(20, 38)
+        members.append(_person(rng, parent_family, parent_sex, year, relation, today))
+        slots -= 1
+    for _ in range(slots):
+        year = rng.randint(max(parent_years) + 18, min(mother_year + 45, this_year))
+        members.append(_person(rng, father_family, _any_sex(rng), year, "Con", today))
+    return members
+
+
+def _any_sex(rng: random.Random) -> Sex:
+    return Sex.MALE if rng.random() < 0.5 else Sex.FEMALE
 
 
 def _add_numbers(
@@ -343,10 +373,13 @@ def _add_numbers(
         m.phone = rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10_000_000):07d}"
 
 
+def _full_name(m: _Draft) -> str:
+    return " ".join(p for p in (m.family, m.middle, m.given) if p)
+
+
 def _fields(m: _Draft, hamlet_id: str) -> PersonFields:
-    parts = [m.family, m.middle, m.given]
     return PersonFields(
-        full_name=" ".join(p for p in parts if p),
+        full_name=_full_name(m),
         family_name=m.family,
         middle_name=m.middle,
         given_name=m.given,

@@ -6,10 +6,11 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from desktop_app.core.fund import EntryInput, EntryKind
 from desktop_app.core.members import BranchKind, DuesBatchInput, DuesRate, MemberStatus
+from desktop_app.services.demo_places import DemoPlace
 from desktop_app.services.fund import FundInput
 from desktop_app.storage import members as repo
 from desktop_app.storage.tx import Tx
@@ -17,41 +18,67 @@ from desktop_app.storage.tx import Tx
 if TYPE_CHECKING:
     from desktop_app.services.workspace import Workspace
 
-DONORS = (
-    ("Công ty TNHH Bình Minh", "Khu công nghiệp"), ("Ông Nguyễn Văn Thành", "Thôn 1"),
-    ("Bà Trần Thị Hoa", "Thôn 2"), ("Hội đồng hương tại Hà Nội", "Hà Nội"),
-    ("Ngân hàng Nông nghiệp chi nhánh huyện", "Trung tâm xã"), ("Dòng họ Lê", "Thôn 3"),
-    ("Cửa hàng vật liệu xây dựng Phú Cường", "Chợ xã"), ("Ông Phạm Minh Đức", "TP Hồ Chí Minh"),
+# Donors and where they live; "{h1}".."{h3}" are hamlets of the commune, "{here}" its address.
+DONOR_PLACES = (
+    ("Công ty TNHH Bình Minh", "{h1}, {here}"), ("Ông Nguyễn Văn Thành", "{h1}, {here}"),
+    ("Bà Trần Thị Hoa", "{h2}, {here}"), ("Hội đồng hương tại Hà Nội", "thành phố Hà Nội"),
+    ("Agribank chi nhánh {province}", "{here}"), ("Dòng họ Lê", "{h3}, {here}"),
+    ("Cửa hàng vật liệu xây dựng Phú Cường", "{h2}, {here}"),
+    ("Ông Phạm Minh Đức", "thành phố Hồ Chí Minh"),
 )  # fmt: skip
-SCHOOLS = ("Trường Tiểu học", "Trường THCS", "Trường THPT")
+# Branch heads are members of some standing in their hamlet.
+HEAD_AGES = (35, 70)
+
+
+class Adult(NamedTuple):
+    person_id: str
+    hamlet_id: str | None
+    full_name: str
+    birth_year: int
+
+
+def _donors(place: DemoPlace, hamlets: list[str]) -> list[tuple[str, str]]:
+    names = {
+        "here": place.address(),
+        "province": place.province,
+        **{f"h{i + 1}": hamlets[i % len(hamlets)] for i in range(3)},
+    }
+    return [(n.format(**names), a.format(**names)) for n, a in DONOR_PLACES]
 
 
 def add_demo_khuyen_hoc(
     ws: Workspace,
     tx: Tx,
     rng: random.Random,
-    adults: list[tuple[str, str | None]],
+    adults: list[Adult],
     today: dt.date,
-    pupils: list[str],
+    pupils: list[tuple[str, int]],
+    place: DemoPlace,
 ) -> tuple[int, int]:
-    """Inside the caller's operation. `adults` are (person id, hamlet id). Returns
+    """Inside the caller's operation. `pupils` are (person id, birth year). Returns
     (members, ledger entries)."""
     hamlets = ws.centre.hamlets()
     branch_of: dict[str | None, str] = {}
+    branch_address: dict[str, str] = {}
     for h in hamlets:
         name = f"Chi hội {h.name}"
         branch_of[h.id] = repo.insert_branch(tx, name, BranchKind.HAMLET, h.id)
-    school_branch = repo.insert_branch(tx, "Chi hội Trường THCS", BranchKind.SCHOOL, None)
-    members = _add_members(tx, rng, adults, branch_of, school_branch, today)
+        branch_address[branch_of[h.id]] = place.address(h.name)
+    school = place.schools(6)[0]
+    school_branch = repo.insert_branch(tx, f"Chi hội {school}", BranchKind.SCHOOL, None)
+    branch_address[school_branch] = f"{school}, {place.address()}"
+    members, heads = _add_members(tx, rng, adults, branch_of, school_branch, today)
+    payers = {b: (name, branch_address[b]) for b, name in heads.items()}
 
-    fund_id = _create_fund(ws, today)
+    fund_id = _create_fund(ws, today, place)
+    donors = _donors(place, [h.name for h in hamlets])
     planned: Planned = []
     for year in range(today.year - 2, today.year + 1):
         rate = DuesRate(year, 20_000 if year < today.year else 24_000, 30)
         repo.set_rate(tx, rate)
-        planned += _donations(ws, rng, fund_id, year, today)
-        planned += _dues(ws, rng, fund_id, year, today, members, rate)
-        planned += _scholarships(ws, rng, fund_id, year, today, pupils)
+        planned += _donations(ws, rng, fund_id, year, today, donors)
+        planned += _dues(ws, rng, fund_id, year, today, members, rate, payers)
+        planned += _scholarships(ws, rng, fund_id, year, today, pupils, place)
     # Vouchers are numbered in the order they are written: write them in date order, as a
     # treasurer does, so PT-0001 is the year's first receipt.
     planned.sort(key=lambda item: item[0])
@@ -62,22 +89,26 @@ def add_demo_khuyen_hoc(
 def _add_members(
     tx: Tx,
     rng: random.Random,
-    adults: list[tuple[str, str | None]],
+    adults: list[Adult],
     branch_of: dict[str | None, str],
     school_branch: str,
     today: dt.date,
-) -> dict[str, list[str]]:
-    """About a third of adults, numbered in joining order; a few moved, left or died."""
+) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """About a third of adults, numbered in joining order; a few moved, left or died.
+    Returns the active member ids by branch, and each branch's head (chi hội trưởng) by name:
+    an active member of the branch, of middle age when it has one."""
     chosen = [a for a in adults if rng.random() < 0.34]
     joined = sorted(
-        (today - dt.timedelta(days=rng.randint(30, 15 * 365)), pid, hamlet)
-        for pid, hamlet in chosen
+        (today - dt.timedelta(days=rng.randint(30, 15 * 365)), a.person_id, a.hamlet_id)
+        for a in chosen
     )
+    adult_of = {a.person_id: a for a in chosen}
     by_branch: dict[str, list[str]] = {}
     rows = []
     for number, (day, pid, hamlet) in enumerate(joined, start=1):
         branch = branch_of.get(hamlet) or school_branch
-        if rng.random() < 0.03:
+        # A few teachers and staff belong to the school's branch instead of their hamlet's.
+        if rng.random() < 0.03 and 22 <= today.year - adult_of[pid].birth_year <= 60:
             branch = school_branch
         roll = rng.random()
         status = (
@@ -94,17 +125,24 @@ def _add_members(
             by_branch.setdefault(branch, []).append(pid)
     ids = repo.bulk_insert_members(tx, rows)
     person_to_member = dict(zip([r[0] for r in rows], ids, strict=True))
-    return {b: [person_to_member[p] for p in ps] for b, ps in by_branch.items()}
+    heads: dict[str, str] = {}
+    for branch, pids in by_branch.items():
+        fit = [
+            p for p in pids if HEAD_AGES[0] <= today.year - adult_of[p].birth_year <= HEAD_AGES[1]
+        ]
+        heads[branch] = adult_of[rng.choice(fit or pids)].full_name
+    members = {b: [person_to_member[p] for p in ps] for b, ps in by_branch.items()}
+    return members, heads
 
 
-def _create_fund(ws: Workspace, today: dt.date) -> str:
+def _create_fund(ws: Workspace, today: dt.date, place: DemoPlace) -> str:
     start = dt.date(today.year - 2, 1, 1)
     return ws.fund.create(
         FundInput(
-            name="Quỹ Khuyến học xã",
+            name=f"Quỹ Khuyến học {place.commune}",
             opening_balance=35_000_000,
             opening_date=start,
-            carried_from="Quỹ Khuyến học của xã trước sáp nhập",
+            carried_from=f"Quỹ Khuyến học các {place.unit} cũ trước sáp nhập",
             transfer_document="Biên bản bàn giao số 05/BB-HKH",
         )
     ).value
@@ -113,13 +151,20 @@ def _create_fund(ws: Workspace, today: dt.date) -> str:
 Planned = list[tuple[dt.date, Callable[[], object]]]
 
 
-def _donations(ws: Workspace, rng: random.Random, fund: str, year: int, today: dt.date) -> Planned:
+def _donations(
+    ws: Workspace,
+    rng: random.Random,
+    fund: str,
+    year: int,
+    today: dt.date,
+    donors: list[tuple[str, str]],
+) -> Planned:
     planned: Planned = []
     for _ in range(rng.randint(15, 30)):
         day = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
         if day > today:
             continue
-        name, address = rng.choice(DONORS)
+        name, address = rng.choice(donors)
         in_kind = rng.random() < 0.15
         entry = EntryInput(
             fund_id=fund,
@@ -145,7 +190,9 @@ def _dues(
     today: dt.date,
     members: dict[str, list[str]],
     rate: DuesRate,
+    payers: dict[str, tuple[str, str]],
 ) -> Planned:
+    """Each branch head brings the branch's dues once a year, with the list of who paid."""
     planned: Planned = []
     for branch, ids in members.items():
         day = dt.date(year, rng.randint(3, 6), rng.randint(1, 28))
@@ -155,26 +202,37 @@ def _dues(
         if not paying:
             continue
         payments = tuple((m, rate.amount) for m in paying)
+        head, address = payers[branch]
         batch = DuesBatchInput(
-            branch, year, day, "Chi hội trưởng", len(payments), rate.amount * len(payments),
-            payments,
+            branch, year, day, head, len(payments), rate.amount * len(payments), payments,
+            collector_address=address,
         )  # fmt: skip
         planned.append((day, partial(ws.members.collect, batch, fund)))
     return planned
 
 
 def _scholarships(
-    ws: Workspace, rng: random.Random, fund: str, year: int, today: dt.date, pupils: list[str]
+    ws: Workspace,
+    rng: random.Random,
+    fund: str,
+    year: int,
+    today: dt.date,
+    pupils: list[tuple[str, int]],
+    place: DemoPlace,
 ) -> Planned:
+    """Awards at the start of the school year; each pupil's school and class follow their age
+    (a child enters grade 1 in the year they turn six)."""
     day = dt.date(year, 9, 5)
-    if day > today or not pupils:
+    at_school = [(pid, born) for pid, born in pupils if 6 <= year - born <= 17]
+    if day > today or not at_school:
         return []
     planned: Planned = []
-    for pid in rng.sample(pupils, min(len(pupils), rng.randint(10, 25))):
+    for pid, born in rng.sample(at_school, min(len(at_school), rng.randint(10, 25))):
         amount = rng.choice((300_000, 500_000, 1_000_000))
         scholarship = rng.random() < 0.6
-        school = rng.choice(SCHOOLS)
-        grade = f"{rng.randint(1, 12)}A"
+        level = year - born - 5
+        school = rng.choice(place.schools(level))
+        grade = f"{level}{rng.choice('ABCD')}"
 
         def pay(pid: str = pid, amount: int = amount, scholarship: bool = scholarship,
                 school: str = school, grade: str = grade) -> object:  # fmt: skip

@@ -231,6 +231,7 @@ class MemberService:
                 entry_date=batch.collected_on,
                 amount=batch.expected_total,
                 party_name=nfc(batch.collector) or branch_name,
+                party_address=nfc(batch.collector_address),
                 reason=f"Thu hội phí năm {batch.year} {branch_name}: {len(ids)} hội viên",
             ),
         ).value

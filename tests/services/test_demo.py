@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -62,6 +64,28 @@ def test_same_seed_same_people(tmp_path: Path) -> None:
 
     assert people("a.sqlite3") == people("b.sqlite3")
     assert people("a.sqlite3") != people("c.sqlite3")
+
+    def records(name: str) -> list[tuple[object, ...]]:
+        """Classes and their learners, households, members and the fund's entries."""
+        with closing(sqlite3.connect(tmp_path / name)) as db:
+            return [
+                *db.execute(
+                    "SELECT c.title, c.partner, c.venue, c.funding, c.start_date, p.full_name"
+                    " FROM course c JOIN enrolment e ON e.course_id = c.id"
+                    " JOIN person p ON p.id = e.person_id ORDER BY c.start_date, p.full_name"
+                ),
+                *db.execute(
+                    "SELECT p.full_name, p.household_relation, p.birth FROM person p"
+                    " ORDER BY p.rowid"
+                ),
+                *db.execute(
+                    "SELECT l.seq, l.party_name, l.party_address, l.school, l.grade, l.amount"
+                    " FROM ledger_entry l ORDER BY l.seq"
+                ),
+            ]
+
+    assert records("a.sqlite3") == records("b.sqlite3")
+    assert records("a.sqlite3") != records("c.sqlite3")
 
 
 def test_demo_refuses_an_existing_file_and_a_database_with_data(tmp_path: Path) -> None:

@@ -65,6 +65,7 @@ def test_dues_batch_with_matching_totals_creates_the_receipt(ws: Workspace) -> N
     batch = DuesBatchInput(
         branch, 2026, D, "Chi hội trưởng Lê Văn Ba", 2, 40_000,
         ((members[0], 20_000), (members[1], 20_000)),
+        collector_address="Thôn 1, xã Đông Hòa, tỉnh Thanh Hóa",
     )  # fmt: skip
     result = ws.members.collect(batch, fund).value
     assert (result.members, result.total, result.voucher) == (2, 40_000, "PT-0001/2026")
@@ -73,6 +74,7 @@ def test_dues_batch_with_matching_totals_creates_the_receipt(ws: Workspace) -> N
     assert [m.id for m in ws.members.unpaid(2026)] == [members[2]]
     entry = ws.fund.entries(LedgerFilter(fund_id=fund))[0]
     assert entry.reason == "Thu hội phí năm 2026 Chi hội Thôn 1: 2 hội viên"
+    assert entry.party_address == "Thôn 1, xã Đông Hòa, tỉnh Thanh Hóa"
 
 
 def test_a_batch_whose_totals_do_not_match_is_refused(ws: Workspace) -> None:

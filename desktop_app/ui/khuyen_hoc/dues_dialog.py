@@ -76,6 +76,10 @@ class DuesDialog(QDialog):
         self.collector = QLineEdit()
         self.collector.setPlaceholderText(_("who brought the money"))
         self.fields.add_row(top, _("C&ollector:"), self.collector, "collector")
+        # The receipt prints the payer's address, as the voucher form asks.
+        self.collector_address = QLineEdit()
+        self.collector_address.setPlaceholderText(_("hamlet, commune, province"))
+        self.fields.add_row(top, _("Add&ress:"), self.collector_address, "collector_address")
         self.fund = QComboBox()
         for fund in funds:
             self.fund.addItem(fund.name, fund.id)
@@ -224,6 +228,7 @@ class DuesDialog(QDialog):
             expected_count=count,
             expected_total=total,
             payments=self.model.payments(),
+            collector_address=self.collector_address.text(),
         )
         return batch, []
 

@@ -212,6 +212,7 @@ def test_dues_batch_that_matches_saves_and_shows_the_receipt(
         "Ticked members: {count}. Total: {total}", count=3, total="80.000 đ"
     )
     type_text(dialog.collector, "Trần Thị Bích")
+    type_text(dialog.collector_address, "Thôn 1, xã Đông Hòa, tỉnh Thanh Hóa")
     type_text(dialog.expected_count, "3")
     type_text(dialog.expected_total, "80.000")
     qtbot.keyClick(dialog.expected_total, Qt.Key.Key_Return)
@@ -221,6 +222,7 @@ def test_dues_batch_that_matches_saves_and_shows_the_receipt(
     assert ctx.reader.members.unpaid(YEAR, page.branches[0].id) == []
     [entry] = ctx.reader.fund.entries(LedgerFilter())
     assert (entry.amount, entry.party_name) == (80_000, "Trần Thị Bích")
+    assert entry.party_address == "Thôn 1, xã Đông Hòa, tỉnh Thanh Hóa"
     assert dialog.result_.upper_share == 3 * RATE * 30 // 100
     qtbot.keyClick(dialog.expected_total, Qt.Key.Key_Return)  # Enter now closes
     qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
