@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.core.certificates import (
+    KIND_TITLES_VI,
     MAX_DECISION,
     MAX_TITLE_IN_PAYLOAD,
     REVOKED,
@@ -30,7 +31,7 @@ from desktop_app.core.certificates import (
     state_message,
 )
 from desktop_app.core.courses import RESULT_VI, Course, Enrolment
-from desktop_app.core.dates import place_date_line
+from desktop_app.core.dates import check_year, place_date_line
 from desktop_app.core.people import Birth
 from desktop_app.core.problems import N_, UserError
 from desktop_app.core.text import fold, nfc
@@ -41,11 +42,12 @@ from desktop_app.services.outputs import check_output
 from desktop_app.services.site_keys import SiteKeyService
 from desktop_app.storage import certificates as repo
 from desktop_app.storage.certificates import CertificateRow, NewCertificate
-from desktop_app.storage.db import Database
+from desktop_app.storage.db import Database, read_snapshot
 from desktop_app.storage.tx import Tx
 from desktop_app.sync import keys
 
 if TYPE_CHECKING:
+    from desktop_app.documents.certificate_register import RegisterHeader, RegisterRow
     from desktop_app.documents.certificates import CertificatePage
     from desktop_app.documents.output import PendingOutput
 
@@ -56,6 +58,7 @@ __all__ = [
     "Issued",
     "PreparedPrint",
     "PrintResult",
+    "RegisterBook",
     "Verification",
 ]
 
@@ -102,6 +105,16 @@ class PreparedPrint:
     course_id: str
     issued: tuple[Issued, ...]
     pages: tuple[CertificatePage, ...]
+
+
+@dataclass(frozen=True)
+class RegisterBook:
+    """One year of the register as printed (sổ cấp giấy chứng nhận): plain data, rendered on
+    any thread."""
+
+    year: int
+    header: RegisterHeader
+    rows: tuple[RegisterRow, ...]
 
 
 @dataclass(frozen=True)
@@ -395,6 +408,80 @@ class CertificateService:
 
     def register_years(self) -> list[int]:
         return repo.register_years(self._db)
+
+    @read_snapshot
+    def register_book(self, year: int, day: dt.date | None = None) -> RegisterBook:
+        """The year's register as printed, in number order; refuses a year with none."""
+        from desktop_app.documents.certificate_register import RegisterHeader, RegisterRow
+
+        check_year(year)
+        rows = repo.register_of_year(self._db, year)
+        if not rows:
+            raise UserError(
+                N_("No certificate was issued in {year}, so its register has nothing to print."),
+                {"year": str(year)},
+            )
+        replaced_by = repo.reissued_as(self._db, [c.id for c in rows])
+        serials = {c.id: c.serial for c in rows}
+
+        def serial_of(cert_id: str) -> str:
+            if cert_id not in serials:
+                other = repo.get_certificate(self._db, cert_id)
+                serials[cert_id] = other.serial if other else "?"
+            return serials[cert_id]
+
+        def status(c: CertificateRow) -> str:
+            parts = []
+            if c.reissue_of:
+                parts.append(f"Cấp lại thay số {serial_of(c.reissue_of)}")
+            if c.revoked_at:
+                parts.append(f"Đã thu hồi: {c.revoke_reason}" if c.revoke_reason else "Đã thu hồi")
+                new = replaced_by.get(c.id)
+                if new and serial_of(new) not in c.revoke_reason:
+                    parts.append(f"cấp lại số {serial_of(new)}")
+            return "; ".join(parts)
+
+        profile = self._centre.profile()
+        commune = profile.commune_name
+        header = RegisterHeader(
+            issuer_parent=f"UBND {commune}".upper() if commune else "",
+            issuer=centre_issuer(profile),
+            year=year,
+            place_date=place_date_line(commune, day or dt.date.today()),
+            signer_title="GIÁM ĐỐC",
+            signer_name=profile.director,
+        )
+        book = tuple(
+            RegisterRow(
+                serial=c.serial, full_name=c.full_name, birth=birth_text(c.birth),
+                course_title=c.course_title, kind=KIND_TITLES_VI[c.kind],
+                issued_on=f"{c.issued_on:%d/%m/%Y}", status=status(c),
+            )
+            for c in rows
+        )  # fmt: skip
+        return RegisterBook(year, header, book)
+
+    @staticmethod
+    def render_register(book: RegisterBook, out: Path) -> int:
+        """Write the register's PDF; returns its page count. No database: any thread."""
+        from desktop_app.documents.certificate_register import render_certificate_register
+
+        return render_certificate_register(book.header, book.rows, out)
+
+    def record_register_print(self, book: RegisterBook) -> OpResult[None]:
+        """Who printed the register (names and births), and which year's: the audit line."""
+        return self._ops.record_event(
+            "certificate_register.print", "certificate", str(book.year), f"rows={len(book.rows)}"
+        )
+
+    def print_register(self, year: int, out: Path, day: dt.date | None = None) -> int:
+        """Read, write and audit the year's register in one call (the command line); returns
+        the number of pages."""
+        out = check_output(out, self._db.path)
+        book = self.register_book(year, day)
+        pages = self.render_register(book, out)
+        self.record_register_print(book)
+        return pages
 
     def get(self, cert_id: str) -> CertificateRow:
         return self._get(cert_id)
