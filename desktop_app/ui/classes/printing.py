@@ -90,6 +90,7 @@ class DecisionDialog(QDialog):
     def __init__(self, last: Decision | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Decision on the commendations"))
+        self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         text = QLabel(
             _(
