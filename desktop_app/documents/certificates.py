@@ -47,7 +47,7 @@ from desktop_app import __version__
 from desktop_app.core.progress import Cancelled
 from desktop_app.core.text import fold
 from desktop_app.documents.fonts import REGULAR, register_fonts
-from desktop_app.documents.official import name_phrases
+from desktop_app.documents.official import is_place, name_phrases
 from desktop_app.documents.output import atomic_output, write_failed
 from desktop_app.documents.templates import (
     ABSOLUTE_MIN_SIZE,
@@ -83,6 +83,16 @@ _BREAKS = re.compile(r"[^\S\u00a0]+")
 _NAMES = ("issuer", "issuer_parent")
 
 
+def keep_phrases(name: str) -> str:
+    """A body's name with KEEP inside its phrases (official.name_phrases), so a line breaks
+    only between them; with a place at its end, only before the place ('TRUNG TÂM HỌC TẬP
+    CỘNG ĐỒNG / PHƯỜNG THỦY XUÂN'), as official.phrase_lines does."""
+    phrases = name_phrases(name)
+    if len(phrases) > 1 and is_place(phrases[-1]):
+        phrases = [" ".join(phrases[:-1]), phrases[-1]]
+    return " ".join(phrase.replace(" ", KEEP) for phrase in phrases)
+
+
 @dataclass(frozen=True)
 class CertificatePage:
     """What one certificate prints. Every text is printed as given (after NFC); an empty field
@@ -115,7 +125,7 @@ class CertificatePage:
     def values(self) -> dict[str, str]:
         values = {name: getattr(self, name) or "" for name in PLACEHOLDER_FIELDS}
         for name in _NAMES:
-            values[name] = " ".join(p.replace(" ", KEEP) for p in name_phrases(values[name]))
+            values[name] = keep_phrases(values[name])
         return values
 
     @property

@@ -129,8 +129,7 @@ def name_phrases(name: str) -> list[str]:
     phrases: list[str] = []
     i = 0
     while i < len(words):
-        rest = " ".join(folded[i:])
-        if any(rest.startswith(p + " ") for p in _PLACE_WORDS):
+        if is_place(" ".join(folded[i:])):
             phrases.append(" ".join(words[i:]))
             break
         for length in (3, 2):
@@ -141,6 +140,12 @@ def name_phrases(name: str) -> list[str]:
         phrases.append(" ".join(words[i : i + length]))
         i += length
     return phrases
+
+
+def is_place(phrase: str) -> bool:
+    """Whether a phrase is a place: 'PHƯỜNG THỦY XUÂN', 'xã Đông Hòa'."""
+    folded = phrase.casefold()
+    return any(folded.startswith(p + " ") for p in _PLACE_WORDS)
 
 
 def phrase_lines(text: str, font: str, size: float, width: float) -> list[str]:
@@ -162,6 +167,12 @@ def phrase_lines(text: str, font: str, size: float, width: float) -> list[str]:
     lines = wrap(width)
     if len(lines) <= 1:
         return lines
+    # Two lines: the body's own name above its place reads best, when each fits.
+    place = phrases[-1]
+    if len(lines) == 2 and len(phrases) > 1 and is_place(place):
+        head = " ".join(phrases[:-1])
+        if max(stringWidth(head, font, size), stringWidth(place, font, size)) <= width:
+            return [head, place]
     low, high = 0.0, width
     for _ in range(20):
         middle = (low + high) / 2
