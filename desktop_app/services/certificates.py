@@ -281,7 +281,9 @@ class CertificateService:
                     N_("No one has completed {title} yet, so there is nothing to print."),
                     {"title": course.title},
                 )
-            if kind is CertificateKind.COMMENDATION:
+            if kind is CertificateKind.COMMENDATION and enrolment_ids is None:
+                # A batch goes to those chosen; a reprint of one already issued (enrolment_ids
+                # given) is the same paper again, whatever is ticked now.
                 completers = [e for e in completers if commended(e.result, e.commendation)]
                 if not completers:
                     raise UserError(

@@ -170,6 +170,21 @@ def test_a_certificate_without_a_decision_keeps_the_first_qr_format(ws: Workspac
     assert ws.certificates.verify(payload).ok
 
 
+def test_a_commendation_reprints_after_its_learner_is_unticked(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    cid = course_with_results(ws, PEOPLE)
+    (first, _second) = ws.certificates.issue_for_course(
+        cid, COMMENDATION, D, decision=DECISION
+    ).value
+    ws.courses.set_commendation(first.certificate.enrolment_id or "", False)
+    again = ws.certificates.print_again(first.certificate.id, tmp_path / "lại.pdf")
+    assert again.serials == (first.certificate.serial,) and again.reprinted == 1
+    # The next batch leaves the unticked learner out.
+    batch = ws.certificates.plan_course(cid, COMMENDATION, D, decision=DECISION)
+    assert [i.certificate.full_name for i in batch.issued] == ["Trần Thị Bích"]
+
+
 def test_a_reissued_commendation_keeps_its_decision(ws: Workspace) -> None:
     cid = course_with_results(ws, PEOPLE)
     old = ws.certificates.issue_for_course(cid, COMMENDATION, D, decision=DECISION).value[0]
