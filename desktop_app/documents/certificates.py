@@ -83,6 +83,7 @@ _BREAKS = re.compile(r"[^\S\u00a0]+")
 _NAMES = ("issuer", "issuer_parent")
 
 
+@cache  # the same one or two names on every page of a batch
 def keep_phrases(name: str) -> str:
     """A body's name with KEEP inside its phrases (official.name_phrases), so a line breaks
     only between them; with a place at its end, only before the place ('TRUNG TÂM HỌC TẬP
