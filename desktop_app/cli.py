@@ -12,7 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from desktop_app import __version__
 from desktop_app.buglog import log_bug
@@ -33,6 +33,9 @@ from desktop_app.i18n import (
 )
 from desktop_app.services.fund import UNSEALED_MESSAGE, EntryRow
 from desktop_app.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from desktop_app.services.certificates import Decision
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -306,6 +309,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--kind", choices=("completion", "commendation"), default="completion",
         help=_("completion certificate or commendation"),
     )  # fmt: skip
+    cert_print.add_argument(
+        "--decision", metavar="TEXT",
+        help=_("a commendation's decision number, e.g. 12/QĐ-TTHTCĐ (required for commendations)"),
+    )  # fmt: skip
+    cert_print.add_argument(
+        "--decision-date", metavar="DD/MM/YYYY",
+        help=_("the date of the commendation's decision, dd/mm/yyyy"),
+    )  # fmt: skip
+    cert_register = cert_commands.add_parser(
+        "register", parents=[common], help=_("print the certificate register of a year")
+    )
+    cert_register.add_argument(
+        "--year", type=_year, required=True, help=_("the year of the register")
+    )
+    cert_register.add_argument("--out", required=True, type=Path, help=_("PDF file to write"))
     cert_verify = cert_commands.add_parser(
         "verify", parents=[common], help=_("check the text of a certificate's QR code")
     )
@@ -527,7 +545,12 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _certificates_print(args)
         if args.cert_command == "verify":
             return _certificates_verify(args)
-        raise CliError(_("say 'certificates print' or 'certificates verify'"), EXIT_USAGE)
+        if args.cert_command == "register":
+            return _certificates_register(args)
+        raise CliError(
+            _("say 'certificates print', 'certificates verify' or 'certificates register'"),
+            EXIT_USAGE,
+        )
     if args.command == "roster":
         if args.roster_command == "print":
             return _roster_print(args)
@@ -878,19 +901,52 @@ def _courses_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _decision(args: argparse.Namespace) -> Decision | None:
+    """The commendation's decision from --decision and --decision-date, checked before the
+    database is opened; None for completion certificates."""
+    from desktop_app.services.certificates import check_decision
+
+    if args.kind != "commendation":
+        if args.decision or args.decision_date:
+            raise CliError(_("--decision and --decision-date are for --kind commendation"))
+        return None
+    day = None
+    if args.decision_date:
+        day, problems = _entry_date(args.decision_date)
+        if problems:
+            raise CliError(
+                tr(
+                    "--decision-date: {problem}",
+                    problem=tr(problems[0].message, **problems[0].params),
+                )
+            )
+    return check_decision(args.decision or "", day, dt.date.today())
+
+
 def _certificates_print(args: argparse.Namespace) -> int:
     from desktop_app.core.certificates import CertificateKind
 
+    decision = _decision(args)
     out = _out(args)
     with Workspace.open(_need_db(args), check=True) as ws:
         result = ws.certificates.print_course(
-            args.course, out, kind=CertificateKind(args.kind), as_zip=args.zip
+            args.course, out, kind=CertificateKind(args.kind), as_zip=args.zip,
+            decision=decision,
+        )  # fmt: skip
+    message = (
+        N_(
+            "Wrote {path}: {pages} commendations ({new} new, {reprinted} reprinted with their "
+            "old numbers), register numbers {first} to {last}."
         )
+        if args.kind == "commendation"
+        else N_(
+            "Wrote {path}: {pages} certificates ({new} new, {reprinted} reprinted with their "
+            "old numbers), register numbers {first} to {last}."
+        )
+    )
     print(
         tr(
-            "Wrote {path}: {pages} certificates ({new} new, {reprinted} reprinted with their "
-            "old numbers), register numbers {first} to {last}.",
-            path=str(result.path), pages=result.pages, new=result.new,
+            message, path=str(result.path), pages=result.pages, new=result.new,
             reprinted=result.reprinted, first=result.serials[0], last=result.serials[-1],
         )
     )  # fmt: skip
@@ -898,20 +954,44 @@ def _certificates_print(args: argparse.Namespace) -> int:
 
 
 def _certificates_verify(args: argparse.Namespace) -> int:
+    from desktop_app.core.certificates import KIND_LABELS, CertificateKind
+
     with _open(args) as ws:
         check = ws.certificates.verify(args.payload)
     facts = check.facts
     if facts is not None:
-        print(
-            tr(
-                "Certificate {serial}: {name}, born {birth}, {course}, issued {date}.",
-                serial=facts.serial, name=facts.full_name, birth=facts.birth or "?",
+        kind = _(KIND_LABELS[facts.kind])
+        if facts.birth:
+            line = tr(
+                "{kind} {serial}: {name}, born {birth}, {course}, issued {date}.",
+                kind=kind, serial=facts.serial, name=facts.full_name, birth=facts.birth,
                 course=facts.course_title, date=f"{facts.issued_on:%d/%m/%Y}",
-            )
-        )  # fmt: skip
+            )  # fmt: skip
+        else:
+            line = tr(
+                "{kind} {serial}: {name}, {course}, issued {date}.",
+                kind=kind, serial=facts.serial, name=facts.full_name,
+                course=facts.course_title, date=f"{facts.issued_on:%d/%m/%Y}",
+            )  # fmt: skip
+        print(line)
+        if facts.decision:
+            day = f"{facts.decision_date:%d/%m/%Y}" if facts.decision_date else ""
+            print(tr("By decision {number} of {date}.", number=facts.decision, date=day))
     if not check.ok:
         raise CliError(tr(check.reason, **check.params))
-    print(_("Genuine: the signature and the register agree."))
+    if facts is not None and facts.kind is CertificateKind.COMMENDATION:
+        print(_("Genuine commendation: the signature and the register agree."))
+    else:
+        print(_("Genuine: the signature and the register agree."))
+    return EXIT_OK
+
+
+def _certificates_register(args: argparse.Namespace) -> int:
+    out = _out(args)
+    with Workspace.open(_need_db(args), check=True) as ws:
+        pages = ws.certificates.print_register(args.year, out)
+    print(tr("Wrote {path}: the register of {year}, {pages} pages.", path=str(out),
+             year=args.year, pages=pages))  # fmt: skip
     return EXIT_OK
 
 

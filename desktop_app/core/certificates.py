@@ -6,10 +6,17 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from desktop_app.core.courses import RESULT_VI, Result
+from desktop_app.core.people import HamletKind
 from desktop_app.core.problems import N_, UserError
+from desktop_app.core.sex import Sex
 
 PAYLOAD_MAGIC = "TTHTCD-GCN/1"
+# A certificate that cites a decision (a commendation) signs it too, in two more lines; a
+# certificate without one keeps the first format, so every QR code printed before verifies.
+PAYLOAD_MAGIC_DECISION = "TTHTCD-GCN/2"
 MAX_TITLE_IN_PAYLOAD = 120
+MAX_DECISION = 60
 
 
 class CertificateKind(StrEnum):
@@ -34,10 +41,13 @@ class CertificateFacts:
     birth: str  # as printed: "07/03/1985" or "1985"
     course_title: str
     issued_on: dt.date
+    decision: str = ""  # "12/QĐ-TTHTCĐ"
+    decision_date: dt.date | None = None
 
     def lines(self) -> list[str]:
-        return [
-            PAYLOAD_MAGIC,
+        cites = bool(self.decision or self.decision_date)
+        lines = [
+            PAYLOAD_MAGIC_DECISION if cites else PAYLOAD_MAGIC,
             self.site_id,
             self.serial,
             self.kind.value,
@@ -46,6 +56,10 @@ class CertificateFacts:
             self.course_title[:MAX_TITLE_IN_PAYLOAD],
             self.issued_on.isoformat(),
         ]
+        if cites:
+            day = self.decision_date.isoformat() if self.decision_date else ""
+            lines += [self.decision[:MAX_DECISION], day]
+        return lines
 
     def signed_bytes(self) -> bytes:
         """The exact bytes the signature covers."""
@@ -59,13 +73,16 @@ def build_payload(facts: CertificateFacts, signature: str) -> str:
 def parse_payload(text: str) -> tuple[CertificateFacts, str]:
     """Split a scanned QR text into the facts and the signature, or raise UserError."""
     lines = text.replace("\r\n", "\n").strip("\n").split("\n")
-    if len(lines) != 9 or lines[0] != PAYLOAD_MAGIC:
+    expected = {PAYLOAD_MAGIC: 9, PAYLOAD_MAGIC_DECISION: 11}.get(lines[0])
+    if expected is None or len(lines) != expected:
         raise UserError(
             N_("This is not the text of a certificate's QR code from this app; scan it again.")
         )
+    decision, decision_day = (lines[8], lines[9]) if expected == 11 else ("", "")
     try:
         kind = CertificateKind(lines[3])
         issued = dt.date.fromisoformat(lines[7])
+        decision_date = dt.date.fromisoformat(decision_day) if decision_day else None
     except ValueError:
         raise UserError(N_("The certificate's QR text is damaged; scan it again.")) from None
     facts = CertificateFacts(
@@ -76,8 +93,10 @@ def parse_payload(text: str) -> tuple[CertificateFacts, str]:
         birth=lines[5],
         course_title=lines[6],
         issued_on=issued,
+        decision=decision,
+        decision_date=decision_date,
     )
-    return facts, lines[8]
+    return facts, lines[-1]
 
 
 def parse_serial(serial: str) -> tuple[int, int]:
@@ -109,3 +128,86 @@ def split_state_sig(text: str) -> tuple[str, str]:
     """('revoked' | 'valid' | '', signature)."""
     state, _, signature = text.partition(" ")
     return (state, signature) if state in (VALID, REVOKED) else ("", "")
+
+
+# What a certificate prints, in Vietnamese whatever the UI language (the wording is the law's).
+
+KIND_TITLES_VI: dict[CertificateKind, str] = {
+    CertificateKind.COMPLETION: "Giấy chứng nhận",
+    CertificateKind.COMMENDATION: "Giấy khen",
+}
+
+# Who gets a commendation unless the secretary chose otherwise for the learner.
+COMMENDED_RESULTS = frozenset({Result.EXCELLENT, Result.VERY_GOOD})
+
+
+def commended(result: Result | None, chosen: bool | None) -> bool:
+    """Whether a completer gets a commendation: the secretary's choice, else the result."""
+    return chosen if chosen is not None else result in COMMENDED_RESULTS
+
+
+def salutation(sex: str | None) -> str:
+    """'Ông' or 'Bà' before a name; 'Ông/Bà' when the sex is not recorded."""
+    if sex == Sex.MALE:
+        return "Ông"
+    if sex == Sex.FEMALE:
+        return "Bà"
+    return "Ông/Bà"
+
+
+HAMLET_LABELS_VI: dict[HamletKind, str] = {
+    HamletKind.THON: "Thôn",
+    HamletKind.AP: "Ấp",
+    HamletKind.BAN: "Bản",
+    HamletKind.TO_DAN_PHO: "Tổ dân phố",
+    HamletKind.KHU_PHO: "Khu phố",
+    HamletKind.KHOM: "Khóm",
+}
+
+
+def hamlet_label(kind: str) -> str:
+    """The label before a hamlet's name, as the commune calls it ('Thôn', 'Tổ dân phố')."""
+    try:
+        return HAMLET_LABELS_VI[HamletKind(kind)]
+    except ValueError:
+        return "Thôn"
+
+
+def bare_hamlet(label: str, name: str) -> str:
+    """The hamlet's name without its kind word, which the label already says ('Tổ dân phố 3'
+    after 'Tổ dân phố:' prints as '3')."""
+    name = " ".join(name.split())
+    if name.casefold().startswith(label.casefold() + " "):
+        return name[len(label) + 1 :]
+    return name
+
+
+def birth_label(birth: str) -> str:
+    """'Sinh ngày' before a full date, 'Sinh năm' before a year alone."""
+    return "Sinh ngày" if "/" in birth else "Sinh năm"
+
+
+def achievement(result: Result | None) -> str:
+    """What a commendation praises, from the learner's result."""
+    if result in (Result.EXCELLENT, Result.VERY_GOOD, Result.GOOD):
+        return f"Đã đạt thành tích học tập loại {RESULT_VI[result]} trong khóa học:"
+    return "Đã có thành tích tốt trong học tập tại khóa học:"
+
+
+def decision_line(decision: str, day: dt.date | None) -> str:
+    """'Theo Quyết định số 12/QĐ-TTHTCĐ, ngày 20/05/2026'; '' without a decision."""
+    if not decision:
+        return ""
+    when = f", ngày {day:%d/%m/%Y}" if day else ""
+    return f"Theo Quyết định số {decision}{when}"
+
+
+def clean_decision(text: str) -> str:
+    """The decision's number as typed, without a 'Quyết định số' the user wrote before it."""
+    words = " ".join(text.split())
+    folded = words.casefold()
+    for prefix in ("quyết định số", "quyết định", "qđ số", "số"):
+        if folded.startswith(prefix + " ") or folded.startswith(prefix + ":"):
+            words = words[len(prefix) + 1 :].strip(" :")
+            break
+    return words

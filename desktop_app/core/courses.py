@@ -175,6 +175,9 @@ class Enrolment:
     attended: int = 0
     completion: Completion | None = None
     sort_key: str = ""
+    hamlet_kind: str = ""  # core.people.HamletKind value; '' without a hamlet
+    # The secretary's choice for a commendation; None: the result decides (core.certificates).
+    commendation: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,7 @@ class HamletKind(StrEnum):
     AP = "ap"
     BAN = "ban"
     TO_DAN_PHO = "to_dan_pho"
+    KHU_PHO = "khu_pho"
     KHOM = "khom"
 
 

@@ -47,6 +47,7 @@ from desktop_app import __version__
 from desktop_app.core.progress import Cancelled
 from desktop_app.core.text import fold
 from desktop_app.documents.fonts import REGULAR, register_fonts
+from desktop_app.documents.official import is_place, name_phrases
 from desktop_app.documents.output import atomic_output, write_failed
 from desktop_app.documents.templates import (
     ABSOLUTE_MIN_SIZE,
@@ -74,6 +75,23 @@ KIND_TITLES = {"completion": "Giấy chứng nhận", "commendation": "Giấy kh
 _RULE_WIDTH = 0.6
 _RULE_GAP = 2.0  # points between the lowest marks (ộ, ạ) and a rule under the text
 _ELLIPSIS = "…"
+# Joins the words of a phrase that a line must not break inside; printed as a space.
+KEEP = "\u00a0"
+# Whitespace a line may break at: every kind but KEEP.
+_BREAKS = re.compile(r"[^\S\u00a0]+")
+# The names of bodies, which wrap only between whole phrases ("TRUNG TÂM / HỌC TẬP").
+_NAMES = ("issuer", "issuer_parent")
+
+
+@cache  # the same one or two names on every page of a batch
+def keep_phrases(name: str) -> str:
+    """A body's name with KEEP inside its phrases (official.name_phrases), so a line breaks
+    only between them; with a place at its end, only before the place ('TRUNG TÂM HỌC TẬP
+    CỘNG ĐỒNG / PHƯỜNG THỦY XUÂN'), as official.phrase_lines does."""
+    phrases = name_phrases(name)
+    if len(phrases) > 1 and is_place(phrases[-1]):
+        phrases = [" ".join(phrases[:-1]), phrases[-1]]
+    return " ".join(phrase.replace(" ", KEEP) for phrase in phrases)
 
 
 @dataclass(frozen=True)
@@ -99,9 +117,21 @@ class CertificatePage:
     # A preview: the numbers are not registered yet, so the page says so across its middle
     # and carries no QR code (nothing on it can be verified).
     preview: bool = False
+    salutation: str = "Ông/Bà"  # "Ông", "Bà"
+    birth_label: str = "Sinh ngày"  # or "Sinh năm" before a year alone
+    hamlet_label: str = "Thôn"  # "Ấp", "Tổ dân phố"...
+    achievement: str = ""  # "Đã đạt thành tích học tập loại Giỏi trong khóa học:"
+    decision: str = ""  # "Theo Quyết định số 12/QĐ-TTHTCĐ, ngày 20/05/2026"
 
     def values(self) -> dict[str, str]:
-        return {name: getattr(self, name) or "" for name in PLACEHOLDER_FIELDS}
+        values = {name: getattr(self, name) or "" for name in PLACEHOLDER_FIELDS}
+        for name in _NAMES:
+            values[name] = keep_phrases(values[name])
+        return values
+
+    @property
+    def has_qr(self) -> bool:
+        return bool(self.qr_payload) and not self.preview
 
 
 # --------------------------------------------------------------------------------------------
@@ -142,10 +172,11 @@ def _unit_width(text: str, font: str) -> float:
 def _squeeze(text: str) -> str:
     """Each run of whitespace (newlines, tabs, double spaces) as one space, keeping whether the
     text starts or ends with one: that is what separates it from the next span."""
-    inner = " ".join(text.split())
+    parts = _BREAKS.split(text)
+    inner = " ".join(part for part in parts if part)
     if not inner:
         return " " if text else ""
-    return (" " if text[0].isspace() else "") + inner + (" " if text[-1].isspace() else "")
+    return (" " if not parts[0] else "") + inner + (" " if not parts[-1] else "")
 
 
 def _words(pieces: Sequence[Piece]) -> list[list[Piece]]:
@@ -171,6 +202,7 @@ def _line(words: Sequence[list[Piece]], size: float) -> tuple[tuple[Run, ...], f
     last = len(words) - 1
     for i, word in enumerate(words):
         for j, (text, font) in enumerate(word):
+            text = text.replace(KEEP, " ")
             width = _unit_width(text, font)
             if i < last and j == len(word) - 1:
                 text += " "
@@ -561,6 +593,9 @@ class _Prepared:
     form: str
     fixed: tuple[TextElement, ...]
     variable: tuple[TextElement, ...]
+    # Per element of a group: how far below it the group's next line is, which is how far
+    # the rest of the group moves up when it is left out (an empty field, say).
+    gaps: Mapping[int, float]
 
 
 def _prepare(kind: str, template_dir: Path | None) -> _Prepared:
@@ -582,12 +617,34 @@ def _prepare(kind: str, template_dir: Path | None) -> _Prepared:
             variable.append(element)
             if element.group is not None:
                 moving_groups.add(element.group)
+    gaps: dict[int, float] = {}
+    last_of_group: dict[str, TextElement] = {}
+    for element in template.elements:
+        if element.group is None:
+            continue
+        above = last_of_group.get(element.group)
+        if above is not None:
+            gaps[above.index] = element.y - above.y
+        last_of_group[element.group] = element
     return _Prepared(
         template=template,
         form=f"certificate-{kind}",
         fixed=tuple(fixed),
         variable=tuple(variable),
+        gaps=gaps,
     )
+
+
+def _left_out(element: TextElement, page: CertificatePage, values: Mapping[str, str]) -> bool:
+    """Whether the page leaves the element out: its condition (see templates.py) is not met."""
+    condition = element.only_if
+    if condition is None:
+        return False
+    if condition == "reprint":
+        return not page.reprint
+    if condition == "qr":
+        return not page.has_qr
+    return not values.get(condition, "").strip()  # no "Thôn:" with nothing after it
 
 
 def _draw_border(canvas: Canvas, template: CertificateTemplate) -> None:
@@ -683,10 +740,11 @@ class _Writer:
         state = _PageState()
         shifts: dict[str, float] = {}
         for element in prepared.variable:
-            if element.only_if == "reprint" and not page.reprint:
+            if _left_out(element, page, values):
+                if element.group:
+                    gap = prepared.gaps.get(element.index, 0.0)
+                    shifts[element.group] = shifts.get(element.group, 0.0) - gap
                 continue
-            if element.only_if == "result" and not page.result:
-                continue  # no "Xếp loại:" with nothing after it
             shift = shifts.get(element.group, 0.0) if element.group else 0.0
             extra = _draw_element(canvas, element, values, template.page_height, shift, state)
             if element.group:

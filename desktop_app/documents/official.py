@@ -107,6 +107,82 @@ def balanced_lines(text: str, font: str, size: float, width: float) -> list[str]
     return list(simpleSplit(text, font, size, high))
 
 
+# Words that open a place's proper name: from one of them to the end, a name is one place
+# ("PHƯỜNG THỦY XUÂN") and stays on one line.
+_PLACE_WORDS = ("thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "xã", "tỉnh")
+# Word pairs of the bodies' names that a line must not split ("HỌC / TẬP").
+_WORD_PAIRS = frozenset(
+    {
+        "trung tâm", "học tập", "cộng đồng", "ủy ban", "nhân dân", "khuyến học", "chi hội",
+        "ban chấp hành", "thường trực", "giáo dục", "đào tạo", "văn hóa", "thông tin",
+        "thường vụ", "mặt trận", "tổ quốc", "hội đồng", "quản lý",
+    }
+)  # fmt: skip
+
+
+def name_phrases(name: str) -> list[str]:
+    """An organisation's name as the phrases a line may break between: 'TRUNG TÂM HỌC TẬP
+    CỘNG ĐỒNG PHƯỜNG THỦY XUÂN' -> ['TRUNG TÂM', 'HỌC TẬP', 'CỘNG ĐỒNG', 'PHƯỜNG THỦY XUÂN'].
+    Known word pairs stay together, and a place from its unit word to the end."""
+    words = nfc(name).split()
+    folded = [w.casefold() for w in words]
+    phrases: list[str] = []
+    i = 0
+    while i < len(words):
+        if is_place(" ".join(folded[i:])):
+            phrases.append(" ".join(words[i:]))
+            break
+        for length in (3, 2):
+            if " ".join(folded[i : i + length]) in _WORD_PAIRS:
+                break
+        else:
+            length = 1
+        phrases.append(" ".join(words[i : i + length]))
+        i += length
+    return phrases
+
+
+def is_place(phrase: str) -> bool:
+    """Whether a phrase is a place: 'PHƯỜNG THỦY XUÂN', 'xã Đông Hòa'."""
+    folded = phrase.casefold()
+    return any(folded.startswith(p + " ") for p in _PLACE_WORDS)
+
+
+def phrase_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """Wrap a name to `width` in as few lines as possible, breaking only between its
+    `name_phrases`, with lines of similar length (a phrase wider than `width` gets a line
+    of its own)."""
+    phrases = name_phrases(text)
+
+    def wrap(limit: float) -> list[str]:
+        lines: list[str] = []
+        for phrase in phrases:
+            joined = f"{lines[-1]} {phrase}" if lines else phrase
+            if lines and stringWidth(joined, font, size) <= limit:
+                lines[-1] = joined
+            else:
+                lines.append(phrase)
+        return lines
+
+    lines = wrap(width)
+    if len(lines) <= 1:
+        return lines
+    # Two lines: the body's own name above its place reads best, when each fits.
+    place = phrases[-1]
+    if len(lines) == 2 and len(phrases) > 1 and is_place(place):
+        head = " ".join(phrases[:-1])
+        if max(stringWidth(head, font, size), stringWidth(place, font, size)) <= width:
+            return [head, place]
+    low, high = 0.0, width
+    for _ in range(20):
+        middle = (low + high) / 2
+        if len(wrap(middle)) <= len(lines):
+            high = middle
+        else:
+            low = middle
+    return wrap(high)
+
+
 def draw_centred(canvas: Canvas, text: str, x: float, y: float, font: str, size: float) -> float:
     """Draw one line centred on x at baseline y; return its width."""
     text = nfc(text)

@@ -14,7 +14,7 @@ corner of the page; sizes are in points.
       "elements": [
         {"text": "GIẤY CHỨNG NHẬN", "x_mm": "centre", "y_mm": 66, "font": "bold",
          "size": 34, "colour": "#C00000"},
-        {"spans": [{"text": "Chứng nhận ông/bà: "}, {"text": "{full_name}", "font": "bold"}],
+        {"spans": [{"text": "Chứng nhận {salutation}: "}, {"text": "{full_name}", "font": "bold"}],
          "x_mm": 50, "align": "left", "y_mm": 88, "size": 16, "group": "body"}
       ]
     }
@@ -24,7 +24,9 @@ Element keys: `text` or `spans` (a list of {text, font}), `x_mm` (a number or "c
 `font` (regular, bold, italic, bold_italic), `size`, `min_size`, `colour` ("#RRGGBB"),
 `max_width_mm`, `upper` (print in capitals), `rule` ("text" for a rule as long as the line, or
 a length in mm), `group` (a line that wraps pushes the later lines of its group down),
-`only_if` ("reprint": printed only on a reprint; "result": only when a result was given),
+`only_if` ("reprint": printed only on a reprint; "qr": only beside the QR code, not on a
+preview; a field's name, e.g. "hamlet": only when that field is not empty, and the lines
+below it in its group move up to close the gap),
 `leading` (line height for a second line, as a multiple of the size). Placeholders are
 `{field}` with a field of CertificatePage; `{{` and `}}` print a brace.
 """
@@ -77,6 +79,11 @@ PLACEHOLDER_FIELDS: frozenset[str] = frozenset(
         "issuer",
         "signer_title",
         "signer_name",
+        "salutation",
+        "birth_label",
+        "hamlet_label",
+        "achievement",
+        "decision",
     }
 )
 
@@ -87,7 +94,9 @@ FONTS: dict[str, str] = {
     "bold_italic": BOLD_ITALIC,
 }
 ALIGNMENTS = ("left", "centre", "right")
-CONDITIONS = ("reprint", "result")
+# An element with `only_if` is printed only on a reprint, only beside a QR code, or only when
+# the field it names is not empty.
+CONDITIONS = ("reprint", "qr")
 FORMAT_VERSION = 1
 
 # Text keeps this far inside the inner border line, so that no glyph touches it.
@@ -512,8 +521,12 @@ class _Reader:
         if group is not None and (not isinstance(group, str) or not group):
             raise self.error(where, "'group' must be a non-empty string")
         only_if = data.get("only_if")
-        if only_if is not None and only_if not in CONDITIONS:
-            raise self.error(where, f"'only_if' is {only_if!r}; it must be one of {CONDITIONS}")
+        if only_if is not None and only_if not in CONDITIONS and only_if not in PLACEHOLDER_FIELDS:
+            raise self.error(
+                where,
+                f"'only_if' is {only_if!r}; it must be one of {', '.join(CONDITIONS)} or a "
+                "field: " + ", ".join(sorted(PLACEHOLDER_FIELDS)),
+            )
         upper = data.get("upper", False)
         if not isinstance(upper, bool):
             raise self.error(where, "'upper' must be true or false")

@@ -10,42 +10,55 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.core.certificates import (
+    KIND_TITLES_VI,
+    MAX_DECISION,
     MAX_TITLE_IN_PAYLOAD,
     REVOKED,
     CertificateFacts,
     CertificateKind,
+    achievement,
+    bare_hamlet,
+    birth_label,
     build_payload,
+    clean_decision,
+    commended,
+    decision_line,
+    hamlet_label,
     parse_payload,
     parse_serial,
+    salutation,
     split_state_sig,
     state_message,
 )
 from desktop_app.core.courses import RESULT_VI, Course, Enrolment
-from desktop_app.core.dates import place_date_line
+from desktop_app.core.dates import check_year, place_date_line
 from desktop_app.core.people import Birth
 from desktop_app.core.problems import N_, UserError
-from desktop_app.core.text import nfc
-from desktop_app.services.centre import CentreService
+from desktop_app.core.text import fold, nfc
+from desktop_app.services.centre import CentreProfile, CentreService
 from desktop_app.services.courses import CourseService
 from desktop_app.services.ops import OpChanges, OpResult, Ops
 from desktop_app.services.outputs import check_output
 from desktop_app.services.site_keys import SiteKeyService
 from desktop_app.storage import certificates as repo
 from desktop_app.storage.certificates import CertificateRow, NewCertificate
-from desktop_app.storage.db import Database
+from desktop_app.storage.db import Database, read_snapshot
 from desktop_app.storage.tx import Tx
 from desktop_app.sync import keys
 
 if TYPE_CHECKING:
+    from desktop_app.documents.certificate_register import RegisterHeader, RegisterRow
     from desktop_app.documents.certificates import CertificatePage
     from desktop_app.documents.output import PendingOutput
 
 __all__ = [
     "CertificateRow",
     "CertificateService",
+    "Decision",
     "Issued",
     "PreparedPrint",
     "PrintResult",
+    "RegisterBook",
     "Verification",
 ]
 
@@ -57,6 +70,20 @@ class Issued:
     certificate: CertificateRow
     hamlet: str
     reprint: bool
+    sex: str | None = None
+    hamlet_kind: str = ""
+
+    @staticmethod
+    def of(certificate: CertificateRow, e: Enrolment, reprint: bool) -> Issued:
+        return Issued(certificate, e.hamlet_name, reprint, e.sex, e.hamlet_kind)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The decision a commendation is awarded by: 'Quyết định số 12/QĐ-TTHTCĐ, ngày …'."""
+
+    number: str
+    day: dt.date
 
 
 @dataclass(frozen=True)
@@ -78,6 +105,16 @@ class PreparedPrint:
     course_id: str
     issued: tuple[Issued, ...]
     pages: tuple[CertificatePage, ...]
+
+
+@dataclass(frozen=True)
+class RegisterBook:
+    """One year of the register as printed (sổ cấp giấy chứng nhận): plain data, rendered on
+    any thread."""
+
+    year: int
+    header: RegisterHeader
+    rows: tuple[RegisterRow, ...]
 
 
 @dataclass(frozen=True)
@@ -126,6 +163,61 @@ def birth_text(iso: str) -> str:
     return Birth.from_iso(iso).display() if iso else ""
 
 
+CENTRE_WORDS = "Trung tâm học tập cộng đồng"
+
+
+def centre_issuer(profile: CentreProfile) -> str:
+    """The centre as it signs: its name, with its commune ('TRUNG TÂM HỌC TẬP CỘNG ĐỒNG PHƯỜNG
+    THỦY XUÂN'), in capitals. A name typed without the commune gets it added."""
+    name = " ".join(profile.name.split()) or CENTRE_WORDS
+    commune = " ".join(profile.commune_name.split())
+    if commune and fold(commune) not in fold(name):
+        name = f"{name} {commune}"
+    return nfc(name.upper())
+
+
+def decision_missing() -> UserError:
+    return UserError(
+        N_(
+            "A commendation cites the decision that awards it: give the decision's "
+            "number and date (e.g. 12/QĐ-TTHTCĐ, 20/05/2026)."
+        )
+    )
+
+
+def _commendation_decision(
+    kind: CertificateKind, decision: Decision | None, issued_on: dt.date
+) -> Decision | None:
+    """A batch of commendations is printed only with its decision, checked; other kinds
+    cite none."""
+    if kind is not CertificateKind.COMMENDATION:
+        return None
+    if decision is None:
+        raise decision_missing()
+    return check_decision(decision.number, decision.day, issued_on)
+
+
+def check_decision(number: str, day: dt.date | None, issued_on: dt.date) -> Decision:
+    """The decision a commendation cites, or a UserError saying what is missing."""
+    number = clean_decision(nfc(number))
+    if not number or day is None:
+        raise decision_missing()
+    if len(number) > MAX_DECISION:
+        raise UserError(
+            N_("The decision's number is too long (at most {max} characters)."),
+            {"max": str(MAX_DECISION)},
+        )
+    if day > issued_on:
+        raise UserError(
+            N_(
+                "The decision is dated {decision}, after the commendations' date of issue "
+                "{issued}: check the date."
+            ),
+            {"decision": f"{day:%d/%m/%Y}", "issued": f"{issued_on:%d/%m/%Y}"},
+        )
+    return Decision(number, day)
+
+
 def course_dates(course: Course) -> str:
     if course.start and course.end and course.start != course.end:
         return f"từ {course.start:%d/%m/%Y} đến {course.end:%d/%m/%Y}"
@@ -168,9 +260,13 @@ class CertificateService:
         kind: CertificateKind = CertificateKind.COMPLETION,
         issued_on: dt.date | None = None,
         enrolment_ids: set[str] | None = None,
+        decision: Decision | None = None,
     ) -> OpResult[list[Issued]]:
         """Register a certificate for every completer (or the given ones) who has none yet,
-        and return all of them ready to print. One operation: numbers are gap-free."""
+        and return all of them ready to print. One operation: numbers are gap-free.
+
+        Commendations go only to the completers chosen for one (core.certificates.commended)
+        and a new one needs its `decision`; a reprint keeps the decision it was issued by."""
         issued_on = issued_on or dt.date.today()
         self.ensure_site_key()
         db = self._db
@@ -185,16 +281,33 @@ class CertificateService:
                     N_("No one has completed {title} yet, so there is nothing to print."),
                     {"title": course.title},
                 )
+            if kind is CertificateKind.COMMENDATION and enrolment_ids is None:
+                # A batch goes to those chosen; a reprint of one already issued (enrolment_ids
+                # given) is the same paper again, whatever is ticked now.
+                completers = [e for e in completers if commended(e.result, e.commendation)]
+                if not completers:
+                    raise UserError(
+                        N_(
+                            "No one who completed {title} is chosen for a commendation: tick "
+                            "them in the list of completers (Completion and printing)."
+                        ),
+                        {"title": course.title},
+                    )
             result: list[Issued] = []
             for e in completers:
                 existing = repo.valid_for_enrolment(db, e.id, kind)
                 if existing is not None:
                     repo.mark_printed(op.tx, existing.id)
-                    result.append(Issued(existing, e.hamlet_name, reprint=True))
+                    result.append(Issued.of(existing, e, reprint=True))
                     continue
+                if kind is CertificateKind.COMMENDATION and decision is None:
+                    raise decision_missing()
                 private = self._signing_key()  # reprints need no key: only new numbers
-                cert = self._register(op.tx, course, e, kind, issued_on, private, None)
-                result.append(Issued(cert, e.hamlet_name, reprint=False))
+                cert = self._register(
+                    op.tx, course, e, kind, issued_on, private, None,
+                    decision if kind is CertificateKind.COMMENDATION else None,
+                )  # fmt: skip
+                result.append(Issued.of(cert, e, reprint=False))
         return op.result(result)
 
     def _register(
@@ -206,6 +319,7 @@ class CertificateService:
         issued_on: dt.date,
         private: str,
         reissue_of: str | None,
+        decision: Decision | None = None,
     ) -> CertificateRow:
         db = self._db
         number = repo.next_number(db, issued_on.year)
@@ -217,6 +331,8 @@ class CertificateService:
             birth=birth_text(e.birth),
             course_title=course.title,
             issued_on=issued_on,
+            decision=decision.number if decision else "",
+            decision_date=decision.day if decision else None,
         )
         payload = build_payload(facts, keys.sign(private, facts.signed_bytes()))
         cert_id = repo.insert_certificate(
@@ -227,6 +343,7 @@ class CertificateService:
                 full_name=e.full_name, birth=e.birth, course_title=course.title,
                 result=e.result, payload=payload, reissue_of=reissue_of,
                 state_sig=self._keys.sign_state(payload, None, ""),
+                decision=facts.decision, decision_date=facts.decision_date,
             ),
         )  # fmt: skip
         row = repo.get_certificate(db, cert_id)
@@ -268,11 +385,15 @@ class CertificateService:
             if enrolment is None:
                 raise UserError(N_("The person is no longer enrolled in that class."))
             private = self._signing_key()
-            new = self._register(op.tx, course, enrolment, old.kind, issued_on, private, old.id)
+            # The same award, so the same decision; the new paper only replaces the old one.
+            decision = Decision(old.decision, old.decision_date) if old.decision_date else None
+            new = self._register(
+                op.tx, course, enrolment, old.kind, issued_on, private, old.id, decision
+            )
             if not old.revoked_at:
                 why = nfc(reason) or f"Cấp lại, số mới {new.serial}"
                 repo.revoke(op.tx, old.id, why, self._keys.sign_state(old.payload, op.tx.now, why))
-        return op.result(Issued(new, enrolment.hamlet_name, reprint=False))
+        return op.result(Issued.of(new, enrolment, reprint=False))
 
     def _get(self, cert_id: str) -> CertificateRow:
         cert = repo.get_certificate(self._db, cert_id)
@@ -289,6 +410,80 @@ class CertificateService:
 
     def register_years(self) -> list[int]:
         return repo.register_years(self._db)
+
+    @read_snapshot
+    def register_book(self, year: int, day: dt.date | None = None) -> RegisterBook:
+        """The year's register as printed, in number order; refuses a year with none."""
+        from desktop_app.documents.certificate_register import RegisterHeader, RegisterRow
+
+        check_year(year)
+        rows = repo.register_of_year(self._db, year)
+        if not rows:
+            raise UserError(
+                N_("No certificate was issued in {year}, so its register has nothing to print."),
+                {"year": str(year)},
+            )
+        replaced_by = repo.reissued_as(self._db, [c.id for c in rows])
+        serials = {c.id: c.serial for c in rows}
+
+        def serial_of(cert_id: str) -> str:
+            if cert_id not in serials:
+                other = repo.get_certificate(self._db, cert_id)
+                serials[cert_id] = other.serial if other else "?"
+            return serials[cert_id]
+
+        def status(c: CertificateRow) -> str:
+            parts = []
+            if c.reissue_of:
+                parts.append(f"Cấp lại thay số {serial_of(c.reissue_of)}")
+            if c.revoked_at:
+                parts.append(f"Đã thu hồi: {c.revoke_reason}" if c.revoke_reason else "Đã thu hồi")
+                new = replaced_by.get(c.id)
+                if new and serial_of(new) not in c.revoke_reason:
+                    parts.append(f"cấp lại số {serial_of(new)}")
+            return "; ".join(parts)
+
+        profile = self._centre.profile()
+        commune = profile.commune_name
+        header = RegisterHeader(
+            issuer_parent=f"UBND {commune}".upper() if commune else "",
+            issuer=centre_issuer(profile),
+            year=year,
+            place_date=place_date_line(commune, day or dt.date.today()),
+            signer_title="GIÁM ĐỐC",
+            signer_name=profile.director,
+        )
+        book = tuple(
+            RegisterRow(
+                serial=c.serial, full_name=c.full_name, birth=birth_text(c.birth),
+                course_title=c.course_title, kind=KIND_TITLES_VI[c.kind],
+                issued_on=f"{c.issued_on:%d/%m/%Y}", status=status(c),
+            )
+            for c in rows
+        )  # fmt: skip
+        return RegisterBook(year, header, book)
+
+    @staticmethod
+    def render_register(book: RegisterBook, out: Path) -> int:
+        """Write the register's PDF; returns its page count. No database: any thread."""
+        from desktop_app.documents.certificate_register import render_certificate_register
+
+        return render_certificate_register(book.header, book.rows, out)
+
+    def record_register_print(self, book: RegisterBook) -> OpResult[None]:
+        """Who printed the register (names and births), and which year's: the audit line."""
+        return self._ops.record_event(
+            "certificate_register.print", "certificate", str(book.year), f"rows={len(book.rows)}"
+        )
+
+    def print_register(self, year: int, out: Path, day: dt.date | None = None) -> int:
+        """Read, write and audit the year's register in one call (the command line); returns
+        the number of pages."""
+        out = check_output(out, self._db.path)
+        book = self.register_book(year, day)
+        pages = self.render_register(book, out)
+        self.record_register_print(book)
+        return pages
 
     def get(self, cert_id: str) -> CertificateRow:
         return self._get(cert_id)
@@ -363,6 +558,7 @@ class CertificateService:
 
         profile = self._centre.profile()
         commune = profile.commune_name
+        issuer = centre_issuer(profile)
         courses: dict[str, Course] = {}
         out: list[CertificatePage] = []
         for item in issued:
@@ -376,13 +572,18 @@ class CertificateService:
                     serial=c.serial,
                     full_name=c.full_name,
                     birth=birth_text(c.birth),
-                    hamlet=item.hamlet,
+                    hamlet=bare_hamlet(hamlet_label(item.hamlet_kind), item.hamlet),
+                    salutation=salutation(item.sex),
+                    birth_label=birth_label(birth_text(c.birth)),
+                    hamlet_label=hamlet_label(item.hamlet_kind),
+                    achievement=achievement(c.result),
+                    decision=decision_line(c.decision, c.decision_date),
                     course_title=c.course_title,
                     course_dates=course_dates(course) if course else "",
                     result=RESULT_VI[c.result] if c.result else "",
                     place_date=place_date_line(commune, c.issued_on),
                     issuer_parent=f"UBND {commune}".upper() if commune else "",
-                    issuer="TRUNG TÂM HỌC TẬP CỘNG ĐỒNG",
+                    issuer=issuer,
                     signer_title="GIÁM ĐỐC",
                     signer_name=profile.director,
                     qr_payload=c.payload,
@@ -468,9 +669,12 @@ class CertificateService:
         course_id: str,
         kind: CertificateKind = CertificateKind.COMPLETION,
         issued_on: dt.date | None = None,
+        decision: Decision | None = None,
     ) -> OpResult[PreparedPrint]:
         """Register the completers' certificates and lay out their pages (database work)."""
-        issued = self.issue_for_course(course_id, kind, issued_on)
+        issued_on = issued_on or dt.date.today()
+        decision = _commendation_decision(kind, decision, issued_on)
+        issued = self.issue_for_course(course_id, kind, issued_on, decision=decision)
         return OpResult(
             PreparedPrint(course_id, tuple(issued.value), tuple(self.pages(issued.value))),
             issued.changes,
@@ -518,8 +722,10 @@ class CertificateService:
         as_zip: bool = False,
         issued_on: dt.date | None = None,
         progress: Callable[[int, int], bool] | None = None,
+        decision: Decision | None = None,
     ) -> PrintResult:
         """Register and print the certificates of every completer of a course, atomically.
+        Commendations go to the completers chosen for one, citing `decision` (required).
 
         The numbers are taken provisionally (`plan_course`), the PDF (or ZIP) is written in
         full to a temporary file beside `out`, then one operation registers the numbers and
@@ -531,13 +737,15 @@ class CertificateService:
         """
         from desktop_app.documents.output import PendingOutput, write_failed
 
+        issued_on = issued_on or dt.date.today()
+        decision = _commendation_decision(kind, decision, issued_on)
         out = check_output(out, self._db.path)
         for _attempt in range(_PLAN_ATTEMPTS):
-            prepared = self.plan_course(course_id, kind, issued_on)
+            prepared = self.plan_course(course_id, kind, issued_on, decision=decision)
             pending = PendingOutput(out)
             try:
                 result = self.render_to(prepared, pending.path, out, as_zip, progress)
-                changes = self._commit_print(prepared, kind, issued_on or dt.date.today(), result)
+                changes = self._commit_print(prepared, kind, issued_on, result, decision)
                 if changes is None:
                     pending.discard()
                     continue
@@ -559,6 +767,7 @@ class CertificateService:
         issued_on: dt.date | None = None,
         *,
         preview: bool = False,
+        decision: Decision | None = None,
     ) -> PreparedPrint:
         """What issuing would give now, laid out, with nothing registered: the issuing
         operation runs and is rolled back, so the provisional numbers, payloads and reprint
@@ -567,10 +776,11 @@ class CertificateService:
         import dataclasses
 
         issued_on = issued_on or dt.date.today()
+        decision = _commendation_decision(kind, decision, issued_on)
         self.ensure_site_key()  # outside the rolled-back operation: a new key must stay
         try:
             with self._ops.op("certificate.plan"):
-                issued = self.issue_for_course(course_id, kind, issued_on).value
+                issued = self.issue_for_course(course_id, kind, issued_on, decision=decision).value
                 planned = PreparedPrint(course_id, tuple(issued), tuple(self.pages(issued)))
                 raise _Planned(planned)
         except _Planned as done:
@@ -609,6 +819,7 @@ class CertificateService:
         kind: CertificateKind,
         issued_on: dt.date,
         result: PrintResult,
+        decision: Decision | None,
     ) -> OpChanges | None:
         """Register what `prepared` printed, with the print's audit, in one operation; None
         (and nothing registered) if the register moved on since it was planned."""
@@ -617,7 +828,7 @@ class CertificateService:
                 ids = {i.certificate.enrolment_id for i in prepared.issued}
                 issued = self.issue_for_course(
                     prepared.course_id, kind, issued_on,
-                    enrolment_ids={i for i in ids if i is not None},
+                    enrolment_ids={i for i in ids if i is not None}, decision=decision,
                 ).value  # fmt: skip
                 if _fingerprint(issued) != _fingerprint(list(prepared.issued)):
                     raise _Planned(prepared)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -274,17 +275,14 @@ class CourseService:
         course = self.get(course_id)
         rows = repo.list_enrolments(self._db, course_id)
         return [
-            Enrolment(
-                id=e.id, person_id=e.person_id, full_name=e.full_name, sex=e.sex,
-                birth=e.birth, hamlet_name=e.hamlet_name, result=e.result,
-                literacy_level=e.literacy_level, attended=e.attended,
+            dataclasses.replace(
+                e,
                 completion=completion(
                     course.rule, e.attended, course.sessions, e.result, e.literacy_level
                 ),
-                sort_key=e.sort_key,
             )
             for e in rows
-        ]  # fmt: skip
+        ]
 
     def completers(self, course_id: str) -> list[Enrolment]:
         return [e for e in self.enrolments(course_id) if e.completion and e.completion.completed]
@@ -389,6 +387,15 @@ class CourseService:
             if state is None or state.deleted:
                 raise UserError(N_("This person is no longer enrolled; refresh the class."))
             repo.set_result(op.tx, enrolment_id, result, literacy_level)
+        return op.result(enrolment_id)
+
+    def set_commendation(self, enrolment_id: str, chosen: bool | None) -> OpResult[str]:
+        """Give (True) or not (False) this learner a commendation; None: by the result."""
+        with self._ops.op("enrolment.set_commendation") as op:
+            state = repo.get_enrolment(self._db, enrolment_id)
+            if state is None or state.deleted:
+                raise UserError(N_("This person is no longer enrolled; refresh the class."))
+            repo.set_commendation(op.tx, enrolment_id, chosen)
         return op.result(enrolment_id)
 
     # Attendance ------------------------------------------------------------------------

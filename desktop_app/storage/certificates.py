@@ -70,6 +70,8 @@ class CertificateRow:
     revoke_reason: str
     reissue_of: str | None
     state_sig: str = ""
+    decision: str = ""
+    decision_date: dt.date | None = None
 
     @property
     def serial(self) -> str:
@@ -79,7 +81,7 @@ class CertificateRow:
 _COLUMNS = (
     "id, owner_site, year, number, kind, person_id, course_id, enrolment_id, issued_on,"
     " full_name, birth, course_title, result, payload, print_count, revoked_at, revoke_reason,"
-    " reissue_of, state_sig"
+    " reissue_of, state_sig, decision, decision_date"
 )
 
 
@@ -104,6 +106,8 @@ def _row(r: Sequence[object]) -> CertificateRow:
         revoke_reason=str(r[16]),
         reissue_of=str(r[17]) if r[17] else None,
         state_sig=str(r[18] or ""),
+        decision=str(r[19] or ""),
+        decision_date=dt.date.fromisoformat(str(r[20])) if r[20] else None,
     )
 
 
@@ -133,6 +137,8 @@ class NewCertificate:
     payload: str
     reissue_of: str | None = None
     state_sig: str = ""
+    decision: str = ""
+    decision_date: dt.date | None = None
 
 
 def certificate_search_text(full_name: str, course_title: str, number: int, year: int) -> str:
@@ -149,7 +155,8 @@ def insert_certificate(tx: Tx, c: NewCertificate) -> str:
             "issued_on": c.issued_on.isoformat(), "full_name": c.full_name, "birth": c.birth,
             "course_title": c.course_title, "result": c.result.value if c.result else None,
             "payload": c.payload, "print_count": 1, "last_printed_at": tx.now,
-            "reissue_of": c.reissue_of, "state_sig": c.state_sig,
+            "reissue_of": c.reissue_of, "state_sig": c.state_sig, "decision": c.decision,
+            "decision_date": c.decision_date.isoformat() if c.decision_date else None,
             "search_text": certificate_search_text(c.full_name, c.course_title, c.number, c.year),
         },
     )  # fmt: skip
@@ -228,6 +235,30 @@ def search_register(
         [*params, limit],
     ).fetchall()
     return [_row(r) for r in rows]
+
+
+def register_of_year(db: Database, year: int) -> list[CertificateRow]:
+    """This site's certificates of the year in number order, as its register book lists them."""
+    rows = db.conn.execute(
+        f"SELECT {_COLUMNS} FROM certificate WHERE deleted = 0 AND owner_site = ? AND year = ?"
+        " ORDER BY number",
+        (db.site_id, year),
+    ).fetchall()
+    return [_row(r) for r in rows]
+
+
+def reissued_as(db: Database, cert_ids: Sequence[str]) -> dict[str, str]:
+    """For each of these certificates that was reissued: the id of the one replacing it."""
+    out: dict[str, str] = {}
+    for start in range(0, len(cert_ids), 500):
+        chunk = list(cert_ids[start : start + 500])
+        marks = ", ".join("?" for _ in chunk)
+        for old, new in db.conn.execute(
+            f"SELECT reissue_of, id FROM certificate WHERE deleted = 0 AND reissue_of IN ({marks})",
+            chunk,
+        ):
+            out[str(old)] = str(new)
+    return out
 
 
 def register_years(db: Database) -> list[int]:

@@ -296,13 +296,20 @@ def set_result(tx: Tx, enrolment_id: str, result: Result | None, level: int | No
     )
 
 
+def set_commendation(tx: Tx, enrolment_id: str, chosen: bool | None) -> None:
+    """Choose (True), leave out (False) or let the result decide (None) a commendation."""
+    tx.update_changed(
+        "enrolment", enrolment_id, {"commendation": None if chosen is None else int(chosen)}
+    )
+
+
 def list_enrolments(db: Database, course_id: str) -> list[Enrolment]:
     """Enrolled people in roster order, with how many sessions each attended."""
     rows = db.conn.execute(
         "SELECT e.id, e.person_id, p.full_name, p.sex, p.birth, coalesce(h.name, ''),"
         " e.result, e.literacy_level,"
         " (SELECT count(*) FROM attendance a WHERE a.enrolment_id = e.id AND a.deleted = 0),"
-        " p.sort_key"
+        " p.sort_key, coalesce(h.kind, ''), e.commendation"
         " FROM enrolment e JOIN person p ON p.id = e.person_id"
         " LEFT JOIN hamlet h ON h.id = p.hamlet_id"
         " WHERE e.course_id = ? AND e.deleted = 0 ORDER BY p.sort_key, p.id",
@@ -320,6 +327,8 @@ def list_enrolments(db: Database, course_id: str) -> list[Enrolment]:
             literacy_level=r[7],
             attended=int(r[8]),
             sort_key=r[9],
+            hamlet_kind=r[10],
+            commendation=None if r[11] is None else bool(r[11]),
         )
         for r in rows
     ]

@@ -626,3 +626,24 @@ def keys_and_seals(db: UtilsDatabase) -> None:
         ALTER TABLE certificate ADD COLUMN state_sig TEXT NOT NULL DEFAULT '';
         """,
     )
+
+
+# 0007: commendations are chosen and cite their decision ----------------------------------
+
+
+@migrations(name="0007_commendation_decisions")
+def commendation_decisions(db: UtilsDatabase) -> None:
+    run_script(
+        db,
+        """
+        -- Who gets a Giấy khen for a class: NULL follows the result (Giỏi or Xuất sắc),
+        -- 1 or 0 is what the secretary chose for this learner.
+        ALTER TABLE enrolment ADD COLUMN commendation INTEGER
+            CHECK (commendation IS NULL OR commendation IN (0, 1));
+
+        -- The decision a commendation was awarded by ("12/QĐ-TTHTCĐ" and its ISO date),
+        -- as printed on it and signed into its QR code; empty for other certificates.
+        ALTER TABLE certificate ADD COLUMN decision TEXT NOT NULL DEFAULT '';
+        ALTER TABLE certificate ADD COLUMN decision_date TEXT;
+        """,
+    )

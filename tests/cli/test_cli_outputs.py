@@ -43,6 +43,7 @@ def _commands(db: Path, out: Path) -> list[list[str]]:
         ["roster", "print", "--course", course],
         ["certificates", "print", "--course", course],
         ["certificates", "print", "--course", course, "--zip"],
+        ["certificates", "register", "--year", str(year)],
         ["disclosure", "print", "--fund", _fund_id(db), "--year", str(year - 1)],
     ]
 

@@ -77,7 +77,7 @@ def make_page(name: str, number: int, **changes: object) -> CertificatePage:
         serial=serial,
         full_name=name,
         birth="07/03/1985",
-        hamlet="Thôn Đông",
+        hamlet="Đông",
         course_title="Kỹ thuật trồng lúa chất lượng cao",
         course_dates="05/01/2026 - 05/02/2026",
         result="Khá",
@@ -88,6 +88,8 @@ def make_page(name: str, number: int, **changes: object) -> CertificatePage:
         signer_name="Lê Thị Hoa",
         qr_payload="",
         reprint=False,
+        salutation="Bà",
+        hamlet_label="Thôn",
     )
     page = dataclasses.replace(page, **changes)  # type: ignore[arg-type]
     return dataclasses.replace(
@@ -161,10 +163,72 @@ def test_every_name_reads_back_exactly(pdf: Path) -> None:
 
 
 @needs_poppler
-def test_missing_birth_prints_an_empty_line_and_reprint_is_marked(pdf: Path) -> None:
+def test_missing_birth_leaves_no_bare_label_and_reprint_is_marked(pdf: Path) -> None:
     texts = [page_text(pdf, n) for n in range(1, len(PAGES) + 1)]
-    assert "Sinh ngày/năm: Thôn/ấp:" in texts[2]  # the empty birth date of page 3
+    assert "Sinh ngày: 07/03/1985 Thôn: Đông" in texts[0]
+    assert "Sinh" not in texts[2]  # the empty birth date of page 3
+    assert f"Chứng nhận Bà: {NAMES[2]} Thôn: Đông" in texts[2]
     assert [("Bản in lại" in t) for t in texts] == [p.reprint for p in PAGES]
+
+
+@needs_poppler
+def test_left_out_line_closes_the_gap(tmp_path: Path) -> None:
+    out = tmp_path / "gap.pdf"
+    render_certificates(
+        [make_page("Nguyễn Văn An", 1), make_page("Nguyễn Văn An", 2, birth="")], out
+    )
+    tops = []
+    for page in _word_boxes(out):
+        (hamlet,) = [box for box in page if box[4] == "Thôn:"]
+        tops.append(hamlet[1])
+    assert tops[0] - tops[1] == pytest.approx(8 * 72 / 25.4, abs=0.5)  # moved up one line
+
+
+@needs_poppler
+def test_salutation_hamlet_kind_and_qr_caption(tmp_path: Path) -> None:
+    out = tmp_path / "words.pdf"
+    pages = [
+        make_page("Nguyễn Văn An", 1, salutation="Ông", hamlet_label="Tổ dân phố", hamlet="3"),
+        make_page("Lê Thị Hoa", 2, salutation="Ông/Bà", hamlet=""),
+        make_page("Trần Văn Ba", 3, preview=True),
+        make_page("Trần Văn Ba", 4, kind="commendation", salutation="Ông"),
+    ]
+    render_certificates(pages, out)
+    texts = [page_text(out, n) for n in range(1, len(pages) + 1)]
+    assert "Chứng nhận Ông: Nguyễn Văn An" in texts[0]
+    assert "Tổ dân phố: 3" in texts[0]
+    assert "ông/bà" not in texts[0].casefold().replace("ông/bà:", "")
+    assert "Chứng nhận Ông/Bà: Lê Thị Hoa Sinh ngày: 07/03/1985 Đã hoàn thành" in texts[1]
+    assert "Thôn" not in texts[1]
+    assert "Quét mã để kiểm tra giấy chứng nhận" in texts[0]
+    assert "Quét mã" not in texts[2]  # a preview has no code, so no caption
+    assert "Tặng Ông: Trần Văn Ba" in texts[3]
+    assert "Quét mã để kiểm tra giấy khen" in texts[3]
+
+
+@needs_poppler
+def test_issuer_wraps_only_between_phrases(tmp_path: Path) -> None:
+    out = tmp_path / "issuer.pdf"
+    commune = "xã Đông Hưng Hiệp Thành Phước Lộc Thượng Hạ Tân Phú Trung Hòa Bình Minh Đức Long"
+    commune += " An Khánh Hưng Thịnh"  # too long for one line even at the smallest size
+    issuer = f"Trung tâm học tập cộng đồng {commune}"
+    render_certificates([make_page("Nguyễn Văn An", 1, issuer=issuer)], out)
+    text = run("pdftotext", "-layout", str(out), "-").splitlines()
+    top = next(i for i, line in enumerate(text) if "UBND" in line)
+    title = next(i for i, line in enumerate(text) if "GIẤY CHỨNG NHẬN" in line)
+    lines = [" ".join(line.split()) for line in text[top + 1 : title] if line.strip()]
+    # Two lines, broken between the centre and its commune, not inside "HỌC TẬP".
+    assert lines == ["TRUNG TÂM HỌC TẬP CỘNG ĐỒNG", commune.upper()]
+
+
+def test_names_wrap_between_whole_phrases() -> None:
+    page = make_page("Nguyễn Văn An", 1, issuer="Trung tâm học tập cộng đồng phường Thủy Xuân")
+    pieces = [(page.values()["issuer"].upper(), BOLD)]
+    for width in range(60, 400, 5):
+        fitted = fit_text(pieces, 13, 13, width)
+        lines = [" ".join(text for text, _font, _w in line).split() for line in fitted.lines]
+        for line in lines:
+            assert line[0] not in ("TÂM", "TẬP", "ĐỒNG", "THỦY", "XUÂN"), (width, lines)
 
 
 @needs_poppler

@@ -32,7 +32,10 @@ def test_bundled_templates_load(name: str) -> None:
     assert big.colour[0] > 0.7 and big.colour[1] < 0.1 and big.colour[2] < 0.1  # red
     assert big.spans[0].font == BOLD
     used = frozenset().union(*(element.fields for element in template.elements))
-    assert used == PLACEHOLDER_FIELDS  # every field is printed somewhere
+    # Every field is printed somewhere, but what belongs to the other kind: a commendation
+    # states its achievement (from the result) and its decision, a completion its result.
+    other = {"achievement", "decision"} if name == "completion" else {"result"}
+    assert used == PLACEHOLDER_FIELDS - other
     (place,) = [e for e in template.elements if e.fields == {"place_date"}]
     assert place.spans[0].font == ITALIC
     assert any(e.only_if == "reprint" and e.label == "Bản in lại" for e in template.elements)
@@ -187,9 +190,10 @@ def test_missing_file_and_bad_names(tmp_path: Path) -> None:
 
 def test_empty_field_values_print_nothing() -> None:
     template = load_template("completion")
-    birth = next(e for e in template.elements if e.fields == {"birth"})
-    assert birth.spans[0].resolve({}) == "Sinh ngày/năm: "
-    assert birth.spans[0].resolve({"birth": ""}) == "Sinh ngày/năm: "
+    birth = next(e for e in template.elements if "birth" in e.fields)
+    assert birth.spans[0].resolve({}) == ": "
+    assert birth.spans[0].resolve({"birth_label": "Sinh năm", "birth": ""}) == "Sinh năm: "
+    assert birth.only_if == "birth"  # and so it is not printed at all
 
 
 def test_no_result_line_without_a_result(tmp_path: Path) -> None:

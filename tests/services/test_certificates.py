@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core.certificates import CertificateKind
-from desktop_app.core.courses import CourseInput
+from desktop_app.core.courses import CourseInput, Result
 from desktop_app.core.people import PersonInput
 from desktop_app.core.problems import UserError
+from desktop_app.services.certificates import Decision
 from desktop_app.services.workspace import Workspace
 
 D = dt.date(2026, 3, 2)
@@ -39,9 +40,12 @@ def test_numbers_are_gap_free_per_year_and_reprints_keep_them(ws: Workspace) -> 
     assert [
         i.certificate.serial for i in ws.certificates.issue_for_course(b, issued_on=D).value
     ] == ["3/2026"]
+    (learner,) = ws.courses.completers(b)
+    ws.courses.set_result(learner.id, Result.VERY_GOOD)
     next_year = ws.certificates.issue_for_course(
-        b, kind=CertificateKind.COMMENDATION, issued_on=dt.date(2027, 1, 5)
-    ).value
+        b, kind=CertificateKind.COMMENDATION, issued_on=dt.date(2027, 1, 5),
+        decision=Decision("01/QĐ-TTHTCĐ", dt.date(2027, 1, 4)),
+    ).value  # fmt: skip
     assert next_year[0].certificate.serial == "1/2027"
 
 

@@ -375,6 +375,12 @@ def _(ws: Workspace) -> Run:
     return lambda: ws.courses.set_result(enrolment, Result.GOOD)
 
 
+@scenario("courses.set_commendation")
+def _(ws: Workspace) -> Run:
+    _course_id, _pid, enrolment = _enrolled(ws)
+    return lambda: ws.courses.set_commendation(enrolment, True)
+
+
 @scenario("courses.set_attendance")
 def _(ws: Workspace) -> Run:
     course, _pid, enrolment = _enrolled(ws)
@@ -535,6 +541,7 @@ def test_a_nested_operation_that_fails_leaves_the_outer_one_whole(ws: Workspace)
 # Operations that change no row: they only write the audit line of a print or an export.
 AUDIT_ONLY = {
     "certificates.record_print", "class_documents.record_print", "fund_documents.record_print",
+    "certificates.record_register_print",
 }  # fmt: skip
 
 

@@ -55,6 +55,10 @@ NEW_COLUMNS: dict[tuple[str, str], Expect] = {
     ("site", "funds_seal"): lambda before, table, row: "",
     ("fund", "head_seal"): lambda before, table, row: "",
     ("certificate", "state_sig"): lambda before, table, row: "",
+    # 0007_commendation_decisions: no choice made, no decision cited
+    ("enrolment", "commendation"): lambda before, table, row: None,
+    ("certificate", "decision"): lambda before, table, row: "",
+    ("certificate", "decision_date"): lambda before, table, row: None,
 }
 
 # Tables an upgrade creates, and how many rows each holds right after it.

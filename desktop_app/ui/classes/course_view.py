@@ -172,6 +172,7 @@ class CourseView(QWidget):
             widget = self.results
         else:
             self.completers = CompletersTab(ctx, cid, self.printer.actions(), self)
+            self.completers.reload_requested.connect(self.reload)
             widget = self.completers
         if self.snapshot is not None:
             widget.show_snapshot(self.snapshot)

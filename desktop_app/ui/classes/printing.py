@@ -9,23 +9,40 @@ no one to print says so (the service's own words) and writes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.core.certificates import CertificateKind
 from desktop_app.core.problems import N_, StoreError, UserError
-from desktop_app.i18n import _, format_int, ngettext
-from desktop_app.services.certificates import CertificateService, PreparedPrint, PrintResult
+from desktop_app.i18n import _, format_int, ngettext, user_error_text
+from desktop_app.services.certificates import (
+    CertificateService,
+    Decision,
+    PreparedPrint,
+    PrintResult,
+    check_decision,
+)
 from desktop_app.services.class_documents import ClassDocumentService, ClassPaper
 from desktop_app.services.ops import OpChanges, OpResult, Progress
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
-from desktop_app.ui.classes.common import alive, reporter
+from desktop_app.ui.classes.common import alive, date_edit, parse_date, reporter
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.long_task import LongTask
 from desktop_app.ui.preview import Issue, PdfPreviewDialog, preview_pdf, temp_document_path
+from desktop_app.ui.widgets import FieldMessage
 
 ROSTER, SHEET, XLSX, CERTIFICATES, COMMENDATIONS, CERTIFICATES_ZIP = (
     "roster", "sheet", "xlsx", "certificates", "commendations", "certificates_zip",
@@ -64,6 +81,63 @@ def record_certificate_print(
     return ctx.op(lambda ws: ws.certificates.record_print(result), None, on_error, title=_("Print"))
 
 
+class DecisionDialog(QDialog):
+    """Commendations cite the decision that awards them: its number and date, asked for
+    before anything is laid out (they are printed on every Giấy khen)."""
+
+    decided = Signal(object)  # Decision
+
+    def __init__(self, last: Decision | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Decision on the commendations"))
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        text = QLabel(
+            _(
+                "A commendation (Giấy khen) states the decision that awards it, e.g. "
+                '"Theo Quyết định số 12/QĐ-TTHTCĐ, ngày 20/05/2026". Give its number and date.'
+            )
+        )
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        form = QFormLayout()
+        self.number = QLineEdit(last.number if last else "")
+        self.number.setPlaceholderText(_("e.g. 12/QĐ-TTHTCĐ"))
+        self.number.setAccessibleName(_("Decision number"))
+        form.addRow(_("Decision &number"), self.number)
+        self.day = date_edit()
+        self.day.setAccessibleName(_("Decision date"))
+        if last:
+            self.day.setText(f"{last.day:%d/%m/%Y}")
+        form.addRow(_("Decision &date"), self.day)
+        layout.addLayout(form)
+        self.message = FieldMessage()
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.addButton(
+            _("Continue to the preview"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        try:
+            day = parse_date(self.day.text())
+        except ValueError:
+            self.message.show_messages([_("Type the decision's date as dd/mm/yyyy.")])
+            self.day.setFocus()
+            return
+        try:
+            decision = check_decision(self.number.text(), day, dt.date.today())
+        except UserError as exc:
+            self.message.show_messages([user_error_text(exc)])
+            (self.number if not self.number.text().strip() else self.day).setFocus()
+            return
+        self.decided.emit(decision)
+        self.accept()
+
+
 class ClassPrinter:
     """Runs one class's print jobs; remembers the last dialogs so tests can look at them."""
 
@@ -77,6 +151,9 @@ class ClassPrinter:
         self.last_path: Path | None = None
         self.last_result: PrintResult | None = None
         self.busy = False
+        self.decision_dialog: DecisionDialog | None = None
+        # The decision given last, offered again: one decision usually covers a class.
+        self.decision: Decision | None = None
 
     def actions(self) -> list[tuple[str, str, Callable[..., None]]]:
         # `clicked` passes `checked` first; the kind rides in a default argument.
@@ -98,16 +175,40 @@ class ClassPrinter:
         except (UserError, StoreError) as exc:  # the class was deleted meanwhile, say
             errors.report_error(self.parent, _("Print"), exc)
             return
+        if kind == COMMENDATIONS:
+            self._ask_decision()
+            return
+        self._start(kind)
+
+    def _start(self, kind: str, decision: Decision | None = None) -> None:
         name = document_name(kind, self.course_title)
         out = temp_document_path(name)
         self.last_path = out
         self.busy = True
         if kind in CERTIFICATE_KINDS:
-            self._print_certificates(kind, out, name)
+            self._print_certificates(kind, out, name, decision)
         else:
             self._print_paper(kind, out, name)
 
-    def _print_certificates(self, kind: str, out: Path, name: str) -> None:
+    def _ask_decision(self) -> None:
+        """Commendations are laid out only once their decision is given."""
+        if self.decision_dialog is not None and alive(self.decision_dialog):
+            self.decision_dialog.raise_()
+            return
+        dialog = DecisionDialog(self.decision, self._parent())
+        self.decision_dialog = dialog
+
+        def decided(decision: Decision) -> None:
+            self.decision = decision
+            self._start(COMMENDATIONS, decision)
+
+        dialog.decided.connect(decided)
+        dialog.finished.connect(lambda _code: setattr(self, "decision_dialog", None))
+        dialog.open()
+
+    def _print_certificates(
+        self, kind: str, out: Path, name: str, decision: Decision | None = None
+    ) -> None:
         """The preview first, with nothing registered (marked "BẢN XEM TRƯỚC"); its Save and
         Print issue the numbers (see `_issue`)."""
         course_id = self.course_id
@@ -118,14 +219,16 @@ class ClassPrinter:
 
         def plan(ws: Workspace, _progress: Progress) -> PreparedPrint:
             # On the writer: the issuing operation runs and is rolled back.
-            return ws.certificates.plan_course(course_id, cert_kind, preview=True)
+            return ws.certificates.plan_course(
+                course_id, cert_kind, preview=True, decision=decision
+            )
 
         def render(prepared: PreparedPrint, progress: Progress) -> PrintResult:
             # On the document pool: saves elsewhere in the app are not held up.
             return CertificateService.render(prepared, out, as_zip=as_zip, progress=progress)
 
         def issue(target: Path, then: Callable[[Path], None]) -> None:
-            self._issue(cert_kind, as_zip, target, then, _(DOCUMENTS[kind][0]))
+            self._issue(cert_kind, as_zip, target, then, _(DOCUMENTS[kind][0]), decision)
 
         # No parent widget: the class's page may close before the batch is done.
         self.task = self.ctx.task(
@@ -147,6 +250,7 @@ class ClassPrinter:
         target: Path,
         then: Callable[[Path], None],
         title: str,
+        decision: Decision | None = None,
     ) -> None:
         """Issue and write the certificates to `target`: the numbers are registered only once
         the file is complete (CertificateService.print_course), then `then(target)`."""
@@ -154,8 +258,9 @@ class ClassPrinter:
 
         def work(ws: Workspace, progress: Progress) -> OpResult[PrintResult]:
             result = ws.certificates.print_course(
-                course_id, target, kind=kind, as_zip=as_zip, progress=progress
-            )
+                course_id, target, kind=kind, as_zip=as_zip, progress=progress,
+                decision=decision,
+            )  # fmt: skip
             return OpResult(result, result.changes or OpChanges())
 
         def done(result: PrintResult) -> None:
@@ -245,4 +350,10 @@ class ClassPrinter:
             )
 
 
-__all__ = ["DOCUMENTS", "ClassPrinter", "document_name", "record_certificate_print"]
+__all__ = [
+    "DOCUMENTS",
+    "ClassPrinter",
+    "DecisionDialog",
+    "document_name",
+    "record_certificate_print",
+]

@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.certificates import KIND_LABELS
+from desktop_app.core.certificates import KIND_LABELS, CertificateFacts
 from desktop_app.core.problems import N_, StoreError, UserError
 from desktop_app.i18n import _, format_int, ngettext, tr, user_error_text
 from desktop_app.services.certificates import (
     CertificateRow,
+    CertificateService,
     PrintResult,
+    RegisterBook,
     Verification,
 )
 from desktop_app.services.ops import OpChanges, OpResult, Progress
@@ -158,11 +160,19 @@ class CertificateRegisterPage(QWidget):
         self.reissue_button = QPushButton(_("Re&issue…"))
         self.reprint_button = QPushButton(_("Re&print"))
         self.verify_button = QPushButton(_("&Verify QR text…"))
+        self.book_button = QPushButton(_("Print the register &book…"))
+        self.book_button.setToolTip(
+            _(
+                "The year's register on paper (sổ cấp giấy chứng nhận), with a column for "
+                "each recipient to sign; the year chosen above, or the latest."
+            )
+        )
         for button, slot in (
             (self.revoke_button, self.revoke_selected),
             (self.reissue_button, self.reissue_selected),
             (self.reprint_button, self.reprint_selected),
             (self.verify_button, self.open_verify),
+            (self.book_button, self.print_book),
         ):
             button.setAutoDefault(False)
             button.clicked.connect(slot)
@@ -343,6 +353,56 @@ class CertificateRegisterPage(QWidget):
 
         self._print(_("Reprint"), work, done)
 
+    def book_year(self) -> int | None:
+        """The year the register book prints: the one chosen, else the latest with any."""
+        chosen = self.year.currentData()
+        if chosen is not None:
+            return int(chosen)
+        latest = self.year.itemData(1) if self.year.count() > 1 else None
+        return int(latest) if latest is not None else None
+
+    def print_book(self) -> None:
+        """The year's register: read on the query thread, written on the document pool,
+        previewed, and its print audited (it lists names and births)."""
+        title = _("Certificate register")
+        year = self.book_year()
+        if year is None:
+            errors.report_error(
+                self, title, UserError(N_("No certificate is in the register yet."))
+            )
+            return
+        if self.ctx.read_only:
+            errors.report_error(self, title, self.ctx.read_only_error())
+            return
+        out = temp_document_path(f"Sổ cấp giấy chứng nhận năm {year}.pdf")
+
+        def read(ws: Workspace, _progress: Progress) -> RegisterBook:
+            return ws.certificates.register_book(year)
+
+        def render(book: RegisterBook, _progress: Progress) -> RegisterBook:
+            CertificateService.render_register(book, out)
+            return book
+
+        def done(book: RegisterBook) -> None:
+            self.ctx.op(
+                lambda ws: ws.certificates.record_register_print(book),
+                None,
+                lambda exc: errors.report_error(None, title, exc),
+                title=title,
+            )
+            if alive(self):
+                self.preview = preview_pdf(self, out, out.name, self.ctx.path)
+
+        self.ctx.task(
+            self,
+            title,
+            read,
+            done,
+            lambda exc: errors.report_error(self if alive(self) else None, title, exc),
+            write=False,
+            render=render,
+        )
+
     def _print(
         self,
         title: str,
@@ -425,25 +485,35 @@ class RevokeDialog(QDialog):
 def verification_text(v: Verification) -> str:
     facts = v.facts
     if v.ok and facts is not None:
-        return tr(
-            "Genuine. Certificate {serial}: {name}, born {birth}, {course}, issued {date}. "
-            "It is in the register and not revoked.",
-            serial=facts.serial,
-            name=facts.full_name,
-            birth=facts.birth or "?",
-            course=facts.course_title,
-            date=date_text(facts.issued_on),
+        text = " ".join(
+            [_("Genuine."), _facts_text(facts), _("It is in the register and not revoked.")]
         )
+        if facts.decision:
+            text += " " + tr(
+                "By decision {number} of {date}.",
+                number=facts.decision,
+                date=date_text(facts.decision_date),
+            )
+        return text
     text = tr(v.reason, **v.params)
     if facts is not None:
-        text += "\n" + tr(
-            "The QR code says: {serial}, {name}, born {birth}, {course}.",
-            serial=facts.serial,
-            name=facts.full_name,
-            birth=facts.birth or "?",
-            course=facts.course_title,
-        )
+        text += "\n" + tr("The QR code says: {facts}", facts=_facts_text(facts))
     return text
+
+
+def _facts_text(facts: CertificateFacts) -> str:
+    """'Commendation 3/2026: Nguyễn Văn An, born 1970, Trồng lúa, issued 02/03/2026.'"""
+    params = {
+        "kind": _(KIND_LABELS[facts.kind]), "serial": facts.serial, "name": facts.full_name,
+        "course": facts.course_title, "date": date_text(facts.issued_on),
+    }  # fmt: skip
+    if facts.birth:
+        return tr(
+            "{kind} {serial}: {name}, born {birth}, {course}, issued {date}.",
+            birth=facts.birth,
+            **params,
+        )
+    return tr("{kind} {serial}: {name}, {course}, issued {date}.", **params)
 
 
 class VerifyDialog(QDialog):

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.certificates import commended
 from desktop_app.core.courses import RESULT_LABELS, Course, Enrolment, Result
 from desktop_app.core.problems import N_
 from desktop_app.i18n import _, format_int, tr
@@ -258,17 +259,88 @@ def rule_text(course: Course) -> str:
 
 
 PAPERS_A_ROW = 3
+
+
+def gets_commendation(e: Enrolment) -> bool:
+    return commended(e.result, e.commendation)
+
+
 COMPLETER_COLUMNS = [
     Column(N_("Full name"), lambda e: e.full_name, key=lambda e: e.sort_key),
     Column(N_("Birth"), lambda e: birth_display(e.birth), key=lambda e: e.birth),
     Column(N_("Hamlet"), lambda e: e.hamlet_name),
     Column(N_("Attended"), lambda e: format_int(e.attended), number=True, key=lambda e: e.attended),
     Column(N_("Result"), lambda e: result_label(e.result)),
+    # A tick: the text is empty, the check box says it (and a screen reader reads its state).
+    Column(
+        N_("Commendation"),
+        lambda e: "",
+        key=lambda e: not gets_commendation(e),
+        tooltip=lambda e: commendation_tip(e),
+    ),
 ]
+COL_COMMENDATION = len(COMPLETER_COLUMNS) - 1
+
+
+def commendation_tip(e: Enrolment) -> str:
+    if e.commendation is None:
+        return _(
+            "Chosen by the result (Very good or Excellent get a commendation); click to change."
+        )
+    return _("Chosen by hand for this learner; click to change.")
+
+
+class CompletersModel(RowsModel):
+    """The completers, with a check box for who gets a commendation (Giấy khen)."""
+
+    # (enrolment id, chosen); the tab writes it.
+    commendation_edited = Signal(str, bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(COMPLETER_COLUMNS, parent)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            role == Qt.ItemDataRole.CheckStateRole
+            and index.isValid()
+            and index.column() == COL_COMMENDATION
+            and index.row() < len(self.rows)
+        ):
+            ticked = gets_commendation(self.rows[index.row()])
+            return Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
+        return super().data(index, role)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == COL_COMMENDATION:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.CheckStateRole or index.column() != COL_COMMENDATION:
+            return False
+        if not index.isValid() or index.row() >= len(self.rows):
+            return False
+        e = self.rows[index.row()]
+        chosen = Qt.CheckState(value) == Qt.CheckState.Checked
+        if chosen == gets_commendation(e):
+            return False
+        # Shown at once; the class page reads it again when the write comes back.
+        self.rows[index.row()] = Enrolment(**{**e.__dict__, "commendation": chosen})
+        self.dataChanged.emit(index, index)
+        self.commendation_edited.emit(e.id, chosen)
+        return True
+
+    def chosen(self) -> int:
+        return sum(1 for e in self.rows if gets_commendation(e))
 
 
 class CompletersTab(QWidget):
-    """Who completed, and every paper of the class."""
+    """Who completed, who of them gets a commendation, and every paper of the class."""
+
+    # What is shown may differ from what is saved: the class page reads it again.
+    reload_requested = Signal()
+    total = 0
 
     def __init__(
         self,
@@ -282,13 +354,16 @@ class CompletersTab(QWidget):
         self.course_id = course_id
         layout = QVBoxLayout(self)
         self.summary = QLabel()
+        self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.model = RowsModel(COMPLETER_COLUMNS, self)
+        self.model = CompletersModel(self)
         self.table = QTableView()
         setup_table(self.table)
         self.table.setModel(self.model)
         self.table.setColumnWidth(0, 220)
         layout.addWidget(self.table, 1)
+        self.model.commendation_edited.connect(self._write_commendation)
+        self.model.dataChanged.connect(self._show_summary)
         # Three a row: the class's papers, then the certificates (in one row the long
         # Vietnamese labels would widen the window past a laptop's screen).
         buttons = QGridLayout()
@@ -306,13 +381,37 @@ class CompletersTab(QWidget):
         rows = snapshot.enrolments
         done = [e for e in rows if e.completion and e.completion.completed]
         self.model.set_rows(done)
+        self.total = len(rows)
+        self._show_summary()
+
+    def _show_summary(self, *_args: object) -> None:
         self.summary.setText(
             tr(
-                "{done} of {count} enrolled completed the class.",
-                done=format_int(len(done)),
-                count=format_int(len(rows)),
+                "{done} of {count} enrolled completed the class; {chosen} of them get a "
+                "commendation (tick or untick in the last column).",
+                done=format_int(self.model.rowCount()),
+                count=format_int(self.total),
+                chosen=format_int(self.model.chosen()),
             )
         )
 
+    def _write_commendation(self, enrolment_id: str, chosen: bool) -> None:
+        if self.ctx.read_only:
+            self.reload_requested.emit()
+            errors.report_error(self, _("Commendation"), self.ctx.read_only_error())
+            return
 
-__all__ = ["ChoiceDelegate", "CompletersTab", "ResultsModel", "ResultsTab"]
+        def failed(exc: BaseException) -> None:
+            if alive(self):
+                self.reload_requested.emit()
+            errors.report_error(self if alive(self) else None, _("Commendation"), exc)
+
+        self.ctx.op(
+            lambda ws: ws.courses.set_commendation(enrolment_id, chosen),
+            None,
+            failed,
+            title=_("Commendation"),
+        )
+
+
+__all__ = ["ChoiceDelegate", "CompletersModel", "CompletersTab", "ResultsModel", "ResultsTab"]

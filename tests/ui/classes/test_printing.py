@@ -158,10 +158,17 @@ def test_cancel_stops_the_batch_and_leaves_no_file(
 ) -> None:
     cid = course_id(ctx, TITLE)
     everyone_present(qtbot, ctx, cid)
+    bich = next(e.id for e in ctx.reader.courses.enrolments(cid) if e.full_name == "Trần Thị Bích")
+    write(qtbot, ctx, lambda ws: ws.courses.set_commendation(bich, True))
     view = open_completers(qtbot, page, ctx, TITLE)
     notices: list[str] = []
     ctx.notice.connect(lambda text, *_a: notices.append(text))
     view.printer.print(COMMENDATIONS)
+    decision = view.printer.decision_dialog
+    assert decision is not None
+    decision.number.setText("12/QĐ-TTHTCĐ")
+    decision.day.setText("02/03/2026")
+    decision.ok_button.click()
     task = view.printer.task
     assert task is not None
     task.cancel()  # as the Cancel button does
