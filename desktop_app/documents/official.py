@@ -107,6 +107,72 @@ def balanced_lines(text: str, font: str, size: float, width: float) -> list[str]
     return list(simpleSplit(text, font, size, high))
 
 
+# Syllables that make one word or one name together: a heading never breaks inside them
+# ('TRUNG TÂM HỌC / TẬP CỘNG ĐỒNG' reads as nonsense). Longest first.
+_PHRASES = (
+    "ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN", "HỘI KHUYẾN HỌC", "TỔ DÂN PHỐ", "THÀNH PHỐ",
+    "ĐẶC KHU", "THỊ TRẤN",
+    "TRUNG TÂM", "HỌC TẬP", "CỘNG ĐỒNG", "KHUYẾN HỌC", "KHUYẾN TÀI", "NHÂN DÂN", "KHU PHỐ",
+    "BAN CHẤP HÀNH", "THƯỜNG VỤ", "GIÁO DỤC", "ĐÀO TẠO", "HỘI ĐỒNG", "HỌC SINH",
+)  # fmt: skip
+# A unit word starts a place name that runs to the end of the text ('PHƯỜNG THỦY XUÂN').
+_PLACE_UNITS = ("XÃ", "PHƯỜNG", "TỈNH", "THÀNH PHỐ", "ĐẶC KHU", "THỊ TRẤN", "HUYỆN", "QUẬN")
+_MAX_EXACT = 14  # phrases: up to this many, every way of breaking is tried
+
+
+def phrases(text: str) -> list[str]:
+    """The text cut into the pieces a heading may break between (see _PHRASES)."""
+    words = nfc(" ".join(text.split())).split(" ") if text.strip() else []
+    upper_words = [w.upper() for w in words]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        taken = 1
+        for phrase in _PHRASES:
+            n = phrase.count(" ") + 1
+            if " ".join(upper_words[i : i + n]) == phrase:
+                taken = n
+                break
+        piece = " ".join(upper_words[i : i + taken])
+        # A place unit with the name after it stays whole, as long as it is short.
+        if piece in _PLACE_UNITS and 0 < len(words) - i - taken <= 4:
+            taken = len(words) - i
+        out.append(" ".join(words[i : i + taken]))
+        i += taken
+    return out
+
+
+def phrase_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """Wrap a centred heading to `width` breaking only between phrases: as few lines as
+    possible, then lines of similar length. A single phrase wider than `width` (no break
+    could help) is wrapped by syllables, as balanced_lines does."""
+    pieces = phrases(text)
+    if not pieces:
+        return []
+    if any(stringWidth(p, font, size) > width for p in pieces) or len(pieces) > _MAX_EXACT:
+        return balanced_lines(text, font, size, width)
+    place = [p.split(" ")[0].upper() in _PLACE_UNITS or p.upper() in _PLACE_UNITS for p in pieces]
+    best: tuple[tuple[int, int, float], list[str]] | None = None
+    for mask in range(1 << (len(pieces) - 1)):
+        lines: list[str] = []
+        current = [pieces[0]]
+        for k, piece in enumerate(pieces[1:]):
+            if mask >> k & 1:
+                lines.append(" ".join(current))
+                current = [piece]
+            else:
+                current.append(piece)
+        lines.append(" ".join(current))
+        widest = max(float(stringWidth(line, font, size)) for line in lines)
+        if widest > width:
+            continue
+        place_break = any(mask >> k & 1 and place[k + 1] for k in range(len(pieces) - 1))
+        key = (len(lines), 0 if place_break else 1, widest)
+        if best is None or key < best[0]:
+            best = (key, lines)
+    return best[1] if best else balanced_lines(text, font, size, width)
+
+
 def draw_centred(canvas: Canvas, text: str, x: float, y: float, font: str, size: float) -> float:
     """Draw one line centred on x at baseline y; return its width."""
     text = nfc(text)
@@ -169,9 +235,9 @@ def draw_issuer(
     baseline = _first_baseline(top, BOLD, size)
     lines: list[tuple[str, str]] = []
     if issuer.parent.strip():
-        parent_lines = balanced_lines(upper(issuer.parent), REGULAR, size, width)
+        parent_lines = phrase_lines(upper(issuer.parent), REGULAR, size, width)
         lines += [(line, REGULAR) for line in parent_lines]
-    name_lines = balanced_lines(upper(issuer.name), BOLD, size, width)
+    name_lines = phrase_lines(upper(issuer.name), BOLD, size, width)
     lines += [(line, BOLD) for line in name_lines]
     name_width = 0.0
     for i, (line, font) in enumerate(lines):

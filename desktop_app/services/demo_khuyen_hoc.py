@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from desktop_app.core.fund import EntryInput, EntryKind
+from desktop_app.core.fund import EntryInput, EntryKind, is_minor
 from desktop_app.core.members import BranchKind, DuesBatchInput, DuesRate, MemberStatus
 from desktop_app.services.fund import FundInput
 from desktop_app.storage import members as repo
@@ -163,6 +164,10 @@ def _dues(
     return planned
 
 
+_PARENT_MIDDLE = ("Văn", "Hữu", "Đình", "Minh", "Quang")
+_PARENT_GIVEN = ("Hùng", "Dũng", "Thành", "Tuấn", "Hải", "Sơn", "Bình", "Phúc")
+
+
 def _scholarships(
     ws: Workspace, rng: random.Random, fund: str, year: int, today: dt.date, pupils: list[str]
 ) -> Planned:
@@ -176,17 +181,28 @@ def _scholarships(
         school = rng.choice(SCHOOLS)
         grade = f"{rng.randint(1, 12)}A"
 
+        # Not drawn from rng, so the rest of the demo stays as it was.
+        n = zlib.crc32(pid.encode())
+        parent = f"{_PARENT_MIDDLE[n % 5]} {_PARENT_GIVEN[n // 5 % 8]}"
+
         def pay(pid: str = pid, amount: int = amount, scholarship: bool = scholarship,
-                school: str = school, grade: str = grade) -> object:  # fmt: skip
+                school: str = school, grade: str = grade, parent: str = parent,
+                ) -> object:  # fmt: skip
             if ws.fund.balance(fund) < amount:
                 return None  # the fund is short this year: fewer awards, as in real life
+            pupil = ws.people.get(pid)
+            # A minor's money is received and signed for by a parent (the father, here).
+            receiver = pupil.full_name
+            if pupil.birth is None or is_minor(pupil.birth.year, pupil.birth.month,
+                                               pupil.birth.day, day):  # fmt: skip
+                receiver = f"{pupil.family_name} {parent}"
             return ws.fund.record(
                 EntryInput(
                     fund_id=fund,
                     kind=EntryKind.SCHOLARSHIP if scholarship else EntryKind.AWARD,
                     entry_date=day,
                     amount=amount,
-                    party_name=ws.people.get(pid).full_name,
+                    party_name=receiver,
                     reason="Học bổng học sinh nghèo vượt khó" if scholarship
                     else "Khen thưởng học sinh giỏi",
                     person_id=pid,

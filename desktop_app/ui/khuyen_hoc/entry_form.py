@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.fund import (
     KIND_LABELS,
     MAX_AMOUNT,
+    MAX_PARTY_NAME,
+    MAX_REASON,
     PAYMENT_KINDS,
     RECEIPT_KINDS,
     RECIPIENT_KINDS,
@@ -114,13 +116,13 @@ class EntryForm(QDialog):
         add(form, _("&Grade:"), self.grade, "grade")
 
         self.party_name = QLineEdit()
-        self.party_name.setMaxLength(200)
+        self.party_name.setMaxLength(MAX_PARTY_NAME)
         party_label = _("&Paid in by:") if receipt else _("&Received by:")
         add(form, party_label, self.party_name, "party_name")
         self.party_address = QLineEdit()
         add(form, _("Add&ress:"), self.party_address, "party_address")
         self.reason = QLineEdit()
-        self.reason.setMaxLength(500)
+        self.reason.setMaxLength(MAX_REASON)
         add(form, _("R&eason:"), self.reason, "reason")
         self.in_kind = QLineEdit()
         self.in_kind.setPlaceholderText(_("e.g. 20 bao gạo"))
