@@ -15,7 +15,7 @@ import pytest
 
 from desktop_app.core.fund import MAX_ADDRESS, MAX_IN_KIND, MAX_PARTY_NAME, MAX_REASON
 from desktop_app.core.money import amount_in_words
-from desktop_app.core.voucher_forms import INTERNAL, TT107_2017, TT24_2024
+from desktop_app.core.voucher_forms import INTERNAL, TT24_2024, TT107_2017
 from desktop_app.documents.vouchers import (
     VoucherData,
     VoucherTooLong,
