@@ -146,10 +146,14 @@ def phrase_lines(text: str, font: str, size: float, width: float) -> list[str]:
     """Wrap a centred heading to `width` breaking only between phrases: as few lines as
     possible, then lines of similar length. A single phrase wider than `width` (no break
     could help) is wrapped by syllables, as balanced_lines does."""
-    pieces = phrases(text)
+    pieces: list[str] = []
+    for piece in phrases(text):
+        # A place name too wide for one line may break between its own words.
+        too_wide = stringWidth(piece, font, size) > width
+        pieces += piece.split(" ") if too_wide and " " in piece else [piece]
     if not pieces:
         return []
-    if any(stringWidth(p, font, size) > width for p in pieces) or len(pieces) > _MAX_EXACT:
+    if len(pieces) > _MAX_EXACT:
         return balanced_lines(text, font, size, width)
     place = [p.split(" ")[0].upper() in _PLACE_UNITS or p.upper() in _PLACE_UNITS for p in pieces]
     best: tuple[tuple[int, int, float], list[str]] | None = None

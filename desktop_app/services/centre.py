@@ -216,6 +216,8 @@ class CentreService:
         commune = p.commune_name
         province = p.province_name
         unit = f"Hội Khuyến học {commune}" if commune else "Hội Khuyến học"
+        if province and not province.startswith(("Tỉnh ", "Thành phố ")):
+            province = f"tỉnh {province}"
         parent = p.hoi_parent or (f"Hội Khuyến học {province}" if province else "")
         return FundSigners(
             parent=parent,

@@ -309,7 +309,8 @@ class FundDocumentService:
         receipts = [(KIND_VI[k], v) for k, v in totals if k in RECEIPT_KINDS and v]
         payments = [(KIND_VI[k], -v) for k, v in totals if k not in RECEIPT_KINDS and v]
         awards = [
-            (e.party_name, e.school, e.grade, e.reason, e.amount)
+            # The pupil, not the parent who signed for a minor's money.
+            (self._recipient(e)[0] or e.party_name, e.school, e.grade, e.reason, e.amount)
             for e in self._fund.entries(
                 LedgerFilter(
                     fund_id=fund_id,
@@ -340,9 +341,9 @@ class FundDocumentService:
         )
 
     @read_snapshot
-    def prepare_disclosure(self, fund_id: str, year: int) -> PreparedDisclosure:
+    def prepare_disclosure(self, fund_id: str, year: int, number: str = "") -> PreparedDisclosure:
         return PreparedDisclosure(
-            self.disclosure(fund_id, year),
+            self.disclosure(fund_id, year, number=number),
             PrintAudit("disclosure.print", "disclosure", fund_id, str(year)),
         )
 
@@ -357,9 +358,11 @@ class FundDocumentService:
             return 1
         return render_disclosure(prepared.data, out)
 
-    def print_disclosure(self, fund_id: str, year: int, out: Path, xlsx: bool = False) -> int:
+    def print_disclosure(
+        self, fund_id: str, year: int, out: Path, xlsx: bool = False, number: str = ""
+    ) -> int:
         out = check_output(out, self._ops.db_path)
-        prepared = self.prepare_disclosure(fund_id, year)
+        prepared = self.prepare_disclosure(fund_id, year, number)
         pages = self.render_disclosure(prepared, out, xlsx)
         self.record_print(prepared.audit)
         return pages

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
 import threading
@@ -249,3 +250,64 @@ def test_carried_over_balance_needs_the_transfer_document(ws: Workspace) -> None
         FundInput("Quỹ xã mới", 3_000_000, D, carried_from="Quỹ huyện cũ",
                   transfer_document="Biên bản 12/BB-KH ngày 01/07/2025")
     )  # fmt: skip
+
+
+def test_a_name_too_long_for_the_voucher_is_refused_before_anything_is_saved(
+    ws: Workspace,
+) -> None:
+    from desktop_app.core.fund import MAX_PARTY_NAME
+
+    fund = new_fund(ws)
+    before = ws.fund.entries(LedgerFilter(fund_id=fund))
+    with pytest.raises(UserError) as info:
+        ws.fund.record(
+            dataclasses.replace(receipt(fund, 100_000), party_name="A" * (MAX_PARTY_NAME + 1)),
+            TODAY,
+        )
+    assert [p.field for p in info.value.problems] == ["party_name"]
+    assert ws.fund.entries(LedgerFilter(fund_id=fund)) == before
+    # At the limit it is saved and its voucher prints (tests/documents/test_vouchers.py).
+    ws.fund.record(
+        dataclasses.replace(receipt(fund, 100_000), party_name="An " * (MAX_PARTY_NAME // 3)),
+        TODAY,
+    )
+
+
+def test_a_minors_scholarship_is_received_by_a_parent(ws: Workspace) -> None:
+    fund = new_fund(ws, 1_000_000)
+    pupil = ws.people.add(
+        PersonInput(full_name="Lê Thị Lan", birth="03/04/2015"), confirmed_different=True
+    ).value
+    data = EntryInput(
+        fund, EntryKind.SCHOLARSHIP, D, 300_000, party_name="Lê Thị Lan", reason="Học bổng",
+        person_id=pupil, school="Trường Tiểu học Đông Hòa", grade="4A",
+    )  # fmt: skip
+    with pytest.raises(UserError) as info:
+        ws.fund.record(data, TODAY)
+    assert [p.field for p in info.value.problems] == ["party_name"]
+    assert ws.fund.entries(LedgerFilter(fund_id=fund)) == []
+    entry = ws.fund.record(dataclasses.replace(data, party_name="Lê Văn Hùng"), TODAY).value
+    voucher = ws.fund_documents.voucher(entry)
+    assert (voucher.pupil, voucher.school, voucher.grade) == (
+        "Lê Thị Lan", "Trường Tiểu học Đông Hòa", "4A",
+    )  # fmt: skip
+    assert voucher.guardian and voucher.party_name == "Lê Văn Hùng"
+    # The disclosure lists the pupil, not the parent who signed.
+    awards = ws.fund_documents.disclosure(fund, 2026, today=TODAY).awards
+    assert [a[0] for a in awards] == ["Lê Thị Lan"]
+
+
+def test_cash_and_bank_entries_go_to_their_own_book(ws: Workspace) -> None:
+    from desktop_app.core.fund import Account
+
+    fund = new_fund(ws, 500_000)
+    ws.fund.record(receipt(fund, 100_000), TODAY)
+    ws.fund.record(receipt(fund, 2_000_000, account=Account.BANK), TODAY)
+    _, cash_opening, cash = ws.fund_documents.cash_book(fund, dt.date(2026, 1, 1), TODAY)
+    header, bank_opening, bank = ws.fund_documents.cash_book(
+        fund, dt.date(2026, 1, 1), TODAY, Account.BANK
+    )
+    assert (cash_opening, [line.amount_in for line in cash]) == (500_000, [100_000])
+    assert (bank_opening, [line.amount_in for line in bank]) == (0, [2_000_000])
+    assert header.title == "SỔ TIỀN GỬI NGÂN HÀNG" and header.form_code[0] == "Mẫu số S12-H"
+    assert ws.fund.balance(fund) == 2_600_000

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.fund import (
+    ACCOUNT_LABELS,
     KIND_LABELS,
     MAX_AMOUNT,
     MAX_PARTY_NAME,
@@ -27,9 +28,11 @@ from desktop_app.core.fund import (
     PAYMENT_KINDS,
     RECEIPT_KINDS,
     RECIPIENT_KINDS,
+    Account,
     Book,
     EntryInput,
     EntryKind,
+    is_minor,
     validate_entry,
 )
 from desktop_app.core.money import amount_in_words, format_vnd
@@ -51,7 +54,7 @@ from desktop_app.ui.widgets import Banner
 CHECK_DELAY_MS = 300
 FIELDS = (
     "kind", "entry_date", "amount", "party_name", "party_address", "reason", "in_kind",
-    "person_id", "school", "grade", "attachments",
+    "person_id", "school", "grade", "attachments", "account",
 )  # fmt: skip
 
 
@@ -130,6 +133,10 @@ class EntryForm(QDialog):
         self.attachments = QSpinBox()
         self.attachments.setRange(0, 999)
         add(form, _("A&ttached papers:"), self.attachments, "attachments")
+        self.account = QComboBox()
+        for account in Account:
+            self.account.addItem(_(ACCOUNT_LABELS[account]), account)
+        add(form, _("Cash or ban&k:"), self.account, "account")
         layout.addLayout(form)
         layout.addWidget(self.fields.general)
 
@@ -210,10 +217,23 @@ class EntryForm(QDialog):
             self.words.setText(amount_in_words(amount))
 
     def _person_picked(self, person_id: str | None) -> None:
-        if person_id is not None and not self.party_name.text().strip():
+        # A minor's money is received by a parent or guardian, typed here: never the pupil.
+        if person_id is not None and not self.party_name.text().strip() and not self._minor():
             self.party_name.setText(self.person.text())
         self._touched.add("person_id")
         self._check_timer.start()
+
+    def _minor(self) -> bool:
+        person_id = self.person.person_id
+        if person_id is None:
+            return False
+        try:
+            birth = self.ctx.reader.people.get(person_id).birth
+        except StoreError:
+            return False
+        day, _p = date_problem(self.date, "entry_date")
+        on = day or dt.date.today()
+        return birth is not None and is_minor(birth.year, birth.month, birth.day, on)
 
     # Checking --------------------------------------------------------------------------
 
@@ -239,6 +259,7 @@ class EntryForm(QDialog):
             school=self.school.text() if recipient else "",
             grade=self.grade.text() if recipient else "",
             attachments=self.attachments.value(),
+            account=Account(self.account.currentData()),
         )
         return data, problems
 
