@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.platypus import Flowable, KeepTogether, Table
+from reportlab.platypus import CondPageBreak, Flowable, Table
 
 
 class KeepTail(Flowable):  # type: ignore[misc]  # reportlab has no type hints
@@ -33,22 +33,37 @@ class KeepTail(Flowable):  # type: ignore[misc]  # reportlab has no type hints
         return self.width, self.height
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        self.wrap(available_width, available_height)
-        if self._table_height <= available_height:
-            # The table fits but not its tail: cut it above its last rows.
-            heights = self.table._rowHeights  # set by wrap
-            keep = min(self.rows, len(heights) - self.table.repeatRows - 1)
-            if keep < 1:
-                return []
-            cut = self._table_height - sum(heights[-keep:]) - 0.01
-            parts = self.table.split(available_width, cut)
-            if len(parts) < 2:
-                return []
-            return [parts[0], KeepTogether([parts[1], *self.tail])]
-        parts = self.table.split(available_width, available_height)
+        # Measured against an unbounded height: a long table measures only the rows that fit.
+        self.table.wrap(available_width, 1e9)
+        heights = [float(h) for h in self.table._rowHeights]
+        header = int(self.table.repeatRows or 0)
+        keep = min(self.rows, len(heights) - header - 1)
+        if keep < 1:
+            return []
+        fit, used = 0, 0.0
+        for height in heights:
+            if used + height > available_height:
+                break
+            used += height
+            fit += 1
+        # Whatever goes over to the next page takes at least `keep` rows with it.
+        carried = len(heights) - fit
+        fit = min(fit, len(heights) - keep)
+        if fit <= header:
+            return []
+        parts = self.table.split(available_width, sum(heights[:fit]) + 0.01)
         if len(parts) < 2:
             return []
-        return [parts[0], KeepTail(parts[1], self.tail, self.rows)]
+        rest = KeepTail(parts[1], self.tail, self.rows)
+        if carried >= keep:
+            return [parts[0], rest]  # the page is full: the rest starts the next one
+        # Cut short on purpose: the room left here must not take the rows back one by one.
+        needed = (
+            sum(heights[:header])
+            + sum(heights[fit:])
+            + self._tail_height(available_width, available_height)
+        )
+        return [parts[0], CondPageBreak(needed), rest]
 
     def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:
         top = y + self.height
