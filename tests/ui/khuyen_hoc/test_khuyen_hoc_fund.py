@@ -389,3 +389,38 @@ def test_only_the_newest_answer_is_shown(qtbot: QtBot, page: FundPage, ctx: AppC
     settle(qtbot, page)
     assert resets == [2]
     assert len(numbers(page)) == 2
+
+
+def test_a_receipt_into_the_bank_goes_to_the_bank_book(
+    qtbot: QtBot,
+    page: FundPage,
+    ctx: AppContext,
+    type_text: TypeText,
+    previews: list[tuple[Path, str]],
+) -> None:
+    import subprocess
+
+    from desktop_app.core.fund import Account
+
+    form = open_form(qtbot, page, Book.RECEIPT)
+    assert form.account.currentData() == Account.CASH  # cash unless said otherwise
+    type_text(form.amount, "2000000")
+    type_text(form.party_name, "Ngân hàng Nông nghiệp")
+    type_text(form.reason, "Lãi tiền gửi")
+    form.account.setCurrentIndex(form.account.findData(Account.BANK))
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+    settle(qtbot, page)
+    page.box.reject()
+    assert [e.account for e in entries(ctx)] == [Account.BANK]
+
+    qtbot.mouseClick(page.bank_book_button, Qt.MouseButton.LeftButton)
+    page.dialog._accept()
+    qtbot.waitUntil(lambda: bool(previews), timeout=10000)
+    path, name = previews[0]
+    assert name.startswith("Sổ tiền gửi ")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "SỔ TIỀN GỬI NGÂN HÀNG" in text and f"PT-0001/{YEAR}" in text
+    qtbot.waitUntil(lambda: bool(audited(ctx, "bank_book.print")), timeout=5000)
