@@ -22,6 +22,9 @@ MAX_REASON = 300
 MAX_IN_KIND = 200
 MAX_SCHOOL = 120
 MAX_GRADE = 30
+MAX_FUND_NAME = 60
+# A void's reason prints after "Hủy phiếu PT-0042/2026: " within the voucher's reason.
+MAX_VOID_REASON = MAX_REASON - 40
 
 
 class Book(StrEnum):

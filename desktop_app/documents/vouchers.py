@@ -17,6 +17,7 @@ the fund service accepts (core.fund.MAX_PARTY_NAME and the other limits) fits.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -59,6 +60,7 @@ PAYMENT_FORM = (_DEFAULT.payment_code, *_DEFAULT.basis)
 PAGE = landscape(A5)
 _LEFT, _RIGHT, _TOP, _BOTTOM = 12 * mm, 10 * mm, 8 * mm, 8 * mm
 _SIZES = (11.5, 11.0, 10.5, 10.0, 9.5, 9.0, 8.5, 8.0)
+_HEAD_SIZES = (10.0, 9.0, 8.0)
 _SIGNING_SPACE = 15 * mm  # the least room to sign in (more when the page has it)
 _EXTRA_SIGNING_SPACE = 10 * mm  # spare page height given to the signatures, up to this
 # A name under a signature is set no smaller than this and wraps to at most this many lines;
@@ -288,13 +290,12 @@ def _signature_height(
     return float(size * 1.3 + 2 * mm + size * 1.25 + size * 1.1 + signing_space + name)
 
 
-def _draw_header(canvas: Canvas, v: VoucherData, top: float) -> float:
+def _draw_header(canvas: Canvas, v: VoucherData, top: float, size: float = 10.0) -> float:
     """Unit and fund top left, form code top right; return y under the taller of the two."""
     page_width = PAGE[0]
     content = page_width - _LEFT - _RIGHT
     right_width = 68 * mm
     left_width = content - right_width - 6 * mm
-    size = 10.0
     lines: list[tuple[str, str]] = []
     if v.unit_parent.strip():
         lines += [
@@ -324,15 +325,15 @@ def _draw_header(canvas: Canvas, v: VoucherData, top: float) -> float:
     return min(left_bottom, right_bottom)
 
 
-def _draw_title_row(canvas: Canvas, v: VoucherData, top: float) -> float:
+def _draw_title_row(canvas: Canvas, v: VoucherData, top: float, size: float = 10.0) -> float:
     """Title and date centred, book/number/accounts on the right, copy mark on the left."""
     page_width = PAGE[0]
     centre = page_width / 2
-    title_size = 16.0
+    title_size = size * 1.6
     baseline = _first_baseline(top, BOLD, title_size)
     canvas.setFont(BOLD, title_size)
     canvas.drawCentredString(centre, baseline, v.title)
-    date_size = 11.0
+    date_size = size * 1.1
     date_baseline = baseline - title_size * 1.15
     canvas.setFont(ITALIC, date_size)
     canvas.drawCentredString(centre, date_baseline, place_date_line("", v.day))
@@ -342,7 +343,6 @@ def _draw_title_row(canvas: Canvas, v: VoucherData, top: float) -> float:
     date_half = stringWidth(place_date_line("", v.day), ITALIC, date_size) / 2
     block_left = max(centre + date_half + 6 * mm, page_width - _RIGHT - 48 * mm)
     block_width = page_width - _RIGHT - block_left
-    size = 10.0
     rows = [
         ("Quyển số: ", _clean(v.book)),
         ("Số: ", _clean(v.number)),
@@ -416,14 +416,9 @@ def _draw_signatures(
     return top - _signature_height(size, signing_space, _name_rows(v, size))
 
 
-def _draw_voucher(canvas: Canvas, v: VoucherData) -> None:
-    page_width, page_height = PAGE
-    width = page_width - _LEFT - _RIGHT
-    top = page_height - _TOP
-    header_bottom = _draw_header(canvas, v, top)
-    y = _draw_title_row(canvas, v, header_bottom - 3 * mm) - 3 * mm
-
-    available = y - _BOTTOM
+def _fit_body(v: VoucherData, width: float, available: float) -> tuple[_Body, float] | None:
+    """The body at the largest size that fits `available` with the signatures, and the
+    height it needs; None when not even the smallest fits."""
     for size in _SIZES:
         body = _body(v, size, width)
         needed = (
@@ -434,11 +429,33 @@ def _draw_voucher(canvas: Canvas, v: VoucherData) -> None:
             + body.received[1]
         )
         if needed <= available:
+            return body, needed
+    return None
+
+
+def _draw_voucher(canvas: Canvas, v: VoucherData) -> None:
+    page_width, page_height = PAGE
+    width = page_width - _LEFT - _RIGHT
+    top = page_height - _TOP
+    # The head of the page at its normal size, then (long unit and fund names, with the
+    # body at its longest) a size smaller, before the voucher is refused.
+    for head_size in _HEAD_SIZES:
+        scratch = Canvas(io.BytesIO(), pagesize=PAGE, initialFontName=REGULAR)
+        y = _draw_title_row(
+            scratch, v, _draw_header(scratch, v, top, head_size) - 3 * mm, head_size
+        )
+        y -= 3 * mm
+        available = y - _BOTTOM
+        fitted = _fit_body(v, width, available)
+        if fitted is not None:
             break
     else:
         raise VoucherTooLong(
             f"{v.title.capitalize()} {v.number}: the text does not fit one page; shorten the reason"
         )
+    body, needed = fitted
+    header_bottom = _draw_header(canvas, v, top, head_size)
+    _draw_title_row(canvas, v, header_bottom - 3 * mm, head_size)
     for paragraph, height in body.paragraphs:
         paragraph.drawOn(canvas, _LEFT, y - height)
         y -= height + body.size * 0.25

@@ -21,7 +21,7 @@ from desktop_app.storage.people import CentreRow
 MAX_HAMLET_NAME = 60
 # A signer's name prints under a signature box a fifth of an A5 page wide.
 MAX_SIGNER_NAME = 50
-MAX_BODY_NAME = 120
+MAX_BODY_NAME = 80
 SIGNER_FIELDS = ("director", "hoi_chair", "head_of_unit", "accountant", "treasurer")
 
 

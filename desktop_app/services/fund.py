@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from desktop_app.core.fund import (
     HASHED_FIELDS,
+    MAX_FUND_NAME,
+    MAX_VOID_REASON,
     RECIPIENT_KINDS,
     Account,
     Book,
@@ -117,6 +119,8 @@ class FundService:
         name = nfc(data.name)
         if not name:
             problems.append(Problem("name", N_("Type the fund's name, e.g. Quỹ Khuyến học xã.")))
+        elif len(name) > MAX_FUND_NAME:
+            problems.append(_too_long("name", MAX_FUND_NAME))
         if data.opening_balance < 0 and not data.allow_negative:
             problems.append(
                 Problem("opening_balance", N_("The opening balance cannot be negative."))
@@ -190,6 +194,11 @@ class FundService:
         name = nfc(name)
         if not name:
             raise UserError(N_("Type the fund's name, e.g. Quỹ Khuyến học xã."))
+        if len(name) > MAX_FUND_NAME:
+            raise UserError(
+                N_("Some fields need fixing before the fund can be saved."),
+                problems=(_too_long("name", MAX_FUND_NAME),),
+            )
         with self._ops.op("fund.update") as op:
             self.get(fund_id)
             repo.update_fund_details(op.tx, fund_id, name, allow_negative)
@@ -320,6 +329,11 @@ class FundService:
             raise UserError(
                 N_("Say why the entry is voided; the reason is printed and kept."),
                 problems=(Problem("reason", N_("Type the reason.")),),
+            )
+        if len(reason) > MAX_VOID_REASON:
+            raise UserError(
+                N_("Some fields need fixing before the entry can be saved."),
+                problems=(_too_long("reason", MAX_VOID_REASON),),
             )
         day = day or dt.date.today()
         db = self._db
@@ -691,6 +705,12 @@ _TAMPERED_LIST = N_(
     "The list of this centre's funds does not match its seal, so no fund can be opened. "
     "Run ledger verify to see what was changed."
 )
+
+
+def _too_long(field: str, limit: int) -> Problem:
+    return Problem(
+        field, N_("Too long for the voucher: keep it under {limit} characters."), {"limit": limit}
+    )
 
 
 def _vnd(amount: int) -> str:

@@ -13,7 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.fund import MAX_ADDRESS, MAX_IN_KIND, MAX_PARTY_NAME, MAX_REASON
+from desktop_app.core.fund import (
+    MAX_ADDRESS,
+    MAX_FUND_NAME,
+    MAX_IN_KIND,
+    MAX_REASON,
+)
 from desktop_app.core.money import amount_in_words
 from desktop_app.core.voucher_forms import INTERNAL, TT24_2024, TT107_2017
 from desktop_app.documents.vouchers import (
@@ -22,6 +27,7 @@ from desktop_app.documents.vouchers import (
     render_voucher,
     render_vouchers,
 )
+from desktop_app.services.centre import MAX_BODY_NAME
 
 needs_poppler = pytest.mark.skipif(
     any(shutil.which(tool) is None for tool in ("pdftotext", "pdffonts", "pdfinfo")),
@@ -344,7 +350,9 @@ def test_everything_at_its_longest_still_fits_one_readable_page(tmp_path: Path) 
     longest = 888_888_888_888_888
     voucher = dataclasses.replace(
         PAYMENT,
-        party_name=("Nguyễn Thị Bích Ngọc " * 20)[:MAX_PARTY_NAME],
+        unit_parent=("Hội Khuyến học tỉnh Bà Rịa - Vũng Tàu " * 5)[:MAX_BODY_NAME].upper(),
+        unit="HỘI KHUYẾN HỌC PHƯỜNG VĂN MIẾU - QUỐC TỬ GIÁM",  # the longest commune
+        fund_name=("Quỹ Khuyến học dòng họ Nguyễn Phước " * 5)[:MAX_FUND_NAME],
         party_address=("Thôn Phước Lộc, xã Đông Hòa " * 20)[:MAX_ADDRESS],
         reason=(LONG_REASON * 3)[:MAX_REASON] + " (" + ("20 bao gạo " * 30)[:MAX_IN_KIND] + ")",
         amount=longest,

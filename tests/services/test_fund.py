@@ -311,3 +311,19 @@ def test_cash_and_bank_entries_go_to_their_own_book(ws: Workspace) -> None:
     assert (bank_opening, [line.amount_in for line in bank]) == (0, [2_000_000])
     assert header.title == "SỔ TIỀN GỬI NGÂN HÀNG" and header.form_code[0] == "Mẫu số S12-H"
     assert ws.fund.balance(fund) == 2_600_000
+
+
+def test_a_fund_name_or_void_reason_too_long_for_the_voucher_is_refused(ws: Workspace) -> None:
+    from desktop_app.core.fund import MAX_FUND_NAME, MAX_VOID_REASON
+
+    with pytest.raises(UserError) as info:
+        ws.fund.create(FundInput("Quỹ " * MAX_FUND_NAME, 0, dt.date(2024, 1, 1)))
+    assert [p.field for p in info.value.problems] == ["name"]
+    fund = new_fund(ws)
+    entry = ws.fund.record(receipt(fund, 100_000), TODAY).value
+    with pytest.raises(UserError) as info:
+        ws.fund.void(entry.id, "x" * (MAX_VOID_REASON + 1), TODAY)
+    assert [p.field for p in info.value.problems] == ["reason"]
+    assert ws.fund.entry(entry.id).reversed_by is None
+    with pytest.raises(UserError):
+        ws.fund.update_details(fund, "Quỹ " * MAX_FUND_NAME, False)
