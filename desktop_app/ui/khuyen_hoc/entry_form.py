@@ -193,7 +193,16 @@ class EntryForm(QDialog):
         for field in ("person_id", "school", "grade"):
             self.fields.set_row_visible(field, recipient)
         self.fields.set_row_visible("in_kind", kind is EntryKind.DONATION_IN_KIND)
+        self._label_receiver()
         self.adjustSize()
+
+    def _label_receiver(self) -> None:
+        """For a minor pupil the receiver is the parent or guardian, who signs the voucher."""
+        if self.book is Book.RECEIPT:
+            return
+        minor = self.current_kind() in RECIPIENT_KINDS and self._minor()
+        text = _("&Received by (parent or guardian):") if minor else _("&Received by:")
+        self.fields.labels["party_name"].setText(text)
 
     def _show_balance(self) -> None:
         try:
@@ -220,6 +229,7 @@ class EntryForm(QDialog):
         # A minor's money is received by a parent or guardian, typed here: never the pupil.
         if person_id is not None and not self.party_name.text().strip() and not self._minor():
             self.party_name.setText(self.person.text())
+        self._label_receiver()
         self._touched.add("person_id")
         self._check_timer.start()
 

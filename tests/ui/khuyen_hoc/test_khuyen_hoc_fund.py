@@ -424,3 +424,40 @@ def test_a_receipt_into_the_bank_goes_to_the_bank_book(
     ).stdout
     assert "SỔ TIỀN GỬI NGÂN HÀNG" in text and f"PT-0001/{YEAR}" in text
     qtbot.waitUntil(lambda: bool(audited(ctx, "bank_book.print")), timeout=5000)
+
+
+def test_a_minors_scholarship_asks_for_the_parent_or_guardian(
+    qtbot: QtBot, page: FundPage, ctx: AppContext, type_text: TypeText
+) -> None:
+    from desktop_app.core.people import PersonInput
+
+    record(ctx, EntryKind.DONATION_CASH, 1_000_000)
+    with Workspace.open(ctx.path) as ws:
+        ws.people.add(
+            PersonInput(full_name="Lò Thị Mai", birth=f"05/09/{YEAR - 10}"),
+            confirmed_different=True,
+        )
+    reload(qtbot, page)
+    form = open_form(qtbot, page, Book.PAYMENT)
+    form.kind.setCurrentIndex(form.kind.findData(EntryKind.SCHOLARSHIP))
+    type_text(form.person, "lo thi mai")
+    form.person.search_now()
+    form.person.pick_row(0)
+    # A ten-year-old does not sign for money: the receiver is left for the parent's name.
+    assert form.party_name.text() == ""
+    assert form.fields.labels["party_name"].text() == _("&Received by (parent or guardian):")
+    type_text(form.amount, "300000")
+    type_text(form.reason, "Học bổng")
+    type_text(form.party_name, "Lò Thị Mai")
+    qtbot.keyClick(form.amount, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(form.fields.text("party_name")), timeout=5000)
+    assert form.fields.text("party_name") == _("Type the parent or guardian who receives it.")
+    assert len(entries(ctx)) == 1
+    form.party_name.clear()
+    type_text(form.party_name, "Lò Văn Páo")
+    qtbot.keyClick(form.amount, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+    settle(qtbot, page)
+    paid = entries(ctx)[-1]
+    assert (paid.party_name, paid.kind) == ("Lò Văn Páo", EntryKind.SCHOLARSHIP)
+    page.box.reject()
