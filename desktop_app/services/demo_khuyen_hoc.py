@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import zlib
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
 from desktop_app.core.fund import EntryInput, EntryKind, is_minor
 from desktop_app.core.members import BranchKind, DuesBatchInput, DuesRate, MemberStatus
+from desktop_app.core.text import fold
 from desktop_app.services.fund import FundInput
 from desktop_app.storage import members as repo
 from desktop_app.storage.tx import Tx
@@ -168,6 +168,12 @@ _PARENT_MIDDLE = ("Văn", "Hữu", "Đình", "Minh", "Quang")
 _PARENT_GIVEN = ("Hùng", "Dũng", "Thành", "Tuấn", "Hải", "Sơn", "Bình", "Phúc")
 
 
+def _parent_name(n: int) -> str:
+    """A father's middle and given name, the n-th of a short list (wrapping round)."""
+    middle, given = n % len(_PARENT_MIDDLE), n // len(_PARENT_MIDDLE) % len(_PARENT_GIVEN)
+    return f"{_PARENT_MIDDLE[middle]} {_PARENT_GIVEN[given]}"
+
+
 def _scholarships(
     ws: Workspace, rng: random.Random, fund: str, year: int, today: dt.date, pupils: list[str]
 ) -> Planned:
@@ -175,18 +181,18 @@ def _scholarships(
     if day > today or not pupils:
         return []
     planned: Planned = []
+    # Parents' names come from their own generator, so the rest of the demo stays as it was.
+    parents = random.Random(f"parents-{year}")
     for pid in rng.sample(pupils, min(len(pupils), rng.randint(10, 25))):
         amount = rng.choice((300_000, 500_000, 1_000_000))
         scholarship = rng.random() < 0.6
         school = rng.choice(SCHOOLS)
         grade = f"{rng.randint(1, 12)}A"
 
-        # Not drawn from rng, so the rest of the demo stays as it was.
-        n = zlib.crc32(pid.encode())
-        parent = f"{_PARENT_MIDDLE[n % 5]} {_PARENT_GIVEN[n // 5 % 8]}"
+        parent = parents.randrange(len(_PARENT_MIDDLE) * len(_PARENT_GIVEN))
 
         def pay(pid: str = pid, amount: int = amount, scholarship: bool = scholarship,
-                school: str = school, grade: str = grade, parent: str = parent,
+                school: str = school, grade: str = grade, parent: int = parent,
                 ) -> object:  # fmt: skip
             if ws.fund.balance(fund) < amount:
                 return None  # the fund is short this year: fewer awards, as in real life
@@ -195,7 +201,9 @@ def _scholarships(
             receiver = pupil.full_name
             if pupil.birth is None or is_minor(pupil.birth.year, pupil.birth.month,
                                                pupil.birth.day, day):  # fmt: skip
-                receiver = f"{pupil.family_name} {parent}"
+                receiver = f"{pupil.family_name} {_parent_name(parent)}"
+                if fold(receiver) == fold(pupil.full_name):  # never the pupil's own name
+                    receiver = f"{pupil.family_name} {_parent_name(parent + 1)}"
             return ws.fund.record(
                 EntryInput(
                     fund_id=fund,
