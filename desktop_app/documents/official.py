@@ -154,7 +154,7 @@ def phrase_lines(text: str, font: str, size: float, width: float) -> list[str]:
     if not pieces:
         return []
     if len(pieces) > _MAX_EXACT:
-        return balanced_lines(text, font, size, width)
+        return _greedy(pieces, font, size, width)
     place = [p.split(" ")[0].upper() in _PLACE_UNITS or p.upper() in _PLACE_UNITS for p in pieces]
     best: tuple[tuple[int, int, float], list[str]] | None = None
     for mask in range(1 << (len(pieces) - 1)):
@@ -175,6 +175,18 @@ def phrase_lines(text: str, font: str, size: float, width: float) -> list[str]:
         if best is None or key < best[0]:
             best = (key, lines)
     return best[1] if best else balanced_lines(text, font, size, width)
+
+
+def _greedy(pieces: list[str], font: str, size: float, width: float) -> list[str]:
+    """Fill each line with whole phrases (a text too long to try every way of breaking)."""
+    lines: list[str] = []
+    for piece in pieces:
+        joined = f"{lines[-1]} {piece}" if lines else piece
+        if lines and stringWidth(joined, font, size) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(piece)
+    return lines
 
 
 def draw_centred(canvas: Canvas, text: str, x: float, y: float, font: str, size: float) -> float:

@@ -37,7 +37,7 @@ from desktop_app.core.dates import place_date_line
 from desktop_app.core.money import format_amount, is_amount_in_words
 from desktop_app.core.voucher_forms import DEFAULT_FORM, VoucherForm, voucher_form
 from desktop_app.documents.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, register_fonts
-from desktop_app.documents.official import fit_size, nfc, upper
+from desktop_app.documents.official import fit_size, nfc, phrase_lines, upper
 from desktop_app.documents.output import atomic_output
 
 __all__ = [
@@ -299,9 +299,9 @@ def _draw_header(canvas: Canvas, v: VoucherData, top: float, size: float = 10.0)
     lines: list[tuple[str, str]] = []
     if v.unit_parent.strip():
         lines += [
-            (t, REGULAR) for t in simpleSplit(upper(v.unit_parent), REGULAR, size, left_width)
+            (t, REGULAR) for t in phrase_lines(upper(v.unit_parent), REGULAR, size, left_width)
         ]
-    lines += [(t, BOLD) for t in simpleSplit(upper(v.unit), BOLD, size, left_width)]
+    lines += [(t, BOLD) for t in phrase_lines(upper(v.unit), BOLD, size, left_width)]
     if v.fund_name.strip():
         lines += [(t, ITALIC) for t in simpleSplit(_clean(v.fund_name), ITALIC, size, left_width)]
     if v.form_set.unit_code_label:
