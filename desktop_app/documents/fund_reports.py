@@ -803,8 +803,8 @@ def render_donor_list(header: ReportHeader, donors: Sequence[Donor], out: Path) 
         ("SPAN", (1, -1), (4, -1)),
     ]
     table = Table(rows, colWidths=widths, repeatRows=1, style=TableStyle(style))
-    story: list[Flowable] = [*_title_block(header, styles), table]
-    story.append(_signature_block(header, 13, with_place_date=False))
+    tail = _signature_parts(header, 13, with_place_date=False)
+    story: list[Flowable] = [*_title_block(header, styles), KeepTail(table, tail, rows=2)]
     return _build(
         out, page, _official_header(header, page), story, title=header.title, author=header.unit
     )

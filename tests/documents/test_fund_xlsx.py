@@ -112,6 +112,19 @@ def test_cash_book(tmp_path: Path) -> None:
     assert _find(ws, "Trần Thị Ánh") > closing
 
 
+def test_a_book_with_a_form_code_shows_it_top_right(tmp_path: Path) -> None:
+    code = ("Mẫu số S12-H", "(Ban hành kèm theo Thông tư số 24/2024/TT-BTC")
+    for parent in ("UBND xã Đông Hòa", ""):
+        header = dataclasses.replace(
+            HEADER, title="Sổ tiền gửi ngân hàng", form_code=code, unit_parent=parent
+        )
+        out = tmp_path / f"bank{len(parent)}.xlsx"
+        export_cash_book_xlsx(header, OPENING, _lines(3), out)
+        ws = _sheet(out)
+        assert [ws.cell(row=r, column=8).value for r in (1, 2)] == list(code)
+        assert _find(ws, "SỔ TIỀN GỬI NGÂN HÀNG") > 2
+
+
 def test_cash_book_that_does_not_add_up_is_refused(tmp_path: Path) -> None:
     lines = _lines(4)
     lines[-1] = dataclasses.replace(lines[-1], balance=0)

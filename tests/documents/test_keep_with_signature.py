@@ -104,3 +104,20 @@ def test_the_roster_keeps_its_last_learners_with_the_signature(tmp_path: Path, c
     last = _pages(pdf)[-1]
     assert "Lê Thị Hoa" in last
     assert any(" ".join(r.full_name.split()) in last for r in rows[-2:]), last
+
+
+@needs_poppler
+@pytest.mark.parametrize("count", range(16, 40, 2))
+def test_the_donor_list_keeps_its_last_donors_with_the_signature(
+    tmp_path: Path, count: int
+) -> None:
+    from desktop_app.documents.fund_reports import render_donor_list
+
+    donors = [
+        (f"Lê Văn Tí {i}", "Thôn 1", date(2026, 3, 1), "Tiền mặt", 100_000) for i in range(count)
+    ]
+    pdf = tmp_path / "donors.pdf"
+    render_donor_list(HEADER, donors, pdf)
+    last = _pages(pdf)[-1]
+    assert "Trần Thị Ánh" in last and "Tổng cộng" in last
+    assert re.search(r"Lê Văn Tí \d+", last), last
