@@ -258,7 +258,7 @@ def export_disclosure_xlsx(d: DisclosureData, out: Path) -> None:
         bold=True,
     )
     row += 2
-    section(f"V. Số dư cuối năm {d.year}", d.closing)
+    section(f"V. {d.closing_label}", d.closing)
     ws.cell(row=row, column=1, value=f"(Bằng chữ: {_text(d.closing_words)})").font = _font(
         italic=True
     )

@@ -172,6 +172,13 @@ def test_disclosure(tmp_path: Path) -> None:
     assert _find(ws, "(Bằng chữ: Ba mươi tám triệu đồng)") == closing + 1
 
 
+def test_a_disclosure_before_the_year_is_over_says_to_which_day(tmp_path: Path) -> None:
+    out = tmp_path / "cong_khai_tam.xlsx"
+    export_disclosure_xlsx(dataclasses.replace(DISCLOSURE, as_of=date(2026, 11, 30)), out)
+    ws = _sheet(out)
+    assert _find(ws, "V. Số dư tính đến ngày 30/11/2026")
+
+
 def test_disclosure_that_does_not_add_up_is_refused(tmp_path: Path) -> None:
     bad = dataclasses.replace(DISCLOSURE, closing=1, closing_words="Một đồng")
     with pytest.raises(ValueError):

@@ -327,3 +327,48 @@ def test_a_fund_name_or_void_reason_too_long_for_the_voucher_is_refused(ws: Work
     assert ws.fund.entry(entry.id).reversed_by is None
     with pytest.raises(UserError):
         ws.fund.update_details(fund, "Quỹ " * MAX_FUND_NAME, False)
+
+
+def test_the_disclosure_names_the_upstream_hoi_and_the_chair(ws: Workspace, tmp_path: Path) -> None:
+    import subprocess
+
+    from desktop_app.services.centre import CentreProfile, communes, provinces
+
+    province = next(p for p in provinces() if p.name == "Thành phố Huế")
+    commune = next(c for c in communes(province.code) if c.name == "Phường Thủy Xuân")
+    ws.centre.save_profile(
+        CentreProfile(
+            name="Trung tâm học tập cộng đồng phường Thủy Xuân",
+            province_code=province.code,
+            commune_code=commune.code,
+            hoi_chair="Trần Thị Ánh",
+            accountant="Lê Hữu Phước",
+            treasurer="Đỗ Thị Ngọc Ẩn",
+        )
+    )
+    fund = new_fund(ws)
+    ws.fund.record(receipt(fund, 100_000), TODAY)
+    out = tmp_path / "cong_khai.pdf"
+    ws.fund_documents.print_disclosure(fund, 2026, out)
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(out), "-"], check=True, capture_output=True, text=True
+        ).stdout.split()
+    )
+    for expected in (
+        "HỘI KHUYẾN HỌC THÀNH PHỐ HUẾ",
+        "HỘI KHUYẾN HỌC PHƯỜNG THỦY XUÂN",
+        "Số: ……/BC-HKH",
+        "TM. BAN CHẤP HÀNH",
+        "CHỦ TỊCH",
+        "Trần Thị Ánh",
+        "Đỗ Thị Ngọc Ẩn",
+        "Lê Hữu Phước",
+    ):
+        assert expected in text, f"{expected!r} not in:\n{text}"
+    assert "UBND" not in text
+    # The year is not over on the day it is printed (unless it is printed on 31/12).
+    data = ws.fund_documents.disclosure(fund, 2026, today=dt.date(2026, 11, 21), number="05")
+    assert data.as_of == dt.date(2026, 11, 21) and data.header.number == "05"
+    assert "(tính đến ngày 21/11/2026)" in data.header.subtitle
+    assert ws.fund_documents.disclosure(fund, 2026, today=dt.date(2027, 1, 5)).as_of is None
