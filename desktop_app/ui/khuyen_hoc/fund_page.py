@@ -632,18 +632,21 @@ class FundPage(QWidget):
         if fund is None:
             return
         fund_id = fund.id
-        dialog = ReportDialog(title, year=self.period()[0].year, parent=self)
+        dialog = ReportDialog(
+            title, year=self.period()[0].year, numbered=kind == "disclosure", parent=self
+        )
 
         def chosen() -> None:
             assert dialog.year is not None
             year, xlsx = dialog.year.value(), dialog.as_xlsx
+            number = dialog.number.text() if dialog.number is not None else ""
             name = f"{stem} {year}.{'xlsx' if xlsx else 'pdf'}"
             if kind == "disclosure":
                 print_document(
                     self,
                     self.ctx,
                     title,
-                    lambda ws: ws.fund_documents.prepare_disclosure(fund_id, year),
+                    lambda ws: ws.fund_documents.prepare_disclosure(fund_id, year, number),
                     lambda prepared, out, _progress: Docs.render_disclosure(prepared, out, xlsx),
                     name,
                     xlsx=xlsx,

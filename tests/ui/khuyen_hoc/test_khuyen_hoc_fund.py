@@ -461,3 +461,21 @@ def test_a_minors_scholarship_asks_for_the_parent_or_guardian(
     paid = entries(ctx)[-1]
     assert (paid.party_name, paid.kind) == ("Lò Văn Páo", EntryKind.SCHOLARSHIP)
     page.box.reject()
+
+
+def test_the_disclosure_gets_the_number_typed_in_its_dialog(
+    qtbot: QtBot, page: FundPage, ctx: AppContext, previews: list[tuple[Path, str]]
+) -> None:
+    import subprocess
+
+    record(ctx, EntryKind.DONATION_CASH, 200_000)
+    qtbot.mouseClick(page.disclosure_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert dialog.number is not None
+    dialog.number.setText("05/BC-HKH")
+    dialog._accept()
+    qtbot.waitUntil(lambda: bool(previews), timeout=10000)
+    text = subprocess.run(
+        ["pdftotext", str(previews[0][0]), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Số: 05/BC-HKH" in text
