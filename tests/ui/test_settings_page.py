@@ -231,7 +231,10 @@ def test_the_fund_signers_and_voucher_forms_are_part_of_the_centre_profile(
     assert (profile.hoi_parent, profile.hoi_chair, profile.accountant, profile.voucher_form) == (
         "Hội Khuyến học tỉnh Cà Mau", "Trần Thị Ánh", "Lê Hữu Phước", INTERNAL,
     )  # fmt: skip
-    # A name too long for its signature box is refused next to its field.
+    # A name too long for its signature box is refused next to its field (once the save
+    # is done: it reloads the fields with what was saved).
+    qtbot.waitUntil(page.save_profile_button.isEnabled, timeout=5000)
+    qtbot.waitUntil(lambda: page.treasurer.text() == "Đỗ Thị Ngọc Ẩn", timeout=5000)
     page.treasurer.setText("Đỗ " * 30)
     page.save_profile_button.click()
     expected = tr("A name under a signature keeps under {limit} characters.", limit=50)
