@@ -170,9 +170,19 @@ class FundDocumentService:
     @staticmethod
     def render_voucher(prepared: PreparedVoucher, out: Path) -> None:
         """Write the voucher's PDF. No database."""
-        from desktop_app.documents.vouchers import render_voucher
+        from desktop_app.documents.vouchers import VoucherTooLong, render_voucher
 
-        render_voucher(prepared.data, out)
+        try:
+            render_voucher(prepared.data, out)
+        except VoucherTooLong as exc:
+            # Only an entry saved before the limits (core.fund.MAX_REASON...) gets here.
+            raise UserError(
+                N_(
+                    "The text of {voucher} is too long for one voucher page. Void it and record "
+                    "it again with a shorter reason."
+                ),
+                {"voucher": prepared.data.number},
+            ) from exc
 
     def print_voucher(self, voucher_number: str, out: Path, fund_id: str | None = None) -> None:
         out = check_output(out, self._ops.db_path)

@@ -372,3 +372,21 @@ def test_the_disclosure_names_the_upstream_hoi_and_the_chair(ws: Workspace, tmp_
     assert data.as_of == dt.date(2026, 11, 21) and data.header.number == "05"
     assert "(tính đến ngày 21/11/2026)" in data.header.subtitle
     assert ws.fund_documents.disclosure(fund, 2026, today=dt.date(2027, 1, 5)).as_of is None
+
+
+def test_an_old_entry_too_long_to_print_is_refused_with_a_message(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Entries saved before the voucher limits existed cannot be shortened (append-only):
+    printing one says what to do instead of failing as an internal error."""
+    from desktop_app.services.fund_documents import FundDocumentService, PreparedVoucher
+
+    fund = new_fund(ws)
+    entry = ws.fund.record(receipt(fund, 100_000), TODAY).value
+    prepared = ws.fund_documents.prepare_voucher(entry.voucher)
+    long = dataclasses.replace(prepared.data, reason="Ủng hộ quỹ khuyến học " * 200)
+    out = tmp_path / "too_long.pdf"
+    with pytest.raises(UserError) as info:
+        FundDocumentService.render_voucher(PreparedVoucher(long, prepared.audit), out)
+    assert info.value.params == {"voucher": entry.voucher}
+    assert not out.exists()
