@@ -215,6 +215,12 @@ def _entry_options(
         "--reason", metavar="TEXT", required=True, help=_("the reason printed on the voucher")
     )
     parser.add_argument("--kind", choices=kinds, default=default, help=_("kind of entry"))
+    parser.add_argument(
+        "--account",
+        choices=("cash", "bank"),
+        default="cash",
+        help=_("cash (the cash book) or bank (the bank book); default cash"),
+    )
 
 
 def _entry_date_and_json(parser: argparse.ArgumentParser) -> None:
@@ -404,6 +410,23 @@ def build_parser() -> argparse.ArgumentParser:
     disclosure_print.add_argument("--fund", required=True, help=_("the fund (id)"))
     disclosure_print.add_argument("--year", required=True, type=_year, help=_("the year"))
     disclosure_print.add_argument("--out", required=True, type=Path, help=_("PDF file to write"))
+    disclosure_print.add_argument(
+        "--number", metavar="TEXT", default="", help=_("the document number, e.g. 05/BC-HKH")
+    )
+    book = fund_commands.add_parser(
+        "book", parents=[common], help=_("print the cash book or the bank book of a period")
+    )
+    book.add_argument(
+        "--fund", metavar="ID", help=_("the fund (id); not needed when there is only one")
+    )
+    book.add_argument(
+        "--from", dest="start", required=True, type=_date, help=_("first day, dd/mm/yyyy")
+    )
+    book.add_argument("--to", dest="end", required=True, type=_date, help=_("last day, dd/mm/yyyy"))
+    book.add_argument(
+        "--account", choices=("cash", "bank"), default="cash", help=_("cash book or bank book")
+    )
+    book.add_argument("--out", required=True, type=Path, help=_("PDF file to write"))
 
     commands.add_parser(
         "selfcheck", parents=[common], help=_("check that this installation works, headless")
@@ -562,8 +585,11 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _fund_record(args)
         if args.fund_command == "void":
             return _fund_void(args)
+        if args.fund_command == "book":
+            return _fund_book(args)
         raise CliError(
-            _("say 'fund balance', 'fund receipt', 'fund payment' or 'fund void'"), EXIT_USAGE
+            _("say 'fund balance', 'fund receipt', 'fund payment', 'fund void' or 'fund book'"),
+            EXIT_USAGE,
         )
     if args.command == "ledger":
         if args.ledger_command == "verify":
@@ -810,7 +836,7 @@ def _entry_json(row: EntryRow) -> dict[str, object]:
 
 def _fund_record(args: argparse.Namespace) -> int:
     """`fund receipt` and `fund payment`: the GUI's entry form, one option per field."""
-    from desktop_app.core.fund import RECIPIENT_KINDS, EntryInput
+    from desktop_app.core.fund import RECIPIENT_KINDS, Account, EntryInput
 
     receipt = args.fund_command == "receipt"
     kind = (RECEIPT_KIND_CHOICES if receipt else PAYMENT_KIND_CHOICES)[args.kind]
@@ -838,6 +864,7 @@ def _fund_record(args: argparse.Namespace) -> int:
             person_id=recipient,
             school="" if receipt else args.school,
             grade="" if receipt else args.grade,
+            account=Account(args.account),
         )
         row = ws.fund.record(data).value
     if args.json:
@@ -1061,8 +1088,22 @@ def _receipt_print(args: argparse.Namespace) -> int:
 def _disclosure_print(args: argparse.Namespace) -> int:
     out = _out(args)
     with Workspace.open(_need_db(args), check=True) as ws:
-        pages = ws.fund_documents.print_disclosure(args.fund, args.year, out)
+        pages = ws.fund_documents.print_disclosure(args.fund, args.year, out, number=args.number)
     print(tr("Wrote {path} ({pages} pages).", path=str(out), pages=pages))
+    return EXIT_OK
+
+
+def _fund_book(args: argparse.Namespace) -> int:
+    from desktop_app.core.fund import Account
+
+    out = _out(args)
+    if args.end < args.start:
+        raise UserError(N_("The last day is before the first day."))
+    with Workspace.open(_need_db(args), check=True) as ws:
+        ws.fund_documents.print_cash_book(
+            _fund_id(ws, args.fund), args.start, args.end, out, account=Account(args.account)
+        )
+    print(tr("Wrote {path}.", path=str(out)))
     return EXIT_OK
 
 

@@ -14,11 +14,32 @@ from enum import StrEnum
 from desktop_app.core.problems import N_, Problem
 
 MAX_AMOUNT = 999_999_999_999_999  # hundreds of thousands of billions: far beyond any fund
+# What one voucher page holds at a readable size, with everything else at its longest
+# (documents/vouchers.py is tested at these limits): refused here, before any money is saved.
+MAX_PARTY_NAME = 200
+MAX_ADDRESS = 120
+MAX_REASON = 300
+MAX_IN_KIND = 200
+MAX_SCHOOL = 120
+MAX_GRADE = 30
+MAX_FUND_NAME = 60
+# A void's reason prints after "Hủy phiếu PT-0042/2026: " within the voucher's reason.
+MAX_VOID_REASON = MAX_REASON - 40
 
 
 class Book(StrEnum):
     RECEIPT = "PT"  # phiếu thu
     PAYMENT = "PC"  # phiếu chi
+
+
+class Account(StrEnum):
+    """Where the money moved: the cash box (sổ quỹ tiền mặt) or the bank (sổ tiền gửi)."""
+
+    CASH = "cash"
+    BANK = "bank"
+
+
+ACCOUNT_LABELS: dict[Account, str] = {Account.CASH: N_("Cash"), Account.BANK: N_("Bank")}
 
 
 class EntryKind(StrEnum):
@@ -119,6 +140,42 @@ class EntryInput:
     school: str = ""
     grade: str = ""
     attachments: int = 0
+    account: Account = Account.CASH
+
+
+ADULT_AGE = 18
+
+
+def is_minor(birth_year: int, birth_month: int | None, birth_day: int | None, on: dt.date) -> bool:
+    """Under 18 on `on`. With the year alone, anyone who may still be 17 counts as a minor:
+    the guardian signing for an adult does no harm, the reverse does."""
+    if birth_month is None or birth_day is None:
+        return on.year - birth_year <= ADULT_AGE
+    had_birthday = (on.month, on.day) >= (birth_month, birth_day)
+    age = on.year - birth_year - (0 if had_birthday else 1)
+    return age < ADULT_AGE
+
+
+def length_problems(data: EntryInput) -> list[Problem]:
+    """Text longer than a voucher can print."""
+    problems: list[Problem] = []
+    for field, limit in (
+        ("party_name", MAX_PARTY_NAME),
+        ("party_address", MAX_ADDRESS),
+        ("reason", MAX_REASON),
+        ("in_kind", MAX_IN_KIND),
+        ("school", MAX_SCHOOL),
+        ("grade", MAX_GRADE),
+    ):
+        if len(" ".join(getattr(data, field).split())) > limit:
+            problems.append(
+                Problem(
+                    field,
+                    N_("Too long for the voucher: keep it under {limit} characters."),
+                    {"limit": limit},
+                )
+            )
+    return problems
 
 
 def validate_entry(data: EntryInput, today: dt.date) -> list[Problem]:
@@ -150,6 +207,7 @@ def validate_entry(data: EntryInput, today: dt.date) -> list[Problem]:
         )
     if data.attachments < 0:
         problems.append(Problem("attachments", N_("The number of attachments cannot be negative.")))
+    problems += length_problems(data)
     return problems
 
 

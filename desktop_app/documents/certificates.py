@@ -47,7 +47,7 @@ from desktop_app import __version__
 from desktop_app.core.progress import Cancelled
 from desktop_app.core.text import fold
 from desktop_app.documents.fonts import REGULAR, register_fonts
-from desktop_app.documents.official import is_place, name_phrases
+from desktop_app.documents.official import is_place, phrases
 from desktop_app.documents.output import atomic_output, write_failed
 from desktop_app.documents.templates import (
     ABSOLUTE_MIN_SIZE,
@@ -85,13 +85,13 @@ _NAMES = ("issuer", "issuer_parent")
 
 @cache  # the same one or two names on every page of a batch
 def keep_phrases(name: str) -> str:
-    """A body's name with KEEP inside its phrases (official.name_phrases), so a line breaks
+    """A body's name with KEEP inside its phrases (official.phrases), so a line breaks
     only between them; with a place at its end, only before the place ('TRUNG TÂM HỌC TẬP
     CỘNG ĐỒNG / PHƯỜNG THỦY XUÂN'), as official.phrase_lines does."""
-    phrases = name_phrases(name)
-    if len(phrases) > 1 and is_place(phrases[-1]):
-        phrases = [" ".join(phrases[:-1]), phrases[-1]]
-    return " ".join(phrase.replace(" ", KEEP) for phrase in phrases)
+    pieces = phrases(name)
+    if len(pieces) > 1 and is_place(pieces[-1]):
+        pieces = [" ".join(pieces[:-1]), pieces[-1]]
+    return " ".join(piece.replace(" ", KEEP) for piece in pieces)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ A report that does not add up is a bug upstream and must not reach a notice boar
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -44,6 +45,7 @@ from reportlab.platypus import (
 from desktop_app import __version__
 from desktop_app.core.money import format_amount, is_amount_in_words
 from desktop_app.documents.fonts import BOLD, ITALIC, REGULAR, register_fonts
+from desktop_app.documents.keep import KeepTail
 from desktop_app.documents.official import (
     OFFICIAL_MARGINS,
     Issuer,
@@ -87,6 +89,9 @@ class ReportHeader:
     `signers` are (title, name) pairs from left to right, e.g. ("Người ghi sổ", "Phạm Thị Hoa"),
     ("Chủ tịch", "Trần Thị Ánh"); the last one signs for the unit, with the seal. A title may
     hold a line break ("TM. BAN THƯỜNG VỤ\\nCHỦ TỊCH").
+
+    `form_code` (an accounting book's "Mẫu số S11-H" and its basis) prints top right;
+    `number` is the document number without "Số:"; `opened_on` is a book's opening date.
     """
 
     unit_parent: str
@@ -95,6 +100,9 @@ class ReportHeader:
     subtitle: str
     place_date: str
     signers: tuple[tuple[str, str], ...]
+    form_code: tuple[str, ...] = ()
+    number: str = ""
+    opened_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,13 @@ class DisclosureData:
     awards: Sequence[Award]
     closing: int
     closing_words: str
+    as_of: date | None = None  # the year is not over: the figures run to this day
+
+    @property
+    def closing_label(self) -> str:
+        if self.as_of is not None:
+            return f"Số dư tính đến ngày {self.as_of:%d/%m/%Y}"
+        return f"Số dư cuối năm {self.year}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -436,6 +451,7 @@ def _official_header(header: ReportHeader, page: _Page) -> Callable[[Canvas], fl
         layout = draw_official_header(
             canvas,
             _issuer(header),
+            number=header.number,
             place_date=header.place_date,
             page_size=page.size,
             margins=page.margins,
@@ -536,21 +552,82 @@ def render_cash_book(
     ]
     table = Table(rows, colWidths=widths, repeatRows=3, style=TableStyle(style))
 
-    story: list[Flowable] = [*_title_block(header, styles), table]
-    story.append(_signature_block(header, 12, with_place_date=True))
+    def story(pages: int) -> list[Flowable]:
+        tail = [*_book_opening(header, pages, styles), *_signature_parts(header, 12, True)]
+        return [*_title_block(header, styles), KeepTail(table, tail, rows=3)]
 
-    def draw_header(canvas: Canvas) -> float:
+    return _build_counted(out, page, _book_header(header, page), story, header)
+
+
+def _book_opening(
+    header: ReportHeader, pages: int, styles: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    """The book's own record: how many pages it has and when it was opened."""
+    lines = [f"- Sổ này có {pages:02d} trang, đánh số từ trang 01 đến trang {pages:02d}."]
+    if header.opened_on is not None:
+        lines.append(f"- Ngày mở sổ: {header.opened_on:%d/%m/%Y}.")
+    style = ParagraphStyle("opening", parent=styles["cell"], fontSize=11, leading=14)
+    return [Spacer(1, 3 * mm), *(Paragraph(escape(line), style) for line in lines)]
+
+
+def _signature_parts(header: ReportHeader, size: float, with_place_date: bool) -> list[Flowable]:
+    """The signature block's pieces, for a KeepTail to carry with the last rows."""
+    parts: list[Flowable] = [Spacer(1, 6 * mm)]
+    if with_place_date and header.place_date.strip():
+        parts.append(_PlaceDate(header.place_date, len(header.signers), size))
+    if header.signers:
+        parts.append(SignatureRow(header.signers, size))
+    return parts
+
+
+def _book_header(header: ReportHeader, page: _Page) -> Callable[[Canvas], float]:
+    """Issuer top left, the book's form code (when the form set has one) top right."""
+
+    def draw(canvas: Canvas) -> float:
         m = page.margins
         issuer_width = 110 * mm
-        return draw_issuer(
-            canvas,
-            _issuer(header),
-            m.left + issuer_width / 2,
-            page.size[1] - m.top,
-            issuer_width,
-        )
+        top = page.size[1] - m.top
+        bottom = draw_issuer(canvas, _issuer(header), m.left + issuer_width / 2, top, issuer_width)
+        if header.form_code:
+            code, *basis = header.form_code
+            centre = page.size[0] - m.right - 45 * mm
+            baseline = top - float(getAscent(BOLD, 11))
+            canvas.setFont(BOLD, 11)
+            canvas.drawCentredString(centre, baseline, nfc(code))
+            canvas.setFont(ITALIC, 9)
+            for line in basis:
+                baseline -= 11
+                canvas.drawCentredString(centre, baseline, nfc(line))
+            bottom = min(bottom, baseline - 4)
+        return bottom
 
-    return _build(out, page, draw_header, story, title=header.title, author=header.unit)
+    return draw
+
+
+def _build_counted(
+    out: Path,
+    page: _Page,
+    draw_header: Callable[[Canvas], float],
+    story: Callable[[int], list[Flowable]],
+    header: ReportHeader,
+) -> int:
+    """Build a story that states its own page count: lay it out until the count it states
+    is the count it takes (the count's own line can push a page over)."""
+    pages = 1
+    with tempfile.TemporaryDirectory() as scratch:
+        for _ in range(3):
+            counted = _build(
+                Path(scratch) / "count.pdf",
+                page,
+                draw_header,
+                story(pages),
+                title=header.title,
+                author=header.unit,
+            )
+            if counted == pages:
+                break
+            pages = counted
+    return _build(out, page, draw_header, story(pages), title=header.title, author=header.unit)
 
 
 # --------------------------------------------------------------------------------------------
@@ -653,16 +730,18 @@ def render_disclosure(d: DisclosureData, out: Path) -> int:
     story.append(_kind_table(d.receipts_by_kind, "Nội dung thu", styles, size, content))
     story.append(Paragraph(f"III. Chi trong năm {d.year}", section))
     story.append(_kind_table(d.payments_by_kind, "Nội dung chi", styles, size, content))
-    story.append(Paragraph("IV. Danh sách học sinh được nhận học bổng, phần thưởng", section))
-    if d.awards:
-        story.append(_awards_table(d.awards, styles, size, content))
-    else:
-        story.append(Paragraph("(Không có)", styles["italic"]))
+    awards_heading = Paragraph("IV. Danh sách học sinh được nhận học bổng, phần thưởng", section)
     closing = [
-        Paragraph(f"V. Số dư cuối năm {d.year}: <b>{format_amount(d.closing)} đồng</b>", section),
+        Paragraph(f"V. {d.closing_label}: <b>{format_amount(d.closing)} đồng</b>", section),
         Paragraph(f"(Bằng chữ: <i>{escape(_clean(d.closing_words))}</i>)", text),
     ]
-    story.append(_signature_block(d.header, 13, with_place_date=False, lead=closing))
+    tail = [*closing, *_signature_parts(d.header, 13, with_place_date=False)]
+    if d.awards:
+        story.append(awards_heading)
+        story.append(KeepTail(_awards_table(d.awards, styles, size, content), tail, rows=2))
+    else:
+        lead = [awards_heading, Paragraph("(Không có)", styles["italic"]), *closing]
+        story.append(_signature_block(d.header, 13, with_place_date=False, lead=lead))
     return _build(
         out,
         page,
@@ -724,8 +803,8 @@ def render_donor_list(header: ReportHeader, donors: Sequence[Donor], out: Path) 
         ("SPAN", (1, -1), (4, -1)),
     ]
     table = Table(rows, colWidths=widths, repeatRows=1, style=TableStyle(style))
-    story: list[Flowable] = [*_title_block(header, styles), table]
-    story.append(_signature_block(header, 13, with_place_date=False))
+    tail = _signature_parts(header, 13, with_place_date=False)
+    story: list[Flowable] = [*_title_block(header, styles), KeepTail(table, tail, rows=2)]
     return _build(
         out, page, _official_header(header, page), story, title=header.title, author=header.unit
     )

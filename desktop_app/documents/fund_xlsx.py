@@ -60,11 +60,16 @@ def _font(bold: bool = False, italic: bool = False, size: float = 12) -> Font:
 def _title_block(ws: Worksheet, header: ReportHeader, columns: int) -> int:
     """Unit top left, title and subtitle centred over the table; return the next free row."""
     row = 1
+    # An accounting book's form code and basis, top right (core.voucher_forms).
+    for i, line in enumerate(header.form_code):
+        cell = ws.cell(row=row + i, column=columns, value=_text(line))
+        cell.font = _font(bold=i == 0, italic=i > 0, size=12 if i == 0 else 9)
+        cell.alignment = Alignment(horizontal="right")
     if header.unit_parent.strip():
         ws.cell(row=row, column=1, value=upper(header.unit_parent)).font = _font()
         row += 1
     ws.cell(row=row, column=1, value=upper(header.unit)).font = _font(bold=True)
-    row += 2
+    row = max(row + 2, len(header.form_code) + 2)
     for text, font in ((upper(header.title), _font(bold=True, size=14)), (header.subtitle, None)):
         if not text.strip():
             continue
@@ -253,7 +258,7 @@ def export_disclosure_xlsx(d: DisclosureData, out: Path) -> None:
         bold=True,
     )
     row += 2
-    section(f"V. Số dư cuối năm {d.year}", d.closing)
+    section(f"V. {d.closing_label}", d.closing)
     ws.cell(row=row, column=1, value=f"(Bằng chữ: {_text(d.closing_words)})").font = _font(
         italic=True
     )

@@ -107,80 +107,93 @@ def balanced_lines(text: str, font: str, size: float, width: float) -> list[str]
     return list(simpleSplit(text, font, size, high))
 
 
-# Words that open a place's proper name: from one of them to the end, a name is one place
-# ("PHƯỜNG THỦY XUÂN") and stays on one line.
-_PLACE_WORDS = ("thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "xã", "tỉnh")
-# Word pairs of the bodies' names that a line must not split ("HỌC / TẬP").
-_WORD_PAIRS = frozenset(
-    {
-        "trung tâm", "học tập", "cộng đồng", "ủy ban", "nhân dân", "khuyến học", "chi hội",
-        "ban chấp hành", "thường trực", "giáo dục", "đào tạo", "văn hóa", "thông tin",
-        "thường vụ", "mặt trận", "tổ quốc", "hội đồng", "quản lý",
-    }
+# Syllables that make one word or one name together: a heading never breaks inside them
+# ('TRUNG TÂM HỌC / TẬP CỘNG ĐỒNG' reads as nonsense). Longest first.
+_PHRASES = (
+    "ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN", "HỘI KHUYẾN HỌC", "TỔ DÂN PHỐ", "THÀNH PHỐ",
+    "ĐẶC KHU", "THỊ TRẤN",
+    "TRUNG TÂM", "HỌC TẬP", "CỘNG ĐỒNG", "KHUYẾN HỌC", "KHUYẾN TÀI", "NHÂN DÂN", "KHU PHỐ",
+    "BAN CHẤP HÀNH", "THƯỜNG VỤ", "GIÁO DỤC", "ĐÀO TẠO", "HỘI ĐỒNG", "HỌC SINH",
 )  # fmt: skip
+# A unit word starts a place name that runs to the end of the text ('PHƯỜNG THỦY XUÂN').
+_PLACE_UNITS = ("XÃ", "PHƯỜNG", "TỈNH", "THÀNH PHỐ", "ĐẶC KHU", "THỊ TRẤN", "HUYỆN", "QUẬN")
+_MAX_EXACT = 14  # phrases: up to this many, every way of breaking is tried
 
 
-def name_phrases(name: str) -> list[str]:
-    """An organisation's name as the phrases a line may break between: 'TRUNG TÂM HỌC TẬP
-    CỘNG ĐỒNG PHƯỜNG THỦY XUÂN' -> ['TRUNG TÂM', 'HỌC TẬP', 'CỘNG ĐỒNG', 'PHƯỜNG THỦY XUÂN'].
-    Known word pairs stay together, and a place from its unit word to the end."""
-    words = nfc(name).split()
-    folded = [w.casefold() for w in words]
-    phrases: list[str] = []
+def phrases(text: str) -> list[str]:
+    """The text cut into the pieces a heading may break between (see _PHRASES)."""
+    words = nfc(" ".join(text.split())).split(" ") if text.strip() else []
+    upper_words = [w.upper() for w in words]
+    out: list[str] = []
     i = 0
     while i < len(words):
-        if is_place(" ".join(folded[i:])):
-            phrases.append(" ".join(words[i:]))
-            break
-        for length in (3, 2):
-            if " ".join(folded[i : i + length]) in _WORD_PAIRS:
+        taken = 1
+        for phrase in _PHRASES:
+            n = phrase.count(" ") + 1
+            if " ".join(upper_words[i : i + n]) == phrase:
+                taken = n
                 break
-        else:
-            length = 1
-        phrases.append(" ".join(words[i : i + length]))
-        i += length
-    return phrases
-
-
-def is_place(phrase: str) -> bool:
-    """Whether a phrase is a place: 'PHƯỜNG THỦY XUÂN', 'xã Đông Hòa'."""
-    folded = phrase.casefold()
-    return any(folded.startswith(p + " ") for p in _PLACE_WORDS)
+        piece = " ".join(upper_words[i : i + taken])
+        # A place unit with the name after it stays whole (phrase_lines still breaks a place
+        # too wide for one line between its own words).
+        if piece in _PLACE_UNITS and len(words) - i - taken > 0:
+            taken = len(words) - i
+        out.append(" ".join(words[i : i + taken]))
+        i += taken
+    return out
 
 
 def phrase_lines(text: str, font: str, size: float, width: float) -> list[str]:
-    """Wrap a name to `width` in as few lines as possible, breaking only between its
-    `name_phrases`, with lines of similar length (a phrase wider than `width` gets a line
-    of its own)."""
-    phrases = name_phrases(text)
-
-    def wrap(limit: float) -> list[str]:
+    """Wrap a centred heading to `width` breaking only between phrases: as few lines as
+    possible, then lines of similar length. A single phrase wider than `width` (no break
+    could help) is wrapped by syllables, as balanced_lines does."""
+    pieces: list[str] = []
+    for piece in phrases(text):
+        # A place name too wide for one line may break between its own words.
+        too_wide = stringWidth(piece, font, size) > width
+        pieces += piece.split(" ") if too_wide and " " in piece else [piece]
+    if not pieces:
+        return []
+    if len(pieces) > _MAX_EXACT:
+        return _greedy(pieces, font, size, width)
+    place = [p.split(" ")[0].upper() in _PLACE_UNITS or p.upper() in _PLACE_UNITS for p in pieces]
+    best: tuple[tuple[int, int, float], list[str]] | None = None
+    for mask in range(1 << (len(pieces) - 1)):
         lines: list[str] = []
-        for phrase in phrases:
-            joined = f"{lines[-1]} {phrase}" if lines else phrase
-            if lines and stringWidth(joined, font, size) <= limit:
-                lines[-1] = joined
+        current = [pieces[0]]
+        for k, piece in enumerate(pieces[1:]):
+            if mask >> k & 1:
+                lines.append(" ".join(current))
+                current = [piece]
             else:
-                lines.append(phrase)
-        return lines
+                current.append(piece)
+        lines.append(" ".join(current))
+        widest = max(float(stringWidth(line, font, size)) for line in lines)
+        if widest > width:
+            continue
+        place_break = any(mask >> k & 1 and place[k + 1] for k in range(len(pieces) - 1))
+        key = (len(lines), 0 if place_break else 1, widest)
+        if best is None or key < best[0]:
+            best = (key, lines)
+    return best[1] if best else balanced_lines(text, font, size, width)
 
-    lines = wrap(width)
-    if len(lines) <= 1:
-        return lines
-    # Two lines: the body's own name above its place reads best, when each fits.
-    place = phrases[-1]
-    if len(lines) == 2 and len(phrases) > 1 and is_place(place):
-        head = " ".join(phrases[:-1])
-        if max(stringWidth(head, font, size), stringWidth(place, font, size)) <= width:
-            return [head, place]
-    low, high = 0.0, width
-    for _ in range(20):
-        middle = (low + high) / 2
-        if len(wrap(middle)) <= len(lines):
-            high = middle
+
+def _greedy(pieces: list[str], font: str, size: float, width: float) -> list[str]:
+    """Fill each line with whole phrases (a text too long to try every way of breaking)."""
+    lines: list[str] = []
+    for piece in pieces:
+        joined = f"{lines[-1]} {piece}" if lines else piece
+        if lines and stringWidth(joined, font, size) <= width:
+            lines[-1] = joined
         else:
-            low = middle
-    return wrap(high)
+            lines.append(piece)
+    return lines
+
+
+def is_place(phrase: str) -> bool:
+    """Whether a piece of `phrases` is a place: 'PHƯỜNG THỦY XUÂN', 'xã Đông Hòa'."""
+    upper_phrase = phrase.upper()
+    return any(upper_phrase == u or upper_phrase.startswith(u + " ") for u in _PLACE_UNITS)
 
 
 def draw_centred(canvas: Canvas, text: str, x: float, y: float, font: str, size: float) -> float:
@@ -245,9 +258,9 @@ def draw_issuer(
     baseline = _first_baseline(top, BOLD, size)
     lines: list[tuple[str, str]] = []
     if issuer.parent.strip():
-        parent_lines = balanced_lines(upper(issuer.parent), REGULAR, size, width)
+        parent_lines = phrase_lines(upper(issuer.parent), REGULAR, size, width)
         lines += [(line, REGULAR) for line in parent_lines]
-    name_lines = balanced_lines(upper(issuer.name), BOLD, size, width)
+    name_lines = phrase_lines(upper(issuer.name), BOLD, size, width)
     lines += [(line, BOLD) for line in name_lines]
     name_width = 0.0
     for i, (line, font) in enumerate(lines):

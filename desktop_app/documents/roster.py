@@ -28,7 +28,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
-    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -40,6 +39,7 @@ from reportlab.platypus import (
 
 from desktop_app import __version__
 from desktop_app.documents.fonts import BOLD, ITALIC, REGULAR, register_fonts
+from desktop_app.documents.keep import KeepTail
 from desktop_app.documents.official import (
     OFFICIAL_MARGINS,
     TEXT_SIZE,
@@ -344,19 +344,22 @@ def render_roster(header: RosterHeader, rows: Sequence[RosterRow], out: Path) ->
         _para(header.title.upper(), styles["title"]),
         *_info_lines(header, styles),
         Spacer(1, 4 * mm),
-        table,
-        Spacer(1, 3 * mm),
-        Paragraph(escape(totals_line(rows)), styles["total"]),
-        Spacer(1, 4 * mm),
-        KeepTogether(
+        # The last learners and the totals go over with the signature: never a page of
+        # signature alone.
+        KeepTail(
+            table,
             [
+                Spacer(1, 3 * mm),
+                Paragraph(escape(totals_line(rows)), styles["total"]),
+                Spacer(1, 4 * mm),
                 _SignatureBlock(
                     header.place_date,
                     header.signer_title,
                     header.signer_name,
                     column=90 * mm,
-                )
-            ]
+                ),
+            ],
+            rows=2,
         ),
     ]
     _build(

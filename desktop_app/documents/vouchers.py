@@ -1,4 +1,8 @@
-"""Phiếu thu / phiếu chi of the Quỹ Khuyến học, after forms C40-BB and C41-BB (TT 107/2017).
+"""Phiếu thu / phiếu chi of the Quỹ Khuyến học, after the form set the centre picked.
+
+The set (core.voucher_forms: Circular 24/2024 by default, Circular 107/2017, or the
+association's internal form) gives the form codes, the legal basis and the wording of the
+fields that differ; this module reads it and branches on nothing else.
 
 One voucher per A5 landscape page, the size the printed voucher books use. The page carries
 the unit and fund top left, the form code top right, the title with the book, number and the
@@ -7,11 +11,13 @@ and the "Đã nhận đủ số tiền" line.
 
 A voucher never shows one amount in figures and another in words: the words are checked
 against the figure before anything is written. Text that does not fit at the normal size is
-set smaller (down to 8 pt); past that the voucher is refused rather than cut.
+set smaller (down to 8 pt); past that the voucher is refused rather than cut. Every entry
+the fund service accepts (core.fund.MAX_PARTY_NAME and the other limits) fits.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -29,8 +35,9 @@ from reportlab.platypus import Paragraph
 from desktop_app import __version__
 from desktop_app.core.dates import place_date_line
 from desktop_app.core.money import format_amount, is_amount_in_words
+from desktop_app.core.voucher_forms import DEFAULT_FORM, VoucherForm, voucher_form
 from desktop_app.documents.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, register_fonts
-from desktop_app.documents.official import fit_size, nfc, upper
+from desktop_app.documents.official import fit_size, nfc, phrase_lines, upper
 from desktop_app.documents.output import atomic_output
 
 __all__ = [
@@ -45,18 +52,21 @@ __all__ = [
 
 KINDS = ("receipt", "payment")
 
-# Form code and legal basis printed top right. TT 107/2017 was replaced by TT 24/2024/TT-BTC
-# from 2025 (BRIEF section 4); when the new codes are confirmed, only these lines change.
-_BASIS = ("(Ban hành kèm theo Thông tư số 107/2017/TT-BTC", "ngày 10/10/2017 của Bộ Tài chính)")
-RECEIPT_FORM = ("Mẫu số C40-BB", *_BASIS)
-PAYMENT_FORM = ("Mẫu số C41-BB", *_BASIS)
+# Form code and legal basis printed top right, in the default form set.
+_DEFAULT = voucher_form(DEFAULT_FORM)
+RECEIPT_FORM = (_DEFAULT.receipt_code, *_DEFAULT.basis)
+PAYMENT_FORM = (_DEFAULT.payment_code, *_DEFAULT.basis)
 
 PAGE = landscape(A5)
 _LEFT, _RIGHT, _TOP, _BOTTOM = 12 * mm, 10 * mm, 8 * mm, 8 * mm
 _SIZES = (11.5, 11.0, 10.5, 10.0, 9.5, 9.0, 8.5, 8.0)
-_SIGNING_SPACE = 17 * mm  # the least room to sign in
-_EXTRA_SIGNING_SPACE = 8 * mm  # spare page height given to the signatures, up to this
-_MIN_NAME_SIZE = 6.5
+_HEAD_SIZES = (10.0, 9.0, 8.0)
+_SIGNING_SPACE = 15 * mm  # the least room to sign in (more when the page has it)
+_EXTRA_SIGNING_SPACE = 10 * mm  # spare page height given to the signatures, up to this
+# A name under a signature is set no smaller than this and wraps to at most this many lines;
+# a longer one (a company's full name: it is in the body) is left for the signer to write.
+_MIN_NAME_SIZE = 8.0
+_NAME_LINES = 3
 
 
 class VoucherTooLong(ValueError):
@@ -70,6 +80,8 @@ class VoucherData:
     `amount` is whole đồng; `amount_words` is the same amount in words in the fund's spelling
     style (core.money.amount_in_words). `note` is printed under the attachments, e.g. the
     voucher a reversal cancels; `copy_mark` ("Bản in lại") is stamped next to the title.
+    `form_key` names the form set (core.voucher_forms). A scholarship or award names its
+    `pupil`, `school` and `grade`; `guardian` says the party receives it for a minor pupil.
     """
 
     kind: str
@@ -92,6 +104,11 @@ class VoucherData:
     preparer_name: str
     note: str = ""
     copy_mark: str = ""
+    form_key: str = DEFAULT_FORM
+    pupil: str = ""
+    school: str = ""
+    grade: str = ""
+    guardian: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -122,12 +139,34 @@ class VoucherData:
         return "Người nộp tiền" if self.is_receipt else "Người nhận tiền"
 
     @property
+    def form_set(self) -> VoucherForm:
+        return voucher_form(self.form_key)
+
+    @property
     def reason_label(self) -> str:
-        return "Lý do nộp" if self.is_receipt else "Lý do chi"
+        f = self.form_set
+        return f.receipt_reason_label if self.is_receipt else f.payment_reason_label
 
     @property
     def form(self) -> tuple[str, ...]:
-        return RECEIPT_FORM if self.is_receipt else PAYMENT_FORM
+        """The form code and its basis, top right; empty for a form without a code."""
+        f = self.form_set
+        code = f.receipt_code if self.is_receipt else f.payment_code
+        return (code, *f.basis) if code else ()
+
+    @property
+    def pupil_line(self) -> str:
+        """'Học sinh: …; Trường: …; Lớp: …' of a scholarship or award, or ''."""
+        parts = [
+            f"{label}: {_clean(value)}"
+            for label, value in (
+                ("Học sinh", self.pupil),
+                ("Trường", self.school),
+                ("Lớp", self.grade),
+            )
+            if value.strip()
+        ]
+        return "; ".join(parts)
 
 
 def _clean(text: str) -> str:
@@ -168,6 +207,21 @@ def _draw_lines_centred(
     return y
 
 
+def name_lines(
+    text: str, font: str, size: float, width: float, min_size: float = _MIN_NAME_SIZE
+) -> tuple[float, list[str]]:
+    """(size, lines) of a name under a signature: one line shrunk down to `min_size`, else
+    wrapped at that size onto at most _NAME_LINES lines; ([]) when even that is too long."""
+    text = _clean(text)
+    if not text:
+        return size, []
+    fitted = fit_size(text, font, size, width, min_size)
+    if stringWidth(text, font, fitted) <= width:
+        return fitted, [text]
+    lines = list(simpleSplit(text, font, fitted, width))
+    return (fitted, lines) if len(lines) <= _NAME_LINES else (fitted, [])
+
+
 def _draw_fitted(
     canvas: Canvas,
     text: str,
@@ -178,18 +232,11 @@ def _draw_fitted(
     size: float,
     min_size: float = _MIN_NAME_SIZE,
 ) -> None:
-    """A centred line shrunk to fit `width`; a text too long even then goes on two lines."""
-    text = _clean(text)
-    fitted = fit_size(text, font, size, width, min_size)
+    """A centred line shrunk to fit `width`, or wrapped (see name_lines)."""
+    fitted, lines = name_lines(text, font, size, width, min_size)
     canvas.setFont(font, fitted)
-    if stringWidth(text, font, fitted) <= width:
-        canvas.drawCentredString(centre, baseline, text)
-        return
-    lines = simpleSplit(text, font, fitted, width)
-    for i, line in enumerate(lines[:2]):
+    for i, line in enumerate(lines):
         canvas.drawCentredString(centre, baseline - i * fitted * 1.1, line)
-    if len(lines) > 2:
-        raise VoucherTooLong(f"a signer's name is too long to print: {text!r}")
 
 
 @dataclass(frozen=True)
@@ -202,8 +249,13 @@ class _Body:
 def _body(v: VoucherData, size: float, width: float) -> _Body:
     style = _style(size)
     words = _markup(v.amount_words)
-    lines = [
-        f"{v.party_label}: <b>{_markup(v.party_name)}</b>",
+    party = f"{v.party_label}: <b>{_markup(v.party_name)}</b>"
+    if v.guardian:
+        party += " (cha, mẹ hoặc người giám hộ của học sinh)"
+    lines = [party]
+    if v.pupil_line:
+        lines.append(_markup(v.pupil_line))
+    lines += [
         f"Địa chỉ: {_markup(v.party_address)}",
         f"{v.reason_label}: {_markup(v.reason)}",
         f"Số tiền: <b>{format_amount(v.amount)} đồng</b>",
@@ -217,31 +269,43 @@ def _body(v: VoucherData, size: float, width: float) -> _Body:
         paragraph = Paragraph(markup, style)
         _, height = paragraph.wrap(width, 10_000)
         paragraphs.append((paragraph, float(height)))
-    received = Paragraph(f"Đã nhận đủ số tiền (viết bằng chữ): <i>{words}</i>", style)
+    received = Paragraph(f"{v.form_set.received_line}: <i>{words}</i>", style)
     _, received_height = received.wrap(width, 10_000)
     return _Body(size, tuple(paragraphs), (received, float(received_height)))
 
 
-def _signature_height(size: float, signing_space: float = _SIGNING_SPACE) -> float:
-    # place-date line, gap, title, "(Ký, họ tên)", signing space, name (possibly two lines)
-    return float(size * 1.3 + 2 * mm + size * 1.25 + size * 1.1 + signing_space + size * 2.3)
+def _name_rows(v: VoucherData, size: float) -> int:
+    """The most lines a signer's name takes at this size (at least one)."""
+    column = (PAGE[0] - _LEFT - _RIGHT) / 5 - 2 * mm
+    return max(
+        1, *(len(name_lines(name, BOLD, size * 0.95, column)[1]) for _, _, name in _signers(v))
+    )
 
 
-def _draw_header(canvas: Canvas, v: VoucherData, top: float) -> float:
+def _signature_height(
+    size: float, signing_space: float = _SIGNING_SPACE, name_rows: int = _NAME_LINES
+) -> float:
+    # place-date line, gap, title, "(Ký, họ tên)", signing space, the names' lines
+    name = size * 0.95 * (1 + 1.1 * (name_rows - 1)) + 2
+    return float(size * 1.3 + 2 * mm + size * 1.25 + size * 1.1 + signing_space + name)
+
+
+def _draw_header(canvas: Canvas, v: VoucherData, top: float, size: float = 10.0) -> float:
     """Unit and fund top left, form code top right; return y under the taller of the two."""
     page_width = PAGE[0]
     content = page_width - _LEFT - _RIGHT
     right_width = 68 * mm
     left_width = content - right_width - 6 * mm
-    size = 10.0
     lines: list[tuple[str, str]] = []
     if v.unit_parent.strip():
         lines += [
-            (t, REGULAR) for t in simpleSplit(upper(v.unit_parent), REGULAR, size, left_width)
+            (t, REGULAR) for t in phrase_lines(upper(v.unit_parent), REGULAR, size, left_width)
         ]
-    lines += [(t, BOLD) for t in simpleSplit(upper(v.unit), BOLD, size, left_width)]
+    lines += [(t, BOLD) for t in phrase_lines(upper(v.unit), BOLD, size, left_width)]
     if v.fund_name.strip():
         lines += [(t, ITALIC) for t in simpleSplit(_clean(v.fund_name), ITALIC, size, left_width)]
+    if v.form_set.unit_code_label:
+        lines.append((f"{v.form_set.unit_code_label}: " + "." * 30, REGULAR))
     baseline = _first_baseline(top, BOLD, size)
     left_bottom = top
     for text, font in lines:
@@ -250,6 +314,8 @@ def _draw_header(canvas: Canvas, v: VoucherData, top: float) -> float:
         left_bottom = _below(baseline, font, size)
         baseline -= size * 1.2
 
+    if not v.form:
+        return left_bottom
     right_centre = page_width - _RIGHT - right_width / 2
     code, *basis = v.form
     right_bottom = _draw_lines_centred(canvas, [(code, BOLD)], right_centre, top, size)
@@ -259,15 +325,15 @@ def _draw_header(canvas: Canvas, v: VoucherData, top: float) -> float:
     return min(left_bottom, right_bottom)
 
 
-def _draw_title_row(canvas: Canvas, v: VoucherData, top: float) -> float:
+def _draw_title_row(canvas: Canvas, v: VoucherData, top: float, size: float = 10.0) -> float:
     """Title and date centred, book/number/accounts on the right, copy mark on the left."""
     page_width = PAGE[0]
     centre = page_width / 2
-    title_size = 16.0
+    title_size = size * 1.6
     baseline = _first_baseline(top, BOLD, title_size)
     canvas.setFont(BOLD, title_size)
     canvas.drawCentredString(centre, baseline, v.title)
-    date_size = 11.0
+    date_size = size * 1.1
     date_baseline = baseline - title_size * 1.15
     canvas.setFont(ITALIC, date_size)
     canvas.drawCentredString(centre, date_baseline, place_date_line("", v.day))
@@ -277,7 +343,6 @@ def _draw_title_row(canvas: Canvas, v: VoucherData, top: float) -> float:
     date_half = stringWidth(place_date_line("", v.day), ITALIC, date_size) / 2
     block_left = max(centre + date_half + 6 * mm, page_width - _RIGHT - 48 * mm)
     block_width = page_width - _RIGHT - block_left
-    size = 10.0
     rows = [
         ("Quyển số: ", _clean(v.book)),
         ("Số: ", _clean(v.number)),
@@ -313,9 +378,10 @@ def _draw_title_row(canvas: Canvas, v: VoucherData, top: float) -> float:
 
 
 def _signers(v: VoucherData) -> list[tuple[str, str, str]]:
+    f = v.form_set
     return [
-        ("Thủ trưởng đơn vị", "(Ký, họ tên, đóng dấu)", v.head_name),
-        ("Kế toán", "(Ký, họ tên)", v.accountant_name),
+        (f.head_title, "(Ký, họ tên, đóng dấu)", v.head_name),
+        (f.accountant_title, "(Ký, họ tên)", v.accountant_name),
         ("Người lập", "(Ký, họ tên)", v.preparer_name),
         (v.party_role, "(Ký, họ tên)", v.party_name),
         ("Thủ quỹ", "(Ký, họ tên)", v.treasurer_name),
@@ -347,32 +413,49 @@ def _draw_signatures(
         if name.strip():
             name_baseline = baseline - size * 1.2 - signing_space
             _draw_fitted(canvas, name, centre, name_baseline, column - 2 * mm, BOLD, title_size)
-    return top - _signature_height(size, signing_space)
+    return top - _signature_height(size, signing_space, _name_rows(v, size))
+
+
+def _fit_body(v: VoucherData, width: float, available: float) -> tuple[_Body, float] | None:
+    """The body at the largest size that fits `available` with the signatures, and the
+    height it needs; None when not even the smallest fits."""
+    for size in _SIZES:
+        body = _body(v, size, width)
+        needed = (
+            sum(h + size * 0.25 for _, h in body.paragraphs)
+            + 2 * mm
+            + _signature_height(size, name_rows=_name_rows(v, size))
+            + 2 * mm
+            + body.received[1]
+        )
+        if needed <= available:
+            return body, needed
+    return None
 
 
 def _draw_voucher(canvas: Canvas, v: VoucherData) -> None:
     page_width, page_height = PAGE
     width = page_width - _LEFT - _RIGHT
     top = page_height - _TOP
-    header_bottom = _draw_header(canvas, v, top)
-    y = _draw_title_row(canvas, v, header_bottom - 3 * mm) - 3 * mm
-
-    available = y - _BOTTOM
-    for size in _SIZES:
-        body = _body(v, size, width)
-        needed = (
-            sum(h + size * 0.25 for _, h in body.paragraphs)
-            + 2 * mm
-            + _signature_height(size)
-            + 2 * mm
-            + body.received[1]
+    # The head of the page at its normal size, then (long unit and fund names, with the
+    # body at its longest) a size smaller, before the voucher is refused.
+    for head_size in _HEAD_SIZES:
+        scratch = Canvas(io.BytesIO(), pagesize=PAGE, initialFontName=REGULAR)
+        y = _draw_title_row(
+            scratch, v, _draw_header(scratch, v, top, head_size) - 3 * mm, head_size
         )
-        if needed <= available:
+        y -= 3 * mm
+        available = y - _BOTTOM
+        fitted = _fit_body(v, width, available)
+        if fitted is not None:
             break
     else:
         raise VoucherTooLong(
             f"{v.title.capitalize()} {v.number}: the text does not fit one page; shorten the reason"
         )
+    body, needed = fitted
+    header_bottom = _draw_header(canvas, v, top, head_size)
+    _draw_title_row(canvas, v, header_bottom - 3 * mm, head_size)
     for paragraph, height in body.paragraphs:
         paragraph.drawOn(canvas, _LEFT, y - height)
         y -= height + body.size * 0.25

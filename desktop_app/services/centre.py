@@ -12,12 +12,17 @@ from desktop_app.core.ids import new_id
 from desktop_app.core.people import Hamlet, HamletKind
 from desktop_app.core.problems import N_, Problem, UserError
 from desktop_app.core.text import nfc
+from desktop_app.core.voucher_forms import DEFAULT_FORM, VOUCHER_FORMS
 from desktop_app.services.ops import OpResult, Ops
 from desktop_app.storage import people as repo
 from desktop_app.storage.db import Database
 from desktop_app.storage.people import CentreRow
 
 MAX_HAMLET_NAME = 60
+# A signer's name prints under a signature box a fifth of an A5 page wide.
+MAX_SIGNER_NAME = 50
+MAX_BODY_NAME = 80
+SIGNER_FIELDS = ("director", "hoi_chair", "head_of_unit", "accountant", "treasurer")
 
 
 @dataclass(frozen=True)
@@ -37,10 +42,54 @@ class CentreProfile:
     address: str = ""
     phone: str = ""
     director: str = ""
+    # The fund's paper: the upstream Hội Khuyến học printed as the parent body (empty: the
+    # province's Hội), its chair, who signs the vouchers and books, and their form set.
+    hoi_parent: str = ""
+    hoi_chair: str = ""
+    head_of_unit: str = ""
+    accountant: str = ""
+    treasurer: str = ""
+    voucher_form: str = DEFAULT_FORM
 
     @property
     def is_set(self) -> bool:
         return bool(self.name and self.commune_code)
+
+
+@dataclass(frozen=True)
+class FundSigners:
+    """The names on the fund's paper (vouchers, books, the disclosure sheet)."""
+
+    parent: str
+    unit: str
+    commune: str
+    chair: str
+    head: str
+    accountant: str
+    treasurer: str
+    form: str
+
+
+def _length_problems(profile: CentreProfile) -> list[Problem]:
+    problems: list[Problem] = []
+    for field in SIGNER_FIELDS:
+        if len(nfc(getattr(profile, field))) > MAX_SIGNER_NAME:
+            problems.append(
+                Problem(
+                    field,
+                    N_("A name under a signature keeps under {limit} characters."),
+                    {"limit": MAX_SIGNER_NAME},
+                )
+            )
+    if len(nfc(profile.hoi_parent)) > MAX_BODY_NAME:
+        problems.append(
+            Problem(
+                "hoi_parent",
+                N_("The name is too long; keep it under {limit} characters."),
+                {"limit": MAX_BODY_NAME},
+            )
+        )
+    return problems
 
 
 @cache
@@ -95,6 +144,12 @@ class CentreService:
             address=row.address,
             phone=row.phone,
             director=row.director,
+            hoi_parent=row.hoi_parent,
+            hoi_chair=row.hoi_chair,
+            head_of_unit=row.head_of_unit,
+            accountant=row.accountant,
+            treasurer=row.treasurer,
+            voucher_form=row.voucher_form,
         )
 
     def save_profile(self, profile: CentreProfile) -> OpResult[str]:
@@ -118,6 +173,9 @@ class CentreService:
         )
         if prov_name and com_name is None:
             problems.append(Problem("commune_code", N_("Pick the commune from the list.")))
+        problems += _length_problems(profile)
+        if profile.voucher_form not in VOUCHER_FORMS:
+            problems.append(Problem("voucher_form", N_("Pick the voucher forms from the list.")))
         if problems:
             raise UserError(
                 N_("Some fields need fixing before the profile can be saved."),
@@ -144,6 +202,33 @@ class CentreService:
             address=nfc(profile.address),
             phone=nfc(profile.phone),
             director=nfc(profile.director),
+            hoi_parent=nfc(profile.hoi_parent),
+            hoi_chair=nfc(profile.hoi_chair),
+            head_of_unit=nfc(profile.head_of_unit),
+            accountant=nfc(profile.accountant),
+            treasurer=nfc(profile.treasurer),
+            voucher_form=profile.voucher_form,
+        )
+
+    def fund_signers(self) -> FundSigners:
+        """Who the fund's paper names, with the profile's gaps filled as the forms expect."""
+        p = self.profile()
+        commune = p.commune_name
+        province = p.province_name
+        unit = f"Hội Khuyến học {commune}" if commune else "Hội Khuyến học"
+        if province and not province.startswith(("Tỉnh ", "Thành phố ")):
+            province = f"tỉnh {province}"
+        parent = p.hoi_parent or (f"Hội Khuyến học {province}" if province else "")
+        return FundSigners(
+            parent=parent,
+            unit=unit,
+            commune=commune,
+            chair=p.hoi_chair,
+            # The chair heads the association when no other head of unit is named.
+            head=p.head_of_unit or p.hoi_chair,
+            accountant=p.accountant,
+            treasurer=p.treasurer,
+            form=p.voucher_form,
         )
 
     # Hamlets ---------------------------------------------------------------------------

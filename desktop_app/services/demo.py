@@ -163,6 +163,9 @@ def create_demo(
             upstream_office=f"Sở Giáo dục và Đào tạo {province.name}",
             address=place.address(hamlet_names[0]),
             director=f"{_family(rng)} {rng.choice(MIDDLE_MALE)} {rng.choice(GIVEN_MALE)}",
+            # The fund's signers from their own generator: the rest of the demo stays as it
+            # was for a given seed.
+            **_fund_signers(random.Random(f"signers-{commune.code}")),
         )
         workspace.centre.save_profile(profile)
 
@@ -261,6 +264,16 @@ _acc = 0.0
 for _name, _share in FAMILY_NAMES:
     _acc += _share
     _FAMILY_CUM.append(_acc)
+
+
+def _fund_signers(rng: random.Random) -> dict[str, str]:
+    def woman() -> str:
+        return f"{_family(rng)} {rng.choice(MIDDLE_FEMALE)} {rng.choice(GIVEN_FEMALE)}"
+
+    def man() -> str:
+        return f"{_family(rng)} {rng.choice(MIDDLE_MALE)} {rng.choice(GIVEN_MALE)}"
+
+    return {"hoi_chair": man(), "accountant": woman(), "treasurer": woman()}
 
 
 def _family(rng: random.Random) -> str:

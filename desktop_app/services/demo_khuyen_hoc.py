@@ -8,8 +8,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
-from desktop_app.core.fund import EntryInput, EntryKind
+from desktop_app.core.fund import EntryInput, EntryKind, is_minor
 from desktop_app.core.members import BranchKind, DuesBatchInput, DuesRate, MemberStatus
+from desktop_app.core.text import fold
 from desktop_app.services.demo_places import DemoPlace
 from desktop_app.services.fund import FundInput
 from desktop_app.storage import members as repo
@@ -211,6 +212,16 @@ def _dues(
     return planned
 
 
+_PARENT_MIDDLE = ("Văn", "Hữu", "Đình", "Minh", "Quang")
+_PARENT_GIVEN = ("Hùng", "Dũng", "Thành", "Tuấn", "Hải", "Sơn", "Bình", "Phúc")
+
+
+def _parent_name(n: int) -> str:
+    """A father's middle and given name, the n-th of a short list (wrapping round)."""
+    middle, given = n % len(_PARENT_MIDDLE), n // len(_PARENT_MIDDLE) % len(_PARENT_GIVEN)
+    return f"{_PARENT_MIDDLE[middle]} {_PARENT_GIVEN[given]}"
+
+
 def _scholarships(
     ws: Workspace,
     rng: random.Random,
@@ -227,6 +238,8 @@ def _scholarships(
     if day > today or not at_school:
         return []
     planned: Planned = []
+    # Parents' names come from their own generator, so the rest of the demo stays as it was.
+    parents = random.Random(f"parents-{year}")
     for pid, born in rng.sample(at_school, min(len(at_school), rng.randint(10, 25))):
         amount = rng.choice((300_000, 500_000, 1_000_000))
         scholarship = rng.random() < 0.6
@@ -234,17 +247,28 @@ def _scholarships(
         school = rng.choice(place.schools(level))
         grade = f"{level}{rng.choice('ABCD')}"
 
+        parent = parents.randrange(len(_PARENT_MIDDLE) * len(_PARENT_GIVEN))
+
         def pay(pid: str = pid, amount: int = amount, scholarship: bool = scholarship,
-                school: str = school, grade: str = grade) -> object:  # fmt: skip
+                school: str = school, grade: str = grade, parent: int = parent,
+                ) -> object:  # fmt: skip
             if ws.fund.balance(fund) < amount:
                 return None  # the fund is short this year: fewer awards, as in real life
+            pupil = ws.people.get(pid)
+            # A minor's money is received and signed for by a parent (the father, here).
+            receiver = pupil.full_name
+            if pupil.birth is None or is_minor(pupil.birth.year, pupil.birth.month,
+                                               pupil.birth.day, day):  # fmt: skip
+                receiver = f"{pupil.family_name} {_parent_name(parent)}"
+                if fold(receiver) == fold(pupil.full_name):  # never the pupil's own name
+                    receiver = f"{pupil.family_name} {_parent_name(parent + 1)}"
             return ws.fund.record(
                 EntryInput(
                     fund_id=fund,
                     kind=EntryKind.SCHOLARSHIP if scholarship else EntryKind.AWARD,
                     entry_date=day,
                     amount=amount,
-                    party_name=ws.people.get(pid).full_name,
+                    party_name=receiver,
                     reason="Học bổng học sinh nghèo vượt khó" if scholarship
                     else "Khen thưởng học sinh giỏi",
                     person_id=pid,

@@ -8,6 +8,10 @@ from dataclasses import dataclass
 
 from desktop_app.core.fund import (
     HASHED_FIELDS,
+    MAX_FUND_NAME,
+    MAX_VOID_REASON,
+    RECIPIENT_KINDS,
+    Account,
     Book,
     EntryInput,
     EntryKind,
@@ -16,6 +20,7 @@ from desktop_app.core.fund import (
     entry_hash_values,
     funds_seal_ok,
     genesis_hash,
+    is_minor,
     keyed_chain,
     keyed_genesis,
     parse_funds_seal,
@@ -25,8 +30,9 @@ from desktop_app.core.fund import (
     seal_ok,
     validate_entry,
 )
+from desktop_app.core.people import Birth, Person
 from desktop_app.core.problems import N_, Problem, UserError
-from desktop_app.core.text import nfc
+from desktop_app.core.text import fold, nfc
 from desktop_app.services.ops import OpResult, Ops
 from desktop_app.services.people import PeopleService
 from desktop_app.services.site_keys import SiteKeyService
@@ -113,6 +119,8 @@ class FundService:
         name = nfc(data.name)
         if not name:
             problems.append(Problem("name", N_("Type the fund's name, e.g. Quỹ Khuyến học xã.")))
+        elif len(name) > MAX_FUND_NAME:
+            problems.append(_too_long("name", MAX_FUND_NAME))
         if data.opening_balance < 0 and not data.allow_negative:
             problems.append(
                 Problem("opening_balance", N_("The opening balance cannot be negative."))
@@ -186,6 +194,11 @@ class FundService:
         name = nfc(name)
         if not name:
             raise UserError(N_("Type the fund's name, e.g. Quỹ Khuyến học xã."))
+        if len(name) > MAX_FUND_NAME:
+            raise UserError(
+                N_("Some fields need fixing before the fund can be saved."),
+                problems=(_too_long("name", MAX_FUND_NAME),),
+            )
         with self._ops.op("fund.update") as op:
             self.get(fund_id)
             repo.update_fund_details(op.tx, fund_id, name, allow_negative)
@@ -243,6 +256,7 @@ class FundService:
                     N_("{name} was deleted from the people list; restore them first."),
                     {"name": person.full_name},
                 )
+            self._check_guardian(data, person.full_name, person.birth)
         book = book_of(data.kind)
         effect = data.amount if book is Book.RECEIPT else -data.amount
         if effect < 0 and not fund.allow_negative:
@@ -269,10 +283,30 @@ class FundService:
                 grade=nfc(data.grade),
                 reason=nfc(data.reason),
                 attachments=data.attachments,
+                account=data.account,
             ),
             found.seal,
             seal,
         )
+
+    @staticmethod
+    def _check_guardian(data: EntryInput, pupil: str, birth: Birth | None) -> None:
+        """A minor does not sign for money: the parent or guardian named on the form does."""
+        if data.kind not in RECIPIENT_KINDS or birth is None:
+            return
+        if not is_minor(birth.year, birth.month, birth.day, data.entry_date):
+            return
+        if fold(data.party_name) == fold(pupil):
+            raise UserError(
+                N_(
+                    "{name} is under 18: the parent or guardian receives the money and signs "
+                    "the voucher. Type their name as the receiver."
+                ),
+                {"name": pupil},
+                problems=(
+                    Problem("party_name", N_("Type the parent or guardian who receives it.")),
+                ),
+            )
 
     def _check_cover(self, fund: FundRow, day: dt.date, amount: int) -> None:
         """A payment may not take the fund below zero, on its date or afterwards."""
@@ -295,6 +329,11 @@ class FundService:
             raise UserError(
                 N_("Say why the entry is voided; the reason is printed and kept."),
                 problems=(Problem("reason", N_("Type the reason.")),),
+            )
+        if len(reason) > MAX_VOID_REASON:
+            raise UserError(
+                N_("Some fields need fixing before the entry can be saved."),
+                problems=(_too_long("reason", MAX_VOID_REASON),),
             )
         day = day or dt.date.today()
         db = self._db
@@ -329,6 +368,7 @@ class FundService:
                     person_id=original.person_id,
                     reason=f"Hủy phiếu {original.voucher}: {reason}",
                     reverses=original.id,
+                    account=original.account,
                 ),
                 found.seal,
                 seal,
@@ -364,6 +404,14 @@ class FundService:
 
     def entries(self, flt: LedgerFilter, limit: int | None = None) -> list[EntryRow]:
         return repo.list_entries(self._db, flt, limit)
+
+    def recipient(self, entry: EntryRow) -> Person | None:
+        """The pupil a scholarship or award was paid for, if it names one."""
+        return self._people.get(entry.person_id) if entry.person_id else None
+
+    def account_balance(self, fund_id: str, account: Account, day: dt.date) -> int:
+        """The cash box's or the bank account's balance at the end of `day`."""
+        return repo.account_balance_at(self._db, self.get(fund_id), account, day)
 
     def totals_by_kind(self, fund_id: str, year: int) -> list[tuple[EntryKind, int]]:
         return repo.totals_by_kind(self._db, fund_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
@@ -657,6 +705,12 @@ _TAMPERED_LIST = N_(
     "The list of this centre's funds does not match its seal, so no fund can be opened. "
     "Run ledger verify to see what was changed."
 )
+
+
+def _too_long(field: str, limit: int) -> Problem:
+    return Problem(
+        field, N_("Too long for the voucher: keep it under {limit} characters."), {"limit": limit}
+    )
 
 
 def _vnd(amount: int) -> str:

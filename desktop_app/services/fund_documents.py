@@ -9,6 +9,7 @@ methods do all three in one call, for the command line.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,9 +17,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.core.dates import check_year, place_date_line
-from desktop_app.core.fund import KIND_VI, RECEIPT_KINDS, EntryKind
+from desktop_app.core.fund import (
+    KIND_VI,
+    RECEIPT_KINDS,
+    RECIPIENT_KINDS,
+    Account,
+    EntryKind,
+    is_minor,
+)
 from desktop_app.core.money import amount_in_words
 from desktop_app.core.problems import N_, UserError
+from desktop_app.core.text import fold
+from desktop_app.core.voucher_forms import voucher_form
 from desktop_app.services.centre import CentreService
 from desktop_app.services.fund import FundService
 from desktop_app.services.members import MemberService
@@ -34,6 +44,8 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], bool]
 Donor = tuple[str, str, dt.date, str, int]
+# The disclosure's number when none is given: the office writes it in by hand.
+DISCLOSURE_NUMBER_BLANK = "……/BC-HKH"
 
 
 @dataclass(frozen=True)
@@ -93,16 +105,29 @@ class FundDocumentService:
         self._members = members
 
     def _unit(self) -> tuple[str, str, str]:
-        """(parent body, unit, commune) as printed in the top-left block."""
-        commune = self._centre.profile().commune_name
-        parent = f"UBND {commune}".upper() if commune else ""
-        unit = f"HỘI KHUYẾN HỌC {commune}".upper() if commune else "HỘI KHUYẾN HỌC"
-        return parent, unit, commune
+        """(parent body, unit, commune) as printed in the top-left block: the Hội Khuyến học
+        answers to the Hội above it, not to the commune's People's Committee."""
+        s = self._centre.fund_signers()
+        return s.parent.upper(), s.unit.upper(), s.commune
+
+    def _recipient(self, entry: EntryRow) -> tuple[str, bool]:
+        """(the pupil's name, whether the party receives for them as parent or guardian)."""
+        if entry.kind not in RECIPIENT_KINDS or entry.person_id is None:
+            return "", False
+        pupil = self._fund.recipient(entry)
+        if pupil is None:
+            return "", False
+        minor = pupil.birth is not None and is_minor(
+            pupil.birth.year, pupil.birth.month, pupil.birth.day, entry.entry_date
+        )
+        return pupil.full_name, minor and fold(pupil.full_name) != fold(entry.party_name)
 
     def voucher(self, entry: EntryRow) -> VoucherData:
         from desktop_app.documents.vouchers import VoucherData
 
         parent, unit, commune = self._unit()
+        signers = self._centre.fund_signers()
+        pupil, guardian = self._recipient(entry)
         fund = self._fund.get(entry.fund_id)
         note = ""
         if entry.reversed_by:
@@ -123,11 +148,16 @@ class FundDocumentService:
             amount_words=amount_in_words(entry.amount),
             attachments=entry.attachments,
             place_date=place_date_line(commune, entry.entry_date),
-            head_name="",
-            accountant_name="",
-            treasurer_name="",
+            head_name=signers.head,
+            accountant_name=signers.accountant,
+            treasurer_name=signers.treasurer,
             preparer_name="",
             note=note,
+            form_key=signers.form,
+            pupil=pupil,
+            school=entry.school if pupil else "",
+            grade=entry.grade if pupil else "",
+            guardian=guardian,
         )
 
     @read_snapshot
@@ -140,9 +170,19 @@ class FundDocumentService:
     @staticmethod
     def render_voucher(prepared: PreparedVoucher, out: Path) -> None:
         """Write the voucher's PDF. No database."""
-        from desktop_app.documents.vouchers import render_voucher
+        from desktop_app.documents.vouchers import VoucherTooLong, render_voucher
 
-        render_voucher(prepared.data, out)
+        try:
+            render_voucher(prepared.data, out)
+        except VoucherTooLong as exc:
+            # Only an entry saved before the limits (core.fund.MAX_REASON...) gets here.
+            raise UserError(
+                N_(
+                    "The text of {voucher} is too long for one voucher page. Void it and record "
+                    "it again with a shorter reason."
+                ),
+                {"voucher": prepared.data.number},
+            ) from exc
 
     def print_voucher(self, voucher_number: str, out: Path, fund_id: str | None = None) -> None:
         out = check_output(out, self._ops.db_path)
@@ -158,25 +198,56 @@ class FundDocumentService:
         from desktop_app.documents.fund_reports import ReportHeader
 
         parent, unit, commune = self._unit()
+        s = self._centre.fund_signers()
         return ReportHeader(
             unit_parent=parent,
             unit=unit,
             title=title,
             subtitle=subtitle,
             place_date=place_date_line(commune, day or dt.date.today()),
-            signers=(("NGƯỜI LẬP BIỂU", ""), ("THỦ QUỸ", ""), ("TM. BAN CHẤP HÀNH", "")),
+            signers=(
+                ("NGƯỜI LẬP BIỂU", s.accountant),
+                ("THỦ QUỸ", s.treasurer),
+                ("TM. BAN CHẤP HÀNH\nCHỦ TỊCH", s.chair),
+            ),
+        )
+
+    def _book_header(
+        self, account: Account, fund_name: str, opened: dt.date, start: dt.date, end: dt.date
+    ) -> ReportHeader:
+        """A book's header: its form code, and the signers an accounting book has."""
+        s = self._centre.fund_signers()
+        form = voucher_form(s.form)
+        cash = account is Account.CASH
+        code = form.cash_book_code if cash else form.bank_book_code
+        header = self._header(
+            "SỔ QUỸ TIỀN MẶT" if cash else "SỔ TIỀN GỬI NGÂN HÀNG",
+            f"{fund_name} — từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}",
+            None,
+        )
+        return dataclasses.replace(
+            header,
+            signers=(
+                ("NGƯỜI GHI SỔ", s.treasurer if cash else s.accountant),
+                (form.accountant_title.upper(), s.accountant),
+                (form.head_title.upper(), s.head),
+            ),
+            form_code=(code, *form.basis) if code else (),
+            opened_on=opened,
         )
 
     def cash_book(
-        self, fund_id: str, start: dt.date, end: dt.date
+        self, fund_id: str, start: dt.date, end: dt.date, account: Account = Account.CASH
     ) -> tuple[ReportHeader, int, list[CashBookLine]]:
+        """The cash book (the cash entries) or the bank book (the bank entries)."""
         from desktop_app.documents.fund_reports import CashBookLine
 
         fund = self._fund.get(fund_id)
-        opening = self._fund.balance(fund_id, start - dt.timedelta(days=1))
+        opening = self._fund.account_balance(fund_id, account, start - dt.timedelta(days=1))
         balance = opening
         lines: list[CashBookLine] = []
-        for e in self._fund.entries(LedgerFilter(fund_id=fund_id, start=start, end=end)):
+        flt = LedgerFilter(fund_id=fund_id, start=start, end=end, account=account)
+        for e in self._fund.entries(flt):
             balance += e.effect
             receipt = e.effect > 0
             lines.append(
@@ -191,19 +262,16 @@ class FundDocumentService:
                     note="Đã hủy" if e.reversed_by else "",
                 )
             )
-        header = self._header(
-            "SỔ QUỸ TIỀN MẶT",
-            f"{fund.name} — từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}",
-            None,
-        )
+        header = self._book_header(account, fund.name, fund.opening_date, start, end)
         return header, opening, lines
 
     @read_snapshot
-    def prepare_cash_book(self, fund_id: str, start: dt.date, end: dt.date) -> PreparedCashBook:
-        header, opening, lines = self.cash_book(fund_id, start, end)
-        return PreparedCashBook(
-            header, opening, lines, PrintAudit("cash_book.print", "cash_book", fund_id)
-        )
+    def prepare_cash_book(
+        self, fund_id: str, start: dt.date, end: dt.date, account: Account = Account.CASH
+    ) -> PreparedCashBook:
+        header, opening, lines = self.cash_book(fund_id, start, end, account)
+        name = "cash_book" if account is Account.CASH else "bank_book"
+        return PreparedCashBook(header, opening, lines, PrintAudit(f"{name}.print", name, fund_id))
 
     @staticmethod
     def render_cash_book(prepared: PreparedCashBook, out: Path, xlsx: bool = False) -> None:
@@ -217,14 +285,22 @@ class FundDocumentService:
             render_cash_book(prepared.header, prepared.opening, prepared.lines, out)
 
     def print_cash_book(
-        self, fund_id: str, start: dt.date, end: dt.date, out: Path, xlsx: bool = False
+        self,
+        fund_id: str,
+        start: dt.date,
+        end: dt.date,
+        out: Path,
+        xlsx: bool = False,
+        account: Account = Account.CASH,
     ) -> None:
         out = check_output(out, self._ops.db_path)
-        prepared = self.prepare_cash_book(fund_id, start, end)
+        prepared = self.prepare_cash_book(fund_id, start, end, account)
         self.render_cash_book(prepared, out, xlsx)
         self.record_print(prepared.audit)
 
-    def disclosure(self, fund_id: str, year: int) -> DisclosureData:
+    def disclosure(
+        self, fund_id: str, year: int, today: dt.date | None = None, number: str = ""
+    ) -> DisclosureData:
         from desktop_app.documents.fund_reports import DisclosureData
 
         check_year(year)
@@ -235,12 +311,16 @@ class FundDocumentService:
                 {"opened": fund.opening_date.year, "year": year},
             )
         opening = self._fund.balance(fund_id, dt.date(year - 1, 12, 31))
-        closing = self._fund.balance(fund_id, dt.date(year, 12, 31))
+        # A year not over yet is disclosed "tính đến ngày" today.
+        today = today or dt.date.today()
+        as_of = today if today < dt.date(year, 12, 31) else None
+        closing = self._fund.balance(fund_id, as_of or dt.date(year, 12, 31))
         totals = self._fund.totals_by_kind(fund_id, year)
         receipts = [(KIND_VI[k], v) for k, v in totals if k in RECEIPT_KINDS and v]
         payments = [(KIND_VI[k], -v) for k, v in totals if k not in RECEIPT_KINDS and v]
         awards = [
-            (e.party_name, e.school, e.grade, e.reason, e.amount)
+            # The pupil, not the parent who signed for a minor's money.
+            (self._recipient(e)[0] or e.party_name, e.school, e.grade, e.reason, e.amount)
             for e in self._fund.entries(
                 LedgerFilter(
                     fund_id=fund_id,
@@ -251,8 +331,12 @@ class FundDocumentService:
             )
             if not e.reversed_by
         ]
-        header = self._header(
-            "BẢNG CÔNG KHAI THU, CHI QUỸ KHUYẾN HỌC", f"{fund.name} — Năm {year}", None
+        subtitle = f"{fund.name} — Năm {year}"
+        if as_of is not None:
+            subtitle += f" (tính đến ngày {as_of:%d/%m/%Y})"
+        header = dataclasses.replace(
+            self._header("BẢNG CÔNG KHAI THU, CHI QUỸ KHUYẾN HỌC", subtitle, None),
+            number=number.strip() or DISCLOSURE_NUMBER_BLANK,
         )
         return DisclosureData(
             header=header,
@@ -263,12 +347,13 @@ class FundDocumentService:
             awards=awards,
             closing=closing,
             closing_words=amount_in_words(closing) if closing >= 0 else "",
+            as_of=as_of,
         )
 
     @read_snapshot
-    def prepare_disclosure(self, fund_id: str, year: int) -> PreparedDisclosure:
+    def prepare_disclosure(self, fund_id: str, year: int, number: str = "") -> PreparedDisclosure:
         return PreparedDisclosure(
-            self.disclosure(fund_id, year),
+            self.disclosure(fund_id, year, number=number),
             PrintAudit("disclosure.print", "disclosure", fund_id, str(year)),
         )
 
@@ -283,9 +368,11 @@ class FundDocumentService:
             return 1
         return render_disclosure(prepared.data, out)
 
-    def print_disclosure(self, fund_id: str, year: int, out: Path, xlsx: bool = False) -> int:
+    def print_disclosure(
+        self, fund_id: str, year: int, out: Path, xlsx: bool = False, number: str = ""
+    ) -> int:
         out = check_output(out, self._ops.db_path)
-        prepared = self.prepare_disclosure(fund_id, year)
+        prepared = self.prepare_disclosure(fund_id, year, number)
         pages = self.render_disclosure(prepared, out, xlsx)
         self.record_print(prepared.audit)
         return pages

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from desktop_app.core.fund import (
     HASHED_FIELDS,
+    Account,
     Book,
     EntryKind,
     HeadSeal,
@@ -165,6 +166,17 @@ def balance_at(db: Database, fund: FundRow, day: dt.date | None = None) -> int:
     return fund.opening_balance + total - int(r[0])
 
 
+def account_balance_at(db: Database, fund: FundRow, account: Account, day: dt.date) -> int:
+    """What the cash box (with the opening balance, which is counted as cash) or the bank
+    account held at the end of `day`."""
+    r = db.conn.execute(
+        "SELECT coalesce(sum(effect), 0) FROM ledger_entry"
+        " WHERE fund_id = ? AND account = ? AND entry_date <= ?",
+        (fund.id, account.value, day.isoformat()),
+    ).fetchone()
+    return int(r[0]) + (fund.opening_balance if account is Account.CASH else 0)
+
+
 def next_number(db: Database, fund_id: str, book: Book, year: int) -> int:
     r = db.conn.execute(
         "SELECT coalesce(max(number), 0) + 1 FROM ledger_entry"
@@ -200,6 +212,7 @@ class EntryRow:
     prev_hash: str
     hash: str
     reversed_by: str | None = None
+    account: Account = Account.CASH  # not hashed (migration 0008)
 
     @property
     def voucher(self) -> str:
@@ -221,7 +234,7 @@ class EntryRow:
 _ENTRY_COLUMNS = (
     "e.id, e.fund_id, e.seq, e.book, e.year, e.number, e.entry_date, e.kind, e.amount, e.effect,"
     " e.in_kind, e.party_name, e.party_address, e.person_id, e.school, e.grade, e.reason,"
-    " e.attachments, e.reverses, e.created_by, e.updated_at, e.prev_hash, e.hash"
+    " e.attachments, e.reverses, e.created_by, e.updated_at, e.prev_hash, e.hash, e.account"
 )
 
 
@@ -236,6 +249,7 @@ def _entry(r: Sequence[object], reversed_by: str | None = None) -> EntryRow:
         grade=str(r[15]), reason=str(r[16]), attachments=int(str(r[17])),
         reverses=str(r[18]) if r[18] is not None else None, created_by=str(r[19]),
         updated_at=str(r[20]), prev_hash=str(r[21]), hash=str(r[22]), reversed_by=reversed_by,
+        account=Account(str(r[23])) if len(r) > 23 else Account.CASH,
     )  # fmt: skip
 
 
@@ -257,6 +271,7 @@ class NewEntry:
     reason: str = ""
     attachments: int = 0
     reverses: str | None = None
+    account: Account = Account.CASH
 
 
 def append_entry(tx: Tx, fund: FundRow, e: NewEntry, key: bytes, seal: HeadSeal) -> EntryRow:
@@ -281,7 +296,10 @@ def append_entry(tx: Tx, fund: FundRow, e: NewEntry, key: bytes, seal: HeadSeal)
     balance = int(head[2]) + e.effect
     new_seal = dataclasses.replace(seal, seq=seq, head=digest, balance=balance)
     # `updated_at` is hashed: the Tx stamps the same `tx.now` the hash was taken over.
-    tx.insert("ledger_entry", {**fields, "prev_hash": prev, "hash": digest})
+    tx.insert(
+        "ledger_entry",
+        {**fields, "prev_hash": prev, "hash": digest, "account": e.account.value},
+    )
     tx.update(
         "fund",
         fund.id,
@@ -296,7 +314,7 @@ def append_entry(tx: Tx, fund: FundRow, e: NewEntry, key: bytes, seal: HeadSeal)
         (row.id, fund.id, seq, e.book.value, e.year, e.number, e.entry_date.isoformat(),
          e.kind.value, e.amount, e.effect, e.in_kind, e.party_name, e.party_address,
          e.person_id, e.school, e.grade, e.reason, e.attachments, e.reverses, tx.actor,
-         row.updated_at, prev, digest)
+         row.updated_at, prev, digest, e.account.value)
     )  # fmt: skip
 
 
@@ -334,6 +352,7 @@ class LedgerFilter:
     end: dt.date | None = None
     kinds: tuple[EntryKind, ...] = ()
     text: str = ""
+    account: Account | None = None
 
 
 def list_entries(db: Database, flt: LedgerFilter, limit: int | None = None) -> list[EntryRow]:
@@ -351,6 +370,9 @@ def list_entries(db: Database, flt: LedgerFilter, limit: int | None = None) -> l
     if flt.kinds:
         where.append(f"e.kind IN ({', '.join('?' for _ in flt.kinds)})")
         params.extend(k.value for k in flt.kinds)
+    if flt.account is not None:
+        where.append("e.account = ?")
+        params.append(flt.account.value)
     if flt.text:
         where.append("(e.party_name LIKE ? OR e.reason LIKE ?)")
         params += [f"%{flt.text}%", f"%{flt.text}%"]

@@ -440,12 +440,19 @@ class CentreRow:
     address: str
     phone: str
     director: str = ""
+    hoi_parent: str = ""
+    hoi_chair: str = ""
+    head_of_unit: str = ""
+    accountant: str = ""
+    treasurer: str = ""
+    voucher_form: str = "tt24_2024"
 
 
 def get_centre(db: Database) -> CentreRow | None:
     r = db.conn.execute(
         "SELECT id, name, province_code, province_name, commune_code, commune_name,"
-        " upstream_office, address, phone, director FROM centre"
+        " upstream_office, address, phone, director, hoi_parent, hoi_chair, head_of_unit,"
+        " accountant, treasurer, voucher_form FROM centre"
         " WHERE owner_site = ? AND deleted = 0 LIMIT 1",
         (db.site_id,),
     ).fetchone()
@@ -463,6 +470,12 @@ def save_centre(tx: Tx, centre: CentreRow) -> None:
         "address": centre.address,
         "phone": centre.phone,
         "director": centre.director,
+        "hoi_parent": centre.hoi_parent,
+        "hoi_chair": centre.hoi_chair,
+        "head_of_unit": centre.head_of_unit,
+        "accountant": centre.accountant,
+        "treasurer": centre.treasurer,
+        "voucher_form": centre.voucher_form,
     }
     exists = tx.conn.execute("SELECT 1 FROM centre WHERE id = ?", (centre.id,)).fetchone()
     if exists:

@@ -647,3 +647,29 @@ def commendation_decisions(db: UtilsDatabase) -> None:
         ALTER TABLE certificate ADD COLUMN decision_date TEXT;
         """,
     )
+
+
+# 0008: the fund's signers and form set, and cash or bank ----------------------------------
+#
+# The centre profile names who signs the fund's paper (the upstream Hội Khuyến học printed as
+# the parent body, its chair, the head of unit, the accountant, the treasurer) and the form
+# set the vouchers follow (core.voucher_forms). A ledger entry says whether the money moved
+# in cash or through the bank account, for the cash book and the bank book. The mark is not
+# in the hash chain (a new chain version would be needed): the append-only triggers keep it.
+
+
+@migrations(name="0008_signers_and_bank")
+def signers_and_bank(db: UtilsDatabase) -> None:
+    run_script(
+        db,
+        """
+        ALTER TABLE centre ADD COLUMN hoi_parent TEXT NOT NULL DEFAULT '';
+        ALTER TABLE centre ADD COLUMN hoi_chair TEXT NOT NULL DEFAULT '';
+        ALTER TABLE centre ADD COLUMN head_of_unit TEXT NOT NULL DEFAULT '';
+        ALTER TABLE centre ADD COLUMN accountant TEXT NOT NULL DEFAULT '';
+        ALTER TABLE centre ADD COLUMN treasurer TEXT NOT NULL DEFAULT '';
+        ALTER TABLE centre ADD COLUMN voucher_form TEXT NOT NULL DEFAULT 'tt24_2024';
+        ALTER TABLE ledger_entry ADD COLUMN account TEXT NOT NULL DEFAULT 'cash'
+            CHECK (account IN ('cash', 'bank'));
+        """,
+    )

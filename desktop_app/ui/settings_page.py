@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.people import Hamlet
 from desktop_app.core.problems import Problem, StoreError, UserError
+from desktop_app.core.voucher_forms import DEFAULT_FORM, VOUCHER_FORMS
 from desktop_app.i18n import LANGUAGES, _, current_language, problem_text, tr, user_error_text
 from desktop_app.services.centre import CentreProfile, communes, provinces
 from desktop_app.services.ops import OpChanges, OpResult
@@ -171,6 +172,25 @@ class SettingsPage(QWidget):
         self.director = QLineEdit()
         self.director.setPlaceholderText(_("Signs certificates and rosters"))
         self._add_row(form, _("&Director:"), self.director, "director")
+        # Who the fund's paper names (vouchers, books, the disclosure sheet).
+        self.hoi_parent = QLineEdit()
+        self.hoi_parent.setPlaceholderText(
+            _("e.g. Hội Khuyến học tỉnh Đồng Nai (empty: the province's)")
+        )
+        self._add_row(form, _("Upstream Hội &Khuyến học:"), self.hoi_parent, "hoi_parent")
+        self.hoi_chair = QLineEdit()
+        self._add_row(form, _("Hội chai&r:"), self.hoi_chair, "hoi_chair")
+        self.head_of_unit = QLineEdit()
+        self.head_of_unit.setPlaceholderText(_("Signs vouchers (empty: the chair)"))
+        self._add_row(form, _("Head o&f unit:"), self.head_of_unit, "head_of_unit")
+        self.accountant = QLineEdit()
+        self._add_row(form, _("Acc&ountant:"), self.accountant, "accountant")
+        self.treasurer = QLineEdit()
+        self._add_row(form, _("&Treasurer:"), self.treasurer, "treasurer")
+        self.voucher_form = QComboBox()
+        for key, voucher_set in VOUCHER_FORMS.items():
+            self.voucher_form.addItem(_(voucher_set.label), key)
+        self._add_row(form, _("&Voucher forms:"), self.voucher_form, "voucher_form")
         outer.addLayout(form)
         self.profile_message = FieldMessage()
         outer.addWidget(self.profile_message)
@@ -183,7 +203,10 @@ class SettingsPage(QWidget):
         row.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(1)
-        for edit in (self.name, self.upstream, self.address, self.centre_phone, self.director):
+        for edit in (
+            self.name, self.upstream, self.address, self.centre_phone, self.director,
+            self.hoi_parent, self.hoi_chair, self.head_of_unit, self.accountant, self.treasurer,
+        ):  # fmt: skip
             edit.returnPressed.connect(self.save_profile)
         return page
 
@@ -223,6 +246,12 @@ class SettingsPage(QWidget):
         self.address.setText(profile.address)
         self.centre_phone.setText(profile.phone)
         self.director.setText(profile.director)
+        self.hoi_parent.setText(profile.hoi_parent)
+        self.hoi_chair.setText(profile.hoi_chair)
+        self.head_of_unit.setText(profile.head_of_unit)
+        self.accountant.setText(profile.accountant)
+        self.treasurer.setText(profile.treasurer)
+        self.voucher_form.setCurrentIndex(max(0, self.voucher_form.findData(profile.voucher_form)))
         self._loaded_profile = self.current_profile()
 
     @property
@@ -244,6 +273,12 @@ class SettingsPage(QWidget):
             address=self.address.text(),
             phone=self.centre_phone.text(),
             director=self.director.text(),
+            hoi_parent=self.hoi_parent.text(),
+            hoi_chair=self.hoi_chair.text(),
+            head_of_unit=self.head_of_unit.text(),
+            accountant=self.accountant.text(),
+            treasurer=self.treasurer.text(),
+            voucher_form=str(self.voucher_form.currentData() or DEFAULT_FORM),
         )
 
     def save_profile(self) -> None:

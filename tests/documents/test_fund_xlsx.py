@@ -112,6 +112,19 @@ def test_cash_book(tmp_path: Path) -> None:
     assert _find(ws, "Trần Thị Ánh") > closing
 
 
+def test_a_book_with_a_form_code_shows_it_top_right(tmp_path: Path) -> None:
+    code = ("Mẫu số S12-H", "(Ban hành kèm theo Thông tư số 24/2024/TT-BTC")
+    for parent in ("UBND xã Đông Hòa", ""):
+        header = dataclasses.replace(
+            HEADER, title="Sổ tiền gửi ngân hàng", form_code=code, unit_parent=parent
+        )
+        out = tmp_path / f"bank{len(parent)}.xlsx"
+        export_cash_book_xlsx(header, OPENING, _lines(3), out)
+        ws = _sheet(out)
+        assert [ws.cell(row=r, column=8).value for r in (1, 2)] == list(code)
+        assert _find(ws, "SỔ TIỀN GỬI NGÂN HÀNG") > 2
+
+
 def test_cash_book_that_does_not_add_up_is_refused(tmp_path: Path) -> None:
     lines = _lines(4)
     lines[-1] = dataclasses.replace(lines[-1], balance=0)
@@ -157,6 +170,13 @@ def test_disclosure(tmp_path: Path) -> None:
     closing = _find(ws, "V. Số dư cuối năm 2026")
     assert ws.cell(row=closing, column=6).value == 38_000_000
     assert _find(ws, "(Bằng chữ: Ba mươi tám triệu đồng)") == closing + 1
+
+
+def test_a_disclosure_before_the_year_is_over_says_to_which_day(tmp_path: Path) -> None:
+    out = tmp_path / "cong_khai_tam.xlsx"
+    export_disclosure_xlsx(dataclasses.replace(DISCLOSURE, as_of=date(2026, 11, 30)), out)
+    ws = _sheet(out)
+    assert _find(ws, "V. Số dư tính đến ngày 30/11/2026")
 
 
 def test_disclosure_that_does_not_add_up_is_refused(tmp_path: Path) -> None:

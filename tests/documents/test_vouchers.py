@@ -13,13 +13,21 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.core.fund import (
+    MAX_ADDRESS,
+    MAX_FUND_NAME,
+    MAX_IN_KIND,
+    MAX_REASON,
+)
 from desktop_app.core.money import amount_in_words
+from desktop_app.core.voucher_forms import INTERNAL, TT24_2024, TT107_2017
 from desktop_app.documents.vouchers import (
     VoucherData,
     VoucherTooLong,
     render_voucher,
     render_vouchers,
 )
+from desktop_app.services.centre import MAX_BODY_NAME
 
 needs_poppler = pytest.mark.skipif(
     any(shutil.which(tool) is None for tool in ("pdftotext", "pdffonts", "pdfinfo")),
@@ -123,7 +131,7 @@ def test_receipt_reads_back(receipt_pdf: Path) -> None:
         "Có:",
         "Họ và tên người nộp tiền: Nguyễn Văn Đặng",
         "Địa chỉ: Thôn 1, xã Đông Hòa",
-        "Lý do nộp: Ủng hộ Quỹ Khuyến học năm 2026",
+        "Nội dung: Ủng hộ Quỹ Khuyến học năm 2026",
         "Số tiền: 1.250.000 đồng",
         f"(Viết bằng chữ): {WORDS}",
         "Kèm theo: 02 chứng từ gốc",
@@ -153,7 +161,7 @@ def test_payment_reads_back(payment_pdf: Path) -> None:
         "Mẫu số C41-BB",
         "Số: PC-0007/2026",
         "Họ và tên người nhận tiền: Hoàng Minh Đức",
-        "Lý do chi: Chi học bổng cho học sinh nghèo vượt khó",
+        "Nội dung: Chi học bổng cho học sinh nghèo vượt khó",
         "Số tiền: 21.500.000 đồng",
         "(Viết bằng chữ): Hai mươi mốt triệu năm trăm ngàn đồng chẵn",
         "Kèm theo: 00 chứng từ gốc",
@@ -267,4 +275,115 @@ def test_labels_follow_the_kind() -> None:
     assert RECEIPT.party_label == "Họ và tên người nộp tiền"
     assert PAYMENT.party_label == "Họ và tên người nhận tiền"
     assert (RECEIPT.title, PAYMENT.title) == ("PHIẾU THU", "PHIẾU CHI")
-    assert (RECEIPT.reason_label, PAYMENT.reason_label) == ("Lý do nộp", "Lý do chi")
+    assert (RECEIPT.reason_label, PAYMENT.reason_label) == ("Nội dung", "Nội dung")
+    internal = [dataclasses.replace(v, form_key=INTERNAL) for v in (RECEIPT, PAYMENT)]
+    assert [v.reason_label for v in internal] == ["Lý do nộp", "Lý do chi"]
+
+
+@needs_poppler
+@pytest.mark.parametrize(
+    ("form_key", "present", "absent"),
+    [
+        (
+            TT24_2024,
+            ["Mẫu số C40-BB", "Thông tư số 24/2024/TT-BTC", "Mã QHNS:", "Nội dung:",
+             "Kế toán trưởng"],
+            ["107/2017"],
+        ),
+        (
+            TT107_2017,
+            ["Mẫu số C40-BB", "Thông tư số 107/2017/TT-BTC", "Mã QHNS:", "Nội dung:",
+             "Kế toán trưởng"],
+            ["24/2024"],
+        ),
+        (
+            INTERNAL,
+            ["Lý do nộp:", "Chủ tịch Hội", "Kế toán"],
+            ["Mẫu số", "Thông tư", "Mã QHNS", "Kế toán trưởng", "Nội dung:"],
+        ),
+    ],
+)  # fmt: skip
+def test_each_form_set_prints_its_own_wording(
+    tmp_path: Path, form_key: str, present: list[str], absent: list[str]
+) -> None:
+    pdf = tmp_path / f"{form_key}.pdf"
+    render_voucher(dataclasses.replace(RECEIPT, form_key=form_key), pdf)
+    text = _text(pdf)
+    for expected in present:
+        assert expected in text, f"{expected!r} not in:\n{text}"
+    for unexpected in absent:
+        assert unexpected not in text, f"{unexpected!r} in:\n{text}"
+    assert f"Đã nhận đủ số tiền (viết bằng chữ): {WORDS}" in text
+
+
+COMPANY = "Công ty Trách nhiệm hữu hạn Thương mại và Dịch vụ Vận tải Hòa Bình Xanh"
+
+
+def _name_sizes(pdf: Path, words: set[str]) -> list[float]:
+    """The heights of the words of `words` as pdftotext places them (≈ font size)."""
+    return [y1 - y0 for _, y0, _, y1, w in _boxes(pdf) if w in words]
+
+
+@needs_poppler
+@pytest.mark.parametrize("length", [60, 120, 200])
+def test_a_long_party_name_prints_whole_and_readable(tmp_path: Path, length: int) -> None:
+    name = (COMPANY + " " + COMPANY + " " + COMPANY)[:length].strip()
+    assert len(name) >= length - 1
+    for voucher in (
+        dataclasses.replace(RECEIPT, party_name=name),
+        dataclasses.replace(PAYMENT, party_name=name),
+    ):
+        pdf = tmp_path / f"{voucher.kind}-{length}.pdf"
+        render_voucher(voucher, pdf)
+        assert _info(pdf)["Pages"] == "1"
+        text = _text(pdf)
+        assert f"{voucher.party_label}: {name}" in text
+        # The smallest word of the name is no smaller than 8 pt (pdftotext's box of a
+        # Liberation Serif word is 0.89 of its size).
+        sizes = _name_sizes(pdf, set(name.split()))
+        assert sizes and min(sizes) >= 8.0 * 0.88, sizes
+
+
+@needs_poppler
+def test_everything_at_its_longest_still_fits_one_readable_page(tmp_path: Path) -> None:
+    """The service's limits (core.fund) are what one page holds: nothing it accepts fails."""
+    longest = 888_888_888_888_888
+    voucher = dataclasses.replace(
+        PAYMENT,
+        unit_parent=("Hội Khuyến học tỉnh Bà Rịa - Vũng Tàu " * 5)[:MAX_BODY_NAME].upper(),
+        unit="HỘI KHUYẾN HỌC PHƯỜNG VĂN MIẾU - QUỐC TỬ GIÁM",  # the longest commune
+        fund_name=("Quỹ Khuyến học dòng họ Nguyễn Phước " * 5)[:MAX_FUND_NAME],
+        party_address=("Thôn Phước Lộc, xã Đông Hòa " * 20)[:MAX_ADDRESS],
+        reason=(LONG_REASON * 3)[:MAX_REASON] + " (" + ("20 bao gạo " * 30)[:MAX_IN_KIND] + ")",
+        amount=longest,
+        amount_words=amount_in_words(longest),
+        pupil="Lê Văn Tám",
+        school="Trường Trung học cơ sở Nguyễn Tri Phương",
+        grade="8A",
+        guardian=True,
+    )
+    pdf = tmp_path / "longest.pdf"
+    render_voucher(voucher, pdf)
+    assert _info(pdf)["Pages"] == "1"
+    assert voucher.amount_words in _text(pdf)
+
+
+@needs_poppler
+def test_a_minors_scholarship_names_the_pupil_and_the_guardian_signs(tmp_path: Path) -> None:
+    voucher = dataclasses.replace(
+        PAYMENT,
+        party_name="Lê Văn Hùng",
+        pupil="Lê Thị Lan",
+        school="Trường Tiểu học Đông Hòa",
+        grade="4A",
+        guardian=True,
+        note="",
+    )
+    pdf = tmp_path / "scholarship.pdf"
+    render_voucher(voucher, pdf)
+    text = _text(pdf)
+    assert "Họ và tên người nhận tiền: Lê Văn Hùng (cha, mẹ hoặc người giám hộ" in text
+    assert "Học sinh: Lê Thị Lan; Trường: Trường Tiểu học Đông Hòa; Lớp: 4A" in text
+    # The pupil's name is in the body only; under "Người nhận tiền" the guardian signs.
+    assert text.count("Lê Thị Lan") == 1
+    assert text.count("Lê Văn Hùng") == 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from desktop_app.core.people import HamletKind, PersonInput
@@ -77,3 +79,40 @@ def test_renaming_a_hamlet_keeps_the_hamlet_order_of_people(ws: Workspace) -> No
 
     rows = [k.row.hamlet_name for k in ws.people.page(order=PeopleOrder.HAMLET)]
     assert rows == ["Thôn 2", "Thôn Tây"]
+
+
+def test_the_fund_signers_and_form_set_are_part_of_the_profile(ws: Workspace) -> None:
+    province = next(p for p in provinces() if p.name == "Thành phố Huế")
+    commune = next(c for c in communes(province.code) if c.name == "Phường Thủy Xuân")
+    base = CentreProfile(
+        name="Trung tâm học tập cộng đồng phường Thủy Xuân",
+        province_code=province.code,
+        commune_code=commune.code,
+    )
+    ws.centre.save_profile(base)
+    signers = ws.centre.fund_signers()
+    assert signers.parent == "Hội Khuyến học Thành phố Huế"  # the default upstream Hội
+    assert signers.unit == "Hội Khuyến học Phường Thủy Xuân"
+    assert signers.form == "tt24_2024"
+    ws.centre.save_profile(
+        dataclasses.replace(
+            base,
+            hoi_parent="Hội Khuyến học thành phố Huế",
+            hoi_chair="Trần Thị Ánh",
+            accountant="Lê Hữu Phước",
+            treasurer="Đỗ Thị Ngọc Ẩn",
+            voucher_form="internal",
+        )
+    )
+    signers = ws.centre.fund_signers()
+    assert (signers.parent, signers.chair, signers.head) == (
+        "Hội Khuyến học thành phố Huế", "Trần Thị Ánh", "Trần Thị Ánh",
+    )  # fmt: skip
+    assert (signers.accountant, signers.treasurer, signers.form) == (
+        "Lê Hữu Phước", "Đỗ Thị Ngọc Ẩn", "internal",
+    )  # fmt: skip
+    with pytest.raises(UserError) as info:
+        ws.centre.save_profile(
+            dataclasses.replace(base, treasurer="A" * 51, voucher_form="nonsense")
+        )
+    assert {p.field for p in info.value.problems} == {"treasurer", "voucher_form"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
 import threading
@@ -249,3 +250,143 @@ def test_carried_over_balance_needs_the_transfer_document(ws: Workspace) -> None
         FundInput("Quỹ xã mới", 3_000_000, D, carried_from="Quỹ huyện cũ",
                   transfer_document="Biên bản 12/BB-KH ngày 01/07/2025")
     )  # fmt: skip
+
+
+def test_a_name_too_long_for_the_voucher_is_refused_before_anything_is_saved(
+    ws: Workspace,
+) -> None:
+    from desktop_app.core.fund import MAX_PARTY_NAME
+
+    fund = new_fund(ws)
+    before = ws.fund.entries(LedgerFilter(fund_id=fund))
+    with pytest.raises(UserError) as info:
+        ws.fund.record(
+            dataclasses.replace(receipt(fund, 100_000), party_name="A" * (MAX_PARTY_NAME + 1)),
+            TODAY,
+        )
+    assert [p.field for p in info.value.problems] == ["party_name"]
+    assert ws.fund.entries(LedgerFilter(fund_id=fund)) == before
+    # At the limit it is saved and its voucher prints (tests/documents/test_vouchers.py).
+    ws.fund.record(
+        dataclasses.replace(receipt(fund, 100_000), party_name="An " * (MAX_PARTY_NAME // 3)),
+        TODAY,
+    )
+
+
+def test_a_minors_scholarship_is_received_by_a_parent(ws: Workspace) -> None:
+    fund = new_fund(ws, 1_000_000)
+    pupil = ws.people.add(
+        PersonInput(full_name="Lê Thị Lan", birth="03/04/2015"), confirmed_different=True
+    ).value
+    data = EntryInput(
+        fund, EntryKind.SCHOLARSHIP, D, 300_000, party_name="Lê Thị Lan", reason="Học bổng",
+        person_id=pupil, school="Trường Tiểu học Đông Hòa", grade="4A",
+    )  # fmt: skip
+    with pytest.raises(UserError) as info:
+        ws.fund.record(data, TODAY)
+    assert [p.field for p in info.value.problems] == ["party_name"]
+    assert ws.fund.entries(LedgerFilter(fund_id=fund)) == []
+    entry = ws.fund.record(dataclasses.replace(data, party_name="Lê Văn Hùng"), TODAY).value
+    voucher = ws.fund_documents.voucher(entry)
+    assert (voucher.pupil, voucher.school, voucher.grade) == (
+        "Lê Thị Lan", "Trường Tiểu học Đông Hòa", "4A",
+    )  # fmt: skip
+    assert voucher.guardian and voucher.party_name == "Lê Văn Hùng"
+    # The disclosure lists the pupil, not the parent who signed.
+    awards = ws.fund_documents.disclosure(fund, 2026, today=TODAY).awards
+    assert [a[0] for a in awards] == ["Lê Thị Lan"]
+
+
+def test_cash_and_bank_entries_go_to_their_own_book(ws: Workspace) -> None:
+    from desktop_app.core.fund import Account
+
+    fund = new_fund(ws, 500_000)
+    ws.fund.record(receipt(fund, 100_000), TODAY)
+    ws.fund.record(receipt(fund, 2_000_000, account=Account.BANK), TODAY)
+    _, cash_opening, cash = ws.fund_documents.cash_book(fund, dt.date(2026, 1, 1), TODAY)
+    header, bank_opening, bank = ws.fund_documents.cash_book(
+        fund, dt.date(2026, 1, 1), TODAY, Account.BANK
+    )
+    assert (cash_opening, [line.amount_in for line in cash]) == (500_000, [100_000])
+    assert (bank_opening, [line.amount_in for line in bank]) == (0, [2_000_000])
+    assert header.title == "SỔ TIỀN GỬI NGÂN HÀNG" and header.form_code[0] == "Mẫu số S12-H"
+    assert ws.fund.balance(fund) == 2_600_000
+
+
+def test_a_fund_name_or_void_reason_too_long_for_the_voucher_is_refused(ws: Workspace) -> None:
+    from desktop_app.core.fund import MAX_FUND_NAME, MAX_VOID_REASON
+
+    with pytest.raises(UserError) as info:
+        ws.fund.create(FundInput("Quỹ " * MAX_FUND_NAME, 0, dt.date(2024, 1, 1)))
+    assert [p.field for p in info.value.problems] == ["name"]
+    fund = new_fund(ws)
+    entry = ws.fund.record(receipt(fund, 100_000), TODAY).value
+    with pytest.raises(UserError) as info:
+        ws.fund.void(entry.id, "x" * (MAX_VOID_REASON + 1), TODAY)
+    assert [p.field for p in info.value.problems] == ["reason"]
+    assert ws.fund.entry(entry.id).reversed_by is None
+    with pytest.raises(UserError):
+        ws.fund.update_details(fund, "Quỹ " * MAX_FUND_NAME, False)
+
+
+def test_the_disclosure_names_the_upstream_hoi_and_the_chair(ws: Workspace, tmp_path: Path) -> None:
+    import subprocess
+
+    from desktop_app.services.centre import CentreProfile, communes, provinces
+
+    province = next(p for p in provinces() if p.name == "Thành phố Huế")
+    commune = next(c for c in communes(province.code) if c.name == "Phường Thủy Xuân")
+    ws.centre.save_profile(
+        CentreProfile(
+            name="Trung tâm học tập cộng đồng phường Thủy Xuân",
+            province_code=province.code,
+            commune_code=commune.code,
+            hoi_chair="Trần Thị Ánh",
+            accountant="Lê Hữu Phước",
+            treasurer="Đỗ Thị Ngọc Ẩn",
+        )
+    )
+    fund = new_fund(ws)
+    ws.fund.record(receipt(fund, 100_000), TODAY)
+    out = tmp_path / "cong_khai.pdf"
+    ws.fund_documents.print_disclosure(fund, 2026, out)
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(out), "-"], check=True, capture_output=True, text=True
+        ).stdout.split()
+    )
+    for expected in (
+        "HỘI KHUYẾN HỌC THÀNH PHỐ HUẾ",
+        "HỘI KHUYẾN HỌC PHƯỜNG THỦY XUÂN",
+        "Số: ……/BC-HKH",
+        "TM. BAN CHẤP HÀNH",
+        "CHỦ TỊCH",
+        "Trần Thị Ánh",
+        "Đỗ Thị Ngọc Ẩn",
+        "Lê Hữu Phước",
+    ):
+        assert expected in text, f"{expected!r} not in:\n{text}"
+    assert "UBND" not in text
+    # The year is not over on the day it is printed (unless it is printed on 31/12).
+    data = ws.fund_documents.disclosure(fund, 2026, today=dt.date(2026, 11, 21), number="05")
+    assert data.as_of == dt.date(2026, 11, 21) and data.header.number == "05"
+    assert "(tính đến ngày 21/11/2026)" in data.header.subtitle
+    assert ws.fund_documents.disclosure(fund, 2026, today=dt.date(2027, 1, 5)).as_of is None
+
+
+def test_an_old_entry_too_long_to_print_is_refused_with_a_message(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Entries saved before the voucher limits existed cannot be shortened (append-only):
+    printing one says what to do instead of failing as an internal error."""
+    from desktop_app.services.fund_documents import FundDocumentService, PreparedVoucher
+
+    fund = new_fund(ws)
+    entry = ws.fund.record(receipt(fund, 100_000), TODAY).value
+    prepared = ws.fund_documents.prepare_voucher(entry.voucher)
+    long = dataclasses.replace(prepared.data, reason="Ủng hộ quỹ khuyến học " * 200)
+    out = tmp_path / "too_long.pdf"
+    with pytest.raises(UserError) as info:
+        FundDocumentService.render_voucher(PreparedVoucher(long, prepared.audit), out)
+    assert info.value.params == {"voucher": entry.voucher}
+    assert not out.exists()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -112,9 +113,13 @@ def test_ledger_verify_while_another_connection_writes_never_raises_a_false_alar
     problems = []
     try:
         with Workspace.open(path, read_only=True) as ws:
-            for _ in range(300):
+            # 300 checks, and on until the writer (starved of the GIL on a loaded machine)
+            # has written some entries in between.
+            runs, deadline = 0, time.monotonic() + 120
+            while (runs < 300 or len(written) <= 10) and time.monotonic() < deadline:
                 report = ws.fund.verify()
                 problems += list(report.problems)
+                runs += 1
     finally:
         stop.set()
         thread.join()

@@ -59,6 +59,14 @@ NEW_COLUMNS: dict[tuple[str, str], Expect] = {
     ("enrolment", "commendation"): lambda before, table, row: None,
     ("certificate", "decision"): lambda before, table, row: "",
     ("certificate", "decision_date"): lambda before, table, row: None,
+    # 0008_signers_and_bank: no signer named yet, the form set in force, every entry in cash
+    ("centre", "hoi_parent"): lambda before, table, row: "",
+    ("centre", "hoi_chair"): lambda before, table, row: "",
+    ("centre", "head_of_unit"): lambda before, table, row: "",
+    ("centre", "accountant"): lambda before, table, row: "",
+    ("centre", "treasurer"): lambda before, table, row: "",
+    ("centre", "voucher_form"): lambda before, table, row: "tt24_2024",
+    ("ledger_entry", "account"): lambda before, table, row: "cash",
 }
 
 # Tables an upgrade creates, and how many rows each holds right after it.

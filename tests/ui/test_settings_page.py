@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 import desktop_app.i18n as i18n
-from desktop_app.i18n import _
+from desktop_app.i18n import _, tr
 from desktop_app.services.centre import communes, provinces
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.settings_page import SettingsPage
@@ -202,3 +202,40 @@ def test_hamlet_population_is_entered_in_settings(qtbot: QtBot, window: MainWind
         )
 
     qtbot.waitUntil(saved, timeout=5000)
+
+
+def test_the_fund_signers_and_voucher_forms_are_part_of_the_centre_profile(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from desktop_app.core.voucher_forms import INTERNAL, VOUCHER_FORMS
+
+    page = open_settings(window)
+    province = provinces()[0]
+    page.name.setText("Trung tâm học tập cộng đồng")
+    page.province.setCurrentIndex(page.province.findData(province.code))
+    page.commune.setCurrentIndex(page.commune.findData(communes(province.code)[0].code))
+    # The form sets are offered by their names; the 2024 circular's is the default.
+    offered = [page.voucher_form.itemText(i) for i in range(page.voucher_form.count())]
+    assert offered == [_(f.label) for f in VOUCHER_FORMS.values()]
+    assert page.voucher_form.currentData() == "tt24_2024"
+    page.hoi_parent.setText("Hội Khuyến học tỉnh Cà Mau")
+    page.hoi_chair.setText("Trần Thị Ánh")
+    page.accountant.setText("Lê Hữu Phước")
+    page.treasurer.setText("Đỗ Thị Ngọc Ẩn")
+    page.voucher_form.setCurrentIndex(page.voucher_form.findData(INTERNAL))
+    page.save_profile_button.click()
+    qtbot.waitUntil(
+        lambda: window.ctx.reader.centre.profile().treasurer == "Đỗ Thị Ngọc Ẩn", timeout=5000
+    )
+    profile = window.ctx.reader.centre.profile()
+    assert (profile.hoi_parent, profile.hoi_chair, profile.accountant, profile.voucher_form) == (
+        "Hội Khuyến học tỉnh Cà Mau", "Trần Thị Ánh", "Lê Hữu Phước", INTERNAL,
+    )  # fmt: skip
+    # A name too long for its signature box is refused next to its field (once the save
+    # is done: it reloads the fields with what was saved).
+    qtbot.waitUntil(page.save_profile_button.isEnabled, timeout=5000)
+    qtbot.waitUntil(lambda: page.treasurer.text() == "Đỗ Thị Ngọc Ẩn", timeout=5000)
+    page.treasurer.setText("Đỗ " * 30)
+    page.save_profile_button.click()
+    expected = tr("A name under a signature keeps under {limit} characters.", limit=50)
+    qtbot.waitUntil(lambda: expected in page.profile_field_message("treasurer"), timeout=5000)

@@ -20,14 +20,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.fund import (
+    ACCOUNT_LABELS,
     KIND_LABELS,
     MAX_AMOUNT,
+    MAX_PARTY_NAME,
+    MAX_REASON,
     PAYMENT_KINDS,
     RECEIPT_KINDS,
     RECIPIENT_KINDS,
+    Account,
     Book,
     EntryInput,
     EntryKind,
+    is_minor,
     validate_entry,
 )
 from desktop_app.core.money import amount_in_words, format_vnd
@@ -49,7 +54,7 @@ from desktop_app.ui.widgets import Banner
 CHECK_DELAY_MS = 300
 FIELDS = (
     "kind", "entry_date", "amount", "party_name", "party_address", "reason", "in_kind",
-    "person_id", "school", "grade", "attachments",
+    "person_id", "school", "grade", "attachments", "account",
 )  # fmt: skip
 
 
@@ -114,13 +119,13 @@ class EntryForm(QDialog):
         add(form, _("&Grade:"), self.grade, "grade")
 
         self.party_name = QLineEdit()
-        self.party_name.setMaxLength(200)
+        self.party_name.setMaxLength(MAX_PARTY_NAME)
         party_label = _("&Paid in by:") if receipt else _("&Received by:")
         add(form, party_label, self.party_name, "party_name")
         self.party_address = QLineEdit()
         add(form, _("Add&ress:"), self.party_address, "party_address")
         self.reason = QLineEdit()
-        self.reason.setMaxLength(500)
+        self.reason.setMaxLength(MAX_REASON)
         add(form, _("R&eason:"), self.reason, "reason")
         self.in_kind = QLineEdit()
         self.in_kind.setPlaceholderText(_("e.g. 20 bao gạo"))
@@ -128,6 +133,10 @@ class EntryForm(QDialog):
         self.attachments = QSpinBox()
         self.attachments.setRange(0, 999)
         add(form, _("A&ttached papers:"), self.attachments, "attachments")
+        self.account = QComboBox()
+        for account in Account:
+            self.account.addItem(_(ACCOUNT_LABELS[account]), account)
+        add(form, _("Cash or ban&k:"), self.account, "account")
         layout.addLayout(form)
         layout.addWidget(self.fields.general)
 
@@ -184,7 +193,16 @@ class EntryForm(QDialog):
         for field in ("person_id", "school", "grade"):
             self.fields.set_row_visible(field, recipient)
         self.fields.set_row_visible("in_kind", kind is EntryKind.DONATION_IN_KIND)
+        self._label_receiver()
         self.adjustSize()
+
+    def _label_receiver(self) -> None:
+        """For a minor pupil the receiver is the parent or guardian, who signs the voucher."""
+        if self.book is Book.RECEIPT:
+            return
+        minor = self.current_kind() in RECIPIENT_KINDS and self._minor()
+        text = _("&Received by (parent or guardian):") if minor else _("&Received by:")
+        self.fields.labels["party_name"].setText(text)
 
     def _show_balance(self) -> None:
         try:
@@ -208,10 +226,24 @@ class EntryForm(QDialog):
             self.words.setText(amount_in_words(amount))
 
     def _person_picked(self, person_id: str | None) -> None:
-        if person_id is not None and not self.party_name.text().strip():
+        # A minor's money is received by a parent or guardian, typed here: never the pupil.
+        if person_id is not None and not self.party_name.text().strip() and not self._minor():
             self.party_name.setText(self.person.text())
+        self._label_receiver()
         self._touched.add("person_id")
         self._check_timer.start()
+
+    def _minor(self) -> bool:
+        person_id = self.person.person_id
+        if person_id is None:
+            return False
+        try:
+            birth = self.ctx.reader.people.get(person_id).birth
+        except StoreError:
+            return False
+        day, _p = date_problem(self.date, "entry_date")
+        on = day or dt.date.today()
+        return birth is not None and is_minor(birth.year, birth.month, birth.day, on)
 
     # Checking --------------------------------------------------------------------------
 
@@ -237,6 +269,7 @@ class EntryForm(QDialog):
             school=self.school.text() if recipient else "",
             grade=self.grade.text() if recipient else "",
             attachments=self.attachments.value(),
+            account=Account(self.account.currentData()),
         )
         return data, problems
 

@@ -191,6 +191,7 @@ class ReportDialog(QDialog):
         *,
         period: tuple[dt.date, dt.date] | None = None,
         year: int | None = None,
+        numbered: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -210,6 +211,13 @@ class ReportDialog(QDialog):
             self.year.setRange(2000, 2100)
             self.year.setValue(year)
             form.addRow(_("&Year:"), self.year)
+        # A document sent out has a number ("Số: 05/BC-HKH"); empty leaves dots to write it in.
+        self.number: QLineEdit | None = None
+        if numbered:
+            self.number = QLineEdit()
+            self.number.setMaxLength(40)
+            self.number.setPlaceholderText(_("e.g. 05/BC-HKH (empty: written in by hand)"))
+            form.addRow(_("Document &number:"), self.number)
         formats = QHBoxLayout()
         self.pdf = QRadioButton(_("PDF (preview)"))
         self.xlsx = QRadioButton(_("Excel (.xlsx)"))

@@ -24,7 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.fund import KIND_LABELS, PAYMENT_KINDS, RECEIPT_KINDS, Book, EntryKind
+from desktop_app.core.fund import (
+    KIND_LABELS,
+    PAYMENT_KINDS,
+    RECEIPT_KINDS,
+    Account,
+    Book,
+    EntryKind,
+)
 from desktop_app.core.money import format_vnd
 from desktop_app.i18n import _, format_int, ngettext, tr
 from desktop_app.services.fund import (
@@ -248,9 +255,13 @@ class FundPage(QWidget):
         reports = QHBoxLayout()
         reports.addWidget(QLabel(_("Print:")))
         self.cash_book_button = QPushButton(_("&Cash book…"))
+        self.bank_book_button = QPushButton(_("&Bank book…"))
         self.disclosure_button = QPushButton(_("&Disclosure sheet…"))
         self.donors_button = QPushButton(_("D&onor list…"))
-        for button in (self.cash_book_button, self.disclosure_button, self.donors_button):
+        for button in (
+            self.cash_book_button, self.bank_book_button, self.disclosure_button,
+            self.donors_button,
+        ):  # fmt: skip
             button.setAutoDefault(False)
             reports.addWidget(button)
         reports.addStretch(1)
@@ -266,7 +277,8 @@ class FundPage(QWidget):
         self.payment_button.clicked.connect(self.new_payment)
         self.void_button.clicked.connect(self.void_selected)
         self.voucher_button.clicked.connect(self.print_selected_voucher)
-        self.cash_book_button.clicked.connect(self.print_cash_book)
+        self.cash_book_button.clicked.connect(lambda: self.print_cash_book())
+        self.bank_book_button.clicked.connect(lambda: self.print_cash_book(Account.BANK))
         self.disclosure_button.clicked.connect(self.print_disclosure)
         self.donors_button.clicked.connect(self.print_donors)
         self.funds_table.selectionModel().selectionChanged.connect(lambda *_a: self.load_ledger())
@@ -454,7 +466,10 @@ class FundPage(QWidget):
         self.payment_button.setEnabled(writable and fund)
         self.void_button.setEnabled(writable and can_void)
         self.voucher_button.setEnabled(entry is not None)
-        for button in (self.cash_book_button, self.disclosure_button, self.donors_button):
+        for button in (
+            self.cash_book_button, self.bank_book_button, self.disclosure_button,
+            self.donors_button,
+        ):  # fmt: skip
             button.setEnabled(fund)
 
     # Dialogs --------------------------------------------------------------------------
@@ -583,12 +598,15 @@ class FundPage(QWidget):
             f"{voucher.replace('/', '-')}.pdf",
         )
 
-    def print_cash_book(self) -> None:
+    def print_cash_book(self, account: Account = Account.CASH) -> None:
+        """The cash book (cash entries) or the bank book (bank entries) of a period."""
         fund = self.current_fund()
         if fund is None:
             return
         fund_id = fund.id
-        title = _("Cash book")
+        cash = account is Account.CASH
+        title = _("Cash book") if cash else _("Bank book")
+        stem = "Sổ quỹ" if cash else "Sổ tiền gửi"
         dialog = ReportDialog(title, period=self.period(), parent=self)
 
         def chosen() -> None:
@@ -600,9 +618,9 @@ class FundPage(QWidget):
                 self,
                 self.ctx,
                 title,
-                lambda ws: ws.fund_documents.prepare_cash_book(fund_id, start, end),
+                lambda ws: ws.fund_documents.prepare_cash_book(fund_id, start, end, account),
                 lambda prepared, out, _progress: Docs.render_cash_book(prepared, out, xlsx),
-                f"Sổ quỹ {start:%d-%m-%Y} - {end:%d-%m-%Y}.{'xlsx' if xlsx else 'pdf'}",
+                f"{stem} {start:%d-%m-%Y} - {end:%d-%m-%Y}.{'xlsx' if xlsx else 'pdf'}",
                 xlsx=xlsx,
             )
 
@@ -614,18 +632,21 @@ class FundPage(QWidget):
         if fund is None:
             return
         fund_id = fund.id
-        dialog = ReportDialog(title, year=self.period()[0].year, parent=self)
+        dialog = ReportDialog(
+            title, year=self.period()[0].year, numbered=kind == "disclosure", parent=self
+        )
 
         def chosen() -> None:
             assert dialog.year is not None
             year, xlsx = dialog.year.value(), dialog.as_xlsx
+            number = dialog.number.text() if dialog.number is not None else ""
             name = f"{stem} {year}.{'xlsx' if xlsx else 'pdf'}"
             if kind == "disclosure":
                 print_document(
                     self,
                     self.ctx,
                     title,
-                    lambda ws: ws.fund_documents.prepare_disclosure(fund_id, year),
+                    lambda ws: ws.fund_documents.prepare_disclosure(fund_id, year, number),
                     lambda prepared, out, _progress: Docs.render_disclosure(prepared, out, xlsx),
                     name,
                     xlsx=xlsx,

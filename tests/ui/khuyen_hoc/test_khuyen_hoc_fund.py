@@ -389,3 +389,93 @@ def test_only_the_newest_answer_is_shown(qtbot: QtBot, page: FundPage, ctx: AppC
     settle(qtbot, page)
     assert resets == [2]
     assert len(numbers(page)) == 2
+
+
+def test_a_receipt_into_the_bank_goes_to_the_bank_book(
+    qtbot: QtBot,
+    page: FundPage,
+    ctx: AppContext,
+    type_text: TypeText,
+    previews: list[tuple[Path, str]],
+) -> None:
+    import subprocess
+
+    from desktop_app.core.fund import Account
+
+    form = open_form(qtbot, page, Book.RECEIPT)
+    assert form.account.currentData() == Account.CASH  # cash unless said otherwise
+    type_text(form.amount, "2000000")
+    type_text(form.party_name, "Ngân hàng Nông nghiệp")
+    type_text(form.reason, "Lãi tiền gửi")
+    form.account.setCurrentIndex(form.account.findData(Account.BANK))
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+    settle(qtbot, page)
+    page.box.reject()
+    assert [e.account for e in entries(ctx)] == [Account.BANK]
+
+    qtbot.mouseClick(page.bank_book_button, Qt.MouseButton.LeftButton)
+    page.dialog._accept()
+    qtbot.waitUntil(lambda: bool(previews), timeout=10000)
+    path, name = previews[0]
+    assert name.startswith("Sổ tiền gửi ")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "SỔ TIỀN GỬI NGÂN HÀNG" in text and f"PT-0001/{YEAR}" in text
+    qtbot.waitUntil(lambda: bool(audited(ctx, "bank_book.print")), timeout=5000)
+
+
+def test_a_minors_scholarship_asks_for_the_parent_or_guardian(
+    qtbot: QtBot, page: FundPage, ctx: AppContext, type_text: TypeText
+) -> None:
+    from desktop_app.core.people import PersonInput
+
+    record(ctx, EntryKind.DONATION_CASH, 1_000_000)
+    with Workspace.open(ctx.path) as ws:
+        ws.people.add(
+            PersonInput(full_name="Lò Thị Mai", birth=f"05/09/{YEAR - 10}"),
+            confirmed_different=True,
+        )
+    reload(qtbot, page)
+    form = open_form(qtbot, page, Book.PAYMENT)
+    form.kind.setCurrentIndex(form.kind.findData(EntryKind.SCHOLARSHIP))
+    type_text(form.person, "lo thi mai")
+    form.person.search_now()
+    form.person.pick_row(0)
+    # A ten-year-old does not sign for money: the receiver is left for the parent's name.
+    assert form.party_name.text() == ""
+    assert form.fields.labels["party_name"].text() == _("&Received by (parent or guardian):")
+    type_text(form.amount, "300000")
+    type_text(form.reason, "Học bổng")
+    type_text(form.party_name, "Lò Thị Mai")
+    qtbot.keyClick(form.amount, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(form.fields.text("party_name")), timeout=5000)
+    assert form.fields.text("party_name") == _("Type the parent or guardian who receives it.")
+    assert len(entries(ctx)) == 1
+    form.party_name.clear()
+    type_text(form.party_name, "Lò Văn Páo")
+    qtbot.keyClick(form.amount, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+    settle(qtbot, page)
+    paid = entries(ctx)[-1]
+    assert (paid.party_name, paid.kind) == ("Lò Văn Páo", EntryKind.SCHOLARSHIP)
+    page.box.reject()
+
+
+def test_the_disclosure_gets_the_number_typed_in_its_dialog(
+    qtbot: QtBot, page: FundPage, ctx: AppContext, previews: list[tuple[Path, str]]
+) -> None:
+    import subprocess
+
+    record(ctx, EntryKind.DONATION_CASH, 200_000)
+    qtbot.mouseClick(page.disclosure_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert dialog.number is not None
+    dialog.number.setText("05/BC-HKH")
+    dialog._accept()
+    qtbot.waitUntil(lambda: bool(previews), timeout=10000)
+    text = subprocess.run(
+        ["pdftotext", str(previews[0][0]), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Số: 05/BC-HKH" in text
