@@ -121,16 +121,22 @@ def _donations(ws: Workspace, rng: random.Random, fund: str, year: int, today: d
             continue
         name, address = rng.choice(DONORS)
         in_kind = rng.random() < 0.15
+        # Random draws in the same order as before, so the rest of the demo stays the same.
+        amount = rng.choice((500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000))
+        # Textbook sets are goods: an NK record valued at a set's price, not cash.
+        sets = rng.randint(5, 30) if in_kind else 0
         entry = EntryInput(
             fund_id=fund,
             kind=EntryKind.DONATION_IN_KIND if in_kind else EntryKind.DONATION_CASH,
             entry_date=day,
-            amount=rng.choice((500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000)),
+            amount=sets * 250_000 if in_kind else amount,
             party_name=name,
             party_address=address,
             reason="Ủng hộ Quỹ Khuyến học nhân dịp khai giảng năm học"
             if day.month in (8, 9) else "Ủng hộ Quỹ Khuyến học",
-            in_kind=f"{rng.randint(5, 30)} bộ sách giáo khoa" if in_kind else "",
+            in_kind="Bộ sách giáo khoa" if in_kind else "",
+            quantity=sets,
+            unit="bộ" if in_kind else "",
             attachments=rng.randint(0, 2),
         )  # fmt: skip
         planned.append((day, partial(ws.fund.record, entry, today)))

@@ -55,6 +55,10 @@ NEW_COLUMNS: dict[tuple[str, str], Expect] = {
     ("site", "funds_seal"): lambda before, table, row: "",
     ("fund", "head_seal"): lambda before, table, row: "",
     ("certificate", "state_sig"): lambda before, table, row: "",
+    # 0006_goods_books: every entry before it was cash
+    ("ledger_entry", "quantity"): lambda before, table, row: 0,
+    ("ledger_entry", "unit"): lambda before, table, row: "",
+    ("ledger_entry", "source_id"): lambda before, table, row: None,
 }
 
 # Tables an upgrade creates, and how many rows each holds right after it.
