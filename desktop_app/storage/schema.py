@@ -681,9 +681,7 @@ def goods_books(db: UtilsDatabase) -> None:
         """,
         {"quantity": "0", "unit": "''", "source_id": "NULL"},
     )
-    db.execute(
-        "CREATE INDEX ledger_source ON ledger_entry (source_id) WHERE source_id IS NOT NULL"
-    )
+    db.execute("CREATE INDEX ledger_source ON ledger_entry (source_id) WHERE source_id IS NOT NULL")
     problems = db.execute("PRAGMA foreign_key_check").fetchall()
     if problems:
         raise RuntimeError(f"0006_goods_books broke foreign keys: {problems[:10]}")
