@@ -120,10 +120,7 @@ class FundDocumentService:
         if entry.reversed_by:
             reversal = self._fund.entry(entry.reversed_by)
             why = _void_reason(reversal)
-            note = (
-                f"Phiếu này đã bị hủy bởi {reversal.voucher} ngày "
-                f"{reversal.entry_date:%d/%m/%Y}"
-            )
+            note = f"Phiếu này đã bị hủy bởi {reversal.voucher} ngày {reversal.entry_date:%d/%m/%Y}"
             note += f". Lý do: {why}" if why else ""
             void_mark = ("ĐÃ HỦY", f"bởi {reversal.voucher}")
         return VoucherData(
