@@ -389,3 +389,66 @@ def test_only_the_newest_answer_is_shown(qtbot: QtBot, page: FundPage, ctx: AppC
     settle(qtbot, page)
     assert resets == [2]
     assert len(numbers(page)) == 2
+
+
+def _pdf_lines(pdf: Path) -> list[str]:
+    import subprocess
+
+    out = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True
+    ).stdout.decode("utf-8")
+    return [" ".join(line.split()) for line in out.splitlines() if line.strip()]
+
+
+def test_on_the_demo_the_cash_book_footer_and_disclosure_agree_after_voids(
+    qtbot: QtBot,
+    demo_copy: Callable[..., Path],
+    open_context: Callable[[Path], AppContext],
+    tmp_path: Path,
+) -> None:
+    """A void is netted against its original everywhere: the cash book's 'Cộng phát sinh',
+    the Fund page's footer and the disclosure sheet give the same receipts and payments."""
+    from desktop_app.core.money import format_amount, format_vnd
+
+    path = demo_copy(300, 3)
+    with Workspace.open(path) as ws:
+        fund = ws.fund.funds()[0].id
+        rows = ws.fund.entries(LedgerFilter(fund_id=fund))
+        year = max(r.entry_date.year for r in rows if r.book is Book.PAYMENT)
+        day = TODAY if year == TODAY.year else dt.date(year, 12, 31)
+        first = {
+            book: next(r for r in rows if r.book is book and r.entry_date.year == year)
+            for book in (Book.RECEIPT, Book.PAYMENT)
+        }
+        for entry in first.values():
+            ws.fund.void(entry.id, "Ghi trùng", day)
+        disclosure = ws.fund_documents.disclosure(fund, year)
+        receipts = sum(a for _, a in disclosure.receipts_by_kind)
+        payments = sum(a for _, a in disclosure.payments_by_kind)
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        ws.fund_documents.print_cash_book(fund, start, end, tmp_path / "book.pdf")
+        ws.fund_documents.print_disclosure(fund, year, tmp_path / "disclosure.pdf")
+    # The voided originals' amounts are counted once, not once in and once out.
+    assert receipts > 0 and payments > 0
+
+    book = _pdf_lines(tmp_path / "book.pdf")
+    assert f"Cộng phát sinh {format_amount(receipts)} {format_amount(payments)}" in book
+    sheet = _pdf_lines(tmp_path / "disclosure.pdf")
+    assert f"Cộng {format_amount(receipts)}" in sheet
+    assert f"Cộng {format_amount(payments)}" in sheet
+
+    ctx = open_context(path)
+    page = FundPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    settle(qtbot, page)
+    page.set_period(start, end)
+    settle(qtbot, page)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not page.busy, timeout=5000)
+    footer = tr(
+        "In: {receipts}. Out: {payments}.",
+        receipts=format_vnd(receipts),
+        payments=format_vnd(payments),
+    )
+    assert footer in page.totals_label.text()
+    assert page.model.totals() == (receipts, payments)
