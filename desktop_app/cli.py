@@ -867,7 +867,7 @@ def _fund_record(args: argparse.Namespace) -> int:
             _("--items, --quantity, --unit and --value go with --kind in-kind only."), EXIT_USAGE
         )
     elif args.amount is None:
-        raise CliError(_("the following arguments are required: --amount"), EXIT_USAGE)
+        raise CliError(_("the following arguments are required: %s") % "--amount", EXIT_USAGE)
     day, problems = _entry_date(args.date)
     amount, amount_problems = _entry_amount(str(args.value if goods else args.amount))
     problems += amount_problems
