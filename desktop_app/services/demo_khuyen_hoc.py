@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from desktop_app.core.fund import EntryInput, EntryKind
+from desktop_app.core.fund import EntryInput, EntryKind, GoodsIssueInput
 from desktop_app.core.members import BranchKind, DuesBatchInput, DuesRate, MemberStatus
 from desktop_app.services.fund import FundInput
 from desktop_app.storage import members as repo
@@ -52,10 +52,11 @@ def add_demo_khuyen_hoc(
         planned += _donations(ws, rng, fund_id, year, today)
         planned += _dues(ws, rng, fund_id, year, today, members, rate)
         planned += _scholarships(ws, rng, fund_id, year, today, pupils)
+        planned += _handouts(ws, fund_id, year, today, pupils)
     # Vouchers are numbered in the order they are written: write them in date order, as a
     # treasurer does, so PT-0001 is the year's first receipt.
     planned.sort(key=lambda item: item[0])
-    entries = sum(1 for _, write in planned if write() is not None)
+    entries = sum(_count(write()) for _, write in planned)
     return sum(len(v) for v in members.values()), entries
 
 
@@ -204,3 +205,37 @@ def _scholarships(
 
         planned.append((day, pay))
     return planned
+
+
+def _handouts(ws: Workspace, fund: str, year: int, today: dt.date, pupils: list[str]) -> Planned:
+    """At the start of the school year, textbook sets received so far go to pupils: a goods
+    issue record (XK) of up to four sets a lot, each to two named pupils. No random draws, so
+    the rest of the demo is what it was."""
+    day = dt.date(year, 9, 6)
+    if day > today or not pupils:
+        return []
+
+    def hand_out() -> object:
+        issued = []
+        for n, lot in enumerate(ws.fund.goods_lots(fund, day)):
+            if lot.left <= 0:
+                continue
+            names = [ws.people.get(pupils[(2 * n + k) % len(pupils)]).full_name for k in (0, 1)]
+            row = ws.fund.goods_issue(
+                GoodsIssueInput(
+                    fund, lot.entry.id, min(4, lot.left), "; ".join(names), day,
+                    "Tặng sách giáo khoa cho học sinh nghèo vượt khó",
+                ),
+                today,
+            ).value  # fmt: skip
+            issued.append(row)
+        return issued
+
+    return [(day, hand_out)]
+
+
+def _count(written: object) -> int:
+    """How many entries a planned write made: a list of them, one, or none (None)."""
+    if isinstance(written, list):
+        return len(written)
+    return 0 if written is None else 1

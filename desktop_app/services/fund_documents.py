@@ -232,7 +232,10 @@ class FundDocumentService:
             if entry.party_address:
                 facts.append(("Địa chỉ", entry.party_address))
             facts += [
-                ("Bên nhận", f"{unit.title()} — {fund.name}"),
+                (
+                    "Bên nhận",
+                    f"Hội Khuyến học {_lower_first(commune)} — {fund.name}".replace("  ", " "),
+                ),
                 ("Nội dung", entry.reason),
             ]
             if entry.source_id:
@@ -602,6 +605,11 @@ class FundDocumentService:
         pages = self.render_member_cards(prepared.cards, out, progress)
         self.record_print(prepared.audit)
         return pages
+
+
+def _lower_first(text: str) -> str:
+    """'Xã Tân Phú' -> 'xã Tân Phú', as the kind of commune reads inside a name."""
+    return text[:1].lower() + text[1:]
 
 
 def _void_reason(reversal: EntryRow) -> str:

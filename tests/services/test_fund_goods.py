@@ -168,3 +168,26 @@ def test_old_in_kind_cash_receipts_are_reclassified_by_appending(
     assert ws.fund.verify().ok
     assert ws.fund.cash_in_kind(fund) == []
     assert ws.fund.reclassify_in_kind(fund).value == []
+
+
+def test_an_old_database_upgraded_reclassifies_its_textbook_gifts(tmp_path: Path) -> None:
+    """A file of an earlier release, whose demo recorded textbook sets as cash receipts:
+    after the upgrade the chain verifies, the gifts move to the goods book by appending, and
+    it still verifies."""
+    import shutil
+
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(Path(__file__).parents[1] / "storage/data/schema-0004-many-sites.sqlite3", path)
+    with Workspace.open(path) as ws:
+        assert ws.fund.verify().ok
+        fund = ws.fund.funds()[0].id
+        old = ws.fund.cash_in_kind(fund)
+        assert old and all(e.book is Book.RECEIPT for e in old)
+        cash, value = ws.fund.balance(fund), sum(e.amount for e in old)
+        moved = ws.fund.reclassify_in_kind(fund).value
+        assert [o.id for o, _r, _g in moved] == [e.id for e in old]
+        assert all(g.voucher.startswith("NK-") and g.unit == "bộ" for _o, _r, g in moved)
+        assert ws.fund.balance(fund) == cash - value
+        assert ws.fund.goods_value(fund) == value
+        report = ws.fund.verify()
+        assert report.ok and report.seal_checked
