@@ -140,3 +140,24 @@ def test_disclosure_and_donor_list_show_goods_apart_from_cash(
     cash, _, kind = donors.partition("II. Ủng hộ bằng hiện vật")
     assert "I. Ủng hộ bằng tiền" in cash and "Ông An" in cash and "Minh Khai" not in cash
     assert "Nhà sách Minh Khai" in kind and "3.500.000" in kind
+
+
+def test_the_workbooks_show_goods_apart_too(ws: Workspace, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    fund = fund_id(ws)
+    ws.fund.record(
+        EntryInput(
+            fund, EntryKind.DONATION_IN_KIND, DAY, 3_500_000, "Nhà sách Minh Khai",
+            reason="Ủng hộ sách", in_kind="Sách giáo khoa lớp 4", quantity=28, unit="bộ",
+        )
+    )  # fmt: skip
+    for name, write in (
+        ("d.xlsx", lambda out: ws.fund_documents.print_disclosure(fund, YEAR, out, xlsx=True)),
+        ("n.xlsx", lambda out: ws.fund_documents.print_donors(fund, YEAR, out, xlsx=True)),
+    ):
+        write(tmp_path / name)
+        sheet = load_workbook(tmp_path / name).active
+        cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+        assert any("hiện vật" in c.casefold() and "không tính vào quỹ tiền mặt" in c for c in cells)
+        assert "Sách giáo khoa lớp 4 (28 bộ)" in cells and "3500000" in cells, name
