@@ -172,7 +172,7 @@ _CLI_KIND = {
     kind: word
     for choices in (RECEIPT_KIND_CHOICES, PAYMENT_KIND_CHOICES)
     for word, kind in choices.items()
-}
+} | {EntryKind.GOODS_ISSUE: "goods-issue"}
 
 
 def _person_options(parser: argparse.ArgumentParser, *, name_required: bool) -> None:

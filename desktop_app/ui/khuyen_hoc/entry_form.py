@@ -132,6 +132,19 @@ class EntryForm(QDialog):
         self.date = DateEdit(dt.date.today())
         add(form, _("&Date:"), self.date, "entry_date")
 
+        # A gift in kind: what, how many, of what unit, before its value.
+        self.in_kind = QLineEdit()
+        self.in_kind.setMaxLength(200)
+        self.in_kind.setPlaceholderText(_("e.g. sách giáo khoa lớp 4"))
+        add(form, _("&Goods:"), self.in_kind, "in_kind")
+        self.quantity = QSpinBox()
+        self.quantity.setRange(0, MAX_QUANTITY)
+        self.quantity.setGroupSeparatorShown(True)
+        add(form, _("&Quantity:"), self.quantity, "quantity")
+        self.unit = QLineEdit()
+        self.unit.setMaxLength(30)
+        self.unit.setPlaceholderText(_("e.g. bộ, quyển, bao"))
+        add(form, _("&Unit:"), self.unit, "unit")
         self.amount = AmountEdit()
         add(form, _("&Amount (đồng):"), self.amount, "amount")
         self.words = WordsLabel()
@@ -154,18 +167,6 @@ class EntryForm(QDialog):
         self.reason = QLineEdit()
         self.reason.setMaxLength(500)
         add(form, _("R&eason:"), self.reason, "reason")
-        self.in_kind = QLineEdit()
-        self.in_kind.setMaxLength(200)
-        self.in_kind.setPlaceholderText(_("e.g. sách giáo khoa lớp 4"))
-        add(form, _("&Goods:"), self.in_kind, "in_kind")
-        self.quantity = QSpinBox()
-        self.quantity.setRange(0, MAX_QUANTITY)
-        self.quantity.setGroupSeparatorShown(True)
-        add(form, _("&Quantity:"), self.quantity, "quantity")
-        self.unit = QLineEdit()
-        self.unit.setMaxLength(30)
-        self.unit.setPlaceholderText(_("e.g. bộ, quyển, bao"))
-        add(form, _("&Unit:"), self.unit, "unit")
         self.attachments = QSpinBox()
         self.attachments.setRange(0, 999)
         add(form, _("A&ttached papers:"), self.attachments, "attachments")
@@ -200,9 +201,9 @@ class EntryForm(QDialog):
         self.attachments.valueChanged.connect(self._edited)
 
         chain: list[QWidget] = [
-            self.kind, self.date, self.amount, self.person, self.school, self.grade,
-            self.party_name, self.party_address, self.reason, self.in_kind, self.quantity,
-            self.unit, self.attachments, self.save_button,
+            self.kind, self.date, self.in_kind, self.quantity, self.unit, self.amount,
+            self.person, self.school, self.grade, self.party_name, self.party_address,
+            self.reason, self.attachments, self.save_button,
         ]  # fmt: skip
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
