@@ -487,13 +487,7 @@ class FundService:
     def cash_in_kind(self, fund_id: str | None = None) -> list[EntryRow]:
         """Gifts in kind recorded in the cash book (before they had their own book) and not
         yet reclassified."""
-        rows = repo.list_entries(
-            self._db,
-            LedgerFilter(
-                fund_id=fund_id, kinds=(EntryKind.DONATION_IN_KIND,), books=(Book.RECEIPT,)
-            ),
-        )
-        return [r for r in rows if r.reversed_by is None]
+        return repo.cash_in_kind(self._db, fund_id)
 
     def reclassify_in_kind(
         self, fund_id: str | None = None, day: dt.date | None = None
