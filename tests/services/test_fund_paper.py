@@ -161,3 +161,26 @@ def test_the_workbooks_show_goods_apart_too(ws: Workspace, tmp_path: Path) -> No
         cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
         assert any("hiện vật" in c.casefold() and "không tính vào quỹ tiền mặt" in c for c in cells)
         assert "Sách giáo khoa lớp 4 (28 bộ)" in cells and "3500000" in cells, name
+
+
+def test_a_voided_goods_record_is_stamped_and_its_cancellation_names_the_goods(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    lot = ws.fund.record(
+        EntryInput(
+            fund_id(ws), EntryKind.DONATION_IN_KIND, DAY, 600_000, "Bà Trần Thị Hoa",
+            reason="Ủng hộ", in_kind="Gạo", quantity=3, unit="bao",
+        )
+    ).value  # fmt: skip
+    reversal = ws.fund.void(lot.id, "Ghi nhầm người ủng hộ").value
+    assert reversal.voucher == f"NK-0002/{YEAR}"
+    ws.fund_documents.print_voucher(lot.voucher, tmp_path / "nk.pdf")
+    stamped = text_of(tmp_path / "nk.pdf")
+    assert "ĐÃ HỦY" in stamped and f"Hủy bởi {reversal.voucher}" in stamped
+    assert "Lý do: Ghi nhầm người ủng hộ" in stamped
+    ws.fund_documents.print_voucher(reversal.voucher, tmp_path / "huy.pdf")
+    record = text_of(tmp_path / "huy.pdf")
+    assert "BIÊN BẢN HỦY CHỨNG TỪ" in record
+    assert f"biên bản nhận hiện vật số {lot.voucher}" in record
+    assert "3 bao Gạo" in record and "600.000" in record
+    assert "tiền mặt" not in record  # goods: nothing about the cash book
