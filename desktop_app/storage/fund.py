@@ -517,9 +517,11 @@ def cash_in_kind(db: Database, fund_id: str | None) -> list[EntryRow]:
         f"SELECT {_ENTRY_COLUMNS}, NULL FROM ledger_entry e"
         " WHERE e.kind = 'donation_in_kind' AND e.book = 'PT'"
         " AND (? IS NULL OR e.fund_id = ?)"
+        # Only this site's funds: another centre's ledger is sealed with its own key.
+        " AND e.fund_id IN (SELECT f.id FROM fund f WHERE f.owner_site = ? AND f.deleted = 0)"
         " AND NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses = e.id)"
         " ORDER BY e.entry_date, e.seq",
-        (fund_id, fund_id),
+        (fund_id, fund_id, db.site_id),
     ).fetchall()
     return [_entry(r[:-1]) for r in rows]
 
