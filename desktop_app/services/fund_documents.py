@@ -149,147 +149,137 @@ class FundDocumentService:
     def record(self, entry: EntryRow) -> RecordData:
         """The paper of a goods receipt (NK), a goods issue (XK) or a reversal: never a
         phiếu thu or phiếu chi."""
-        from desktop_app.documents.fund_records import GoodsLine, RecordData
+        if entry.kind is EntryKind.REVERSAL:
+            return self._cancellation_record(entry)
+        if entry.book is Book.GOODS_IN:
+            return self._goods_in_record(entry)
+        return self._goods_out_record(entry)
+
+    def _record_header(
+        self, entry: EntryRow, title: str, signers: tuple[tuple[str, str], ...]
+    ) -> ReportHeader:
         from desktop_app.documents.fund_reports import ReportHeader
 
         parent, unit, commune = self._unit()
-        fund = self._fund.get(entry.fund_id)
+        return ReportHeader(
+            unit_parent=parent,
+            unit=unit,
+            title=title,
+            subtitle=self._fund.get(entry.fund_id).name,
+            place_date=place_date_line(commune, entry.entry_date),
+            signers=signers,
+        )
+
+    def _void_mark(self, entry: EntryRow) -> tuple[str, ...]:
+        """The stamp of a voided record: ĐÃ HỦY, by which reversal and when, and why."""
+        if not entry.reversed_by:
+            return ()
+        reversal = self._fund.entry(entry.reversed_by)
+        why = _void_reason(reversal)
+        return (
+            "ĐÃ HỦY",
+            f"Hủy bởi {reversal.voucher} ngày {reversal.entry_date:%d/%m/%Y}",
+            *((f"Lý do: {why}",) if why else ()),
+        )
+
+    def _cancellation_record(self, entry: EntryRow) -> RecordData:
+        from desktop_app.documents.fund_records import RecordData
+
+        original = self._fund.entry(entry.reverses or "")
+        paper, role = _PAPER_AND_PARTY[original.book]
         day = f"{entry.entry_date:%d/%m/%Y}"
-        mark: tuple[str, ...] = ()
-        if entry.reversed_by:
-            reversal = self._fund.entry(entry.reversed_by)
-            why = _void_reason(reversal)
-            mark = (
-                "ĐÃ HỦY",
-                f"Hủy bởi {reversal.voucher} ngày {reversal.entry_date:%d/%m/%Y}",
-                *((f"Lý do: {why}",) if why else ()),
-            )
+        facts: list[tuple[str, str]] = [
+            ("Chứng từ bị hủy", f"{paper} số {original.voucher} ngày "
+             f"{original.entry_date:%d/%m/%Y}"),
+            (role, original.party_name),
+            ("Nội dung của chứng từ bị hủy", original.reason),
+        ]  # fmt: skip
+        if original.is_goods:
+            facts.append(("Hiện vật", f"{original.quantity} {original.unit} {original.in_kind}"))
+        facts += [
+            ("Giá trị" if original.is_goods else "Số tiền của chứng từ bị hủy",
+             f"{format_amount(original.amount)} đồng ({amount_in_words(original.amount)})"),
+            ("Lý do hủy", _void_reason(entry)),
+        ]  # fmt: skip
+        closing = (
+            f"Chứng từ trên hết hiệu lực kể từ ngày {day} (số {entry.voucher})."
+            if original.is_goods
+            else f"Số tiền trên được ghi giảm (ghi âm) trong sổ quỹ tiền mặt ngày {day}, "
+            f"số {entry.voucher}; đây không phải một khoản thu, chi mới."
+        )
+        signers = (("NGƯỜI LẬP", ""), ("KẾ TOÁN", ""), ("TM. BAN CHẤP HÀNH", ""))
+        return RecordData(
+            kind="cancellation",
+            number=entry.voucher,
+            header=self._record_header(entry, "BIÊN BẢN HỦY CHỨNG TỪ", signers),
+            facts=tuple(facts),
+            closing=(closing,),
+            mark=self._void_mark(entry),
+        )
 
-        def header(title: str, signers: tuple[tuple[str, str], ...]) -> ReportHeader:
-            return ReportHeader(
-                unit_parent=parent,
-                unit=unit,
-                title=title,
-                subtitle=fund.name,
-                place_date=place_date_line(commune, entry.entry_date),
-                signers=signers,
-            )
+    def _goods_in_record(self, entry: EntryRow) -> RecordData:
+        from desktop_app.documents.fund_records import GoodsLine, RecordData
 
-        goods = (GoodsLine(entry.in_kind, entry.unit, entry.quantity, entry.amount),)
-        if entry.kind is EntryKind.REVERSAL:
-            original = self._fund.entry(entry.reverses or "")
-            paper = {
-                Book.RECEIPT: "phiếu thu",
-                Book.PAYMENT: "phiếu chi",
-                Book.GOODS_IN: "biên bản nhận hiện vật",
-                Book.GOODS_OUT: "biên bản bàn giao hiện vật",
-            }[original.book]
-            role = {
-                Book.RECEIPT: "Người nộp tiền",
-                Book.PAYMENT: "Người nhận tiền",
-                Book.GOODS_IN: "Người giao hiện vật",
-                Book.GOODS_OUT: "Người nhận hiện vật",
-            }[original.book]
-            facts: list[tuple[str, str]] = [
-                ("Chứng từ bị hủy", f"{paper} số {original.voucher} ngày "
-                 f"{original.entry_date:%d/%m/%Y}"),
-                (role, original.party_name),
-                ("Nội dung của chứng từ bị hủy", original.reason),
-            ]  # fmt: skip
-            if original.is_goods:
-                facts.append(
-                    ("Hiện vật", f"{original.quantity} {original.unit} {original.in_kind}")
-                )
-            facts += [
-                ("Số tiền của chứng từ bị hủy" if not original.is_goods else "Giá trị",
-                 f"{format_amount(original.amount)} đồng ({amount_in_words(original.amount)})"),
-                ("Lý do hủy", _void_reason(entry)),
-            ]  # fmt: skip
-            closing = (
-                (
-                    f"Số tiền trên được ghi giảm (ghi âm) trong sổ quỹ tiền mặt ngày {day}, "
-                    f"số {entry.voucher}; đây không phải một khoản thu, chi mới."
-                )
-                if not original.is_goods
-                else f"Chứng từ trên hết hiệu lực kể từ ngày {day} (số {entry.voucher}).",
-            )
-            return RecordData(
-                kind="cancellation",
-                number=entry.voucher,
-                header=header(
-                    "BIÊN BẢN HỦY CHỨNG TỪ",
-                    (("NGƯỜI LẬP", ""), ("KẾ TOÁN", ""), ("TM. BAN CHẤP HÀNH", "")),
-                ),
-                facts=tuple(facts),
-                closing=closing,
-                mark=mark,
-            )
-        if entry.book is Book.GOODS_IN:
-            facts = [
-                ("Ngày nhận", day),
-                ("Bên giao (người, đơn vị ủng hộ)", entry.party_name),
-            ]
-            if entry.party_address:
-                facts.append(("Địa chỉ", entry.party_address))
-            facts += [
-                (
-                    "Bên nhận",
-                    f"Hội Khuyến học {_lower_first(commune)} — {fund.name}".replace("  ", " "),
-                ),
-                ("Nội dung", entry.reason),
-            ]
-            if entry.source_id:
-                old = self._fund.entry(entry.source_id)
-                facts.append(
-                    ("Ghi chú", f"Chuyển từ phiếu thu {old.voucher} (hiện vật ghi nhầm vào "
-                     "sổ quỹ tiền mặt)")
-                )  # fmt: skip
-            return RecordData(
-                kind="goods_in",
-                number=entry.voucher,
-                header=header(
-                    "BIÊN BẢN NHẬN HIỆN VẬT",
-                    (
-                        ("NGƯỜI GIAO", entry.party_name),
-                        ("NGƯỜI NHẬN\n(THỦ QUỸ)", ""),
-                        ("TM. BAN CHẤP HÀNH", ""),
-                    ),
-                ),
-                facts=tuple(facts),
-                goods=goods,
-                value=entry.amount,
-                value_words=amount_in_words(entry.amount),
-                closing=("Hiện vật nhận được ghi vào sổ hiện vật, không ghi vào quỹ tiền mặt.",),
-                mark=mark,
-            )
+        _, _, commune = self._unit()
+        fund = self._fund.get(entry.fund_id)
+        facts = [
+            ("Ngày nhận", f"{entry.entry_date:%d/%m/%Y}"),
+            ("Bên giao (người, đơn vị ủng hộ)", entry.party_name),
+        ]
+        if entry.party_address:
+            facts.append(("Địa chỉ", entry.party_address))
+        receiver = " ".join(f"Hội Khuyến học {_lower_first(commune)}".split())
+        facts += [("Bên nhận", f"{receiver} — {fund.name}"), ("Nội dung", entry.reason)]
+        if entry.source_id:
+            old = self._fund.entry(entry.source_id)
+            facts.append(
+                ("Ghi chú", f"Chuyển từ phiếu thu {old.voucher} (hiện vật ghi nhầm vào sổ quỹ "
+                 "tiền mặt)")
+            )  # fmt: skip
+        signers = (
+            ("NGƯỜI GIAO", entry.party_name),
+            ("NGƯỜI NHẬN\n(THỦ QUỸ)", ""),
+            ("TM. BAN CHẤP HÀNH", ""),
+        )
+        return RecordData(
+            kind="goods_in",
+            number=entry.voucher,
+            header=self._record_header(entry, "BIÊN BẢN NHẬN HIỆN VẬT", signers),
+            facts=tuple(facts),
+            goods=(GoodsLine(entry.in_kind, entry.unit, entry.quantity, entry.amount),),
+            value=entry.amount,
+            value_words=amount_in_words(entry.amount),
+            closing=("Hiện vật nhận được ghi vào sổ hiện vật, không ghi vào quỹ tiền mặt.",),
+            mark=self._void_mark(entry),
+        )
+
+    def _goods_out_record(self, entry: EntryRow) -> RecordData:
+        from desktop_app.documents.fund_records import GoodsLine, RecordData
+
         source = self._fund.entry(entry.source_id or "")
         people = tuple(p.strip() for p in entry.party_name.split(";") if p.strip())
+        signers = (
+            ("NGƯỜI GIAO\n(THỦ QUỸ)", ""),
+            ("NGƯỜI NHẬN", people[0] if len(people) == 1 else ""),
+            ("TM. BAN CHẤP HÀNH", ""),
+        )
+        given = f"{source.voucher} ngày {source.entry_date:%d/%m/%Y}, do {source.party_name} ủng hộ"
         return RecordData(
             kind="goods_out",
             number=entry.voucher,
-            header=header(
-                "BIÊN BẢN BÀN GIAO HIỆN VẬT",
-                (
-                    ("NGƯỜI GIAO\n(THỦ QUỸ)", ""),
-                    ("NGƯỜI NHẬN", people[0] if len(people) == 1 else ""),
-                    ("TM. BAN CHẤP HÀNH", ""),
-                ),
-            ),
+            header=self._record_header(entry, "BIÊN BẢN BÀN GIAO HIỆN VẬT", signers),
             facts=(
-                ("Ngày bàn giao", day),
-                (
-                    "Hiện vật của",
-                    f"{source.voucher} ngày {source.entry_date:%d/%m/%Y}, do "
-                    f"{source.party_name} ủng hộ",
-                ),
+                ("Ngày bàn giao", f"{entry.entry_date:%d/%m/%Y}"),
+                ("Hiện vật của", given),
                 ("Nội dung", entry.reason),
                 ("Người nhận", ", ".join(people)),
             ),
-            goods=goods,
+            goods=(GoodsLine(entry.in_kind, entry.unit, entry.quantity, entry.amount),),
             value=entry.amount,
             value_words=amount_in_words(entry.amount) if entry.amount else "",
+            # Several people sign one by one for what they got; one signs in the row below.
             people=people if len(people) > 1 else (),
-            mark=mark,
+            mark=self._void_mark(entry),
         )
 
     @read_snapshot
@@ -605,6 +595,15 @@ class FundDocumentService:
         pages = self.render_member_cards(prepared.cards, out, progress)
         self.record_print(prepared.audit)
         return pages
+
+
+# What a voided entry was, and who its party was, as a cancellation record names them.
+_PAPER_AND_PARTY = {
+    Book.RECEIPT: ("phiếu thu", "Người nộp tiền"),
+    Book.PAYMENT: ("phiếu chi", "Người nhận tiền"),
+    Book.GOODS_IN: ("biên bản nhận hiện vật", "Người giao hiện vật"),
+    Book.GOODS_OUT: ("biên bản bàn giao hiện vật", "Người nhận hiện vật"),
+}
 
 
 def _lower_first(text: str) -> str:
