@@ -159,6 +159,7 @@ def _argparse_messages() -> None:
 # The command line's kinds of entries, in the words a secretary uses, and the ledger's kinds.
 RECEIPT_KIND_CHOICES: dict[str, EntryKind] = {
     "donation": EntryKind.DONATION_CASH,
+    "in-kind": EntryKind.DONATION_IN_KIND,
     "dues": EntryKind.DUES,
     "interest": EntryKind.INTEREST,
     "transfer": EntryKind.TRANSFER_IN,
@@ -174,7 +175,7 @@ _CLI_KIND = {
     kind: word
     for choices in (RECEIPT_KIND_CHOICES, PAYMENT_KIND_CHOICES)
     for word, kind in choices.items()
-}
+} | {EntryKind.GOODS_ISSUE: "goods-issue"}
 
 
 def _person_options(parser: argparse.ArgumentParser, *, name_required: bool) -> None:
@@ -208,7 +209,7 @@ def _entry_options(
         "--fund", metavar="ID", help=_("the fund (id); not needed when there is only one")
     )
     parser.add_argument(
-        "--amount", metavar="N", required=True, help=_("in đồng, e.g. 1500000 or 1.500.000")
+        "--amount", metavar="N", help=_("in đồng, e.g. 1500000 or 1.500.000 (required)")
     )
     parser.add_argument("--party", metavar="NAME", required=True, help=party_help)
     parser.add_argument(
@@ -358,6 +359,20 @@ def build_parser() -> argparse.ArgumentParser:
         receipt_entry, tuple(RECEIPT_KIND_CHOICES), "donation", _("who paid the money in")
     )
     receipt_entry.add_argument("--address", metavar="TEXT", default="", help=_("their address"))
+    receipt_entry.add_argument(
+        "--items",
+        metavar="TEXT",
+        help=_("with --kind in-kind: the goods, e.g. sách giáo khoa lớp 4"),
+    )
+    receipt_entry.add_argument(
+        "--quantity", metavar="N", type=_positive, help=_("with --kind in-kind: how many")
+    )
+    receipt_entry.add_argument(
+        "--unit", metavar="TEXT", help=_("with --kind in-kind: the unit, e.g. bộ, quyển, bao")
+    )
+    receipt_entry.add_argument(
+        "--value", metavar="N", help=_("with --kind in-kind: the goods' valuation in đồng")
+    )
     _entry_date_and_json(receipt_entry)
     payment = fund_commands.add_parser(
         "payment", parents=[common], help=_("record a payment (phiếu chi)")
@@ -382,6 +397,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     void.add_argument("--fund", metavar="ID", help=_("the fund (id), if several have that number"))
     void.add_argument("--json", action="store_true", help=_("print JSON"))
+    issue = fund_commands.add_parser(
+        "goods-issue",
+        parents=[common],
+        help=_("hand out goods received in kind (biên bản bàn giao, XK-…)"),
+    )
+    issue.add_argument(
+        "--fund", metavar="ID", help=_("the fund (id); not needed when there is only one")
+    )
+    source = issue.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--of", metavar="NUMBER", help=_("the goods receipt they come from, e.g. NK-0003/2026")
+    )
+    source.add_argument(
+        "--items", metavar="TEXT", help=_("the goods, when one goods receipt holds them")
+    )
+    issue.add_argument(
+        "--quantity", metavar="N", type=_positive, required=True, help=_("how many are handed out")
+    )
+    issue.add_argument(
+        "--to",
+        metavar="NAME",
+        nargs="+",
+        required=True,
+        help=_("who received them, e.g. the pupils' names"),
+    )
+    issue.add_argument("--reason", metavar="TEXT", default="", help=_("what they are given for"))
+    _entry_date_and_json(issue)
+    reclassify = fund_commands.add_parser(
+        "reclassify-in-kind",
+        parents=[common],
+        help=_("move gifts in kind recorded as cash into the goods book"),
+    )
+    reclassify.add_argument("--fund", metavar="ID", help=_("only this fund (id)"))
+    reclassify.add_argument("--json", action="store_true", help=_("print JSON"))
 
     ledger = commands.add_parser("ledger", parents=[common], help=_("the fund ledger"))
     ledger_commands = ledger.add_subparsers(dest="ledger_command", parser_class=_Parser)
@@ -587,8 +636,15 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _fund_void(args)
         if args.fund_command == "book":
             return _fund_book(args)
+        if args.fund_command == "goods-issue":
+            return _fund_goods_issue(args)
+        if args.fund_command == "reclassify-in-kind":
+            return _fund_reclassify(args)
         raise CliError(
-            _("say 'fund balance', 'fund receipt', 'fund payment', 'fund void' or 'fund book'"),
+            _(
+                "say 'fund balance', 'fund receipt', 'fund payment', 'fund void', 'fund book', "
+                "'fund goods-issue' or 'fund reclassify-in-kind'"
+            ),
             EXIT_USAGE,
         )
     if args.command == "ledger":
@@ -824,7 +880,7 @@ def _entry_amount(text: str) -> tuple[int, list[Problem]]:
 
 
 def _entry_json(row: EntryRow) -> dict[str, object]:
-    return {
+    out: dict[str, object] = {
         "number": row.voucher,
         "id": row.id,
         "fund_id": row.fund_id,
@@ -832,6 +888,10 @@ def _entry_json(row: EntryRow) -> dict[str, object]:
         "date": row.entry_date.isoformat(),
         "kind": _CLI_KIND.get(row.kind, row.kind.value),
     }
+    if row.is_goods:
+        # Goods: `amount` is their valuation, never cash.
+        out |= {"items": row.in_kind, "quantity": row.quantity, "unit": row.unit, "cash": False}
+    return out
 
 
 def _fund_record(args: argparse.Namespace) -> int:
@@ -840,8 +900,24 @@ def _fund_record(args: argparse.Namespace) -> int:
 
     receipt = args.fund_command == "receipt"
     kind = (RECEIPT_KIND_CHOICES if receipt else PAYMENT_KIND_CHOICES)[args.kind]
+    goods = kind is EntryKind.DONATION_IN_KIND
+    goods_options = (
+        (args.items, args.quantity, args.unit, args.value) if receipt else (None, None, None, None)
+    )
+    if goods:
+        if args.amount is not None or None in goods_options:
+            raise CliError(
+                _("--kind in-kind takes --items, --quantity, --unit and --value (not --amount)."),
+                EXIT_USAGE,
+            )
+    elif any(o is not None for o in goods_options):
+        raise CliError(
+            _("--items, --quantity, --unit and --value go with --kind in-kind only."), EXIT_USAGE
+        )
+    elif args.amount is None:
+        raise CliError(_("the following arguments are required: %s") % "--amount", EXIT_USAGE)
     day, problems = _entry_date(args.date)
-    amount, amount_problems = _entry_amount(args.amount)
+    amount, amount_problems = _entry_amount(str(args.value if goods else args.amount))
     problems += amount_problems
     if problems:
         raise UserError(
@@ -865,6 +941,9 @@ def _fund_record(args: argparse.Namespace) -> int:
             school="" if receipt else args.school,
             grade="" if receipt else args.grade,
             account=Account(args.account),
+            in_kind=args.items if goods else "",
+            quantity=args.quantity if goods else 0,
+            unit=args.unit if goods else "",
         )
         row = ws.fund.record(data).value
     if args.json:
@@ -882,6 +961,64 @@ def _fund_void(args: argparse.Namespace) -> int:
         _print_json({**_entry_json(row), "voids": original.voucher})
     else:
         print(row.voucher)
+    return EXIT_OK
+
+
+def _fund_goods_issue(args: argparse.Namespace) -> int:
+    from desktop_app.core.fund import Book, GoodsIssueInput
+
+    day, problems = _entry_date(args.date)
+    if problems:
+        raise UserError(
+            N_("Some fields need fixing before the goods can be handed out."),
+            problems=tuple(problems),
+        )
+    with Workspace.open(_need_db(args), check=True) as ws:
+        if args.of:
+            source = ws.fund.find_voucher(args.of, args.fund)
+            if source.book is not Book.GOODS_IN:
+                raise UserError(
+                    N_("{voucher} is not a goods receipt; give its NK number, e.g. NK-0003/2026."),
+                    {"voucher": source.voucher},
+                )
+        else:
+            source = ws.fund.find_goods(_fund_id(ws, args.fund), args.items)
+        data = GoodsIssueInput(
+            fund_id=source.fund_id,
+            source_id=source.id,
+            quantity=args.quantity,
+            recipients="; ".join(" ".join(name.split()) for name in args.to),
+            entry_date=day,
+            reason=args.reason,
+        )
+        row = ws.fund.goods_issue(data).value
+        left = next(
+            lot.left for lot in ws.fund.goods_lots(source.fund_id) if lot.entry.id == source.id
+        )
+    if args.json:
+        _print_json({**_entry_json(row), "of": source.voucher, "to": args.to, "left": left})
+    else:
+        print(row.voucher)
+    return EXIT_OK
+
+
+def _fund_reclassify(args: argparse.Namespace) -> int:
+    with Workspace.open(_need_db(args), check=True) as ws:
+        fund_id = ws.fund.get(args.fund).id if args.fund else None
+        moved = ws.fund.reclassify_in_kind(fund_id).value
+    if args.json:
+        _print_json(
+            [
+                {"cash_receipt": old.voucher, "reversal": rev.voucher, "goods": _entry_json(nk)}
+                for old, rev, nk in moved
+            ]
+        )
+        return EXIT_OK
+    if not moved:
+        print(_("No gifts in kind are recorded as cash: nothing to reclassify."))
+    for old, rev, nk in moved:
+        print(tr("{old} → {goods} (cash entry reversed by {reversal})", old=old.voucher,
+                 goods=nk.voucher, reversal=rev.voucher))  # fmt: skip
     return EXIT_OK
 
 
@@ -1034,6 +1171,8 @@ def _fund_balance(args: argparse.Namespace) -> int:
     with _open(args) as ws, ws.db.snapshot():  # every fund's balance at the same moment
         funds = [ws.fund.get(args.fund)] if args.fund else ws.fund.funds()
         rows = [(f, ws.fund.balance(f.id, args.at)) for f in funds]
+        # Goods received in kind, by valuation: never part of the cash balance.
+        goods = {f.id: ws.fund.goods_value(f.id, args.at) for f in funds}
     if args.json:
         print(
             json.dumps(
@@ -1043,6 +1182,8 @@ def _fund_balance(args: argparse.Namespace) -> int:
                         "name": f.name,
                         "balance": amount,
                         "at": args.at.isoformat() if args.at else None,
+                        "cash_balance": amount,
+                        "goods_value": goods[f.id],
                     }
                     for f, amount in rows
                 ],
@@ -1054,7 +1195,10 @@ def _fund_balance(args: argparse.Namespace) -> int:
     if not rows:
         print(_("No funds yet."))
     for f, amount in rows:
-        print(f"{f.id}  {f.name}: {format_money(amount)}")
+        line = f"{f.id}  {f.name}: {format_money(amount)}"
+        if goods[f.id]:
+            line += "  " + tr("(goods on hand, not cash: {value})", value=format_money(goods[f.id]))
+        print(line)
     return EXIT_OK
 
 

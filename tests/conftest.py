@@ -109,3 +109,40 @@ def people_db(tmp_path: Path) -> Path:
                 )
             )
     return path
+
+
+OldInKind = Callable[..., object]
+
+
+@pytest.fixture
+def old_in_kind() -> OldInKind:
+    """`old_in_kind(ws, fund_id, day, amount, party, in_kind)`: a gift in kind recorded the
+    way the app did before gifts in kind had their own book: a cash receipt (PT book, counted
+    in the cash balance), appended to the sealed chain like any entry."""
+    import datetime as dt
+
+    from desktop_app.core.fund import Book, EntryKind
+    from desktop_app.storage import fund as repo
+
+    def record(
+        ws: Workspace, fund_id: str, day: dt.date, amount: int, party: str, in_kind: str
+    ) -> repo.EntryRow:
+        fund = ws.fund.get(fund_id)
+        key = ws.fund._keys.require().seal
+        with ws.ops.op("ledger.record") as op:
+            row = repo.append_entry(
+                op.tx,
+                fund,
+                repo.NewEntry(
+                    book=Book.RECEIPT, year=day.year,
+                    number=repo.next_number(ws.db, fund_id, Book.RECEIPT, day.year),
+                    entry_date=day, kind=EntryKind.DONATION_IN_KIND, amount=amount,
+                    effect=amount, in_kind=in_kind, party_name=party,
+                    reason="Ủng hộ Quỹ Khuyến học",
+                ),
+                key,
+                ws.fund._checked_seal(fund, key),
+            )  # fmt: skip
+        return row
+
+    return record

@@ -30,6 +30,13 @@ MAX_VOID_REASON = MAX_REASON - 40
 class Book(StrEnum):
     RECEIPT = "PT"  # phiếu thu
     PAYMENT = "PC"  # phiếu chi
+    # Gifts in kind are not cash: their own books, never in the cash book or balance.
+    GOODS_IN = "NK"  # biên bản nhận hiện vật / phiếu nhập kho
+    GOODS_OUT = "XK"  # biên bản bàn giao / phiếu xuất kho
+
+
+CASH_BOOKS = (Book.RECEIPT, Book.PAYMENT)
+GOODS_BOOKS = (Book.GOODS_IN, Book.GOODS_OUT)
 
 
 class Account(StrEnum):
@@ -53,12 +60,14 @@ class EntryKind(StrEnum):
     GIFT = "gift"
     TRANSFER_OUT = "transfer_out"
     EXPENSE = "expense"
+    GOODS_ISSUE = "goods_issue"
     REVERSAL = "reversal"
 
 
+# Money in. A gift in kind (DONATION_IN_KIND) is a receipt of goods, in the NK book; entries
+# recorded before it had its own book are in the PT book and are reclassified.
 RECEIPT_KINDS = (
     EntryKind.DONATION_CASH,
-    EntryKind.DONATION_IN_KIND,
     EntryKind.DUES,
     EntryKind.INTEREST,
     EntryKind.TRANSFER_IN,
@@ -70,6 +79,7 @@ PAYMENT_KINDS = (
     EntryKind.TRANSFER_OUT,
     EntryKind.EXPENSE,
 )
+GOODS_KINDS = (EntryKind.DONATION_IN_KIND, EntryKind.GOODS_ISSUE)
 # Kinds whose payment names a recipient person (a pupil) with school and grade.
 RECIPIENT_KINDS = (EntryKind.SCHOLARSHIP, EntryKind.AWARD)
 
@@ -85,6 +95,7 @@ KIND_VI: dict[EntryKind, str] = {
     EntryKind.GIFT: "Quà tặng",
     EntryKind.TRANSFER_OUT: "Chuyển quỹ",
     EntryKind.EXPENSE: "Chi hoạt động",
+    EntryKind.GOODS_ISSUE: "Cấp phát hiện vật",
     EntryKind.REVERSAL: "Hủy phiếu",
 }
 KIND_LABELS: dict[EntryKind, str] = {
@@ -98,16 +109,22 @@ KIND_LABELS: dict[EntryKind, str] = {
     EntryKind.GIFT: N_("Gift"),
     EntryKind.TRANSFER_OUT: N_("Transfer out"),
     EntryKind.EXPENSE: N_("Expense"),
+    EntryKind.GOODS_ISSUE: N_("Goods handed out"),
     EntryKind.REVERSAL: N_("Reversal"),
 }
 
 
 def book_of(kind: EntryKind) -> Book:
+    if kind is EntryKind.DONATION_IN_KIND:
+        return Book.GOODS_IN
+    if kind is EntryKind.GOODS_ISSUE:
+        return Book.GOODS_OUT
     return Book.RECEIPT if kind in RECEIPT_KINDS else Book.PAYMENT
 
 
 def voucher_number(book: Book | str, number: int, year: int) -> str:
-    """'PT-0042/2026': the book, the number within the year, the year."""
+    """'PT-0042/2026' (or NK-0003/2026 for goods): the book, the number within the year, the
+    year."""
     return f"{Book(book).value}-{number:04d}/{year}"
 
 
@@ -126,7 +143,8 @@ def parse_voucher_number(text: str) -> tuple[Book, int, int]:
 
 @dataclass(frozen=True)
 class EntryInput:
-    """A new receipt or payment, as typed."""
+    """A new receipt or payment, as typed. A gift in kind (DONATION_IN_KIND) has its items in
+    `in_kind`, their `quantity` and `unit`, and its valuation in `amount`."""
 
     fund_id: str
     kind: EntryKind
@@ -141,8 +159,11 @@ class EntryInput:
     grade: str = ""
     attachments: int = 0
     account: Account = Account.CASH
+    quantity: int = 0
+    unit: str = ""
 
 
+MAX_QUANTITY = 999_999_999
 ADULT_AGE = 18
 
 
@@ -182,25 +203,35 @@ def validate_entry(data: EntryInput, today: dt.date) -> list[Problem]:
     problems: list[Problem] = []
     if data.kind is EntryKind.REVERSAL:
         problems.append(Problem("kind", N_("Void an entry with the Void command instead.")))
+    if data.kind is EntryKind.GOODS_ISSUE:
+        problems.append(Problem("kind", N_("Hand goods out with the goods issue command.")))
+    goods = data.kind is EntryKind.DONATION_IN_KIND
     if data.amount <= 0:
-        problems.append(Problem("amount", N_("The amount must be more than 0 đồng.")))
+        problems.append(
+            Problem(
+                "amount",
+                N_("Value the goods in đồng (more than 0).")
+                if goods
+                else N_("The amount must be more than 0 đồng."),
+            )
+        )
     elif data.amount > MAX_AMOUNT:
         problems.append(Problem("amount", N_("The amount is too large; check the digits.")))
     if data.entry_date > today + dt.timedelta(days=1):
         problems.append(Problem("entry_date", N_("The date is in the future; check it.")))
     if not data.party_name.strip():
         field_msg = (
-            N_("Type who paid the money in.")
+            N_("Type who gave the goods.")
+            if goods
+            else N_("Type who paid the money in.")
             if book_of(data.kind) is Book.RECEIPT
             else N_("Type who received the money.")
         )
         problems.append(Problem("party_name", field_msg))
     if not data.reason.strip():
         problems.append(Problem("reason", N_("Type the reason, as it will appear on the voucher.")))
-    if data.kind is EntryKind.DONATION_IN_KIND and not data.in_kind.strip():
-        problems.append(
-            Problem("in_kind", N_("Describe the goods given, e.g. 20 bao gạo, and value them."))
-        )
+    if goods:
+        problems += validate_goods(data.in_kind, data.quantity, data.unit)
     if data.kind in RECIPIENT_KINDS and data.person_id is None:
         problems.append(
             Problem("person_id", N_("Pick the pupil from the people list (add them first)."))
@@ -209,6 +240,43 @@ def validate_entry(data: EntryInput, today: dt.date) -> list[Problem]:
         problems.append(Problem("attachments", N_("The number of attachments cannot be negative.")))
     problems += length_problems(data)
     return problems
+
+
+def validate_goods(items: str, quantity: int, unit: str) -> list[Problem]:
+    problems: list[Problem] = []
+    if not items.strip():
+        problems.append(
+            Problem("in_kind", N_("Describe the goods given, e.g. sách giáo khoa lớp 4."))
+        )
+    if quantity <= 0:
+        problems.append(Problem("quantity", N_("The quantity must be at least 1.")))
+    elif quantity > MAX_QUANTITY:
+        problems.append(Problem("quantity", N_("The quantity is too large; check the digits.")))
+    if not unit.strip():
+        problems.append(Problem("unit", N_("Type the unit, e.g. bộ, quyển, bao.")))
+    return problems
+
+
+@dataclass(frozen=True)
+class GoodsIssueInput:
+    """Goods handed out from one goods receipt (NK) to the people named in `recipients`."""
+
+    fund_id: str
+    source_id: str  # the goods receipt (NK entry) they come from
+    quantity: int
+    recipients: str
+    entry_date: dt.date
+    reason: str = ""
+    attachments: int = 0
+
+
+def issue_value(value: int, quantity: int, received: int, issued_before: int) -> int:
+    """The valuation of `quantity` of a lot of `received` valued `value` in all, when
+    `issued_before` were already handed out: shares rounded so that the last issue takes
+    what is left, and all the issues of a lot add up to its value exactly."""
+    before = value * issued_before // received
+    after = value * (issued_before + quantity) // received
+    return after - before
 
 
 def _nfc(text: str) -> str:
@@ -229,6 +297,21 @@ HASHED_FIELDS = (
     "in_kind", "party_name", "party_address", "person_id", "school", "grade", "reason",
     "attachments", "reverses", "created_by", "updated_at",
 )  # fmt: skip
+
+
+# Fields hashed after HASHED_FIELDS only when one of them is set (goods records, from
+# migration 0006): every entry saved before they existed hashes exactly as it did, and
+# changing any of them on any entry changes its hash.
+GOODS_FIELDS = ("quantity", "unit", "source_id")
+_GOODS_DEFAULTS = (0, "", None)
+
+
+def chain_values(base: Sequence[object], goods: Sequence[object]) -> tuple[object, ...]:
+    """The values an entry's hash covers: HASHED_FIELDS values, then GOODS_FIELDS values
+    when any is set."""
+    if tuple(goods) == _GOODS_DEFAULTS:
+        return tuple(base)
+    return (*base, *goods)
 
 
 def entry_hash(prev_hash: str, fields: dict[str, object]) -> str:
@@ -281,7 +364,14 @@ def keyed_chain(key: bytes) -> ChainHash:
 
 
 def keyed_entry_hash(key: bytes, prev_hash: str, fields: dict[str, object]) -> str:
-    return keyed_chain(key)(prev_hash, [fields[name] for name in HASHED_FIELDS])
+    values = chain_values(
+        [fields[name] for name in HASHED_FIELDS],
+        [
+            fields.get(name, default)
+            for name, default in zip(GOODS_FIELDS, _GOODS_DEFAULTS, strict=True)
+        ],
+    )
+    return keyed_chain(key)(prev_hash, values)
 
 
 SEAL_MAGIC = "TTHTCD-FUND-SEAL/2"

@@ -62,6 +62,9 @@ __all__ = [
     "CashBookLine",
     "DisclosureData",
     "Donor",
+    "GoodsDonor",
+    "GoodsIssued",
+    "GoodsYear",
     "ReportHeader",
     "cash_book_totals",
     "check_cash_book",
@@ -75,6 +78,26 @@ __all__ = [
 
 Donor = tuple[str, str, date, str, int]  # name, address, day, description, value in đồng
 Award = tuple[str, str, str, str, int]  # recipient, school, grade, reason, amount
+# Gifts in kind, never cash: giver, address, day, items, quantity, unit, valuation in đồng
+GoodsDonor = tuple[str, str, date, str, int, str, int]
+# Goods handed out: day, recipients, items, quantity, unit, valuation in đồng
+GoodsIssued = tuple[date, str, str, int, str, int]
+
+
+@dataclass(frozen=True)
+class GoodsYear:
+    """A year's gifts in kind, apart from the cash: the valuation on hand at the start and
+    the end, what came in and what was handed out."""
+
+    opening: int = 0
+    received: Sequence[GoodsDonor] = ()
+    issued: Sequence[GoodsIssued] = ()
+    closing: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.opening or self.received or self.issued or self.closing)
+
 
 LANDSCAPE_MARGINS = Margins(top=18 * mm, bottom=15 * mm, left=20 * mm, right=15 * mm)
 _GRID = 0.5
@@ -139,6 +162,8 @@ class DisclosureData:
             return f"Số dư tính đến ngày {self.as_of:%d/%m/%Y}"
         return f"Số dư cuối năm {self.year}"
 
+    goods: GoodsYear = GoodsYear()
+
 
 # --------------------------------------------------------------------------------------------
 # Checks and cell formats (shared with fund_xlsx)
@@ -154,11 +179,12 @@ def format_cell_date(day: date) -> str:
 
 
 def check_cash_book(opening: int, lines: Sequence[CashBookLine]) -> None:
-    """Raise ValueError unless every balance follows from the opening balance."""
+    """Raise ValueError unless every balance follows from the opening balance. An amount is
+    negative only on a reversal, written in its original's column (ghi âm)."""
     balance = opening
     for number, line in enumerate(lines, start=1):
-        if line.amount_in < 0 or line.amount_out < 0:
-            raise ValueError(f"line {number} ({line.description!r}) has a negative amount")
+        if line.amount_in and line.amount_out:
+            raise ValueError(f"line {number} ({line.description!r}) is both in and out")
         balance += line.amount_in - line.amount_out
         if line.balance != balance:
             raise ValueError(
@@ -181,6 +207,13 @@ def check_disclosure(d: DisclosureData) -> None:
         + sum(amount for _, amount in d.receipts_by_kind)
         - sum(amount for _, amount in d.payments_by_kind)
     )
+    g = d.goods
+    goods_expected = g.opening + sum(r[6] for r in g.received) - sum(i[5] for i in g.issued)
+    if g.closing != goods_expected:
+        raise ValueError(
+            f"goods on hand {format_amount(g.closing)} do not follow from the goods received "
+            f"and handed out ({format_amount(goods_expected)})"
+        )
     if d.closing != expected:
         raise ValueError(
             f"closing balance {format_amount(d.closing)} does not equal opening plus receipts "
@@ -731,12 +764,25 @@ def render_disclosure(d: DisclosureData, out: Path) -> int:
     story.append(Paragraph(f"III. Chi trong năm {d.year}", section))
     story.append(_kind_table(d.payments_by_kind, "Nội dung chi", styles, size, content))
     awards_heading = Paragraph("IV. Danh sách học sinh được nhận học bổng, phần thưởng", section)
+    goods = [] if d.goods.empty else _goods_section(d.goods, d.year, styles, size, content)
+    number = "VI" if goods else "V"
     closing = [
-        Paragraph(f"V. {d.closing_label}: <b>{format_amount(d.closing)} đồng</b>", section),
+        Paragraph(f"{number}. {d.closing_label}: <b>{format_amount(d.closing)} đồng</b>", section),
         Paragraph(f"(Bằng chữ: <i>{escape(_clean(d.closing_words))}</i>)", text),
     ]
     tail = [*closing, *_signature_parts(d.header, 13, with_place_date=False)]
-    if d.awards:
+    if goods:
+        # The gifts in kind come between the awards and the closing balance; their last line
+        # stays with the closing and the signatures.
+        story.append(awards_heading)
+        if d.awards:
+            story.append(_awards_table(d.awards, styles, size, content))
+        else:
+            story.append(Paragraph("(Không có)", styles["italic"]))
+        story += goods[:-1]
+        lead = [goods[-1], *closing]
+        story.append(_signature_block(d.header, 13, with_place_date=False, lead=lead))
+    elif d.awards:
         story.append(awards_heading)
         story.append(KeepTail(_awards_table(d.awards, styles, size, content), tail, rows=2))
     else:
@@ -752,12 +798,82 @@ def render_disclosure(d: DisclosureData, out: Path) -> int:
     )
 
 
+def _goods_section(
+    g: GoodsYear, year: int, styles: dict[str, ParagraphStyle], size: float, content: float
+) -> list[Flowable]:
+    """V. Gifts in kind, at their valuation: they are not in the cash figures above."""
+    section, text = styles["section"], styles["text"]
+    story: list[Flowable] = [
+        Paragraph(
+            f"V. Hiện vật được ủng hộ trong năm {year} (không tính vào quỹ tiền mặt)", section
+        ),
+        Paragraph(f"Giá trị hiện vật còn đầu năm: <b>{format_amount(g.opening)} đồng</b>", text),
+    ]
+    if g.received:
+        story.append(Paragraph("Nhận trong năm:", text))
+        story.append(_goods_table(
+            [(name, f"{items} ({format_amount(qty)} {unit})", value)
+             for name, _a, _d, items, qty, unit, value in g.received],
+            ("Người, đơn vị ủng hộ", "Hiện vật"), styles, size, content,
+        ))  # fmt: skip
+    if g.issued:
+        story.append(Paragraph("Cấp phát trong năm:", text))
+        story.append(_goods_table(
+            [(to, f"{items} ({format_amount(qty)} {unit})", value)
+             for _d, to, items, qty, unit, value in g.issued],
+            ("Người nhận", "Hiện vật"), styles, size, content,
+        ))  # fmt: skip
+    story.append(
+        Paragraph(f"Giá trị hiện vật còn cuối năm: <b>{format_amount(g.closing)} đồng</b>", text)
+    )
+    return story
+
+
+def _goods_table(
+    rows_in: Sequence[tuple[str, str, int]],
+    heads: tuple[str, str],
+    styles: dict[str, ParagraphStyle],
+    size: float,
+    content: float,
+) -> Table:
+    total = sum(r[2] for r in rows_in)
+    money = _amount_width([total, *(r[2] for r in rows_in)], size, 30 * mm)
+    rest = content - 12 * mm - money
+    widths = [12 * mm, rest * 0.45, rest * 0.55, money]
+    head = styles["head"]
+    rows: list[list[Any]] = [
+        [
+            "STT",
+            Paragraph(heads[0], head),
+            Paragraph(heads[1], head),
+            Paragraph("Giá trị (đồng)", head),
+        ]
+    ]
+    for number, (who, what, value) in enumerate(rows_in, start=1):
+        rows.append(
+            [str(number), _para(who, styles["cell"]), _para(what, styles["cell"]),
+             format_amount(value)]
+        )  # fmt: skip
+    rows.append(["", Paragraph("Cộng", styles["cell_bold"]), "", format_amount(total)])
+    style = [
+        *_table_style(1, size),
+        ("ALIGN", (0, 1), (0, -1), "CENTER"),
+        ("ALIGN", (3, 1), (3, -1), "RIGHT"),
+        ("FONTNAME", (3, -1), (3, -1), BOLD),
+        ("SPAN", (1, -1), (2, -1)),
+    ]
+    return Table(rows, colWidths=widths, repeatRows=1, style=TableStyle(style))
+
+
 # --------------------------------------------------------------------------------------------
 # Danh sách ủng hộ
 
 
-def render_donor_list(header: ReportHeader, donors: Sequence[Donor], out: Path) -> int:
-    """The list of donors and their gifts (cash or in kind, at its value); return page count."""
+def render_donor_list(
+    header: ReportHeader, donors: Sequence[Donor], out: Path, goods: Sequence[GoodsDonor] = ()
+) -> int:
+    """The list of donors: gifts of money, then gifts in kind in their own section at their
+    valuation; return the page count."""
     for name, _, _, _, value in donors:
         if value < 0:
             raise ValueError(f"the gift of {name!r} has a negative value")
@@ -804,7 +920,22 @@ def render_donor_list(header: ReportHeader, donors: Sequence[Donor], out: Path) 
     ]
     table = Table(rows, colWidths=widths, repeatRows=1, style=TableStyle(style))
     tail = _signature_parts(header, 13, with_place_date=False)
-    story: list[Flowable] = [*_title_block(header, styles), KeepTail(table, tail, rows=2)]
+    story: list[Flowable] = [*_title_block(header, styles)]
+    if goods:
+        story.append(Paragraph("I. Ủng hộ bằng tiền", styles["section"]))
+        story.append(table)
+        story.append(
+            Paragraph("II. Ủng hộ bằng hiện vật (không tính vào quỹ tiền mặt)", styles["section"])
+        )
+        goods_table = _goods_table(
+            [(f"{name}, {address}" if address else name,
+              f"{items} ({format_amount(qty)} {unit}), ngày {format_cell_date(day)}", value)
+             for name, address, day, items, qty, unit, value in goods],
+            ("Họ và tên, địa chỉ", "Hiện vật"), styles, size, content,
+        )  # fmt: skip
+        story.append(KeepTail(goods_table, tail, rows=2))
+    else:
+        story.append(KeepTail(table, tail, rows=2))
     return _build(
         out, page, _official_header(header, page), story, title=header.title, author=header.unit
     )

@@ -22,6 +22,7 @@ from desktop_app.documents.fund_reports import (
     CashBookLine,
     DisclosureData,
     Donor,
+    GoodsDonor,
     ReportHeader,
     cash_book_totals,
     check_cash_book,
@@ -221,6 +222,18 @@ def _kinds(ws: Worksheet, row: int, heading: str, items: Sequence[tuple[str, int
     return row + 2
 
 
+def _goods_rows(ws: Worksheet, row: int, goods: Sequence[GoodsDonor]) -> int:
+    _header_row(ws, row, ["STT", "Họ và tên", "Địa chỉ", "Ngày", "Hiện vật", "Giá trị (đồng)"])
+    row += 1
+    for number, (name, address, day, items, qty, unit, value) in enumerate(goods, start=1):
+        what = f"{items} ({qty} {unit})"
+        _data_row(ws, row, [number, name, address, day, what, value], amounts=(6,))
+        row += 1
+    total = sum(g[6] for g in goods)
+    _data_row(ws, row, [None, "Cộng", None, None, None, total], amounts=(6,), bold=True)
+    return row
+
+
 def export_disclosure_xlsx(d: DisclosureData, out: Path) -> None:
     """Bảng công khai: the five sections of the printed disclosure on one sheet."""
     check_disclosure(d)
@@ -258,7 +271,21 @@ def export_disclosure_xlsx(d: DisclosureData, out: Path) -> None:
         bold=True,
     )
     row += 2
-    section(f"V. {d.closing_label}", d.closing)
+    part = "V"
+    if not d.goods.empty:
+        g = d.goods
+        section(f"V. Hiện vật được ủng hộ trong năm {d.year} (không tính vào quỹ tiền mặt)")
+        section("Giá trị hiện vật còn đầu năm", g.opening)
+        if g.received:
+            row = _goods_rows(ws, row, g.received) + 1
+        for day, to, items, qty, unit, value in g.issued:
+            values = [None, f"Cấp phát: {to}", None, day, f"{items} ({qty} {unit})", value]
+            _data_row(ws, row, values, amounts=(6,))
+            row += 1
+        section("Giá trị hiện vật còn cuối năm", g.closing)
+        row += 1
+        part = "VI"
+    section(f"{part}. {d.closing_label}", d.closing)
     ws.cell(row=row, column=1, value=f"(Bằng chữ: {_text(d.closing_words)})").font = _font(
         italic=True
     )
@@ -270,11 +297,17 @@ def export_disclosure_xlsx(d: DisclosureData, out: Path) -> None:
     _save(wb, out)
 
 
-def export_donors_xlsx(header: ReportHeader, donors: Sequence[Donor], out: Path) -> None:
-    """Danh sách ủng hộ: one row per gift, with its value in đồng and a total."""
+def export_donors_xlsx(
+    header: ReportHeader, donors: Sequence[Donor], out: Path, goods: Sequence[GoodsDonor] = ()
+) -> None:
+    """Danh sách ủng hộ: one row per gift, with its value in đồng and a total; gifts in kind
+    in their own section after the money."""
     wb, ws = _new_sheet("Ủng hộ")
     columns = 6
     row = _title_block(ws, header, columns)
+    if goods:
+        ws.cell(row=row, column=1, value="I. Ủng hộ bằng tiền").font = _font(bold=True)
+        row += 1
     _header_row(ws, row, ["STT", "Họ và tên", "Địa chỉ", "Ngày", "Nội dung", "Giá trị (đồng)"])
     ws.print_title_rows = f"{row}:{row}"
     row += 1
@@ -291,6 +324,12 @@ def export_donors_xlsx(header: ReportHeader, donors: Sequence[Donor], out: Path)
         amounts=(6,),
         bold=True,
     )
+    if goods:
+        row += 2
+        ws.cell(
+            row=row, column=1, value="II. Ủng hộ bằng hiện vật (không tính vào quỹ tiền mặt)"
+        ).font = _font(bold=True)
+        row = _goods_rows(ws, row + 1, goods)
     _widths(ws, [7, 30, 30, 12, 24, 17])
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     _signers(ws, row + 1, header, columns)

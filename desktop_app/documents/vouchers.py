@@ -109,6 +109,9 @@ class VoucherData:
     school: str = ""
     grade: str = ""
     guardian: bool = False
+    # A voided voucher: the stamp's lines, ("ĐÃ HỦY", "bởi PT-0052/2026"); `note` says
+    # when and why. Empty for a voucher in force.
+    void_mark: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -463,6 +466,38 @@ def _draw_voucher(canvas: Canvas, v: VoucherData) -> None:
     y = _draw_signatures(canvas, v, y - 2 * mm, body.size, signing_space) - 2 * mm
     received, height = body.received
     received.drawOn(canvas, _LEFT, y - height)
+    if v.void_mark:
+        _draw_void_mark(canvas, v.void_mark, header_bottom - 3 * mm)
+
+
+_VOID_RED = (0.7, 0.0, 0.0)
+
+
+def _draw_void_mark(canvas: Canvas, lines: Sequence[str], top: float) -> None:
+    """A voided voucher's stamp, boxed in red left of the title where the eye starts:
+    "ĐÃ HỦY" large, then the reversal's number (its date and the reason are in the note
+    under the body). Level, not slanted, so it reads (and copies) as text."""
+    texts = [_clean(line) for line in lines if line.strip()]
+    if not texts:
+        return
+    width = PAGE[0] / 2 - 40 * mm - _LEFT - 4 * mm
+    big = fit_size(texts[0], BOLD, 18.0, width - 4 * mm, 12.0)
+    small = 9.0
+    detail = [fit_size(t, BOLD, small, width - 4 * mm, 6.0) for t in texts[1:2]]
+    height = big * 1.15 + len(detail) * small * 1.3 + 2 * mm
+    canvas.saveState()
+    canvas.setStrokeColorRGB(*_VOID_RED)
+    canvas.setFillColorRGB(*_VOID_RED)
+    canvas.setLineWidth(2)
+    canvas.rect(_LEFT, top - height, width, height)
+    baseline = top - 1.5 * mm - float(getAscent(BOLD, big))
+    canvas.setFont(BOLD, big)
+    canvas.drawCentredString(_LEFT + width / 2, baseline, texts[0])
+    for text, size in zip(texts[1:2], detail, strict=True):
+        baseline -= size * 1.3 + big * 0.1
+        canvas.setFont(BOLD, size)
+        canvas.drawCentredString(_LEFT + width / 2, baseline, text)
+    canvas.restoreState()
 
 
 def _title(vs: Sequence[VoucherData]) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
-from desktop_app.core.fund import EntryInput, EntryKind, is_minor
+from desktop_app.core.fund import EntryInput, EntryKind, GoodsIssueInput, is_minor
 from desktop_app.core.members import BranchKind, DuesBatchInput, DuesRate, MemberStatus
 from desktop_app.core.text import fold
 from desktop_app.services.demo_places import DemoPlace
@@ -80,10 +80,11 @@ def add_demo_khuyen_hoc(
         planned += _donations(ws, rng, fund_id, year, today, donors)
         planned += _dues(ws, rng, fund_id, year, today, members, rate, payers)
         planned += _scholarships(ws, rng, fund_id, year, today, pupils, place)
+        planned += _handouts(ws, fund_id, year, today, pupils)
     # Vouchers are numbered in the order they are written: write them in date order, as a
     # treasurer does, so PT-0001 is the year's first receipt.
     planned.sort(key=lambda item: item[0])
-    entries = sum(1 for _, write in planned if write() is not None)
+    entries = sum(_count(write()) for _, write in planned)
     return sum(len(v) for v in members.values()), entries
 
 
@@ -167,16 +168,22 @@ def _donations(
             continue
         name, address = rng.choice(donors)
         in_kind = rng.random() < 0.15
+        # Random draws in the same order as before, so the rest of the demo stays the same.
+        amount = rng.choice((500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000))
+        # Textbook sets are goods: an NK record valued at a set's price, not cash.
+        sets = rng.randint(5, 30) if in_kind else 0
         entry = EntryInput(
             fund_id=fund,
             kind=EntryKind.DONATION_IN_KIND if in_kind else EntryKind.DONATION_CASH,
             entry_date=day,
-            amount=rng.choice((500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000)),
+            amount=sets * 250_000 if in_kind else amount,
             party_name=name,
             party_address=address,
             reason="Ủng hộ Quỹ Khuyến học nhân dịp khai giảng năm học"
             if day.month in (8, 9) else "Ủng hộ Quỹ Khuyến học",
-            in_kind=f"{rng.randint(5, 30)} bộ sách giáo khoa" if in_kind else "",
+            in_kind="Bộ sách giáo khoa" if in_kind else "",
+            quantity=sets,
+            unit="bộ" if in_kind else "",
             attachments=rng.randint(0, 2),
         )  # fmt: skip
         planned.append((day, partial(ws.fund.record, entry, today)))
@@ -280,3 +287,42 @@ def _scholarships(
 
         planned.append((day, pay))
     return planned
+
+
+def _handouts(
+    ws: Workspace, fund: str, year: int, today: dt.date, pupils: list[tuple[str, int]]
+) -> Planned:
+    """At the start of the school year, textbook sets received so far go to pupils at school
+    (aged 6 to 17): a goods issue record (XK) of up to four sets a lot, each to two named
+    pupils. No random draws, so the rest of the demo is what it was."""
+    day = dt.date(year, 9, 6)
+    at_school = [pid for pid, born in pupils if 6 <= year - born <= 17]
+    if day > today or not at_school:
+        return []
+
+    def hand_out() -> object:
+        issued = []
+        for n, lot in enumerate(ws.fund.goods_lots(fund, day)):
+            if lot.left <= 0:
+                continue
+            names = [
+                ws.people.get(at_school[(2 * n + k) % len(at_school)]).full_name for k in (0, 1)
+            ]
+            row = ws.fund.goods_issue(
+                GoodsIssueInput(
+                    fund, lot.entry.id, min(4, lot.left), "; ".join(names), day,
+                    "Tặng sách giáo khoa cho học sinh nghèo vượt khó",
+                ),
+                today,
+            ).value  # fmt: skip
+            issued.append(row)
+        return issued
+
+    return [(day, hand_out)]
+
+
+def _count(written: object) -> int:
+    """How many entries a planned write made: a list of them, one, or none (None)."""
+    if isinstance(written, list):
+        return len(written)
+    return 0 if written is None else 1

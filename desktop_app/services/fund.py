@@ -15,12 +15,14 @@ from desktop_app.core.fund import (
     Book,
     EntryInput,
     EntryKind,
+    GoodsIssueInput,
     HeadSeal,
     book_of,
     entry_hash_values,
     funds_seal_ok,
     genesis_hash,
     is_minor,
+    issue_value,
     keyed_chain,
     keyed_genesis,
     parse_funds_seal,
@@ -38,7 +40,14 @@ from desktop_app.services.people import PeopleService
 from desktop_app.services.site_keys import SiteKeyService
 from desktop_app.storage import fund as repo
 from desktop_app.storage.db import Database, read_snapshot
-from desktop_app.storage.fund import ChainLink, EntryRow, FundRow, LedgerFilter, NewEntry
+from desktop_app.storage.fund import (
+    ChainLink,
+    EntryRow,
+    FundRow,
+    GoodsLot,
+    LedgerFilter,
+    NewEntry,
+)
 from desktop_app.storage.tx import Tx
 
 __all__ = [
@@ -47,6 +56,7 @@ __all__ = [
     "EntryRow",
     "FundRow",
     "FundService",
+    "GoodsLot",
     "LedgerFilter",
     "VerifyReport",
 ]
@@ -258,7 +268,9 @@ class FundService:
                 )
             self._check_guardian(data, person.full_name, person.birth)
         book = book_of(data.kind)
-        effect = data.amount if book is Book.RECEIPT else -data.amount
+        goods = book is Book.GOODS_IN
+        # Goods are valued, never counted as cash: no effect on the balance.
+        effect = 0 if goods else data.amount if book is Book.RECEIPT else -data.amount
         if effect < 0 and not fund.allow_negative:
             self._check_cover(fund, data.entry_date, data.amount)
         found = self._keys.require()
@@ -284,6 +296,8 @@ class FundService:
                 reason=nfc(data.reason),
                 attachments=data.attachments,
                 account=data.account,
+                quantity=data.quantity if goods else 0,
+                unit=nfc(data.unit) if goods else "",
             ),
             found.seal,
             seal,
@@ -349,6 +363,20 @@ class FundService:
             self._check_open(fund.id, day)
             if original.effect > 0 and not fund.allow_negative:
                 self._check_cover(fund, day, original.amount)
+            if original.book is Book.GOODS_IN:
+                handed = [e for e in repo.entries_from(db, original.id) if not e.reversed_by]
+                handed = [e for e in handed if e.kind is EntryKind.GOODS_ISSUE]
+                if handed:
+                    raise UserError(
+                        N_(
+                            "Some of the goods of {voucher} were handed out ({issues}); void "
+                            "those issue records first."
+                        ),
+                        {
+                            "voucher": original.voucher,
+                            "issues": ", ".join(e.voucher for e in handed),
+                        },
+                    )
             found = self._keys.require()
             seal = self._checked_seal(fund, found.seal)
             number = repo.next_number(db, fund.id, original.book, day.year)
@@ -369,12 +397,212 @@ class FundService:
                     reason=f"Hủy phiếu {original.voucher}: {reason}",
                     reverses=original.id,
                     account=original.account,
+                    in_kind=original.in_kind,
+                    quantity=original.quantity,
+                    unit=original.unit,
                 ),
                 found.seal,
                 seal,
             )
             op.tx.note("ledger_entry", original.id, f"voided by {row.voucher}")
         return op.result(row)
+
+    # Goods (gifts in kind) ---------------------------------------------------------------
+
+    def goods_lots(self, fund_id: str, day: dt.date | None = None) -> list[GoodsLot]:
+        """The fund's goods receipts with what is left of each (on `day`, or now)."""
+        return repo.goods_lots(self._db, fund_id, day)
+
+    def goods_value(self, fund_id: str, day: dt.date | None = None) -> int:
+        """The valuation of the goods on hand: never part of the cash balance."""
+        return sum(lot.left_value for lot in self.goods_lots(fund_id, day))
+
+    def goods_issue(
+        self, data: GoodsIssueInput, today: dt.date | None = None
+    ) -> OpResult[EntryRow]:
+        """Hand out goods from one goods receipt (an XK record); never more than is left."""
+        today = today or dt.date.today()
+        problems: list[Problem] = []
+        recipients = nfc(data.recipients)
+        if data.quantity <= 0:
+            problems.append(Problem("quantity", N_("The quantity must be at least 1.")))
+        if not recipients:
+            problems.append(
+                Problem("recipients", N_("Name who received the goods, e.g. the pupils."))
+            )
+        if data.entry_date > today + dt.timedelta(days=1):
+            problems.append(Problem("entry_date", N_("The date is in the future; check it.")))
+        if problems:
+            raise UserError(
+                N_("Some fields need fixing before the goods can be handed out."),
+                problems=tuple(problems),
+            )
+        db = self._db
+        with self._ops.op("ledger.goods_issue") as op:
+            source = repo.get_entry(db, data.source_id)
+            if (
+                source is None
+                or source.book is not Book.GOODS_IN
+                or source.kind is EntryKind.REVERSAL
+            ):
+                raise UserError(N_("Goods are handed out from a goods receipt (NK-…)."))
+            if source.reversed_by:
+                raise UserError(
+                    N_("{voucher} is voided; its goods cannot be handed out."),
+                    {"voucher": source.voucher},
+                )
+            fund = self.get(source.fund_id)
+            self._check_open(fund.id, data.entry_date)
+            if data.entry_date < source.entry_date:
+                raise UserError(
+                    N_(
+                        "The goods of {voucher} were received on {date}; they cannot be "
+                        "handed out before."
+                    ),
+                    {"voucher": source.voucher, "date": f"{source.entry_date:%d/%m/%Y}"},
+                    problems=(Problem("entry_date", N_("This date is before the goods came.")),),
+                )
+            lot = next(lot for lot in repo.goods_lots(db, fund.id) if lot.entry.id == source.id)
+            if data.quantity > lot.left:
+                raise UserError(
+                    N_(
+                        "Only {left} {unit} of {voucher} are left; {quantity} cannot be handed out."
+                    ),
+                    {
+                        "left": lot.left,
+                        "unit": source.unit,
+                        "voucher": source.voucher,
+                        "quantity": data.quantity,
+                    },
+                    problems=(Problem("quantity", N_("More than is left.")),),
+                )
+            value = issue_value(source.amount, data.quantity, source.quantity, lot.issued)
+            found = self._keys.require()
+            seal = self._checked_seal(fund, found.seal)
+            number = repo.next_number(db, fund.id, Book.GOODS_OUT, data.entry_date.year)
+            row = repo.append_entry(
+                op.tx,
+                fund,
+                NewEntry(
+                    book=Book.GOODS_OUT,
+                    year=data.entry_date.year,
+                    number=number,
+                    entry_date=data.entry_date,
+                    kind=EntryKind.GOODS_ISSUE,
+                    amount=value,
+                    effect=0,
+                    in_kind=source.in_kind,
+                    party_name=recipients,
+                    reason=nfc(data.reason) or f"Cấp phát hiện vật của {source.voucher}",
+                    attachments=data.attachments,
+                    quantity=data.quantity,
+                    unit=source.unit,
+                    source_id=source.id,
+                ),
+                found.seal,
+                seal,
+            )
+        return op.result(row)
+
+    def find_goods(self, fund_id: str, items: str) -> EntryRow:
+        """The one goods receipt with goods left whose items are `items` (case and marks
+        as typed, spaces ignored)."""
+        wanted = " ".join(nfc(items).split()).casefold()
+        lots = [
+            lot for lot in repo.goods_lots(self._db, fund_id)
+            if lot.left > 0 and " ".join(lot.entry.in_kind.split()).casefold() == wanted
+        ]  # fmt: skip
+        if not lots:
+            raise UserError(N_('No goods "{items}" are left in this fund.'), {"items": items})
+        if len(lots) > 1:
+            raise UserError(
+                N_(
+                    'Several goods receipts hold "{items}" ({vouchers}); say which with '
+                    "its NK number."
+                ),
+                {"items": items, "vouchers": ", ".join(lot.entry.voucher for lot in lots)},
+            )
+        return lots[0].entry
+
+    def cash_in_kind(self, fund_id: str | None = None) -> list[EntryRow]:
+        """Gifts in kind recorded in the cash book (before they had their own book) and not
+        yet reclassified."""
+        return repo.cash_in_kind(self._db, fund_id)
+
+    def reclassify_in_kind(
+        self, fund_id: str | None = None, day: dt.date | None = None
+    ) -> OpResult[list[tuple[EntryRow, EntryRow, EntryRow]]]:
+        """Move gifts in kind out of the cash book by appending, for each, a reversal of the
+        old cash receipt and a goods receipt (NK) of the same goods and value; nothing is
+        changed or removed. Each pair is dated on the old receipt's day when its year is
+        still open, so that year's figures come right, else on `day` (today). The value is
+        (old receipt, reversal, goods receipt) for each."""
+        day = day or dt.date.today()
+        db = self._db
+        out: list[tuple[EntryRow, EntryRow, EntryRow]] = []
+        with self._ops.op("ledger.reclassify_in_kind") as op:
+            found = self._keys.require()
+            for original in self.cash_in_kind(fund_id):
+                fund = self.get(original.fund_id)
+                closed = repo.closed_years(db, fund.id)
+                when = original.entry_date
+                if closed and when.year <= max(closed):
+                    when = day
+                    self._check_open(fund.id, when)
+                quantity, unit, items = _goods_of(original.in_kind or original.reason)
+                seal = self._checked_seal(fund, found.seal)
+                goods_no = repo.next_number(db, fund.id, Book.GOODS_IN, when.year)
+                goods_voucher = f"NK-{goods_no:04d}/{when.year}"
+                # A correction, not spending: the money was never there, so no cover check.
+                reversal = repo.append_entry(
+                    op.tx,
+                    fund,
+                    NewEntry(
+                        book=original.book,
+                        year=when.year,
+                        number=repo.next_number(db, fund.id, original.book, when.year),
+                        entry_date=when,
+                        kind=EntryKind.REVERSAL,
+                        amount=original.amount,
+                        effect=-original.effect,
+                        party_name=original.party_name,
+                        party_address=original.party_address,
+                        reason=(
+                            f"Hủy phiếu {original.voucher}: hiện vật ghi nhầm vào quỹ tiền mặt,"
+                            f" chuyển sang {goods_voucher}"
+                        ),
+                        reverses=original.id,
+                    ),
+                    found.seal,
+                    seal,
+                )
+                seal = self._checked_seal(fund, found.seal)
+                goods = repo.append_entry(
+                    op.tx,
+                    fund,
+                    NewEntry(
+                        book=Book.GOODS_IN,
+                        year=when.year,
+                        number=goods_no,
+                        entry_date=when,
+                        kind=EntryKind.DONATION_IN_KIND,
+                        amount=original.amount,
+                        effect=0,
+                        in_kind=items,
+                        party_name=original.party_name,
+                        party_address=original.party_address,
+                        reason=original.reason,
+                        attachments=original.attachments,
+                        quantity=quantity,
+                        unit=unit,
+                        source_id=original.id,
+                    ),
+                    found.seal,
+                    seal,
+                )
+                op.tx.note("ledger_entry", original.id, f"reclassified as {goods.voucher}")
+                out.append((original, reversal, goods))
+        return op.result(out)
 
     def entry(self, entry_id: str) -> EntryRow:
         row = repo.get_entry(self._db, entry_id)
@@ -711,6 +939,15 @@ def _too_long(field: str, limit: int) -> Problem:
     return Problem(
         field, N_("Too long for the voucher: keep it under {limit} characters."), {"limit": limit}
     )
+
+
+def _goods_of(text: str) -> tuple[int, str, str]:
+    """(quantity, unit, items) read from an old in-kind note such as "12 bộ sách giáo khoa";
+    a note without a count is one lot ("1 lô") of what it says."""
+    words = nfc(text).split()
+    if len(words) >= 3 and words[0].isdigit() and 0 < int(words[0]) <= 999_999_999:
+        return int(words[0]), words[1], " ".join(words[2:])
+    return 1, "lô", " ".join(words) or "hiện vật"
 
 
 def _vnd(amount: int) -> str:

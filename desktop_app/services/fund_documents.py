@@ -12,20 +12,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.core.dates import check_year, place_date_line
 from desktop_app.core.fund import (
+    CASH_BOOKS,
     KIND_VI,
     RECEIPT_KINDS,
     RECIPIENT_KINDS,
     Account,
+    Book,
     EntryKind,
     is_minor,
 )
-from desktop_app.core.money import amount_in_words
+from desktop_app.core.money import amount_in_words, format_amount
 from desktop_app.core.problems import N_, UserError
 from desktop_app.core.text import fold
 from desktop_app.core.voucher_forms import voucher_form
@@ -38,7 +40,14 @@ from desktop_app.storage.db import read_snapshot
 from desktop_app.storage.fund import EntryRow, LedgerFilter
 
 if TYPE_CHECKING:
-    from desktop_app.documents.fund_reports import CashBookLine, DisclosureData, ReportHeader
+    from desktop_app.documents.fund_records import RecordData
+    from desktop_app.documents.fund_reports import (
+        CashBookLine,
+        DisclosureData,
+        GoodsDonor,
+        GoodsYear,
+        ReportHeader,
+    )
     from desktop_app.documents.member_cards import MemberCard
     from desktop_app.documents.vouchers import VoucherData
 
@@ -60,7 +69,10 @@ class PrintAudit:
 
 @dataclass(frozen=True)
 class PreparedVoucher:
-    data: VoucherData
+    """A cash voucher (VoucherData), or the record of goods or of a cancellation
+    (RecordData): whatever the entry's paper is."""
+
+    data: VoucherData | RecordData
     audit: PrintAudit
 
 
@@ -83,6 +95,7 @@ class PreparedDonors:
     header: ReportHeader
     donors: list[Donor]
     audit: PrintAudit
+    goods: list[GoodsDonor] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -130,9 +143,13 @@ class FundDocumentService:
         pupil, guardian = self._recipient(entry)
         fund = self._fund.get(entry.fund_id)
         note = ""
+        void_mark: tuple[str, ...] = ()
         if entry.reversed_by:
             reversal = self._fund.entry(entry.reversed_by)
-            note = f"Đã hủy bởi phiếu {reversal.voucher}"
+            why = _void_reason(reversal)
+            note = f"Phiếu này đã bị hủy bởi {reversal.voucher} ngày {reversal.entry_date:%d/%m/%Y}"
+            note += f". Lý do: {why}" if why else ""
+            void_mark = ("ĐÃ HỦY", f"bởi {reversal.voucher}")
         return VoucherData(
             kind="receipt" if entry.book.value == "PT" else "payment",
             unit_parent=parent,
@@ -158,20 +175,173 @@ class FundDocumentService:
             school=entry.school if pupil else "",
             grade=entry.grade if pupil else "",
             guardian=guardian,
+            void_mark=void_mark,
+        )
+
+    def record(self, entry: EntryRow) -> RecordData:
+        """The paper of a goods receipt (NK), a goods issue (XK) or a reversal: never a
+        phiếu thu or phiếu chi."""
+        if entry.kind is EntryKind.REVERSAL:
+            return self._cancellation_record(entry)
+        if entry.book is Book.GOODS_IN:
+            return self._goods_in_record(entry)
+        return self._goods_out_record(entry)
+
+    def _record_header(
+        self, entry: EntryRow, title: str, signers: tuple[tuple[str, str], ...]
+    ) -> ReportHeader:
+        from desktop_app.documents.fund_reports import ReportHeader
+
+        parent, unit, commune = self._unit()
+        return ReportHeader(
+            unit_parent=parent,
+            unit=unit,
+            title=title,
+            subtitle=self._fund.get(entry.fund_id).name,
+            place_date=place_date_line(commune, entry.entry_date),
+            signers=signers,
+        )
+
+    def _void_mark(self, entry: EntryRow) -> tuple[str, ...]:
+        """The stamp of a voided record: ĐÃ HỦY, by which reversal and when, and why."""
+        if not entry.reversed_by:
+            return ()
+        reversal = self._fund.entry(entry.reversed_by)
+        why = _void_reason(reversal)
+        return (
+            "ĐÃ HỦY",
+            f"Hủy bởi {reversal.voucher} ngày {reversal.entry_date:%d/%m/%Y}",
+            *((f"Lý do: {why}",) if why else ()),
+        )
+
+    def _cancellation_record(self, entry: EntryRow) -> RecordData:
+        from desktop_app.documents.fund_records import RecordData
+
+        original = self._fund.entry(entry.reverses or "")
+        paper, role = _PAPER_AND_PARTY[original.book]
+        day = f"{entry.entry_date:%d/%m/%Y}"
+        facts: list[tuple[str, str]] = [
+            ("Chứng từ bị hủy", f"{paper} số {original.voucher} ngày "
+             f"{original.entry_date:%d/%m/%Y}"),
+            (role, original.party_name),
+            ("Nội dung của chứng từ bị hủy", original.reason),
+        ]  # fmt: skip
+        if original.is_goods:
+            facts.append(("Hiện vật", f"{original.quantity} {original.unit} {original.in_kind}"))
+        facts += [
+            ("Giá trị" if original.is_goods else "Số tiền của chứng từ bị hủy",
+             f"{format_amount(original.amount)} đồng ({amount_in_words(original.amount)})"),
+            ("Lý do hủy", _void_reason(entry)),
+        ]  # fmt: skip
+        closing = (
+            f"Chứng từ trên hết hiệu lực kể từ ngày {day} (số {entry.voucher})."
+            if original.is_goods
+            else f"Số tiền trên được ghi giảm (ghi âm) trong sổ quỹ tiền mặt ngày {day}, "
+            f"số {entry.voucher}; đây không phải một khoản thu, chi mới."
+        )
+        names = self._centre.fund_signers()
+        signers = (
+            ("NGƯỜI LẬP", ""),
+            ("KẾ TOÁN", names.accountant),
+            ("TM. BAN CHẤP HÀNH", names.chair),
+        )
+        return RecordData(
+            kind="cancellation",
+            number=entry.voucher,
+            header=self._record_header(entry, "BIÊN BẢN HỦY CHỨNG TỪ", signers),
+            facts=tuple(facts),
+            closing=(closing,),
+            mark=self._void_mark(entry),
+        )
+
+    def _goods_in_record(self, entry: EntryRow) -> RecordData:
+        from desktop_app.documents.fund_records import GoodsLine, RecordData
+
+        _, _, commune = self._unit()
+        fund = self._fund.get(entry.fund_id)
+        facts = [
+            ("Ngày nhận", f"{entry.entry_date:%d/%m/%Y}"),
+            ("Bên giao (người, đơn vị ủng hộ)", entry.party_name),
+        ]
+        if entry.party_address:
+            facts.append(("Địa chỉ", entry.party_address))
+        receiver = " ".join(f"Hội Khuyến học {_lower_first(commune)}".split())
+        facts += [("Bên nhận", f"{receiver} — {fund.name}"), ("Nội dung", entry.reason)]
+        if entry.source_id:
+            old = self._fund.entry(entry.source_id)
+            facts.append(
+                ("Ghi chú", f"Chuyển từ phiếu thu {old.voucher} (hiện vật ghi nhầm vào sổ quỹ "
+                 "tiền mặt)")
+            )  # fmt: skip
+        names = self._centre.fund_signers()
+        signers = (
+            ("NGƯỜI GIAO", entry.party_name),
+            ("NGƯỜI NHẬN\n(THỦ QUỸ)", names.treasurer),
+            ("TM. BAN CHẤP HÀNH", names.chair),
+        )
+        return RecordData(
+            kind="goods_in",
+            number=entry.voucher,
+            header=self._record_header(entry, "BIÊN BẢN NHẬN HIỆN VẬT", signers),
+            facts=tuple(facts),
+            goods=(GoodsLine(entry.in_kind, entry.unit, entry.quantity, entry.amount),),
+            value=entry.amount,
+            value_words=amount_in_words(entry.amount),
+            closing=("Hiện vật nhận được ghi vào sổ hiện vật, không ghi vào quỹ tiền mặt.",),
+            mark=self._void_mark(entry),
+        )
+
+    def _goods_out_record(self, entry: EntryRow) -> RecordData:
+        from desktop_app.documents.fund_records import GoodsLine, RecordData
+
+        source = self._fund.entry(entry.source_id or "")
+        people = tuple(p.strip() for p in entry.party_name.split(";") if p.strip())
+        names = self._centre.fund_signers()
+        signers = (
+            ("NGƯỜI GIAO\n(THỦ QUỸ)", names.treasurer),
+            ("NGƯỜI NHẬN", people[0] if len(people) == 1 else ""),
+            ("TM. BAN CHẤP HÀNH", names.chair),
+        )
+        given = f"{source.voucher} ngày {source.entry_date:%d/%m/%Y}, do {source.party_name} ủng hộ"
+        return RecordData(
+            kind="goods_out",
+            number=entry.voucher,
+            header=self._record_header(entry, "BIÊN BẢN BÀN GIAO HIỆN VẬT", signers),
+            facts=(
+                ("Ngày bàn giao", f"{entry.entry_date:%d/%m/%Y}"),
+                ("Hiện vật của", given),
+                ("Nội dung", entry.reason),
+                ("Người nhận", ", ".join(people)),
+            ),
+            goods=(GoodsLine(entry.in_kind, entry.unit, entry.quantity, entry.amount),),
+            value=entry.amount,
+            value_words=amount_in_words(entry.amount) if entry.amount else "",
+            # Several people sign one by one for what they got; one signs in the row below.
+            people=people if len(people) > 1 else (),
+            mark=self._void_mark(entry),
         )
 
     @read_snapshot
     def prepare_voucher(self, voucher_number: str, fund_id: str | None = None) -> PreparedVoucher:
         entry = self._fund.find_voucher(voucher_number, fund_id)
+        paper = (
+            self.record(entry)
+            if entry.is_goods or entry.kind is EntryKind.REVERSAL
+            else self.voucher(entry)
+        )
         return PreparedVoucher(
-            self.voucher(entry), PrintAudit("voucher.print", "voucher", entry.id, entry.voucher)
+            paper, PrintAudit("voucher.print", "voucher", entry.id, entry.voucher)
         )
 
     @staticmethod
     def render_voucher(prepared: PreparedVoucher, out: Path) -> None:
-        """Write the voucher's PDF. No database."""
+        """Write the voucher's (or record's) PDF. No database."""
+        from desktop_app.documents.fund_records import RecordData, render_record
         from desktop_app.documents.vouchers import VoucherTooLong, render_voucher
 
+        if isinstance(prepared.data, RecordData):
+            render_record(prepared.data, out)
+            return
         try:
             render_voucher(prepared.data, out)
         except VoucherTooLong as exc:
@@ -246,20 +416,32 @@ class FundDocumentService:
         opening = self._fund.account_balance(fund_id, account, start - dt.timedelta(days=1))
         balance = opening
         lines: list[CashBookLine] = []
-        flt = LedgerFilter(fund_id=fund_id, start=start, end=end, account=account)
-        for e in self._fund.entries(flt):
+        flt = LedgerFilter(fund_id=fund_id, start=start, end=end, account=account, books=CASH_BOOKS)
+        entries = self._fund.entries(flt)
+        numbers = {e.id: e.voucher for e in entries}
+        for e in entries:
             balance += e.effect
-            receipt = e.effect > 0
+            # Each entry in its own book's column; a reversal carries the opposite sign
+            # (ghi âm) in the same column as its original, so the columns' totals are
+            # the net receipts and payments the disclosure sheet shows.
+            receipt = e.book is Book.RECEIPT
+            note = ""
+            if e.reversed_by:
+                by = numbers.get(e.reversed_by) or self._fund.entry(e.reversed_by).voucher
+                note = f"Đã hủy ({by})"
+            elif e.reverses:
+                of = numbers.get(e.reverses) or self._fund.entry(e.reverses).voucher
+                note = f"Hủy {of}"
             lines.append(
                 CashBookLine(
                     day=e.entry_date,
-                    receipt_no=e.voucher if e.book.value == "PT" else "",
-                    payment_no=e.voucher if e.book.value == "PC" else "",
+                    receipt_no=e.voucher if receipt else "",
+                    payment_no="" if receipt else e.voucher,
                     description=f"{e.party_name} - {e.reason}" if e.party_name else e.reason,
                     amount_in=e.effect if receipt else 0,
-                    amount_out=-e.effect if not receipt else 0,
+                    amount_out=0 if receipt else -e.effect,
                     balance=balance,
-                    note="Đã hủy" if e.reversed_by else "",
+                    note=note,
                 )
             )
         header = self._book_header(account, fund.name, fund.opening_date, start, end)
@@ -316,8 +498,11 @@ class FundDocumentService:
         as_of = today if today < dt.date(year, 12, 31) else None
         closing = self._fund.balance(fund_id, as_of or dt.date(year, 12, 31))
         totals = self._fund.totals_by_kind(fund_id, year)
-        receipts = [(KIND_VI[k], v) for k, v in totals if k in RECEIPT_KINDS and v]
-        payments = [(KIND_VI[k], -v) for k, v in totals if k not in RECEIPT_KINDS and v]
+        # Cash only. DONATION_IN_KIND here is a gift recorded in the cash book before gifts
+        # in kind had their own book, until it is reclassified.
+        money_in = (*RECEIPT_KINDS, EntryKind.DONATION_IN_KIND)
+        receipts = [(KIND_VI[k], v) for k, v in totals if k in money_in and v]
+        payments = [(KIND_VI[k], -v) for k, v in totals if k not in money_in and v]
         awards = [
             # The pupil, not the parent who signed for a minor's money.
             (self._recipient(e)[0] or e.party_name, e.school, e.grade, e.reason, e.amount)
@@ -348,7 +533,42 @@ class FundDocumentService:
             closing=closing,
             closing_words=amount_in_words(closing) if closing >= 0 else "",
             as_of=as_of,
+            goods=self.goods_year(fund_id, year),
         )
+
+    def goods_year(self, fund_id: str, year: int) -> GoodsYear:
+        """The gifts in kind of a year, apart from the cash: received, handed out, on hand."""
+        from desktop_app.documents.fund_reports import GoodsYear
+
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        issued = [
+            (e.entry_date, e.party_name, e.in_kind, e.quantity, e.unit, e.amount)
+            for e in self._fund.entries(
+                LedgerFilter(
+                    fund_id, first, last, (EntryKind.GOODS_ISSUE,), books=(Book.GOODS_OUT,)
+                )
+            )
+            if not e.reversed_by
+        ]
+        return GoodsYear(
+            opening=self._fund.goods_value(fund_id, first - dt.timedelta(days=1)),
+            received=self.goods_donors(fund_id, year),
+            issued=issued,
+            closing=self._fund.goods_value(fund_id, last),
+        )
+
+    def goods_donors(self, fund_id: str, year: int) -> list[GoodsDonor]:
+        rows = self._fund.entries(
+            LedgerFilter(
+                fund_id, dt.date(year, 1, 1), dt.date(year, 12, 31),
+                (EntryKind.DONATION_IN_KIND,), books=(Book.GOODS_IN,),
+            )
+        )  # fmt: skip
+        return [
+            (e.party_name, e.party_address, e.entry_date, e.in_kind, e.quantity, e.unit, e.amount)
+            for e in rows
+            if not e.reversed_by
+        ]
 
     @read_snapshot
     def prepare_disclosure(self, fund_id: str, year: int, number: str = "") -> PreparedDisclosure:
@@ -380,8 +600,11 @@ class FundDocumentService:
     def donors(self, fund_id: str, year: int) -> list[Donor]:
         check_year(year)
         kinds = (EntryKind.DONATION_CASH, EntryKind.DONATION_IN_KIND)
+        # Money given; gifts in kind are listed apart (goods_donors), at their valuation.
         rows = self._fund.entries(
-            LedgerFilter(fund_id, dt.date(year, 1, 1), dt.date(year, 12, 31), kinds)
+            LedgerFilter(
+                fund_id, dt.date(year, 1, 1), dt.date(year, 12, 31), kinds, books=CASH_BOOKS
+            )
         )
         return [
             (e.party_name, e.party_address, e.entry_date, e.in_kind or "Tiền mặt", e.amount)
@@ -397,6 +620,7 @@ class FundDocumentService:
             header,
             self.donors(fund_id, year),
             PrintAudit("donors.print", "donors", fund_id, str(year)),
+            self.goods_donors(fund_id, year),
         )
 
     @staticmethod
@@ -406,9 +630,9 @@ class FundDocumentService:
         from desktop_app.documents.fund_xlsx import export_donors_xlsx
 
         if xlsx:
-            export_donors_xlsx(prepared.header, prepared.donors, out)
+            export_donors_xlsx(prepared.header, prepared.donors, out, prepared.goods)
         else:
-            render_donor_list(prepared.header, prepared.donors, out)
+            render_donor_list(prepared.header, prepared.donors, out, prepared.goods)
 
     def print_donors(self, fund_id: str, year: int, out: Path, xlsx: bool = False) -> None:
         out = check_output(out, self._ops.db_path)
@@ -466,6 +690,26 @@ class FundDocumentService:
         pages = self.render_member_cards(prepared.cards, out, progress)
         self.record_print(prepared.audit)
         return pages
+
+
+# What a voided entry was, and who its party was, as a cancellation record names them.
+_PAPER_AND_PARTY = {
+    Book.RECEIPT: ("phiếu thu", "Người nộp tiền"),
+    Book.PAYMENT: ("phiếu chi", "Người nhận tiền"),
+    Book.GOODS_IN: ("biên bản nhận hiện vật", "Người giao hiện vật"),
+    Book.GOODS_OUT: ("biên bản bàn giao hiện vật", "Người nhận hiện vật"),
+}
+
+
+def _lower_first(text: str) -> str:
+    """'Xã Tân Phú' -> 'xã Tân Phú', as the kind of commune reads inside a name."""
+    return text[:1].lower() + text[1:]
+
+
+def _void_reason(reversal: EntryRow) -> str:
+    """The reason typed when voiding, from the reversal's "Hủy phiếu PT-…: reason"."""
+    head, sep, reason = reversal.reason.partition(": ")
+    return reason if sep and head.startswith("Hủy phiếu") else reversal.reason
 
 
 def _cards_audit(branch_id: str | None, cards: int) -> PrintAudit:

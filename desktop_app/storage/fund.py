@@ -8,11 +8,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from desktop_app.core.fund import (
+    GOODS_FIELDS,
     HASHED_FIELDS,
     Account,
     Book,
     EntryKind,
     HeadSeal,
+    chain_values,
     keyed_entry_hash,
     keyed_genesis,
 )
@@ -213,10 +215,19 @@ class EntryRow:
     hash: str
     reversed_by: str | None = None
     account: Account = Account.CASH  # not hashed (migration 0008)
+    # Goods records (NK, XK books): how many of what unit; the entry this one comes from
+    # (a goods issue: its goods receipt; a reclassified gift: the old cash receipt).
+    quantity: int = 0
+    unit: str = ""
+    source_id: str | None = None
 
     @property
     def voucher(self) -> str:
         return f"{self.book.value}-{self.number:04d}/{self.year}"
+
+    @property
+    def is_goods(self) -> bool:
+        return self.book in (Book.GOODS_IN, Book.GOODS_OUT)
 
     def hashed_fields(self) -> dict[str, object]:
         return {
@@ -228,13 +239,15 @@ class EntryRow:
             "school": self.school, "grade": self.grade, "reason": self.reason,
             "attachments": self.attachments, "reverses": self.reverses,
             "created_by": self.created_by, "updated_at": self.updated_at,
+            "quantity": self.quantity, "unit": self.unit, "source_id": self.source_id,
         }  # fmt: skip
 
 
 _ENTRY_COLUMNS = (
     "e.id, e.fund_id, e.seq, e.book, e.year, e.number, e.entry_date, e.kind, e.amount, e.effect,"
     " e.in_kind, e.party_name, e.party_address, e.person_id, e.school, e.grade, e.reason,"
-    " e.attachments, e.reverses, e.created_by, e.updated_at, e.prev_hash, e.hash, e.account"
+    " e.attachments, e.reverses, e.created_by, e.updated_at, e.prev_hash, e.hash, e.account,"
+    " e.quantity, e.unit, e.source_id"
 )
 
 
@@ -249,7 +262,8 @@ def _entry(r: Sequence[object], reversed_by: str | None = None) -> EntryRow:
         grade=str(r[15]), reason=str(r[16]), attachments=int(str(r[17])),
         reverses=str(r[18]) if r[18] is not None else None, created_by=str(r[19]),
         updated_at=str(r[20]), prev_hash=str(r[21]), hash=str(r[22]), reversed_by=reversed_by,
-        account=Account(str(r[23])) if len(r) > 23 else Account.CASH,
+        account=Account(str(r[23])), quantity=int(str(r[24])), unit=str(r[25]),
+        source_id=str(r[26]) if r[26] is not None else None,
     )  # fmt: skip
 
 
@@ -272,6 +286,9 @@ class NewEntry:
     attachments: int = 0
     reverses: str | None = None
     account: Account = Account.CASH
+    quantity: int = 0
+    unit: str = ""
+    source_id: str | None = None
 
 
 def append_entry(tx: Tx, fund: FundRow, e: NewEntry, key: bytes, seal: HeadSeal) -> EntryRow:
@@ -289,7 +306,8 @@ def append_entry(tx: Tx, fund: FundRow, e: NewEntry, key: bytes, seal: HeadSeal)
         in_kind=e.in_kind, party_name=e.party_name, party_address=e.party_address,
         person_id=e.person_id, school=e.school, grade=e.grade, reason=e.reason,
         attachments=e.attachments, reverses=e.reverses, created_by=tx.actor,
-        updated_at=tx.now, prev_hash=prev, hash="",
+        updated_at=tx.now, prev_hash=prev, hash="", quantity=e.quantity, unit=e.unit,
+        source_id=e.source_id,
     )  # fmt: skip
     fields = row.hashed_fields()
     digest = keyed_entry_hash(key, prev, fields)
@@ -314,7 +332,7 @@ def append_entry(tx: Tx, fund: FundRow, e: NewEntry, key: bytes, seal: HeadSeal)
         (row.id, fund.id, seq, e.book.value, e.year, e.number, e.entry_date.isoformat(),
          e.kind.value, e.amount, e.effect, e.in_kind, e.party_name, e.party_address,
          e.person_id, e.school, e.grade, e.reason, e.attachments, e.reverses, tx.actor,
-         row.updated_at, prev, digest, e.account.value)
+         row.updated_at, prev, digest, e.account.value, e.quantity, e.unit, e.source_id)
     )  # fmt: skip
 
 
@@ -353,6 +371,7 @@ class LedgerFilter:
     kinds: tuple[EntryKind, ...] = ()
     text: str = ""
     account: Account | None = None
+    books: tuple[Book, ...] = ()  # all books when empty
 
 
 def list_entries(db: Database, flt: LedgerFilter, limit: int | None = None) -> list[EntryRow]:
@@ -373,6 +392,9 @@ def list_entries(db: Database, flt: LedgerFilter, limit: int | None = None) -> l
     if flt.account is not None:
         where.append("e.account = ?")
         params.append(flt.account.value)
+    if flt.books:
+        where.append(f"e.book IN ({', '.join('?' for _ in flt.books)})")
+        params.extend(b.value for b in flt.books)
     if flt.text:
         where.append("(e.party_name LIKE ? OR e.reason LIKE ?)")
         params += [f"%{flt.text}%", f"%{flt.text}%"]
@@ -400,7 +422,7 @@ class ChainLink:
 
 def iter_links(db: Database, fund_id: str) -> Iterator[ChainLink]:
     """Every entry of a fund in chain order, as raw stored values (fast, for verifying)."""
-    columns = ", ".join(f"e.{name}" for name in HASHED_FIELDS)
+    columns = ", ".join(f"e.{name}" for name in (*HASHED_FIELDS, *GOODS_FIELDS))
     cur = db.conn.execute(
         f"SELECT e.prev_hash, e.hash, {columns} FROM ledger_entry e"
         " WHERE e.fund_id = ? ORDER BY e.seq, e.rowid",
@@ -410,6 +432,7 @@ def iter_links(db: Database, fund_id: str) -> Iterator[ChainLink]:
     book_at = 2 + HASHED_FIELDS.index("book")
     number_at = 2 + HASHED_FIELDS.index("number")
     year_at = 2 + HASHED_FIELDS.index("year")
+    goods_at = 2 + len(HASHED_FIELDS)
     while batch := cur.fetchmany(2000):  # in batches: far fewer Python steps than per row
         for r in batch:
             yield ChainLink(
@@ -417,7 +440,7 @@ def iter_links(db: Database, fund_id: str) -> Iterator[ChainLink]:
                 voucher=f"{r[book_at]}-{int(r[number_at]):04d}/{r[year_at]}",
                 prev_hash=str(r[0]),
                 hash=str(r[1]),
-                values=tuple(r[2:]),
+                values=chain_values(r[2:goods_at], r[goods_at:]),
             )
 
 
@@ -453,12 +476,82 @@ def close_year(tx: Tx, fund_id: str, year: int, balance: int, key: bytes, seal: 
 def totals_by_kind(
     db: Database, fund_id: str, start: dt.date, end: dt.date
 ) -> list[tuple[EntryKind, int]]:
-    """Net effect per kind in a period, with reversals netted against their originals' kind."""
+    """Net effect per kind in a period, with reversals netted against their originals' kind.
+    Cash only: goods records never move money."""
     rows = db.conn.execute(
         "SELECT coalesce(o.kind, e.kind), sum(e.effect) FROM ledger_entry e"
         " LEFT JOIN ledger_entry o ON o.id = e.reverses"
-        " WHERE e.fund_id = ? AND e.entry_date BETWEEN ? AND ?"
+        " WHERE e.fund_id = ? AND e.entry_date BETWEEN ? AND ? AND e.book IN ('PT', 'PC')"
         " GROUP BY 1 ORDER BY 1",
         (fund_id, start.isoformat(), end.isoformat()),
     ).fetchall()
     return [(EntryKind(r[0]), int(r[1])) for r in rows]
+
+
+@dataclass(frozen=True)
+class GoodsLot:
+    """A goods receipt (NK) and what is left of it on a day."""
+
+    entry: EntryRow
+    issued: int  # quantity handed out
+    issued_value: int
+    left: int
+    left_value: int
+
+
+def goods_lots(db: Database, fund_id: str, day: dt.date | None = None) -> list[GoodsLot]:
+    """Every goods receipt of the fund not voided, dated up to `day` (all if None), with
+    the issues up to that day that were not voided either; in date order."""
+    end = day.isoformat() if day else "9999-12-31"
+    rows = db.conn.execute(
+        f"SELECT {_ENTRY_COLUMNS}, NULL FROM ledger_entry e"
+        # `+entry_date` (here and in ORDER BY): walk the (fund, book, …) index, not the date
+        # one, which would read every entry of the fund.
+        " WHERE e.fund_id = ? AND e.book = 'NK' AND e.kind = ? AND +e.entry_date <= ?"
+        " AND NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses = e.id)"
+        " ORDER BY +e.entry_date, e.seq",
+        (fund_id, EntryKind.DONATION_IN_KIND.value, end),
+    ).fetchall()
+    issued = {
+        str(r[0]): (int(r[1]), int(r[2]))
+        for r in db.conn.execute(
+            "SELECT e.source_id, sum(e.quantity), sum(e.amount) FROM ledger_entry e"
+            " WHERE e.fund_id = ? AND e.book = 'XK' AND e.kind = ? AND +e.entry_date <= ?"
+            " AND NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses = e.id)"
+            " GROUP BY e.source_id",
+            (fund_id, EntryKind.GOODS_ISSUE.value, end),
+        )
+    }
+    lots = []
+    for r in rows:
+        entry = _entry(r[:-1])
+        qty, value = issued.get(entry.id, (0, 0))
+        lots.append(GoodsLot(entry, qty, value, entry.quantity - qty, entry.amount - value))
+    return lots
+
+
+def cash_in_kind(db: Database, fund_id: str | None) -> list[EntryRow]:
+    """Gifts in kind in the cash book (recorded before they had their own book) not voided
+    or reclassified yet. The literal terms let SQLite use the partial index ledger_cash_in_kind
+    (migration 0006): the fund page asks at every refresh, on ledgers of 100,000 entries."""
+    rows = db.conn.execute(
+        f"SELECT {_ENTRY_COLUMNS}, NULL FROM ledger_entry e"
+        " WHERE e.kind = 'donation_in_kind' AND e.book = 'PT'"
+        " AND (? IS NULL OR e.fund_id = ?)"
+        # Only this site's funds: another centre's ledger is sealed with its own key.
+        " AND e.fund_id IN (SELECT f.id FROM fund f WHERE f.owner_site = ? AND f.deleted = 0)"
+        " AND NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses = e.id)"
+        " ORDER BY e.entry_date, e.seq",
+        (fund_id, fund_id, db.site_id),
+    ).fetchall()
+    return [_entry(r[:-1]) for r in rows]
+
+
+def entries_from(db: Database, source_id: str) -> list[EntryRow]:
+    """The entries that come from `source_id` (the issues of a goods receipt)."""
+    rows = db.conn.execute(
+        f"SELECT {_ENTRY_COLUMNS}, (SELECT x.id FROM ledger_entry x WHERE x.reverses = e.id)"
+        " FROM ledger_entry e WHERE e.source_id = ? ORDER BY e.seq",
+        (source_id,),
+    ).fetchall()
+    return [_entry(r[:-1], r[-1]) for r in rows]

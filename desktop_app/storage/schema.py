@@ -628,6 +628,73 @@ def keys_and_seals(db: UtilsDatabase) -> None:
     )
 
 
+# 0006: gifts in kind have their own books --------------------------------------------
+#
+# A gift in kind is not cash: it is recorded in the NK book (biên bản nhận hiện vật) and
+# handed out in the XK book (biên bản bàn giao), in the same hash chain as the cash entries
+# so the fund's seal covers them, but with no effect on the cash balance. The book's CHECK
+# is inline, so the table is rebuilt (its append-only triggers come back with it).
+
+
+@migrations(name="0006_goods_books")
+def goods_books(db: UtilsDatabase) -> None:
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    _rebuild_table(
+        db,
+        "ledger_entry",
+        f"""
+        CREATE TABLE ledger_entry (
+            {SYNC_COLUMNS},
+            fund_id TEXT NOT NULL REFERENCES fund (id),
+            seq INTEGER NOT NULL,
+            book TEXT NOT NULL CHECK (book IN ('PT', 'PC', 'NK', 'XK')),
+            year INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            entry_date TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            -- Money, or for goods their valuation; a share of a lot handed out may round to 0.
+            amount INTEGER NOT NULL CHECK (amount > 0 OR (book = 'XK' AND amount = 0)),
+            -- +amount for money in, -amount for money out; a reversal carries the opposite.
+            -- Goods never move cash.
+            effect INTEGER NOT NULL CHECK (book IN ('PT', 'PC') OR effect = 0),
+            in_kind TEXT NOT NULL DEFAULT '',
+            party_name TEXT NOT NULL DEFAULT '',
+            party_address TEXT NOT NULL DEFAULT '',
+            person_id TEXT REFERENCES person (id),
+            school TEXT NOT NULL DEFAULT '',
+            grade TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT '',
+            attachments INTEGER NOT NULL DEFAULT 0,
+            reverses TEXT REFERENCES ledger_entry (id),
+            created_by TEXT NOT NULL DEFAULT '',
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            -- Goods: how many, of what unit (bộ, quyển, bao).
+            quantity INTEGER NOT NULL DEFAULT 0 CHECK (quantity >= 0),
+            unit TEXT NOT NULL DEFAULT '',
+            -- A goods issue: the goods receipt it draws from; a gift reclassified from the
+            -- cash book: the old receipt.
+            source_id TEXT REFERENCES ledger_entry (id),
+            UNIQUE (fund_id, seq),
+            UNIQUE (fund_id, book, year, number)
+        )
+        """,
+        {"quantity": "0", "unit": "''", "source_id": "NULL"},
+    )
+    run_script(
+        db,
+        """
+        CREATE INDEX ledger_source ON ledger_entry (source_id) WHERE source_id IS NOT NULL;
+        -- The few gifts in kind still in the cash book, found without reading the ledger.
+        CREATE INDEX ledger_cash_in_kind ON ledger_entry (fund_id)
+            WHERE kind = 'donation_in_kind' AND book = 'PT';
+        """,
+    )
+    problems = db.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise RuntimeError(f"0006_goods_books broke foreign keys: {problems[:10]}")
+
+
 # 0007: commendations are chosen and cite their decision ----------------------------------
 
 

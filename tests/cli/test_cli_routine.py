@@ -419,16 +419,6 @@ def test_fund_payment_refusals(run: Run, db: Path) -> None:
     assert "--recipient" in en and "--kind scholarship" in vi
 
 
-def refused_en(run: Run, db: Path, *args: str) -> str:
-    """`refused` in English only, for a refusal whose Vietnamese is not in the catalog yet."""
-    before = snapshot(db)
-    code, out, err = run("--lang", "en", *args)
-    assert (code, out) == (cli.EXIT_FAILURE, ""), err
-    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    assert snapshot(db) == before, f"{args} changed the database file"
-    return err.strip().removeprefix("tthtcd: ")
-
-
 def _minor(db: Path) -> tuple[str, str]:
     with Workspace.open(db, read_only=True) as ws:
         row = next(r for r in ws.people.roster(2000) if r.birth and r.birth.year >= TODAY.year - 12)
@@ -535,6 +525,107 @@ def test_fund_void_refusals(run: Run, db: Path) -> None:
     assert en == f"{number} is already voided."
     vi, en = refused(run, db, "fund", "void", "--db", str(db), reversal, "--reason", "lại")
     assert "cannot itself be voided" in en
+
+
+# Gifts in kind ------------------------------------------------------------------------------
+
+
+def refused_en(run: Run, db: Path, *args: str, code: int = 1) -> str:
+    """A refusal in English, to compare with the English msgid: one line, the given exit code,
+    the file untouched."""
+    before = snapshot(db)
+    got, out, err = run("--lang", "en", *args)
+    assert (got, out) == (code, ""), err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert snapshot(db) == before
+    return err.strip().removeprefix("tthtcd: ")
+
+
+def _balance(run: Run, db: Path) -> dict[str, object]:
+    code, out, err = run("fund", "balance", "--db", str(db), "--json")
+    assert (code, err) == (0, "")
+    (fund,) = json.loads(out)
+    return dict(fund)
+
+
+def test_fund_receipt_in_kind_is_a_goods_receipt_not_cash(run: Run, db: Path) -> None:
+    before = _balance(run, db)
+    assert {"id", "name", "balance", "at", "cash_balance", "goods_value"} <= set(before)
+    code, out, err = run(
+        "fund", "receipt", "--db", str(db), "--kind", "in-kind", "--items", "Sách giáo khoa lớp 4",
+        "--quantity", "28", "--unit", "bộ", "--value", "3.500.000",
+        "--party", "Nhà sách Minh Khai", "--reason", "Ủng hộ sách", "--json",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    value = json.loads(out)
+    assert value["number"].startswith("NK-") and value["number"].endswith(f"/{TODAY.year}")
+    assert value | {"id": "", "fund_id": "", "number": ""} == {
+        "number": "", "id": "", "fund_id": "", "amount": 3_500_000, "date": TODAY.isoformat(),
+        "kind": "in-kind", "items": "Sách giáo khoa lớp 4", "quantity": 28, "unit": "bộ",
+        "cash": False,
+    }  # fmt: skip
+    after = _balance(run, db)
+    assert after["balance"] == after["cash_balance"] == before["balance"]
+    assert after["goods_value"] == int(str(before["goods_value"])) + 3_500_000
+
+    code, out, err = run(
+        "fund", "goods-issue", "--db", str(db), "--of", value["number"], "--quantity", "10",
+        "--to", "Nguyễn Văn An", "Trần Thị Bích", "--json",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    issued = json.loads(out)
+    assert issued["number"].startswith("XK-") and issued["of"] == value["number"]
+    assert (issued["quantity"], issued["left"], issued["amount"]) == (10, 18, 1_250_000)
+    assert issued["to"] == ["Nguyễn Văn An", "Trần Thị Bích"]
+    code, out, err = run(
+        "fund", "goods-issue", "--db", str(db), "--items", "sách giáo khoa lớp 4",
+        "--quantity", "18", "--to", "Lớp 4A",
+    )  # fmt: skip
+    assert (code, err) == (0, "") and out.strip().startswith("XK-")
+    assert _balance(run, db)["goods_value"] == before["goods_value"]
+    en = refused_en(
+        run, db, "fund", "goods-issue", "--db", str(db), "--of", value["number"],
+        "--quantity", "1", "--to", "Lớp 4B",
+    )  # fmt: skip
+    assert en.startswith(f"Only 0 bộ of {value['number']} are left")
+    code, out, _err = run("--lang", "en", "ledger", "verify", "--db", str(db))
+    assert code == 0 and "intact" in out
+
+
+def test_fund_receipt_in_kind_usage_and_refusals(run: Run, db: Path) -> None:
+    base = ("fund", "receipt", "--db", str(db), "--party", "Nhà sách", "--reason", "Ủng hộ")
+    goods = ("--items", "Vở", "--quantity", "10", "--unit", "quyển")
+    en = refused_en(run, db, *base, "--kind", "in-kind", *goods, code=2)
+    assert "--value" in en
+    en = refused_en(run, db, *base, "--kind", "in-kind", *goods, "--value", "1", "--amount", "1",
+                    code=2)  # fmt: skip
+    assert "not --amount" in en
+    en = refused_en(run, db, *base, "--amount", "100000", *goods, code=2)
+    assert "--kind in-kind only" in en
+    en = refused_en(run, db, *base, "--kind", "in-kind", "--items", "Vở", "--quantity", "0",
+                    "--unit", "quyển", "--value", "100000")  # fmt: skip
+    assert "quantity must be at least 1" in en
+    en = refused_en(run, db, "fund", "goods-issue", "--db", str(db), "--of", "PT-0001/2020",
+                    "--quantity", "1", "--to", "X")  # fmt: skip
+    assert "PT-0001/2020" in en
+
+
+def test_fund_reclassify_in_kind(run: Run, db: Path, old_in_kind: Callable[..., object]) -> None:
+    with Workspace.open(db) as ws:
+        old = old_in_kind(ws, only_fund(db), TODAY, 2_000_000, "Dòng họ Lê", "8 bộ sách")
+    before = _balance(run, db)
+    code, out, err = run("fund", "reclassify-in-kind", "--db", str(db), "--json")
+    assert (code, err) == (0, "")
+    (moved,) = json.loads(out)
+    assert moved["cash_receipt"] == old.voucher and moved["reversal"].startswith("PT-")
+    assert (moved["goods"]["quantity"], moved["goods"]["unit"]) == (8, "bộ")
+    after = _balance(run, db)
+    assert after["balance"] == int(str(before["balance"])) - 2_000_000
+    assert after["goods_value"] == int(str(before["goods_value"])) + 2_000_000
+    code, out, err = run("--lang", "en", "fund", "reclassify-in-kind", "--db", str(db))
+    assert (code, err) == (0, "") and "nothing to reclassify" in out
+    code, out, _err = run("--lang", "en", "ledger", "verify", "--db", str(db))
+    assert code == 0 and "intact" in out
 
 
 # Help and argparse's own words ------------------------------------------------------------

@@ -55,6 +55,10 @@ NEW_COLUMNS: dict[tuple[str, str], Expect] = {
     ("site", "funds_seal"): lambda before, table, row: "",
     ("fund", "head_seal"): lambda before, table, row: "",
     ("certificate", "state_sig"): lambda before, table, row: "",
+    # 0006_goods_books: every entry before it was cash
+    ("ledger_entry", "quantity"): lambda before, table, row: 0,
+    ("ledger_entry", "unit"): lambda before, table, row: "",
+    ("ledger_entry", "source_id"): lambda before, table, row: None,
     # 0007_commendation_decisions: no choice made, no decision cited
     ("enrolment", "commendation"): lambda before, table, row: None,
     ("certificate", "decision"): lambda before, table, row: "",

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,6 +25,7 @@ from desktop_app.core.fund import (
     KIND_LABELS,
     MAX_AMOUNT,
     MAX_PARTY_NAME,
+    MAX_QUANTITY,
     MAX_REASON,
     PAYMENT_KINDS,
     RECEIPT_KINDS,
@@ -54,8 +56,47 @@ from desktop_app.ui.widgets import Banner
 CHECK_DELAY_MS = 300
 FIELDS = (
     "kind", "entry_date", "amount", "party_name", "party_address", "reason", "in_kind",
-    "person_id", "school", "grade", "attachments", "account",
+    "quantity", "unit", "person_id", "school", "grade", "attachments", "account",
 )  # fmt: skip
+# The receipt form's kinds: money, then goods (a gift in kind goes to the goods book).
+FORM_RECEIPT_KINDS = (*RECEIPT_KINDS, EntryKind.DONATION_IN_KIND)
+
+
+class WordsLabel(QLabel):
+    """The amount in words: wrapped, and always as tall as its whole text needs at its
+    width, so no line is ever cut, whatever the amount, the font or the dialog's width."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Italic through the font, not a style sheet: a style sheet would pin the font and
+        # ignore the user's size.
+        font = self.font()
+        font.setItalic(True)
+        self.setFont(font)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # The form grows only expanding fields: without this the label keeps the width of
+        # its first text and cuts the words off.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        # Room for two lines even when empty, so the form does not jump at every digit.
+        self._floor = 2 * self.fontMetrics().lineSpacing() + 4
+        self.setMinimumHeight(self._floor)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        needed = max(self._floor, self.heightForWidth(max(1, self.width())))
+        if needed != self.minimumHeight():
+            # A dialog grows to its layout's minimum: a longer text makes it taller.
+            self.setMinimumHeight(needed)
+            self.updateGeometry()
 
 
 class EntryForm(QDialog):
@@ -72,6 +113,7 @@ class EntryForm(QDialog):
         self.book = book
         self.saving = False
         self._touched: set[str] = set()
+        self._cash_text = fund.name
         receipt = book is Book.RECEIPT
         self.setWindowTitle(_("New receipt") if receipt else _("New payment"))
         self.setMinimumWidth(560)
@@ -88,26 +130,29 @@ class EntryForm(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
 
         self.kind = QComboBox()
-        for kind in RECEIPT_KINDS if receipt else PAYMENT_KINDS:
+        for kind in FORM_RECEIPT_KINDS if receipt else PAYMENT_KINDS:
             self.kind.addItem(_(KIND_LABELS[kind]), kind)
         add(form, _("&Kind:"), self.kind, "kind")
 
         self.date = DateEdit(dt.date.today())
         add(form, _("&Date:"), self.date, "entry_date")
 
+        # A gift in kind: what, how many, of what unit, before its value.
+        self.in_kind = QLineEdit()
+        self.in_kind.setMaxLength(200)
+        self.in_kind.setPlaceholderText(_("e.g. sách giáo khoa lớp 4"))
+        add(form, _("&Goods:"), self.in_kind, "in_kind")
+        self.quantity = QSpinBox()
+        self.quantity.setRange(0, MAX_QUANTITY)
+        self.quantity.setGroupSeparatorShown(True)
+        add(form, _("&Quantity:"), self.quantity, "quantity")
+        self.unit = QLineEdit()
+        self.unit.setMaxLength(30)
+        self.unit.setPlaceholderText(_("e.g. bộ, quyển, bao"))
+        add(form, _("&Unit:"), self.unit, "unit")
         self.amount = AmountEdit()
         add(form, _("&Amount (đồng):"), self.amount, "amount")
-        self.words = QLabel()
-        self.words.setWordWrap(True)
-        self.words.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.words.setStyleSheet("font-style: italic;")
-        self.words.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        # The form grows only expanding fields: without this the label keeps the width of
-        # its first text and cuts the words off.
-        self.words.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        # The longest amount in words takes three lines at this width: keep room for them,
-        # since a dialog does not grow when a wrapped label's text gets longer.
-        self.words.setMinimumHeight(3 * self.words.fontMetrics().lineSpacing() + 4)
+        self.words = WordsLabel()
         form.addRow(_("In words:"), self.words)
 
         self.person = PersonPicker(ctx)
@@ -127,9 +172,6 @@ class EntryForm(QDialog):
         self.reason = QLineEdit()
         self.reason.setMaxLength(MAX_REASON)
         add(form, _("R&eason:"), self.reason, "reason")
-        self.in_kind = QLineEdit()
-        self.in_kind.setPlaceholderText(_("e.g. 20 bao gạo"))
-        add(form, _("Goods &given:"), self.in_kind, "in_kind")
         self.attachments = QSpinBox()
         self.attachments.setRange(0, 999)
         add(form, _("A&ttached papers:"), self.attachments, "attachments")
@@ -160,16 +202,17 @@ class EntryForm(QDialog):
         self.person.picked.connect(self._person_picked)
         for edit in (
             self.date, self.amount, self.party_name, self.party_address, self.reason,
-            self.in_kind, self.school, self.grade,
+            self.in_kind, self.unit, self.school, self.grade,
         ):  # fmt: skip
             edit.textEdited.connect(self._edited)
+        self.quantity.valueChanged.connect(self._edited)
         self.kind.currentIndexChanged.connect(self._edited)
         self.attachments.valueChanged.connect(self._edited)
 
         chain: list[QWidget] = [
-            self.kind, self.date, self.amount, self.person, self.school, self.grade,
-            self.party_name, self.party_address, self.reason, self.in_kind, self.attachments,
-            self.save_button,
+            self.kind, self.date, self.in_kind, self.quantity, self.unit, self.amount,
+            self.person, self.school, self.grade, self.party_name, self.party_address,
+            self.reason, self.attachments, self.save_button,
         ]  # fmt: skip
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -192,8 +235,18 @@ class EntryForm(QDialog):
         recipient = kind in RECIPIENT_KINDS
         for field in ("person_id", "school", "grade"):
             self.fields.set_row_visible(field, recipient)
-        self.fields.set_row_visible("in_kind", kind is EntryKind.DONATION_IN_KIND)
+        goods = kind is EntryKind.DONATION_IN_KIND
+        for field in ("in_kind", "quantity", "unit"):
+            self.fields.set_row_visible(field, goods)
+        # A gift in kind is valued, not paid in: the form says so, and nothing of cash.
+        labels = self.fields.labels
+        if self.book is Book.RECEIPT:
+            labels["amount"].setText(
+                _("&Value of the goods (đồng):") if goods else _("&Amount (đồng):")
+            )
+            labels["party_name"].setText(_("&Given by:") if goods else _("&Paid in by:"))
         self._label_receiver()
+        self._show_fund()
         self.adjustSize()
 
     def _label_receiver(self) -> None:
@@ -205,14 +258,29 @@ class EntryForm(QDialog):
         self.fields.labels["party_name"].setText(text)
 
     def _show_balance(self) -> None:
+        """The fund and what it holds, read once (the form's one read on the GUI thread)."""
         try:
             balance = self.ctx.reader.fund.balance(self.fund.id)
         except StoreError:
             balance = None
-        text = self.fund.name
+        self._cash_text = self.fund.name
         if balance is not None:
-            text = tr("{fund} — holds {balance}", fund=self.fund.name, balance=format_vnd(balance))
-        self.fund_label.setText(text)
+            self._cash_text = tr(
+                "{fund} — holds {balance}", fund=self.fund.name, balance=format_vnd(balance)
+            )
+        self._show_fund()
+
+    def _show_fund(self) -> None:
+        if self.current_kind() is EntryKind.DONATION_IN_KIND:
+            self.fund_label.setText(
+                tr(
+                    "{fund} — goods are recorded in the goods book (NK), apart from the "
+                    "fund's money.",
+                    fund=self.fund.name,
+                )
+            )
+        else:
+            self.fund_label.setText(self._cash_text)
 
     def _update_words(self) -> None:
         try:
@@ -256,6 +324,7 @@ class EntryForm(QDialog):
         problems += p
         kind = self.current_kind()
         recipient = kind in RECIPIENT_KINDS
+        goods = kind is EntryKind.DONATION_IN_KIND
         data = EntryInput(
             fund_id=self.fund.id,
             kind=kind,
@@ -264,7 +333,9 @@ class EntryForm(QDialog):
             party_name=self.party_name.text(),
             party_address=self.party_address.text(),
             reason=self.reason.text(),
-            in_kind=self.in_kind.text() if kind is EntryKind.DONATION_IN_KIND else "",
+            in_kind=self.in_kind.text() if goods else "",
+            quantity=self.quantity.value() if goods else 0,
+            unit=self.unit.text() if goods else "",
             person_id=self.person.person_id if recipient else None,
             school=self.school.text() if recipient else "",
             grade=self.grade.text() if recipient else "",

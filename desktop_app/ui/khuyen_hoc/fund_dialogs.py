@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.fund import KIND_LABELS
 from desktop_app.core.money import format_vnd
 from desktop_app.core.problems import N_, Problem, StoreError
-from desktop_app.i18n import _, format_date, tr
+from desktop_app.i18n import _, format_date, format_int, tr
 from desktop_app.services.fund import EntryRow, FundInput, FundRow
 from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
@@ -81,7 +82,7 @@ class VoidDialog(_FormDialog):
     """Cancel an entry: a reversal is appended; the original stays, marked as voided."""
 
     def __init__(self, ctx: AppContext, entry: EntryRow, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, tr("Void {voucher}", voucher=entry.voucher), parent)
+        super().__init__(ctx, tr("Void voucher {voucher}", voucher=entry.voucher), parent)
         self.entry = entry
         self.setMinimumWidth(460)
         what = QLabel(
@@ -110,7 +111,11 @@ class VoidDialog(_FormDialog):
         self.date = DateEdit(dt.date.today())
         self.fields.add_row(self.form, _("Date of the &reversal:"), self.date, "entry_date")
         self.finish_layout()
-        self.save_button.setText(_("Void"))
+        # Voiding and leaving the dialog must never read alike ("Hủy phiếu" beside "Hủy"):
+        # the action says what it does, the way out says the voucher stays.
+        self.save_button.setText(_("Void the voucher"))
+        self.keep_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.keep_button.setText(_("Keep the voucher"))
         self.reason.setFocus()
 
     def save(self) -> None:
@@ -126,6 +131,73 @@ class VoidDialog(_FormDialog):
         reason, entry_id = self.reason.text(), self.entry.id
         self.fields.clear()
         self.submit(lambda ws: ws.fund.void(entry_id, reason, day))
+
+
+class GoodsIssueDialog(_FormDialog):
+    """Hand out goods of one goods receipt (NK): an XK record naming who received them."""
+
+    def __init__(
+        self, ctx: AppContext, lot: EntryRow, left: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ctx, tr("Hand out goods of {voucher}", voucher=lot.voucher), parent)
+        self.lot = lot
+        self.setMinimumWidth(480)
+        what = QLabel(
+            tr(
+                "{voucher}: {items}, given by {party}. Left: {left} {unit}.",
+                voucher=lot.voucher,
+                items=lot.in_kind,
+                party=lot.party_name,
+                left=format_int(left),
+                unit=lot.unit,
+            )
+        )
+        what.setWordWrap(True)
+        self.form.addRow(what)
+        add = self.fields.add_row
+        self.quantity = QSpinBox()
+        self.quantity.setRange(0, max(0, left))
+        self.quantity.setValue(min(1, left))
+        self.quantity.setSuffix(f" {lot.unit}")
+        add(self.form, _("&Quantity:"), self.quantity, "quantity")
+        self.recipients = QPlainTextEdit()
+        self.recipients.setPlaceholderText(_("One name a line, e.g. the pupils who received them"))
+        self.recipients.setTabChangesFocus(True)
+        self.recipients.setFixedHeight(5 * self.recipients.fontMetrics().lineSpacing() + 12)
+        add(self.form, _("Received &by:"), self.recipients, "recipients")
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(_("e.g. Tặng học sinh nghèo vượt khó"))
+        add(self.form, _("R&eason:"), self.reason, "reason")
+        self.date = DateEdit(dt.date.today())
+        add(self.form, _("&Date:"), self.date, "entry_date")
+        self.finish_layout()
+        self.save_button.setText(_("Hand out"))
+        self.quantity.setFocus()
+
+    def names(self) -> list[str]:
+        return [" ".join(line.split()) for line in self.recipients.toPlainText().splitlines()
+                if line.strip()]  # fmt: skip
+
+    def save(self) -> None:
+        from desktop_app.core.fund import GoodsIssueInput
+
+        if self.saving or self.ctx.read_only:
+            return
+        day, problems = date_problem(self.date, "entry_date")
+        if problems or day is None:
+            self.fields.show_problems(problems)
+            self.fields.focus_first(problems)
+            return
+        data = GoodsIssueInput(
+            fund_id=self.lot.fund_id,
+            source_id=self.lot.id,
+            quantity=self.quantity.value(),
+            recipients="; ".join(self.names()),
+            entry_date=day,
+            reason=self.reason.text(),
+        )
+        self.fields.clear()
+        self.submit(lambda ws: ws.fund.goods_issue(data))
 
 
 class CloseYearDialog(_FormDialog):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.fund import (
+    GOODS_KINDS,
     KIND_LABELS,
     PAYMENT_KINDS,
     RECEIPT_KINDS,
@@ -50,6 +51,7 @@ from desktop_app.ui.khuyen_hoc.common import Latest, open_one_dialog, print_docu
 from desktop_app.ui.khuyen_hoc.entry_form import EntryForm
 from desktop_app.ui.khuyen_hoc.fund_dialogs import (
     CloseYearDialog,
+    GoodsIssueDialog,
     NewFundDialog,
     ReportDialog,
     VoidDialog,
@@ -87,6 +89,11 @@ class LedgerView:
     opening: int | None
     # Numbers of reversals and voided entries that fall outside the listed period.
     vouchers: dict[str, str]
+    # Gifts in kind: the valuation on hand (never cash), what is left of each goods
+    # receipt (NK entry id -> quantity), and gifts recorded as cash before they had a book.
+    goods_value: int = 0
+    goods_left: dict[str, int] = field(default_factory=dict)
+    cash_in_kind: int = 0
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,16 @@ def read_ledger(
         r.reverses for r in rows if r.reverses
     }
     vouchers = {i: fund.entry(i).voucher for i in linked - shown if i}
-    return LedgerView(fund_id, rows, opening, vouchers)
+    lots = fund.goods_lots(fund_id)
+    return LedgerView(
+        fund_id,
+        rows,
+        opening,
+        vouchers,
+        goods_value=sum(lot.left_value for lot in lots),
+        goods_left={lot.entry.id: lot.left for lot in lots},
+        cash_in_kind=len(fund.cash_in_kind(fund_id)),
+    )
 
 
 def read_funds(
@@ -151,6 +167,7 @@ class FundPage(QWidget):
         self.box: QMessageBox | None = None
         self.last_entry: EntryRow | None = None
         self.last_report: VerifyReport | None = None
+        self.goods_left: dict[str, int] = {}
 
         outer = QHBoxLayout(self)
         splitter = QSplitter()
@@ -199,7 +216,7 @@ class FundPage(QWidget):
         self.kind.addItem(_("All kinds"), ALL_KINDS)
         self.kind.addItem(_("All receipts"), ALL_RECEIPTS)
         self.kind.addItem(_("All payments"), ALL_PAYMENTS)
-        for kind in (*RECEIPT_KINDS, *PAYMENT_KINDS, EntryKind.REVERSAL):
+        for kind in (*RECEIPT_KINDS, *PAYMENT_KINDS, *GOODS_KINDS, EntryKind.REVERSAL):
             self.kind.addItem(_(KIND_LABELS[kind]), kind.value)
         for label, widget in ((_("From:"), self.start), (_("To:"), self.end)):
             title = QLabel(label)
@@ -233,19 +250,38 @@ class FundPage(QWidget):
             self.table.setColumnWidth(column, width)
         right_layout.addWidget(self.table, 1)
         self.totals_label = QLabel()
+        self.totals_label.setWordWrap(True)
         right_layout.addWidget(self.totals_label)
+        # Gifts in kind on hand, by valuation: shown apart, never added to the cash.
+        self.goods_label = QLabel()
+        self.goods_label.setWordWrap(True)
+        right_layout.addWidget(self.goods_label)
+        reclassify = QHBoxLayout()
+        self.reclassify_label = QLabel()
+        self.reclassify_label.setWordWrap(True)
+        self.reclassify_button = QPushButton(_("Move them to the goods book…"))
+        self.reclassify_button.setAutoDefault(False)
+        reclassify.addWidget(self.reclassify_label, 1)
+        reclassify.addWidget(self.reclassify_button)
+        self.reclassify_row = QWidget()
+        self.reclassify_row.setLayout(reclassify)
+        self.reclassify_row.hide()
+        right_layout.addWidget(self.reclassify_row)
 
         entries = QHBoxLayout()
         self.receipt_button = QPushButton(_("New &receipt…"))
         self.receipt_button.setToolTip(_("Record money or goods received (Ctrl+R)"))
         self.payment_button = QPushButton(_("New &payment…"))
         self.payment_button.setToolTip(_("Record money paid out (Ctrl+P)"))
-        self.void_button = QPushButton(_("&Void…"))
+        self.void_button = QPushButton(_("&Void the voucher…"))
+        self.goods_button = QPushButton(_("Hand out &goods…"))
+        self.goods_button.setToolTip(_("Hand out goods of the selected goods receipt (NK)"))
         self.voucher_button = QPushButton(_("Print &voucher"))
         for button in (
             self.receipt_button,
             self.payment_button,
             self.void_button,
+            self.goods_button,
             self.voucher_button,
         ):
             button.setAutoDefault(False)
@@ -276,6 +312,8 @@ class FundPage(QWidget):
         self.receipt_button.clicked.connect(self.new_receipt)
         self.payment_button.clicked.connect(self.new_payment)
         self.void_button.clicked.connect(self.void_selected)
+        self.goods_button.clicked.connect(self.hand_out_selected)
+        self.reclassify_button.clicked.connect(self.reclassify)
         self.voucher_button.clicked.connect(self.print_selected_voucher)
         self.cash_book_button.clicked.connect(lambda: self.print_cash_book())
         self.bank_book_button.clicked.connect(lambda: self.print_cash_book(Account.BANK))
@@ -431,6 +469,26 @@ class FundPage(QWidget):
                 balance=format_vnd(view.opening + receipts - payments),
             )
         self.totals_label.setText(text)
+        self.goods_left = view.goods_left
+        self.goods_label.setText(
+            tr(
+                "Goods received in kind, on hand now: {value} (not cash, not in the balance).",
+                value=format_vnd(view.goods_value),
+            )
+            if view.goods_left
+            else ""
+        )
+        self.goods_label.setVisible(bool(view.goods_left))
+        self.reclassify_label.setText(
+            ngettext(
+                "{count} gift in kind is recorded as cash, from before gifts in kind had "
+                "their own book.",
+                "{count} gifts in kind are recorded as cash, from before gifts in kind had "
+                "their own book.",
+                view.cash_in_kind,
+            ).format(count=format_int(view.cash_in_kind))
+        )
+        self.reclassify_row.setVisible(view.cash_in_kind > 0)
         if wanted is not None:
             self.select_entry(wanted)
         self._update_buttons()
@@ -465,6 +523,10 @@ class FundPage(QWidget):
         self.receipt_button.setEnabled(writable and fund)
         self.payment_button.setEnabled(writable and fund)
         self.void_button.setEnabled(writable and can_void)
+        self.goods_button.setEnabled(
+            writable and entry is not None and self.goods_left.get(entry.id, 0) > 0
+        )
+        self.reclassify_button.setEnabled(writable)
         self.voucher_button.setEnabled(entry is not None)
         for button in (
             self.cash_book_button, self.bank_book_button, self.disclosure_button,
@@ -541,6 +603,51 @@ class FundPage(QWidget):
         self.last_entry = reversal
         self._show_entry(reversal)
         self.ctx.notify(tr("Voided by {voucher}.", voucher=reversal.voucher))
+
+    def hand_out_selected(self) -> None:
+        entry = self.selected_entry()
+        left = self.goods_left.get(entry.id, 0) if entry is not None else 0
+        if entry is None or self.ctx.read_only or left <= 0:
+            return
+        dialog = GoodsIssueDialog(self.ctx, entry, left, self)
+        dialog.saved.connect(self._entry_saved)
+        self._open(dialog)
+
+    def reclassify(self) -> None:
+        fund = self.current_fund()
+        if fund is None or self.ctx.read_only:
+            return
+        fund_id = fund.id
+
+        def run() -> None:
+            self.ctx.op(
+                lambda ws: ws.fund.reclassify_in_kind(fund_id),
+                self._reclassified,
+                lambda exc: errors.report_error(self, _("Cannot do that"), exc),
+                parent=self,
+                title=_("Moving gifts in kind to the goods book"),
+            )
+
+        self.box = confirm(
+            self,
+            _("Move gifts in kind to the goods book?"),
+            _(
+                "Each gift in kind recorded as cash gets a reversal in the cash book and a "
+                "goods receipt (NK) of the same goods and value. Nothing is changed or "
+                "removed: both are added to the ledger, which stays intact."
+            ),
+            _("Move them"),
+            run,
+        )
+
+    def _reclassified(self, moved: list[tuple[EntryRow, EntryRow, EntryRow]]) -> None:
+        self.ctx.notify(
+            ngettext(
+                "{count} gift in kind moved to the goods book.",
+                "{count} gifts in kind moved to the goods book.",
+                len(moved),
+            ).format(count=format_int(len(moved)))
+        )
 
     def close_year(self) -> None:
         fund = self.current_fund()

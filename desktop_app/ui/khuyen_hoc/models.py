@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop_app.core.collation import roster_sort_key
-from desktop_app.core.fund import KIND_LABELS
+from desktop_app.core.fund import KIND_LABELS, Book, EntryKind
 from desktop_app.core.members import MEMBER_STATUS_LABELS, Member, MemberStatus
 from desktop_app.core.money import format_amount, format_vnd, parse_vnd
 from desktop_app.core.names import split_full_name
@@ -220,8 +220,10 @@ class LedgerModel(ListModel):
         return next((i for i, e in enumerate(self.rows) if e.id == entry_id), None)
 
     def totals(self) -> tuple[int, int]:
-        receipts = sum(r.effect for r in self.rows if r.effect > 0)
-        payments = -sum(r.effect for r in self.rows if r.effect < 0)
+        """(receipts, payments) in cash, each book's entries with their reversals netted
+        against them, as the cash book and the disclosure sheet count them."""
+        receipts = sum(r.effect for r in self.rows if r.book is Book.RECEIPT)
+        payments = -sum(r.effect for r in self.rows if r.book is Book.PAYMENT)
         return receipts, payments
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -254,11 +256,19 @@ class LedgerModel(ListModel):
         if column == L_PARTY:
             return e.party_name
         if column == L_REASON:
+            if e.is_goods and e.kind is not EntryKind.REVERSAL:
+                # Goods are valued, never cash: their value is said here, not under In/Out.
+                return tr(
+                    "{reason} ({quantity} {unit} {items}, valued at {value})",
+                    reason=e.reason, quantity=format_amount(e.quantity), unit=e.unit,
+                    items=e.in_kind, value=format_vnd(e.amount),
+                )  # fmt: skip
             return f"{e.reason} ({e.in_kind})" if e.in_kind else e.reason
+        # A reversal is in its original's column with a minus (as in the cash book).
         if column == L_IN:
-            return format_amount(e.effect) if e.effect > 0 else ""
+            return format_amount(e.effect) if e.book is Book.RECEIPT else ""
         if column == L_OUT:
-            return format_amount(-e.effect) if e.effect < 0 else ""
+            return format_amount(-e.effect) if e.book is Book.PAYMENT else ""
         if column == L_BALANCE:
             return format_amount(self.balances[row]) if self.balances is not None else ""
         if column == L_MARK:

@@ -18,9 +18,9 @@ from desktop_app.services.workspace import Workspace
 from desktop_app.ui import preview as preview_module
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.khuyen_hoc.entry_form import EntryForm
-from desktop_app.ui.khuyen_hoc.fund_dialogs import VoidDialog
+from desktop_app.ui.khuyen_hoc.fund_dialogs import GoodsIssueDialog, VoidDialog
 from desktop_app.ui.khuyen_hoc.fund_page import FundPage
-from desktop_app.ui.khuyen_hoc.models import L_MARK, L_NUMBER
+from desktop_app.ui.khuyen_hoc.models import L_IN, L_MARK, L_NUMBER
 
 TypeText = Callable[[QWidget, str], None]
 YEAR = dt.date.today().year
@@ -71,20 +71,128 @@ def record(ctx: AppContext, kind: EntryKind, amount: int, day: dt.date = TODAY) 
         ws.fund.record(EntryInput(fund_id, kind, day, amount, "Ông Lê Văn Cường", reason="Ủng hộ"))
 
 
+@pytest.mark.parametrize("book", [Book.RECEIPT, Book.PAYMENT])
 def test_the_amount_in_words_is_shown_whole_not_clipped(
-    qtbot: QtBot, page: FundPage, type_text: TypeText
+    qtbot: QtBot, page: FundPage, type_text: TypeText, book: Book
 ) -> None:
-    """A treasurer reads the words against the figure: every line of them must be visible."""
-    form = open_form(qtbot, page, Book.RECEIPT)
-    qtbot.waitExposed(form)
+    """A treasurer reads the words against the figure: the whole amount, every line visible,
+    in the receipt and the payment form, at the form's width and at its narrowest, and with
+    a larger font."""
+    from desktop_app.core.money import amount_in_words
+
+    form = open_form(qtbot, page, book)
     words = form.words
-    for digits in ("1575000", "987654321987"):
+
+    def fits() -> bool:
+        return words.height() >= words.heightForWidth(words.width())
+
+    for amount in (1_250_000, 72_000, 999_999_999_999_999, 100_000_000_000_001):
         form.amount.clear()
-        type_text(form.amount, digits)
-        qtbot.waitUntil(lambda: bool(words.text()) and words.width() > 100, timeout=2000)
-        needed = words.heightForWidth(words.width())
-        assert needed <= words.height(), (words.text(), needed, words.height())
+        type_text(form.amount, str(amount))
+        assert words.text() == amount_in_words(amount)
+        qtbot.waitUntil(lambda: words.width() > 100 and fits(), timeout=2000)
+        assert words.wordWrap()
+        form.resize(form.minimumSizeHint())
+        qtbot.waitUntil(fits, timeout=2000)
+        assert words.height() >= words.heightForWidth(words.width()), words.text()
+    big = words.font()
+    big.setPointSizeF(big.pointSizeF() * 1.6)
+    words.setFont(big)
+    form.amount.clear()
+    type_text(form.amount, "999999999999999")
+    qtbot.waitUntil(fits, timeout=2000)
     form.reject()
+
+
+def test_a_gift_in_kind_is_typed_as_goods_and_saved_in_the_goods_book(
+    qtbot: QtBot, page: FundPage, ctx: AppContext, type_text: TypeText
+) -> None:
+    form = open_form(qtbot, page, Book.RECEIPT)
+    form.kind.setCurrentIndex(form.kind.findData(EntryKind.DONATION_IN_KIND))
+    labels = form.fields.labels
+    assert labels["amount"].text() == _("&Value of the goods (đồng):")
+    assert labels["party_name"].text() == _("&Given by:")
+    for field in ("in_kind", "quantity", "unit"):
+        assert form.fields.rows[field].isVisibleTo(form)
+    assert "NK" in form.fund_label.text()
+    type_text(form.amount, "3500000")
+    type_text(form.party_name, "Nhà sách Minh Khai")
+    type_text(form.reason, "Ủng hộ sách")
+    form.save()  # goods, quantity and unit are missing
+    assert form.fields.text("in_kind") and form.fields.text("quantity") and form.fields.text("unit")
+    assert entries(ctx) == []
+    type_text(form.in_kind, "Sách giáo khoa lớp 4")
+    form.quantity.setValue(28)
+    type_text(form.unit, "bộ")
+    form.save()
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+    settle(qtbot, page)
+    (saved,) = entries(ctx)
+    assert (saved.voucher, saved.effect, saved.quantity, saved.unit, saved.amount) == (
+        f"NK-0001/{YEAR}", 0, 28, "bộ", 3_500_000,
+    )  # fmt: skip
+    page.box.reject()
+    assert page.funds_model.line(0).balance == 0  # not cash
+    assert page.goods_label.isVisibleTo(page)
+    assert "3.500.000" in page.goods_label.text()
+    assert page.model.index(0, L_IN).data() == ""
+
+    # Hand 10 sets out to two pupils from the page.
+    page.select_entry(saved.id)
+    assert page.goods_button.isEnabled()
+    qtbot.mouseClick(page.goods_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, GoodsIssueDialog)
+    dialog.quantity.setValue(10)
+    dialog.recipients.setPlainText("Nguyễn Văn An\nTrần Thị Bích\n")
+    dialog.save()
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
+    settle(qtbot, page)
+    page.box.reject()
+    issued = entries(ctx)[-1]
+    assert (issued.voucher, issued.quantity, issued.party_name) == (
+        f"XK-0001/{YEAR}", 10, "Nguyễn Văn An; Trần Thị Bích",
+    )  # fmt: skip
+    assert "2.250.000" in page.goods_label.text()
+
+
+def test_void_is_named_apart_from_the_dialogs_way_out(
+    qtbot: QtBot, page: FundPage, ctx: AppContext
+) -> None:
+    record(ctx, EntryKind.DONATION_CASH, 200_000)
+    reload(qtbot, page)
+    page.select_entry(entries(ctx)[0].id)
+    assert page.void_button.text() == _("&Void the voucher…")
+    qtbot.mouseClick(page.void_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, VoidDialog)
+    void, keep = dialog.save_button.text(), dialog.keep_button.text()
+    assert (void, keep) == (_("Void the voucher"), _("Keep the voucher"))
+    cancel = _("Cancel")
+    for text in (void, keep):
+        assert text != cancel and cancel.casefold() not in text.casefold().split()
+    dialog.reject()
+
+
+def test_gifts_recorded_as_cash_are_offered_and_moved_to_the_goods_book(
+    qtbot: QtBot, page: FundPage, ctx: AppContext, old_in_kind: Callable[..., object]
+) -> None:
+    fund = ctx.reader.fund.funds()[0].id
+    with Workspace.open(ctx.path) as ws:
+        old = old_in_kind(ws, fund, TODAY, 7_000_000, "Dòng họ Lê", "28 bộ sách giáo khoa")
+    reload(qtbot, page)
+    assert page.reclassify_row.isVisibleTo(page)
+    qtbot.mouseClick(page.reclassify_button, Qt.MouseButton.LeftButton)
+    box = page.box
+    yes = next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole)
+    qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.reclassify_row.isVisibleTo(page), timeout=5000)
+    settle(qtbot, page)
+    rows = entries(ctx)
+    assert [e.voucher for e in rows] == [old.voucher, f"PT-0002/{YEAR}", f"NK-0001/{YEAR}"]
+    assert page.funds_model.line(0).balance == 0
+    assert "7.000.000" in page.goods_label.text()
+    assert ctx.reader.fund.verify().ok
 
 
 def test_receipt_typed_by_keyboard_shows_words_and_saves_on_enter(
@@ -479,3 +587,66 @@ def test_the_disclosure_gets_the_number_typed_in_its_dialog(
         ["pdftotext", str(previews[0][0]), "-"], check=True, capture_output=True, text=True
     ).stdout
     assert "Số: 05/BC-HKH" in text
+
+
+def _pdf_lines(pdf: Path) -> list[str]:
+    import subprocess
+
+    out = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True
+    ).stdout.decode("utf-8")
+    return [" ".join(line.split()) for line in out.splitlines() if line.strip()]
+
+
+def test_on_the_demo_the_cash_book_footer_and_disclosure_agree_after_voids(
+    qtbot: QtBot,
+    demo_copy: Callable[..., Path],
+    open_context: Callable[[Path], AppContext],
+    tmp_path: Path,
+) -> None:
+    """A void is netted against its original everywhere: the cash book's 'Cộng phát sinh',
+    the Fund page's footer and the disclosure sheet give the same receipts and payments."""
+    from desktop_app.core.money import format_amount, format_vnd
+
+    path = demo_copy(300, 3)
+    with Workspace.open(path) as ws:
+        fund = ws.fund.funds()[0].id
+        rows = ws.fund.entries(LedgerFilter(fund_id=fund))
+        year = max(r.entry_date.year for r in rows if r.book is Book.PAYMENT)
+        day = TODAY if year == TODAY.year else dt.date(year, 12, 31)
+        first = {
+            book: next(r for r in rows if r.book is book and r.entry_date.year == year)
+            for book in (Book.RECEIPT, Book.PAYMENT)
+        }
+        for entry in first.values():
+            ws.fund.void(entry.id, "Ghi trùng", day)
+        disclosure = ws.fund_documents.disclosure(fund, year)
+        receipts = sum(a for _, a in disclosure.receipts_by_kind)
+        payments = sum(a for _, a in disclosure.payments_by_kind)
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        ws.fund_documents.print_cash_book(fund, start, end, tmp_path / "book.pdf")
+        ws.fund_documents.print_disclosure(fund, year, tmp_path / "disclosure.pdf")
+    # The voided originals' amounts are counted once, not once in and once out.
+    assert receipts > 0 and payments > 0
+
+    book = _pdf_lines(tmp_path / "book.pdf")
+    assert f"Cộng phát sinh {format_amount(receipts)} {format_amount(payments)}" in book
+    sheet = _pdf_lines(tmp_path / "disclosure.pdf")
+    assert f"Cộng {format_amount(receipts)}" in sheet
+    assert f"Cộng {format_amount(payments)}" in sheet
+
+    ctx = open_context(path)
+    page = FundPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    settle(qtbot, page)
+    page.set_period(start, end)
+    settle(qtbot, page)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not page.busy, timeout=5000)
+    footer = tr(
+        "In: {receipts}. Out: {payments}.",
+        receipts=format_vnd(receipts),
+        payments=format_vnd(payments),
+    )
+    assert footer in page.totals_label.text()
+    assert page.model.totals() == (receipts, payments)
