@@ -26,7 +26,7 @@ from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.long_task import LongTask
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.qt_texts import CatalogTranslator
+from desktop_app.ui.qt_texts import CatalogTranslator, apply_qt_locale
 from desktop_app.ui.settings_page import app_settings, saved_language
 from desktop_app.ui.worker import DbWorker
 
@@ -64,6 +64,7 @@ def choose_language(lang: str | None) -> str:
     """The command line's choice, else the one saved in settings, else Vietnamese."""
     chosen = lang if lang in LANGUAGES else saved_language() or "vi"
     set_language(chosen)
+    apply_qt_locale(chosen)
     return chosen
 
 

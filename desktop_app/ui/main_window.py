@@ -28,6 +28,7 @@ from desktop_app.ui.classes import CertificateRegisterPage, ClassesPage
 from desktop_app.ui.context import CHECKING_MESSAGE, DAMAGED, READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
 from desktop_app.ui.people_page import PeoplePage
+from desktop_app.ui.qt_texts import apply_qt_locale
 from desktop_app.ui.settings_page import SECTION_PROFILE, SettingsPage
 from desktop_app.ui.widgets import Banner
 
@@ -182,6 +183,7 @@ class MainWindow(QMainWindow):
     def change_language(self, lang: str) -> None:
         """Every widget sets its text when built, so rebuilding the pages retranslates them."""
         set_language(lang)
+        apply_qt_locale(lang)
         section = self.stack.currentIndex()
         settings_tab = self.settings_page.tabs.currentIndex()
         self.clear_notice()
