@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from desktop_app.i18n import _
+from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.qt_texts import QT_TEXTS
 
 # Names of paper standards ("A4", "Letter / ANSI A") are printed on the packs as they are; key
@@ -252,3 +253,40 @@ def test_calendar_pop_up_follows_the_language(qtbot: QtBot, recorder: _Recorder)
     texts = _check(recorder, calendar, 1)
     months = {calendar.locale().monthName(m) for m in range(1, 13)}
     assert "January" not in " ".join(texts + sorted(months))
+
+
+def test_file_dialogs_start_in_the_documents_folder(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Every Open, Save and folder dialog of the app starts in Documents, not where the program
+    was started from."""
+    import desktop_app.appinfo as appinfo
+    from desktop_app.ui import preview
+    from desktop_app.ui.backup_dialog import BackupTab, open_restore
+    from desktop_app.ui.classes.types_editor import ClassTypesEditor
+
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    monkeypatch.setattr(appinfo, "user_documents_dir", lambda: str(documents))
+    started: list[Path] = []
+
+    def record(*args: object, **_kwargs: object) -> tuple[str, str]:
+        started.append(Path(str(args[2])))
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", record)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", record)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **_k: record(*a)[0])
+
+    editor = window.settings_page.findChild(ClassTypesEditor)
+    assert editor is not None
+    editor.import_file()
+    tab = window.settings_page.findChild(BackupTab)
+    assert tab is not None
+    tab.choose_export_folder()
+    dialog = open_restore(window.ctx, window)
+    dialog.choose_file()
+    dialog.reject()
+    preview.ask_save_path(window, preview.documents_folder() / "a.pdf", "")
+    assert started[:3] == [documents] * 3
+    assert started[3] == documents / "a.pdf"
