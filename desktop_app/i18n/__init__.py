@@ -17,6 +17,7 @@ from pathlib import Path
 from babel.numbers import format_decimal
 
 from desktop_app.appinfo import package_dir, project_root
+from desktop_app.core.money import Money
 from desktop_app.core.problems import N_, Problem, UserError
 
 __all__ = [
@@ -170,6 +171,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def _fill(msgid: str, translated: str, params: dict[str, object]) -> str:
+    params = {k: format_money(v) if isinstance(v, Money) else v for k, v in params.items()}
     try:
         return translated.format(**params)
     except (KeyError, IndexError, ValueError):

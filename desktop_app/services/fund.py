@@ -25,6 +25,7 @@ from desktop_app.core.fund import (
     seal_ok,
     validate_entry,
 )
+from desktop_app.core.money import Money
 from desktop_app.core.problems import N_, Problem, UserError
 from desktop_app.core.text import nfc
 from desktop_app.services.ops import OpResult, Ops
@@ -284,7 +285,7 @@ class FundService:
                     "The fund holds only {balance}, less than the {amount} to pay. "
                     "Record the receipts first, or lower the amount."
                 ),
-                {"balance": _vnd(available), "amount": _vnd(amount)},
+                {"balance": Money(available), "amount": Money(amount)},
                 problems=(Problem("amount", N_("More than the fund holds.")),),
             )
 
@@ -657,7 +658,3 @@ _TAMPERED_LIST = N_(
     "The list of this centre's funds does not match its seal, so no fund can be opened. "
     "Run ledger verify to see what was changed."
 )
-
-
-def _vnd(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " đ"

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.money import format_amount, parse_vnd
+from desktop_app.core.money import parse_vnd
 from desktop_app.core.people import Birth, PersonRow
 from desktop_app.core.problems import N_, Problem, StoreError, UserError
-from desktop_app.i18n import _, format_date, problem_text, tr, user_error_text
+from desktop_app.i18n import _, format_date, format_int, problem_text, tr, user_error_text
 from desktop_app.services.fund_documents import PrintAudit
 from desktop_app.services.ops import Progress
 from desktop_app.services.workspace import Workspace
@@ -99,7 +99,7 @@ class AmountEdit(QLineEdit):
         return parse_vnd(text) if text else None
 
     def set_amount(self, amount: int | None) -> None:
-        self.setText(format_amount(amount) if amount is not None else "")
+        self.setText(format_int(amount) if amount is not None else "")
 
     def _regroup(self) -> None:
         try:

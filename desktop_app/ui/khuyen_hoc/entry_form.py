@@ -30,9 +30,9 @@ from desktop_app.core.fund import (
     EntryKind,
     validate_entry,
 )
-from desktop_app.core.money import amount_in_words, format_vnd
+from desktop_app.core.money import amount_in_words
 from desktop_app.core.problems import Problem, StoreError
-from desktop_app.i18n import _, tr
+from desktop_app.i18n import _, format_money, tr
 from desktop_app.services.fund import EntryRow, FundRow
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.khuyen_hoc.common import (
@@ -193,7 +193,9 @@ class EntryForm(QDialog):
             balance = None
         text = self.fund.name
         if balance is not None:
-            text = tr("{fund} — holds {balance}", fund=self.fund.name, balance=format_vnd(balance))
+            text = tr(
+                "{fund} — holds {balance}", fund=self.fund.name, balance=format_money(balance)
+            )
         self.fund_label.setText(text)
 
     def _update_words(self) -> None:

@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.fund import KIND_LABELS, PAYMENT_KINDS, RECEIPT_KINDS, Book, EntryKind
-from desktop_app.core.money import format_vnd
-from desktop_app.i18n import _, format_int, ngettext, tr
+from desktop_app.i18n import _, format_int, format_money, ngettext, tr
 from desktop_app.services.fund import (
     UNSEALED_MESSAGE,
     EntryRow,
@@ -409,14 +408,14 @@ class FundPage(QWidget):
             + " "
             + tr(
                 "In: {receipts}. Out: {payments}.",
-                receipts=format_vnd(receipts),
-                payments=format_vnd(payments),
+                receipts=format_money(receipts),
+                payments=format_money(payments),
             )
         )
         if view.opening is not None:
             text += " " + tr(
                 "Balance at the end: {balance}.",
-                balance=format_vnd(view.opening + receipts - payments),
+                balance=format_money(view.opening + receipts - payments),
             )
         self.totals_label.setText(text)
         if wanted is not None:
