@@ -525,6 +525,16 @@ class UnpaidDialog(QDialog):
         self.count_label = QLabel()
         layout.addWidget(self.count_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        # Printed for the branch heads who collect the dues; exported for the association's
+        # own spreadsheet. Both are the list shown, for the year and branch chosen.
+        self.print_button = buttons.addButton(_("&Print…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_button = buttons.addButton(
+            _("&Export to Excel…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        for button in (self.print_button, self.export_button):
+            button.setAutoDefault(False)
+        self.print_button.clicked.connect(lambda: self.print_list(xlsx=False))
+        self.export_button.clicked.connect(lambda: self.print_list(xlsx=True))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._latest = Latest()
@@ -565,6 +575,19 @@ class UnpaidDialog(QDialog):
         if self._latest.answer(asked):
             self.count_label.setText("")
             errors.report_error(self, _("Unpaid dues"), exc)
+
+    def print_list(self, xlsx: bool) -> None:
+        year, branch_id = self.year.value(), self.branch.currentData()
+        branch = self.branch.currentText() if branch_id else "tất cả"
+        print_document(
+            self,
+            self.ctx,
+            _("Unpaid dues"),
+            lambda ws: ws.fund_documents.prepare_unpaid(year, branch_id),
+            lambda prepared, out, _progress: Docs.render_unpaid(prepared, out, xlsx),
+            f"Chưa đóng hội phí {year} - {branch}.{'xlsx' if xlsx else 'pdf'}",
+            xlsx=xlsx,
+        )
 
 
 class SharesDialog(QDialog):
