@@ -152,6 +152,56 @@ def open_workspace(
         return writer, reader
 
 
+# Windows opened by File › Open another database: Python must keep a reference to them.
+_windows: list[MainWindow] = []
+
+
+def start_window(window: MainWindow) -> None:
+    """Show a built window as the start does: the integrity check, then the first-run offer."""
+    window.show()
+    # Checked on a reader of its own, the window already usable; writes wait for it.
+    window.ctx.start_integrity_check()
+    offer = DemoOffer(window)
+    window.keep_alive.append(offer)
+    QTimer.singleShot(0, offer.start)
+
+
+def reopen(old: MainWindow, path: Path) -> MainWindow | None:
+    """File › Open another database: open `path` as the start does (its messages, another
+    file on failure), close `old` (which backs up as on quitting), show the new window.
+    Nothing changes when the file cannot be opened or `old` keeps unsaved typing open."""
+    opened = open_workspace(
+        path,
+        ask=lambda exc: open_failed_choice(exc, old),
+        pick=lambda start: pick_database_file(old, start),
+    )
+    if opened is None:
+        return None
+    app = ensure_app()
+    quit_on_last = app.quitOnLastWindowClosed()
+    # Between closing the old window and showing the new one no window is open.
+    app.setQuitOnLastWindowClosed(False)
+    try:
+        if not old.close():
+            writer, reader = opened
+            reader.close()
+            writer.close()
+            return None
+        window = build_window(*opened)
+        _windows.append(window)
+        window.destroyed.connect(lambda _obj=None, w=window: _forget(w))
+        start_window(window)
+    finally:
+        app.setQuitOnLastWindowClosed(quit_on_last)
+    old.deleteLater()
+    return window
+
+
+def _forget(window: MainWindow) -> None:
+    if window in _windows:
+        _windows.remove(window)
+
+
 def build_window(writer: Workspace, reader: Workspace) -> MainWindow:
     worker = DbWorker(writer)
     # Queries get a read-only connection and a thread of their own, so a long report never
@@ -318,13 +368,10 @@ def run_gui(db_path: Path | None, lang: str | None) -> int:
     if opened is None:
         return 1
     window = build_window(*opened)
-    window.show()
-    # Checked on a reader of its own, the window already usable; writes wait for it.
-    window.ctx.start_integrity_check()
     if os.environ.get("TTHTCD_BENCH"):
+        window.show()
+        window.ctx.start_integrity_check()
         QTimer.singleShot(0, lambda: _bench_report(app, window))
         return app.exec()
-    offer = DemoOffer(window)
-    window.keep_alive.append(offer)
-    QTimer.singleShot(0, offer.start)
+    start_window(window)
     return app.exec()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.appinfo import documents_folder
 from desktop_app.core.money import parse_vnd
 from desktop_app.core.people import Birth, PersonRow
 from desktop_app.core.problems import N_, Problem, StoreError, UserError
@@ -402,7 +403,7 @@ def print_document(
     if xlsx:
         target = preview_module.ask_output_path(
             parent,
-            preview_module.documents_folder() / out.name,
+            documents_folder() / out.name,
             _("Excel workbooks (*.xlsx)"),
             ctx.path,
         )
