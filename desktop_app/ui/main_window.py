@@ -118,7 +118,9 @@ class MainWindow(QMainWindow):
         """Tệp and Trợ giúp; rebuilt with the pages when the language changes."""
         bar = self.menuBar()
         bar.clear()
-        file_menu = bar.addMenu(_("&File"))
+        # No mnemonics on the menu titles: Alt+T and Alt+R already belong to the pages' buttons
+        # ("&Thêm người"), and an ambiguous Alt key would do nothing at all.
+        file_menu = bar.addMenu(_("File"))
         self.open_action = self._action(file_menu, _("&Open another database…"), self.open_other)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         file_menu.addSeparator()
@@ -132,7 +134,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.quit_action = self._action(file_menu, _("&Quit"), self.close)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        help_menu = bar.addMenu(_("&Help"))
+        help_menu = bar.addMenu(_("Help"))
         self.guide_action = self._action(help_menu, _("&User guide"), self.show_help)
         self.guide_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
         self.about_action = self._action(help_menu, _("&About"), self.show_about)

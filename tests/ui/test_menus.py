@@ -36,14 +36,14 @@ def _heading(page: str, lang: str) -> str:
 def test_menus_and_their_shortcuts(window: MainWindow) -> None:
     menus = _menus(window)
     assert menus == {
-        _("&File"): [
+        _("File"): [
             _("&Open another database…"),
             _("Back up &now"),
             _("Back up to a &USB stick or folder…"),
             _("&Restore from a backup…"),
             _("&Quit"),
         ],
-        _("&Help"): [_("&User guide"), _("&About")],
+        _("Help"): [_("&User guide"), _("&About")],
     }
     assert window.open_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
     assert window.quit_action.shortcut().toString() == "Ctrl+Q"
