@@ -31,6 +31,7 @@ __all__ = [
     "format_date",
     "format_int",
     "format_money",
+    "format_percent",
     "language_name",
     "locale_dir",
     "mo_path",
@@ -211,6 +212,11 @@ def format_date(d: date) -> str:
 def format_int(n: int) -> str:
     """'1.250.000' in Vietnamese, '1,250,000' in English."""
     return format_decimal(n, locale=_BABEL_LOCALES[_current])
+
+
+def format_percent(value: float) -> str:
+    """A share with one decimal: '12,5 %' in Vietnamese, '12.5 %' in English."""
+    return f"{format_decimal(value, format='#,##0.0', locale=_BABEL_LOCALES[_current])} %"
 
 
 def format_money(amount: int) -> str:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.members import Branch, DuesBatchInput, DuesRate, Member
 from desktop_app.core.problems import N_, Problem
-from desktop_app.i18n import _, format_money, tr
+from desktop_app.i18n import _, format_int, format_money, tr
 from desktop_app.services.fund import FundRow
 from desktop_app.services.members import DuesResult
 from desktop_app.ui import errors
@@ -182,7 +182,7 @@ class DuesDialog(QDialog):
             self.rate_label.setText(
                 tr(
                     "Not yet paid for {year}: {count} members. Dues: {amount} each.",
-                    count=len(unpaid),
+                    count=format_int(len(unpaid)),
                     year=year,
                     amount=format_money(amount),
                 )
@@ -196,7 +196,11 @@ class DuesDialog(QDialog):
     def _update_ticked(self) -> None:
         count, total = self.model.ticked()
         self.ticked_label.setText(
-            tr("Ticked members: {count}. Total: {total}", count=count, total=format_money(total))
+            tr(
+                "Ticked members: {count}. Total: {total}",
+                count=format_int(count),
+                total=format_money(total),
+            )
         )
 
     def current_batch(self) -> tuple[DuesBatchInput | None, list[Problem]]:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.members import Branch, DuesRate, Member
 from desktop_app.core.problems import StoreError
-from desktop_app.i18n import _, format_int, ngettext, tr
+from desktop_app.i18n import _, format_int, format_percent, ngettext, tr
 from desktop_app.services.fund_documents import FundDocumentService as Docs
 from desktop_app.services.members import DuesResult, MemberFilter, Share
 from desktop_app.services.workspace import Workspace
@@ -608,7 +608,7 @@ class SharesDialog(QDialog):
         for row, share in enumerate([*per, total]):
             name = share.name or _("Whole commune")
             population = format_int(share.population) if share.population else "—"
-            percent = f"{share.percent:.1f} %" if share.percent is not None else "—"
+            percent = format_percent(share.percent) if share.percent is not None else "—"
             for column, text in enumerate((name, population, format_int(share.members), percent)):
                 item = QTableWidgetItem(text)
                 if column:

@@ -37,8 +37,10 @@ def test_funds_model(qtmodeltester: ModelTester, ctx: AppContext) -> None:
     i18n.set_language("en")
     assert model.index(0, 1).data() == "1,250,000"
     assert i18n.format_int(2002) == "2,002"
+    assert i18n.format_percent(12.5) == "12.5 %"
     i18n.set_language("vi")
     assert i18n.format_int(2002) == "2.002"
+    assert i18n.format_percent(12.5) == "12,5 %"
 
 
 def test_ledger_model_with_running_balance_and_a_void(
