@@ -13,7 +13,7 @@ import sys
 from importlib.resources import files
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_data_dir, user_documents_dir
 
 APP_NAME = "tthtcd"
 APP_AUTHOR = "tthtcd"
@@ -56,3 +56,10 @@ def backups_dir() -> Path:
     if override:
         return Path(override)
     return Path(user_data_dir(APP_NAME, APP_AUTHOR)) / "backups"
+
+
+def documents_folder() -> Path:
+    """Where Save and Open dialogs start: the user's Documents folder (home when it has none),
+    never the program's folder, which the working directory of a shortcut often is."""
+    folder = Path(user_documents_dir())
+    return folder if folder.is_dir() else Path.home()

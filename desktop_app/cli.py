@@ -477,6 +477,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     book.add_argument("--out", required=True, type=Path, help=_("PDF file to write"))
 
+    members = commands.add_parser(
+        "members", parents=[common], help=_("the Hội Khuyến học's members")
+    )
+    members_commands = members.add_subparsers(dest="members_command", parser_class=_Parser)
+    unpaid = members_commands.add_parser(
+        "unpaid", parents=[common], help=_("the active members who have not paid a year's dues")
+    )
+    unpaid.add_argument("--year", required=True, type=_year, help=_("the year"))
+    unpaid.add_argument("--branch", metavar="ID", help=_("only this branch (id)"))
+    unpaid.add_argument(
+        "--out",
+        type=Path,
+        help=_("write the list to this PDF or .xlsx file instead of printing it"),
+    )
+    unpaid.add_argument("--json", action="store_true", help=_("print JSON"))
+
     commands.add_parser(
         "selfcheck", parents=[common], help=_("check that this installation works, headless")
     )
@@ -659,6 +675,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.disclosure_command == "print":
             return _disclosure_print(args)
         raise CliError(_("say 'disclosure print'"), EXIT_USAGE)
+    if args.command == "members":
+        if args.members_command == "unpaid":
+            return _members_unpaid(args)
+        raise CliError(_("say 'members unpaid'"), EXIT_USAGE)
     if args.command in ("backup", "restore"):
         return _backup_commands(args)
     if args.command == "selfcheck":
@@ -1248,6 +1268,70 @@ def _fund_book(args: argparse.Namespace) -> int:
             _fund_id(ws, args.fund), args.start, args.end, out, account=Account(args.account)
         )
     print(tr("Wrote {path}.", path=str(out)))
+    return EXIT_OK
+
+
+def _check_branch(ws: Workspace, branch_id: str | None) -> None:
+    if branch_id is not None and all(b.id != branch_id for b in ws.members.branches()):
+        raise UserError(
+            N_("There is no branch with the id {id}; 'members unpaid' without --branch lists all."),
+            {"id": branch_id},
+        )
+
+
+def _members_unpaid(args: argparse.Namespace) -> int:
+    """The unpaid-dues list: on the screen, as JSON, or written to a PDF or xlsx (--out)."""
+    out = _out(args) if args.out is not None else None
+    if out is not None and out.suffix.lower() not in (".pdf", ".xlsx"):
+        raise UserError(
+            N_("Name the file to write {path} with .pdf or .xlsx at the end."), {"path": str(out)}
+        )
+    # Writing a file records the print in the audit log: only then is the database opened to write.
+    with Workspace.open(_need_db(args), read_only=out is None, check=True) as ws:
+        _check_branch(ws, args.branch)
+        rows = ws.members.unpaid(args.year, args.branch)
+        rate = ws.members.rate(args.year)
+        if out is not None:
+            xlsx = out.suffix.lower() == ".xlsx"
+            ws.fund_documents.print_unpaid(args.year, out, args.branch, xlsx=xlsx)
+    dues = rate.amount if rate else None
+    if args.json:
+        _print_json(
+            {
+                "year": args.year,
+                "branch_id": args.branch,
+                "count": len(rows),
+                "dues_per_member": dues,
+                "total_due": dues * len(rows) if dues is not None else None,
+                "members": [
+                    {
+                        "id": m.id,
+                        "member_number": m.member_number,
+                        "full_name": m.full_name,
+                        "birth": m.birth or None,
+                        "branch": m.branch_name,
+                        "hamlet": m.hamlet_name,
+                    }
+                    for m in rows
+                ],
+                "out": str(out) if out is not None else None,
+            }
+        )
+        return EXIT_OK
+    if out is not None:
+        print(tr("Wrote {path}.", path=str(out)))
+        return EXIT_OK
+    if rows:
+        width = max(len(m.full_name) for m in rows)
+        for m in rows:
+            print(f"{m.member_number:>6}  {m.full_name:<{width}}  {m.branch_name}")
+    print(
+        ngettext(
+            "{count} member has not paid for {year}.",
+            "{count} members have not paid for {year}.",
+            len(rows),
+        ).format(count=format_int(len(rows)), year=args.year)
+    )
     return EXIT_OK
 
 

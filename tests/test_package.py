@@ -39,8 +39,31 @@ def test_committed_catalogs_match_the_po_files(lang: str) -> None:
 
 def test_catalogs_and_resources_are_inside_the_package() -> None:
     assert i18n.locale_dir().is_relative_to(package_dir())
-    for name in ("class_types.json", "fonts", "templates"):
+    for name in ("class_types.json", "fonts", "templates", "help"):
         assert (package_dir() / "resources" / name).exists(), name
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_the_user_guide_has_every_page_in_every_language_and_ships(lang: str) -> None:
+    """One page per screen in each language, links that lead to a page, and the pages are
+    package data for the wheel and in the PyInstaller bundle."""
+    import re
+    import tomllib
+
+    from desktop_app.ui.help import HELP_PAGES
+
+    folder = package_dir() / "resources" / "help" / lang
+    assert sorted(p.stem for p in folder.glob("*.html")) == sorted(HELP_PAGES)
+    for page in HELP_PAGES:
+        text = (folder / f"{page}.html").read_text(encoding="utf-8")
+        assert f'lang="{lang}"' in text and "<h2>" in text
+        for link in re.findall(r'href="([^"]+)"', text):
+            assert (folder / link).is_file(), f"{lang}/{page}.html links to a missing {link}"
+    data = tomllib.loads((project_root() / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = data["tool"]["setuptools"]["package-data"]["desktop_app"]
+    assert "resources/help/*/*.html" in patterns
+    spec = (project_root() / "installer" / "tthtcd.spec").read_text(encoding="utf-8")
+    assert '(str(PACKAGE / "resources"), "desktop_app/resources")' in spec
 
 
 # --- The wheel, installed into a fresh virtual environment -------------------------------------

@@ -151,6 +151,7 @@ class Course:
     attendances: int = 0
     completed: int = 0
     literacy: bool = False
+    type_name_en: str = ""  # for screens in English; documents print type_name
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from desktop_app.core.money import Money
 from desktop_app.core.problems import N_, Problem
 
 
@@ -113,13 +114,9 @@ def check_control_totals(batch: DuesBatchInput) -> list[Problem]:
             Problem(
                 "expected_total",
                 N_("The amounts add up to {total} but the paper says {expected}; check them."),
-                {"total": _vnd(total), "expected": _vnd(batch.expected_total)},
+                {"total": Money(total), "expected": Money(batch.expected_total)},
             )
         )
     if len({m for m, _ in batch.payments}) != count:
         problems.append(Problem("payments", N_("A member is listed twice in the batch.")))
     return problems
-
-
-def _vnd(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " đ"

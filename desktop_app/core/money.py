@@ -26,6 +26,7 @@ __all__ = [
     "DEFAULT_STYLE",
     "THOUSAND_WORDS",
     "ZERO_TENS_WORDS",
+    "Money",
     "WordsStyle",
     "amount_in_words",
     "format_amount",
@@ -181,6 +182,13 @@ def is_amount_in_words(amount: int, words: str, *, currency: str = "đồng") ->
     return any(
         key == amount_in_words(amount, currency=currency, style=style) for style in _ALL_STYLES
     )
+
+
+class Money(int):
+    """An amount in đồng given as a message parameter: the message shows it in the reader's
+    language ("1.250.000 đ", "1,250,000 VND"), which core cannot know when it builds it."""
+
+    __slots__ = ()
 
 
 def format_amount(amount: int) -> str:

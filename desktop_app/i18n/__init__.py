@@ -17,6 +17,7 @@ from pathlib import Path
 from babel.numbers import format_decimal
 
 from desktop_app.appinfo import package_dir, project_root
+from desktop_app.core.money import Money
 from desktop_app.core.problems import N_, Problem, UserError
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "format_date",
     "format_int",
     "format_money",
+    "format_percent",
     "language_name",
     "locale_dir",
     "mo_path",
@@ -170,6 +172,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def _fill(msgid: str, translated: str, params: dict[str, object]) -> str:
+    params = {k: format_money(v) if isinstance(v, Money) else v for k, v in params.items()}
     try:
         return translated.format(**params)
     except (KeyError, IndexError, ValueError):
@@ -209,6 +212,11 @@ def format_date(d: date) -> str:
 def format_int(n: int) -> str:
     """'1.250.000' in Vietnamese, '1,250,000' in English."""
     return format_decimal(n, locale=_BABEL_LOCALES[_current])
+
+
+def format_percent(value: float) -> str:
+    """A share with one decimal: '12,5 %' in Vietnamese, '12.5 %' in English."""
+    return f"{format_decimal(value, format='#,##0.0', locale=_BABEL_LOCALES[_current])} %"
 
 
 def format_money(amount: int) -> str:

@@ -32,6 +32,7 @@ from desktop_app.core.fund import (
     seal_ok,
     validate_entry,
 )
+from desktop_app.core.money import Money
 from desktop_app.core.people import Birth, Person
 from desktop_app.core.problems import N_, Problem, UserError
 from desktop_app.core.text import fold, nfc
@@ -332,7 +333,7 @@ class FundService:
                     "The fund holds only {balance}, less than the {amount} to pay. "
                     "Record the receipts first, or lower the amount."
                 ),
-                {"balance": _vnd(available), "amount": _vnd(amount)},
+                {"balance": Money(available), "amount": Money(amount)},
                 problems=(Problem("amount", N_("More than the fund holds.")),),
             )
 
@@ -948,7 +949,3 @@ def _goods_of(text: str) -> tuple[int, str, str]:
     if len(words) >= 3 and words[0].isdigit() and 0 < int(words[0]) <= 999_999_999:
         return int(words[0]), words[1], " ".join(words[2:])
     return 1, "lô", " ".join(words) or "hiện vật"
-
-
-def _vnd(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " đ"

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         ReportHeader,
     )
     from desktop_app.documents.member_cards import MemberCard
+    from desktop_app.documents.member_lists import UnpaidMember
     from desktop_app.documents.vouchers import VoucherData
 
 Progress = Callable[[int, int], bool]
@@ -96,6 +97,14 @@ class PreparedDonors:
     donors: list[Donor]
     audit: PrintAudit
     goods: list[GoodsDonor] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PreparedUnpaid:
+    header: ReportHeader
+    members: list[UnpaidMember]
+    dues: int | None  # the year's rate per member, None when it is not set
+    audit: PrintAudit
 
 
 @dataclass(frozen=True)
@@ -690,6 +699,52 @@ class FundDocumentService:
         pages = self.render_member_cards(prepared.cards, out, progress)
         self.record_print(prepared.audit)
         return pages
+
+    @read_snapshot
+    def prepare_unpaid(self, year: int, branch_id: str | None = None) -> PreparedUnpaid:
+        """The members who have not paid `year`'s dues (the Members page's unpaid list)."""
+        from desktop_app.core.people import Birth
+        from desktop_app.documents.member_lists import UnpaidMember
+
+        check_year(year)
+        branch = ""
+        if branch_id is not None:
+            branch = next((b.name for b in self._members.branches() if b.id == branch_id), "")
+        rows = self._members.unpaid(year, branch_id)
+        rate = self._members.rate(year)
+        subtitle = f"{branch} — Năm {year}" if branch else f"Năm {year}"
+        header = self._header("DANH SÁCH HỘI VIÊN CHƯA ĐÓNG HỘI PHÍ", subtitle, None)
+        members = [
+            UnpaidMember(
+                m.member_number,
+                m.full_name,
+                Birth.from_iso(m.birth).display() if m.birth else "",
+                m.branch_name,
+                m.hamlet_name,
+            )
+            for m in rows
+        ]
+        audit = PrintAudit("unpaid.print", "unpaid", branch_id or "all", str(year))
+        return PreparedUnpaid(header, members, rate.amount if rate else None, audit)
+
+    @staticmethod
+    def render_unpaid(prepared: PreparedUnpaid, out: Path, xlsx: bool = False) -> None:
+        """Write the unpaid list as PDF or xlsx. No database."""
+        from desktop_app.documents.member_lists import export_unpaid_xlsx, render_unpaid_list
+
+        if xlsx:
+            export_unpaid_xlsx(prepared.header, prepared.members, prepared.dues, out)
+        else:
+            render_unpaid_list(prepared.header, prepared.members, prepared.dues, out)
+
+    def print_unpaid(
+        self, year: int, out: Path, branch_id: str | None = None, xlsx: bool = False
+    ) -> PreparedUnpaid:
+        out = check_output(out, self._ops.db_path)
+        prepared = self.prepare_unpaid(year, branch_id)
+        self.render_unpaid(prepared, out, xlsx)
+        self.record_print(prepared.audit)
+        return prepared
 
 
 # What a voided entry was, and who its party was, as a cancellation record names them.

@@ -13,6 +13,22 @@ from desktop_app.storage.db import Database
 HEAD_RELATION = "Chủ hộ"
 # Relations a secretary picks from; free text is accepted too.
 RELATIONS = ("Chủ hộ", "Vợ", "Chồng", "Con", "Cha", "Mẹ", "Ông", "Bà", "Cháu", "Anh", "Chị", "Em")
+# The stored value stays the Vietnamese word of the household register; screens show it in the
+# UI language through these msgids (relation_label).
+RELATION_LABELS: dict[str, str] = {
+    "Chủ hộ": N_("Head of household"),
+    "Vợ": N_("Wife"),
+    "Chồng": N_("Husband"),
+    "Con": N_("Child"),
+    "Cha": N_("Father"),
+    "Mẹ": N_("Mother"),
+    "Ông": N_("Grandfather"),
+    "Bà": N_("Grandmother"),
+    "Cháu": N_("Grandchild"),
+    "Anh": N_("Elder brother"),
+    "Chị": N_("Elder sister"),
+    "Em": N_("Younger sibling"),
+}
 
 
 class HouseholdService:

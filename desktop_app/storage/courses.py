@@ -58,7 +58,7 @@ def list_class_types(db: Database, include_inactive: bool = False) -> list[Class
 _COURSE_COLUMNS = (
     "c.id, c.type_code, coalesce(t.name, c.type_code), c.title, c.start_date, c.end_date,"
     " c.partner, c.presenter, c.venue, c.funding, c.status, c.min_percent, c.needs_result,"
-    " c.notes, c.version, coalesce(t.literacy, 0)"
+    " c.notes, c.version, coalesce(t.literacy, 0), coalesce(t.name_en, '')"
 )
 
 # Per-course figures in one pass: enrolled people, sessions, attendances (lượt), completers.
@@ -96,6 +96,7 @@ def _course(r: Sequence[object], figures: tuple[int, int, int, int] = (0, 0, 0, 
         id=str(r[0]),
         type_code=str(r[1]),
         type_name=str(r[2]),
+        type_name_en=str(r[16]),
         title=str(r[3]),
         start=dt.date.fromisoformat(str(r[4])) if r[4] else None,
         end=dt.date.fromisoformat(str(r[5])) if r[5] else None,

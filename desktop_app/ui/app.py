@@ -26,7 +26,7 @@ from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.long_task import LongTask
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.qt_texts import CatalogTranslator
+from desktop_app.ui.qt_texts import CatalogTranslator, apply_qt_locale
 from desktop_app.ui.settings_page import app_settings, saved_language
 from desktop_app.ui.worker import DbWorker
 
@@ -64,6 +64,7 @@ def choose_language(lang: str | None) -> str:
     """The command line's choice, else the one saved in settings, else Vietnamese."""
     chosen = lang if lang in LANGUAGES else saved_language() or "vi"
     set_language(chosen)
+    apply_qt_locale(chosen)
     return chosen
 
 
@@ -149,6 +150,56 @@ def open_workspace(
             path = chosen
             continue
         return writer, reader
+
+
+# Windows opened by File › Open another database: Python must keep a reference to them.
+_windows: list[MainWindow] = []
+
+
+def start_window(window: MainWindow) -> None:
+    """Show a built window as the start does: the integrity check, then the first-run offer."""
+    window.show()
+    # Checked on a reader of its own, the window already usable; writes wait for it.
+    window.ctx.start_integrity_check()
+    offer = DemoOffer(window)
+    window.keep_alive.append(offer)
+    QTimer.singleShot(0, offer.start)
+
+
+def reopen(old: MainWindow, path: Path) -> MainWindow | None:
+    """File › Open another database: open `path` as the start does (its messages, another
+    file on failure), close `old` (which backs up as on quitting), show the new window.
+    Nothing changes when the file cannot be opened or `old` keeps unsaved typing open."""
+    opened = open_workspace(
+        path,
+        ask=lambda exc: open_failed_choice(exc, old),
+        pick=lambda start: pick_database_file(old, start),
+    )
+    if opened is None:
+        return None
+    app = ensure_app()
+    quit_on_last = app.quitOnLastWindowClosed()
+    # Between closing the old window and showing the new one no window is open.
+    app.setQuitOnLastWindowClosed(False)
+    try:
+        if not old.close():
+            writer, reader = opened
+            reader.close()
+            writer.close()
+            return None
+        window = build_window(*opened)
+        _windows.append(window)
+        window.destroyed.connect(lambda _obj=None, w=window: _forget(w))
+        start_window(window)
+    finally:
+        app.setQuitOnLastWindowClosed(quit_on_last)
+    old.deleteLater()
+    return window
+
+
+def _forget(window: MainWindow) -> None:
+    if window in _windows:
+        _windows.remove(window)
 
 
 def build_window(writer: Workspace, reader: Workspace) -> MainWindow:
@@ -317,13 +368,10 @@ def run_gui(db_path: Path | None, lang: str | None) -> int:
     if opened is None:
         return 1
     window = build_window(*opened)
-    window.show()
-    # Checked on a reader of its own, the window already usable; writes wait for it.
-    window.ctx.start_integrity_check()
     if os.environ.get("TTHTCD_BENCH"):
+        window.show()
+        window.ctx.start_integrity_check()
         QTimer.singleShot(0, lambda: _bench_report(app, window))
         return app.exec()
-    offer = DemoOffer(window)
-    window.keep_alive.append(offer)
-    QTimer.singleShot(0, offer.start)
+    start_window(window)
     return app.exec()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.appinfo import documents_folder
 from desktop_app.core.progress import Progress
 from desktop_app.i18n import _, format_int, tr
 from desktop_app.services import backup
@@ -251,7 +252,10 @@ class RestoreDialog(QDialog):
 
     def choose_file(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(
-            self, _("Choose the backup file"), "", _("Backups (*.sqlite3 *.age);;All files (*)")
+            self,
+            _("Choose the backup file"),
+            str(documents_folder()),
+            _("Backups (*.sqlite3 *.age);;All files (*)"),
         )
         if name:
             self.open_file(Path(name))
@@ -419,7 +423,9 @@ class BackupTab(QWidget):
         )
 
     def choose_export_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Choose the USB stick or folder"))
+        folder = QFileDialog.getExistingDirectory(
+            self, _("Choose the USB stick or folder"), str(documents_folder())
+        )
         if folder:
             self.ask_passphrase(Path(folder))
 

@@ -26,21 +26,33 @@ from PySide6.QtWidgets import (
 from desktop_app.core.people import HouseholdMember, Person, PersonRow
 from desktop_app.core.problems import StoreError
 from desktop_app.i18n import _, tr
-from desktop_app.services.households import HEAD_RELATION, RELATIONS
+from desktop_app.services.households import HEAD_RELATION, RELATION_LABELS, RELATIONS
 from desktop_app.services.ops import OpResult
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
+from desktop_app.ui.people_model import relation_label
 from desktop_app.ui.widgets import Banner
 
 SEARCH_DELAY_MS = 150
 PICKER_LIMIT = 50
 
 
+def relation_value(combo: QComboBox) -> str:
+    """What to store: the register's Vietnamese word for a listed relation, else the text typed."""
+    text = combo.currentText().strip()
+    for value, msgid in RELATION_LABELS.items():
+        if text in (_(msgid), value):
+            return value
+    return text
+
+
 def _relation_combo() -> QComboBox:
     combo = QComboBox()
     combo.setEditable(True)  # the list is a help; any relation a family uses is accepted
-    combo.addItems([r for r in RELATIONS if r != HEAD_RELATION])
+    for value in RELATIONS:
+        if value != HEAD_RELATION:
+            combo.addItem(relation_label(value), value)
     combo.setCurrentText("")
     return combo
 
@@ -138,7 +150,7 @@ class HouseholdDialog(QDialog):
                 [
                     member.full_name,
                     member.birth.display() if member.birth else "",
-                    member.relation,
+                    relation_label(member.relation),
                     "✓" if member.is_head else "",
                 ]
             )
@@ -187,7 +199,7 @@ class HouseholdDialog(QDialog):
     def _selection_changed(self, *_args: object) -> None:
         member = self.selected_member()
         if member is not None:
-            self.relation.setCurrentText(member.relation)
+            self.relation.setCurrentText(relation_label(member.relation))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -273,7 +285,7 @@ class HouseholdDialog(QDialog):
         member = self.selected_member()
         if member is None:
             return
-        person_id, relation = member.person_id, self.relation.currentText()
+        person_id, relation = member.person_id, relation_value(self.relation)
 
         def write(ws: Workspace) -> OpResult[str]:
             return ws.households.set_relation(person_id, relation)
@@ -288,7 +300,7 @@ class HouseholdDialog(QDialog):
         def finished(result: int) -> None:
             self.picker = None
             if result == QDialog.DialogCode.Accepted and picker.chosen_id:
-                self.add_member(picker.chosen_id, picker.relation.currentText())
+                self.add_member(picker.chosen_id, relation_value(picker.relation))
 
         picker.finished.connect(finished)
         picker.open()

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QStackedWidget,
@@ -23,12 +25,14 @@ from PySide6.QtWidgets import (
 from desktop_app.core.problems import N_, StoreError
 from desktop_app.i18n import _, set_language
 from desktop_app.ui import errors
-from desktop_app.ui.backup_dialog import RestoreDialog, backup_on_close, open_restore
+from desktop_app.ui.backup_dialog import BackupTab, RestoreDialog, backup_on_close, open_restore
 from desktop_app.ui.classes import CertificateRegisterPage, ClassesPage
 from desktop_app.ui.context import CHECKING_MESSAGE, DAMAGED, READ_ONLY_MESSAGE, AppContext
+from desktop_app.ui.help import AboutDialog, HelpDialog
 from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
 from desktop_app.ui.people_page import PeoplePage
-from desktop_app.ui.settings_page import SECTION_PROFILE, SettingsPage
+from desktop_app.ui.qt_texts import apply_qt_locale
+from desktop_app.ui.settings_page import SECTION_BACKUPS, SECTION_PROFILE, SettingsPage
 from desktop_app.ui.widgets import Banner
 
 log = logging.getLogger(__name__)
@@ -104,7 +108,108 @@ class MainWindow(QMainWindow):
 
         self.people_page: PeoplePage
         self.settings_page: SettingsPage
+        self.help_dialog: HelpDialog | None = None
+        self.about_dialog: AboutDialog | None = None
         self._build_pages()
+
+    # Menu bar -------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        """Tệp and Trợ giúp; rebuilt with the pages when the language changes."""
+        bar = self.menuBar()
+        bar.clear()
+        # No mnemonics on the menu titles: Alt+T and Alt+R already belong to the pages' buttons
+        # ("&Thêm người"), and an ambiguous Alt key would do nothing at all.
+        file_menu = bar.addMenu(_("File"))
+        self.open_action = self._action(file_menu, _("&Open another database…"), self.open_other)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        file_menu.addSeparator()
+        self.backup_action = self._action(file_menu, _("Back up &now"), self.backup_now)
+        self.export_action = self._action(
+            file_menu, _("Back up to a &USB stick or folder…"), self.backup_to_folder
+        )
+        self.restore_action = self._action(
+            file_menu, _("&Restore from a backup…"), self.open_restore_dialog
+        )
+        file_menu.addSeparator()
+        self.quit_action = self._action(file_menu, _("&Quit"), self.close)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        help_menu = bar.addMenu(_("Help"))
+        self.guide_action = self._action(help_menu, _("&User guide"), self.show_help)
+        self.guide_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.about_action = self._action(help_menu, _("&About"), self.show_about)
+
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def backup_tab(self) -> BackupTab:
+        tab = self.settings_page.findChild(BackupTab)
+        assert tab is not None
+        return tab
+
+    def backup_now(self) -> None:
+        self.backup_tab().backup_now()
+
+    def backup_to_folder(self) -> None:
+        self.backup_tab().choose_export_folder()
+
+    def open_restore_dialog(self) -> RestoreDialog:
+        self.restore_dialog = open_restore(self.ctx, self)
+        return self.restore_dialog
+
+    def open_other(self) -> None:
+        """Choose another database file and reopen the window on it, as the app's start does."""
+        from desktop_app.ui import app as app_module  # app builds this window
+
+        chosen = app_module.pick_database_file(self, self.ctx.path.parent)
+        if chosen is None:
+            return
+        self.open_database(chosen)
+
+    def open_database(self, path: Path) -> MainWindow | None:
+        from desktop_app.ui import app as app_module
+
+        if path.resolve() == self.ctx.path.resolve():
+            self.ctx.notify(_("This database is already open."))
+            return None
+        return app_module.reopen(self, path)
+
+    def help_page_name(self) -> str:
+        """The guide's page for the screen shown."""
+        section = self.stack.currentIndex()
+        if section == self.settings_index:
+            on_backups = self.settings_page.tabs.currentIndex() == SECTION_BACKUPS
+            return "backups" if on_backups else "settings"
+        guide: dict[type[QWidget], str] = {
+            PeoplePage: "people",
+            ClassesPage: "classes",
+            CertificateRegisterPage: "certificates",
+            MembersPage: "members",
+            FundPage: "fund",
+        }
+        page = self.stack.currentWidget()
+        return guide.get(type(page), "index") if page is not None else "index"
+
+    def show_help(self) -> HelpDialog:
+        page = self.help_page_name()
+        if self.help_dialog is not None:
+            self.help_dialog.show_page(page)
+        else:
+            self.help_dialog = HelpDialog(page, self)
+            self.help_dialog.finished.connect(lambda _r: setattr(self, "help_dialog", None))
+        self.help_dialog.show()
+        self.help_dialog.raise_()
+        return self.help_dialog
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self.ctx.path, self)
+        dialog.finished.connect(lambda _r: setattr(self, "about_dialog", None))
+        self.about_dialog = dialog
+        dialog.open()
+        return dialog
 
     # Pages ----------------------------------------------------------------------------
 
@@ -124,6 +229,7 @@ class MainWindow(QMainWindow):
             self.sidebar.addItem(QListWidgetItem(title))
             self.stack.addWidget(page)
         self.sidebar.blockSignals(False)
+        self._build_menus()
         self._show_banner()
         self.show_section(section)
         self.update_title()
@@ -182,6 +288,7 @@ class MainWindow(QMainWindow):
     def change_language(self, lang: str) -> None:
         """Every widget sets its text when built, so rebuilding the pages retranslates them."""
         set_language(lang)
+        apply_qt_locale(lang)
         section = self.stack.currentIndex()
         settings_tab = self.settings_page.tabs.currentIndex()
         self.clear_notice()

@@ -23,6 +23,7 @@ from desktop_app.core.people import PersonRow, Sex
 from desktop_app.core.phone import format_phone
 from desktop_app.core.problems import N_
 from desktop_app.i18n import _, format_int
+from desktop_app.services.households import RELATION_LABELS
 from desktop_app.services.people import KeyedRow, PeopleOrder
 from desktop_app.services.workspace import Workspace
 
@@ -30,6 +31,13 @@ PAGE_SIZE = 200
 # 20 pages of 200 rows is a few screens up and down: enough to scroll back without a query,
 # and a fixed ceiling on memory however far the user scrolls.
 MAX_CACHED_PAGES = 20
+
+
+def relation_label(value: str) -> str:
+    """A stored relation ("Con") in the UI language; a family's own word is shown as typed."""
+    msgid = RELATION_LABELS.get(value)
+    return _(msgid) if msgid else value
+
 
 COL_NUMBER, COL_NAME, COL_SEX, COL_BIRTH, COL_HAMLET, COL_PHONE, COL_HOUSEHOLD = range(7)
 HEADERS = (
@@ -230,5 +238,5 @@ def _display(row: PersonRow, number: int, column: int) -> str:
     if column == COL_HOUSEHOLD:
         if not row.household_id:
             return ""
-        return row.relation or "✓"
+        return relation_label(row.relation) if row.relation else "✓"
     return ""

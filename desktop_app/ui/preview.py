@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QMarginsF, QRect, QSize, QSizeF, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QMarginsF, QRect, QSize, QSizeF, Qt, QTimer
 from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.appinfo import documents_folder
 from desktop_app.core.problems import UserError
 from desktop_app.documents.output import atomic_output
 from desktop_app.i18n import _, format_int, ngettext, tr
@@ -68,11 +69,6 @@ def safe_file_name(name: str) -> str:
     """What Windows accepts as a file name; Vietnamese letters stay."""
     cleaned = _UNSAFE.sub(" ", name).strip(" .")
     return re.sub(r"\s+", " ", cleaned)[:150] or "document"
-
-
-def documents_folder() -> Path:
-    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(location) if location else Path.home()
 
 
 def ask_save_path(parent: QWidget | None, suggested: Path, file_filter: str) -> Path | None:

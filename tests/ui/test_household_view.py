@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+import desktop_app.i18n as i18n
 from desktop_app.core.people import PersonInput
 from desktop_app.i18n import _
 from desktop_app.services.ops import OpResult
@@ -49,7 +50,7 @@ def test_household_from_creation_to_removal(
     assert not dialog.add_button.isEnabled()
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.household_id is not None, timeout=5000)
-    assert members(dialog) == [("Lê Văn Cường", "Chủ hộ", "✓")]
+    assert members(dialog) == [("Lê Văn Cường", _("Head of household"), "✓")]
     assert not dialog.create_button.isVisible()
 
     # Add a member by typing a few letters; birth year and hamlet tell namesakes apart.
@@ -63,7 +64,7 @@ def test_household_from_creation_to_removal(
     picker.relation.setCurrentText("Vợ")
     qtbot.keyClick(picker.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(dialog.members) == 2, timeout=5000)
-    assert ("Phạm Thị Hoa", "Vợ", "") in members(dialog)
+    assert ("Phạm Thị Hoa", _("Wife"), "") in members(dialog)
 
     # Make her the head; the list shows the new head first.
     dialog.select_member(next(m.person_id for m in dialog.members if m.full_name.endswith("Hoa")))
@@ -75,11 +76,11 @@ def test_household_from_creation_to_removal(
     dialog.select_member(next(m.person_id for m in dialog.members if "Cường" in m.full_name))
     dialog.relation.setCurrentText("Chồng")
     dialog.set_relation_button.click()
-    qtbot.waitUntil(lambda: ("Lê Văn Cường", "Chồng", "") in members(dialog), timeout=5000)
+    qtbot.waitUntil(lambda: ("Lê Văn Cường", _("Husband"), "") in members(dialog), timeout=5000)
 
     # The list shows household membership.
     names = [page.model.index(r, COL_NAME).data() for r in range(page.model.rowCount())]
-    assert page.model.index(names.index("Phạm Thị Hoa"), 6).data() == "Chủ hộ"
+    assert page.model.index(names.index("Phạm Thị Hoa"), 6).data() == _("Head of household")
 
     # Removing the person the dialog was opened for still shows the household they left.
     dialog.remove_button.click()
@@ -133,3 +134,30 @@ def test_namesakes_are_told_apart_in_the_picker(
     qtbot.waitUntil(lambda: picker.results.count() == 2, timeout=2000)
     texts = {picker.results.item(i).text() for i in range(2)}
     assert any("1999" in t for t in texts) and any("1960" in t for t in texts)
+
+
+def test_relations_show_in_english_and_are_stored_as_in_the_register(
+    qtbot: QtBot, window: MainWindow, type_text: TypeText
+) -> None:
+    """In English the relations read in English; the household register keeps "Vợ"."""
+    i18n.set_language("en")
+    page = window.people_page
+    dialog = open_household(page, "Lê Văn Cường")
+    dialog.create_household()
+    qtbot.waitUntil(lambda: dialog.household_id is not None, timeout=5000)
+    assert members(dialog) == [("Lê Văn Cường", "Head of household", "✓")]
+    dialog.open_picker()
+    picker = dialog.picker
+    assert picker is not None
+    offered = [picker.relation.itemText(i) for i in range(picker.relation.count())]
+    assert "Wife" in offered and "Vợ" not in offered
+    type_text(picker.search, "thi hoa")
+    qtbot.waitUntil(lambda: picker.results.count() == 1, timeout=2000)
+    picker.relation.setCurrentText("Wife")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(dialog.members) == 2, timeout=5000)
+    assert ("Phạm Thị Hoa", "Wife", "") in members(dialog)
+    stored = {
+        m.full_name: m.relation for m in window.ctx.reader.households.members(dialog.household_id)
+    }
+    assert stored == {"Lê Văn Cường": "Chủ hộ", "Phạm Thị Hoa": "Vợ"}

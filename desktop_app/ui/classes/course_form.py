@@ -50,6 +50,11 @@ def type_name(t: ClassType) -> str:
     return t.name_en if current_language() == "en" and t.name_en else t.name
 
 
+def course_type_name(c: Course) -> str:
+    """The class's kind in the UI language (documents keep the Vietnamese name)."""
+    return c.type_name_en if current_language() == "en" and c.type_name_en else c.type_name
+
+
 class CourseFields(QWidget):
     """The fields of a class with inline messages; used by the new-class dialog and the
     Details tab."""
@@ -456,4 +461,4 @@ class NewCourseDialog(QDialog):
         super().reject()
 
 
-__all__ = ["CourseFields", "NewCourseDialog", "plan_dates", "type_name"]
+__all__ = ["CourseFields", "NewCourseDialog", "course_type_name", "plan_dates", "type_name"]

@@ -52,7 +52,7 @@ from desktop_app.ui.classes.common import (
     show_inline,
     status_label,
 )
-from desktop_app.ui.classes.course_form import CourseFields
+from desktop_app.ui.classes.course_form import CourseFields, course_type_name
 from desktop_app.ui.classes.enrolment import EnrolmentTab, counts_text
 from desktop_app.ui.classes.printing import ClassPrinter
 from desktop_app.ui.classes.results import CompletersTab, ResultsTab
@@ -196,7 +196,7 @@ class CourseView(QWidget):
 
     def _show_header(self, c: Course) -> None:
         self.title.setText(c.title)
-        parts = [c.type_name, course_dates_text(c), status_label(c.status)]
+        parts = [course_type_name(c), course_dates_text(c), status_label(c.status)]
         if c.venue:
             parts.append(c.venue)
         self.subtitle.setText(" · ".join(p for p in parts if p))

@@ -33,7 +33,7 @@ from desktop_app.ui.classes.common import (
     setup_table,
     status_label,
 )
-from desktop_app.ui.classes.course_form import NewCourseDialog, type_name
+from desktop_app.ui.classes.course_form import NewCourseDialog, course_type_name, type_name
 from desktop_app.ui.classes.course_view import CourseView
 from desktop_app.ui.context import AppContext
 
@@ -57,7 +57,7 @@ def course_columns() -> list[Column]:
     sessions, completed = _number("sessions"), _number("completed")
     return [
         Column(N_("Title"), lambda c: c.title, tooltip=lambda c: c.notes),
-        Column(N_("Kind"), lambda c: c.type_name),
+        Column(N_("Kind"), course_type_name),
         Column(
             N_("Dates"),
             course_dates_text,

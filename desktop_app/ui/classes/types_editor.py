@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.appinfo import documents_folder
 from desktop_app.core.courses import ClassType
 from desktop_app.i18n import _, tr
 from desktop_app.ui.classes.common import alive, show_inline
@@ -128,7 +129,10 @@ class ClassTypesEditor(QWidget):
 
     def import_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, _("Load kinds of class"), "", _("Lists of kinds of class (*.json)")
+            self,
+            _("Load kinds of class"),
+            str(documents_folder()),
+            _("Lists of kinds of class (*.json)"),
         )
         if not path:
             return

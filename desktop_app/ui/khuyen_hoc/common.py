@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.money import format_amount, parse_vnd
+from desktop_app.appinfo import documents_folder
+from desktop_app.core.money import parse_vnd
 from desktop_app.core.people import Birth, PersonRow
 from desktop_app.core.problems import N_, Problem, StoreError, UserError
-from desktop_app.i18n import _, format_date, problem_text, tr, user_error_text
+from desktop_app.i18n import _, format_date, format_int, problem_text, tr, user_error_text
 from desktop_app.services.fund_documents import PrintAudit
 from desktop_app.services.ops import Progress
 from desktop_app.services.workspace import Workspace
@@ -99,7 +100,7 @@ class AmountEdit(QLineEdit):
         return parse_vnd(text) if text else None
 
     def set_amount(self, amount: int | None) -> None:
-        self.setText(format_amount(amount) if amount is not None else "")
+        self.setText(format_int(amount) if amount is not None else "")
 
     def _regroup(self) -> None:
         try:
@@ -402,7 +403,7 @@ def print_document(
     if xlsx:
         target = preview_module.ask_output_path(
             parent,
-            preview_module.documents_folder() / out.name,
+            documents_folder() / out.name,
             _("Excel workbooks (*.xlsx)"),
             ctx.path,
         )

@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.members import Branch, DuesBatchInput, DuesRate, Member
-from desktop_app.core.money import format_vnd
 from desktop_app.core.problems import N_, Problem
-from desktop_app.i18n import _, tr
+from desktop_app.i18n import _, format_int, format_money, tr
 from desktop_app.services.fund import FundRow
 from desktop_app.services.members import DuesResult
 from desktop_app.ui import errors
@@ -187,9 +186,9 @@ class DuesDialog(QDialog):
             self.rate_label.setText(
                 tr(
                     "Not yet paid for {year}: {count} members. Dues: {amount} each.",
-                    count=len(unpaid),
+                    count=format_int(len(unpaid)),
                     year=year,
-                    amount=format_vnd(amount),
+                    amount=format_money(amount),
                 )
             )
         self.model.set_members(unpaid, amount)
@@ -201,7 +200,11 @@ class DuesDialog(QDialog):
     def _update_ticked(self) -> None:
         count, total = self.model.ticked()
         self.ticked_label.setText(
-            tr("Ticked members: {count}. Total: {total}", count=count, total=format_vnd(total))
+            tr(
+                "Ticked members: {count}. Total: {total}",
+                count=format_int(count),
+                total=format_money(total),
+            )
         )
 
     def current_batch(self) -> tuple[DuesBatchInput | None, list[Problem]]:
@@ -264,8 +267,8 @@ class DuesDialog(QDialog):
                 "{upper} of it goes to the upper level.",
                 voucher=result.voucher,
                 count=result.members,
-                total=format_vnd(result.total),
-                upper=format_vnd(result.upper_share),
+                total=format_money(result.total),
+                upper=format_money(result.upper_share),
             )
         )
         self.done_label.show()

@@ -37,9 +37,9 @@ from desktop_app.core.fund import (
     is_minor,
     validate_entry,
 )
-from desktop_app.core.money import amount_in_words, format_vnd
+from desktop_app.core.money import amount_in_words
 from desktop_app.core.problems import Problem, StoreError
-from desktop_app.i18n import _, tr
+from desktop_app.i18n import _, format_money, tr
 from desktop_app.services.fund import EntryRow, FundRow
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.khuyen_hoc.common import (
@@ -266,7 +266,7 @@ class EntryForm(QDialog):
         self._cash_text = self.fund.name
         if balance is not None:
             self._cash_text = tr(
-                "{fund} — holds {balance}", fund=self.fund.name, balance=format_vnd(balance)
+                "{fund} — holds {balance}", fund=self.fund.name, balance=format_money(balance)
             )
         self._show_fund()
 

@@ -20,9 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.fund import KIND_LABELS
-from desktop_app.core.money import format_vnd
 from desktop_app.core.problems import N_, Problem, StoreError
-from desktop_app.i18n import _, format_date, format_int, tr
+from desktop_app.i18n import _, format_date, format_int, format_money, tr
 from desktop_app.services.fund import EntryRow, FundInput, FundRow
 from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
@@ -91,7 +90,7 @@ class VoidDialog(_FormDialog):
                 voucher=entry.voucher,
                 date=format_date(entry.entry_date),
                 kind=_(KIND_LABELS[entry.kind]),
-                amount=format_vnd(entry.amount),
+                amount=format_money(entry.amount),
                 party=entry.party_name,
             )
         )
@@ -242,7 +241,7 @@ class CloseYearDialog(_FormDialog):
                 "Balance on 31/12/{year}: {balance}. After closing, nothing can be dated "
                 "in {year} or before.",
                 year=year,
-                balance=format_vnd(balance),
+                balance=format_money(balance),
             )
         )
 

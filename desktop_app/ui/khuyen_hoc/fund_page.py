@@ -33,8 +33,7 @@ from desktop_app.core.fund import (
     Book,
     EntryKind,
 )
-from desktop_app.core.money import format_vnd
-from desktop_app.i18n import _, format_int, ngettext, tr
+from desktop_app.i18n import _, format_int, format_money, ngettext, tr
 from desktop_app.services.fund import (
     UNSEALED_MESSAGE,
     EntryRow,
@@ -459,21 +458,21 @@ class FundPage(QWidget):
             + " "
             + tr(
                 "In: {receipts}. Out: {payments}.",
-                receipts=format_vnd(receipts),
-                payments=format_vnd(payments),
+                receipts=format_money(receipts),
+                payments=format_money(payments),
             )
         )
         if view.opening is not None:
             text += " " + tr(
                 "Balance at the end: {balance}.",
-                balance=format_vnd(view.opening + receipts - payments),
+                balance=format_money(view.opening + receipts - payments),
             )
         self.totals_label.setText(text)
         self.goods_left = view.goods_left
         self.goods_label.setText(
             tr(
                 "Goods received in kind, on hand now: {value} (not cash, not in the balance).",
-                value=format_vnd(view.goods_value),
+                value=format_money(view.goods_value),
             )
             if view.goods_left
             else ""

@@ -31,7 +31,7 @@ from desktop_app.core.members import (
     MemberStatus,
 )
 from desktop_app.core.problems import N_, Problem
-from desktop_app.i18n import _, tr
+from desktop_app.i18n import _, format_money, tr
 from desktop_app.services.members import MemberInput
 from desktop_app.services.ops import OpResult
 from desktop_app.services.workspace import Workspace
@@ -299,11 +299,9 @@ class RateDialog(_FormDialog):
 
 
 def rate_text(rate: DuesRate) -> str:
-    from desktop_app.core.money import format_vnd
-
     return tr(
         "{year}: {amount} per member, {percent}% to the upper level",
         year=rate.year,
-        amount=format_vnd(rate.amount),
+        amount=format_money(rate.amount),
         percent=rate.upper_percent,
     )

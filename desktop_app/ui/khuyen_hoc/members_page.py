@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.members import Branch, DuesRate, Member
 from desktop_app.core.problems import StoreError
-from desktop_app.i18n import _, format_int, ngettext, tr
+from desktop_app.i18n import _, format_int, format_percent, ngettext, tr
 from desktop_app.services.fund_documents import FundDocumentService as Docs
 from desktop_app.services.members import DuesResult, MemberFilter, Share
 from desktop_app.services.workspace import Workspace
@@ -525,6 +525,16 @@ class UnpaidDialog(QDialog):
         self.count_label = QLabel()
         layout.addWidget(self.count_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        # Printed for the branch heads who collect the dues; exported for the association's
+        # own spreadsheet. Both are the list shown, for the year and branch chosen.
+        self.print_button = buttons.addButton(_("&Print…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_button = buttons.addButton(
+            _("&Export to Excel…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        for button in (self.print_button, self.export_button):
+            button.setAutoDefault(False)
+        self.print_button.clicked.connect(lambda: self.print_list(xlsx=False))
+        self.export_button.clicked.connect(lambda: self.print_list(xlsx=True))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._latest = Latest()
@@ -566,6 +576,19 @@ class UnpaidDialog(QDialog):
             self.count_label.setText("")
             errors.report_error(self, _("Unpaid dues"), exc)
 
+    def print_list(self, xlsx: bool) -> None:
+        year, branch_id = self.year.value(), self.branch.currentData()
+        branch = self.branch.currentText() if branch_id else "tất cả"
+        print_document(
+            self,
+            self.ctx,
+            _("Unpaid dues"),
+            lambda ws: ws.fund_documents.prepare_unpaid(year, branch_id),
+            lambda prepared, out, _progress: Docs.render_unpaid(prepared, out, xlsx),
+            f"Chưa đóng hội phí {year} - {branch}.{'xlsx' if xlsx else 'pdf'}",
+            xlsx=xlsx,
+        )
+
 
 class SharesDialog(QDialog):
     """Members as a share of the population, per hamlet and for the commune."""
@@ -585,7 +608,7 @@ class SharesDialog(QDialog):
         for row, share in enumerate([*per, total]):
             name = share.name or _("Whole commune")
             population = format_int(share.population) if share.population else "—"
-            percent = f"{share.percent:.1f} %" if share.percent is not None else "—"
+            percent = format_percent(share.percent) if share.percent is not None else "—"
             for column, text in enumerate((name, population, format_int(share.members), percent)):
                 item = QTableWidgetItem(text)
                 if column:

@@ -22,9 +22,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from desktop_app.core.collation import roster_sort_key
 from desktop_app.core.fund import KIND_LABELS, Book, EntryKind
 from desktop_app.core.members import MEMBER_STATUS_LABELS, Member, MemberStatus
-from desktop_app.core.money import format_amount, format_vnd, parse_vnd
+from desktop_app.core.money import parse_vnd
 from desktop_app.core.names import split_full_name
-from desktop_app.i18n import _, format_date, tr
+from desktop_app.i18n import _, format_date, format_int, format_money, tr
 from desktop_app.services.fund import EntryRow, FundRow
 from desktop_app.ui.khuyen_hoc.common import iso_to_screen
 from desktop_app.ui.list_model import ListModel
@@ -150,13 +150,13 @@ class FundsModel(ListModel):
             return None
         line = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return line.fund.name if index.column() == F_NAME else format_amount(line.balance)
+            return line.fund.name if index.column() == F_NAME else format_int(line.balance)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == F_BALANCE:
             return int(ALIGN_RIGHT.value)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == F_NAME:
             fund = line.fund
             tip = tr("Opened {date} with {amount}", date=format_date(fund.opening_date),
-                     amount=format_vnd(fund.opening_balance))  # fmt: skip
+                     amount=format_money(fund.opening_balance))  # fmt: skip
             if fund.carried_from:
                 tip += "\n" + tr(
                     "Carried over from {source} ({document})",
@@ -260,17 +260,17 @@ class LedgerModel(ListModel):
                 # Goods are valued, never cash: their value is said here, not under In/Out.
                 return tr(
                     "{reason} ({quantity} {unit} {items}, valued at {value})",
-                    reason=e.reason, quantity=format_amount(e.quantity), unit=e.unit,
-                    items=e.in_kind, value=format_vnd(e.amount),
+                    reason=e.reason, quantity=format_int(e.quantity), unit=e.unit,
+                    items=e.in_kind, value=format_money(e.amount),
                 )  # fmt: skip
             return f"{e.reason} ({e.in_kind})" if e.in_kind else e.reason
         # A reversal is in its original's column with a minus (as in the cash book).
         if column == L_IN:
-            return format_amount(e.effect) if e.book is Book.RECEIPT else ""
+            return format_int(e.effect) if e.book is Book.RECEIPT else ""
         if column == L_OUT:
-            return format_amount(-e.effect) if e.book is Book.PAYMENT else ""
+            return format_int(-e.effect) if e.book is Book.PAYMENT else ""
         if column == L_BALANCE:
-            return format_amount(self.balances[row]) if self.balances is not None else ""
+            return format_int(self.balances[row]) if self.balances is not None else ""
         if column == L_MARK:
             if e.reversed_by:
                 by = self.vouchers.get(e.reversed_by, "")
@@ -355,7 +355,7 @@ class DuesModel(ListModel):
             if column == D_NAME:
                 return line.member.full_name
             if column == D_AMOUNT:
-                return format_amount(line.amount)
+                return format_int(line.amount)
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == D_AMOUNT:
             return int(ALIGN_RIGHT.value)

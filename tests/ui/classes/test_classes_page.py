@@ -301,3 +301,20 @@ def test_answers_for_a_page_closed_meanwhile_are_dropped(
     qtbot.waitUntil(lambda: ctx.queries.pending == 0 and not page.loading, timeout=5000)
     view = open_class(qtbot, page, cid, ATTENDANCE)
     assert view.attendance is not None and view.attendance.model.people == 3
+
+
+def test_kind_of_class_follows_the_language(qtbot: QtBot, ctx: AppContext) -> None:
+    """The list says the kind in English on an English screen; documents keep the Vietnamese."""
+    import desktop_app.i18n as i18n
+    from desktop_app.ui.classes.page import course_columns
+
+    kind = next(i for i, c in enumerate(course_columns()) if c.title == "Kind")
+    i18n.set_language("en")
+    widget = ClassesPage(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: not widget.loading, timeout=5000)
+    row = titles(widget).index(TITLE)
+    assert widget.model.index(row, kind).data() == "Topic: farming techniques"
+    (course,) = [c for c in ctx.reader.courses.find() if c.title == TITLE]
+    assert course.type_name.startswith("Chuyên đề kỹ thuật trồng trọt")

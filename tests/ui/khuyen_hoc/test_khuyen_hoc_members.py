@@ -259,6 +259,45 @@ def test_the_unpaid_list_follows_a_dues_batch_saved_meanwhile(
     dialog.reject()
 
 
+def test_the_unpaid_list_is_printed_and_exported(
+    qtbot: QtBot,
+    page: MembersPage,
+    previews: list[tuple[Path, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Print… previews the PDF of the list shown; Export… writes the same list as xlsx."""
+    import subprocess
+
+    import openpyxl
+
+    from desktop_app.ui import preview as preview_module
+
+    page.show_unpaid()
+    dialog = page.dialog
+    qtbot.waitUntil(lambda: not dialog.busy and dialog.model.rowCount() == 4, timeout=5000)
+    names = [dialog.model.member(r).full_name for r in range(4)]
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(previews), timeout=10000)
+    path, name = previews[0]
+    assert name == f"Chưa đóng hội phí {YEAR} - tất cả.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "DANH SÁCH HỘI VIÊN CHƯA ĐÓNG HỘI PHÍ" in text
+    assert all(n in text for n in names)
+
+    target = tmp_path / "unpaid.xlsx"
+    monkeypatch.setattr(preview_module, "ask_save_path", lambda *_a: target)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(target.exists, timeout=10000)
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet is not None
+    cells = {v for row in sheet.iter_rows(values_only=True) for v in row if v is not None}
+    assert set(names) <= cells
+    dialog.reject()
+
+
 def test_member_cards_are_printed_then_previewed(
     qtbot: QtBot, page: MembersPage, previews: list[tuple[Path, str]]
 ) -> None:

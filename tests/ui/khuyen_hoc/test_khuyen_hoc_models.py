@@ -6,6 +6,7 @@ import datetime as dt
 
 from pytestqt.modeltest import ModelTester
 
+import desktop_app.i18n as i18n
 from desktop_app.core.fund import EntryInput, EntryKind
 from desktop_app.services.fund import LedgerFilter
 from desktop_app.services.workspace import Workspace
@@ -32,6 +33,14 @@ def test_funds_model(qtmodeltester: ModelTester, ctx: AppContext) -> None:
     model.set_rows([FundLine(fund, 1_250_000)])
     assert model.index(0, 1).data() == "1.250.000"
     qtmodeltester.check(model)
+    # An English screen groups digits the English way, as it does its counts of people.
+    i18n.set_language("en")
+    assert model.index(0, 1).data() == "1,250,000"
+    assert i18n.format_int(2002) == "2,002"
+    assert i18n.format_percent(12.5) == "12.5 %"
+    i18n.set_language("vi")
+    assert i18n.format_int(2002) == "2.002"
+    assert i18n.format_percent(12.5) == "12,5 %"
 
 
 def test_ledger_model_with_running_balance_and_a_void(
