@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.dates import NO_SUCH_DAY
 from desktop_app.core.people import PersonInput
 from desktop_app.core.problems import Problem, StoreError
 from desktop_app.i18n import _, problem_text, tr
@@ -201,7 +202,9 @@ def test_inline_messages_appear_while_typing(
     qtbot.waitUntil(lambda: form.field_message("phone") != "", timeout=2000)
     assert form.field_message("full_name") == ""  # untouched fields stay quiet
     type_text(form.birth, "31/02/1990")
-    qtbot.waitUntil(lambda: form.field_message("birth") != "", timeout=2000)
+    # It says what is wrong: the day does not exist (not "type the date as dd/mm/yyyy").
+    expected = tr(NO_SUCH_DAY[1], day=31)
+    qtbot.waitUntil(lambda: form.field_message("birth") == expected, timeout=2000)
 
 
 def test_duplicate_warning_then_this_is_a_different_person(

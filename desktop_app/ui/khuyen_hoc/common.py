@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.dates import UNREADABLE_DATE, DateError, parse_day
 from desktop_app.core.money import format_amount, parse_vnd
 from desktop_app.core.people import Birth, PersonRow
 from desktop_app.core.problems import N_, Problem, StoreError, UserError
@@ -49,11 +50,9 @@ PERSON_NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def parse_date(text: str) -> dt.date:
-    """'07/03/2026', '7-3-2026' or '2026-03-07'; a year alone is not a day. Raises ValueError."""
-    birth = Birth.parse(text.strip())
-    if birth.month is None or birth.day is None:
-        raise ValueError(text)
-    return dt.date(birth.year, birth.month, birth.day)
+    """'07/03/2026', '7-3-2026' or '2026-03-07'; a year alone is not a day. Raises DateError
+    (a ValueError) that says what is wrong."""
+    return parse_day(text.strip())
 
 
 def iso_to_screen(text: str) -> str:
@@ -122,10 +121,10 @@ def amount_problem(edit: AmountEdit, field: str) -> tuple[int, list[Problem]]:
 def date_problem(edit: DateEdit, field: str) -> tuple[dt.date | None, list[Problem]]:
     try:
         value = edit.date()
-    except ValueError:
-        return None, [Problem(field, N_("Type the date as dd/mm/yyyy, e.g. 05/02/2026."))]
+    except DateError as e:
+        return None, [Problem(field, e.message, e.params)]
     if value is None:
-        return None, [Problem(field, N_("Type the date as dd/mm/yyyy, e.g. 05/02/2026."))]
+        return None, [Problem(field, UNREADABLE_DATE)]
     return value, []
 
 
