@@ -59,7 +59,7 @@ class RegisterModel(RowsModel):
         self.reissue_serials: dict[str, str] = {}
         super().__init__(
             [
-                Column(N_("No."), lambda c: c.serial, key=lambda c: (c.year, c.number)),
+                Column(N_("Register no."), lambda c: c.serial, key=lambda c: (c.year, c.number)),
                 Column(N_("Full name"), lambda c: c.full_name),
                 Column(N_("Kind"), lambda c: _(KIND_LABELS[c.kind])),
                 Column(N_("Class"), lambda c: c.course_title),
