@@ -227,6 +227,32 @@ def test_duplicate_warning_then_this_is_a_different_person(
     assert names(page).count("Nguyễn Văn An") == 2
 
 
+def test_same_name_and_birth_date_with_a_blank_hamlet_warns_in_plain_words(
+    qtbot: QtBot, window: MainWindow, type_text: TypeText
+) -> None:
+    page = window.people_page
+    existing = next(
+        r for r in window.ctx.reader.people.search("Tran Thi Bich") if r.birth is not None
+    )
+    assert existing.hamlet_name  # the one in the list has a hamlet; the new one is left blank
+    form = open_new_form(qtbot, page)
+    type_text(form.full_name, "tran thi bich")
+    type_text(form.birth, "12/5/1990")
+    assert form.hamlet.currentData() is None
+    qtbot.keyClick(form.full_name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.duplicate_dialog is not None, timeout=5000)
+    dialog = form.duplicate_dialog
+    assert dialog is not None
+    assert dialog.message.text() == tr(
+        "{name}, born on {birth}, of {hamlet}, is already in the list. "
+        "Open that person instead, or confirm this is a different person.",
+        name="Trần Thị Bích", birth="12/05/1990", hamlet=existing.hamlet_name,
+    )  # fmt: skip
+    assert "?" not in dialog.message.text()
+    assert dialog.candidates.topLevelItem(0).text(2) == existing.hamlet_name
+    dialog.reject()
+
+
 def test_duplicate_warning_then_open_the_existing_person(
     qtbot: QtBot, window: MainWindow, type_text: TypeText
 ) -> None:
