@@ -105,12 +105,14 @@ class CourseView(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title.setFont(font)
+        self.title.setWordWrap(True)  # a long class title must not widen the window
         top.addWidget(self.title, 1)
         self.counts = QLabel()
         top.addWidget(self.counts)
         layout.addLayout(top)
         self.subtitle = QLabel(_("Loading…"))
         self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
+        self.subtitle.setWordWrap(True)
         layout.addWidget(self.subtitle)
 
         self.tabs = QTabWidget()

@@ -45,6 +45,7 @@ from desktop_app.ui.classes.common import (
     setup_table,
 )
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.preview import PdfPreviewDialog, preview_pdf, temp_document_path
 from desktop_app.ui.widgets import FieldMessage, confirm
 
@@ -145,13 +146,8 @@ class CertificateRegisterPage(QWidget):
         setup_table(self.table)
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
-        for column, width in (
-            (COL_SERIAL, 80),
-            (COL_NAME, 200),
-            (COL_KIND, 170),
-            (COL_COURSE, 240),
-        ):
-            self.table.setColumnWidth(column, width)
+        widths = {COL_SERIAL: 80, COL_KIND: 150, COL_ISSUED: 90, COL_STATUS: 120}
+        fit_columns(self.table, widths, stretch=(COL_NAME, COL_COURSE))
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.revoke_button = QPushButton(_("Re&voke…"))

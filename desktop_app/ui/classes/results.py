@@ -18,7 +18,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QGridLayout,
     QLabel,
     QPushButton,
     QStyledItemDelegate,
@@ -43,6 +42,7 @@ from desktop_app.ui.classes.common import (
     setup_table,
 )
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.fit import FlowLayout
 
 COL_NAME, COL_ATTENDED, COL_RESULT, COL_LEVEL, COL_COMPLETION = range(5)
 _HEADERS = ("Full name", "Attended", "Result", "Literacy level", "Completion")
@@ -257,7 +257,6 @@ def rule_text(course: Course) -> str:
     return " ".join(parts) + "."
 
 
-PAPERS_A_ROW = 3
 COMPLETER_COLUMNS = [
     Column(N_("Full name"), lambda e: e.full_name, key=lambda e: e.sort_key),
     Column(N_("Birth"), lambda e: birth_display(e.birth), key=lambda e: e.birth),
@@ -289,17 +288,16 @@ class CompletersTab(QWidget):
         self.table.setModel(self.model)
         self.table.setColumnWidth(0, 220)
         layout.addWidget(self.table, 1)
-        # Three a row: the class's papers, then the certificates (in one row the long
-        # Vietnamese labels would widen the window past a laptop's screen).
-        buttons = QGridLayout()
+        # The buttons wrap (in one row the long Vietnamese labels would widen the window
+        # past a laptop's screen).
+        buttons = FlowLayout()
         self.buttons: dict[str, QWidget] = {}
-        for i, (key, text, slot) in enumerate(actions):
+        for key, text, slot in actions:
             button = QPushButton(text)
             button.setAutoDefault(False)
             button.clicked.connect(slot)
-            buttons.addWidget(button, i // PAPERS_A_ROW, i % PAPERS_A_ROW)
+            buttons.addWidget(button)
             self.buttons[key] = button
-        buttons.setColumnStretch(PAPERS_A_ROW, 1)
         layout.addLayout(buttons)
 
     def show_snapshot(self, snapshot: ClassSnapshot) -> None:
