@@ -8,6 +8,7 @@ column in view, and a dialog height that follows the messages shown under its fi
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt, QTimer
@@ -23,6 +24,9 @@ from PySide6.QtWidgets import (
 
 # Room for the sort arrow and the padding of a header section.
 _HEADER_PADDING = 28
+# Each dialog's height before messages grew it (kept in Python: a Qt dynamic property set to
+# None trips a reference-count bug in PySide6 6.12).
+_BASE_HEIGHTS: weakref.WeakKeyDictionary[QWidget, int] = weakref.WeakKeyDictionary()
 
 
 class FlowLayout(QLayout):
@@ -148,10 +152,10 @@ def fit_dialog_height(widget: QWidget, change: Callable[[], None]) -> None:
     in the main window has the window's height to use.
     """
     top = widget.window()
-    if isinstance(top, QDialog) and top.isVisible() and top.property("_fit_base") is None:
+    if isinstance(top, QDialog) and top.isVisible() and top not in _BASE_HEIGHTS:
         # The height before the change: Qt may grow the dialog to its new minimum at once,
         # and that is not a height to come back to.
-        top.setProperty("_fit_base", top.height())
+        _BASE_HEIGHTS[top] = top.height()
     change()
 
     def fit() -> None:
@@ -171,13 +175,13 @@ def fit_dialog_height(widget: QWidget, change: Callable[[], None]) -> None:
         if needed < 0:
             needed = layout.totalSizeHint().height()
         needed = max(needed, layout.totalMinimumSize().height())
-        base = window.property("_fit_base")  # the height before messages grew it
+        base = _BASE_HEIGHTS.get(window)  # the height before messages grew it
         if needed > window.height():
             window.resize(width, needed)
         elif base is not None and needed < window.height():
             # Only what the messages added is taken back, down to the height it had.
-            window.resize(width, max(needed, int(base)))
-        if base is not None and window.height() <= int(base):
-            window.setProperty("_fit_base", None)
+            window.resize(width, max(needed, base))
+        if base is not None and window.height() <= base:
+            del _BASE_HEIGHTS[window]
 
     QTimer.singleShot(0, fit)
