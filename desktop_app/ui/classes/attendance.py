@@ -309,7 +309,6 @@ class AttendanceTab(QWidget):
         self.help.setWordWrap(True)
         top.addWidget(self.help, 1)
         self.summary = QLabel()
-        self.summary.setWordWrap(True)
         top.addWidget(self.summary)
         self.undo_button = QPushButton(_("Undo"))
         self.undo_button.setToolTip(_("Take back the last attendance change (Ctrl+Z)"))
