@@ -1,9 +1,13 @@
 """Pages that fit an office screen (1280×720 and up) without widening the window.
 
 Qt gives a window at least its layout's minimum width, so one row of long Vietnamese button
-labels, or a label that does not wrap, widens the window past the screen by itself. Here:
-a flow layout (buttons wrap onto the next line), column sizing that keeps a table's last
-column in view, and a dialog height that follows the messages shown under its fields.
+labels, or a label that does not wrap, widens the window past the screen by itself (rows of
+buttons are therefore laid out a few to a row). Here: column sizing that keeps a table's
+last column in view, and a dialog height that follows the messages shown under its fields.
+
+Nothing here runs Python in Qt's layout passes: with PySide6 6.12 on Python 3.11 every call
+into Qt that returns nothing drops a reference to None, so a Python layout (one call per
+button per pass) brings the process down after a few thousand resizes.
 """
 
 from __future__ import annotations
@@ -11,114 +15,18 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 
-from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QHeaderView,
-    QLayout,
-    QLayoutItem,
-    QSizePolicy,
     QTableView,
     QWidget,
 )
 
 # Room for the sort arrow and the padding of a header section.
 _HEADER_PADDING = 28
-# Each dialog's height before messages grew it (kept in Python: a Qt dynamic property set to
-# None trips a reference-count bug in PySide6 6.12).
+# Each dialog's height before messages grew it, while they have.
 _BASE_HEIGHTS: weakref.WeakKeyDictionary[QWidget, int] = weakref.WeakKeyDictionary()
-
-
-class FlowLayout(QLayout):
-    """Items left to right, wrapping to a new line when the width runs out."""
-
-    def __init__(self, parent: QWidget | None = None, spacing: int = -1) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self._spacing = spacing
-        self.setContentsMargins(QMargins(0, 0, 0, 0))
-
-    # QLayout's item protocol ---------------------------------------------------------
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    # Sizes -----------------------------------------------------------------------------
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._place(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._place(rect, move=True)
-
-    def sizeHint(self) -> QSize:
-        # All in one line when there is room: as wide as a row of buttons would be.
-        width = sum(self._hint(i).width() for i in self._visible())
-        width += self._gap() * max(0, len(self._visible()) - 1)
-        height = max((self._hint(i).height() for i in self._visible()), default=0)
-        m = self.contentsMargins()
-        return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
-
-    def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._visible():
-            size = size.expandedTo(item.minimumSize()).expandedTo(self._hint(item))
-        m = self.contentsMargins()
-        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
-
-    # Placing ---------------------------------------------------------------------------
-
-    def _visible(self) -> list[QLayoutItem]:
-        return [i for i in self._items if not i.isEmpty()]
-
-    @staticmethod
-    def _hint(item: QLayoutItem) -> QSize:
-        return item.sizeHint()
-
-    def _gap(self) -> int:
-        if self._spacing >= 0:
-            return self._spacing
-        parent = self.parentWidget()
-        if parent is None:
-            return 6
-        gap = parent.style().layoutSpacing(
-            QSizePolicy.ControlType.PushButton,
-            QSizePolicy.ControlType.PushButton,
-            Qt.Orientation.Horizontal,
-        )
-        return gap if gap >= 0 else 6
-
-    def _place(self, rect: QRect, move: bool) -> int:
-        m = self.contentsMargins()
-        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
-        x, y, line_height = area.x(), area.y(), 0
-        gap = self._gap()
-        for item in self._visible():
-            hint = self._hint(item)
-            if x > area.x() and x + hint.width() > area.right() + 1:
-                x, y = area.x(), y + line_height + gap
-                line_height = 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + gap
-            line_height = max(line_height, hint.height())
-        return y + line_height - rect.y() + m.bottom()
 
 
 def fit_columns(table: QTableView, widths: Mapping[int, int], stretch: Iterable[int]) -> None:

@@ -15,7 +15,6 @@ from desktop_app.core.courses import CourseStatus
 from desktop_app.ui.classes import ClassesPage
 from desktop_app.ui.classes.attendance import AttendanceView
 from desktop_app.ui.classes.course_view import CourseView
-from desktop_app.ui.fit import FlowLayout
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.widgets import add_field_row
 
@@ -87,25 +86,6 @@ def test_every_section_and_class_tab_fits_the_screen(
     classes.show_list()
     settle(qtbot, window)
     check_fits(window, width, height, "the class list again")
-
-
-def test_a_row_of_buttons_wraps_instead_of_widening(qtbot: QtBot) -> None:
-    from PySide6.QtWidgets import QPushButton
-
-    holder = QWidget()
-    qtbot.addWidget(holder)
-    flow = FlowLayout(holder)
-    buttons = [QPushButton(f"Một nút có nhãn tiếng Việt khá dài số {i}") for i in range(6)]
-    for button in buttons:
-        flow.addWidget(button)
-    widest = max(b.sizeHint().width() for b in buttons)
-    assert flow.minimumSize().width() == widest  # not the sum of the row
-    holder.resize(widest * 2 + 40, flow.heightForWidth(widest * 2 + 40))
-    holder.show()
-    qtbot.waitExposed(holder)
-    tops = sorted({b.geometry().top() for b in buttons})
-    assert len(tops) == 3  # two a line
-    assert all(b.geometry().right() <= holder.width() for b in buttons)
 
 
 def test_a_field_message_wraps_whole_and_leaves_no_gap(qtbot: QtBot) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QGridLayout,
     QLabel,
     QPushButton,
     QStyledItemDelegate,
@@ -42,7 +43,6 @@ from desktop_app.ui.classes.common import (
     setup_table,
 )
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.fit import FlowLayout
 
 COL_NAME, COL_ATTENDED, COL_RESULT, COL_LEVEL, COL_COMPLETION = range(5)
 _HEADERS = ("Full name", "Attended", "Result", "Literacy level", "Completion")
@@ -257,6 +257,7 @@ def rule_text(course: Course) -> str:
     return " ".join(parts) + "."
 
 
+PAPERS_A_ROW = 3
 COMPLETER_COLUMNS = [
     Column(N_("Full name"), lambda e: e.full_name, key=lambda e: e.sort_key),
     Column(N_("Birth"), lambda e: birth_display(e.birth), key=lambda e: e.birth),
@@ -288,16 +289,17 @@ class CompletersTab(QWidget):
         self.table.setModel(self.model)
         self.table.setColumnWidth(0, 220)
         layout.addWidget(self.table, 1)
-        # The buttons wrap (in one row the long Vietnamese labels would widen the window
-        # past a laptop's screen).
-        buttons = FlowLayout()
+        # Three a row: the class's papers, then the certificates (in one row the long
+        # Vietnamese labels would widen the window past a laptop's screen).
+        buttons = QGridLayout()
         self.buttons: dict[str, QWidget] = {}
-        for key, text, slot in actions:
+        for i, (key, text, slot) in enumerate(actions):
             button = QPushButton(text)
             button.setAutoDefault(False)
             button.clicked.connect(slot)
-            buttons.addWidget(button)
+            buttons.addWidget(button, i // PAPERS_A_ROW, i % PAPERS_A_ROW)
             self.buttons[key] = button
+        buttons.setColumnStretch(PAPERS_A_ROW, 1)
         layout.addLayout(buttons)
 
     def show_snapshot(self, snapshot: ClassSnapshot) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -38,7 +39,7 @@ from desktop_app.services.members import DuesResult, MemberFilter, Share
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.fit import FlowLayout, fit_columns
+from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.khuyen_hoc.common import Latest, open_one_dialog, print_document
 from desktop_app.ui.khuyen_hoc.dues_dialog import DuesDialog
 from desktop_app.ui.khuyen_hoc.member_dialogs import (
@@ -61,6 +62,8 @@ from desktop_app.ui.khuyen_hoc.models import (
 from desktop_app.ui.widgets import show_message
 
 log = logging.getLogger(__name__)
+
+BUTTONS_A_ROW = 3
 
 SEARCH_DELAY_MS = 200
 # Without a branch or a search the whole association could be tens of thousands of rows;
@@ -190,7 +193,9 @@ class MembersPage(QWidget):
         self.table.activated.connect(lambda _i: self.edit_selected())
         right_layout.addWidget(self.table, 1)
 
-        row1 = FlowLayout()  # wraps rather than widening the window
+        # Three a row: in one row the long Vietnamese labels would widen the window past a
+        # laptop's screen.
+        row1 = QGridLayout()
         self.new_button = QPushButton(_("&New member"))
         self.new_button.setToolTip(_("Add a member (Ctrl+N)"))
         self.edit_button = QPushButton(_("&Edit"))
@@ -198,16 +203,19 @@ class MembersPage(QWidget):
         self.unpaid_button = QPushButton(_("&Unpaid…"))
         self.cards_button = QPushButton(_("Print member &cards…"))
         self.shares_button = QPushButton(_("Membership &share…"))
-        for button in (
-            self.new_button,
-            self.edit_button,
-            self.collect_button,
-            self.unpaid_button,
-            self.cards_button,
-            self.shares_button,
+        for i, button in enumerate(
+            (
+                self.new_button,
+                self.edit_button,
+                self.collect_button,
+                self.unpaid_button,
+                self.cards_button,
+                self.shares_button,
+            )
         ):
             button.setAutoDefault(False)
-            row1.addWidget(button)
+            row1.addWidget(button, i // BUTTONS_A_ROW, i % BUTTONS_A_ROW)
+        row1.setColumnStretch(BUTTONS_A_ROW, 1)
         right_layout.addLayout(row1)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
