@@ -66,12 +66,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _date(text: str) -> dt.date:
-    for form in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, form).date()
-        except ValueError:
-            pass
-    raise argparse.ArgumentTypeError(tr("'{value}' is not a date like 31/12/2026", value=text))
+    """An option's day, read as the GUI's date fields read it (core.dates.parse_day)."""
+    from desktop_app.core.dates import DateError, parse_day
+
+    try:
+        return parse_day(text)
+    except DateError as e:
+        if e.unreadable:
+            message = tr("'{value}' is not a date like 31/12/2026", value=text)
+        else:  # say which day does not exist
+            message = f"{text}: {user_error_text(e)}"
+        raise argparse.ArgumentTypeError(message) from None
 
 
 def _positive(text: str) -> int:
@@ -875,18 +880,14 @@ def _fund_id(ws: Workspace, given: str | None) -> str:
 
 def _entry_date(text: str | None) -> tuple[dt.date, list[Problem]]:
     """The day typed as dd/mm/yyyy (or yyyy-mm-dd), as the GUI's date field reads it."""
-    from desktop_app.core.people import Birth
+    from desktop_app.core.dates import DateError, parse_day
 
     if text is None:
         return dt.date.today(), []
     try:
-        day = Birth.parse(text)
-        if day.month is None or day.day is None:
-            raise ValueError(text)
-        return dt.date(day.year, day.month, day.day), []
-    except ValueError:
-        message = N_("Type the date as dd/mm/yyyy, e.g. 05/02/2026.")
-        return dt.date.today(), [Problem("entry_date", message)]
+        return parse_day(text), []
+    except DateError as e:  # unreadable, or a day that does not exist: the message says which
+        return dt.date.today(), [Problem("entry_date", e.message, e.params)]
 
 
 def _entry_amount(text: str) -> tuple[int, list[Problem]]:

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from desktop_app.core.cccd import normalise_cccd, validate_cccd
+from desktop_app.core.dates import DateError, parse_day
 from desktop_app.core.names import normalise_full_name, split_full_name
 from desktop_app.core.phone import normalise_phone, validate_phone
 from desktop_app.core.problems import N_, Problem
 from desktop_app.core.sex import Sex as Sex
 from desktop_app.core.text import nfc
 
-_DMY = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
 
 
@@ -54,18 +53,12 @@ class Birth:
     def parse(cls, text: str) -> Birth:
         """Parse what a secretary types: '07/03/1985', '7-3-1985', '1985-03-07' or '1985'.
 
-        Raises ValueError when the text is not a real date.
+        Raises DateError (a ValueError) when the text is not a real date.
         """
         if m := _YEAR.match(text):
             return cls(int(m.group(1)))
-        if m := _DMY.match(text):
-            day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        elif m := _ISO.match(text):
-            year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        else:
-            raise ValueError(text)
-        dt.date(year, month, day)  # raises ValueError on 31/02 and the like
-        return cls(year, month, day)
+        day = parse_day(text)  # a DateError (a ValueError) says what is wrong
+        return cls(day.year, day.month, day.day)
 
 
 class HamletKind(StrEnum):
@@ -218,13 +211,12 @@ def validate_person(
     if birth_text:
         try:
             birth = Birth.parse(birth_text)
-        except ValueError:
-            problems.append(
-                Problem(
-                    "birth",
-                    N_("Type the birth date as dd/mm/yyyy (e.g. 07/03/1985) or only the year."),
-                )
-            )
+        except DateError as e:
+            if e.unreadable:
+                text = N_("Type the birth date as dd/mm/yyyy (e.g. 07/03/1985) or only the year.")
+                problems.append(Problem("birth", text))
+            else:  # a day that does not exist: say which
+                problems.append(Problem("birth", e.message, e.params))
         else:
             born = dt.date(birth.year, birth.month or 1, birth.day or 1)
             if born > today:

@@ -23,22 +23,59 @@ __all__ = [
 MAX_SEARCH_CHARS = 200
 
 
+# What a duplicate warning says, by what is known of the person already in the list: a birth
+# date, only a year, or nothing; a hamlet or none. An unknown is left out of the sentence.
+_DUPLICATE_MESSAGES: dict[tuple[str, bool], str] = {
+    ("date", True): N_(
+        "{name}, born on {birth}, of {hamlet}, is already in the list. "
+        "Open that person instead, or confirm this is a different person."
+    ),
+    ("date", False): N_(
+        "{name}, born on {birth}, is already in the list. "
+        "Open that person instead, or confirm this is a different person."
+    ),
+    ("year", True): N_(
+        "{name}, born in {birth}, of {hamlet}, is already in the list. "
+        "Open that person instead, or confirm this is a different person."
+    ),
+    ("year", False): N_(
+        "{name}, born in {birth}, is already in the list. "
+        "Open that person instead, or confirm this is a different person."
+    ),
+    ("none", True): N_(
+        "{name} of {hamlet} is already in the list. "
+        "Open that person instead, or confirm this is a different person."
+    ),
+    ("none", False): N_(
+        "{name} is already in the list. "
+        "Open that person instead, or confirm this is a different person."
+    ),
+}
+_SEVERAL_DUPLICATES = N_(
+    "{count} people named {name} with the same birth are already in the list. "
+    "Open one of them instead, or confirm this is a different person."
+)
+
+
 class DuplicateWarning(UserError):
-    """Someone with the same name, birth year and hamlet exists. Save again with
-    `confirmed_different=True` if this is a different person."""
+    """Someone with the same folded name and birth (date, or year) exists, in whatever
+    hamlet. Save again with `confirmed_different=True` if this is a different person."""
 
     def __init__(self, candidates: list[PersonRow]) -> None:
-        super().__init__(
-            N_(
-                "{name} born {year} in {hamlet} is already in the list. "
-                "Open that person instead, or confirm this is a different person."
-            ),
-            {
-                "name": candidates[0].full_name,
-                "year": candidates[0].birth.year if candidates[0].birth else "?",
-                "hamlet": candidates[0].hamlet_name or "?",
-            },
-        )
+        first = candidates[0]
+        params: dict[str, str | int] = {"name": first.full_name}
+        if len(candidates) > 1:
+            message = _SEVERAL_DUPLICATES
+            params["count"] = len(candidates)
+        else:
+            birth = first.birth
+            kind = "none" if birth is None else "date" if birth.has_full_date else "year"
+            message = _DUPLICATE_MESSAGES[kind, bool(first.hamlet_name)]
+            if birth is not None:
+                params["birth"] = birth.display()
+            if first.hamlet_name:
+                params["hamlet"] = first.hamlet_name
+        super().__init__(message, params)
         self.candidates = candidates
 
 
@@ -132,13 +169,7 @@ class PeopleService:
         return fields, problems
 
     def similar(self, fields: PersonFields, person_id: str | None = None) -> list[PersonRow]:
-        return repo.find_similar(
-            self._db,
-            fields.full_name,
-            fields.birth.year if fields.birth else None,
-            fields.hamlet_id,
-            person_id,
-        )
+        return repo.find_similar(self._db, fields.full_name, fields.birth, person_id)
 
     # Writing ---------------------------------------------------------------------------
 

@@ -189,18 +189,27 @@ def find_cccd_holder(db: Database, cccd: str, exclude_id: str | None) -> CccdHol
 
 
 def find_similar(
-    db: Database,
-    full_name: str,
-    birth_year: int | None,
-    hamlet_id: str | None,
-    exclude_id: str | None,
+    db: Database, full_name: str, birth: Birth | None, exclude_id: str | None
 ) -> list[PersonRow]:
-    """People who look like the same person: same folded name, birth year and hamlet."""
+    """People who may be the same person: the same folded name and the same birth, whatever
+    their hamlet (a hamlet is often left blank or picked wrong).
+
+    The same birth is the same date when both dates are known, the same year when either
+    only has the year, and no birth when none is given.
+    """
+    if birth is None:
+        match, params = "p.birth = ''", []
+    elif birth.has_full_date:
+        # The year alone is stored as 'YYYY' (four characters), a full date as 'YYYY-MM-DD'.
+        match = "p.birth_year = ? AND (p.birth = ? OR length(p.birth) = 4)"
+        params = [birth.year, birth.iso()]
+    else:
+        match, params = "p.birth_year = ?", [birth.year]
     rows = db.conn.execute(
         f"SELECT {_ROW_COLUMNS} FROM {_FROM}"
-        " WHERE p.folded_name = ? AND p.birth_year IS ? AND p.hamlet_id IS ?"
+        f" WHERE p.folded_name = ? AND {match}"
         " AND p.deleted = 0 AND p.id IS NOT ? ORDER BY p.sort_key LIMIT 20",
-        (fold(full_name), birth_year, hamlet_id, exclude_id),
+        (fold(full_name), *params, exclude_id),
     ).fetchall()
     return [_row(r) for r in rows]
 

@@ -41,7 +41,7 @@ def relation_label(value: str) -> str:
 
 COL_NUMBER, COL_NAME, COL_SEX, COL_BIRTH, COL_HAMLET, COL_PHONE, COL_HOUSEHOLD = range(7)
 HEADERS = (
-    N_("No."),
+    N_("No."),  # the row counter ("STT"); nothing else is headed "No."
     N_("Full name"),
     N_("Sex"),
     N_("Birth"),

@@ -219,7 +219,7 @@ class PersonForm(QDialog):
         index = self.hamlet.findData(data.hamlet_id)
         if index < 0 and data.hamlet_id is not None:
             # A deleted hamlet still shows, so saving does not silently move the person.
-            self.hamlet.addItem(person.hamlet_name or "?", data.hamlet_id)
+            self.hamlet.addItem(person.hamlet_name or _("(a removed hamlet)"), data.hamlet_id)
             index = self.hamlet.count() - 1
         self.hamlet.setCurrentIndex(max(0, index))
         self.ethnicity.setText(data.ethnicity)
@@ -443,9 +443,9 @@ class DuplicateDialog(QDialog):
         self.choice: str | None = None
         self.chosen_id: str | None = warning.candidates[0].id if warning.candidates else None
         layout = QVBoxLayout(self)
-        text = QLabel(user_error_text(warning))
-        text.setWordWrap(True)
-        layout.addWidget(text)
+        self.message = QLabel(user_error_text(warning))
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
         self.candidates = QTreeWidget()
         self.candidates.setRootIsDecorated(False)
         self.candidates.setHeaderLabels([_("Full name"), _("Birth"), _("Hamlet"), _("Phone")])

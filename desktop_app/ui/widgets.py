@@ -7,6 +7,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
+from desktop_app.ui.fit import fit_dialog_height
+
 ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #8a5a00;"
 _BOX = "padding: 6px; border-radius: 3px;"
@@ -28,18 +30,30 @@ class FieldMessage(QLabel):
         warnings = warnings or []
         if errors:
             self.setStyleSheet(ERROR_STYLE)
-            self.setText("\n".join(errors + warnings))
-            self.show()
+            self._show_text("\n".join(errors + warnings))
         elif warnings:
             self.setStyleSheet(WARNING_STYLE)
-            self.setText("\n".join(warnings))
-            self.show()
+            self._show_text("\n".join(warnings))
         else:
             self.clear_message()
 
+    def _show_text(self, text: str) -> None:
+        def show() -> None:
+            self.setText(text)
+            self.show()
+
+        if text != self.text() or self.isHidden():  # wrapped whole: the dialog grows to hold it
+            fit_dialog_height(self, show)
+
     def clear_message(self) -> None:
-        self.setText("")
-        self.hide()
+        def hide() -> None:
+            self.setText("")
+            self.hide()
+
+        if self.isHidden():
+            hide()
+        else:  # and gives the room back, leaving no gap
+            fit_dialog_height(self, hide)
 
 
 class Banner(QLabel):

@@ -19,12 +19,22 @@ from pathlib import Path
 import pytest
 
 from desktop_app import cli
+from desktop_app.core.dates import NO_SUCH_DAY
 from desktop_app.core.fund import EntryKind
 from desktop_app.core.people import PersonInput
+from desktop_app.i18n import DEFAULT_LANGUAGE, set_language, tr
 from desktop_app.services.fund import FundInput
 from desktop_app.services.workspace import Workspace
 
 TODAY = dt.date.today()
+
+
+def in_vietnamese(msgid: str, **params: object) -> str:
+    set_language("vi")
+    try:
+        return tr(msgid, **params)
+    finally:
+        set_language(DEFAULT_LANGUAGE)
 
 
 @pytest.fixture
@@ -139,7 +149,11 @@ def test_people_add_duplicate_is_refused_until_confirmed(run: Run, db: Path) -> 
     args = ("people", "add", "--db", str(db), "--name", name, "--birth", str(year))
     vi, en = refused(run, db, *args, "--hamlet", hamlet)
     assert "already in the list" in en and "--confirm-different" in en and existing in en
-    assert "đã có trong danh sách" in vi and "--confirm-different" in vi and existing in vi
+    assert "--confirm-different" in vi and existing in vi
+    # A blank hamlet is no way around it; the message names the hamlet of the one in the list.
+    vi, en = refused(run, db, *args)
+    assert existing in en and existing in vi and "?" not in en + vi
+    assert en.startswith(f"{name}, born ") and f", of {hamlet}, is already in the list." in en
 
     code, out, _err = run(*args, "--hamlet", hamlet, "--confirm-different", "--json")
     assert code == 0
@@ -152,8 +166,9 @@ def test_people_add_bad_cccd_and_bad_birth_name_each_field(run: Run, db: Path) -
         "--cccd", "123", "--birth", "31/02/1990",
     )  # fmt: skip
     assert en.startswith("Some fields need fixing before the person can be saved.")
-    assert "12 digits" in en and "birth date" in en
-    assert "12 chữ số" in vi and "ngày sinh" in vi
+    # The birth date that does not exist is named, not "type it as dd/mm/yyyy".
+    assert "12 digits" in en and "There is no 31 February." in en
+    assert "12 chữ số" in vi and in_vietnamese(NO_SUCH_DAY[1], day=31) in vi
 
 
 def test_people_add_bad_birth_date_alone(run: Run, db: Path) -> None:
@@ -214,7 +229,7 @@ def test_people_edit_refusals(run: Run, db: Path) -> None:
     vi, en = refused(run, db, "people", "edit", "--db", str(db), "no-such-id", "--phone", "1")
     assert "no longer in the database" in en and "không còn" in vi
     vi, en = refused(run, db, "people", "edit", "--db", str(db), person_id, "--birth", "32/01/2000")
-    assert "birth date" in en and "ngày sinh" in vi
+    assert "There is no 32 January." in en and in_vietnamese(NO_SUCH_DAY[0], day=32) in vi
 
 
 def test_people_delete_and_restore(run: Run, db: Path) -> None:
@@ -324,8 +339,18 @@ def test_fund_receipt_bad_date(run: Run, db: Path, day: str) -> None:
         run, db, "fund", "receipt", "--db", str(db), "--amount", "5000", "--party", "X",
         "--reason", "Y", "--date", day,
     )  # fmt: skip
-    assert "date" in en
-    assert "ngày" in vi.lower()
+    if day == "31/02/2026":  # the day that does not exist is named
+        assert "There is no 31 February." in en
+        assert in_vietnamese(NO_SUCH_DAY[1], day=31) in vi
+    else:
+        assert "date" in en
+        assert "ngày" in vi.lower()
+
+
+def test_fund_balance_at_a_day_that_does_not_exist(run: Run, db: Path) -> None:
+    code, out, err = run("--lang", "en", "fund", "balance", "--db", str(db), "--at", "30/02/2026")
+    assert code == cli.EXIT_USAGE and out == ""
+    assert "30/02/2026: There is no 30 February." in err
 
 
 def test_fund_receipt_in_a_closed_year(run: Run, db: Path) -> None:

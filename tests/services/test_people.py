@@ -8,6 +8,7 @@ import pytest
 
 from desktop_app.core.people import PersonInput, Sex
 from desktop_app.core.problems import UserError
+from desktop_app.i18n import tr, user_error_text
 from desktop_app.services.people import DuplicateWarning, PeopleOrder
 from desktop_app.services.workspace import Workspace
 
@@ -96,10 +97,74 @@ def test_same_name_year_and_hamlet_warns_and_can_be_confirmed(
     assert ws.people.count() == 2
 
 
-def test_another_hamlet_is_not_a_duplicate(ws: Workspace, hamlets: dict[str, str]) -> None:
-    add(ws, "Nguyễn Văn An", birth="1970", hamlet_id=hamlets["Thôn 2"])
-    add(ws, "Nguyễn Văn An", birth="1970", hamlet_id=hamlets["Thôn 1"])
+def duplicate_text(ws: Workspace, data: PersonInput) -> str:
+    with pytest.raises(DuplicateWarning) as info:
+        ws.people.add(data)
+    text = user_error_text(info.value)
+    assert "?" not in text
+    return text
+
+
+def test_the_same_name_and_birth_date_warns_whatever_the_hamlet(
+    ws: Workspace, hamlets: dict[str, str]
+) -> None:
+    add(ws, "Nguyễn Văn An", birth="05/06/1970", hamlet_id=hamlets["Thôn 2"])
+    # Blank hamlet, another hamlet, the name typed without marks: all warn, and say which.
+    expected = tr(
+        "{name}, born on {birth}, of {hamlet}, is already in the list. "
+        "Open that person instead, or confirm this is a different person.",
+        name="Nguyễn Văn An", birth="05/06/1970", hamlet="Thôn 2",
+    )  # fmt: skip
+    for hamlet in (None, hamlets["Thôn 1"], hamlets["Thôn 2"]):
+        same = PersonInput(full_name="nguyen van  AN", birth="5/6/1970", hamlet_id=hamlet)
+        assert duplicate_text(ws, same) == expected
+    assert ws.people.count() == 1
+    # Another day of the same year is another person.
+    add(ws, "Nguyễn Văn An", birth="06/06/1970")
     assert ws.people.count() == 2
+
+
+def test_a_year_alone_matches_that_year(ws: Workspace, hamlets: dict[str, str]) -> None:
+    add(ws, "Trần Thị Bích", birth="1985")
+    add(ws, "Lê Văn Cường", birth="12/03/1960", hamlet_id=hamlets["Thôn 1"])
+    # A full date against a known year, and a year against a known full date.
+    text = duplicate_text(ws, PersonInput(full_name="Trần Thị Bích", birth="07/03/1985"))
+    assert text == tr(
+        "{name}, born in {birth}, is already in the list. "
+        "Open that person instead, or confirm this is a different person.",
+        name="Trần Thị Bích", birth="1985",
+    )  # fmt: skip
+    text = duplicate_text(ws, PersonInput(full_name="Lê Văn Cường", birth="1960"))
+    assert "12/03/1960" in text and "Thôn 1" in text
+    add(ws, "Trần Thị Bích", birth="1986")  # another year: no warning
+    assert ws.people.count() == 3
+
+
+def test_no_birth_matches_no_birth_and_several_namesakes_are_counted(ws: Workspace) -> None:
+    add(ws, "Phạm Văn Đức")
+    assert duplicate_text(ws, PersonInput(full_name="Phạm Văn Đức")) == tr(
+        "{name} is already in the list. "
+        "Open that person instead, or confirm this is a different person.",
+        name="Phạm Văn Đức",
+    )
+    add(ws, "Phạm Văn Đức", birth="1990")  # a birth year tells them apart
+    ws.people.add(PersonInput(full_name="Phạm Văn Đức"), confirmed_different=True)
+    with pytest.raises(DuplicateWarning) as info:
+        ws.people.add(PersonInput(full_name="PHAM VAN DUC"))
+    assert len(info.value.candidates) == 2
+    assert user_error_text(info.value) == tr(
+        "{count} people named {name} with the same birth are already in the list. "
+        "Open one of them instead, or confirm this is a different person.",
+        count=2, name="Phạm Văn Đức",
+    )  # fmt: skip
+
+
+def test_editing_a_person_does_not_warn_about_themselves(ws: Workspace) -> None:
+    pid = add(ws, "Hoàng Minh Đức", birth="20/11/2001")
+    person = ws.people.get(pid)
+    data = PersonInput(full_name="Hoàng Minh Đức", birth="20/11/2001", phone="0987654321")
+    ws.people.update(pid, data, expected_version=person.version)
+    assert ws.people.count() == 1
 
 
 def test_update_changes_fields_and_bumps_version(ws: Workspace) -> None:

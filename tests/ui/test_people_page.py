@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.dates import NO_SUCH_DAY
 from desktop_app.core.people import PersonInput
 from desktop_app.core.problems import Problem, StoreError
 from desktop_app.i18n import _, problem_text, tr
@@ -201,7 +202,9 @@ def test_inline_messages_appear_while_typing(
     qtbot.waitUntil(lambda: form.field_message("phone") != "", timeout=2000)
     assert form.field_message("full_name") == ""  # untouched fields stay quiet
     type_text(form.birth, "31/02/1990")
-    qtbot.waitUntil(lambda: form.field_message("birth") != "", timeout=2000)
+    # It says what is wrong: the day does not exist (not "type the date as dd/mm/yyyy").
+    expected = tr(NO_SUCH_DAY[1], day=31)
+    qtbot.waitUntil(lambda: form.field_message("birth") == expected, timeout=2000)
 
 
 def test_duplicate_warning_then_this_is_a_different_person(
@@ -222,6 +225,32 @@ def test_duplicate_warning_then_this_is_a_different_person(
     qtbot.mouseClick(dialog.different_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.form is None, timeout=5000)
     assert names(page).count("Nguyễn Văn An") == 2
+
+
+def test_same_name_and_birth_date_with_a_blank_hamlet_warns_in_plain_words(
+    qtbot: QtBot, window: MainWindow, type_text: TypeText
+) -> None:
+    page = window.people_page
+    existing = next(
+        r for r in window.ctx.reader.people.search("Tran Thi Bich") if r.birth is not None
+    )
+    assert existing.hamlet_name  # the one in the list has a hamlet; the new one is left blank
+    form = open_new_form(qtbot, page)
+    type_text(form.full_name, "tran thi bich")
+    type_text(form.birth, "12/5/1990")
+    assert form.hamlet.currentData() is None
+    qtbot.keyClick(form.full_name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.duplicate_dialog is not None, timeout=5000)
+    dialog = form.duplicate_dialog
+    assert dialog is not None
+    assert dialog.message.text() == tr(
+        "{name}, born on {birth}, of {hamlet}, is already in the list. "
+        "Open that person instead, or confirm this is a different person.",
+        name="Trần Thị Bích", birth="12/05/1990", hamlet=existing.hamlet_name,
+    )  # fmt: skip
+    assert "?" not in dialog.message.text()
+    assert dialog.candidates.topLevelItem(0).text(2) == existing.hamlet_name
+    dialog.reject()
 
 
 def test_duplicate_warning_then_open_the_existing_person(

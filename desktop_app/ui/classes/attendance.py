@@ -4,20 +4,28 @@ The grid comes with the class page's snapshot (a query off the GUI thread). A ti
 once and is written by an op; if the write fails, the class is read again so what is shown
 is what is saved. While ticks are being written, a snapshot read meanwhile may be older than
 the screen, so it is not drawn: the op that is still running brings the next one.
+
+Nothing changes by accident: a click only selects (Space or a double-click ticks), marking
+a whole session that has not happened yet asks first, and Ctrl+Z takes back the last change
+made here (each undo is a write of its own).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -30,9 +38,21 @@ from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.classes.common import ClassSnapshot, Index, alive, date_text
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets import confirm
 
 TICK = "✓"
 _TOTAL_BACKGROUND = QColor("#eef1f5")
+# The changes Ctrl+Z can take back: enough for a session's worth of slips.
+UNDO_LIMIT = 200
+
+
+@dataclass(frozen=True, eq=False)  # by identity: the same tick twice is two changes
+class AttendanceChange:
+    """What one tick, untick or column mark did: these (enrolment, session) pairs were set to
+    `present`. Undoing sets them back."""
+
+    pairs: tuple[tuple[str, str], ...]
+    present: bool
 
 
 class AttendanceModel(QAbstractTableModel):
@@ -204,7 +224,11 @@ class AttendanceModel(QAbstractTableModel):
 
 
 class AttendanceView(QTableView):
-    """Arrows move; Space toggles; A (or Ctrl+Space) marks the whole column present."""
+    """Arrows move and a click selects; Space or a double-click toggles; A (or Ctrl+Space)
+    asks for the whole column to be marked present."""
+
+    # The column whose session is to be marked present; the tab decides whether to ask.
+    mark_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -223,7 +247,8 @@ class AttendanceView(QTableView):
             max(48, self.fontMetrics().horizontalAdvance("00/00") + 16)
         )
         horizontal.setHighlightSections(True)
-        self.clicked.connect(self._clicked)
+        # One click is a selection, never a change: a tick needs a deliberate second action.
+        self.doubleClicked.connect(self._double_clicked)
 
     def model(self) -> AttendanceModel:
         model = super().model()
@@ -248,10 +273,10 @@ class AttendanceView(QTableView):
 
     def mark_current_column(self) -> None:
         index = self.currentIndex()
-        if index.isValid():
-            self.model().mark_column(index.column())
+        if index.isValid() and 0 <= index.column() < self.model().sessions:
+            self.mark_requested.emit(index.column())
 
-    def _clicked(self, index: QModelIndex) -> None:
+    def _double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
             self.model().toggle(index.row(), index.column())
 
@@ -271,13 +296,25 @@ class AttendanceTab(QWidget):
         self._skipped = False
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
+        # The changes made here, last one last; Ctrl+Z takes them back one by one.
+        self.undo_stack: list[AttendanceChange] = []
+        # The question before a future session is marked, while it is open.
+        self.confirm_box: QMessageBox | None = None
         self.help = QLabel(
-            _("Arrows move, Space ticks or unticks, A marks the whole session present.")
+            _(
+                "Click to select. Space or a double-click ticks or unticks; A marks the whole "
+                "session present; Ctrl+Z undoes the last change."
+            )
         )
         self.help.setWordWrap(True)
         top.addWidget(self.help, 1)
         self.summary = QLabel()
         top.addWidget(self.summary)
+        self.undo_button = QPushButton(_("Undo"))
+        self.undo_button.setToolTip(_("Take back the last attendance change (Ctrl+Z)"))
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self.undo)
+        top.addWidget(self.undo_button)
         layout.addLayout(top)
         self.model = AttendanceModel(parent=self)
         self.view = AttendanceView()
@@ -287,6 +324,10 @@ class AttendanceTab(QWidget):
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         layout.addWidget(self.empty)
+        undo = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self)
+        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        undo.activated.connect(self.undo)
+        self.view.mark_requested.connect(self.ask_mark_column)
         self.model.cell_toggled.connect(self._write_cell)
         self.model.column_marked.connect(self._write_column)
         self.model.dataChanged.connect(lambda *_a: self._update_summary())
@@ -339,29 +380,116 @@ class AttendanceTab(QWidget):
         session_id = grid.sessions[column].id
         return [(grid.enrolments[r].id, session_id) for r in rows]
 
+    # Marking a whole session ------------------------------------------------------------
+
+    def ask_mark_column(self, column: int) -> None:
+        """Mark everyone present at the session; a session still to come is asked about
+        first (ticking it is most likely a slip of the column)."""
+        grid = self.model.grid
+        if grid is None or not 0 <= column < self.model.sessions:
+            return
+        session = grid.sessions[column]
+        absent = self.model.people - self.model.session_total(column)
+        if session.day <= dt.date.today() or not absent:
+            self.model.mark_column(column)
+            return
+        session_id = session.id
+
+        def mark() -> None:
+            # The grid may have been read again while the question was open.
+            if not alive(self) or self.model.grid is None:
+                return
+            ids = [s.id for s in self.model.grid.sessions]
+            if session_id in ids:
+                self.model.mark_column(ids.index(session_id))
+
+        self.confirm_box = confirm(
+            self,
+            _("Mark a session to come?"),
+            tr(
+                "The session of {date} has not taken place yet. "
+                "Mark all {count} people present at it anyway?",
+                date=date_text(session.day),
+                count=format_int(absent),
+            ),
+            _("Mark present"),
+            mark,
+        )
+        self.confirm_box.finished.connect(self._confirm_closed)
+
+    def _confirm_closed(self) -> None:
+        self.confirm_box = None
+        if alive(self):
+            self.view.setFocus()
+
+    # Undo ------------------------------------------------------------------------------
+
+    def _record(self, change: AttendanceChange) -> None:
+        self.undo_stack.append(change)
+        del self.undo_stack[:-UNDO_LIMIT]
+        self.undo_button.setEnabled(True)
+
+    def undo(self) -> None:
+        """Take back the last change made here: show it at once and write it as an op."""
+        if not self.undo_stack:
+            return
+        change = self.undo_stack.pop()
+        self.undo_button.setEnabled(bool(self.undo_stack))
+        grid = self.model.grid
+        if grid is not None:
+            rows = {e.id: i for i, e in enumerate(grid.enrolments)}
+            columns = {s.id: j for j, s in enumerate(grid.sessions)}
+            last = None
+            for enrolment_id, session_id in change.pairs:
+                if enrolment_id in rows and session_id in columns:
+                    last = (rows[enrolment_id], columns[session_id])
+                    self.model.set_present(*last, not change.present)
+            if last is not None:  # the cursor goes where the change was taken back
+                self.view.setCurrentIndex(self.model.index(*last))
+        self._submit(list(change.pairs), not change.present)
+
+    # Writing ---------------------------------------------------------------------------
+
     def _write_cell(self, row: int, column: int, present: bool) -> None:
-        self._submit(self._pairs([row], column), present)
+        pairs = self._pairs([row], column)
+        change = AttendanceChange(tuple(pairs), present)
+        self._record(change)
+        self._submit(pairs, present, change)
 
     def _write_column(self, column: int, rows: list[int]) -> None:
         if not rows:
             return
-        grid = self.model.grid
-        assert grid is not None
-        session_id = grid.sessions[column].id
-        course_id = self.course_id
-        self._run(lambda ws: ws.courses.mark_session_present(course_id, session_id))
+        # Exactly the people shown absent are ticked, so that undo unticks exactly them.
+        pairs = self._pairs(rows, column)
+        change = AttendanceChange(tuple(pairs), True)
+        self._record(change)
+        self._submit(pairs, True, change)
 
-    def _submit(self, pairs: list[tuple[str, str]], present: bool) -> None:
+    def _submit(
+        self,
+        pairs: list[tuple[str, str]],
+        present: bool,
+        change: AttendanceChange | None = None,
+    ) -> None:
         course_id = self.course_id
-        self._run(lambda ws: ws.courses.set_attendance(course_id, pairs, present))
+        self._run(lambda ws: ws.courses.set_attendance(course_id, pairs, present), change)
 
-    def _run(self, fn: Callable[[Workspace], OpResult[int]]) -> None:
+    def _run(
+        self, fn: Callable[[Workspace], OpResult[int]], change: AttendanceChange | None = None
+    ) -> None:
         if self.ctx.read_only:
+            self._forget(change)
             self.reload_requested.emit()
             errors.report_error(self, _("Attendance"), self.ctx.read_only_error())
             return
         self.pending += 1
-        self.ctx.op(fn, self._written, self._failed, title=_("Attendance"))
+        self.ctx.op(fn, self._written, lambda exc: self._failed(exc, change), title=_("Attendance"))
+
+    def _forget(self, change: AttendanceChange | None) -> None:
+        """A change that was not saved cannot be undone."""
+        if change is not None and change in self.undo_stack:
+            self.undo_stack.remove(change)
+            self.undo_button.setEnabled(bool(self.undo_stack))
 
     def _written(self, _changed: int) -> None:
         self.pending -= 1
@@ -370,11 +498,12 @@ class AttendanceTab(QWidget):
             self._skipped = False
             self.reload_requested.emit()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException, change: AttendanceChange | None = None) -> None:
         self.pending -= 1
         if not alive(self):
             errors.report_error(None, _("Attendance"), exc)
             return
+        self._forget(change)
         self._skipped = False
         self.reload_requested.emit()
         errors.report_error(self, _("Attendance"), exc)

@@ -4,7 +4,6 @@ snapshot a class's page is drawn from, and the inline way forms show a failure."
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,7 @@ from desktop_app.core.courses import (
     Enrolment,
     Result,
 )
+from desktop_app.core.dates import UNREADABLE_DATE, parse_day
 from desktop_app.core.people import Birth
 from desktop_app.core.problems import N_
 from desktop_app.i18n import _, format_date
@@ -32,11 +32,8 @@ from desktop_app.ui import errors
 
 Index = QModelIndex | QPersistentModelIndex
 
-_DMY = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-
 DATE_HINT = N_("dd/mm/yyyy")
-BAD_DATE = N_("Type the date as dd/mm/yyyy, e.g. 05/02/2026.")
+BAD_DATE = UNREADABLE_DATE
 SEX_SHORT = {"M": N_("M"), "F": N_("F")}
 
 
@@ -84,16 +81,11 @@ def show_inline(
 
 
 def parse_date(text: str) -> dt.date | None:
-    """'5/2/2026' or '2026-02-05' -> date; '' -> None; anything else raises ValueError."""
+    """'5/2/2026' or '2026-02-05' -> date; '' -> None; anything else raises DateError (a
+    ValueError) that says what is wrong ("there is no 31 February")."""
     if not text.strip():
         return None
-    if m := _DMY.match(text):
-        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    elif m := _ISO.match(text):
-        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    else:
-        raise ValueError(text)
-    return dt.date(year, month, day)
+    return parse_day(text)
 
 
 def date_text(day: dt.date | None) -> str:

@@ -32,8 +32,9 @@ from desktop_app.core.courses import (
     CourseStatus,
     validate_course,
 )
+from desktop_app.core.dates import DateError
 from desktop_app.core.problems import N_, Problem, UserError
-from desktop_app.i18n import _, current_language, problem_text, tr
+from desktop_app.i18n import _, current_language, problem_text, tr, user_error_text
 from desktop_app.services.ops import OpResult
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
@@ -203,8 +204,8 @@ class CourseFields(QWidget):
         for field, edit in (("start", self.start), ("end", self.end)):
             try:
                 days[field] = parse_date(edit.text())
-            except ValueError:
-                problems.append(Problem("start", BAD_DATE))
+            except DateError as e:
+                problems.append(Problem(field, e.message, e.params))
                 days[field] = None
         data = CourseInput(
             type_code=self.type_box.currentData() or "",
@@ -384,16 +385,17 @@ class NewCourseDialog(QDialog):
         self.dates.blockSignals(False)
         self._dates_edited = False
 
-    def session_dates(self) -> tuple[list[dt.date], list[str]]:
+    def session_dates(self) -> tuple[list[dt.date], list[tuple[str, DateError]]]:
+        """The typed days, and each line that is not one with what is wrong with it."""
         days: list[dt.date] = []
-        bad: list[str] = []
+        bad: list[tuple[str, DateError]] = []
         for line in self.dates.toPlainText().splitlines():
             if not line.strip():
                 continue
             try:
                 day = parse_date(line)
-            except ValueError:
-                bad.append(line.strip())
+            except DateError as e:
+                bad.append((line.strip(), e))
                 continue
             if day is not None:
                 days.append(day)
@@ -408,13 +410,14 @@ class NewCourseDialog(QDialog):
         data = self.fields.check(all_fields=True)
         days, bad = self.session_dates()
         if bad:
-            self.dates_message.show_messages(
-                [
-                    tr("These lines are not dates: {lines}.", lines=", ".join(bad))
-                    + " "
-                    + _(BAD_DATE)
-                ]
-            )
+            unreadable = [line for line, e in bad if e.unreadable]
+            # A day that does not exist is named: "30/02/2026: there is no 30 February."
+            messages = [f"{line}: {user_error_text(e)}" for line, e in bad if not e.unreadable]
+            if unreadable:
+                lines = ", ".join(unreadable)
+                messages.insert(0, tr("These lines are not dates: {lines}.", lines=lines))
+                messages[0] += " " + _(BAD_DATE)
+            self.dates_message.show_messages(messages)
         else:
             self.dates_message.clear_message()
         if data is None or bad:

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.courses import AttendanceGrid, Course, Session
+from desktop_app.core.dates import DateError
 from desktop_app.core.problems import N_, UserError
-from desktop_app.i18n import _, tr
+from desktop_app.i18n import _, tr, user_error_text
 from desktop_app.services.ops import OpChanges
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
@@ -104,12 +105,14 @@ class CourseView(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title.setFont(font)
+        self.title.setWordWrap(True)  # a long class title must not widen the window
         top.addWidget(self.title, 1)
         self.counts = QLabel()
         top.addWidget(self.counts)
         layout.addLayout(top)
         self.subtitle = QLabel(_("Loading…"))
         self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
+        self.subtitle.setWordWrap(True)
         layout.addWidget(self.subtitle)
 
         self.tabs = QTabWidget()
@@ -508,10 +511,11 @@ class SessionDialog(QDialog):
     def _accept(self) -> None:
         try:
             day = parse_date(self.day.text())
-        except ValueError:
-            day = None
+            problem = _(BAD_DATE)
+        except DateError as e:
+            day, problem = None, user_error_text(e)
         if day is None:
-            self.message.show_messages([_(BAD_DATE)])
+            self.message.show_messages([problem])
             self.day.setFocus()
             return
         self.accept()

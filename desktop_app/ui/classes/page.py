@@ -36,6 +36,7 @@ from desktop_app.ui.classes.common import (
 from desktop_app.ui.classes.course_form import NewCourseDialog, course_type_name, type_name
 from desktop_app.ui.classes.course_view import CourseView
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.fit import fit_columns
 
 FILTER_DELAY_MS = 200
 # The list shows each class's figures, so a tick or an enrolment changes it too.
@@ -143,8 +144,8 @@ class ClassesPage(QWidget):
         self.table.horizontalHeader().sortIndicatorChanged.connect(
             lambda *_a: self.table.horizontalHeader().setSortIndicatorShown(True)
         )
-        for column, width in ((COL_TITLE, 280), (COL_TYPE, 200), (COL_DATES, 170)):
-            self.table.setColumnWidth(column, width)
+        # Every column in view ("Completed" too): title and type share what is left.
+        fit_columns(self.table, {COL_DATES: 170}, stretch=(COL_TITLE, COL_TYPE))
         self.table.activated.connect(lambda _i: self.open_selected())
         layout.addWidget(self.table, 1)
 

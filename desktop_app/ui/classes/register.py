@@ -47,6 +47,7 @@ from desktop_app.ui.classes.common import (
     setup_table,
 )
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.preview import PdfPreviewDialog, preview_pdf, temp_document_path
 from desktop_app.ui.widgets import FieldMessage, confirm
 
@@ -61,7 +62,7 @@ class RegisterModel(RowsModel):
         self.reissue_serials: dict[str, str] = {}
         super().__init__(
             [
-                Column(N_("No."), lambda c: c.serial, key=lambda c: (c.year, c.number)),
+                Column(N_("Register no."), lambda c: c.serial, key=lambda c: (c.year, c.number)),
                 Column(N_("Full name"), lambda c: c.full_name),
                 Column(N_("Kind"), lambda c: _(KIND_LABELS[c.kind])),
                 Column(N_("Class"), lambda c: c.course_title),
@@ -147,13 +148,8 @@ class CertificateRegisterPage(QWidget):
         setup_table(self.table)
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
-        for column, width in (
-            (COL_SERIAL, 80),
-            (COL_NAME, 200),
-            (COL_KIND, 170),
-            (COL_COURSE, 240),
-        ):
-            self.table.setColumnWidth(column, width)
+        widths = {COL_SERIAL: 80, COL_KIND: 150, COL_ISSUED: 90, COL_STATUS: 120}
+        fit_columns(self.table, widths, stretch=(COL_NAME, COL_COURSE))
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.revoke_button = QPushButton(_("Re&voke…"))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.appinfo import documents_folder
+from desktop_app.core.dates import UNREADABLE_DATE, DateError, parse_day
 from desktop_app.core.money import parse_vnd
 from desktop_app.core.people import Birth, PersonRow
 from desktop_app.core.problems import N_, Problem, StoreError, UserError
@@ -50,11 +51,9 @@ PERSON_NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def parse_date(text: str) -> dt.date:
-    """'07/03/2026', '7-3-2026' or '2026-03-07'; a year alone is not a day. Raises ValueError."""
-    birth = Birth.parse(text.strip())
-    if birth.month is None or birth.day is None:
-        raise ValueError(text)
-    return dt.date(birth.year, birth.month, birth.day)
+    """'07/03/2026', '7-3-2026' or '2026-03-07'; a year alone is not a day. Raises DateError
+    (a ValueError) that says what is wrong."""
+    return parse_day(text.strip())
 
 
 def iso_to_screen(text: str) -> str:
@@ -123,10 +122,10 @@ def amount_problem(edit: AmountEdit, field: str) -> tuple[int, list[Problem]]:
 def date_problem(edit: DateEdit, field: str) -> tuple[dt.date | None, list[Problem]]:
     try:
         value = edit.date()
-    except ValueError:
-        return None, [Problem(field, N_("Type the date as dd/mm/yyyy, e.g. 05/02/2026."))]
+    except DateError as e:
+        return None, [Problem(field, e.message, e.params)]
     if value is None:
-        return None, [Problem(field, N_("Type the date as dd/mm/yyyy, e.g. 05/02/2026."))]
+        return None, [Problem(field, UNREADABLE_DATE)]
     return value, []
 
 

@@ -46,6 +46,7 @@ from desktop_app.services.ops import Progress
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.khuyen_hoc.common import Latest, open_one_dialog, print_document
 from desktop_app.ui.khuyen_hoc.entry_form import EntryForm
 from desktop_app.ui.khuyen_hoc.fund_dialogs import (
@@ -242,11 +243,9 @@ class FundPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        widths = {L_DATE: 85, L_NUMBER: 105, L_KIND: 130, L_PARTY: 170, L_REASON: 230}
-        widths |= dict.fromkeys(L_AMOUNT_COLUMNS, 105)
-        for column, width in widths.items():
-            self.table.setColumnWidth(column, width)
+        widths = {L_DATE: 85, L_NUMBER: 105} | dict.fromkeys(L_AMOUNT_COLUMNS, 100)
+        # "Chi" and the balance stay in view: the text columns share what is left.
+        fit_columns(self.table, widths, stretch=(L_KIND, L_PARTY, L_REASON))
         right_layout.addWidget(self.table, 1)
         self.totals_label = QLabel()
         self.totals_label.setWordWrap(True)
@@ -303,7 +302,7 @@ class FundPage(QWidget):
         right_layout.addLayout(reports)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([250, 850])
+        splitter.setSizes([210, 890])  # the ledger needs the room more than the fund list
 
         self.new_fund_button.clicked.connect(self.new_fund)
         self.close_year_button.clicked.connect(self.close_year)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -38,6 +39,7 @@ from desktop_app.services.members import DuesResult, MemberFilter, Share
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.khuyen_hoc.common import Latest, open_one_dialog, print_document
 from desktop_app.ui.khuyen_hoc.dues_dialog import DuesDialog
 from desktop_app.ui.khuyen_hoc.member_dialogs import (
@@ -53,12 +55,15 @@ from desktop_app.ui.khuyen_hoc.models import (
     M_JOINED,
     M_NAME,
     M_NUMBER,
+    M_STATUS,
     SORT_ROLE,
     MembersModel,
 )
 from desktop_app.ui.widgets import show_message
 
 log = logging.getLogger(__name__)
+
+BUTTONS_A_ROW = 3
 
 SEARCH_DELAY_MS = 200
 # Without a branch or a search the whole association could be tens of thousands of rows;
@@ -111,11 +116,9 @@ def member_table(model: MembersModel) -> tuple[QTableView, QSortFilterProxyModel
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     header = table.horizontalHeader()
-    header.setStretchLastSection(True)
     header.setHighlightSections(False)
-    widths = {M_NUMBER: 60, M_NAME: 200, M_BIRTH: 90, M_HAMLET: 110, M_BRANCH: 140, M_JOINED: 90}
-    for column, width in widths.items():
-        table.setColumnWidth(column, width)
+    widths = {M_NUMBER: 60, M_BIRTH: 90, M_JOINED: 90, M_STATUS: 120}
+    fit_columns(table, widths, stretch=(M_NAME, M_HAMLET, M_BRANCH))
     table.setSortingEnabled(True)
     table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's roster order
     proxy.setParent(table)
@@ -190,7 +193,9 @@ class MembersPage(QWidget):
         self.table.activated.connect(lambda _i: self.edit_selected())
         right_layout.addWidget(self.table, 1)
 
-        row1 = QHBoxLayout()
+        # Three a row: in one row the long Vietnamese labels would widen the window past a
+        # laptop's screen.
+        row1 = QGridLayout()
         self.new_button = QPushButton(_("&New member"))
         self.new_button.setToolTip(_("Add a member (Ctrl+N)"))
         self.edit_button = QPushButton(_("&Edit"))
@@ -198,17 +203,19 @@ class MembersPage(QWidget):
         self.unpaid_button = QPushButton(_("&Unpaid…"))
         self.cards_button = QPushButton(_("Print member &cards…"))
         self.shares_button = QPushButton(_("Membership &share…"))
-        for button in (
-            self.new_button,
-            self.edit_button,
-            self.collect_button,
-            self.unpaid_button,
-            self.cards_button,
-            self.shares_button,
+        for i, button in enumerate(
+            (
+                self.new_button,
+                self.edit_button,
+                self.collect_button,
+                self.unpaid_button,
+                self.cards_button,
+                self.shares_button,
+            )
         ):
             button.setAutoDefault(False)
-            row1.addWidget(button)
-        row1.addStretch(1)
+            row1.addWidget(button, i // BUTTONS_A_ROW, i % BUTTONS_A_ROW)
+        row1.setColumnStretch(BUTTONS_A_ROW, 1)
         right_layout.addLayout(row1)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)

@@ -55,7 +55,7 @@ class MembersModel(ListModel):
         super().__init__(parent)
         self.rows: list[Member] = []
         self.headers = [
-            _("No."),
+            _("Member no."),  # the member's own number, not a row counter ("STT")
             _("Full name"),
             _("Birth"),
             _("Hamlet"),
@@ -302,7 +302,7 @@ class DuesModel(ListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.lines: list[DuesLine] = []
-        self.headers = [_("Paid"), _("No."), _("Full name"), _("Amount")]
+        self.headers = [_("Paid"), _("Member no."), _("Full name"), _("Amount")]
 
     @property
     def rows(self) -> list[DuesLine]:  # type: ignore[override]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -99,12 +100,25 @@ def test_keyboard_ticks_with_totals_and_saves(
     qtmodeltester.check(model)
 
 
-def test_a_click_toggles_and_a_failed_write_shows_what_is_saved(
+def click(tab: AttendanceTab, row: int, column: int, double: bool = False) -> None:
+    """A click, or a double-click as the system sends it: press, release, then the double
+    click (QTest's mouseDClick alone sends only the last)."""
+    viewport, left = tab.view.viewport(), Qt.MouseButton.LeftButton
+    pos = tab.view.visualRect(tab.model.index(row, column)).center()
+    QTest.mouseClick(viewport, left, pos=pos)
+    if double:
+        QTest.mouseDClick(viewport, left, pos=pos)
+
+
+def test_a_click_selects_a_double_click_toggles_and_a_failed_write_shows_what_is_saved(
     qtbot: QtBot, page: ClassesPage, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cid, tab = open_grid(qtbot, page, ctx)
-    rect = tab.view.visualRect(tab.model.index(2, 3))
-    qtbot.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    click(tab, 2, 3)  # one click only moves the cursor
+    assert (tab.view.currentIndex().row(), tab.view.currentIndex().column()) == (2, 3)
+    assert cell(tab, 2, 3) == "" and tab.pending == 0
+    assert ctx.worker.pending == 0 and saved(ctx, cid)[2] == frozenset()
+    click(tab, 2, 3, double=True)
     assert cell(tab, 2, 3) == TICK
     qtbot.waitUntil(lambda: saved(ctx, cid)[2] == frozenset({3}), timeout=3000)
 
@@ -166,3 +180,81 @@ def test_model_alone(qtmodeltester: ModelTester, ctx: AppContext) -> None:
     assert model.toggle(3, 0) is None  # the totals row
     assert model.mark_column(1) == [0, 1, 2]
     qtmodeltester.check(model)
+
+
+def test_a_session_to_come_is_marked_only_after_asking(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext
+) -> None:
+    cid = course_id(ctx, TITLE)
+    later = dt.date.today() + dt.timedelta(days=7)
+    write(qtbot, ctx, lambda ws: ws.courses.add_session(cid, later, "Thu hoạch"))
+    _cid, tab = open_grid(qtbot, page, ctx)
+    assert tab.model.sessions == 5
+    future = tab.model.sessions - 1
+    tab.view.setCurrentIndex(tab.model.index(0, future))
+    qtbot.keyClick(tab.view, Qt.Key.Key_A)
+    box = tab.confirm_box
+    assert box is not None and box.isVisible()
+    assert box.text() == tr(
+        "The session of {date} has not taken place yet. "
+        "Mark all {count} people present at it anyway?",
+        date=later.strftime("%d/%m/%Y"), count="3",
+    )  # fmt: skip
+    assert [cell(tab, r, future) for r in range(3)] == [""] * 3
+    box.reject()  # Cancel (also Escape and Enter): nothing is ticked or written
+    qtbot.waitUntil(lambda: tab.confirm_box is None, timeout=2000)
+    assert [cell(tab, r, future) for r in range(3)] == [""] * 3
+    assert ctx.worker.pending == 0 and all(future not in p for p in saved(ctx, cid))
+
+    qtbot.keyClick(tab.view, Qt.Key.Key_A)
+    box = tab.confirm_box
+    assert box is not None
+    yes = next(b for b in box.buttons() if b.text() == _("Mark present"))
+    qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
+    assert [cell(tab, r, future) for r in range(3)] == [TICK] * 3
+    qtbot.waitUntil(lambda: all(future in p for p in saved(ctx, cid)), timeout=3000)
+    # A session that took place is marked at once, without a question.
+    tab.view.setCurrentIndex(tab.model.index(0, 0))
+    qtbot.keyClick(tab.view, Qt.Key.Key_A)
+    assert tab.confirm_box is None
+    qtbot.waitUntil(lambda: all(0 in p for p in saved(ctx, cid)), timeout=3000)
+
+
+def test_ctrl_z_undoes_the_last_changes_one_by_one(
+    qtbot: QtBot, page: ClassesPage, ctx: AppContext
+) -> None:
+    cid, tab = open_grid(qtbot, page, ctx)
+    view = tab.view
+    assert not tab.undo_button.isEnabled()
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # nothing to undo
+    assert ctx.worker.pending == 0
+    # The second person was present at the second session already.
+    write(qtbot, ctx, lambda ws: ws.courses.set_attendance(cid, tab._pairs([1], 1), True))
+    qtbot.waitUntil(lambda: cell(tab, 1, 1) == TICK, timeout=3000)
+
+    qtbot.keyClick(view, Qt.Key.Key_Space)  # (0, 0) on
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    qtbot.keyClick(view, Qt.Key.Key_A)  # column 1: the two who were absent
+    click(tab, 2, 3, double=True)  # (2, 3) on
+    qtbot.waitUntil(lambda: tab.pending == 0, timeout=3000)
+    assert saved(ctx, cid) == (frozenset({0, 1}), frozenset({1}), frozenset({1, 3}))
+    assert tab.undo_button.isEnabled()
+
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert cell(tab, 2, 3) == ""
+    qtbot.waitUntil(lambda: saved(ctx, cid)[2] == frozenset({1}), timeout=3000)
+    # Undoing the column unticks only those it ticked: the earlier tick stays.
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [cell(tab, r, 1) for r in range(3)] == ["", TICK, ""]
+    assert view.currentIndex().column() == 1
+    qtbot.waitUntil(
+        lambda: saved(ctx, cid) == (frozenset({0}), frozenset({1}), frozenset()), timeout=3000
+    )
+    qtbot.mouseClick(tab.undo_button, Qt.MouseButton.LeftButton)  # the button does the same
+    qtbot.waitUntil(
+        lambda: saved(ctx, cid) == (frozenset(), frozenset({1}), frozenset()), timeout=3000
+    )
+    assert not tab.undo_button.isEnabled()
+    assert [cell(tab, 3, c) for c in range(4)] == ["0", "1", "0", "0"]
+    # Each undo was a write of its own, seen by the class's totals.
+    assert ctx.reader.courses.get(cid).attendances == 1

@@ -10,7 +10,8 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.courses import CourseStatus, Result
-from desktop_app.i18n import _
+from desktop_app.core.dates import NO_SUCH_DAY
+from desktop_app.i18n import _, tr
 from desktop_app.ui.classes import ClassesPage
 from desktop_app.ui.classes.course_form import NewCourseDialog, plan_dates
 from desktop_app.ui.classes.course_view import (
@@ -97,7 +98,7 @@ def test_new_class_with_weekly_sessions_opens_its_page(
     assert lines[:3] == ["02/03/2026", "04/03/2026", "09/03/2026"] and len(lines) == 6
     dialog.dates.appendPlainText("30/02/2026")
     dialog.save()
-    assert "30/02/2026" in dialog.dates_message.text()
+    assert dialog.dates_message.text() == "30/02/2026: " + tr(NO_SUCH_DAY[1], day=30)
     dialog.dates.setPlainText("\n".join(lines[:5]))
     dialog.save()
     qtbot.waitUntil(lambda: page.view is not None, timeout=5000)

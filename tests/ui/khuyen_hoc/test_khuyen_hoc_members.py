@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.dates import NO_SUCH_DAY, UNREADABLE_DATE
 from desktop_app.core.members import DuesBatchInput, MemberStatus
 from desktop_app.core.people import PersonInput
 from desktop_app.i18n import _, tr
@@ -130,7 +131,12 @@ def test_member_leaving_needs_a_date(
     assert not form.fields.rows["status_on"].isHidden()
     form.status_on.clear()
     qtbot.keyClick(form.number, Qt.Key.Key_Return)
-    assert form.fields.text("status_on")
+    assert form.fields.text("status_on") == _(UNREADABLE_DATE)
+    type_text(form.status_on, "31/04/2026")  # April has 30 days: the message says so
+    qtbot.keyClick(form.number, Qt.Key.Key_Return)
+    assert form.fields.text("status_on") == tr(NO_SUCH_DAY[3], day=31)
+    assert page.dialog is form
+    form.status_on.clear()
     type_text(form.status_on, "01/02/2026")
     qtbot.keyClick(form.number, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.dialog is None, timeout=5000)
