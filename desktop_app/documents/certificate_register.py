@@ -20,7 +20,6 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import getAscent, getDescent
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -38,18 +37,15 @@ from reportlab.platypus import (
 from desktop_app import __version__
 from desktop_app.documents.fonts import BOLD, REGULAR, register_fonts
 from desktop_app.documents.official import (
-    ISSUER_SIZE,
     TEXT_SIZE,
+    Issuer,
     Margins,
+    SignatureFlowable,
     draw_centred,
+    draw_issuer,
     draw_national_title,
-    draw_place_date,
-    draw_rule,
-    draw_signature_block,
     national_title_width,
     nfc,
-    phrase_lines,
-    upper,
 )
 from desktop_app.documents.output import atomic_output
 
@@ -125,31 +121,6 @@ def _para(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(nfc(" ".join(text.split()))), style)
 
 
-def _draw_issuer(
-    canvas: Canvas, header: RegisterHeader, centre: float, top: float, width: float
-) -> float:
-    """Parent body (regular) over the issuing body (bold), in capitals, each wrapped only
-    between whole phrases, with a short rule under them; returns the rule's y."""
-    size = ISSUER_SIZE
-    baseline = top - float(getAscent(BOLD, size))
-    lines: list[tuple[str, str]] = []
-    if header.issuer_parent.strip():
-        lines += [
-            (line, REGULAR)
-            for line in phrase_lines(upper(header.issuer_parent), REGULAR, size, width)
-        ]
-    lines += [(line, BOLD) for line in phrase_lines(upper(header.issuer), BOLD, size, width)]
-    widest = 0.0
-    for i, (line, font) in enumerate(lines):
-        drawn = draw_centred(canvas, line, centre, baseline - i * size * _LINE, font, size)
-        if font == BOLD:
-            widest = max(widest, drawn)
-    last = baseline - (len(lines) - 1) * size * _LINE
-    rule_y = last + float(getDescent(BOLD, size)) - 2
-    draw_rule(canvas, centre, rule_y, max(40.0, widest * 0.4))
-    return rule_y
-
-
 def _draw_header(canvas: Canvas, header: RegisterHeader, page_size: tuple[float, float]) -> float:
     """The first page's header; returns the y below which the body starts."""
     width, height = page_size
@@ -159,40 +130,11 @@ def _draw_header(canvas: Canvas, header: RegisterHeader, page_size: tuple[float,
     right_centre = content_right - right_width / 2
     left_width = content_right - MARGINS.left - right_width - 6 * mm
     left_centre = MARGINS.left + left_width / 2
-    issuer_rule = _draw_issuer(canvas, header, left_centre, top, left_width)
+    issuer_rule = draw_issuer(
+        canvas, Issuer(header.issuer, header.issuer_parent), left_centre, top, left_width
+    )
     title_rule = draw_national_title(canvas, right_centre, top)
     return float(min(issuer_rule, title_rule) - 6 * mm)
-
-
-class _Signature(Flowable):  # type: ignore[misc]  # reportlab has no type hints
-    """Place-and-date line, then position, room to sign and stamp, and the name, at the right."""
-
-    def __init__(self, header: RegisterHeader, column: float) -> None:
-        super().__init__()
-        self.header = header
-        self.column = column
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = available_width
-        self.height = TEXT_SIZE * 1.6 + TEXT_SIZE * 1.2 + _SIGNING_SPACE + TEXT_SIZE * 1.6
-        return self.width, self.height
-
-    def draw(self) -> None:
-        centre = self.width - self.column / 2
-        header = self.header
-        if header.place_date.strip():
-            draw_place_date(
-                self.canv, header.place_date, centre, self.height - TEXT_SIZE, self.column
-            )
-        if header.signer_title.strip() or header.signer_name.strip():
-            draw_signature_block(
-                self.canv,
-                centre,
-                self.height - TEXT_SIZE * 1.6,
-                position=header.signer_title,
-                name=header.signer_name,
-                signing_space=_SIGNING_SPACE,
-            )
 
 
 _ROWS_WITH_SIGNATURE = 2
@@ -263,7 +205,13 @@ def render_certificate_register(
         Spacer(1, 3 * mm),
         Paragraph(escape(closing_line(rows)), styles["total"]),
         Spacer(1, 3 * mm),
-        _Signature(header, 100 * mm),
+        SignatureFlowable(
+            header.place_date,
+            header.signer_title,
+            header.signer_name,
+            column=100 * mm,
+            signing_space=_SIGNING_SPACE,
+        ),
     ]
     story: list[Flowable] = [
         NextPageTemplate("later"),

@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import getAscent, getDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
 
 from desktop_app.documents.fonts import BOLD, ITALIC, REGULAR, register_fonts
 
@@ -350,3 +351,40 @@ def draw_signature_block(
     # The name as the person writes it; the decree forbids academic titles before it.
     draw_centred(canvas, " ".join(name.split()), centre, baseline, BOLD, size)
     return _below(baseline, BOLD, size)
+
+
+class SignatureFlowable(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """In a story: the place-and-date line, then the position, room to sign and stamp, and
+    the name, in a column of `column` at the right (rosters, the certificate register)."""
+
+    def __init__(
+        self, place_date: str, position: str, name: str, *, column: float, signing_space: float
+    ) -> None:
+        super().__init__()
+        self.place_date = place_date
+        self.position = position
+        self.name = name
+        self.column = column
+        self.signing_space = signing_space
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self.height = TEXT_SIZE * 1.6 + TEXT_SIZE * 1.2 + self.signing_space + TEXT_SIZE * 1.6
+        return self.width, self.height
+
+    def draw(self) -> None:
+        centre = self.width - self.column / 2
+        top = self.height
+        if self.place_date.strip():
+            draw_place_date(
+                self.canv, self.place_date.strip(), centre, top - TEXT_SIZE, self.column
+            )
+        if self.position.strip() or self.name.strip():
+            draw_signature_block(
+                self.canv,
+                centre,
+                top - TEXT_SIZE * 1.6,
+                position=self.position,
+                name=self.name,
+                signing_space=self.signing_space,
+            )

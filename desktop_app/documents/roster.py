@@ -45,10 +45,9 @@ from desktop_app.documents.official import (
     TEXT_SIZE,
     Issuer,
     Margins,
+    SignatureFlowable,
     draw_centred,
     draw_official_header,
-    draw_place_date,
-    draw_signature_block,
     nfc,
 )
 from desktop_app.documents.output import atomic_output
@@ -149,39 +148,6 @@ def _info_lines(header: RosterHeader, styles: dict[str, ParagraphStyle]) -> list
             text = f"{escape(label)}: <b>{escape(nfc(' '.join(value.split())))}</b>"
             out.append(Paragraph(text, styles["info"]))
     return out
-
-
-class _SignatureBlock(Flowable):  # type: ignore[misc]  # reportlab has no type hints
-    """Place-and-date line, then position, room to sign and stamp, and the name, at the right."""
-
-    def __init__(self, place_date: str, position: str, name: str, *, column: float) -> None:
-        super().__init__()
-        self.place_date = place_date
-        self.position = position
-        self.name = name
-        self.column = column
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = available_width
-        self.height = TEXT_SIZE * 1.6 + TEXT_SIZE * 1.2 + _SIGNING_SPACE + TEXT_SIZE * 1.6
-        return self.width, self.height
-
-    def draw(self) -> None:
-        centre = self.width - self.column / 2
-        top = self.height
-        if self.place_date.strip():
-            draw_place_date(
-                self.canv, self.place_date.strip(), centre, top - TEXT_SIZE, self.column
-            )
-        if self.position.strip() or self.name.strip():
-            draw_signature_block(
-                self.canv,
-                centre,
-                top - TEXT_SIZE * 1.6,
-                position=self.position,
-                name=self.name,
-                signing_space=_SIGNING_SPACE,
-            )
 
 
 def _measure_header(issuer: Issuer, page_size: tuple[float, float], margins: Margins) -> float:
@@ -352,11 +318,12 @@ def render_roster(header: RosterHeader, rows: Sequence[RosterRow], out: Path) ->
                 Spacer(1, 3 * mm),
                 Paragraph(escape(totals_line(rows)), styles["total"]),
                 Spacer(1, 4 * mm),
-                _SignatureBlock(
+                SignatureFlowable(
                     header.place_date,
                     header.signer_title,
                     header.signer_name,
                     column=90 * mm,
+                    signing_space=_SIGNING_SPACE,
                 ),
             ],
             rows=2,
