@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from desktop_app import __version__
 from desktop_app.buglog import log_bug
-from desktop_app.core.fund import EntryKind
+from desktop_app.core.fund import Account, EntryKind
 from desktop_app.core.people import PersonRow
 from desktop_app.core.problems import N_, Problem, StoreError, UserError
 from desktop_app.i18n import (
@@ -917,7 +917,7 @@ def _entry_json(row: EntryRow) -> dict[str, object]:
 
 def _fund_record(args: argparse.Namespace) -> int:
     """`fund receipt` and `fund payment`: the GUI's entry form, one option per field."""
-    from desktop_app.core.fund import RECIPIENT_KINDS, Account, EntryInput
+    from desktop_app.core.fund import RECIPIENT_KINDS, EntryInput
 
     receipt = args.fund_command == "receipt"
     kind = (RECEIPT_KIND_CHOICES if receipt else PAYMENT_KIND_CHOICES)[args.kind]
@@ -1192,7 +1192,11 @@ def _fund_balance(args: argparse.Namespace) -> int:
     with _open(args) as ws, ws.db.snapshot():  # every fund's balance at the same moment
         funds = [ws.fund.get(args.fund)] if args.fund else ws.fund.funds()
         rows = [(f, ws.fund.balance(f.id, args.at)) for f in funds]
-        # Goods received in kind, by valuation: never part of the cash balance.
+        # The money in the cash box and in the bank (together, "balance"), and the goods
+        # received in kind, by valuation: never part of the money.
+        day = args.at or dt.date.max
+        cash = {f.id: ws.fund.account_balance(f.id, Account.CASH, day) for f in funds}
+        bank = {f.id: ws.fund.account_balance(f.id, Account.BANK, day) for f in funds}
         goods = {f.id: ws.fund.goods_value(f.id, args.at) for f in funds}
     if args.json:
         print(
@@ -1203,7 +1207,8 @@ def _fund_balance(args: argparse.Namespace) -> int:
                         "name": f.name,
                         "balance": amount,
                         "at": args.at.isoformat() if args.at else None,
-                        "cash_balance": amount,
+                        "cash_balance": cash[f.id],
+                        "bank_balance": bank[f.id],
                         "goods_value": goods[f.id],
                     }
                     for f, amount in rows
@@ -1259,8 +1264,6 @@ def _disclosure_print(args: argparse.Namespace) -> int:
 
 
 def _fund_book(args: argparse.Namespace) -> int:
-    from desktop_app.core.fund import Account
-
     out = _out(args)
     if args.end < args.start:
         raise UserError(N_("The last day is before the first day."))

@@ -20,6 +20,9 @@ MAX_PARTY_NAME = 200
 MAX_ADDRESS = 120
 MAX_REASON = 300
 MAX_IN_KIND = 200
+MAX_UNIT = 20  # bộ, quyển, bao, thùng: one short word
+# The people a goods issue names, one row each on its handover record (about 40 names).
+MAX_RECIPIENTS = 1200
 MAX_SCHOOL = 120
 MAX_GRADE = 30
 MAX_FUND_NAME = 60
@@ -185,6 +188,7 @@ def length_problems(data: EntryInput) -> list[Problem]:
         ("party_address", MAX_ADDRESS),
         ("reason", MAX_REASON),
         ("in_kind", MAX_IN_KIND),
+        ("unit", MAX_UNIT),
         ("school", MAX_SCHOOL),
         ("grade", MAX_GRADE),
     ):
@@ -299,19 +303,20 @@ HASHED_FIELDS = (
 )  # fmt: skip
 
 
-# Fields hashed after HASHED_FIELDS only when one of them is set (goods records, from
-# migration 0006): every entry saved before they existed hashes exactly as it did, and
-# changing any of them on any entry changes its hash.
-GOODS_FIELDS = ("quantity", "unit", "source_id")
-_GOODS_DEFAULTS = (0, "", None)
+# Fields hashed after HASHED_FIELDS only when one of them differs from its default: the goods
+# records' (migration 0006) and the cash/bank mark (0008). Every entry saved before they
+# existed hashes exactly as it did, and changing any of them on any entry changes its hash
+# (so cash cannot be moved to the bank book, or back, behind the app's back).
+EXTRA_FIELDS = ("quantity", "unit", "source_id", "account")
+_EXTRA_DEFAULTS = (0, "", None, "cash")
 
 
-def chain_values(base: Sequence[object], goods: Sequence[object]) -> tuple[object, ...]:
-    """The values an entry's hash covers: HASHED_FIELDS values, then GOODS_FIELDS values
+def chain_values(base: Sequence[object], extra: Sequence[object]) -> tuple[object, ...]:
+    """The values an entry's hash covers: HASHED_FIELDS values, then EXTRA_FIELDS values
     when any is set."""
-    if tuple(goods) == _GOODS_DEFAULTS:
+    if tuple(extra) == _EXTRA_DEFAULTS:
         return tuple(base)
-    return (*base, *goods)
+    return (*base, *extra)
 
 
 def entry_hash(prev_hash: str, fields: dict[str, object]) -> str:
@@ -368,7 +373,7 @@ def keyed_entry_hash(key: bytes, prev_hash: str, fields: dict[str, object]) -> s
         [fields[name] for name in HASHED_FIELDS],
         [
             fields.get(name, default)
-            for name, default in zip(GOODS_FIELDS, _GOODS_DEFAULTS, strict=True)
+            for name, default in zip(EXTRA_FIELDS, _EXTRA_DEFAULTS, strict=True)
         ],
     )
     return keyed_chain(key)(prev_hash, values)

@@ -162,6 +162,12 @@ class DisclosureData:
             return f"Số dư tính đến ngày {self.as_of:%d/%m/%Y}"
         return f"Số dư cuối năm {self.year}"
 
+    @property
+    def goods_closing_label(self) -> str:
+        if self.as_of is not None:
+            return f"Giá trị hiện vật còn đến ngày {self.as_of:%d/%m/%Y}"
+        return "Giá trị hiện vật còn cuối năm"
+
     goods: GoodsYear = GoodsYear()
 
 
@@ -764,7 +770,7 @@ def render_disclosure(d: DisclosureData, out: Path) -> int:
     story.append(Paragraph(f"III. Chi trong năm {d.year}", section))
     story.append(_kind_table(d.payments_by_kind, "Nội dung chi", styles, size, content))
     awards_heading = Paragraph("IV. Danh sách học sinh được nhận học bổng, phần thưởng", section)
-    goods = [] if d.goods.empty else _goods_section(d.goods, d.year, styles, size, content)
+    goods = [] if d.goods.empty else _goods_section(d, styles, size, content)
     number = "VI" if goods else "V"
     closing = [
         Paragraph(f"{number}. {d.closing_label}: <b>{format_amount(d.closing)} đồng</b>", section),
@@ -799,10 +805,11 @@ def render_disclosure(d: DisclosureData, out: Path) -> int:
 
 
 def _goods_section(
-    g: GoodsYear, year: int, styles: dict[str, ParagraphStyle], size: float, content: float
+    d: DisclosureData, styles: dict[str, ParagraphStyle], size: float, content: float
 ) -> list[Flowable]:
     """V. Gifts in kind, at their valuation: they are not in the cash figures above."""
     section, text = styles["section"], styles["text"]
+    g, year = d.goods, d.year
     story: list[Flowable] = [
         Paragraph(
             f"V. Hiện vật được ủng hộ trong năm {year} (không tính vào quỹ tiền mặt)", section
@@ -824,7 +831,7 @@ def _goods_section(
             ("Người nhận", "Hiện vật"), styles, size, content,
         ))  # fmt: skip
     story.append(
-        Paragraph(f"Giá trị hiện vật còn cuối năm: <b>{format_amount(g.closing)} đồng</b>", text)
+        Paragraph(f"{d.goods_closing_label}: <b>{format_amount(g.closing)} đồng</b>", text)
     )
     return story
 

@@ -282,7 +282,7 @@ def export_disclosure_xlsx(d: DisclosureData, out: Path) -> None:
             values = [None, f"Cấp phát: {to}", None, day, f"{items} ({qty} {unit})", value]
             _data_row(ws, row, values, amounts=(6,))
             row += 1
-        section("Giá trị hiện vật còn cuối năm", g.closing)
+        section(d.goods_closing_label, g.closing)
         row += 1
         part = "VI"
     section(f"{part}. {d.closing_label}", d.closing)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from desktop_app.core.fund import (
     HASHED_FIELDS,
     MAX_FUND_NAME,
+    MAX_REASON,
+    MAX_RECIPIENTS,
     MAX_VOID_REASON,
     RECIPIENT_KINDS,
     Account,
@@ -273,7 +275,7 @@ class FundService:
         # Goods are valued, never counted as cash: no effect on the balance.
         effect = 0 if goods else data.amount if book is Book.RECEIPT else -data.amount
         if effect < 0 and not fund.allow_negative:
-            self._check_cover(fund, data.entry_date, data.amount)
+            self._check_cover(fund, data.account, data.entry_date, data.amount)
         found = self._keys.require()
         seal = self._checked_seal(fund, found.seal)
         number = repo.next_number(db, fund.id, book, data.entry_date.year)
@@ -296,7 +298,8 @@ class FundService:
                 grade=nfc(data.grade),
                 reason=nfc(data.reason),
                 attachments=data.attachments,
-                account=data.account,
+                # Goods move no money, so neither the cash box nor the bank.
+                account=Account.CASH if goods else data.account,
                 quantity=data.quantity if goods else 0,
                 unit=nfc(data.unit) if goods else "",
             ),
@@ -323,16 +326,29 @@ class FundService:
                 ),
             )
 
-    def _check_cover(self, fund: FundRow, day: dt.date, amount: int) -> None:
-        """A payment may not take the fund below zero, on its date or afterwards."""
+    def _check_cover(self, fund: FundRow, account: Account, day: dt.date, amount: int) -> None:
+        """Money going out may not take the cash box or the bank account it leaves from below
+        zero, on its date or afterwards (the fund's total is not enough: the cash book and
+        the bank book must each stay above zero)."""
         db = self._db
-        available = min(repo.balance_at(db, fund, day), repo.balance_at(db, fund))
+        available = min(
+            repo.account_balance_at(db, fund, account, day),
+            repo.account_balance_at(db, fund, account, dt.date.max),
+        )
         if amount > available:
+            if account is Account.BANK:
+                message = N_(
+                    "The fund's bank account holds only {balance}, less than the {amount} to "
+                    "pay. Record the receipts into the bank first, pay in cash, or lower the "
+                    "amount."
+                )
+            else:
+                message = N_(
+                    "The fund's cash holds only {balance}, less than the {amount} to pay. "
+                    "Record the receipts first, pay through the bank, or lower the amount."
+                )
             raise UserError(
-                N_(
-                    "The fund holds only {balance}, less than the {amount} to pay. "
-                    "Record the receipts first, or lower the amount."
-                ),
+                message,
                 {"balance": Money(available), "amount": Money(amount)},
                 problems=(Problem("amount", N_("More than the fund holds.")),),
             )
@@ -363,7 +379,7 @@ class FundService:
             fund = self.get(original.fund_id)
             self._check_open(fund.id, day)
             if original.effect > 0 and not fund.allow_negative:
-                self._check_cover(fund, day, original.amount)
+                self._check_cover(fund, original.account, day, original.amount)
             if original.book is Book.GOODS_IN:
                 handed = [e for e in repo.entries_from(db, original.id) if not e.reversed_by]
                 handed = [e for e in handed if e.kind is EntryKind.GOODS_ISSUE]
@@ -431,6 +447,10 @@ class FundService:
             problems.append(
                 Problem("recipients", N_("Name who received the goods, e.g. the pupils."))
             )
+        if len(recipients) > MAX_RECIPIENTS:
+            problems.append(_too_long("recipients", MAX_RECIPIENTS))
+        if len(" ".join(data.reason.split())) > MAX_REASON:
+            problems.append(_too_long("reason", MAX_REASON))
         if data.entry_date > today + dt.timedelta(days=1):
             problems.append(Problem("entry_date", N_("The date is in the future; check it.")))
         if problems:
@@ -573,6 +593,7 @@ class FundService:
                             f" chuyển sang {goods_voucher}"
                         ),
                         reverses=original.id,
+                        account=original.account,
                     ),
                     found.seal,
                     seal,
@@ -637,6 +658,9 @@ class FundService:
     def recipient(self, entry: EntryRow) -> Person | None:
         """The pupil a scholarship or award was paid for, if it names one."""
         return self._people.get(entry.person_id) if entry.person_id else None
+
+    def last_entry_date(self, fund_id: str) -> dt.date | None:
+        return repo.last_entry_date(self._db, fund_id)
 
     def account_balance(self, fund_id: str, account: Account, day: dt.date) -> int:
         """The cash box's or the bank account's balance at the end of `day`."""

@@ -502,10 +502,16 @@ class FundDocumentService:
                 {"opened": fund.opening_date.year, "year": year},
             )
         opening = self._fund.balance(fund_id, dt.date(year - 1, 12, 31))
-        # A year not over yet is disclosed "tính đến ngày" today.
+        # A year not over yet is disclosed "tính đến ngày" today, or to the day of an entry
+        # dated later (tomorrow is allowed): the figures are every entry of the year so far.
         today = today or dt.date.today()
-        as_of = today if today < dt.date(year, 12, 31) else None
-        closing = self._fund.balance(fund_id, as_of or dt.date(year, 12, 31))
+        end = dt.date(year, 12, 31)
+        as_of: dt.date | None = None
+        if today < end:
+            last = self._fund.last_entry_date(fund_id)
+            as_of = min(end, max(today, last)) if last is not None else today
+            as_of = None if as_of >= end else as_of
+        closing = self._fund.balance(fund_id, end)
         totals = self._fund.totals_by_kind(fund_id, year)
         # Cash only. DONATION_IN_KIND here is a gift recorded in the cash book before gifts
         # in kind had their own book, until it is reclassified.
@@ -551,13 +557,8 @@ class FundDocumentService:
 
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
         issued = [
-            (e.entry_date, e.party_name, e.in_kind, e.quantity, e.unit, e.amount)
-            for e in self._fund.entries(
-                LedgerFilter(
-                    fund_id, first, last, (EntryKind.GOODS_ISSUE,), books=(Book.GOODS_OUT,)
-                )
-            )
-            if not e.reversed_by
+            (e.entry_date, name, e.in_kind, sign * e.quantity, e.unit, sign * e.amount)
+            for e, name, sign in self._goods_of_year(fund_id, year, Book.GOODS_OUT)
         ]
         return GoodsYear(
             opening=self._fund.goods_value(fund_id, first - dt.timedelta(days=1)),
@@ -567,17 +568,37 @@ class FundDocumentService:
         )
 
     def goods_donors(self, fund_id: str, year: int) -> list[GoodsDonor]:
+        return [
+            (name, e.party_address, e.entry_date, e.in_kind, sign * e.quantity, e.unit,
+             sign * e.amount)
+            for e, name, sign in self._goods_of_year(fund_id, year, Book.GOODS_IN)
+        ]  # fmt: skip
+
+    def _goods_of_year(
+        self, fund_id: str, year: int, book: Book
+    ) -> list[tuple[EntryRow, str, int]]:
+        """A goods book's lines of a year as (entry, name, sign): each record not voided
+        within the year, and, with a minus, the voids made this year of an earlier year's
+        records (a void counts from its own date, as a cash void does)."""
+        last = dt.date(year, 12, 31)
+        kind = EntryKind.DONATION_IN_KIND if book is Book.GOODS_IN else EntryKind.GOODS_ISSUE
         rows = self._fund.entries(
             LedgerFilter(
-                fund_id, dt.date(year, 1, 1), dt.date(year, 12, 31),
-                (EntryKind.DONATION_IN_KIND,), books=(Book.GOODS_IN,),
+                fund_id, dt.date(year, 1, 1), last, (kind, EntryKind.REVERSAL), books=(book,)
             )
-        )  # fmt: skip
-        return [
-            (e.party_name, e.party_address, e.entry_date, e.in_kind, e.quantity, e.unit, e.amount)
-            for e in rows
-            if not e.reversed_by
-        ]
+        )
+        out: list[tuple[EntryRow, str, int]] = []
+        for e in rows:
+            if e.kind is EntryKind.REVERSAL:
+                original = self._fund.entry(e.reverses or "")
+                if original.entry_date.year < year:
+                    name = f"Hủy {original.voucher}: {original.party_name}"
+                    out.append((dataclasses.replace(original, entry_date=e.entry_date), name, -1))
+                continue
+            if e.reversed_by and self._fund.entry(e.reversed_by).entry_date <= last:
+                continue  # received (or handed out) and voided within the year
+            out.append((e, e.party_name, 1))
+        return out
 
     @read_snapshot
     def prepare_disclosure(self, fund_id: str, year: int, number: str = "") -> PreparedDisclosure:

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from desktop_app.core.fund import (
-    GOODS_FIELDS,
+    EXTRA_FIELDS,
     HASHED_FIELDS,
     Account,
     Book,
@@ -168,6 +168,14 @@ def balance_at(db: Database, fund: FundRow, day: dt.date | None = None) -> int:
     return fund.opening_balance + total - int(r[0])
 
 
+def last_entry_date(db: Database, fund_id: str) -> dt.date | None:
+    """The date of the fund's latest entry (from the index), or None for an empty ledger."""
+    r = db.conn.execute(
+        "SELECT max(entry_date) FROM ledger_entry WHERE fund_id = ?", (fund_id,)
+    ).fetchone()
+    return dt.date.fromisoformat(str(r[0])) if r and r[0] else None
+
+
 def account_balance_at(db: Database, fund: FundRow, account: Account, day: dt.date) -> int:
     """What the cash box (with the opening balance, which is counted as cash) or the bank
     account held at the end of `day`."""
@@ -214,7 +222,7 @@ class EntryRow:
     prev_hash: str
     hash: str
     reversed_by: str | None = None
-    account: Account = Account.CASH  # not hashed (migration 0008)
+    account: Account = Account.CASH  # hashed only when bank (core.fund.EXTRA_FIELDS)
     # Goods records (NK, XK books): how many of what unit; the entry this one comes from
     # (a goods issue: its goods receipt; a reclassified gift: the old cash receipt).
     quantity: int = 0
@@ -240,6 +248,7 @@ class EntryRow:
             "attachments": self.attachments, "reverses": self.reverses,
             "created_by": self.created_by, "updated_at": self.updated_at,
             "quantity": self.quantity, "unit": self.unit, "source_id": self.source_id,
+            "account": self.account.value,
         }  # fmt: skip
 
 
@@ -307,7 +316,7 @@ def append_entry(tx: Tx, fund: FundRow, e: NewEntry, key: bytes, seal: HeadSeal)
         person_id=e.person_id, school=e.school, grade=e.grade, reason=e.reason,
         attachments=e.attachments, reverses=e.reverses, created_by=tx.actor,
         updated_at=tx.now, prev_hash=prev, hash="", quantity=e.quantity, unit=e.unit,
-        source_id=e.source_id,
+        source_id=e.source_id, account=e.account,
     )  # fmt: skip
     fields = row.hashed_fields()
     digest = keyed_entry_hash(key, prev, fields)
@@ -316,7 +325,7 @@ def append_entry(tx: Tx, fund: FundRow, e: NewEntry, key: bytes, seal: HeadSeal)
     # `updated_at` is hashed: the Tx stamps the same `tx.now` the hash was taken over.
     tx.insert(
         "ledger_entry",
-        {**fields, "prev_hash": prev, "hash": digest, "account": e.account.value},
+        {**fields, "prev_hash": prev, "hash": digest},
     )
     tx.update(
         "fund",
@@ -422,7 +431,7 @@ class ChainLink:
 
 def iter_links(db: Database, fund_id: str) -> Iterator[ChainLink]:
     """Every entry of a fund in chain order, as raw stored values (fast, for verifying)."""
-    columns = ", ".join(f"e.{name}" for name in (*HASHED_FIELDS, *GOODS_FIELDS))
+    columns = ", ".join(f"e.{name}" for name in (*HASHED_FIELDS, *EXTRA_FIELDS))
     cur = db.conn.execute(
         f"SELECT e.prev_hash, e.hash, {columns} FROM ledger_entry e"
         " WHERE e.fund_id = ? ORDER BY e.seq, e.rowid",
@@ -508,18 +517,22 @@ def goods_lots(db: Database, fund_id: str, day: dt.date | None = None) -> list[G
         # `+entry_date` (here and in ORDER BY): walk the (fund, book, …) index, not the date
         # one, which would read every entry of the fund.
         " WHERE e.fund_id = ? AND e.book = 'NK' AND e.kind = ? AND +e.entry_date <= ?"
-        " AND NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses = e.id)"
+        # Voided by `day`: a void counts from its own date, never back in time (the goods on
+        # hand at the end of a closed year stay what its disclosure sheet said).
+        " AND NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses = e.id"
+        "                 AND x.entry_date <= ?)"
         " ORDER BY +e.entry_date, e.seq",
-        (fund_id, EntryKind.DONATION_IN_KIND.value, end),
+        (fund_id, EntryKind.DONATION_IN_KIND.value, end, end),
     ).fetchall()
     issued = {
         str(r[0]): (int(r[1]), int(r[2]))
         for r in db.conn.execute(
             "SELECT e.source_id, sum(e.quantity), sum(e.amount) FROM ledger_entry e"
             " WHERE e.fund_id = ? AND e.book = 'XK' AND e.kind = ? AND +e.entry_date <= ?"
-            " AND NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses = e.id)"
+            " AND NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses = e.id"
+            "                 AND x.entry_date <= ?)"
             " GROUP BY e.source_id",
-            (fund_id, EntryKind.GOODS_ISSUE.value, end),
+            (fund_id, EntryKind.GOODS_ISSUE.value, end, end),
         )
     }
     lots = []

@@ -721,8 +721,8 @@ def commendation_decisions(db: UtilsDatabase) -> None:
 # The centre profile names who signs the fund's paper (the upstream Hội Khuyến học printed as
 # the parent body, its chair, the head of unit, the accountant, the treasurer) and the form
 # set the vouchers follow (core.voucher_forms). A ledger entry says whether the money moved
-# in cash or through the bank account, for the cash book and the bank book. The mark is not
-# in the hash chain (a new chain version would be needed): the append-only triggers keep it.
+# in cash or through the bank account, for the cash book and the bank book. A bank mark is in
+# the entry's hash (core.fund.EXTRA_FIELDS); every old entry is cash and hashes as before.
 
 
 @migrations(name="0008_signers_and_bank")

@@ -3,8 +3,10 @@ in-kind cash receipts reclassified by appending, the sealed chain intact through
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -191,3 +193,65 @@ def test_an_old_database_upgraded_reclassifies_its_textbook_gifts(tmp_path: Path
         assert ws.fund.goods_value(fund) == value
         report = ws.fund.verify()
         assert report.ok and report.seal_checked
+
+
+def test_a_void_of_goods_counts_from_its_own_date_not_back_in_time(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Goods received and handed out last year, the handing out voided this year: last year's
+    figures (closed and disclosed) stay as they were; this year's sheet shows the void."""
+    fund = fund_id(ws)
+    last_year = dt.date(YEAR - 1, 3, 2)
+    lot = ws.fund.record(
+        dataclasses.replace(books(ws), entry_date=last_year), dt.date(YEAR - 1, 12, 31)
+    ).value
+    issue = ws.fund.goods_issue(
+        GoodsIssueInput(fund, lot.id, 8, "Học sinh lớp 4A", dt.date(YEAR - 1, 9, 5)),
+        dt.date(YEAR - 1, 12, 31),
+    ).value
+    ws.fund.close_year(fund, YEAR - 1)
+    before = ws.fund_documents.disclosure(fund, YEAR - 1).goods
+    ws.fund.void(issue.id, "Ghi nhầm số lượng", DAY)
+    assert ws.fund_documents.disclosure(fund, YEAR - 1).goods == before
+    assert ws.fund.goods_value(fund, dt.date(YEAR - 1, 12, 31)) == before.closing
+    now = ws.fund_documents.disclosure(fund, YEAR).goods
+    assert now.opening == before.closing
+    assert now.closing == 3_500_000  # all 28 sets back on hand
+    assert [(qty, value) for *_rest, qty, _unit, value in now.issued] == [(-8, -issue.amount)]
+    # The sheet adds up (its own check) and prints.
+    ws.fund_documents.print_disclosure(fund, YEAR, tmp_path / "d.pdf")
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(tmp_path / "d.pdf"), "-"], check=True,
+        capture_output=True,
+    ).stdout.decode("utf-8")  # fmt: skip
+    assert "Hủy XK-" in " ".join(text.split())
+
+
+def test_goods_text_longer_than_a_record_holds_is_refused(ws: Workspace) -> None:
+    with pytest.raises(UserError):
+        ws.fund.record(dataclasses.replace(books(ws), unit="bộ " * 20))
+    lot = ws.fund.record(books(ws)).value
+    fund = fund_id(ws)
+    for data in (
+        GoodsIssueInput(fund, lot.id, 1, "; ".join(["Nguyễn Văn An"] * 200), DAY),
+        GoodsIssueInput(fund, lot.id, 1, "Lê Văn Cường", DAY, reason="x" * 400),
+    ):
+        with pytest.raises(UserError):
+            ws.fund.goods_issue(data)
+    assert [lot.left for lot in ws.fund.goods_lots(fund)] == [28]
+
+
+def test_the_disclosure_of_a_year_not_over_takes_an_entry_dated_tomorrow(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    today = dt.date(YEAR, 6, 10)
+    fund = fund_id(ws)
+    ws.fund.record(
+        EntryInput(fund, EntryKind.DONATION_CASH, today + dt.timedelta(days=1), 700_000, "An",
+                   reason="Ủng hộ"),
+        today,
+    )  # fmt: skip
+    data = ws.fund_documents.disclosure(fund, YEAR, today)
+    assert data.as_of == today + dt.timedelta(days=1)
+    assert data.closing == 1_700_000
+    assert sum(a for _, a in data.receipts_by_kind) == 700_000

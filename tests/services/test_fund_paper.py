@@ -132,7 +132,7 @@ def test_disclosure_and_donor_list_show_goods_apart_from_cash(
     assert "không tính vào quỹ tiền mặt" in goods
     assert "Nhà sách Minh Khai" in goods and "Sách giáo khoa lớp 4 (28 bộ)" in goods
     assert "Học sinh lớp 4A" in goods and "1.000.000" in goods
-    assert "Giá trị hiện vật còn cuối năm: 2.500.000 đồng" in goods
+    assert f"{data.goods_closing_label}: 2.500.000 đồng" in goods
     assert f"VI. {data.closing_label}: 2.500.000 đồng" in sheet
 
     ws.fund_documents.print_donors(fund, YEAR, tmp_path / "donors.pdf")
