@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from desktop_app.core.courses import RESULT_VI, Result
-from desktop_app.core.people import HamletKind
+from desktop_app.core.people import Birth, HamletKind
 from desktop_app.core.problems import N_, UserError
 from desktop_app.core.sex import Sex
 
@@ -146,8 +146,23 @@ def commended(result: Result | None, chosen: bool | None) -> bool:
     return chosen if chosen is not None else result in COMMENDED_RESULTS
 
 
-def salutation(sex: str | None) -> str:
-    """'Ông' or 'Bà' before a name; 'Ông/Bà' when the sex is not recorded."""
+def salutation(sex: str | None, birth: str = "", on: dt.date | None = None) -> str:
+    """'Ông' or 'Bà' before a name; 'Ông/Bà' when the sex is not recorded; 'Em' for a learner
+    under 18 on the day of issue (`birth` in ISO form, or a year), as a pupil is addressed."""
+    if birth and on is not None:
+        from desktop_app.core.fund import ADULT_AGE as ADULT_YEARS
+        from desktop_app.core.fund import is_minor
+
+        born = Birth.from_iso(birth)
+        # With the year alone, only who is surely under 18 (a guess of "Em" for an adult
+        # would offend more than "Ông/Bà" for a pupil).
+        minor = (
+            is_minor(born.year, born.month, born.day, on)
+            if born.has_full_date
+            else on.year - born.year < ADULT_YEARS
+        )
+        if minor:
+            return "Em"
     if sex == Sex.MALE:
         return "Ông"
     if sex == Sex.FEMALE:

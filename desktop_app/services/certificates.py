@@ -573,7 +573,7 @@ class CertificateService:
                     full_name=c.full_name,
                     birth=birth_text(c.birth),
                     hamlet=bare_hamlet(hamlet_label(item.hamlet_kind), item.hamlet),
-                    salutation=salutation(item.sex),
+                    salutation=salutation(item.sex, c.birth, c.issued_on),
                     birth_label=birth_label(birth_text(c.birth)),
                     hamlet_label=hamlet_label(item.hamlet_kind),
                     achievement=achievement(c.result),

@@ -16,6 +16,7 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QHeaderView,
@@ -93,3 +94,19 @@ def fit_dialog_height(widget: QWidget, change: Callable[[], None]) -> None:
             del _BASE_HEIGHTS[window]
 
     QTimer.singleShot(0, fit)
+
+
+# What a window's frame and title bar take beyond its own height.
+_TITLE_BAR = 40
+
+
+def resize_within_screen(widget: QWidget, width: int, height: int) -> None:
+    """Resize to `width`×`height`, or smaller where the screen's free area (without the
+    taskbar, and with room for the title bar) is smaller: on a 1280×720 office screen a
+    window or a dialog opens whole, its buttons in reach."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        width = min(width, area.width())
+        height = min(height, area.height() - _TITLE_BAR)
+    widget.resize(width, height)

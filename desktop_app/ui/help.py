@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from desktop_app import __version__
 from desktop_app.appinfo import APP_AUTHOR, APP_NAME, backups_dir, resource_path
 from desktop_app.i18n import _, current_language, tr
+from desktop_app.ui.fit import resize_within_screen
 
 # The guide's pages, one per screen; "index" is the contents.
 HELP_PAGES = (
@@ -47,7 +48,7 @@ class HelpDialog(QDialog):
     def __init__(self, page: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("User guide"))
-        self.resize(640, 560)
+        resize_within_screen(self, 640, 560)
         layout = QVBoxLayout(self)
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(False)

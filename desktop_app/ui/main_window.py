@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,6 +28,7 @@ from desktop_app.ui import errors
 from desktop_app.ui.backup_dialog import BackupTab, RestoreDialog, backup_on_close, open_restore
 from desktop_app.ui.classes import CertificateRegisterPage, ClassesPage
 from desktop_app.ui.context import CHECKING_MESSAGE, DAMAGED, READ_ONLY_MESSAGE, AppContext
+from desktop_app.ui.fit import resize_within_screen
 from desktop_app.ui.help import AboutDialog, HelpDialog
 from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
 from desktop_app.ui.people_page import PeoplePage
@@ -61,7 +62,8 @@ class MainWindow(QMainWindow):
         self._notice_action: Callable[[], None] | None = None
         # Helpers that live as long as the window (the first-run offer).
         self.keep_alive: list[object] = []
-        self.resize(QSize(1100, 700))
+        # Wide enough for the ledger and the member list whole; within a 1280×720 screen.
+        resize_within_screen(self, 1260, 700)
 
         central = QWidget()
         outer = QVBoxLayout(central)

@@ -37,6 +37,7 @@ from desktop_app.documents.output import atomic_output
 from desktop_app.i18n import _, format_int, ngettext, tr
 from desktop_app.services.outputs import check_output
 from desktop_app.ui.errors import report_error
+from desktop_app.ui.fit import resize_within_screen
 from desktop_app.ui.widgets import show_message
 
 log = logging.getLogger(__name__)
@@ -235,7 +236,10 @@ class PdfPreviewDialog(QDialog):
         self._render_timer.setInterval(0)
         self._render_timer.timeout.connect(self.render_visible)
         self.finished.connect(lambda _r: self._close_document())
-        self.resize(QSize(900, 760) if self.is_pdf else QSize(480, 180))
+        if self.is_pdf:
+            resize_within_screen(self, 900, 760)
+        else:
+            self.resize(QSize(480, 180))
 
     # What is shown --------------------------------------------------------------------
 
@@ -364,13 +368,20 @@ class PdfPreviewDialog(QDialog):
     def print_document(self) -> None:
         if self.document is None:
             return
+        printer = self.choose_printer()
+        if printer is None:
+            return  # the print dialog was cancelled: nothing printed, nothing issued
         if self.issue is not None:
-            # Issue first, then print the issued file (numbers, QR codes, no preview mark).
-            self.issue(temp_document_path(self.suggested_name), self._print_issued)
+            # Numbers are taken only once the user has chosen to print: issue, then print
+            # the issued file (numbers, QR codes, no preview mark) on the printer chosen.
+            self.issue(
+                temp_document_path(self.suggested_name),
+                lambda path: self._print_issued(path, printer),
+            )
             return
-        self._ask_and_print()
+        self.print_to(printer)
 
-    def _print_issued(self, path: Path) -> None:
+    def _print_issued(self, path: Path, printer: QPrinter) -> None:
         self._close_document()
         self.path = path
         self.issue = None  # issued: from now on this is the real document
@@ -379,11 +390,12 @@ class PdfPreviewDialog(QDialog):
             label.clear()
             label.rendered_zoom = None
         self._schedule()
-        self._ask_and_print()
+        self.print_to(printer)
 
-    def _ask_and_print(self) -> None:
+    def choose_printer(self) -> QPrinter | None:
+        """The system's print dialog: the printer and pages chosen, or None if cancelled."""
         if self.document is None:
-            return
+            return None
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.suggested_name)
         self._set_page_layout(printer, 0)
@@ -391,8 +403,8 @@ class PdfPreviewDialog(QDialog):
         dialog.setMinMax(1, self.page_count)
         dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, True)
         if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        self.print_to(printer)
+            return None
+        return printer
 
     def _set_page_layout(self, printer: QPrinter, index: int) -> None:
         w, h = self.page_sizes[index]

@@ -110,3 +110,20 @@ def test_a_field_message_wraps_whole_and_leaves_no_gap(qtbot: QtBot) -> None:
     assert message.width() <= dialog.width()
     message.clear_message()
     qtbot.waitUntil(lambda: dialog.height() == before, timeout=2000)
+
+
+def test_the_window_and_the_preview_open_within_the_screen(
+    qtbot: QtBot, people_db: Path, make_window: Callable[..., MainWindow], tmp_path: Path
+) -> None:
+    from desktop_app.ui.fit import resize_within_screen
+
+    window = make_window(people_db)
+    area = window.screen().availableGeometry()  # the offscreen platform's screen is small
+    hint = window.minimumSizeHint()
+    assert window.width() == max(min(1260, area.width()), hint.width())
+    assert window.height() == max(min(700, area.height() - 40), hint.height())
+    probe = QDialog()
+    qtbot.addWidget(probe)
+    resize_within_screen(probe, 1260, 700)
+    assert probe.width() == min(1260, area.width())
+    assert probe.height() == min(700, area.height() - 40)

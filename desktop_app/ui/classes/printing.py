@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.certificates import CertificateKind
+from desktop_app.core.dates import DateError, parse_day
 from desktop_app.core.problems import N_, StoreError, UserError
 from desktop_app.i18n import _, format_int, ngettext, user_error_text
 from desktop_app.services.certificates import (
@@ -38,7 +39,7 @@ from desktop_app.services.class_documents import ClassDocumentService, ClassPape
 from desktop_app.services.ops import OpChanges, OpResult, Progress
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
-from desktop_app.ui.classes.common import alive, date_edit, parse_date, reporter
+from desktop_app.ui.classes.common import alive, date_edit, reporter
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.long_task import LongTask
 from desktop_app.ui.preview import Issue, PdfPreviewDialog, preview_pdf, temp_document_path
@@ -123,9 +124,11 @@ class DecisionDialog(QDialog):
 
     def submit(self) -> None:
         try:
-            day = parse_date(self.day.text())
-        except ValueError:
-            self.message.show_messages([_("Type the decision's date as dd/mm/yyyy.")])
+            day = parse_day(self.day.text())
+        except DateError as exc:
+            # A date that does not exist is named ("Không có ngày 31 tháng 2").
+            text = _("Type the decision's date as dd/mm/yyyy.") if exc.unreadable else None
+            self.message.show_messages([text or user_error_text(exc)])
             self.day.setFocus()
             return
         try:

@@ -30,6 +30,7 @@ from desktop_app.services.fund import FundRow
 from desktop_app.services.members import DuesResult
 from desktop_app.ui import errors
 from desktop_app.ui.context import READ_ONLY_MESSAGE, AppContext
+from desktop_app.ui.fit import resize_within_screen
 from desktop_app.ui.khuyen_hoc.common import (
     AmountEdit,
     DateEdit,
@@ -59,7 +60,7 @@ class DuesDialog(QDialog):
         self.saving = False
         self.result_: DuesResult | None = None
         self.setWindowTitle(tr("Collect dues — {branch}", branch=branch.name))
-        self.resize(640, 620)
+        resize_within_screen(self, 640, 620)
         self.fields = FieldRows()
         layout = QVBoxLayout(self)
         self.banner = Banner(error=True)

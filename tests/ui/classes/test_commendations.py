@@ -98,7 +98,10 @@ def test_commendations_ask_for_the_decision_then_print_it(
     assert dialog.isVisible() and dialog.message.text()
     assert view.printer.task is None
     dialog.number.setText("12/QĐ-TTHTCĐ")
-    dialog.day.setText("31/02/2026")
+    dialog.day.setText("31/02/2026")  # a day that does not exist is named
+    dialog.ok_button.click()
+    assert dialog.message.text() == _("There is no {day} February.").format(day=31)
+    dialog.day.setText("sáng thứ hai")
     dialog.ok_button.click()
     assert dialog.message.text() == _("Type the decision's date as dd/mm/yyyy.")
     dialog.day.setText("20/02/2026")

@@ -135,20 +135,26 @@ def test_print_in_the_certificates_preview_issues_then_prints_the_issued_file(
     dialog = view.printer.preview
     assert dialog is not None
     previewed = dialog.path
-    asked: list[Path] = []
-    # The print dialog itself is the system's; what reaches it is the issued file.
-    monkeypatch.setattr(PdfPreviewDialog, "_ask_and_print", lambda self: asked.append(self.path))
+    # The print dialog itself is the system's: cancelled first, then a printer chosen.
+    chosen: list[QPrinter | None] = [None]
+    monkeypatch.setattr(PdfPreviewDialog, "choose_printer", lambda self: chosen[0])
+    printed: list[Path] = []
+    monkeypatch.setattr(PdfPreviewDialog, "print_to", lambda self, _p: printed.append(self.path))
     dialog.print_document()
-    qtbot.waitUntil(lambda: bool(asked) and not view.printer.busy, timeout=20000)
-    (printed,) = asked
-    assert printed != previewed and dialog.issue is None
+    assert printed == [] and dialog.issue is not None  # cancelled: nothing issued
+    assert ctx.reader.certificates.register() == []
+    chosen[0] = QPrinter()
+    dialog.print_document()
+    qtbot.waitUntil(lambda: bool(printed) and not view.printer.busy, timeout=20000)
+    (issued,) = printed
+    assert issued != previewed and dialog.issue is None
     register = ctx.reader.certificates.register()
     assert len(register) == 3 and all(c.print_count == 1 for c in register)
-    text = preview_text(printed)
+    text = preview_text(issued)
     assert "BẢN XEM TRƯỚC" not in text and all(c.serial in text for c in register)
     # Printing the same window again prints the same file: nothing more is issued.
     dialog.print_document()
-    assert asked == [printed, printed]
+    assert printed == [issued, issued]
     assert [c.print_count for c in ctx.reader.certificates.register()] == [1, 1, 1]
     close_preview(dialog)
 
