@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.members import Branch, DuesRate, Member
+from desktop_app.core.members import Branch, DuesRate, Member, MemberStatus
 from desktop_app.core.problems import StoreError
 from desktop_app.i18n import _, format_int, format_percent, ngettext, tr
 from desktop_app.services.fund_documents import FundDocumentService as Docs
@@ -363,6 +363,11 @@ class MembersPage(QWidget):
         self.model.set_rows(rows)
         count = format_int(len(rows))
         text = ngettext("{count} member", "{count} members", len(rows)).format(count=count)
+        active = sum(1 for r in rows if r.status is MemberStatus.ACTIVE)
+        if active != len(rows):
+            # The branch list counts active members: say how many of these are, so the two
+            # figures can be read together.
+            text += " " + tr("({active} active)", active=format_int(active))
         if limit is not None and len(rows) >= limit:
             text = tr("First {count} members: pick a branch or search", count=count)
         self.count_label.setText(text)
