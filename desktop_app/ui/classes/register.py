@@ -82,8 +82,10 @@ class RegisterModel(RowsModel):
         else:
             parts.append(_("Valid"))
         if c.reissue_of:
-            old = self.reissue_serials.get(c.reissue_of, "?")
-            parts.append(tr("reissue of {serial}", serial=old))
+            old = self.reissue_serials.get(c.reissue_of)
+            parts.append(
+                tr("reissue of {serial}", serial=old) if old else _("reissue of an earlier one")
+            )
         return "; ".join(parts)
 
     def set_register(self, rows: list[CertificateRow], reissue_serials: dict[str, str]) -> None:

@@ -353,7 +353,8 @@ class PersonPicker(QLineEdit):
             try:
                 name = self.ctx.reader.people.get(person_id).full_name
             except (StoreError, UserError):
-                name = "?"
+                # Deleted or unreadable: say so where the name would be, never "?".
+                self.setPlaceholderText(_("(no longer in the people list)"))
         self.setText(name)
         self.person_id = person_id
 
