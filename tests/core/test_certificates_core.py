@@ -1,3 +1,6 @@
+"""How a certificate addresses its holder."""
+
+from __future__ import annotations
 
 
 def test_salutation_follows_sex_and_a_minor_is_em() -> None:
