@@ -24,6 +24,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # Pages copied per step of the backup API; between steps other connections may write, and
 # the progress callback may cancel (by raising).
 STEP_PAGES = 16384
+# How much of a database the backup maps into memory (SQLite caps it at its own limit).
+MMAP_BYTES = 1 << 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +101,19 @@ def write_backup(
     complete with what is still in the source's `-wal`. Written under a temporary name in the
     target folder, checked, flushed to disk and renamed, so `target` is never half-written."""
     tmp = _tmp_name(target, "backup")
+    # Pages read through a memory map instead of one read() each: about a third faster for
+    # the copy and the check (measured by bench/backup.py). The source's own setting comes
+    # back after.
+    mapped = int(source.execute("PRAGMA mmap_size").fetchone()[0])
     try:
+        source.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         dest = sqlite3.connect(tmp, isolation_level=None)
         try:
-            # A temporary file, flushed once below before its rename: no syncs on the way.
+            # A temporary file, flushed once below before its rename: no syncs and no
+            # journal on the way (a failure leaves only the temporary, which is removed).
             dest.execute("PRAGMA synchronous = OFF")
+            dest.execute("PRAGMA journal_mode = OFF")
+            dest.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
             if progress is None:
                 source.backup(dest)  # one step: the fastest, no other writer waits for it
             else:
@@ -118,6 +128,7 @@ def write_backup(
             check_integrity(dest, target)
         finally:
             dest.close()
+            source.execute(f"PRAGMA mmap_size = {mapped}")
         _fsync(tmp)
         os.replace(tmp, target)
         _fsync_dir(target.parent)
