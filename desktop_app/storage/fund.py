@@ -178,13 +178,17 @@ def last_entry_date(db: Database, fund_id: str) -> dt.date | None:
 
 def account_balance_at(db: Database, fund: FundRow, account: Account, day: dt.date) -> int:
     """What the cash box (with the opening balance, which is counted as cash) or the bank
-    account held at the end of `day`."""
+    account held at the end of `day`. The bank's entries are few and have an index of their
+    own (`ledger_bank`); the cash box is the fund's balance less the bank's."""
     r = db.conn.execute(
-        "SELECT coalesce(sum(effect), 0) FROM ledger_entry"
-        " WHERE fund_id = ? AND account = ? AND entry_date <= ?",
-        (fund.id, account.value, day.isoformat()),
+        "SELECT coalesce(sum(effect), 0) FROM ledger_entry INDEXED BY ledger_bank"
+        " WHERE fund_id = ? AND account = 'bank' AND entry_date <= ?",
+        (fund.id, day.isoformat()),
     ).fetchone()
-    return int(r[0]) + (fund.opening_balance if account is Account.CASH else 0)
+    bank = int(r[0])
+    if account is Account.BANK:
+        return bank
+    return balance_at(db, fund, None if day >= dt.date.max else day) - bank
 
 
 def next_number(db: Database, fund_id: str, book: Book, year: int) -> int:
