@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -644,23 +645,14 @@ class CertificateService:
         """Register, lay out and write a few certificates inside one operation, so a failed,
         cancelled or killed print leaves the register as it was (a page or two: holding the
         writer while it renders costs a fraction of a second)."""
-        from desktop_app.documents.output import PendingOutput, write_failed
 
         out = check_output(out, self._db.path)
-        pending = PendingOutput(out)
-        try:
-            with self._ops.op(name) as op:
-                issued = register()
-                course_id = (issued[0].certificate.course_id if issued else None) or ""
-                prepared = PreparedPrint(course_id, tuple(issued), tuple(self.pages(issued)))
-                result = self.render_to(prepared, pending.path, out, False, progress)
-                op.tx.note("certificate", ",".join(result.serials)[:200], f"pages={result.pages}")
-        except OSError as exc:
-            pending.discard()
-            raise write_failed(out, exc) from exc
-        except BaseException:
-            pending.discard()
-            raise
+        with _pending(out) as pending, self._ops.op(name) as op:
+            issued = register()
+            course_id = (issued[0].certificate.course_id if issued else None) or ""
+            prepared = PreparedPrint(course_id, tuple(issued), tuple(self.pages(issued)))
+            result = self.render_to(prepared, pending.path, out, False, progress)
+            op.tx.note("certificate", ",".join(result.serials)[:200], f"pages={result.pages}")
         _name_registered(pending, out)
         return dataclasses.replace(result, changes=op.result(None).changes)
 
@@ -735,27 +727,19 @@ class CertificateService:
         the register as it was and no file; a kill between the commit and the rename leaves
         the registered certificates' complete file beside `out`, named `.NAME.*.part`.
         """
-        from desktop_app.documents.output import PendingOutput, write_failed
 
         issued_on = issued_on or dt.date.today()
         decision = _commendation_decision(kind, decision, issued_on)
         out = check_output(out, self._db.path)
         for _attempt in range(_PLAN_ATTEMPTS):
             prepared = self.plan_course(course_id, kind, issued_on, decision=decision)
-            pending = PendingOutput(out)
-            try:
+            with _pending(out) as pending:
                 result = self.render_to(prepared, pending.path, out, as_zip, progress)
                 changes = self._commit_print(prepared, kind, issued_on, result, decision)
-                if changes is None:
-                    pending.discard()
-                    continue
-                result = dataclasses.replace(result, changes=changes)
-            except OSError as exc:
+            if changes is None:
                 pending.discard()
-                raise write_failed(out, exc) from exc
-            except BaseException:
-                pending.discard()
-                raise
+                continue
+            result = dataclasses.replace(result, changes=changes)
             _name_registered(pending, out)
             return result
         raise UserError(N_("Other certificates were being issued at the same time; print again."))
@@ -836,6 +820,23 @@ class CertificateService:
         except _Planned:
             return None
         return op.result(None).changes
+
+
+@contextlib.contextmanager
+def _pending(out: Path) -> Iterator[PendingOutput]:
+    """A temporary file beside `out` for certificates being written and registered; removed
+    if anything fails before the register's commit (an OSError says what, for `out`)."""
+    from desktop_app.documents.output import PendingOutput, write_failed
+
+    pending = PendingOutput(out)
+    try:
+        yield pending
+    except OSError as exc:
+        pending.discard()
+        raise write_failed(out, exc) from exc
+    except BaseException:
+        pending.discard()
+        raise
 
 
 def _name_registered(pending: PendingOutput, out: Path) -> None:
