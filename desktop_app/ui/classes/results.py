@@ -44,6 +44,7 @@ from desktop_app.ui.classes.common import (
     setup_table,
 )
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.fit import fit_columns
 
 COL_NAME, COL_ATTENDED, COL_RESULT, COL_LEVEL, COL_COMPLETION = range(5)
 _HEADERS = ("Full name", "Attended", "Result", "Literacy level", "Completion")
@@ -360,7 +361,8 @@ class CompletersTab(QWidget):
         self.table = QTableView()
         setup_table(self.table)
         self.table.setModel(self.model)
-        self.table.setColumnWidth(0, 220)
+        # The names and hamlets share the width; the tick column stays narrow at the end.
+        fit_columns(self.table, {1: 90, 3: 80, 4: 80, COL_COMMENDATION: 90}, stretch=(0, 2))
         layout.addWidget(self.table, 1)
         self.model.commendation_edited.connect(self._write_commendation)
         self.model.dataChanged.connect(self._show_summary)
