@@ -400,24 +400,7 @@ class FundService:
             row = repo.append_entry(
                 op.tx,
                 fund,
-                NewEntry(
-                    book=original.book,
-                    year=day.year,
-                    number=number,
-                    entry_date=day,
-                    kind=EntryKind.REVERSAL,
-                    amount=original.amount,
-                    effect=-original.effect,
-                    party_name=original.party_name,
-                    party_address=original.party_address,
-                    person_id=original.person_id,
-                    reason=f"Hủy phiếu {original.voucher}: {reason}",
-                    reverses=original.id,
-                    account=original.account,
-                    in_kind=original.in_kind,
-                    quantity=original.quantity,
-                    unit=original.unit,
-                ),
+                _reversal_of(original, day, number, f"Hủy phiếu {original.voucher}: {reason}"),
                 found.seal,
                 seal,
             )
@@ -578,22 +561,12 @@ class FundService:
                 reversal = repo.append_entry(
                     op.tx,
                     fund,
-                    NewEntry(
-                        book=original.book,
-                        year=when.year,
-                        number=repo.next_number(db, fund.id, original.book, when.year),
-                        entry_date=when,
-                        kind=EntryKind.REVERSAL,
-                        amount=original.amount,
-                        effect=-original.effect,
-                        party_name=original.party_name,
-                        party_address=original.party_address,
-                        reason=(
-                            f"Hủy phiếu {original.voucher}: hiện vật ghi nhầm vào quỹ tiền mặt,"
-                            f" chuyển sang {goods_voucher}"
-                        ),
-                        reverses=original.id,
-                        account=original.account,
+                    _reversal_of(
+                        original,
+                        when,
+                        repo.next_number(db, fund.id, original.book, when.year),
+                        f"Hủy phiếu {original.voucher}: hiện vật ghi nhầm vào quỹ tiền mặt,"
+                        f" chuyển sang {goods_voucher}",
                     ),
                     found.seal,
                     seal,
@@ -963,6 +936,29 @@ _TAMPERED_LIST = N_(
 def _too_long(field: str, limit: int) -> Problem:
     return Problem(
         field, N_("Too long for the voucher: keep it under {limit} characters."), {"limit": limit}
+    )
+
+
+def _reversal_of(original: EntryRow, day: dt.date, number: int, reason: str) -> NewEntry:
+    """The entry that cancels `original` on `day`: in its book and account, with everything
+    it recorded, the opposite effect, and the reason (a void, a reclassified gift)."""
+    return NewEntry(
+        book=original.book,
+        year=day.year,
+        number=number,
+        entry_date=day,
+        kind=EntryKind.REVERSAL,
+        amount=original.amount,
+        effect=-original.effect,
+        in_kind=original.in_kind,
+        party_name=original.party_name,
+        party_address=original.party_address,
+        person_id=original.person_id,
+        reason=reason,
+        reverses=original.id,
+        account=original.account,
+        quantity=original.quantity,
+        unit=original.unit,
     )
 
 
