@@ -161,15 +161,9 @@ def _not_ours(path: Path) -> StoreError:
 def read_facts(path: Path, *, check: bool = True) -> DatabaseFacts:
     """The facts of the database file `path`, opened read-only; with `check`, refuse a damaged
     file, one that is not of this app, or one written by a newer version of it."""
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(16)
-    except OSError as exc:
-        raise StoreError(
-            StoreError.UNREADABLE,
-            N_("The backup {path} cannot be read ({reason})."),
-            {"path": str(path), "reason": exc.strerror or str(exc)},
-        ) from exc
+    from desktop_app.storage.db import file_header
+
+    header = file_header(path, N_("The backup {path} cannot be read ({reason})."))
     if header != SQLITE_HEADER:
         raise _not_ours(path)
     try:

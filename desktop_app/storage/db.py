@@ -349,6 +349,20 @@ class Database:
             )
 
 
+def file_header(path: Path, unreadable: str) -> bytes:
+    """The first 16 bytes of a file (b"SQLite format 3\\0" for a database; fewer, or none,
+    for something else); `unreadable` (a msgid with {path} and {reason}) if it cannot be read."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(16)
+    except OSError as exc:
+        raise StoreError(
+            StoreError.UNREADABLE,
+            unreadable,
+            {"path": str(path), "reason": exc.strerror or str(exc)},
+        ) from exc
+
+
 def _check_file(path: Path, create: bool) -> bool:
     """Return True if the file must be created. Raise StoreError for anything unusable."""
     if not path.exists():
@@ -397,15 +411,9 @@ def _check_file(path: Path, create: bool) -> bool:
             N_("{path} is not a file. Choose the database file."),
             {"path": str(path)},
         )
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(16)
-    except OSError as exc:
-        raise StoreError(
-            StoreError.UNREADABLE,
-            N_("The database {path} cannot be read ({reason}). Check the file's permissions."),
-            {"path": str(path), "reason": exc.strerror or str(exc)},
-        ) from exc
+    header = file_header(
+        path, N_("The database {path} cannot be read ({reason}). Check the file's permissions.")
+    )
     if not header:
         # An empty file just made by a file manager ("New document") becomes a new database
         # where one is created (the GUI); elsewhere it is not a database yet.
