@@ -77,7 +77,19 @@ _ZIP_SYSTEM = 3  # "Unix", whatever system wrote the file
 _ZIP_ATTR = 0o600 << 16  # rw for the user only (what zipfile gives an entry opened for writing)
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 _END_RECORD = struct.Struct("<4s4H2LH")
+_DIR_ENTRY = struct.Struct("<4s4B4HL2L5H2L")
 _ZIP64_TAIL = 56 + 20  # ZIP64 end record and its locator, written only past 2 GiB
+# What zipfile raises on a damaged archive: BadZipFile mostly, but a changed version byte
+# gives NotImplementedError, a changed name flag UnicodeDecodeError (a ValueError), and so on.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    EOFError,
+    struct.error,
+    NotImplementedError,
+    ValueError,
+    OverflowError,
+)
 
 # BundleError codes -> the message a user reads (msgids; translated where shown).
 MESSAGES: dict[str, str] = {
@@ -475,6 +487,22 @@ def _check_layout(f: BinaryIO, zf: zipfile.ZipFile, size: int) -> list[zipfile.Z
         or pos + cd_size != cd_end
     ):
         raise BundleError("damaged", "end record")
+    # zipfile reads a name, extra field or comment past the directory's end without a word:
+    # walk the directory's own lengths, which must tile it exactly.
+    f.seek(pos)
+    directory = f.read(cd_size)
+    at = 0
+    for info in infos:
+        entry = directory[at : at + _DIR_ENTRY.size]
+        if len(entry) != _DIR_ENTRY.size:
+            raise BundleError("damaged", "truncated directory")
+        fields = _DIR_ENTRY.unpack(entry)
+        lengths = (len(info.filename), len(info.extra), len(info.comment))
+        if fields[0] != b"PK\x01\x02" or fields[12:15] != lengths:
+            raise BundleError("damaged", f"directory lengths of {info.filename}")
+        at += _DIR_ENTRY.size + sum(lengths)
+    if at != cd_size:
+        raise BundleError("damaged", "directory size")
     return infos
 
 
@@ -504,8 +532,8 @@ def read_bundle(path: Path) -> OpenedBundle:
                         payload_hash, n = _hash_stream(p, sizes["payload.age"])
                     if n != sizes["payload.age"]:
                         raise BundleError("damaged", "payload shorter than its entry")
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, struct.error) as exc:
-                raise BundleError("damaged", f"ZIP: {exc}") from exc
+            except _ZIP_ERRORS as exc:
+                raise BundleError("damaged", f"ZIP: {type(exc).__name__}: {exc}") from exc
             f.seek(0)
             file_hash = _hash_stream(f)[0]
     except OSError as exc:
