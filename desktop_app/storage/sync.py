@@ -876,3 +876,29 @@ def last_import_of(db: Database, site_id: str) -> LogRow | None:
         (site_id,),
     ).fetchone()
     return _log(r) if r else None
+
+
+def has_payload_table(path: Path, table: str) -> bool:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return (
+            conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            ).fetchone()
+            is not None
+        )
+    finally:
+        conn.close()
+
+
+def add_correction_rows(path: Path, table: str, rows: Sequence[tuple[str, str, str]]) -> None:
+    """Correction requests (table, row id, request JSON) into a payload file."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {_q(table)} (table_name TEXT NOT NULL,"
+            " row_id TEXT NOT NULL, request TEXT NOT NULL)"
+        )
+        conn.executemany(f"INSERT INTO {_q(table)} VALUES (?, ?, ?)", rows)
+    finally:
+        conn.close()
