@@ -55,9 +55,7 @@ def make_pair(tmp: Path) -> Pair:
 
 
 def add_person(ws: Workspace, name: str, birth: str = "1980") -> str:
-    return ws.people.add(
-        PersonInput(name, Sex.FEMALE, birth), confirmed_different=True
-    ).value
+    return ws.people.add(PersonInput(name, Sex.FEMALE, birth), confirmed_different=True).value
 
 
 def new_fund(ws: Workspace, opening: int = 0) -> str:

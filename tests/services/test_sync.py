@@ -130,7 +130,6 @@ def test_unknown_and_revoked_senders_are_refused(pair: Pair, tmp_path: Path) -> 
 
 
 def test_a_stranger_is_refused(tmp_path: Path) -> None:
-    from tests.services.sync_helpers import enrol, make_centre
     from desktop_app.services.workspace import Workspace
 
     p = make_pair(tmp_path)
@@ -141,7 +140,6 @@ def test_a_stranger_is_refused(tmp_path: Path) -> None:
         file = p.centre.sync.export(p.stick).file
         (outcome,) = other.sync.import_files([file])
         assert outcome.status == "refused" and outcome.reason_code == "unknown-sender"
-        del enrol, make_centre
     finally:
         other.close()
         p.close()
