@@ -621,6 +621,11 @@ class SyncService:
             if not peers_to:
                 raise UserError(N_("No centre is enrolled at this office yet."))
             kind = "catalogue"
+        if not Path(to_dir).is_dir():
+            raise UserError(
+                N_("{path} is not a folder: choose the folder (the USB stick) to write to."),
+                {"path": str(to_dir)},
+            )
         above = min(repo.peer_state(db, p.id).acked_version for p in peers_to)
         check(progress, 0, 4)
         with self._ops.op("sync.export.seq") as op:
@@ -801,14 +806,17 @@ class SyncService:
                 )
         with repo.attached(db, plain) as alias:
             try:
-                diff, common = repo.diff_payload(db, alias, facts.tables, sender=peer.id)
-                alerts = self._ledger_alerts(alias, peer, facts.heads)
                 if dry_run:
+                    diff, _common = repo.diff_payload(db, alias, facts.tables, sender=peer.id)
                     return outcome(  # type: ignore[no-any-return]
                         "dry-run", "", "", _counts(diff), None, _named(diff)
                     )
                 try:
+                    # The diff is made again inside the write: what is applied is what the
+                    # database held at that moment.
                     with self._ops.op(f"sync.import.{m.kind}") as op:
+                        diff, common = repo.diff_payload(db, alias, facts.tables, sender=peer.id)
+                        alerts = self._ledger_alerts(alias, peer, facts.heads)
                         repo.apply_payload(
                             op.tx, alias, facts.tables, diff, common, bundle_id=m.bundle_id,
                             sender=peer.id,
