@@ -120,7 +120,7 @@ class HistoryModel(ListModel):
             _("Sent or received"),
             _("Kind"),
             _("With"),
-            _("No."),
+            _("Bundle no."),
             _("Status"),
             _("Summary"),
         ]
@@ -169,7 +169,7 @@ class OutcomesModel(ListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[ImportOutcome] = []
-        self.headers = [_("File"), _("From"), _("Kind"), _("No."), _("Result"), _("Rows")]
+        self.headers = [_("File"), _("From"), _("Kind"), _("Bundle no."), _("Result"), _("Rows")]
 
     def set_rows(self, rows: Sequence[ImportOutcome]) -> None:
         self.beginResetModel()
