@@ -9,11 +9,14 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QMessageBox, QTableView
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.people import PersonInput, Sex
 from desktop_app.i18n import _
 from desktop_app.services.workspace import Workspace
+from desktop_app.ui import errors
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.sync import SyncPage
 from desktop_app.ui.sync.models import C_SEQ, C_STATUS, O_STATUS, T_NEW, T_TABLE
@@ -22,6 +25,14 @@ from desktop_app.ui.sync.texts import fingerprint_lines
 
 WAIT_MS = 30_000
 OFFICE_NAME = "Phòng Giáo dục huyện Long Thành"
+CENTRE_NAME = "Trung tâm học tập cộng đồng xã Đông Hòa"
+PEOPLE = [
+    PersonInput("Trần Thị Bích", Sex.FEMALE, "12/05/1990"),
+    PersonInput("Lê Văn Cường", Sex.MALE, "1975"),
+    PersonInput("Phạm Thị Hoa", Sex.FEMALE, "03/02/1988"),
+    PersonInput("Nguyễn Văn An", Sex.MALE, "1960"),
+    PersonInput("Hoàng Minh Đức", Sex.MALE, "20/11/2001"),
+]
 
 
 def sync_page(qtbot: QtBot, window: MainWindow) -> SyncPage:
@@ -40,6 +51,17 @@ def office_db(tmp_path: Path) -> Path:
     path = tmp_path / "office.sqlite3"
     with Workspace.open(path, create=True) as ws:
         ws.sync.init_site("office", OFFICE_NAME)
+    return path
+
+
+@pytest.fixture
+def centre_db(tmp_path: Path) -> Path:
+    """A centre set up on a new database, then five people typed in."""
+    path = tmp_path / "centre.sqlite3"
+    with Workspace.open(path, create=True) as ws:
+        ws.sync.init_site("centre", CENTRE_NAME)
+        for person in PEOPLE:
+            ws.people.add(person)
     return path
 
 
@@ -69,9 +91,7 @@ def review(qtbot: QtBot, page: SyncPage, files: list[Path]) -> ImportReviewDialo
     return page.review_dialog
 
 
-def enrol(
-    qtbot: QtBot, centre: SyncPage, office: SyncPage, usb: Path
-) -> None:
+def enrol(qtbot: QtBot, centre: SyncPage, office: SyncPage, usb: Path) -> None:
     """The centre's request, the office's acceptance, the centre's acceptance of the reply,
     each after the fingerprint shown was compared with the other side's screen."""
     centre.write_request(usb)
@@ -107,12 +127,12 @@ def enrol(
 
 
 def test_a_centre_joins_sends_and_the_office_imports_after_the_review(
-    qtbot: QtBot, people_db: Path, tmp_path: Path, make_window: Callable[..., MainWindow]
+    qtbot: QtBot, centre_db: Path, tmp_path: Path, make_window: Callable[..., MainWindow]
 ) -> None:
     usb, acks = tmp_path / "usb", tmp_path / "acks"
     usb.mkdir()
     acks.mkdir()
-    centre_window = make_window(people_db)
+    centre_window = make_window(centre_db)
     office_window = make_window(office_db(tmp_path))
     centre, office = sync_page(qtbot, centre_window), sync_page(qtbot, office_window)
     # Each computer shows its role and its fingerprint: 8 groups of 5 digits on 2 lines.
@@ -199,11 +219,11 @@ def test_a_centre_joins_sends_and_the_office_imports_after_the_review(
 
 
 def test_the_office_revokes_a_centre(
-    qtbot: QtBot, people_db: Path, tmp_path: Path, make_window: Callable[..., MainWindow]
+    qtbot: QtBot, centre_db: Path, tmp_path: Path, make_window: Callable[..., MainWindow]
 ) -> None:
     usb = tmp_path / "usb"
     usb.mkdir()
-    centre = sync_page(qtbot, make_window(people_db))
+    centre = sync_page(qtbot, make_window(centre_db))
     office = sync_page(qtbot, make_window(office_db(tmp_path)))
     enrol(qtbot, centre, office, usb)
     assert not office.revoke_button.isEnabled()
@@ -241,3 +261,33 @@ def test_the_office_page_fits_the_screen(
         last = header.count() - 1
         right = header.sectionViewportPosition(last) + header.sectionSize(last)
         assert right <= table.viewport().width()
+
+
+def test_a_site_not_set_up_is_offered_the_choice(
+    qtbot: QtBot,
+    people_db: Path,
+    tmp_path: Path,
+    make_window: Callable[..., MainWindow],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A new, empty database becomes an office.
+    page = sync_page(qtbot, make_window(tmp_path / "new.sqlite3"))
+    assert page.setup_box.isVisibleTo(page)
+    assert not page.centre_box.isVisibleTo(page) and not page.office_box.isVisibleTo(page)
+    page.setup_name.setText(OFFICE_NAME)
+    page.setup_role.setCurrentIndex(page.setup_role.findData("office"))
+    page.setup_button.click()
+    qtbot.waitUntil(lambda: page.office_box.isVisibleTo(page), timeout=WAIT_MS)
+    assert not page.setup_box.isVisibleTo(page)
+    assert OFFICE_NAME in page.site_label.text()
+
+    # A database that already holds records cannot: the page says why.
+    shown: list[str] = []
+    monkeypatch.setattr(errors, "show_message", lambda _parent, _title, text: shown.append(text))
+    page = sync_page(qtbot, make_window(people_db))
+    assert page.setup_box.isVisibleTo(page)
+    page.setup_name.setText("Văn phòng")
+    page.setup_role.setCurrentIndex(page.setup_role.findData("office"))
+    page.setup_button.click()
+    qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)
+    assert page.setup_box.isVisibleTo(page)

@@ -46,10 +46,14 @@ def test_fingerprint_is_two_lines_of_four_groups() -> None:
 def test_times_and_summaries_read_as_on_paper() -> None:
     assert when("2027-03-12T08:30:00") == "12/03/2027 08:30"
     assert when(None) == ""
-    counts = {"person": {"new": 2, "updated": 1, "unchanged": 0, "conflict": 0, "rejected": 0}}
+    counts = {
+        "tables": {"person": {"new": 2, "updated": 1, "unchanged": 0, "conflict": 0, "rejected": 0}}
+    }
     expected = [tr("{n} new", n="2"), tr("{n} updated", n="1"), tr("{n} unchanged", n="0")]
     assert summary_text(counts) == ", ".join(expected)
-    assert summary_text({"person": 12, "household": 0}) == _("People") + " 12"
+    assert summary_text({"rows": {"person": 12, "household": 0}}) == _("People") + " 12"
+    assert summary_text({"rows": {}}) == _("no new rows")
+    assert summary_text({"acks": "x"}) == ""
 
 
 def test_the_review_shows_each_file_and_table_and_every_refusal(

@@ -21,10 +21,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
+    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -83,12 +86,18 @@ class SyncView:
     site: SiteInfo
     centres: list[CentreStatus]
     history: list[BundleRecord]
+    # The centre profile's name: what a site not set up yet is offered to be called.
+    profile_name: str = ""
+
+    @property
+    def set_up(self) -> bool:
+        return bool(self.site.name)
 
 
 def read_view(ws: Workspace) -> SyncView:
     site = ws.sync.site()
     centres = ws.sync.centres() if site.role == "office" else []
-    return SyncView(site, centres, ws.sync.history())
+    return SyncView(site, centres, ws.sync.history(), ws.centre.profile().name)
 
 
 def bundle_facts(info: dict[str, Any]) -> tuple[str, str, str, str]:
@@ -202,6 +211,31 @@ class SyncPage(QWidget):
         identity_layout.addLayout(prints)
         layout.addWidget(identity)
 
+        # Not set up yet: a name and a role, once.
+        self.setup_box = QGroupBox(_("Set up this computer for sync"))
+        setup_layout = QVBoxLayout(self.setup_box)
+        note = QLabel(
+            _(
+                "Give this computer its name and say what it is, once: a centre sends its "
+                "records up to its office; an office receives the records of its centres. "
+                "This is done on a new database, before anything is typed in it."
+            )
+        )
+        note.setWordWrap(True)
+        setup_layout.addWidget(note)
+        setup_form = QFormLayout()
+        self.setup_name = QLineEdit()
+        self.setup_name.setPlaceholderText(_("e.g. Trung tâm học tập cộng đồng xã Đông Hòa"))
+        setup_form.addRow(_("&Name:"), self.setup_name)
+        self.setup_role = QComboBox()
+        for role in ("centre", "office"):
+            self.setup_role.addItem(label(ROLE_LABELS, role), role)
+        setup_form.addRow(_("&This computer is:"), self.setup_role)
+        setup_layout.addLayout(setup_form)
+        self.setup_button = QPushButton(_("&Set up"))
+        setup_layout.addLayout(_button_row(self.setup_button))
+        layout.addWidget(self.setup_box)
+
         # A centre: join an office, send upstream, import what comes down.
         self.centre_box = QGroupBox(_("The office this centre reports to"))
         centre_layout = QVBoxLayout(self.centre_box)
@@ -210,13 +244,7 @@ class SyncPage(QWidget):
             _("A file to take to the office, on a USB stick or by e-mail")
         )
         self.reply_button = QPushButton(_("Import the office's re&ply…"))
-        self.office_setup_button = QPushButton(_("Set up as an o&ffice…"))
-        self.office_setup_button.setToolTip(
-            _("Only on a new database, before anything is typed in it")
-        )
-        centre_layout.addLayout(
-            _button_row(self.request_button, self.reply_button, self.office_setup_button)
-        )
+        centre_layout.addLayout(_button_row(self.request_button, self.reply_button))
         self.send_button = QPushButton(_("&Send upstream…"))
         self.send_button.setToolTip(
             _("Every change the office has not acknowledged yet, in one file on a USB stick")
@@ -272,7 +300,7 @@ class SyncPage(QWidget):
         self.recovery_button.clicked.connect(self.ask_recovery_key)
         self.request_button.clicked.connect(self.choose_request_folder)
         self.reply_button.clicked.connect(self.choose_reply)
-        self.office_setup_button.clicked.connect(self.ask_office_setup)
+        self.setup_button.clicked.connect(self.set_up)
         self.send_button.clicked.connect(self.choose_send_folder)
         self.import_up_button.clicked.connect(self.choose_import_files)
         self.import_many_button.clicked.connect(self.choose_import_files)
@@ -283,7 +311,10 @@ class SyncPage(QWidget):
             lambda *_a: self._update_buttons()
         )
         ctx.subscribe(self, SHOWN_KINDS, lambda _changes: self.reload())
-        self._show_role("centre")
+        # Nothing of either role until the site is read.
+        for box in (self.setup_box, self.centre_box, self.office_box):
+            box.hide()
+        self.tabs.setTabVisible(TAB_CENTRES, False)
         self.reload()
 
     # Reading ----------------------------------------------------------------------------------
@@ -318,7 +349,11 @@ class SyncPage(QWidget):
             )
         )
         self.fingerprint_label.setText(fingerprint_lines(site.fingerprint))
-        if site.role == "office":
+        if not view.set_up:
+            self.upstream_label.setText(_("Not set up for sync yet."))
+            if not self.setup_name.text():
+                self.setup_name.setText(view.profile_name)
+        elif site.role == "office":
             self.upstream_label.setText(
                 _("Centres enrol here with their request file; their bundles come in below.")
             )
@@ -338,7 +373,7 @@ class SyncPage(QWidget):
         if selected is not None:
             self.select_centre(selected.id)
         self.history_model.set_rows(view.history)
-        self._show_role(site.role)
+        self._show_role(site.role if view.set_up else "")
         if not self.busy:
             self.loaded.emit()
 
@@ -347,14 +382,14 @@ class SyncPage(QWidget):
             errors.report_error(self, _("Cannot do that"), exc)
 
     def _show_role(self, role: str) -> None:
+        """ "centre", "office", or "" for a site not set up yet."""
         office = role == "office"
-        self.centre_box.setVisible(not office)
+        self.setup_box.setVisible(not role)
+        self.centre_box.setVisible(role == "centre")
         self.office_box.setVisible(office)
         self.tabs.setTabVisible(TAB_CENTRES, office)
         if not office:
             self.tabs.setCurrentIndex(TAB_HISTORY)
-        joined = bool(self.view and self.view.site.upstream)
-        self.office_setup_button.setVisible(not joined)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -363,7 +398,7 @@ class SyncPage(QWidget):
         for button in (
             self.request_button,
             self.reply_button,
-            self.office_setup_button,
+            self.setup_button,
             self.import_up_button,
             self.import_many_button,
             self.enrol_button,
@@ -549,26 +584,15 @@ class SyncPage(QWidget):
             write=True,
         )
 
-    def ask_office_setup(self) -> None:
-        name = self.view.site.name if self.view else ""
-        self.box = confirm(
-            self,
-            _("Set up as an office"),
-            tr(
-                "Make this computer the office {name}? Centres then enrol here and send their "
-                "bundles here. This is possible only on a new database, before anything is "
-                "typed in it.",
-                name=name,
-            ),
-            _("Set up as an office"),
-            lambda: self.set_up_office(name),
-        )
-
-    def set_up_office(self, name: str) -> None:
+    def set_up(self) -> None:
+        """Name this site and make it a centre or an office (the service refuses a database
+        that already holds data, and says so)."""
+        name = self.setup_name.text()
+        role = self.setup_role.currentData()
         self.ctx.task(
             self,
             _("Setting up…"),
-            lambda ws, _progress: ws.sync.init_site("office", name),
+            lambda ws, _progress: ws.sync.init_site(str(role), name),
             lambda _site: self.reload(),
             write=True,
         )

@@ -10,7 +10,6 @@ be removed. An office's acknowledgements go to the folder chosen here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
@@ -177,7 +176,7 @@ class ImportReviewDialog(QDialog):
         self.import_button = self.buttons.addButton(
             _("&Import"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.import_button.clicked.connect(self.confirm)
+        self.import_button.clicked.connect(lambda _checked=False: self.confirm())
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
@@ -257,7 +256,7 @@ class ImportReviewDialog(QDialog):
 
     # Import --------------------------------------------------------------------------------
 
-    def confirm(self, on_done: Callable[[list[ImportOutcome]], None] | None = None) -> None:
+    def confirm(self) -> None:
         """Apply the files that can be: one transaction each, in the background."""
         files = self.applicable
         if not files:
@@ -277,8 +276,6 @@ class ImportReviewDialog(QDialog):
             self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Close"))
             self.ack_row.hide()
             self.applied.emit(outcomes)
-            if on_done is not None:
-                on_done(outcomes)
 
         def failed(exc: BaseException) -> None:
             self.import_button.setEnabled(True)

@@ -138,20 +138,26 @@ def counts_text(tables: Mapping[str, TableCounts]) -> str:
 
 
 def summary_text(summary: Mapping[str, object]) -> str:
-    """A bundle log's summary: per-table counts of rows, or of what the import did to them."""
-    tables = summary.get("tables", summary)
-    if not isinstance(tables, Mapping):
-        return ""
-    counted: dict[str, TableCounts] = {}
-    rows: list[str] = []
-    for table, value in tables.items():
-        if isinstance(value, int) and not isinstance(value, bool):
-            if value:
-                rows.append(f"{table_label(str(table))} {format_int(value)}")
-        elif isinstance(value, Mapping):
-            fields = {k: v for k, v in value.items() if k in TableCounts.__dataclass_fields__}
-            if all(isinstance(v, int) for v in fields.values()):
+    """A bundle log's summary: what an import did to each table (new, updated...), or the
+    rows an export holds, by table."""
+    tables = summary.get("tables")
+    if isinstance(tables, Mapping) and tables:
+        counted: dict[str, TableCounts] = {}
+        for table, value in tables.items():
+            if isinstance(value, Mapping):
+                fields = {
+                    k: int(v)
+                    for k, v in value.items()
+                    if k in TableCounts.__dataclass_fields__ and isinstance(v, int)
+                }
                 counted[str(table)] = TableCounts(**fields)
-    if counted:
         return counts_text(counted)
-    return ", ".join(rows)
+    rows = summary.get("rows")
+    if isinstance(rows, Mapping):
+        shown = [
+            f"{table_label(str(table))} {format_int(n)}"
+            for table, n in sorted(rows.items(), key=lambda item: table_label(str(item[0])))
+            if isinstance(n, int) and n
+        ]
+        return ", ".join(shown) if shown else _("no new rows")
+    return ""
