@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from desktop_app.core.collation import sort_key
 from desktop_app.i18n import _, format_int, tr
 from desktop_app.services.sync import (
     BundleRecord,
@@ -49,6 +50,7 @@ def _row(rows: Sequence[Any], index: Index) -> Any:
 # The centres of an office ---------------------------------------------------------------------
 
 (C_NAME, C_SEQ, C_DATE, C_STATUS) = range(4)
+CENTRE_ORDER = {"ledger-rewritten": 0, "overdue": 1, "never": 2, "ok": 3, "revoked": 4}
 
 
 class CentresModel(ListModel):
@@ -58,8 +60,11 @@ class CentresModel(ListModel):
         self.headers = [_("Centre"), _("Last bundle"), _("Received"), _("Status")]
 
     def set_rows(self, rows: Sequence[CentreStatus]) -> None:
+        """Those that need a look first (a rewritten ledger, late, silent), then by name."""
         self.beginResetModel()
-        self.rows = list(rows)
+        self.rows = sorted(
+            rows, key=lambda c: (CENTRE_ORDER.get(c.status, len(CENTRE_ORDER)), sort_key(c.name))
+        )
         self.endResetModel()
 
     def centre(self, row: int) -> CentreStatus | None:
@@ -169,7 +174,14 @@ class OutcomesModel(ListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[ImportOutcome] = []
-        self.headers = [_("File"), _("From"), _("Kind"), _("Bundle no."), _("Result"), _("Rows")]
+        self.headers = [
+            _("File"),
+            _("From"),
+            _("Kind"),
+            _("Bundle no."),
+            _("Import result"),
+            _("Rows"),
+        ]
 
     def set_rows(self, rows: Sequence[ImportOutcome]) -> None:
         self.beginResetModel()

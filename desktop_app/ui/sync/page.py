@@ -149,6 +149,14 @@ def _button_row(*buttons: QPushButton) -> QHBoxLayout:
     return row
 
 
+def _row_widget(*buttons: QPushButton) -> QWidget:
+    row = _button_row(*buttons)
+    row.setContentsMargins(0, 0, 0, 0)
+    widget = QWidget()
+    widget.setLayout(row)
+    return widget
+
+
 def _list(model: CentresModel | HistoryModel) -> QTableView:
     table = QTableView()
     table.setModel(model)
@@ -157,6 +165,7 @@ def _list(model: CentresModel | HistoryModel) -> QTableView:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     table.setTabKeyNavigation(False)
     table.verticalHeader().hide()
     return table
@@ -244,7 +253,7 @@ class SyncPage(QWidget):
             _("A file to take to the office, on a USB stick or by e-mail")
         )
         self.reply_button = QPushButton(_("Import the office's re&ply…"))
-        centre_layout.addLayout(_button_row(self.request_button, self.reply_button))
+        self.join_row = _row_widget(self.request_button, self.reply_button)
         self.send_button = QPushButton(_("&Send upstream…"))
         self.send_button.setToolTip(
             _("Every change the office has not acknowledged yet, in one file on a USB stick")
@@ -253,7 +262,11 @@ class SyncPage(QWidget):
         self.import_up_button.setToolTip(
             _("Acknowledgements, catalogues and correction requests from the office")
         )
-        centre_layout.addLayout(_button_row(self.send_button, self.import_up_button))
+        self.send_row = _row_widget(self.send_button, self.import_up_button)
+        # Joining comes first until it is done; then sending, the monthly work, does.
+        self.centre_layout = centre_layout
+        centre_layout.addWidget(self.join_row)
+        centre_layout.addWidget(self.send_row)
         layout.addWidget(self.centre_box)
 
         # An office: its centres and their files.
@@ -285,7 +298,17 @@ class SyncPage(QWidget):
         self.centres_table = _list(self.centres_model)
         self.centres_table.setAccessibleName(_("Centres"))
         fit_columns(self.centres_table, {C_SEQ: 110, C_DATE: 140, C_STATUS: 250}, stretch=(C_NAME,))
-        self.tabs.addTab(self.centres_table, _("Centres"))  # TAB_CENTRES
+        centres = QWidget()
+        centres_layout = QVBoxLayout(centres)
+        centres_layout.setContentsMargins(0, 0, 0, 0)
+        centres_layout.addWidget(self.centres_table, 1)
+        # What the selected centre's status means, its fingerprint, a rewritten ledger's detail.
+        self.centre_note = QLabel()
+        self.centre_note.setWordWrap(True)
+        self.centre_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.centre_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        centres_layout.addWidget(self.centre_note)
+        self.tabs.addTab(centres, _("Centres"))  # TAB_CENTRES
         self.history_model = HistoryModel(self)
         self.history_table = _list(self.history_model)
         self.history_table.setAccessibleName(_("Bundle history"))
@@ -341,13 +364,7 @@ class SyncPage(QWidget):
             return
         self.view = view
         site = view.site
-        self.site_label.setText(
-            tr(
-                "{name} — {role}",
-                name=site.name or _("(no name)"),
-                role=label(ROLE_LABELS, site.role),
-            )
-        )
+        self.site_label.setText(site.name or _("(no name)"))
         self.fingerprint_label.setText(fingerprint_lines(site.fingerprint))
         if not view.set_up:
             self.upstream_label.setText(_("Not set up for sync yet."))
@@ -355,15 +372,21 @@ class SyncPage(QWidget):
                 self.setup_name.setText(view.profile_name)
         elif site.role == "office":
             self.upstream_label.setText(
-                _("Centres enrol here with their request file; their bundles come in below.")
+                tr("Role: {role}.", role=label(ROLE_LABELS, site.role))
+                + " "
+                + _("Centres enrol here with their request file; their bundles come in below.")
             )
         elif site.upstream:
             self.upstream_label.setText(
-                tr("Reports to: {office}", office=site.upstream_name or site.upstream[:8])
+                tr("Role: {role}.", role=label(ROLE_LABELS, site.role))
+                + " "
+                + tr("Reports to: {office}", office=site.upstream_name or site.upstream[:8])
             )
         else:
             self.upstream_label.setText(
-                _(
+                tr("Role: {role}.", role=label(ROLE_LABELS, site.role))
+                + " "
+                + _(
                     "Not joined to an office yet: make the request to join, take it to the "
                     "office, then import the office's reply."
                 )
@@ -390,6 +413,11 @@ class SyncPage(QWidget):
         self.tabs.setTabVisible(TAB_CENTRES, office)
         if not office:
             self.tabs.setCurrentIndex(TAB_HISTORY)
+        joined = bool(self.view and self.view.site.upstream)
+        first = self.send_row if joined else self.join_row
+        if self.centre_layout.indexOf(first) != 0:
+            self.centre_layout.removeWidget(first)
+            self.centre_layout.insertWidget(0, first)
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -64,6 +64,8 @@ def _table(model: OutcomesModel | TablesModel) -> QTableView:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setWordWrap(False)
+    # File and centre names differ at their end ("…xã Đông Hòa"): cut in the middle.
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     table.setTabKeyNavigation(False)
     table.verticalHeader().hide()
     return table
@@ -129,8 +131,8 @@ class ImportReviewDialog(QDialog):
         self.files_table.setAccessibleName(_("Files"))
         fit_columns(
             self.files_table,
-            {O_SENDER: 150, O_KIND: 90, O_SEQ: 50, O_STATUS: 150},
-            stretch=(O_FILE, O_COUNTS),
+            {O_KIND: 90, O_SEQ: 60, O_STATUS: 150},
+            stretch=(O_FILE, O_SENDER, O_COUNTS),
         )
         splitter.addWidget(self.files_table)
 

@@ -13,7 +13,7 @@ from desktop_app.core.problems import N_
 from desktop_app.i18n import _, format_date, format_int, tr
 from desktop_app.services.sync import TableCounts
 
-ROLE_LABELS = {"centre": N_("Community learning centre"), "office": N_("Office")}
+ROLE_LABELS = {"centre": N_("Community learning centre"), "office": N_("Upstream office")}
 
 KIND_LABELS = {
     "data": N_("Data"),
