@@ -6,6 +6,7 @@ imported twice says so, the centre imports the acknowledgement; the page fits 12
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from desktop_app.core.people import PersonInput, Sex
 from desktop_app.i18n import _
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
+from desktop_app.ui.long_task import LongTask
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.sync import SyncPage
 from desktop_app.ui.sync.models import C_SEQ, C_STATUS, O_STATUS, T_NEW, T_TABLE
@@ -291,3 +293,27 @@ def test_a_site_not_set_up_is_offered_the_choice(
     page.setup_button.click()
     qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)
     assert page.setup_box.isVisibleTo(page)
+
+
+def test_cancelling_the_export_leaves_nothing_on_the_stick(
+    qtbot: QtBot, centre_db: Path, tmp_path: Path, make_window: Callable[..., MainWindow]
+) -> None:
+    usb, stick = tmp_path / "usb", tmp_path / "stick"
+    usb.mkdir()
+    stick.mkdir()
+    centre_window = make_window(centre_db)
+    centre = sync_page(qtbot, centre_window)
+    enrol(qtbot, centre, sync_page(qtbot, make_window(office_db(tmp_path))), usb)
+    # The writer is busy with something else when Cancel is pressed: the export never starts.
+    gate = threading.Event()
+    centre_window.ctx.worker.submit(lambda _ws: gate.wait(10))
+    centre.export_to(stick)
+    (task,) = [t for t in centre.findChildren(LongTask) if not t.finished]
+    with qtbot.waitSignal(centre_window.ctx.notice, timeout=WAIT_MS) as notice:
+        task.cancel()
+        gate.set()
+    assert notice.args is not None and notice.args[0] == _(
+        "Cancelled. No file was left on the USB stick."
+    )
+    assert centre.last_export is None
+    assert list(stick.iterdir()) == []

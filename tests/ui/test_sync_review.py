@@ -49,7 +49,7 @@ def test_times_and_summaries_read_as_on_paper() -> None:
     counts = {
         "tables": {"person": {"new": 2, "updated": 1, "unchanged": 0, "conflict": 0, "rejected": 0}}
     }
-    expected = [tr("{n} new", n="2"), tr("{n} updated", n="1"), tr("{n} unchanged", n="0")]
+    expected = [tr("{n} new", n="2"), tr("{n} updated", n="1")]
     assert summary_text(counts) == ", ".join(expected)
     assert summary_text({"rows": {"person": 12, "household": 0}}) == _("People") + " 12"
     assert summary_text({"rows": {}}) == _("no new rows")

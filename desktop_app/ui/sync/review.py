@@ -284,8 +284,14 @@ class ImportReviewDialog(QDialog):
             errors.report_error(self, _("Import"), exc)
 
         def cancelled() -> None:
+            # Each file is one transaction: those done before the Cancel stay imported.
             self.import_button.setEnabled(True)
-            self.ctx.notify(_("Cancelled. Nothing was imported."))
+            self.ctx.notify(
+                _(
+                    "Import stopped. Each file is imported whole or not at all; the bundle "
+                    "history shows which ones were."
+                )
+            )
 
         self.ctx.task(
             self,

@@ -125,15 +125,17 @@ def counts_text(tables: Mapping[str, TableCounts]) -> str:
         conflict=sum(c.conflict for c in tables.values()),
         rejected=sum(c.rejected for c in tables.values()),
     )
-    parts = [
-        tr("{n} new", n=format_int(total.new)),
-        tr("{n} updated", n=format_int(total.updated)),
-        tr("{n} unchanged", n=format_int(total.unchanged)),
-    ]
-    if total.conflict:
-        parts.append(tr("{n} in conflict", n=format_int(total.conflict)))
-    if total.rejected:
-        parts.append(tr("{n} rejected", n=format_int(total.rejected)))
+    # Only what is there: "5 new, 1 in conflict" reads whole in a narrow column.
+    words = (
+        (total.new, N_("{n} new")),
+        (total.updated, N_("{n} updated")),
+        (total.unchanged, N_("{n} unchanged")),
+        (total.conflict, N_("{n} in conflict")),
+        (total.rejected, N_("{n} rejected")),
+    )
+    parts = [tr(msgid, n=format_int(n)) for n, msgid in words if n]
+    if not parts:
+        return _("no rows")
     return ", ".join(parts)
 
 
