@@ -20,7 +20,7 @@ KIND_LABELS = {
     "ack": N_("Acknowledgement"),
     "catalogue": N_("Catalogues"),
     "correction": N_("Correction request"),
-    "enrolment": N_("Enrolment"),
+    "enrolment": N_("Joining an office"),
 }
 
 # What became of a file given to the import.
@@ -70,7 +70,7 @@ TABLE_LABELS = {
     "class_type": N_("Kinds of class"),
     "course": N_("Classes"),
     "session": N_("Sessions"),
-    "enrolment": N_("Enrolments"),
+    "enrolment": N_("Class enrolments"),
     "attendance": N_("Attendance"),
     "certificate": N_("Certificates"),
     "branch": N_("Branches"),
