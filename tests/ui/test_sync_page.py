@@ -21,7 +21,8 @@ from desktop_app.ui import errors
 from desktop_app.ui.long_task import LongTask
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.sync import SyncPage
-from desktop_app.ui.sync.models import C_SEQ, C_STATUS, O_STATUS, T_NEW, T_TABLE
+from desktop_app.ui.sync.models import C_SEQ, C_STATUS, O_STATUS, R_REQUEST, T_NEW, T_TABLE
+from desktop_app.ui.sync.page import TAB_CONFLICTS, TAB_CORRECTIONS
 from desktop_app.ui.sync.review import ImportReviewDialog
 from desktop_app.ui.sync.texts import fingerprint_lines
 
@@ -317,3 +318,39 @@ def test_cancelling_the_export_leaves_nothing_on_the_stick(
     )
     assert centre.last_export is None
     assert list(stick.iterdir()) == []
+
+
+def test_a_correction_request_reaches_the_centre(
+    qtbot: QtBot, centre_db: Path, tmp_path: Path, make_window: Callable[..., MainWindow]
+) -> None:
+    usb, down = tmp_path / "usb", tmp_path / "down"
+    usb.mkdir()
+    down.mkdir()
+    centre = sync_page(qtbot, make_window(centre_db))
+    office_path = office_db(tmp_path)
+    office = sync_page(qtbot, make_window(office_path))
+    enrol(qtbot, centre, office, usb)
+    assert office.tabs.isTabVisible(TAB_CONFLICTS) and not office.tabs.isTabVisible(TAB_CORRECTIONS)
+    assert centre.tabs.isTabVisible(TAB_CORRECTIONS) and not centre.tabs.isTabVisible(TAB_CONFLICTS)
+    # The selected centre's line names its fingerprint, as its own screen shows it.
+    office.centres_table.selectRow(0)
+    digits = " ".join(centre.fingerprint_label.text().split())
+    assert digits in office.centre_note.text()
+
+    assert centre.view is not None
+    with Workspace.open(centre_db, read_only=True) as ws:
+        person = ws.people.roster()[0]
+    with Workspace.open(office_path) as ws:
+        request = ws.sync.request_correction(
+            centre.view.site.id, "person", person.id, "Năm sinh là 1976, không phải 1975.", down
+        )
+    dialog = review(qtbot, centre, [request])
+    assert [o.status for o in dialog.outcomes] == ["dry-run"], dialog.outcomes[0].reason
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.applied_outcomes is not None, timeout=WAIT_MS)
+    dialog.close()
+    qtbot.waitUntil(lambda: centre.corrections_model.rowCount() == 1, timeout=WAIT_MS)
+    assert centre.corrections_model.index(0, R_REQUEST).data() == (
+        "Năm sinh là 1976, không phải 1975."
+    )
+    assert centre.tabs.tabText(TAB_CORRECTIONS).endswith("(1)")

@@ -4,12 +4,14 @@ an import and the tables of one file. Each holds a list read on the query thread
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.core.collation import sort_key
+from desktop_app.core.problems import N_
 from desktop_app.i18n import _, format_int, tr
 from desktop_app.services.sync import (
     BundleRecord,
@@ -262,4 +264,102 @@ class TablesModel(ListModel):
                 return QBrush(ALARM)
         if role == Qt.ItemDataRole.ToolTipRole and column == T_TABLE:
             return table
+        return None
+
+
+# Rows kept for review at an office, correction requests at a centre ---------------------------
+
+(X_CENTRE, X_TABLE, X_ROW, X_VERSION) = range(4)
+
+
+@dataclass(frozen=True)
+class ConflictLine:
+    """A row that came with the version of one held but other content: kept, not applied."""
+
+    peer_name: str
+    table: str
+    row_id: str
+    version: int
+
+
+class ConflictsModel(ListModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ConflictLine] = []
+        self.headers = [_("Centre"), _("What"), _("Record"), _("Version")]
+
+    def set_rows(self, rows: Sequence[ConflictLine]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        c: ConflictLine | None = _row(self.rows, index)
+        if c is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == X_CENTRE:
+                return c.peer_name
+            if column == X_TABLE:
+                return table_label(c.table)
+            if column == X_ROW:
+                return c.row_id
+            if column == X_VERSION:
+                return str(c.version)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == X_VERSION:
+            return ALIGN_RIGHT
+        return None
+
+
+(R_FROM, R_TABLE, R_ROW, R_REQUEST, R_STATUS) = range(5)
+CORRECTION_STATUS_LABELS = {
+    "open": N_("To look at"),
+    "accepted": N_("Accepted"),
+    "rejected": N_("Rejected"),
+}
+
+
+@dataclass(frozen=True)
+class CorrectionLine:
+    """A correction the office asks of one of this centre's records."""
+
+    peer_name: str
+    table: str
+    row_id: str
+    message: str
+    status: str
+
+
+class CorrectionsModel(ListModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[CorrectionLine] = []
+        self.headers = [_("From"), _("What"), _("Record"), _("Request"), _("Status")]
+
+    def set_rows(self, rows: Sequence[CorrectionLine]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        c: CorrectionLine | None = _row(self.rows, index)
+        if c is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == R_FROM:
+                return c.peer_name
+            if column == R_TABLE:
+                return table_label(c.table)
+            if column == R_ROW:
+                return c.row_id
+            if column == R_REQUEST:
+                return c.message
+            if column == R_STATUS:
+                return label(CORRECTION_STATUS_LABELS, c.status)
+        if role == Qt.ItemDataRole.ToolTipRole and column == R_REQUEST:
+            return c.message
+        if role == Qt.ItemDataRole.BackgroundRole and c.status == "open":
+            return QBrush(OVERDUE)
         return None

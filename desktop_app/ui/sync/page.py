@@ -12,8 +12,9 @@ window stays responsive; export and import show progress with Cancel.
 
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.khuyen_hoc.common import Latest
+from desktop_app.ui.list_model import ListModel
 from desktop_app.ui.sync.models import (
     C_DATE,
     C_NAME,
@@ -64,8 +66,22 @@ from desktop_app.ui.sync.models import (
     H_SEQ,
     H_STATUS,
     H_SUMMARY,
+    R_FROM,
+    R_REQUEST,
+    R_ROW,
+    R_STATUS,
+    R_TABLE,
+    X_CENTRE,
+    X_ROW,
+    X_TABLE,
+    X_VERSION,
     CentresModel,
+    ConflictLine,
+    ConflictsModel,
+    CorrectionLine,
+    CorrectionsModel,
     HistoryModel,
+    centre_note,
 )
 from desktop_app.ui.sync.review import ImportReviewDialog
 from desktop_app.ui.sync.texts import ROLE_LABELS, fingerprint_lines, label, table_label
@@ -76,7 +92,7 @@ log = logging.getLogger(__name__)
 # What the page shows: the sites it knows, and the bundles written and read.
 SHOWN_KINDS = frozenset({"site", "centre", "bundle_log", "peer_state"})
 BUNDLE_FILTER = "*.tthbundle"
-TAB_CENTRES, TAB_HISTORY = 0, 1
+TAB_CENTRES, TAB_CONFLICTS, TAB_CORRECTIONS, TAB_HISTORY = range(4)
 
 
 @dataclass(frozen=True)
@@ -88,6 +104,9 @@ class SyncView:
     history: list[BundleRecord]
     # The centre profile's name: what a site not set up yet is offered to be called.
     profile_name: str = ""
+    # An office: rows kept for review; a centre: what the office asks it to correct.
+    conflicts: list[ConflictLine] = field(default_factory=list)
+    corrections: list[CorrectionLine] = field(default_factory=list)
 
     @property
     def set_up(self) -> bool:
@@ -96,8 +115,30 @@ class SyncView:
 
 def read_view(ws: Workspace) -> SyncView:
     site = ws.sync.site()
-    centres = ws.sync.centres() if site.role == "office" else []
-    return SyncView(site, centres, ws.sync.history(), ws.centre.profile().name)
+    office = site.role == "office"
+    centres = ws.sync.centres() if office else []
+    names = {c.id: c.name for c in centres}
+    if site.upstream:
+        names[site.upstream] = site.upstream_name
+    conflicts = [
+        ConflictLine(names.get(peer, peer[:8]), table, row_id, version)
+        for peer, table, row_id, version in ws.sync.conflicts()
+    ]
+    corrections = [
+        CorrectionLine(names.get(peer, peer[:8]), table, row_id, _request_text(request), status)
+        for _id, peer, table, row_id, request, status in ws.sync.corrections()
+    ]
+    return SyncView(
+        site, centres, ws.sync.history(), ws.centre.profile().name, conflicts, corrections
+    )
+
+
+def _request_text(request: str) -> str:
+    try:
+        data = json.loads(request)
+    except ValueError:
+        return request
+    return str(data.get("message", "")) if isinstance(data, dict) else str(data)
 
 
 def bundle_facts(info: dict[str, Any]) -> tuple[str, str, str, str]:
@@ -157,7 +198,23 @@ def _row_widget(*buttons: QPushButton) -> QWidget:
     return widget
 
 
-def _list(model: CentresModel | HistoryModel) -> QTableView:
+def _note_above(text: str, table: QTableView) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    note = QLabel(text)
+    note.setWordWrap(True)
+    layout.addWidget(note)
+    layout.addWidget(table, 1)
+    return page
+
+
+def _counted(title: str, count: int) -> str:
+    """A tab's title with how many rows wait in it: "Conflicts (3)"."""
+    return tr("{title} ({count})", title=title, count=format_int(count)) if count else title
+
+
+def _list(model: ListModel) -> QTableView:
     table = QTableView()
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -309,6 +366,42 @@ class SyncPage(QWidget):
         self.centre_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         centres_layout.addWidget(self.centre_note)
         self.tabs.addTab(centres, _("Centres"))  # TAB_CENTRES
+        self.conflicts_model = ConflictsModel(self)
+        self.conflicts_table = _list(self.conflicts_model)
+        self.conflicts_table.setAccessibleName(_("Conflicts"))
+        fit_columns(
+            self.conflicts_table, {X_TABLE: 160, X_ROW: 300, X_VERSION: 160}, stretch=(X_CENTRE,)
+        )
+        self.tabs.addTab(
+            _note_above(
+                _(
+                    "Rows that came with the same version as a row held here but other content "
+                    "(a restored backup, a copied computer): kept for review, never applied. "
+                    "Ask the centre which is right."
+                ),
+                self.conflicts_table,
+            ),
+            _("Conflicts"),
+        )  # TAB_CONFLICTS
+        self.corrections_model = CorrectionsModel(self)
+        self.corrections_table = _list(self.corrections_model)
+        self.corrections_table.setAccessibleName(_("Correction requests"))
+        fit_columns(
+            self.corrections_table,
+            {R_FROM: 160, R_TABLE: 120, R_ROW: 120, R_STATUS: 110},
+            stretch=(R_REQUEST,),
+        )
+        self.tabs.addTab(
+            _note_above(
+                _(
+                    "The office never changes this centre's records itself; it asks here. "
+                    "Correct the record in its section if the request is right: the next "
+                    "bundle sent upstream carries the correction."
+                ),
+                self.corrections_table,
+            ),
+            _("Correction requests"),
+        )  # TAB_CORRECTIONS
         self.history_model = HistoryModel(self)
         self.history_table = _list(self.history_model)
         self.history_table.setAccessibleName(_("Bundle history"))
@@ -337,7 +430,8 @@ class SyncPage(QWidget):
         # Nothing of either role until the site is read.
         for box in (self.setup_box, self.centre_box, self.office_box):
             box.hide()
-        self.tabs.setTabVisible(TAB_CENTRES, False)
+        for tab in (TAB_CENTRES, TAB_CONFLICTS, TAB_CORRECTIONS):
+            self.tabs.setTabVisible(tab, False)
         self.reload()
 
     # Reading ----------------------------------------------------------------------------------
@@ -396,6 +490,11 @@ class SyncPage(QWidget):
         if selected is not None:
             self.select_centre(selected.id)
         self.history_model.set_rows(view.history)
+        self.conflicts_model.set_rows(view.conflicts)
+        self.corrections_model.set_rows(view.corrections)
+        waiting = sum(1 for c in view.corrections if c.status == "open")
+        self.tabs.setTabText(TAB_CONFLICTS, _counted(_("Conflicts"), len(view.conflicts)))
+        self.tabs.setTabText(TAB_CORRECTIONS, _counted(_("Correction requests"), waiting))
         self._show_role(site.role if view.set_up else "")
         if not self.busy:
             self.loaded.emit()
@@ -411,6 +510,8 @@ class SyncPage(QWidget):
         self.centre_box.setVisible(role == "centre")
         self.office_box.setVisible(office)
         self.tabs.setTabVisible(TAB_CENTRES, office)
+        self.tabs.setTabVisible(TAB_CONFLICTS, office)
+        self.tabs.setTabVisible(TAB_CORRECTIONS, role == "centre")
         if not office:
             self.tabs.setCurrentIndex(TAB_HISTORY)
         joined = bool(self.view and self.view.site.upstream)
@@ -435,6 +536,7 @@ class SyncPage(QWidget):
             button.setEnabled(writable)
         self.send_button.setEnabled(writable and joined)
         centre = self.selected_centre()
+        self.centre_note.setText(centre_note(centre) if centre is not None else "")
         self.revoke_button.setEnabled(
             writable and centre is not None and centre.status != "revoked"
         )
