@@ -21,7 +21,7 @@ from desktop_app.ui import errors
 from desktop_app.ui.long_task import LongTask
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.sync import SyncPage
-from desktop_app.ui.sync.models import C_SEQ, C_STATUS, O_STATUS, R_REQUEST, T_NEW, T_TABLE
+from desktop_app.ui.sync.models import C_SEQ, C_STATUS, O_STATUS, R_REQUEST, R_ROW, T_NEW, T_TABLE
 from desktop_app.ui.sync.page import TAB_CONFLICTS, TAB_CORRECTIONS
 from desktop_app.ui.sync.review import ImportReviewDialog
 from desktop_app.ui.sync.texts import fingerprint_lines
@@ -353,4 +353,5 @@ def test_a_correction_request_reaches_the_centre(
     assert centre.corrections_model.index(0, R_REQUEST).data() == (
         "Năm sinh là 1976, không phải 1975."
     )
+    assert centre.corrections_model.index(0, R_ROW).data() == person.full_name
     assert centre.tabs.tabText(TAB_CORRECTIONS).endswith("(1)")

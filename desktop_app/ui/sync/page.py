@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.appinfo import documents_folder
+from desktop_app.core.problems import StoreError, UserError
 from desktop_app.i18n import _, format_int, tr
 from desktop_app.services.ops import Progress
 from desktop_app.services.sync import (
@@ -121,16 +122,43 @@ def read_view(ws: Workspace) -> SyncView:
     if site.upstream:
         names[site.upstream] = site.upstream_name
     conflicts = [
-        ConflictLine(names.get(peer, peer[:8]), table, row_id, version)
+        ConflictLine(names.get(peer, peer[:8]), table, record_name(ws, table, row_id), version)
         for peer, table, row_id, version in ws.sync.conflicts()
     ]
     corrections = [
-        CorrectionLine(names.get(peer, peer[:8]), table, row_id, _request_text(request), status)
+        CorrectionLine(
+            names.get(peer, peer[:8]),
+            table,
+            record_name(ws, table, row_id),
+            _request_text(request),
+            status,
+        )
         for _id, peer, table, row_id, request, status in ws.sync.corrections()
     ]
     return SyncView(
         site, centres, ws.sync.history(), ws.centre.profile().name, conflicts, corrections
     )
+
+
+def record_name(ws: Workspace, table: str, row_id: str) -> str:
+    """How the screen names a record: a person's name, a class's title, a voucher's number;
+    its id only for what has no name."""
+    try:
+        if table == "person":
+            return ws.people.get(row_id).full_name
+        if table == "course":
+            return ws.courses.get(row_id).title
+        if table == "member":
+            member = ws.members.get(row_id)
+            return f"{member.member_number} {member.full_name}".strip()
+        if table == "fund":
+            return ws.fund.get(row_id).name
+        if table == "ledger_entry":
+            entry = ws.fund.entry(row_id)
+            return f"{entry.voucher} {entry.party_name}".strip()
+    except (UserError, StoreError):
+        pass  # not held here (yet): the id says which it is
+    return row_id[:8]
 
 
 def _request_text(request: str) -> str:
@@ -357,7 +385,7 @@ class SyncPage(QWidget):
         fit_columns(self.centres_table, {C_SEQ: 110, C_DATE: 140, C_STATUS: 250}, stretch=(C_NAME,))
         centres = QWidget()
         centres_layout = QVBoxLayout(centres)
-        centres_layout.setContentsMargins(0, 0, 0, 0)
+        centres_layout.setContentsMargins(0, 0, 0, 4)
         centres_layout.addWidget(self.centres_table, 1)
         # What the selected centre's status means, its fingerprint, a rewritten ledger's detail.
         self.centre_note = QLabel()
