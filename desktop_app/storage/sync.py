@@ -323,7 +323,7 @@ def _classify_sql(table: str, common: Sequence[str], alias: str) -> str:
         f"'{REJECTED}:{LEDGER_CHANGED}'" if table == "ledger_entry" else f"'{UPDATED}'"
     )
     return f"""
-        SELECT p.id AS id, CASE
+        SELECT p.rowid AS prow, p.id AS id, CASE
             WHEN p.owner_site = :me THEN '{REJECTED}:{OWN_ROW}'
             WHEN p.owner_site != :sender THEN '{REJECTED}:{NOT_SENDERS}'
             WHEN m.id IS NULL THEN '{NEW}'
@@ -413,15 +413,20 @@ def apply_payload(
         common = list(common_of[table])
         temp = _temp_name(tables, table)
         cols = ", ".join(_q(c) for c in common)
-        select = (
-            f"SELECT {cols} FROM {alias}.{_q(table)}"
-            f" WHERE id IN (SELECT id FROM temp.{temp} WHERE cls IN ('{NEW}', '{UPDATED}'))"
-        )
         wanted = td.counts[NEW] + td.counts[UPDATED]
+        if wanted == sum(td.counts.values()):
+            select = f"SELECT {cols} FROM {alias}.{_q(table)}"  # every row: no filter
+        else:
+            select = (
+                f"SELECT {', '.join(f'p.{_q(c)}' for c in common)} FROM temp.{temp} c"
+                f" JOIN {alias}.{_q(table)} p ON p.rowid = c.prow"
+                f" WHERE c.cls IN ('{NEW}', '{UPDATED}')"
+            )
         if wanted:
             conn.execute(f"SAVEPOINT apply_{table}")
             try:
-                tx.put_foreign_select(table, common, select)
+                # The diff classed only the sender's rows new or updated.
+                tx.put_foreign_select(table, common, select, owners={sender: wanted})
                 conn.execute(f"RELEASE apply_{table}")
             except Exception as exc:
                 if not _is_constraint(exc):

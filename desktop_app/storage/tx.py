@@ -275,42 +275,45 @@ class Tx:
         return sum(owners.values())
 
     def put_foreign_select(
-        self, table: str, columns: Sequence[str], select_sql: str, params: Sequence[object] = ()
+        self,
+        table: str,
+        columns: Sequence[str],
+        select_sql: str,
+        params: Sequence[object] = (),
+        *,
+        owners: Mapping[str, int] | None = None,
     ) -> int:
         """`put_foreign` for rows read by SQL (`select_sql` returns `columns` in order), e.g.
         from an attached payload file: one INSERT ... SELECT, no row passes through Python.
-        The SELECT must not return rows owned by this site (checked: ValueError)."""
+        The SELECT must not return rows owned by this site: checked (ValueError) by counting
+        its rows per owner, unless the caller, which already knows, gives `owners` (site ->
+        number of rows)."""
         cols = list(columns)
         for needed in ("id", "owner_site", "version", "updated_at"):
             if needed not in cols:
                 raise ValueError(f"put_foreign_select({table}): column {needed} missing")
-        self.conn.execute("DROP TABLE IF EXISTS temp._put_foreign")
-        self.conn.execute(f"CREATE TEMP TABLE _put_foreign AS {select_sql}", tuple(params))
-        try:
-            own = self.conn.execute(
-                "SELECT count(*) FROM temp._put_foreign WHERE owner_site = ?", (self.site_id,)
-            ).fetchone()[0]
-            if own:
-                raise ValueError(f"put_foreign_select({table}): {own} rows are this site's own")
-            others = [c for c in cols if c != "id"]
-            self.conn.execute(
-                f"INSERT INTO main.{table} ({', '.join(cols)})"
-                f" SELECT {', '.join(cols)} FROM temp._put_foreign WHERE true"
-                f" ON CONFLICT (id) DO UPDATE SET"
-                f" {', '.join(f'{c} = excluded.{c}' for c in others)}"
-            )
+        args = tuple(params)
+        if owners is None:
             owners = {
                 str(site): int(n)
                 for site, n in self.conn.execute(
-                    "SELECT owner_site, count(*) FROM temp._put_foreign GROUP BY owner_site"
+                    f"SELECT owner_site, count(*) FROM ({select_sql}) GROUP BY owner_site", args
                 ).fetchall()
             }
-            total = sum(owners.values())
-            ids: list[str] = []
-            if total <= KEEP_IDS_MAX:
-                ids = [str(r[0]) for r in self.conn.execute("SELECT id FROM temp._put_foreign")]
-        finally:
-            self.conn.execute("DROP TABLE IF EXISTS temp._put_foreign")
+        if self.site_id in owners:
+            raise ValueError(f"put_foreign_select({table}): rows of this site's own")
+        others = [c for c in cols if c != "id"]
+        self.conn.execute(
+            f"INSERT INTO main.{table} ({', '.join(cols)})"
+            f" SELECT {', '.join(cols)} FROM ({select_sql}) WHERE true"
+            f" ON CONFLICT (id) DO UPDATE SET"
+            f" {', '.join(f'{c} = excluded.{c}' for c in others)}",
+            args,
+        )
+        total = sum(owners.values())
+        ids: list[str] = []
+        if total <= KEEP_IDS_MAX:
+            ids = [str(r[0]) for r in self.conn.execute(f"SELECT id FROM ({select_sql})", args)]
         self._record_foreign(table, ids, owners)
         return total
 
