@@ -355,3 +355,25 @@ def test_a_correction_request_reaches_the_centre(
     )
     assert centre.corrections_model.index(0, R_ROW).data() == person.full_name
     assert centre.tabs.tabText(TAB_CORRECTIONS).endswith("(1)")
+
+
+def test_the_office_people_list_shows_the_imported_people(
+    qtbot: QtBot, centre_db: Path, tmp_path: Path, make_window: Callable[..., MainWindow]
+) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    centre = sync_page(qtbot, make_window(centre_db))
+    office_window = make_window(office_db(tmp_path))
+    office = sync_page(qtbot, office_window)
+    enrol(qtbot, centre, office, usb)
+    centre.export_to(usb)
+    qtbot.waitUntil(lambda: centre.last_export is not None, timeout=WAIT_MS)
+    assert centre.last_export is not None
+    people = office_window.people_page
+    before = people.model.rowCount()
+    dialog = review(qtbot, office, [centre.last_export.file])
+    with qtbot.waitSignal(office_window.ctx.changed, timeout=WAIT_MS) as changed:
+        dialog.import_button.click()
+    assert changed.args is not None and "person" in changed.args[0].kinds
+    qtbot.waitUntil(lambda: people.model.rowCount() == before + len(PEOPLE), timeout=WAIT_MS)
+    dialog.close()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.i18n import _, format_int, ngettext, tr
-from desktop_app.services.ops import Progress
+from desktop_app.services.ops import OpChanges, OpResult, Progress
 from desktop_app.services.sync import ImportOutcome
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
@@ -85,6 +85,21 @@ def outcome_counts_text(outcomes: list[ImportOutcome]) -> str:
 
 
 _STATUS_ORDER = {"dry-run": 0, "applied": 0, "already-imported": 1, "stale": 2, "refused": 3}
+
+
+def imported_changes(outcomes: list[ImportOutcome]) -> OpChanges:
+    """What an import changed, by kind of entity, so every page showing one refreshes.
+
+    `import_files` gives outcomes, not the OpChanges of its ops; the tables each applied
+    file touched stand for them (whole tables: the ids are not known here).
+    """
+    kinds = {"bundle_log", "peer_state", "site"}
+    for outcome in outcomes:
+        if outcome.status == "applied":
+            kinds |= {t for t, c in outcome.tables.items() if c.new or c.updated or c.conflict}
+            if outcome.kind == "correction":
+                kinds.add("sync_correction")
+    return OpChanges("sync.import", None, {kind: frozenset() for kind in sorted(kinds)})
 
 
 class ImportReviewDialog(QDialog):
@@ -266,8 +281,9 @@ class ImportReviewDialog(QDialog):
         ack_to = self.ack_folder if self.office else None
         self.import_button.setEnabled(False)
 
-        def run(ws: Workspace, progress: Progress) -> list[ImportOutcome]:
-            return ws.sync.import_files(files, ack_to=ack_to, progress=progress)
+        def run(ws: Workspace, progress: Progress) -> OpResult[list[ImportOutcome]]:
+            outcomes = ws.sync.import_files(files, ack_to=ack_to, progress=progress)
+            return OpResult(outcomes, imported_changes(outcomes))
 
         def done(outcomes: list[ImportOutcome]) -> None:
             refused_before = [o for o in self.outcomes if o.status not in APPLICABLE]
