@@ -28,6 +28,7 @@ HELP_PAGES = (
     "certificates",
     "members",
     "fund",
+    "sync",
     "settings",
     "backups",
 )

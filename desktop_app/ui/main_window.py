@@ -34,6 +34,7 @@ from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
 from desktop_app.ui.people_page import PeoplePage
 from desktop_app.ui.qt_texts import apply_qt_locale
 from desktop_app.ui.settings_page import SECTION_BACKUPS, SECTION_PROFILE, SettingsPage
+from desktop_app.ui.sync import SyncPage
 from desktop_app.ui.widgets import Banner
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ EXTRA_SECTIONS: list[tuple[str, SectionFactory]] = [
     (N_("Certificates"), CertificateRegisterPage),
     (N_("Members"), MembersPage),
     (N_("Fund"), FundPage),
+    (N_("Sync"), SyncPage),
 ]
 
 
@@ -191,6 +193,7 @@ class MainWindow(QMainWindow):
             CertificateRegisterPage: "certificates",
             MembersPage: "members",
             FundPage: "fund",
+            SyncPage: "sync",
         }
         page = self.stack.currentWidget()
         return guide.get(type(page), "index") if page is not None else "index"

@@ -1,0 +1,923 @@
+"""The Sync section (Đồng bộ): this computer's identity, joining an office, bundles on a stick.
+
+A centre makes its request to join an office, imports the office's reply after comparing the
+office's fingerprint read over the phone, sends its data upstream ("Gửi lên cấp trên") and
+imports what comes down (acknowledgements, catalogues, correction requests). An office
+enrols centres from their request files, imports many centres' files at once after a dry
+run (`review.ImportReviewDialog`), sees its centres with the last bundle of each (overdue
+ones highlighted), revokes a centre and sends its catalogues. Both see the history of
+bundles. Every call goes to `Workspace.sync` through `ctx.query` or `ctx.task`, so the
+window stays responsive; export and import show progress with Cancel.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.appinfo import documents_folder
+from desktop_app.core.problems import StoreError, UserError
+from desktop_app.i18n import _, format_int, tr
+from desktop_app.services.ops import Progress
+from desktop_app.services.sync import (
+    BundleRecord,
+    CentreStatus,
+    ExportResult,
+    ImportOutcome,
+    SiteInfo,
+    SyncService,
+)
+from desktop_app.services.workspace import Workspace
+from desktop_app.ui import errors
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.fit import fit_columns
+from desktop_app.ui.khuyen_hoc.common import Latest
+from desktop_app.ui.list_model import ListModel
+from desktop_app.ui.sync.models import (
+    C_DATE,
+    C_NAME,
+    C_SEQ,
+    C_STATUS,
+    H_DATE,
+    H_DIRECTION,
+    H_KIND,
+    H_PEER,
+    H_SEQ,
+    H_STATUS,
+    H_SUMMARY,
+    R_FROM,
+    R_REQUEST,
+    R_ROW,
+    R_STATUS,
+    R_TABLE,
+    X_CENTRE,
+    X_ROW,
+    X_TABLE,
+    X_VERSION,
+    CentresModel,
+    ConflictLine,
+    ConflictsModel,
+    CorrectionLine,
+    CorrectionsModel,
+    HistoryModel,
+    centre_note,
+)
+from desktop_app.ui.sync.review import ImportReviewDialog
+from desktop_app.ui.sync.texts import ROLE_LABELS, fingerprint_lines, label, table_label
+from desktop_app.ui.widgets import confirm, message_box, show_message
+
+log = logging.getLogger(__name__)
+
+# What the page shows: the sites it knows, and the bundles written and read.
+SHOWN_KINDS = frozenset({"site", "centre", "bundle_log", "peer_state", "sync_correction"})
+BUNDLE_FILTER = "*.tthbundle"
+TAB_CENTRES, TAB_CONFLICTS, TAB_CORRECTIONS, TAB_HISTORY = range(4)
+
+
+@dataclass(frozen=True)
+class SyncView:
+    """What the page shows, read on the query thread in one go."""
+
+    site: SiteInfo
+    centres: list[CentreStatus]
+    history: list[BundleRecord]
+    # The centre profile's name: what a site not set up yet is offered to be called.
+    profile_name: str = ""
+    # An office: rows kept for review; a centre: what the office asks it to correct.
+    conflicts: list[ConflictLine] = field(default_factory=list)
+    corrections: list[CorrectionLine] = field(default_factory=list)
+
+    @property
+    def set_up(self) -> bool:
+        return bool(self.site.name)
+
+
+def read_view(ws: Workspace) -> SyncView:
+    site = ws.sync.site()
+    office = site.role == "office"
+    centres = ws.sync.centres() if office else []
+    names = {c.id: c.name for c in centres}
+    if site.upstream:
+        names[site.upstream] = site.upstream_name
+    conflicts = [
+        ConflictLine(names.get(peer, peer[:8]), table, record_name(ws, table, row_id), version)
+        for peer, table, row_id, version in ws.sync.conflicts()
+    ]
+    corrections = [
+        CorrectionLine(
+            names.get(peer, peer[:8]),
+            table,
+            record_name(ws, table, row_id),
+            _request_text(request),
+            status,
+        )
+        for _id, peer, table, row_id, request, status in ws.sync.corrections()
+    ]
+    return SyncView(
+        site, centres, ws.sync.history(), ws.centre.profile().name, conflicts, corrections
+    )
+
+
+def record_name(ws: Workspace, table: str, row_id: str) -> str:
+    """How the screen names a record: a person's name, a class's title, a voucher's number;
+    its id only for what has no name."""
+    try:
+        if table == "person":
+            return ws.people.get(row_id).full_name
+        if table == "course":
+            return ws.courses.get(row_id).title
+        if table == "member":
+            member = ws.members.get(row_id)
+            return f"{member.member_number} {member.full_name}".strip()
+        if table == "fund":
+            return ws.fund.get(row_id).name
+        if table == "ledger_entry":
+            entry = ws.fund.entry(row_id)
+            return f"{entry.voucher} {entry.party_name}".strip()
+    except (UserError, StoreError):
+        pass  # not held here (yet): the id says which it is
+    return row_id[:8]
+
+
+def _request_text(request: str) -> str:
+    try:
+        data = json.loads(request)
+    except ValueError:
+        return request
+    return str(data.get("message", "")) if isinstance(data, dict) else str(data)
+
+
+def bundle_facts(info: dict[str, Any]) -> tuple[str, str, str, str]:
+    """A bundle's (kind, enrolment step, sender's name, sender's fingerprint) from `inspect`."""
+    sender = info.get("sender")
+    sender = sender if isinstance(sender, dict) else {}
+    extra = info.get("extra")
+    extra = extra if isinstance(extra, dict) else {}
+    return (
+        str(info.get("kind", "")),
+        str(extra.get("step", "")),
+        str(sender.get("name", "")),
+        str(sender.get("fingerprint", "")),
+    )
+
+
+def place_of(info: dict[str, Any]) -> str:
+    """The commune and province an enrolment request names, as one line."""
+    extra = info.get("extra")
+    site = extra.get("site") if isinstance(extra, dict) else None
+    if not isinstance(site, dict):
+        return ""
+    parts = [str(site.get(k) or "") for k in ("commune_name", "province_name")]
+    return ", ".join(p for p in parts if p)
+
+
+def rows_text(rows: dict[str, int]) -> str:
+    shown = [f"{table_label(t)} {format_int(n)}" for t, n in sorted(rows.items()) if n]
+    return ", ".join(shown) if shown else _("no new rows")
+
+
+def _fingerprint_label() -> QLabel:
+    shown = QLabel()
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    font.setBold(True)
+    shown.setFont(font)
+    shown.setTextFormat(Qt.TextFormat.PlainText)
+    shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return shown
+
+
+def _button_row(*buttons: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    for button in buttons:
+        button.setAutoDefault(False)
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
+
+
+def _row_widget(*buttons: QPushButton) -> QWidget:
+    row = _button_row(*buttons)
+    row.setContentsMargins(0, 0, 0, 0)
+    widget = QWidget()
+    widget.setLayout(row)
+    return widget
+
+
+def _note_above(text: str, table: QTableView) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    note = QLabel(text)
+    note.setWordWrap(True)
+    layout.addWidget(note)
+    layout.addWidget(table, 1)
+    return page
+
+
+def _counted(title: str, count: int) -> str:
+    """A tab's title with how many rows wait in it: "Conflicts (3)"."""
+    return tr("{title} ({count})", title=title, count=format_int(count)) if count else title
+
+
+def _list(model: ListModel) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    return table
+
+
+class SyncPage(QWidget):
+    """One page of the main window: reads through `ctx.query`, writes through `ctx.task`."""
+
+    # What the page shows is up to date (tests wait for it).
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._latest = Latest()
+        self.view: SyncView | None = None
+        self.box: QMessageBox | None = None
+        self.review_dialog: ImportReviewDialog | None = None
+        self.last_export: ExportResult | None = None
+        self.last_reply: Path | None = None
+        self.last_request: Path | None = None
+        layout = QVBoxLayout(self)
+
+        # This computer: name, role, fingerprint to read over the phone.
+        identity = QGroupBox(_("This computer"))
+        identity_layout = QHBoxLayout(identity)
+        facts = QVBoxLayout()
+        self.site_label = QLabel()
+        self.site_label.setWordWrap(True)
+        self.site_label.setTextFormat(Qt.TextFormat.PlainText)
+        bold = self.site_label.font()
+        bold.setBold(True)
+        self.site_label.setFont(bold)
+        facts.addWidget(self.site_label)
+        self.upstream_label = QLabel()
+        self.upstream_label.setWordWrap(True)
+        self.upstream_label.setTextFormat(Qt.TextFormat.PlainText)
+        facts.addWidget(self.upstream_label)
+        self.recovery_button = QPushButton(_("Save the &recovery key…"))
+        self.recovery_button.setToolTip(
+            _("The key that opens this computer's own bundles, for a new PC after this one died")
+        )
+        facts.addLayout(_button_row(self.recovery_button))
+        facts.addStretch(1)
+        identity_layout.addLayout(facts, 1)
+        prints = QVBoxLayout()
+        prints.addWidget(QLabel(_("Key fingerprint, to read out over the phone:")))
+        self.fingerprint_label = _fingerprint_label()
+        self.fingerprint_label.setAccessibleName(_("Key fingerprint"))
+        prints.addWidget(self.fingerprint_label)
+        prints.addStretch(1)
+        identity_layout.addLayout(prints)
+        layout.addWidget(identity)
+
+        # Not set up yet: a name and a role, once.
+        self.setup_box = QGroupBox(_("Set up this computer for sync"))
+        setup_layout = QVBoxLayout(self.setup_box)
+        note = QLabel(
+            _(
+                "Give this computer its name and say what it is, once: a centre sends its "
+                "records up to its office; an office receives the records of its centres. "
+                "This is done on a new database, before anything is typed in it."
+            )
+        )
+        note.setWordWrap(True)
+        setup_layout.addWidget(note)
+        setup_form = QFormLayout()
+        self.setup_name = QLineEdit()
+        self.setup_name.setPlaceholderText(_("e.g. Trung tâm học tập cộng đồng xã Đông Hòa"))
+        setup_form.addRow(_("&Name:"), self.setup_name)
+        self.setup_role = QComboBox()
+        for role in ("centre", "office"):
+            self.setup_role.addItem(label(ROLE_LABELS, role), role)
+        setup_form.addRow(_("&This computer is:"), self.setup_role)
+        setup_layout.addLayout(setup_form)
+        self.setup_button = QPushButton(_("&Set up"))
+        setup_layout.addLayout(_button_row(self.setup_button))
+        layout.addWidget(self.setup_box)
+
+        # A centre: join an office, send upstream, import what comes down.
+        self.centre_box = QGroupBox(_("The office this centre reports to"))
+        centre_layout = QVBoxLayout(self.centre_box)
+        self.request_button = QPushButton(_("Make the &request to join…"))
+        self.request_button.setToolTip(
+            _("A file to take to the office, on a USB stick or by e-mail")
+        )
+        self.reply_button = QPushButton(_("Import the office's re&ply…"))
+        self.join_row = _row_widget(self.request_button, self.reply_button)
+        self.send_button = QPushButton(_("&Send upstream…"))
+        self.send_button.setToolTip(
+            _("Every change the office has not acknowledged yet, in one file on a USB stick")
+        )
+        self.import_up_button = QPushButton(_("&Import from upstream…"))
+        self.import_up_button.setToolTip(
+            _("Acknowledgements, catalogues and correction requests from the office")
+        )
+        self.send_row = _row_widget(self.send_button, self.import_up_button)
+        # Joining comes first until it is done; then sending, the monthly work, does.
+        self.centre_layout = centre_layout
+        centre_layout.addWidget(self.join_row)
+        centre_layout.addWidget(self.send_row)
+        layout.addWidget(self.centre_box)
+
+        # An office: its centres and their files.
+        self.office_box = QGroupBox(_("The centres of this office"))
+        office_layout = QVBoxLayout(self.office_box)
+        self.import_many_button = QPushButton(_("&Import files…"))
+        self.import_many_button.setToolTip(
+            _("Pick the files of one or many centres: what they change is shown first")
+        )
+        self.enrol_button = QPushButton(_("&Enrol a centre…"))
+        self.enrol_button.setToolTip(_("From the request file the centre made"))
+        self.revoke_button = QPushButton(_("Re&voke the centre…"))
+        self.catalogue_button = QPushButton(_("Send &catalogues…"))
+        self.catalogue_button.setToolTip(
+            _("Kinds of class and other lists the office keeps, for every enrolled centre")
+        )
+        office_layout.addLayout(
+            _button_row(
+                self.import_many_button,
+                self.enrol_button,
+                self.revoke_button,
+                self.catalogue_button,
+            )
+        )
+        layout.addWidget(self.office_box)
+
+        self.tabs = QTabWidget()
+        self.centres_model = CentresModel(self)
+        self.centres_table = _list(self.centres_model)
+        self.centres_table.setAccessibleName(_("Centres"))
+        fit_columns(self.centres_table, {C_SEQ: 110, C_DATE: 140, C_STATUS: 250}, stretch=(C_NAME,))
+        centres = QWidget()
+        centres_layout = QVBoxLayout(centres)
+        centres_layout.setContentsMargins(0, 0, 0, 4)
+        centres_layout.addWidget(self.centres_table, 1)
+        # What the selected centre's status means, its fingerprint, a rewritten ledger's detail.
+        self.centre_note = QLabel()
+        self.centre_note.setWordWrap(True)
+        self.centre_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.centre_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        centres_layout.addWidget(self.centre_note)
+        self.tabs.addTab(centres, _("Centres"))  # TAB_CENTRES
+        self.conflicts_model = ConflictsModel(self)
+        self.conflicts_table = _list(self.conflicts_model)
+        self.conflicts_table.setAccessibleName(_("Conflicts"))
+        fit_columns(
+            self.conflicts_table, {X_TABLE: 160, X_ROW: 300, X_VERSION: 160}, stretch=(X_CENTRE,)
+        )
+        self.tabs.addTab(
+            _note_above(
+                _(
+                    "Rows that came with the same version as a row held here but other content "
+                    "(a restored backup, a copied computer): kept for review, never applied. "
+                    "Ask the centre which is right."
+                ),
+                self.conflicts_table,
+            ),
+            _("Conflicts"),
+        )  # TAB_CONFLICTS
+        self.corrections_model = CorrectionsModel(self)
+        self.corrections_table = _list(self.corrections_model)
+        self.corrections_table.setAccessibleName(_("Correction requests"))
+        fit_columns(
+            self.corrections_table,
+            {R_FROM: 160, R_TABLE: 120, R_ROW: 120, R_STATUS: 110},
+            stretch=(R_REQUEST,),
+        )
+        self.tabs.addTab(
+            _note_above(
+                _(
+                    "The office never changes this centre's records itself; it asks here. "
+                    "Correct the record in its section if the request is right: the next "
+                    "bundle sent upstream carries the correction."
+                ),
+                self.corrections_table,
+            ),
+            _("Correction requests"),
+        )  # TAB_CORRECTIONS
+        self.history_model = HistoryModel(self)
+        self.history_table = _list(self.history_model)
+        self.history_table.setAccessibleName(_("Bundle history"))
+        fit_columns(
+            self.history_table,
+            {H_DATE: 125, H_DIRECTION: 90, H_KIND: 120, H_SEQ: 50, H_STATUS: 130},
+            stretch=(H_PEER, H_SUMMARY),
+        )
+        self.tabs.addTab(self.history_table, _("Bundle history"))  # TAB_HISTORY
+        layout.addWidget(self.tabs, 1)
+
+        self.recovery_button.clicked.connect(self.ask_recovery_key)
+        self.request_button.clicked.connect(self.choose_request_folder)
+        self.reply_button.clicked.connect(self.choose_reply)
+        self.setup_button.clicked.connect(self.set_up)
+        self.send_button.clicked.connect(self.choose_send_folder)
+        self.import_up_button.clicked.connect(self.choose_import_files)
+        self.import_many_button.clicked.connect(self.choose_import_files)
+        self.enrol_button.clicked.connect(self.choose_request)
+        self.revoke_button.clicked.connect(self.ask_revoke)
+        self.catalogue_button.clicked.connect(self.choose_send_folder)
+        self.centres_table.selectionModel().selectionChanged.connect(
+            lambda *_a: self._update_buttons()
+        )
+        ctx.subscribe(self, SHOWN_KINDS, lambda _changes: self.reload())
+        # Nothing of either role until the site is read.
+        for box in (self.setup_box, self.centre_box, self.office_box):
+            box.hide()
+        for tab in (TAB_CENTRES, TAB_CONFLICTS, TAB_CORRECTIONS):
+            self.tabs.setTabVisible(tab, False)
+        self.reload()
+
+    # Reading ----------------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self._latest.busy
+
+    @property
+    def office(self) -> bool:
+        return self.view is not None and self.view.site.role == "office"
+
+    def reload(self) -> None:
+        asked = self._latest.ask()
+        self.ctx.query(
+            read_view,
+            lambda view: self._read(asked, view),
+            lambda exc: self._read_failed(asked, exc),
+            parent=self,
+        )
+
+    def _read(self, asked: int, view: SyncView) -> None:
+        if not self._latest.answer(asked):
+            return
+        self.view = view
+        site = view.site
+        self.site_label.setText(site.name or _("(no name)"))
+        self.fingerprint_label.setText(fingerprint_lines(site.fingerprint))
+        if not view.set_up:
+            self.upstream_label.setText(_("Not set up for sync yet."))
+            if not self.setup_name.text():
+                self.setup_name.setText(view.profile_name)
+        elif site.role == "office":
+            self.upstream_label.setText(
+                tr("Role: {role}.", role=label(ROLE_LABELS, site.role))
+                + " "
+                + _("Centres enrol here with their request file; their bundles come in below.")
+            )
+        elif site.upstream:
+            self.upstream_label.setText(
+                tr("Role: {role}.", role=label(ROLE_LABELS, site.role))
+                + " "
+                + tr("Reports to: {office}", office=site.upstream_name or site.upstream[:8])
+            )
+        else:
+            self.upstream_label.setText(
+                tr("Role: {role}.", role=label(ROLE_LABELS, site.role))
+                + " "
+                + _(
+                    "Not joined to an office yet: make the request to join, take it to the "
+                    "office, then import the office's reply."
+                )
+            )
+        selected = self.selected_centre()
+        self.centres_model.set_rows(view.centres)
+        if selected is not None:
+            self.select_centre(selected.id)
+        self.history_model.set_rows(view.history)
+        self.conflicts_model.set_rows(view.conflicts)
+        self.corrections_model.set_rows(view.corrections)
+        waiting = sum(1 for c in view.corrections if c.status == "open")
+        self.tabs.setTabText(TAB_CONFLICTS, _counted(_("Conflicts"), len(view.conflicts)))
+        self.tabs.setTabText(TAB_CORRECTIONS, _counted(_("Correction requests"), waiting))
+        self._show_role(site.role if view.set_up else "")
+        if not self.busy:
+            self.loaded.emit()
+
+    def _read_failed(self, asked: int, exc: BaseException) -> None:
+        if self._latest.answer(asked):
+            errors.report_error(self, _("Cannot do that"), exc)
+
+    def _show_role(self, role: str) -> None:
+        """ "centre", "office", or "" for a site not set up yet."""
+        office = role == "office"
+        self.setup_box.setVisible(not role)
+        self.centre_box.setVisible(role == "centre")
+        self.office_box.setVisible(office)
+        self.tabs.setTabVisible(TAB_CENTRES, office)
+        self.tabs.setTabVisible(TAB_CONFLICTS, office)
+        self.tabs.setTabVisible(TAB_CORRECTIONS, role == "centre")
+        if not office:
+            self.tabs.setCurrentIndex(TAB_HISTORY)
+        joined = bool(self.view and self.view.site.upstream)
+        first = self.send_row if joined else self.join_row
+        if self.centre_layout.indexOf(first) != 0:
+            self.centre_layout.removeWidget(first)
+            self.centre_layout.insertWidget(0, first)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        writable = not self.ctx.read_only
+        joined = bool(self.view and self.view.site.upstream)
+        for button in (
+            self.request_button,
+            self.reply_button,
+            self.setup_button,
+            self.import_up_button,
+            self.import_many_button,
+            self.enrol_button,
+            self.catalogue_button,
+        ):
+            button.setEnabled(writable)
+        self.send_button.setEnabled(writable and joined)
+        centre = self.selected_centre()
+        self.centre_note.setText(centre_note(centre) if centre is not None else "")
+        self.revoke_button.setEnabled(
+            writable and centre is not None and centre.status != "revoked"
+        )
+
+    def selected_centre(self) -> CentreStatus | None:
+        rows = self.centres_table.selectionModel().selectedRows()
+        return self.centres_model.centre(rows[0].row()) if rows else None
+
+    def select_centre(self, site_id: str) -> bool:
+        row = self.centres_model.row_of(site_id)
+        if row is None:
+            return False
+        self.centres_table.selectRow(row)
+        return True
+
+    # Messages ---------------------------------------------------------------------------------
+
+    def inform(self, title: str, text: str) -> QMessageBox:
+        """A message that does not block; kept as `box` (tests read it)."""
+        box = message_box(self, title, text)
+        box.open()
+        self.box = box
+        return box
+
+    def refuse(self, title: str, text: str) -> QMessageBox:
+        self.box = show_message(self, title, text)
+        return self.box
+
+    def _choose_folder(self, title: str) -> Path | None:
+        folder = QFileDialog.getExistingDirectory(self, title, str(documents_folder()))
+        return Path(folder) if folder else None
+
+    def _choose_bundle(self, title: str) -> Path | None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self, title, str(documents_folder()), self._bundle_filter()
+        )
+        return Path(name) if name else None
+
+    @staticmethod
+    def _bundle_filter() -> str:
+        return tr("Bundles ({pattern});;All files (*)", pattern=BUNDLE_FILTER)
+
+    def _inspect(self, path: Path, shown: Any) -> None:
+        """Read a bundle's manifest (no decryption) on the query thread."""
+        self.ctx.task(
+            self,
+            "",
+            lambda _ws, _progress: SyncService.inspect(path),
+            shown,
+            lambda exc: errors.report_error(self, _("Cannot do that"), exc),
+            write=False,
+        )
+
+    # The recovery key -------------------------------------------------------------------------
+
+    def ask_recovery_key(self) -> None:
+        self.box = confirm(
+            self,
+            _("Save the recovery key"),
+            _(
+                "This file opens every bundle this computer sent, so a new PC can get the "
+                "records back if this one dies. Whoever has it can read them too: keep it on "
+                "a USB stick locked away, never with the bundles, and never send it by e-mail."
+            ),
+            _("Choose where to save it…"),
+            self.choose_recovery_file,
+        )
+
+    def choose_recovery_file(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Save the recovery key"),
+            str(documents_folder() / "tthtcd-recovery-key.txt"),
+            _("Key files (*.txt);;All files (*)"),
+        )
+        if name:
+            self.save_recovery_key(Path(name))
+
+    def save_recovery_key(self, path: Path) -> None:
+        self.ctx.task(
+            self,
+            _("Saving the recovery key…"),
+            lambda ws, _progress: ws.sync.export_age_identity(path),
+            lambda written: self._recovery_saved(written),
+            write=False,
+        )
+
+    def _recovery_saved(self, path: Path) -> None:
+        self.inform(
+            _("Save the recovery key"),
+            tr("The recovery key is saved as {path}. Keep it locked away.", path=str(path)),
+        )
+
+    # A centre joins an office -----------------------------------------------------------------
+
+    def choose_request_folder(self) -> None:
+        folder = self._choose_folder(_("Where to save the request to join"))
+        if folder is not None:
+            self.write_request(folder)
+
+    def write_request(self, folder: Path) -> None:
+        def done(path: Path) -> None:
+            self.last_request = path
+            fingerprint = self.view.site.fingerprint if self.view else ""
+            self.inform(
+                _("Request to join an office"),
+                tr(
+                    "The request is saved as {path}.\nTake it to the office on a USB stick or "
+                    "send it by e-mail. The office will read your fingerprint back to you over "
+                    "the phone; it must be:\n{fingerprint}\nThen import the office's reply here.",
+                    path=str(path),
+                    fingerprint=fingerprint_lines(fingerprint),
+                ),
+            )
+            self.reload()
+
+        self.ctx.task(
+            self,
+            _("Writing the request…"),
+            lambda ws, _progress: ws.sync.enrol_request(folder),
+            done,
+            write=True,
+        )
+
+    def choose_reply(self) -> None:
+        path = self._choose_bundle(_("Choose the office's reply"))
+        if path is not None:
+            self.open_reply(path)
+
+    def open_reply(self, path: Path) -> None:
+        """Show the office's fingerprint from the reply; join only once the user confirms."""
+
+        def shown(info: dict[str, Any]) -> None:
+            kind, step, name, fingerprint = bundle_facts(info)
+            if kind != "enrolment" or step != "reply":
+                self.refuse(
+                    _("Join an office"),
+                    _("This file is not an office's reply to a request to join."),
+                )
+                return
+            if info.get("signature") != "valid":
+                self.refuse(
+                    _("Join an office"),
+                    _("This file is damaged or was changed: ask the office to send it again."),
+                )
+                return
+            self.box = confirm(
+                self,
+                _("Join an office"),
+                tr(
+                    "The reply comes from {office}, whose fingerprint is:\n{fingerprint}\n"
+                    "Call the office and have them read their fingerprint from their screen. "
+                    "Join only if every group of digits is the same.",
+                    office=name,
+                    fingerprint=fingerprint_lines(fingerprint),
+                ),
+                _("The same: join"),
+                lambda: self.accept_reply(path),
+            )
+
+        self._inspect(path, shown)
+
+    def accept_reply(self, path: Path) -> None:
+        def done(site: SiteInfo) -> None:
+            self.last_reply = path
+            office = site.upstream_name or (site.upstream or "")[:8]
+            self.ctx.notify(tr("This centre now reports to {office}.", office=office))
+            self.reload()
+
+        self.ctx.task(
+            self,
+            _("Joining the office…"),
+            lambda ws, _progress: ws.sync.enrol_accept(path),
+            done,
+            write=True,
+        )
+
+    def set_up(self) -> None:
+        """Name this site and make it a centre or an office (the service refuses a database
+        that already holds data, and says so)."""
+        name = self.setup_name.text()
+        role = self.setup_role.currentData()
+        self.ctx.task(
+            self,
+            _("Setting up…"),
+            lambda ws, _progress: ws.sync.init_site(str(role), name),
+            lambda _site: self.reload(),
+            write=True,
+        )
+
+    # Sending ----------------------------------------------------------------------------------
+
+    def choose_send_folder(self) -> None:
+        folder = self._choose_folder(_("Choose the USB stick or folder"))
+        if folder is not None:
+            self.export_to(folder)
+
+    def export_to(self, folder: Path) -> None:
+        """Data up (a centre) or catalogues down (an office), with progress and Cancel.
+        "Safe to remove the stick" is said only once the file is written and read back."""
+        office = self.office
+        title = _("Send catalogues") if office else _("Send upstream")
+
+        def run(ws: Workspace, progress: Progress) -> ExportResult:
+            return ws.sync.export(folder, progress)
+
+        def done(result: ExportResult) -> None:
+            self.last_export = result
+            self.inform(
+                title,
+                tr(
+                    "File {seq} is written and checked: {file}\nIt holds: {rows}.\n"
+                    "It is now safe to remove the USB stick.",
+                    seq=format_int(result.seq),
+                    file=str(result.file),
+                    rows=rows_text(result.rows),
+                ),
+            )
+            self.reload()
+
+        self.ctx.task(
+            self,
+            title,
+            run,
+            done,
+            write=True,
+            label=_("Writing the file… do not remove the USB stick."),
+            on_cancelled=lambda: self.ctx.notify(
+                _("Cancelled. No file was left on the USB stick.")
+            ),
+        )
+
+    # Importing --------------------------------------------------------------------------------
+
+    def choose_import_files(self) -> None:
+        names, _filter = QFileDialog.getOpenFileNames(
+            self, _("Choose the files to import"), str(documents_folder()), self._bundle_filter()
+        )
+        if names:
+            self.dry_run([Path(n) for n in names])
+
+    def dry_run(self, files: list[Path]) -> None:
+        """Check every file without changing anything, then show what importing would do."""
+
+        def run(ws: Workspace, progress: Progress) -> list[ImportOutcome]:
+            return ws.sync.import_files(files, dry_run=True, progress=progress)
+
+        self.ctx.task(
+            self,
+            _("Checking the files…"),
+            run,
+            self.show_review,
+            write=True,
+            on_cancelled=lambda: self.ctx.notify(_("Cancelled. Nothing was imported.")),
+        )
+
+    def show_review(self, outcomes: list[ImportOutcome]) -> None:
+        self.review(outcomes)
+
+    def review(self, outcomes: list[ImportOutcome]) -> ImportReviewDialog:
+        dialog = ImportReviewDialog(self.ctx, outcomes, office=self.office, parent=self)
+        dialog.applied.connect(lambda _outcomes: self.reload())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: setattr(self, "review_dialog", None))
+        self.review_dialog = dialog
+        dialog.open()
+        return dialog
+
+    # An office enrols and revokes centres -----------------------------------------------------
+
+    def choose_request(self) -> None:
+        path = self._choose_bundle(_("Choose the centre's request to join"))
+        if path is not None:
+            self.open_request(path)
+
+    def open_request(self, path: Path) -> None:
+        """Show the centre and its fingerprint; enrol only once the user confirms."""
+
+        def shown(info: dict[str, Any]) -> None:
+            kind, step, name, fingerprint = bundle_facts(info)
+            if kind != "enrolment" or step != "request":
+                self.refuse(_("Enrol a centre"), _("This file is not a centre's request to join."))
+                return
+            if info.get("signature") != "valid":
+                self.refuse(
+                    _("Enrol a centre"),
+                    _("This file is damaged or was changed: ask the centre to make it again."),
+                )
+                return
+            place = place_of(info)
+            who = tr("{name} ({place})", name=name, place=place) if place else name
+            self.box = confirm(
+                self,
+                _("Enrol a centre"),
+                tr(
+                    "Enrol {centre}? Its fingerprint is:\n{fingerprint}\nCall the centre and "
+                    "have them read the fingerprint on their Sync screen. Enrol only if every "
+                    "group of digits is the same. The reply file is written next to the "
+                    "request.",
+                    centre=who,
+                    fingerprint=fingerprint_lines(fingerprint),
+                ),
+                _("The same: enrol"),
+                lambda: self.accept_request(path, path.parent),
+            )
+
+        self._inspect(path, shown)
+
+    def accept_request(self, path: Path, out: Path) -> None:
+        def done(reply: Path) -> None:
+            self.last_reply = reply
+            fingerprint = self.view.site.fingerprint if self.view else ""
+            self.inform(
+                _("Enrol a centre"),
+                tr(
+                    "The centre is enrolled. Its reply file is {path}: give it back to the "
+                    "centre. When it imports the reply, read it this office's fingerprint:\n"
+                    "{fingerprint}",
+                    path=str(reply),
+                    fingerprint=fingerprint_lines(fingerprint),
+                ),
+            )
+            self.reload()
+
+        self.ctx.task(
+            self,
+            _("Enrolling the centre…"),
+            lambda ws, _progress: ws.sync.enrol(path, out),
+            done,
+            write=True,
+        )
+
+    def ask_revoke(self) -> None:
+        centre = self.selected_centre()
+        if centre is None:
+            return
+        self.box = confirm(
+            self,
+            _("Revoke the centre"),
+            tr(
+                "Stop trusting {centre}? Its files are refused from now on; what it sent "
+                "before stays. To send again, it must enrol again.",
+                centre=centre.name,
+            ),
+            _("Revoke"),
+            lambda: self.revoke(centre.id),
+        )
+
+    def revoke(self, site_id: str) -> None:
+        self.ctx.task(
+            self,
+            _("Revoking…"),
+            lambda ws, _progress: ws.sync.revoke(site_id),
+            lambda _none: self.reload(),
+            write=True,
+        )
