@@ -45,7 +45,7 @@ def _read(wheel: Path, folder: Path) -> tuple[sqlite3.Connection, dict[str, dict
 
 
 def _province_name(name: str) -> str:
-    """"Tỉnh Cao Bằng" -> "Cao Bằng", as the official list and the profile picker write it;
+    """ "Tỉnh Cao Bằng" -> "Cao Bằng", as the official list and the profile picker write it;
     "Thành phố Hà Nội" stays."""
     return name.removeprefix("Tỉnh ")
 
@@ -146,7 +146,9 @@ def add_draft_aliases(data: dict[str, Any]) -> list[str]:
     official_p = {int(c): _fold(n) for c, n, _, _ in era["provinces"]}
     for p in Province.iter_all():
         if official_p.get(int(p.code)) != _fold(p.name):
-            raise SystemExit(f"province {int(p.code)}: {p.name} is not {official_p.get(int(p.code))}")
+            raise SystemExit(
+                f"province {int(p.code)}: {p.name} is not {official_p.get(int(p.code))}"
+            )
     by_name = {(int(p), _fold(n)): c for c, n, p, _ in era["communes"]}
     aliases: list[list[str]] = []
     unmatched: list[str] = []
@@ -213,8 +215,10 @@ def write(data: dict[str, object], out: Path) -> None:
 if __name__ == "__main__":
     built = build(Path(sys.argv[1]))
     missing = add_draft_aliases(built)
-    print(f"{len(built['draft_aliases']['codes'])} draft codes differ;"
-          f" {len(missing)} draft communes not matched by name: {missing[:10]}")
+    print(
+        f"{len(built['draft_aliases']['codes'])} draft codes differ;"
+        f" {len(missing)} draft communes not matched by name: {missing[:10]}"
+    )
     if len(sys.argv) > 2:
         check_nso(built, Path(sys.argv[2]))
     write(built, OUT)
