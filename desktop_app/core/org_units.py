@@ -360,10 +360,11 @@ class Catalogue:
                     pcode = ""
                 by_name = [u for u in by_name if self.path(u)[0].code == pcode]
             current = [u for u in by_name if u.valid_on(max(day, REFORM_2025))]
-            if len(current) == 1:
-                return current[0]
-            if len(by_name) == 1:
-                return by_name[0]
+            # "Phường Đông Tiến" and "Xã Đồng Tiến" share a bare name: the full name decides.
+            exact = [u for u in current if fold(u.name) == fold(name)]
+            for found_units in (current, exact, by_name):
+                if len(found_units) == 1:
+                    return found_units[0]
         return candidates[0] if candidates else None
 
     # With what the office added ----------------------------------------------------------
