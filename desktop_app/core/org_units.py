@@ -306,6 +306,9 @@ class Catalogue:
                 found.extend(self.versions(query, lv) if len(query) <= CODE_WIDTH[lv] else [])
         else:
             found = list(self._names.get(bare_name(query), ()))
+            if fold(query) != bare_name(query):
+                # Typed with its type ("Quận Ba Đình"): not Phường Ba Đình.
+                found = [u for u in found if fold(u.name) == fold(query)]
         if level is not None:
             found = [u for u in found if u.level is level]
         if on is not None:

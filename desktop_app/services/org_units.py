@@ -5,7 +5,8 @@ The units before and after the reform of 1 July 2025 ship with the app
 (resources/org_units/units-2025.json, read the first time a lookup needs them, never at
 start-up). The office may copy its province's units into its database (`seed`), correct or
 add units (`save_unit`, e.g. a later merger) and they travel down to its centres; a unit
-held in the database replaces the shipped one with the same id.
+held in the database replaces the shipped one with the same id; deleting it brings the shipped
+one back.
 """
 
 from __future__ import annotations
@@ -152,8 +153,8 @@ class OrgUnitService:
             catalogue = shipped
         else:
             rows = repo.unit_rows(self._db)
-            put = [_unit_of(r) for r in rows if not r.deleted]
-            catalogue = shipped.with_changes(put, [r.id for r in rows if r.deleted])
+            # A deleted row is a correction withdrawn: the shipped unit stands again.
+            catalogue = shipped.with_changes([_unit_of(r) for r in rows if not r.deleted])
         self._cache = (key, catalogue)
         return catalogue
 

@@ -143,17 +143,3 @@ def centre_places(db: Database, site_ids: Sequence[str] | None = None) -> list[C
             ),
         )
     return list(places.values())
-
-
-def known_sites(db: Database, site_ids: Sequence[str]) -> set[str]:
-    """Which of these are sites this database knows (its own or enrolled ones) or holds a
-    centre profile of."""
-    if not site_ids:
-        return set()
-    marks = ", ".join("?" for _ in site_ids)
-    rows = db.conn.execute(
-        f"SELECT id FROM site WHERE id IN ({marks})"
-        f" UNION SELECT owner_site FROM centre WHERE owner_site IN ({marks})",
-        (*site_ids, *site_ids),
-    ).fetchall()
-    return {str(r[0]) for r in rows}

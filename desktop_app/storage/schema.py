@@ -753,10 +753,10 @@ def signers_and_bank(db: UtilsDatabase) -> None:
 # holds the office's own copy of the units of its province, which it may correct or extend
 # (a later merger) and which travels down to its centres as a catalogue. A row's id is
 # core.org_units.unit_id (level, code and the day it starts), the same on every computer, so
-# a row replaces the shipped unit of that id; a deleted row hides it. `merged_into` lists
-# the successors' codes, the main one first; `valid_to` is the first day the unit no longer
-# exists. Centres link to it through their profile's commune_code (and commune_name, which
-# tells a reused code apart).
+# a row replaces the shipped unit of that id (deleting the row brings the shipped one back).
+# `merged_into` lists the successors' codes, the main one first; `valid_to` is the first day
+# the unit no longer exists. Centres link to it through their profile's commune_code (and
+# commune_name, which tells a reused code apart).
 
 
 @migrations(name="0010_org_units")

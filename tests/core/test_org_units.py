@@ -82,7 +82,7 @@ def test_todays_units_are_those_the_profile_picker_offers(cat: Catalogue) -> Non
     provinces = {u.code: fold(u.name) for u in cat.units_on(Level.PROVINCE, AFTER)}
     assert provinces == {f"{int(p.code):02d}": fold(p.name) for p in Province.iter_all()}
     # With the type word: "Phường Đông Tiến" and "Xã Đồng Tiến" are both in Thanh Hóa.
-    by_name = {(cat.path(u)[0].code, fold(u.name)): u for u in cat.units_on(Level.COMMUNE, AFTER)}  # fmt: skip
+    by_name = {(cat.path(u)[0].code, fold(u.name)): u for u in cat.units_on(Level.COMMUNE, AFTER)}
     for ward in Ward.iter_all():
         mine = by_name[(f"{int(ward.province_code):02d}", fold(ward.name))]
         draft = f"{int(ward.code):05d}"
