@@ -88,10 +88,18 @@ def bare_name(name: str) -> str:
     return folded
 
 
+_ISO_DAYS: dict[dt.date, str] = {}
+
+
 def unit_id(level: Level, code: str, valid_from: dt.date | None) -> str:
     """The id of one unit: the same on every computer, so the office's copy of a shipped unit
     (a correction it sends down) replaces the shipped one."""
-    return f"{level.value}:{code}:{valid_from.isoformat() if valid_from else ''}"
+    if valid_from is None:
+        return level + ":" + code + ":"
+    day = _ISO_DAYS.get(valid_from)
+    if day is None:
+        day = _ISO_DAYS.setdefault(valid_from, valid_from.isoformat())
+    return level + ":" + code + ":" + day
 
 
 class OrgUnit(NamedTuple):
@@ -132,18 +140,19 @@ class Catalogue:
     """Every known unit, with lookups by code and date, by name, and through merges."""
 
     def __init__(self, units: Iterable[OrgUnit], draft_aliases: Mapping[str, str] | None = None):
-        self._by_id: dict[str, OrgUnit] = {}
-        for unit in units:
-            self._by_id[unit.id] = unit
-        self._by_code: dict[tuple[Level, str], list[OrgUnit]] = {}
-        self._by_parent: dict[str, list[OrgUnit]] = {}
-        self._predecessors: dict[str, list[OrgUnit]] = {}
+        self._by_id = {u.id: u for u in units}
+        by_code: dict[tuple[Level, str], list[OrgUnit]] = {}
+        by_parent: dict[str, list[OrgUnit]] = {}
+        predecessors: dict[str, list[OrgUnit]] = {}
         for unit in self._by_id.values():
-            self._by_code.setdefault((unit.level, unit.code), []).append(unit)
+            by_code.setdefault((unit.level, unit.code), []).append(unit)
             for code in unit.merged_into:
-                self._predecessors.setdefault(code, []).append(unit)
+                predecessors.setdefault(code, []).append(unit)
             if unit.parent:
-                self._by_parent.setdefault(unit.parent, []).append(unit)
+                by_parent.setdefault(unit.parent, []).append(unit)
+        self._by_code = by_code
+        self._by_parent = by_parent
+        self._predecessors = predecessors
         for units_of_code in self._by_code.values():
             units_of_code.sort(key=lambda u: u.valid_from or dt.date.min)
         self._draft = dict(draft_aliases or {})
@@ -408,18 +417,11 @@ def parse_resource(data: Mapping[str, object]) -> Catalogue:
     for era in eras:
         valid_from, valid_to = _day(era["valid_from"]), _day(era["valid_to"])
         for key, level in _LEVEL_KEYS:
-            for code, name, parent, merged in era[key]:
-                units.append(
-                    OrgUnit(
-                        code=str(code),
-                        level=level,
-                        name=str(name),
-                        parent=str(parent),
-                        valid_from=valid_from,
-                        valid_to=valid_to,
-                        merged_into=tuple(str(c) for c in merged),
-                    )
-                )
+            # Positional and unchecked here (14,000 units); `validate` checks what was read.
+            units.extend(
+                OrgUnit(code, level, name, parent, valid_from, valid_to, tuple(merged))
+                for code, name, parent, merged in era[key]
+            )
     aliases_block = data.get("draft_aliases") or {}
     assert isinstance(aliases_block, Mapping)
     aliases = {str(a): str(b) for a, b in aliases_block.get("codes", [])}
@@ -434,8 +436,12 @@ def validate(catalogue: Catalogue) -> list[str]:
     problems: list[str] = []
     by_code: dict[tuple[Level, str], list[OrgUnit]] = {}
     for u in catalogue:
-        if nfc(u.name) != u.name:
-            problems.append(f"{u.id}: name not in NFC")
+        texts = (u.code, u.name, u.parent, *u.merged_into)
+        if not all(isinstance(t, str) for t in texts):
+            problems.append(f"{u.id}: a code or name that is not text")
+            continue
+        if not u.name.strip() or nfc(u.name) != u.name:
+            problems.append(f"{u.id}: name empty or not in NFC")
         by_code.setdefault((u.level, u.code), []).append(u)
         if len(u.code) != CODE_WIDTH[u.level] or not u.code.isdigit():
             problems.append(f"{u.id}: code of the wrong form")

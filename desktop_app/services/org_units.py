@@ -385,8 +385,11 @@ class OrgUnitService:
             ok = False
         if not ok:
             raise UserError(
-                N_("“{code}” is not the code of a {level}."),
-                {"code": unit.code, "level": str(unit.level)},
+                N_(
+                    "“{code}” is not a code of that level: a province has 2 digits,"
+                    " a district 3 and a commune 5."
+                ),
+                {"code": unit.code},
             )
         if not nfc(unit.name).strip():
             raise UserError(N_("Type the unit's name."))

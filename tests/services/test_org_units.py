@@ -239,7 +239,7 @@ def test_a_centre_follows_the_units_its_office_sent(tmp_path: Path) -> None:
         ({"merged_into": ("00004",)}, "A unit that still exists"),
         ({"valid_to": dt.date(2025, 1, 1)}, "must come after"),
         ({"parent": "03"}, "The unit above it"),
-        ({"code": "97"}, "is not the code of a"),
+        ({"code": "97"}, "is not a code of that level"),
         ({"name": " "}, "Type the unit's name"),
         ({"valid_from": dt.date(2025, 6, 1), "code": "00001"}, "Another unit has the code"),
     ],
