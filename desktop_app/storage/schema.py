@@ -855,3 +855,38 @@ def sync(db: UtilsDatabase) -> None:
             f"CREATE TRIGGER {table}_no_hard_delete BEFORE DELETE ON {table} BEGIN"
             f" SELECT RAISE(ABORT, 'rows of {table} are marked deleted, never removed'); END"
         )
+
+# 0010: administrative units over time ----------------------------------------------------
+#
+# The units before and after the reform of 1 July 2025 ship with the app
+# (resources/org_units, read into core.org_units.Catalogue when first needed); this table
+# holds the office's own copy of the units of its province, which it may correct or extend
+# (a later merger) and which travels down to its centres as a catalogue. A row's id is
+# core.org_units.unit_id (level, code and the day it starts), the same on every computer, so
+# a row replaces the shipped unit of that id (deleting the row brings the shipped one back).
+# `merged_into` lists the successors' codes, the main one first; `valid_to` is the first day
+# the unit no longer exists. Centres link to it through their profile's commune_code (and
+# commune_name, which tells a reused code apart).
+
+
+@migrations(name="0010_org_units")
+def org_units(db: UtilsDatabase) -> None:
+    run_script(
+        db,
+        f"""
+        CREATE TABLE org_unit (
+            {SYNC_COLUMNS},
+            code TEXT NOT NULL,
+            level TEXT NOT NULL CHECK (level IN ('province', 'district', 'commune')),
+            name TEXT NOT NULL,
+            parent_code TEXT NOT NULL DEFAULT '',
+            valid_from TEXT,
+            valid_to TEXT,
+            merged_into TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(merged_into)),
+            basis TEXT NOT NULL DEFAULT '',
+            CHECK (valid_from IS NULL OR valid_to IS NULL OR valid_from < valid_to)
+        );
+        CREATE INDEX org_unit_code ON org_unit (code, level);
+        """,
+    )
+    index_travelling_tables(db)

@@ -93,6 +93,7 @@ NEW_TABLES: dict[str, int] = {
     "sync_conflict": 0,
     "sync_extra": 0,
     "sync_correction": 0,
+    "org_unit": 0,  # 0010_org_units (filled only when an office copies its province's units)
 }
 
 # Tables that gain rows in an upgrade (only the record of the migrations applied).
