@@ -22,6 +22,7 @@ class Workspace:
         from desktop_app.services.fund_documents import FundDocumentService
         from desktop_app.services.households import HouseholdService
         from desktop_app.services.members import MemberService
+        from desktop_app.services.org_units import OrgUnitService
         from desktop_app.services.people import PeopleService
         from desktop_app.services.sync import SyncService
 
@@ -37,6 +38,7 @@ class Workspace:
         self.members = MemberService(db, self.ops, self.people, self.fund)
         self.fund_documents = FundDocumentService(self.ops, self.centre, self.fund, self.members)
         self.backup = BackupService(db)
+        self.org_units = OrgUnitService(db, self.ops)
         self.sync = SyncService(db, self.ops)
 
     @classmethod

@@ -856,6 +856,7 @@ def sync(db: UtilsDatabase) -> None:
             f" SELECT RAISE(ABORT, 'rows of {table} are marked deleted, never removed'); END"
         )
 
+
 # 0010: administrative units over time ----------------------------------------------------
 #
 # The units before and after the reform of 1 July 2025 ship with the app
