@@ -236,6 +236,19 @@ def _entry_date_and_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help=_("print JSON"))
 
 
+def _centre_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--centre",
+        metavar="SITE_ID",
+        help=_("at an office: only this centre's rows, as imported (see 'centres list')"),
+    )
+
+
+def _sites(args: argparse.Namespace) -> tuple[str, ...] | None:
+    """--centre as the services' choice of sites; None: every site's rows."""
+    return None if args.centre is None else (args.centre,)
+
+
 def build_parser() -> argparse.ArgumentParser:
     vars(argparse).update(_=_argparse_gettext, ngettext=_argparse_ngettext)
     common = _Parser(add_help=False)
@@ -279,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit", type=_at_most(MAX_LIMIT), default=50, help=_("at most this many")
     )
     search.add_argument("--json", action="store_true", help=_("print JSON"))
+    _centre_option(search)
     listing = people_commands.add_parser(
         "list", parents=[common], help=_("list people in roster order")
     )
@@ -286,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit", type=_at_most(MAX_LIMIT), default=100, help=_("at most this many")
     )
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    _centre_option(listing)
     add = people_commands.add_parser("add", parents=[common], help=_("add a person"))
     _person_options(add, name_required=True)
     edit = people_commands.add_parser(
@@ -306,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     course_list = course_commands.add_parser("list", parents=[common], help=_("list the classes"))
     course_list.add_argument("--json", action="store_true", help=_("print JSON"))
     course_list.add_argument("--year", type=_year, help=_("only classes of this year"))
+    _centre_option(course_list)
 
     certificates = commands.add_parser(
         "certificates", parents=[common], help=_("the certificate register")
@@ -357,6 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
     balance.add_argument("--fund", help=_("only this fund (id)"))
     balance.add_argument("--at", type=_date, help=_("balance at the end of this day (dd/mm/yyyy)"))
     balance.add_argument("--json", action="store_true", help=_("print JSON"))
+    _centre_option(balance)
     receipt_entry = fund_commands.add_parser(
         "receipt", parents=[common], help=_("record a receipt (phiếu thu)")
     )
@@ -743,14 +760,14 @@ def _people_search(args: argparse.Namespace) -> int:
         note = tr("The search was cut to its first {count} characters.", count=MAX_SEARCH_CHARS)
         print(f"tthtcd: {note}", file=sys.stderr)
     with _open(args) as ws:
-        rows = ws.people.search(args.text, limit=args.limit)
+        rows = ws.people.search(args.text, limit=args.limit, sites=_sites(args))
     _print_people(rows, args.json)
     return EXIT_OK
 
 
 def _people_list(args: argparse.Namespace) -> int:
     with _open(args) as ws:
-        rows = ws.people.roster(limit=args.limit)
+        rows = ws.people.roster(limit=args.limit, sites=_sites(args))
     _print_people(rows, args.json)
     return EXIT_OK
 
@@ -1047,7 +1064,7 @@ def _courses_list(args: argparse.Namespace) -> int:
     from desktop_app.services.courses import CourseFilter
 
     with _open(args) as ws:
-        courses = ws.courses.find(CourseFilter(year=args.year))
+        courses = ws.courses.find(CourseFilter(year=args.year, sites=_sites(args)))
     if args.json:
         print(
             json.dumps(
@@ -1190,7 +1207,15 @@ def _roster_print(args: argparse.Namespace) -> int:
 
 def _fund_balance(args: argparse.Namespace) -> int:
     with _open(args) as ws, ws.db.snapshot():  # every fund's balance at the same moment
-        funds = [ws.fund.get(args.fund)] if args.fund else ws.fund.funds()
+        funds = ws.fund.funds(_sites(args))
+        if args.fund:
+            chosen = ws.fund.get(args.fund)
+            if args.centre is not None and chosen.owner_site != args.centre:
+                raise UserError(
+                    N_("The fund {fund} is not one of the funds of the centre {id}."),
+                    {"fund": args.fund, "id": args.centre},
+                )
+            funds = [chosen]
         rows = [(f, ws.fund.balance(f.id, args.at)) for f in funds]
         # The money in the cash box and in the bank (together, "balance"), and the goods
         # received in kind, by valuation: never part of the money.
