@@ -23,6 +23,7 @@ class Workspace:
         from desktop_app.services.households import HouseholdService
         from desktop_app.services.members import MemberService
         from desktop_app.services.people import PeopleService
+        from desktop_app.services.sync import SyncService
 
         self.db = db
         self.ops = Ops(db)
@@ -36,6 +37,7 @@ class Workspace:
         self.members = MemberService(db, self.ops, self.people, self.fund)
         self.fund_documents = FundDocumentService(self.ops, self.centre, self.fund, self.members)
         self.backup = BackupService(db)
+        self.sync = SyncService(db, self.ops)
 
     @classmethod
     def open(
