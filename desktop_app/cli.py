@@ -31,6 +31,7 @@ from desktop_app.i18n import (
     tr,
     user_error_text,
 )
+from desktop_app.services.demo_office import MAX_DEMO_CENTRES
 from desktop_app.services.fund import UNSEALED_MESSAGE, EntryRow
 from desktop_app.services.workspace import Workspace
 
@@ -273,7 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", parents=[common], help=_("create a new database with a demo centre")
     )
     demo.add_argument(
-        "--people", type=_at_most(MAX_DEMO_PEOPLE), default=2000, help=_("number of people")
+        "--people",
+        type=_at_most(MAX_DEMO_PEOPLE),
+        default=None,
+        help=_("number of people (default 2000); with --office, of each centre (default 300)"),
     )
     demo.add_argument("--seed", type=int, default=1, help=_("random seed (same seed, same data)"))
     demo.add_argument(
@@ -281,6 +285,18 @@ def build_parser() -> argparse.ArgumentParser:
         type=_at_most(MAX_DEMO_COURSES),
         default=None,
         help=_("number of classes (default: people/100)"),
+    )
+    demo.add_argument(
+        "--office",
+        metavar="N",
+        type=_at_most(MAX_DEMO_CENTRES),
+        help=_("make --db an office with N demo centres enrolled, whose bundles it imported"),
+    )
+    demo.add_argument(
+        "--centres-dir",
+        metavar="DIR",
+        type=Path,
+        help=_("with --office: the folder for the centres' databases centre-1.sqlite3 …"),
     )
 
     people = commands.add_parser("people", parents=[common], help=_("the people registry"))
@@ -722,8 +738,11 @@ def _demo(args: argparse.Namespace) -> int:
     from desktop_app.services.demo import create_demo_database
 
     path = _need_db(args)
+    if args.office is not None or args.centres_dir is not None:
+        return _demo_office(args, path)
     started = time.perf_counter()
-    summary = create_demo_database(path, people=args.people, seed=args.seed, courses=args.courses)
+    people = 2000 if args.people is None else args.people
+    summary = create_demo_database(path, people=people, seed=args.seed, courses=args.courses)
     print(
         tr(
             "Created {path}: {centre} ({commune}, {province}), {hamlets} hamlets, "
@@ -742,6 +761,34 @@ def _demo(args: argparse.Namespace) -> int:
             seconds=f"{time.perf_counter() - started:.1f}",
         )
     )
+    return EXIT_OK
+
+
+def _demo_office(args: argparse.Namespace, path: Path) -> int:
+    from desktop_app.services.demo_office import create_office_demo
+
+    if args.office is None or args.centres_dir is None:
+        raise CliError(_("an office demo takes both --office N and --centres-dir DIR"), EXIT_USAGE)
+    if args.courses is not None:
+        raise CliError(_("--courses is for a centre's demo, not with --office"), EXIT_USAGE)
+    if args.office < 1:
+        raise CliError(_("--office: an office demo has at least 1 centre"), EXIT_USAGE)
+    started = time.perf_counter()
+    people = 300 if args.people is None else args.people
+    summary = create_office_demo(
+        path, args.centres_dir, centres=args.office, people=people, seed=args.seed
+    )
+    for c in summary.centres:
+        print(tr("{path}: {name} (id {id}), {people} people", path=str(c.path), name=c.name,
+                 id=c.site_id, people=format_int(c.people)))  # fmt: skip
+    print(
+        tr(
+            "Created the office {path}: {office}, with {centres} enrolled centres and "
+            "{people} people, in {seconds} s.",
+            path=str(path), office=summary.office_name, centres=len(summary.centres),
+            people=format_int(summary.people), seconds=f"{time.perf_counter() - started:.1f}",
+        )
+    )  # fmt: skip
     return EXIT_OK
 
 
