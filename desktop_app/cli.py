@@ -2028,6 +2028,14 @@ def _bundle_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _day(iso: str) -> str:
+    """An ISO date or time as the app shows days: dd/mm/yyyy."""
+    try:
+        return f"{dt.date.fromisoformat(iso[:10]):%d/%m/%Y}"
+    except ValueError:
+        return iso
+
+
 def _centres_list(args: argparse.Namespace) -> int:
     with _open(args) as ws:
         centres = ws.sync.centres()
@@ -2044,7 +2052,7 @@ def _centres_list(args: argparse.Namespace) -> int:
         print(_("No centre is enrolled at this office yet."))
     for c in centres:
         last = (
-            tr("bundle {seq} imported {date}", seq=c.last_seq, date=c.last_import[:10])
+            tr("bundle {seq} imported {date}", seq=c.last_seq, date=_day(c.last_import))
             if c.last_import
             else _("no bundle yet")
         )
