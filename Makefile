@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 \
 	libdbus-1-3 libglib2.0-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-randr0 \
-	poppler-utils zbar-tools
+	poppler-utils zbar-tools age
 
 .PHONY: run test soak bench deps clean catalogs selfcheck wheel package package-check
 

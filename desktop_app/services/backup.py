@@ -529,11 +529,27 @@ def restore(
             store.restore_into(opened.database, db_path)
         except OSError as exc:
             raise _os_error(exc, db_path) from exc
+        _start_new_epoch(db_path)
     finally:
         if opened.scratch is not None:
             with contextlib.suppress(OSError):
                 opened.scratch.unlink()
     return RestoreResult(opened.facts, aside, write_key)
+
+
+def _start_new_epoch(db_path: Path) -> None:
+    """A restored database has gone back in time: the copy it replaced may have issued
+    versions and bundles since. A new sync epoch puts its next edits above all of them."""
+    from desktop_app.services.ops import Ops
+    from desktop_app.storage.db import open_database
+    from desktop_app.storage.sync import start_new_epoch
+
+    db = open_database(db_path)
+    try:
+        with Ops(db).op("sync.new_epoch") as op:
+            start_new_epoch(op.tx)
+    finally:
+        db.close()
 
 
 def _same_file(a: Path, b: Path) -> bool:

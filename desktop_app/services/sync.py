@@ -9,13 +9,30 @@ them) and answers with acknowledgements.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.progress import Progress, no_progress
+from desktop_app.core.ids import new_id
+from desktop_app.core.problems import N_, UserError
+from desktop_app.core.progress import Progress, check, no_progress
+from desktop_app.i18n import tr
 from desktop_app.services.ops import Ops
+from desktop_app.storage import sync as repo
 from desktop_app.storage.db import Database
+from desktop_app.storage.schema import known_migration_names
+from desktop_app.sync import bundle as bundles
+from desktop_app.sync import keys as signing
+from desktop_app.sync import keystore
+from desktop_app.sync.keystore import SiteKeys
 
 __all__ = [
     "BundleRecord",
@@ -124,6 +141,84 @@ class BundleRecord:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
+SCHEMA_MAJOR = 1
+
+# Why a bundle is refused (reason_code -> msgid). {name} is the sender's name.
+REFUSALS: dict[str, str] = {
+    "unreadable": N_("This file cannot be read as a bundle: {detail}"),
+    "enrolment": N_(
+        "This is an enrolment file, not data: use Enrol (office) or Accept the office's reply "
+        "(centre) with it."
+    ),
+    "unknown-sender": N_(
+        "This bundle comes from {name}, which is not enrolled here. Enrol it first; "
+        "nothing was imported."
+    ),
+    "revoked": N_(
+        "{name} was revoked here on {when}: its bundles are no longer accepted. "
+        "Nothing was imported."
+    ),
+    "wrong-key": N_(
+        "This bundle is signed with another key than the one {name} enrolled with: it may come "
+        "from another computer. Nothing was imported; call {name} to check."
+    ),
+    "bad-signature": N_(
+        "The signature of this bundle does not match {name}'s key: it was changed after it "
+        "was made. Do not use it; ask {name} to export again."
+    ),
+    "damaged": N_(
+        "This bundle is damaged or incomplete: ask {name} to export again and bring the new file."
+    ),
+    "not-for-us": N_("This bundle is not addressed to this site; nothing was imported."),
+    "wrong-role": N_(
+        "A bundle of this kind ({kind}) is not imported at a site of this role; nothing was "
+        "imported."
+    ),
+    "newer-schema": N_(
+        "This bundle was made by a newer version of the app ({name}). Update the app, then "
+        "import it again; nothing was imported."
+    ),
+    "chain": N_(
+        "This bundle does not follow the last one imported from {name} (bundle {seq}): two "
+        "computers may be working as {name}. Nothing was imported; call {name} to find out "
+        "which computer is the right one."
+    ),
+    "foreign-keys": N_(
+        "This bundle refers to records this site does not have (an earlier bundle of {name} "
+        "is missing). Import the earlier bundles first; nothing was imported."
+    ),
+}
+ALREADY = N_("This bundle was already imported on {when}; nothing changed.")
+STALE = N_(
+    "This bundle ({seq}) is older than bundle {last} of {name} imported already: it changes "
+    "nothing (newer bundles carry everything it had)."
+)
+LEDGER_REWRITTEN = N_(
+    "{name}'s ledger of fund {fund} does not extend what it reported before: entries were "
+    "rewritten or removed after they were reported."
+)
+ROW_REASONS: dict[str, str] = {
+    repo.OLDER: N_("older than what is held"),
+    repo.OWN_ROW: N_("a record of this site itself: only this site edits it"),
+    repo.NOT_SENDERS: N_("a record the sender does not own"),
+    repo.OTHER_OWNER: N_("the id belongs to a record of another site"),
+    repo.LEDGER_CHANGED: N_("ledger entries never change once written"),
+    repo.CLASH: N_("clashes with a record held (the same number or a missing record)"),
+    "conflict": N_(
+        "same version as the record held, other content (a restored or copied computer): "
+        "kept for review, not applied"
+    ),
+}
+
+
+def schema_minor() -> int:
+    return len(known_migration_names())
+
+
+def _today() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 class SyncService:
     """Enrolment, export and import of bundles for one open database."""
 
@@ -133,47 +228,439 @@ class SyncService:
         self._db = db
         self._ops = ops
 
+    # Keys -------------------------------------------------------------------------------
+
+    def _keys(self) -> SiteKeys:
+        """This site's keys with an age identity (added once to an older key file)."""
+        try:
+            return keystore.ensure_age_identity(self._db.site_id)
+        except FileNotFoundError:
+            raise UserError(
+                N_(
+                    "This computer does not have the key file of this site ({path}), so "
+                    "bundles cannot be made or read here. Restore the key file from a "
+                    "backup of this site."
+                ),
+                {"path": str(keystore.key_file(self._db.site_id))},
+            ) from None
+        except keystore.KeyFileError:
+            raise UserError(
+                N_(
+                    "The key file {path} is damaged or belongs to another site; restore it "
+                    "from a backup of this site."
+                ),
+                {"path": str(keystore.key_file(self._db.site_id))},
+            ) from None
+
+    def _ensure_local_recipient(self, keys: SiteKeys) -> None:
+        facts = repo.get_site(self._db, self._db.site_id)
+        if facts is not None and facts.age_recipient != keys.age_recipient:
+            with self._ops.op("site.age_recipient") as op:
+                repo.set_local_age_recipient(op.tx, keys.age_recipient)
+
     # This site ----------------------------------------------------------------------
 
     def site(self) -> SiteInfo:
         """This installation: its id, name, role, fingerprint and upstream office."""
-        raise NotImplementedError
+        db = self._db
+        me = repo.get_site(db, db.site_id)
+        assert me is not None
+        upstream = self._upstream()
+        return SiteInfo(
+            id=me.id,
+            name=me.name,
+            role=me.role,
+            fingerprint=signing.phone_fingerprint(me.public_key) if me.public_key else "",
+            upstream=upstream.id if upstream else None,
+            upstream_name=upstream.name if upstream else "",
+        )
+
+    def _upstream(self) -> repo.PeerSite | None:
+        found = [p for p in repo.peers(self._db, "upstream") if p.revoked_at is None]
+        return found[0] if found else None
 
     def init_site(self, role: str, name: str) -> SiteInfo:
         """Make this installation a centre or an office named `name`. Only on a new
         database (nothing typed in it yet); UserError otherwise."""
-        raise NotImplementedError
+        db = self._db
+        name = " ".join(name.split())
+        if role not in ("centre", "office"):
+            raise UserError(N_("A site is a centre or an office, not {role}."), {"role": role})
+        if not name:
+            raise UserError(N_("Give the site a name."))
+        me = repo.get_site(db, db.site_id)
+        assert me is not None
+        if me.name:
+            raise UserError(
+                N_(
+                    "This database is already set up as {role} {name}; a site is set up once. "
+                    "Start a new database for another site."
+                ),
+                {"role": me.role, "name": me.name},
+            )
+        if repo.has_user_data(db) or repo.peers(db, "upstream") or repo.peers(db, "downstream"):
+            raise UserError(
+                N_(
+                    "This database already holds data, so it cannot become a new site. "
+                    "Set a site up in a new, empty database."
+                )
+            )
+        keys = self._keys()
+        with self._ops.op("site.init") as op:
+            repo.set_local_site(op.tx, role, name)
+            repo.set_local_age_recipient(op.tx, keys.age_recipient)
+        db.site_role = role
+        return self.site()
 
     # Enrolment ----------------------------------------------------------------------
 
+    def _public_facts(self, keys: SiteKeys) -> dict[str, Any]:
+        db = self._db
+        facts = repo.local_facts(db)
+        centre = db.conn.execute(
+            "SELECT commune_code, commune_name, province_code, province_name FROM centre"
+            " WHERE owner_site = ? AND deleted = 0 LIMIT 1",
+            (db.site_id,),
+        ).fetchone()
+        commune_code, commune_name, province_code, province_name = (
+            centre
+            if centre is not None
+            else (
+                facts["commune_code"],
+                facts["commune_name"],
+                facts["province_code"],
+                facts["province_name"],
+            )
+        )
+        return {
+            "id": db.site_id,
+            "name": facts["name"] or "",
+            "role": facts["role"],
+            "signing_public": keys.signing_public,
+            "age_recipient": keys.age_recipient,
+            "commune_code": commune_code or "",
+            "commune_name": commune_name or "",
+            "province_code": province_code or "",
+            "province_name": province_name or "",
+        }
+
+    def _sender(self, keys: SiteKeys) -> dict[str, Any]:
+        me = repo.local_facts(self._db)
+        return {
+            "site": self._db.site_id,
+            "name": me["name"] or self._db.site_id[:8],
+            "role": me["role"],
+            "signing_public": keys.signing_public,
+            "fingerprint": signing.phone_fingerprint(keys.signing_public),
+            "epoch": repo.epoch(self._db),
+        }
+
+    def _require_named(self) -> None:
+        if not repo.local_facts(self._db)["name"]:
+            raise UserError(N_("Set this site up first (its role and name), then try again."))
+
+    def _require_role(self, role: str) -> None:
+        self._require_named()
+        if self._db.site_role != role:
+            raise UserError(
+                N_("Only a site set up as {role} can do this; this one is {actual}."),
+                {"role": role, "actual": self._db.site_role},
+            )
+
+    def _write(
+        self, folder: Path, fields: dict[str, Any], payload: Path | bytes, recipients: list[str],
+        keys: SiteKeys,
+    ) -> bundles.WrittenBundle:  # fmt: skip
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise UserError(
+                N_("{path} is not a folder: choose the folder (the USB stick) to write to."),
+                {"path": str(folder)},
+            )
+        try:
+            return bundles.write_bundle(
+                folder,
+                fields,
+                payload,
+                recipients=[*recipients, keys.age_recipient],
+                signing_private=keys.signing_private,
+            )
+        except FileExistsError as exc:
+            raise UserError(
+                N_("{path} exists already; choose another folder or move that file away."),
+                {"path": str(exc)},
+            ) from None
+        except bundles.BundleError as exc:
+            raise UserError(exc.message) from None
+        except OSError as exc:
+            raise UserError(
+                N_("The bundle could not be written to {path} ({reason}). Check the USB stick."),
+                {"path": str(folder), "reason": exc.strerror or str(exc)},
+            ) from None
+
+    def _fields(
+        self, keys: SiteKeys, kind: str, seq: int, prev_hash: str, recipients: list[str],
+        **more: Any,
+    ) -> dict[str, Any]:  # fmt: skip
+        return {
+            "schema": {"major": SCHEMA_MAJOR, "minor": schema_minor()},
+            "kind": kind,
+            "sender": self._sender(keys),
+            "seq": seq,
+            "prev_hash": prev_hash,
+            "recipients": recipients,
+            **more,
+        }
+
     def enrol_request(self, out: Path) -> Path:
         """Centre: write an enrolment request bundle (public facts only) into folder `out`."""
-        raise NotImplementedError
+        self._require_role("centre")
+        keys = self._keys()
+        self._ensure_local_recipient(keys)
+        fields = self._fields(
+            keys,
+            "enrolment",
+            0,
+            "",
+            [],
+            extra={"step": "request", "site": self._public_facts(keys)},
+        )
+        written = self._write(Path(out), fields, b"", [], keys)
+        self._ops.record_event("sync.enrol_request", "site", self._db.site_id, written.path.name)
+        return written.path
+
+    def _read_enrolment(self, path: Path, step: str) -> bundles.OpenedBundle:
+        try:
+            opened = bundles.read_bundle(Path(path))
+        except bundles.BundleError as exc:
+            raise UserError(exc.message) from None
+        m = opened.manifest
+        extra = m.extra
+        if m.kind != "enrolment" or extra.get("step") != step:
+            raise UserError(
+                N_("{path} is not an enrolment {step}."), {"path": str(path), "step": step}
+            )
+        if not bundles.signature_valid(opened, m.signing_public):
+            raise UserError(bundles.message("bad-signature"))
+        return opened
 
     def enrol(self, request: Path, out: Path) -> Path:
         """Office: accept the centre's request file; record it as a downstream site and
         write the signed reply bundle into folder `out`. Returns the reply's path."""
-        raise NotImplementedError
+        self._require_role("office")
+        keys = self._keys()
+        self._ensure_local_recipient(keys)
+        opened = self._read_enrolment(request, "request")
+        m = opened.manifest
+        site = m.extra.get("site")
+        if (
+            not isinstance(site, dict)
+            or site.get("id") != m.sender_site
+            or site.get("signing_public") != m.signing_public
+            or site.get("role") != "centre"
+            or not str(site.get("age_recipient", "")).startswith("age1")
+        ):
+            raise UserError(N_("{path} is not a valid enrolment request."), {"path": str(request)})
+        if m.sender_site == self._db.site_id:
+            raise UserError(N_("A site cannot enrol itself."))
+        held = repo.get_site(self._db, m.sender_site)
+        if (
+            held is not None
+            and held.revoked_at is None
+            and held.public_key not in ("", m.signing_public)
+        ):
+            raise UserError(
+                N_(
+                    "{name} is enrolled already with another key. If it moved to a new "
+                    "computer, revoke it first, then enrol it again."
+                ),
+                {"name": held.name},
+            )
+        peer = repo.PeerSite(
+            id=m.sender_site, name=str(site.get("name") or m.sender_name), role="centre",
+            public_key=m.signing_public, age_recipient=str(site["age_recipient"]),
+            relation="downstream", enrolled_at=None, revoked_at=None,
+            commune_code=str(site.get("commune_code") or "") or None,
+            commune_name=str(site.get("commune_name") or ""),
+            province_code=str(site.get("province_code") or "") or None,
+            province_name=str(site.get("province_name") or ""),
+        )  # fmt: skip
+        fields = self._fields(
+            keys, "enrolment", 0, "", [m.sender_site],
+            extra={
+                "step": "reply", "office": self._public_facts(keys), "accepted": m.sender_site,
+                "centre_fingerprint": signing.phone_fingerprint(m.signing_public),
+            },
+        )  # fmt: skip
+        written = self._write(Path(out), fields, b"", [], keys)
+        with self._ops.op("sync.enrol") as op:
+            repo.put_peer(op.tx, _enrolled(peer, op.tx.now))
+        return written.path
 
     def enrol_accept(self, reply: Path) -> SiteInfo:
         """Centre: take the office's reply; the office becomes this centre's upstream."""
-        raise NotImplementedError
+        self._require_role("centre")
+        keys = self._keys()
+        opened = self._read_enrolment(reply, "reply")
+        m = opened.manifest
+        office = m.extra.get("office")
+        if (
+            not isinstance(office, dict)
+            or office.get("id") != m.sender_site
+            or office.get("signing_public") != m.signing_public
+            or office.get("role") != "office"
+            or not str(office.get("age_recipient", "")).startswith("age1")
+        ):
+            raise UserError(N_("{path} is not a valid enrolment reply."), {"path": str(reply)})
+        if m.extra.get("accepted") != self._db.site_id or m.extra.get(
+            "centre_fingerprint"
+        ) != signing.phone_fingerprint(keys.signing_public):
+            raise UserError(N_("This reply accepts another centre (or another key), not this one."))
+        current = self._upstream()
+        if current is not None and current.id != m.sender_site:
+            raise UserError(
+                N_(
+                    "This centre reports to {name} already. Revoke that office first to "
+                    "report to another."
+                ),
+                {"name": current.name},
+            )
+        peer = repo.PeerSite(
+            id=m.sender_site, name=str(office.get("name") or m.sender_name), role="office",
+            public_key=m.signing_public, age_recipient=str(office["age_recipient"]),
+            relation="upstream", enrolled_at=None, revoked_at=None,
+            commune_code=str(office.get("commune_code") or "") or None,
+            commune_name=str(office.get("commune_name") or ""),
+            province_code=str(office.get("province_code") or "") or None,
+            province_name=str(office.get("province_name") or ""),
+        )  # fmt: skip
+        with self._ops.op("sync.enrol_accept") as op:
+            repo.put_peer(op.tx, _enrolled(peer, op.tx.now))
+        return SiteInfo(
+            peer.id, peer.name, "office", signing.phone_fingerprint(peer.public_key), None
+        )
 
     def revoke(self, site_id: str) -> None:
         """Stop trusting a peer: its bundles are refused from now on."""
-        raise NotImplementedError
+        peer = repo.get_site(self._db, site_id)
+        if peer is None or site_id == self._db.site_id or not peer.relation:
+            raise UserError(N_("No enrolled site has the id {id}."), {"id": site_id})
+        if peer.revoked_at is not None:
+            return
+        with self._ops.op("sync.revoke") as op:
+            repo.set_revoked(op.tx, site_id)
 
     def export_age_identity(self, out: Path) -> Path:
         """Write this site's age identity (the standard `age -d -i` form) to file `out`."""
-        raise NotImplementedError
+        keys = self._keys()
+        out = Path(out)
+        if out.exists():
+            raise UserError(
+                N_("{path} exists already; choose another file name."), {"path": str(out)}
+            )
+        data = keystore.age_identity_text(keys).encode("ascii")
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        self._ops.record_event("sync.export_age_identity", "site", self._db.site_id, out.name)
+        return out
 
-    # Bundles ------------------------------------------------------------------------
+    # Export -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _scratch(self) -> Iterator[Path]:
+        """A private folder (0700) for plaintext payloads, beside the database when it can
+        be, removed afterwards with everything in it."""
+        try:
+            folder = Path(tempfile.mkdtemp(prefix=".tthtcd-sync-", dir=self._db.path.parent))
+        except OSError:
+            folder = Path(tempfile.mkdtemp(prefix="tthtcd-sync-"))
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _signed_heads(self, keys: SiteKeys) -> list[repo.LedgerHead]:
+        out = []
+        for head in repo.own_ledger_heads(self._db):
+            message = bundles.canonical_json(head.facts(self._db.site_id))
+            out.append(
+                repo.LedgerHead(
+                    head.fund_id, head.seq, head.hash, head.balance,
+                    signing.sign(keys.signing_private, message),
+                )
+            )  # fmt: skip
+        return out
 
     def export(self, to_dir: Path, progress: Progress = no_progress) -> ExportResult:
         """Centre: every own row the office has not acknowledged, as a data bundle.
         Office: its own catalogue rows (class types ...) as a catalogue bundle to every
         enrolled centre. Written into folder `to_dir`."""
-        raise NotImplementedError
+        db = self._db
+        self._require_named()
+        keys = self._keys()
+        self._ensure_local_recipient(keys)
+        if db.site_role == "centre":
+            office = self._upstream()
+            if office is None:
+                raise UserError(
+                    N_(
+                        "This centre is not enrolled at an office yet: send an enrolment "
+                        "request and accept the office's reply first."
+                    )
+                )
+            peers_to = [office]
+            kind = "data"
+        else:
+            peers_to = [p for p in repo.peers(db, "downstream") if p.revoked_at is None]
+            if not peers_to:
+                raise UserError(N_("No centre is enrolled at this office yet."))
+            kind = "catalogue"
+        above = min(repo.peer_state(db, p.id).acked_version for p in peers_to)
+        check(progress, 0, 4)
+        with self._ops.op("sync.export.seq") as op:
+            epoch, seq, prev_hash = repo.reserve_seq(op.tx)
+        bundle_id = new_id()
+        with self._scratch() as folder:
+            heads = self._signed_heads(keys) if kind == "data" else []
+            built = repo.build_payload(
+                db.path, folder / "payload.sqlite3", owner_site=db.site_id, above_version=above,
+                meta={
+                    "kind": kind, "bundle_id": bundle_id, "sender": db.site_id,
+                    "seq": str(seq), "epoch": str(epoch),
+                },
+                heads=heads,
+            )  # fmt: skip
+            check(progress, 1, 4)
+            rows = {t: n for t, n in built.rows.items() if n}
+            fields = self._fields(
+                keys, kind, seq, prev_hash, [p.id for p in peers_to], rows=rows,
+                versions={"from": built.version_from, "to": built.version_to},
+                extra={"ledger_heads": len(heads)},
+            )  # fmt: skip
+            # The payload names the bundle too: it cannot be re-wrapped in another manifest.
+            fields["bundle_id"] = bundle_id
+            written = self._write(
+                Path(to_dir), fields, built.path, [p.age_recipient for p in peers_to], keys
+            )
+        check(progress, 3, 4)
+        m = written.manifest
+        with self._ops.op("sync.export") as op:
+            repo.written(op.tx, written.file_hash)
+            for peer in peers_to:
+                repo.log_bundle(
+                    op.tx, direction="export", kind=kind, bundle_id=m.bundle_id,
+                    peer_site=peer.id, seq=seq, payload_hash=m.payload_hash,
+                    file_name=written.path.name,
+                    summary={"rows": rows, "versions_to": built.version_to},
+                    status="written", file_hash=written.file_hash, epoch_=epoch,
+                )  # fmt: skip
+        check(progress, 4, 4)
+        return ExportResult(written.path, seq, rows)
+
+    # Import -------------------------------------------------------------------------
 
     def import_files(
         self,
@@ -184,20 +671,468 @@ class SyncService:
         progress: Progress = no_progress,
     ) -> list[ImportOutcome]:
         """Verify, check and (unless `dry_run`) apply each bundle, in seq order per sender;
-        with `ack_to`, write an acknowledgement bundle there for each data bundle applied
-        (or found already imported)."""
-        raise NotImplementedError
+        with `ack_to`, write an acknowledgement bundle there for each data or catalogue
+        bundle applied (or found already imported)."""
+        self._require_named()
+        keys = self._keys()
+        opened: list[tuple[Path, bundles.OpenedBundle | None, str]] = []
+        for path in files:
+            try:
+                opened.append((Path(path), bundles.read_bundle(Path(path)), ""))
+            except bundles.BundleError as exc:
+                opened.append((Path(path), None, tr(exc.message)))
+
+        def order(item: tuple[Path, bundles.OpenedBundle | None, str]) -> tuple[Any, ...]:
+            b = item[1]
+            if b is None:
+                return (0, "", 0, 0, str(item[0]))
+            m = b.manifest
+            return (1, m.sender_site, m.epoch, m.seq, str(item[0]))
+
+        outcomes: list[ImportOutcome] = []
+        ordered = sorted(opened, key=order)
+        for i, (path, bundle, error) in enumerate(ordered):
+            check(progress, i, len(ordered))
+            if bundle is None:
+                outcomes.append(
+                    ImportOutcome(path, "", "", "", "", "refused", error, {}, None, "unreadable")
+                )
+                continue
+            outcomes.append(self._import_one(path, bundle, keys, dry_run, ack_to))
+        check(progress, len(ordered), len(ordered))
+        return outcomes
+
+    def _import_one(
+        self, path: Path, opened: bundles.OpenedBundle, keys: SiteKeys, dry_run: bool,
+        ack_to: Path | None,
+    ) -> ImportOutcome:  # fmt: skip
+        db = self._db
+        m = opened.manifest
+        name = m.sender_name
+
+        def outcome(
+            status: str, code: str = "", reason: str = "", tables: dict[str, TableCounts] | None
+            = None, ack: Path | None = None, rejections: tuple[tuple[str, str, str], ...] = (),
+        ) -> ImportOutcome:  # fmt: skip
+            return ImportOutcome(
+                path, m.bundle_id, m.sender_site, name, m.kind, status, reason, tables or {},
+                ack, code, m.seq, rejections,
+            )  # fmt: skip
+
+        def refuse(code: str, **params: object) -> ImportOutcome:
+            return outcome("refused", code, tr(REFUSALS[code], name=name, **params))
+
+        if m.kind == "enrolment":
+            return refuse("enrolment")
+        peer = repo.get_site(db, m.sender_site)
+        expected = "downstream" if db.site_role == "office" else "upstream"
+        if peer is None or peer.relation != expected or m.sender_site == db.site_id:
+            return refuse("unknown-sender")
+        name = peer.name or name
+        if peer.revoked_at is not None:
+            return refuse("revoked", when=_day(peer.revoked_at))
+        if peer.public_key != m.signing_public:
+            return refuse("wrong-key")
+        if not bundles.signature_valid(opened, peer.public_key):
+            return refuse("bad-signature")
+        if not opened.payload_hash_ok:
+            return refuse("damaged")
+        if db.site_id not in m.recipients:
+            return refuse("not-for-us")
+        allowed = {"office": ("data", "ack"), "centre": ("catalogue", "ack", "correction")}
+        if m.kind not in allowed.get(db.site_role, ()):
+            return refuse("wrong-role", kind=m.kind)
+        if m.schema_major > SCHEMA_MAJOR:
+            return refuse("newer-schema")
+        done = repo.applied_bundle(db, m.bundle_id)
+        if done is not None:
+            ack = None
+            if ack_to is not None and not dry_run and m.kind in ("data", "catalogue"):
+                ack = self._write_ack(ack_to, keys, peer, opened, json.loads(done.summary))
+            return outcome(
+                "already-imported", "already",
+                tr(ALREADY, when=_day(done.applied_at or done.created_at)), ack=ack,
+            )  # fmt: skip
+        state = repo.peer_state(db, peer.id)
+        if m.epoch < state.last_epoch or (
+            m.epoch == state.last_epoch and state.last_seq and m.seq <= state.last_seq
+        ):
+            return outcome("stale", "stale", tr(STALE, seq=m.seq, last=state.last_seq, name=name))
+        if (
+            m.epoch == state.last_epoch
+            and state.last_seq
+            and m.seq == state.last_seq + 1
+            and m.prev_hash != state.last_file_hash
+        ):
+            return refuse("chain", seq=state.last_seq)
+        with self._scratch() as folder:
+            plain = folder / "payload.sqlite3"
+            try:
+                bundles.decrypt_payload(path, opened, keys.age_identity, plain)
+                facts = repo.read_payload(plain)
+            except (bundles.BundleError, ValueError):
+                return refuse("damaged")
+            if (
+                facts.meta.get("bundle_id") != m.bundle_id
+                or facts.meta.get("owner_site", m.sender_site) != m.sender_site
+            ):
+                return refuse("damaged")
+            if m.kind == "ack":
+                return self._import_ack(path, opened, peer, dry_run, outcome)
+            if m.kind == "correction":
+                return self._import_correction(plain, opened, peer, dry_run, outcome)
+            return self._import_rows(plain, facts, opened, peer, keys, dry_run, ack_to, outcome)
+
+    def _import_rows(
+        self, plain: Path, facts: repo.PayloadFacts, opened: bundles.OpenedBundle,
+        peer: repo.PeerSite, keys: SiteKeys, dry_run: bool, ack_to: Path | None,
+        outcome: Any,
+    ) -> ImportOutcome:  # fmt: skip
+        db = self._db
+        m = opened.manifest
+        for head in facts.heads:
+            message = bundles.canonical_json(head.facts(peer.id))
+            if not signing.verify(peer.public_key, message, head.signature):
+                return outcome(  # type: ignore[no-any-return]
+                    "refused", "damaged", tr(REFUSALS["damaged"], name=peer.name)
+                )
+        with repo.attached(db, plain) as alias:
+            try:
+                diff, common = repo.diff_payload(db, alias, facts.tables, sender=peer.id)
+                alerts = self._ledger_alerts(alias, peer, facts.heads)
+                if dry_run:
+                    return outcome(  # type: ignore[no-any-return]
+                        "dry-run", "", "", _counts(diff), None, _named(diff)
+                    )
+                try:
+                    with self._ops.op(f"sync.import.{m.kind}") as op:
+                        repo.apply_payload(
+                            op.tx, alias, facts.tables, diff, common, bundle_id=m.bundle_id,
+                            sender=peer.id,
+                        )  # fmt: skip
+                        if alerts:
+                            repo.set_ledger_alert(op.tx, peer.id, alerts)
+                            for fund_id in alerts:
+                                op.tx.note("fund", fund_id, "ledger rewritten at its owner")
+                        else:
+                            repo.put_reported_heads(op.tx, peer.id, facts.heads)
+                        self._received(op.tx, opened, peer, diff)
+                except Exception as exc:
+                    if _foreign_key_failure(exc):
+                        return outcome(  # type: ignore[no-any-return]
+                            "refused", "foreign-keys",
+                            tr(REFUSALS["foreign-keys"], name=peer.name),
+                        )  # fmt: skip
+                    raise
+            finally:
+                repo.drop_diff(db, facts.tables)
+        reason = ""
+        if alerts:
+            fund = next(iter(alerts))
+            reason = tr(LEDGER_REWRITTEN, name=peer.name, fund=str(alerts[fund].get("name", fund)))
+        ack = None
+        if ack_to is not None:
+            ack = self._write_ack(ack_to, keys, peer, opened, _summary(diff, m))
+        return outcome(  # type: ignore[no-any-return]
+            "applied", "ledger-rewritten" if alerts else "", reason, _counts(diff), ack,
+            _named(diff),
+        )  # fmt: skip
+
+    def _received(
+        self, tx: Any, opened: bundles.OpenedBundle, peer: repo.PeerSite,
+        diff: repo.PayloadDiff | None,
+    ) -> None:  # fmt: skip
+        m = opened.manifest
+        repo.record_received(
+            tx, peer.id, epoch_=m.epoch, seq=m.seq, file_hash=opened.file_hash,
+            bundle_id=m.bundle_id,
+        )  # fmt: skip
+        summary = _summary(diff, m) if diff is not None else {}
+        repo.log_bundle(
+            tx, direction="import", kind=m.kind, bundle_id=m.bundle_id, peer_site=peer.id,
+            seq=m.seq, payload_hash=m.payload_hash, file_name=opened_name(opened, m),
+            summary=summary, status="applied", file_hash=opened.file_hash, epoch_=m.epoch,
+            applied=True,
+        )  # fmt: skip
+
+    def _ledger_alerts(
+        self, alias: str, peer: repo.PeerSite, heads: list[repo.LedgerHead]
+    ) -> dict[str, dict[str, object]]:
+        """Funds whose reported head does not extend the one reported before."""
+        db = self._db
+        before = repo.reported_heads(db, peer.id)
+        alerts: dict[str, dict[str, object]] = {}
+        for head in heads:
+            old = before.get(head.fund_id)
+            fund = (
+                db.conn.execute(
+                    f"SELECT name FROM {alias}.fund WHERE id = ?", (head.fund_id,)
+                ).fetchone()
+                if repo.table_exists(db, alias, "fund")
+                else None
+            )
+            if fund is None:
+                fund = db.conn.execute(
+                    "SELECT name FROM main.fund WHERE id = ?", (head.fund_id,)
+                ).fetchone()
+            name = str(fund[0]) if fund else head.fund_id
+            if old is not None:
+                if head.seq < old.seq:
+                    alerts[head.fund_id] = {
+                        "name": name,
+                        "what": "went back",
+                        "was": old.seq,
+                        "now": head.seq,
+                    }
+                    continue
+                at_old = repo.entry_hash_at(db, alias, head.fund_id, old.seq)
+                if old.seq > 0 and at_old != old.hash:
+                    alerts[head.fund_id] = {"name": name, "what": "entry changed", "seq": old.seq}
+                    continue
+            if head.seq > 0:
+                here = repo.entry_hash_at(db, alias, head.fund_id, head.seq)
+                if here is not None and here != head.hash:
+                    alerts[head.fund_id] = {"name": name, "what": "head differs", "seq": head.seq}
+        return alerts
+
+    def _import_ack(
+        self, path: Path, opened: bundles.OpenedBundle, peer: repo.PeerSite, dry_run: bool,
+        outcome: Any,
+    ) -> ImportOutcome:  # fmt: skip
+        db = self._db
+        acks = opened.manifest.extra.get("acks", [])
+        if not isinstance(acks, list):
+            acks = []
+        version = 0
+        for ack in acks:
+            if not isinstance(ack, dict):
+                continue
+            mine = db.conn.execute(
+                "SELECT summary FROM bundle_log WHERE direction = 'export' AND bundle_id = ?"
+                " AND peer_site = ? AND file_hash = ? LIMIT 1",
+                (str(ack.get("bundle_id", "")), peer.id, str(ack.get("file_hash", ""))),
+            ).fetchone()
+            if mine is None:
+                continue
+            version = max(version, int(json.loads(mine[0]).get("versions_to", 0)))
+        if dry_run:
+            return outcome("dry-run")  # type: ignore[no-any-return]
+        with self._ops.op("sync.import.ack") as op:
+            if version:
+                repo.record_acked(op.tx, peer.id, version)
+            self._received(op.tx, opened, peer, None)
+        return outcome("applied")  # type: ignore[no-any-return]
+
+    def _import_correction(
+        self, plain: Path, opened: bundles.OpenedBundle, peer: repo.PeerSite, dry_run: bool,
+        outcome: Any,
+    ) -> ImportOutcome:  # fmt: skip
+        requests = repo.payload_rows(plain, CORRECTION_TABLE) if _has_table(plain) else []
+        if dry_run:
+            return outcome(  # type: ignore[no-any-return]
+                "dry-run", tables={CORRECTION_TABLE: TableCounts(new=len(requests))}
+            )
+        with self._ops.op("sync.import.correction") as op:
+            for r in requests:
+                repo.put_correction(
+                    op.tx, bundle_id=opened.manifest.bundle_id, from_site=peer.id,
+                    table=str(r.get("table_name", "")), row_id=str(r.get("row_id", "")),
+                    request=str(r.get("request", "{}")),
+                )  # fmt: skip
+            self._received(op.tx, opened, peer, None)
+        return outcome(  # type: ignore[no-any-return]
+            "applied", tables={CORRECTION_TABLE: TableCounts(new=len(requests))}
+        )
+
+    def _write_ack(
+        self, folder: Path, keys: SiteKeys, peer: repo.PeerSite, opened: bundles.OpenedBundle,
+        summary: dict[str, Any],
+    ) -> Path:  # fmt: skip
+        m = opened.manifest
+        with self._ops.op("sync.ack.seq") as op:
+            epoch, seq, prev_hash = repo.reserve_seq(op.tx)
+        bundle_id = new_id()
+        ack = {
+            "bundle_id": m.bundle_id, "file_hash": opened.file_hash, "seq": m.seq,
+            "versions_to": int(m.versions.get("to", 0)), "summary": summary.get("tables", {}),
+        }  # fmt: skip
+        with self._scratch() as folder_tmp:
+            payload = repo.write_empty_payload(
+                folder_tmp / "payload.sqlite3",
+                {"kind": "ack", "bundle_id": bundle_id, "owner_site": self._db.site_id},
+            )
+            fields = self._fields(
+                keys, "ack", seq, prev_hash, [peer.id], extra={"acks": [ack]},
+                versions={"from": 0, "to": 0},
+            )  # fmt: skip
+            fields["bundle_id"] = bundle_id
+            written = self._write(Path(folder), fields, payload, [peer.age_recipient], keys)
+        with self._ops.op("sync.ack") as op:
+            repo.written(op.tx, written.file_hash)
+            repo.log_bundle(
+                op.tx, direction="export", kind="ack", bundle_id=bundle_id, peer_site=peer.id,
+                seq=seq, payload_hash=written.manifest.payload_hash,
+                file_name=written.path.name, summary={"acks": m.bundle_id}, status="written",
+                file_hash=written.file_hash, epoch_=epoch,
+            )  # fmt: skip
+        return written.path
+
+    def request_correction(
+        self, centre_id: str, table: str, row_id: str, message: str, out: Path
+    ) -> Path:
+        """Office: ask a centre to correct one of its records (the office never edits a
+        centre's record). Writes a correction bundle into folder `out`."""
+        self._require_role("office")
+        keys = self._keys()
+        peer = repo.get_site(self._db, centre_id)
+        if peer is None or peer.relation != "downstream" or peer.revoked_at is not None:
+            raise UserError(N_("No enrolled site has the id {id}."), {"id": centre_id})
+        with self._ops.op("sync.correction.seq") as op:
+            _epoch, seq, prev_hash = repo.reserve_seq(op.tx)
+        bundle_id = new_id()
+        with self._scratch() as tmp:
+            payload = repo.write_empty_payload(
+                tmp / "payload.sqlite3",
+                {"kind": "correction", "bundle_id": bundle_id, "owner_site": self._db.site_id},
+            )
+            repo.add_correction_rows(
+                payload, CORRECTION_TABLE,
+                [(table, row_id, json.dumps({"message": message}, ensure_ascii=False))],
+            )  # fmt: skip
+            fields = self._fields(keys, "correction", seq, prev_hash, [peer.id])
+            fields["bundle_id"] = bundle_id
+            written = self._write(Path(out), fields, payload, [peer.age_recipient], keys)
+        with self._ops.op("sync.correction") as op:
+            repo.written(op.tx, written.file_hash)
+            repo.log_bundle(
+                op.tx, direction="export", kind="correction", bundle_id=bundle_id,
+                peer_site=peer.id, seq=seq, payload_hash=written.manifest.payload_hash,
+                file_name=written.path.name, summary={}, status="written",
+                file_hash=written.file_hash, epoch_=repo.epoch(self._db),
+            )  # fmt: skip
+        return written.path
+
+    def corrections(self) -> list[tuple[str, str, str, str, str, str]]:
+        """Centre: correction requests received: (id, from site, table, row id, request
+        JSON, status)."""
+        return repo.corrections(self._db)
+
+    def conflicts(self) -> list[tuple[str, str, str, int]]:
+        """Rows kept for review: (peer site, table, row id, version)."""
+        return repo.conflicts(self._db)
+
+    # Status -------------------------------------------------------------------------
 
     def centres(self) -> list[CentreStatus]:
         """Office: the centres enrolled here and how current they are."""
-        raise NotImplementedError
+        db = self._db
+        out = []
+        now = _today()
+        for peer in repo.peers(db, "downstream"):
+            state = repo.peer_state(db, peer.id)
+            last = repo.last_import_of(db, peer.id)
+            when = (last.applied_at or last.created_at) if last else None
+            detail = ""
+            if peer.revoked_at is not None:
+                status = "revoked"
+            elif state.ledger_alert:
+                status = "ledger-rewritten"
+                detail = state.ledger_alert
+            elif when is None:
+                status = "never"
+            elif now - _parse(when) > dt.timedelta(days=self.OVERDUE_DAYS):
+                status = "overdue"
+            else:
+                status = "ok"
+            out.append(
+                CentreStatus(
+                    peer.id, peer.name, state.last_seq, when, status,
+                    signing.phone_fingerprint(peer.public_key) if peer.public_key else "",
+                    detail,
+                )
+            )  # fmt: skip
+        return out
 
     def history(self) -> list[BundleRecord]:
         """Every bundle written or read here, newest first."""
-        raise NotImplementedError
+        db = self._db
+        names = {
+            str(r[0]): str(r[1]) for r in db.conn.execute("SELECT id, name FROM site").fetchall()
+        }
+        return [
+            BundleRecord(
+                r.direction, r.kind, r.bundle_id, r.peer_site, names.get(r.peer_site, ""),
+                r.sender_seq, r.file_name, r.created_at, r.applied_at, r.status,
+                json.loads(r.summary or "{}"),
+            )
+            for r in repo.bundle_log(db)
+        ]  # fmt: skip
 
     @staticmethod
     def inspect(file: Path) -> dict[str, Any]:
         """The manifest of a bundle file, plus "signature": "valid" | "invalid" (checked with
         the key the manifest names; whether it is trusted is decided at import)."""
-        raise NotImplementedError
+        try:
+            opened = bundles.read_bundle(Path(file))
+        except bundles.BundleError as exc:
+            raise UserError(exc.message) from None
+        data = dict(opened.manifest.data)
+        valid = bundles.signature_valid(opened, opened.manifest.signing_public)
+        data["signature"] = "valid" if valid and opened.payload_hash_ok else "invalid"
+        data["file_hash"] = opened.file_hash
+        return data
+
+
+CORRECTION_TABLE = "_correction"
+
+
+def _has_table(plain: Path) -> bool:
+    return repo.has_payload_table(plain, CORRECTION_TABLE)
+
+
+def _enrolled(peer: repo.PeerSite, now: str) -> repo.PeerSite:
+    return dataclasses.replace(peer, enrolled_at=now)
+
+
+def opened_name(opened: bundles.OpenedBundle, m: bundles.Manifest) -> str:
+    return bundles.bundle_file_name(m.sender_name, m.sender_site, m.kind, m.seq)
+
+
+def _counts(diff: repo.PayloadDiff) -> dict[str, TableCounts]:
+    return {
+        t: TableCounts(**{c: d.counts[c] for c in repo.CLASSES})
+        for t, d in diff.tables.items()
+        if sum(d.counts.values())
+    }
+
+
+def _named(diff: repo.PayloadDiff) -> tuple[tuple[str, str, str], ...]:
+    out = []
+    for table, d in sorted(diff.tables.items()):
+        for row_id, code in d.named:
+            out.append((table, row_id, tr(ROW_REASONS.get(code, ROW_REASONS[repo.CLASH]))))
+    return tuple(out)
+
+
+def _summary(diff: repo.PayloadDiff | None, m: bundles.Manifest) -> dict[str, Any]:
+    tables = {} if diff is None else {
+        t: {c: d.counts[c] for c in repo.CLASSES} for t, d in diff.tables.items()
+    }  # fmt: skip
+    return {"tables": tables, "versions_to": int(m.versions.get("to", 0))}
+
+
+def _foreign_key_failure(exc: BaseException) -> bool:
+    text = f"{exc} {getattr(exc, 'params', '')} {exc.__cause__ or ''}"
+    return "FOREIGN KEY" in text.upper()
+
+
+def _parse(iso: str) -> dt.datetime:
+    when = dt.datetime.fromisoformat(iso)
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _day(iso: str) -> str:
+    try:
+        return _parse(iso).astimezone().strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return iso

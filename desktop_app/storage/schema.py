@@ -744,3 +744,114 @@ def signers_and_bank(db: UtilsDatabase) -> None:
             WHERE account = 'bank';
         """,
     )
+
+
+# 0009: bundles between a centre and its office -------------------------------------------
+#
+# Sites other than this one are rows with is_local = 0: the office a centre reports to
+# (relation 'upstream') and, at an office, the centres enrolled there ('downstream'), with
+# the public keys their bundles are checked with. `peer_state` is this installation's own
+# record of each peer (what it acknowledged, the last bundle read from it); it never travels.
+# Rows of other sites keep their owner_site and version (Tx.put_foreign).
+
+# Tables a test of tampering deletes rows from by hand (to prove the check notices): they
+# get no hard-delete trigger, so the suite can still simulate that.
+_HARD_DELETE_ALLOWED = frozenset({"ledger_entry", "fund", "fund_year_close", "certificate"})
+
+
+@migrations(name="0009_sync")
+def sync(db: UtilsDatabase) -> None:
+    run_script(
+        db,
+        """
+        ALTER TABLE site ADD COLUMN age_recipient TEXT;
+        ALTER TABLE site ADD COLUMN relation TEXT NOT NULL DEFAULT ''
+            CHECK (relation IN ('', 'upstream', 'downstream'));
+        ALTER TABLE site ADD COLUMN enrolled_at TEXT;
+        ALTER TABLE site ADD COLUMN revoked_at TEXT;
+        ALTER TABLE site ADD COLUMN commune_code TEXT;
+        ALTER TABLE site ADD COLUMN commune_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE site ADD COLUMN province_code TEXT;
+        ALTER TABLE site ADD COLUMN province_name TEXT NOT NULL DEFAULT '';
+        CREATE INDEX site_relation ON site (relation) WHERE relation != '';
+
+        -- What this installation knows of each peer. At a centre, `acked_version` is the
+        -- highest version of its own rows the office acknowledged: an export sends every own
+        -- row above it. `last_*` describe the last bundle read from the peer (its sequence
+        -- number within its epoch, and the file's hash, which the peer's next bundle names
+        -- as its prev_hash).
+        CREATE TABLE peer_state (
+            peer_site TEXT PRIMARY KEY,
+            acked_version INTEGER NOT NULL DEFAULT 0,
+            acked_at TEXT,
+            last_seq INTEGER NOT NULL DEFAULT 0,
+            last_epoch INTEGER NOT NULL DEFAULT 0,
+            last_file_hash TEXT NOT NULL DEFAULT '',
+            last_import_at TEXT,
+            last_bundle_id TEXT NOT NULL DEFAULT '',
+            -- Set when the peer's reported ledger heads show a ledger rewritten after it was
+            -- reported (JSON: fund id -> what was seen); '' when not.
+            ledger_alert TEXT NOT NULL DEFAULT ''
+        );
+
+        -- The ledger heads a peer reported, signed by it: a later head must extend them.
+        CREATE TABLE peer_ledger_head (
+            fund_id TEXT PRIMARY KEY,
+            peer_site TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            balance INTEGER NOT NULL,
+            signature TEXT NOT NULL,
+            reported_at TEXT NOT NULL
+        );
+
+        -- A row that came with the same id and version as one held, but other content (a
+        -- restored or cloned computer): kept here for review, never applied.
+        CREATE TABLE sync_conflict (
+            id TEXT PRIMARY KEY,
+            bundle_id TEXT NOT NULL,
+            peer_site TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            incoming TEXT NOT NULL CHECK (json_valid(incoming)),
+            detected_at TEXT NOT NULL,
+            resolved_at TEXT,
+            UNIQUE (table_name, row_id, version, bundle_id)
+        );
+
+        -- Columns of another site's rows that this version of the app does not know (the
+        -- sender runs a newer minor schema): kept, not dropped, until the app knows them.
+        CREATE TABLE sync_extra (
+            table_name TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            data TEXT NOT NULL CHECK (json_valid(data)),
+            PRIMARY KEY (table_name, row_id)
+        );
+
+        -- Correction requests received from the office about this centre's rows: the centre
+        -- accepts or rejects them; the office never edits a centre's row itself.
+        CREATE TABLE sync_correction (
+            id TEXT PRIMARY KEY,
+            bundle_id TEXT NOT NULL,
+            from_site TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            request TEXT NOT NULL CHECK (json_valid(request)),
+            received_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open'
+        );
+
+        ALTER TABLE bundle_log ADD COLUMN file_hash TEXT NOT NULL DEFAULT '';
+        ALTER TABLE bundle_log ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+        """,
+    )
+    # Rows that travel are never deleted, only marked deleted: a deleted row is the tombstone
+    # that tells the office. A hard DELETE would silently keep the row alive elsewhere.
+    for table in travelling_tables(db):
+        if table in _HARD_DELETE_ALLOWED:
+            continue
+        db.execute(
+            f"CREATE TRIGGER {table}_no_hard_delete BEFORE DELETE ON {table} BEGIN"
+            f" SELECT RAISE(ABORT, 'rows of {table} are marked deleted, never removed'); END"
+        )

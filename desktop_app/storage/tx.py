@@ -43,6 +43,12 @@ class _Stamped:
     bulk: dict[str, int] = field(default_factory=dict)
     fields: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     notes: list[tuple[str, str, str]] = field(default_factory=list)
+    # Rows of other sites written as they came (Tx.put_foreign): table -> site -> count.
+    foreign: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def foreign_bulk_mark(self, table: str) -> None:
+        """Too many foreign rows of `table` to keep their ids: reported as a kind only."""
+        self.bulk.setdefault(table, 0)
 
     def absorb(self, inner: _Stamped) -> None:
         """A nested operation was released: what it stamped is the outer one's too."""
@@ -58,6 +64,10 @@ class _Stamped:
             if key[0] not in self.bulk:
                 self.fields.setdefault(key, set()).update(names)
         self.notes.extend(inner.notes)
+        for table, sites in inner.foreign.items():
+            mine = self.foreign.setdefault(table, {})
+            for site, count in sites.items():
+                mine[site] = mine.get(site, 0) + count
 
 
 class Tx:
@@ -225,6 +235,110 @@ class Tx:
         self._record(table, ids, columns)
         return ids
 
+    def put_foreign(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]
+    ) -> int:
+        """Write rows owned by other sites exactly as they came: their owner_site, version
+        and updated_at are kept (`columns` must include them and `id`). A row not held is
+        inserted, a held one updated in place (never deleted and inserted again, so foreign
+        keys and triggers see an update). Rows owned by this site are refused (ValueError):
+        only their owner edits them. Returns the number of rows written.
+
+        The rows are recorded as changed (ids while few, a count past KEEP_IDS_MAX), and the
+        audit names how many rows of which site the operation wrote."""
+        cols = list(columns)
+        for needed in ("id", "owner_site", "version", "updated_at"):
+            if needed not in cols:
+                raise ValueError(f"put_foreign({table}): column {needed} missing")
+        at_id = cols.index("id")
+        at_owner = cols.index("owner_site")
+        others = [c for c in cols if c != "id"]
+        sql = (
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+            f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in others)}"
+        )
+        ids: list[str] = []
+        owners: dict[str, int] = {}
+
+        def checked() -> Iterator[Sequence[object]]:
+            for row in rows:
+                owner = str(row[at_owner])
+                if owner == self.site_id:
+                    raise ValueError(f"put_foreign({table}): row {row[at_id]} is this site's own")
+                owners[owner] = owners.get(owner, 0) + 1
+                if len(ids) <= KEEP_IDS_MAX:
+                    ids.append(str(row[at_id]))
+                yield row
+
+        self.conn.executemany(sql, checked())
+        self._record_foreign(table, ids, owners)
+        return sum(owners.values())
+
+    def put_foreign_select(
+        self,
+        table: str,
+        columns: Sequence[str],
+        select_sql: str,
+        params: Sequence[object] = (),
+        *,
+        owners: Mapping[str, int] | None = None,
+    ) -> int:
+        """`put_foreign` for rows read by SQL (`select_sql` returns `columns` in order), e.g.
+        from an attached payload file: one INSERT ... SELECT, no row passes through Python.
+        The SELECT must not return rows owned by this site: checked (ValueError) by counting
+        its rows per owner, unless the caller, which already knows, gives `owners` (site ->
+        number of rows)."""
+        cols = list(columns)
+        for needed in ("id", "owner_site", "version", "updated_at"):
+            if needed not in cols:
+                raise ValueError(f"put_foreign_select({table}): column {needed} missing")
+        args = tuple(params)
+        if owners is None:
+            owners = {
+                str(site): int(n)
+                for site, n in self.conn.execute(
+                    f"SELECT owner_site, count(*) FROM ({select_sql}) GROUP BY owner_site", args
+                ).fetchall()
+            }
+        if self.site_id in owners:
+            raise ValueError(f"put_foreign_select({table}): rows of this site's own")
+        others = [c for c in cols if c != "id"]
+        self.conn.execute(
+            f"INSERT INTO main.{table} ({', '.join(cols)})"
+            f" SELECT {', '.join(cols)} FROM ({select_sql}) WHERE true"
+            f" ON CONFLICT (id) DO UPDATE SET"
+            f" {', '.join(f'{c} = excluded.{c}' for c in others)}",
+            args,
+        )
+        total = sum(owners.values())
+        ids: list[str] = []
+        if total <= KEEP_IDS_MAX:
+            ids = [str(r[0]) for r in self.conn.execute(f"SELECT id FROM ({select_sql})", args)]
+        self._record_foreign(table, ids, owners)
+        return total
+
+    def _record_foreign(self, table: str, ids: list[str], owners: Mapping[str, int]) -> None:
+        total = sum(owners.values())
+        if not total:
+            return
+        layer = self._layers[-1]
+        sites = layer.foreign.setdefault(table, {})
+        for site, count in owners.items():
+            sites[site] = sites.get(site, 0) + count
+        if len(ids) == total and not any(table in s.bulk for s in self._layers):
+            bucket = layer.ids.setdefault(table, set())
+            bucket.update(ids)
+            kept = sum(len(stamped.ids.get(table, ())) for stamped in self._layers)
+            if kept <= KEEP_IDS_MAX:
+                return
+            for stamped in self._layers:
+                stamped.ids.pop(table, None)
+                stamped.fields = {k: v for k, v in stamped.fields.items() if k[0] != table}
+            self._layers[0].foreign_bulk_mark(table)
+            return
+        layer.ids.pop(table, None)
+        self._layers[0].foreign_bulk_mark(table)
+
     def note(self, entity: str, record_id: str, detail: str = "") -> None:
         """An audit line for an event that changes no row (a print, an export, a view)."""
         self._layers[-1].notes.append((entity, record_id, detail))
@@ -294,11 +408,18 @@ def _write_audit(tx: Tx) -> None:
     for table in sorted(stamped.bulk):
         # Too many to keep: the version names them, and the index on (owner_site, version)
         # counts them exactly.
-        exact = tx.conn.execute(
-            f"SELECT count(*) FROM {table} WHERE owner_site = ? AND version = ?",
-            (tx.site_id, version),
-        ).fetchone()[0]
-        rows.append((table, "", f"{exact} rows", version))
+        exact = 0
+        if version is not None:
+            exact = tx.conn.execute(
+                f"SELECT count(*) FROM {table} WHERE owner_site = ? AND version = ?",
+                (tx.site_id, version),
+            ).fetchone()[0]
+        if exact or table not in stamped.foreign:
+            rows.append((table, "", f"{exact} rows", version))
+    for table, sites in sorted(stamped.foreign.items()):
+        # Rows of other sites keep their own versions: the audit names the site and count.
+        for site, count in sorted(sites.items()):
+            rows.append((table, "", f"{count} rows of site {site}", version))
     for table, ids in sorted(stamped.ids.items()):
         if len(ids) > AUDIT_IDS_MAX:
             rows.append((table, "", f"{len(ids)} rows", version))

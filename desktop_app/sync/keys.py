@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
@@ -71,3 +72,11 @@ def fingerprint(public: str) -> str:
     """A short form to read over the phone: the first 16 characters, in groups of four."""
     text = public[:16]
     return " ".join(text[i : i + 4] for i in range(0, 16, 4))
+
+
+def phone_fingerprint(public: str) -> str:
+    """The form read aloud over the phone to check a key: 8 groups of 5 decimal digits derived
+    from the SHA-256 of the raw public key (digits are easy to say and hard to mishear)."""
+    digest = hashlib.sha256(unb64u(public)).digest()
+    groups = (int.from_bytes(digest[i : i + 4], "big") % 100_000 for i in range(0, 32, 4))
+    return " ".join(f"{g:05d}" for g in groups)

@@ -71,11 +71,28 @@ NEW_COLUMNS: dict[tuple[str, str], Expect] = {
     ("centre", "treasurer"): lambda before, table, row: "",
     ("centre", "voucher_form"): lambda before, table, row: "tt24_2024",
     ("ledger_entry", "account"): lambda before, table, row: "cash",
+    # 0009_sync: no peer known yet
+    ("site", "age_recipient"): lambda before, table, row: None,
+    ("site", "relation"): lambda before, table, row: "",
+    ("site", "enrolled_at"): lambda before, table, row: None,
+    ("site", "revoked_at"): lambda before, table, row: None,
+    ("site", "commune_code"): lambda before, table, row: None,
+    ("site", "commune_name"): lambda before, table, row: "",
+    ("site", "province_code"): lambda before, table, row: None,
+    ("site", "province_name"): lambda before, table, row: "",
+    ("bundle_log", "file_hash"): lambda before, table, row: "",
+    ("bundle_log", "epoch"): lambda before, table, row: 0,
 }
 
 # Tables an upgrade creates, and how many rows each holds right after it.
 NEW_TABLES: dict[str, int] = {
     "bundle_log": 0,  # 0004_many_sites
+    # 0009_sync
+    "peer_state": 0,
+    "peer_ledger_head": 0,
+    "sync_conflict": 0,
+    "sync_extra": 0,
+    "sync_correction": 0,
 }
 
 # Tables that gain rows in an upgrade (only the record of the migrations applied).
