@@ -53,7 +53,8 @@ def create_office_demo(
     """Make the office database `office` and `centres` centre databases
     `centres_dir/centre-1.sqlite3` ..., each with its own demo data (`people` people each,
     seed `seed + number`), enrolled with the office (request, enrol, accept); each exports a
-    data bundle into `centres_dir/bundles`, which the office imports. Refuses existing files.
+    data bundle into `centres_dir/bundles`, which the office imports (the enrolment files
+    are kept in `centres_dir/enrolment/centre-N`). Refuses existing files.
     Each site's keys go to its own key file, as everywhere (TTHTCD_KEY_DIR or the user's
     config folder)."""
     from desktop_app.services.workspace import Workspace
@@ -74,8 +75,7 @@ def create_office_demo(
     folder.mkdir(parents=True, exist_ok=True)
     bundles = folder / "bundles"
     bundles.mkdir(exist_ok=True)
-    replies = folder / "enrolment"
-    replies.mkdir(exist_ok=True)
+    enrolment = folder / "enrolment"
     steps = centres + 1
     made: list[DemoCentre] = []
     with Workspace.open(office, create=True) as office_ws:
@@ -84,8 +84,12 @@ def create_office_demo(
             check(progress, number - 1, steps)
             with Workspace.open(path, create=True) as ws:
                 summary = create_demo(ws, people=people, seed=seed + number).value
-                request = ws.sync.enrol_request(replies)
-                reply = office_ws.sync.enrol(request, replies)
+                # Each centre's request and reply in a folder of its own: every reply of
+                # the office is its enrolment bundle 0, under the office's name.
+                files = enrolment / f"centre-{number}"
+                files.mkdir(parents=True, exist_ok=True)
+                request = ws.sync.enrol_request(files)
+                reply = office_ws.sync.enrol(request, files)
                 ws.sync.enrol_accept(reply)
                 exported = ws.sync.export(bundles)
                 site = ws.sync.site()
