@@ -1823,12 +1823,17 @@ def _site_enrol(args: argparse.Namespace) -> int:
 
 def _site_enrol_accept(args: argparse.Namespace) -> int:
     with Workspace.open(_need_db(args), check=True) as ws:
-        site = ws.sync.enrol_accept(args.reply)
-    if args.json:
-        _print_json(_site_json(site))
+        office = ws.sync.enrol_accept(args.reply)
+    if args.json:  # the office this centre now reports to
+        _print_json(_site_json(office))
         return EXIT_OK
-    print(tr("Enrolled with {office} (id {id}).", office=site.upstream_name or "—",
-             id=site.upstream or ""))  # fmt: skip
+    print(
+        tr(
+            "Enrolled with {office} (id {id}); its key fingerprint is {fingerprint}: check "
+            "it with the office over the phone.",
+            office=office.name, id=office.id, fingerprint=office.fingerprint,
+        )
+    )  # fmt: skip
     return EXIT_OK
 
 
@@ -1912,21 +1917,37 @@ def _bundle_inspect(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _bundle_files(given: Sequence[Path]) -> list[Path]:
-    """The files given, a folder standing for its .tthbundle files (sorted by name)."""
+def _bundle_files(ws: Workspace, given: Sequence[Path]) -> tuple[list[Path], int]:
+    """The files given, a folder standing for its .tthbundle files (sorted by name) that are
+    for this site: enrolment files, this site's own bundles and bundles addressed to other
+    sites are left out of a folder (a stick holds them too); how many were left out."""
+    from desktop_app.services.sync import SyncService
+
+    me = ws.sync.site().id
     files: list[Path] = []
+    skipped = 0
     for path in given:
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.name.endswith(BUNDLE_SUFFIX))
-            if not found:
-                raise UserError(
-                    N_("There is no .tthbundle file in the folder {folder}."),
-                    {"folder": str(path)},
-                )
-            files += found
-        else:
+        if not path.is_dir():
             files.append(path)
-    return files
+            continue
+        found = sorted(p for p in path.iterdir() if p.name.endswith(BUNDLE_SUFFIX))
+        if not found:
+            raise UserError(
+                N_("There is no .tthbundle file in the folder {folder}."), {"folder": str(path)}
+            )
+        for file in found:
+            try:
+                facts = SyncService.inspect(file)
+            except UserError:  # unreadable: imported, so that its refusal says why
+                files.append(file)
+                continue
+            recipients = facts.get("recipients") or []
+            sender = (facts.get("sender") or {}).get("site")
+            if facts.get("kind") == "enrolment" or sender == me or me not in recipients:
+                skipped += 1
+            else:
+                files.append(file)
+    return files, skipped
 
 
 def _counts_json(counts: TableCounts) -> dict[str, int]:
@@ -1976,13 +1997,24 @@ def _outcome_lines(o: ImportOutcome) -> list[str]:
 
 
 def _bundle_import(args: argparse.Namespace) -> int:
-    files = _bundle_files(args.files)
     if args.ack_to is not None and not args.ack_to.is_dir():
         raise UserError(
             N_("The folder {folder} does not exist. Nothing was written."),
             {"folder": str(args.ack_to)},
         )
     with Workspace.open(_need_db(args), check=True) as ws:
+        files, skipped = _bundle_files(ws, args.files)
+        if skipped:
+            note = ngettext(
+                "{count} file in the folder is not for this site (an enrolment file, or a "
+                "bundle sent by or to another site) and was left out.",
+                "{count} files in the folder are not for this site (enrolment files, or "
+                "bundles sent by or to other sites) and were left out.",
+                skipped,
+            ).format(count=skipped)
+            print(f"tthtcd: {note}", file=sys.stderr)
+        if not files:
+            raise UserError(N_("None of the files given is a bundle for this site."))
         outcomes = ws.sync.import_files(files, dry_run=args.dry_run, ack_to=args.ack_to)
     if args.json:
         _print_json([_outcome_json(o) for o in outcomes])
