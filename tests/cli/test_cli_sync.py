@@ -179,7 +179,8 @@ def test_export_inspect_import_and_faults(tmp_path: Path) -> None:
     refused = tthtcd("bundle", "import", "--db", str(office), str(damaged), "--json")
     assert refused.returncode == 1
     outcome = json.loads(refused.stdout)[0]
-    assert outcome["status"] == "refused" and outcome["reason"]
+    assert outcome["status"] == "refused"
+    assert "damaged" in outcome["reason"] and "export again" in outcome["reason"]
     assert counts(office) == after
     text = tthtcd("bundle", "import", "--db", str(office), str(damaged))
     assert text.returncode == 1 and "Traceback" not in text.stderr
@@ -203,11 +204,21 @@ def test_export_inspect_import_and_faults(tmp_path: Path) -> None:
 
 
 def test_a_folder_imports_its_bundles(tmp_path: Path) -> None:
+    """A folder stands for the bundles in it for this site: the enrolment files and the
+    site's own bundles on the same stick are left out, with a note."""
     office, centre, _ = make_pair(tmp_path, people=40)
     stick = tmp_path / "stick"
     export(centre, stick)
-    result = run_json("bundle", "import", "--db", str(office), str(stick))
-    assert isinstance(result, list) and [o["status"] for o in result] == ["applied"]
+    for name in ("request.tthbundle", "reply.tthbundle"):
+        shutil.copy(tmp_path / name, stick / name)
+    result = tthtcd("bundle", "import", "--db", str(office), str(stick), "--json")
+    assert result.returncode == 0, result.stderr
+    assert [o["status"] for o in json.loads(result.stdout)] == ["applied"]
+    assert "2 files in the folder are not for this site" in result.stderr
+    # The centre's own data bundle is not for the centre either.
+    own = tthtcd("bundle", "import", "--db", str(centre), str(stick))
+    assert own.returncode == 1
+    assert "None of the files given is a bundle for this site" in own.stderr
     empty = tmp_path / "empty"
     empty.mkdir()
     nothing = tthtcd("bundle", "import", "--db", str(office), str(empty))
