@@ -1614,6 +1614,7 @@ def _sync_parsers(commands: argparse._SubParsersAction[_Parser], common: _Parser
         "revoke", parents=[common], help=_("office: refuse a centre's bundles from now on")
     )
     revoke.add_argument("site_id", metavar="SITE_ID", help=_("the centre's site id"))
+    revoke.add_argument("--json", action="store_true", help=_("print JSON"))
     key = site_commands.add_parser("key", parents=[common], help=_("this site's keys"))
     key_commands = key.add_subparsers(dest="key_command", parser_class=_Parser)
     key_export = key_commands.add_parser(
@@ -1623,6 +1624,7 @@ def _sync_parsers(commands: argparse._SubParsersAction[_Parser], common: _Parser
         "--age-identity", metavar="FILE", type=Path, required=True,
         help=_("the file to write the identity (AGE-SECRET-KEY-1…) into"),
     )  # fmt: skip
+    key_export.add_argument("--json", action="store_true", help=_("print JSON"))
 
     bundle = commands.add_parser(
         "bundle", parents=[common], help=_("bundle files between centres and their office")
@@ -1840,6 +1842,9 @@ def _site_enrol_accept(args: argparse.Namespace) -> int:
 def _site_revoke(args: argparse.Namespace) -> int:
     with Workspace.open(_need_db(args), check=True) as ws:
         ws.sync.revoke(args.site_id)
+    if args.json:
+        _print_json({"id": args.site_id, "revoked": True})
+        return EXIT_OK
     print(tr("The bundles of {id} are refused from now on.", id=args.site_id))
     return EXIT_OK
 
@@ -1855,6 +1860,9 @@ def _site_key(args: argparse.Namespace) -> int:
         )
     with Workspace.open(_need_db(args), check=True) as ws:
         path = ws.sync.export_age_identity(out)
+    if args.json:
+        _print_json({"file": str(path)})
+        return EXIT_OK
     print(
         tr(
             "Wrote {path}: this site's age identity. Keep it as safe as the backups' "

@@ -229,7 +229,9 @@ def test_a_folder_imports_its_bundles(tmp_path: Path) -> None:
 def test_revoked_centre_is_refused(tmp_path: Path) -> None:
     office, centre, site = make_pair(tmp_path, people=30)
     file = Path(export(centre, tmp_path / "stick")["file"])
-    ok("site", "revoke", "--db", str(office), site["id"])
+    assert run_json("site", "revoke", "--db", str(office), site["id"]) == {
+        "id": site["id"], "revoked": True,
+    }  # fmt: skip
     before = counts(office)
     result = tthtcd("bundle", "import", "--db", str(office), str(file), "--json")
     assert result.returncode == 1
