@@ -145,7 +145,6 @@ SCHEMA_MAJOR = 1
 
 # Why a bundle is refused (reason_code -> msgid). {name} is the sender's name.
 REFUSALS: dict[str, str] = {
-    "unreadable": N_("This file cannot be read as a bundle: {detail}"),
     "enrolment": N_(
         "This is an enrolment file, not data: use Enrol (office) or Accept the office's reply "
         "(centre) with it."
@@ -171,11 +170,11 @@ REFUSALS: dict[str, str] = {
     ),
     "not-for-us": N_("This bundle is not addressed to this site; nothing was imported."),
     "wrong-role": N_(
-        "A bundle of this kind ({kind}) is not imported at a site of this role; nothing was "
-        "imported."
+        "This kind of bundle is not imported here (an office imports the centres' data, a "
+        "centre the office's catalogue and acknowledgements); nothing was imported."
     ),
     "newer-schema": N_(
-        "This bundle was made by a newer version of the app ({name}). Update the app, then "
+        "{name} made this bundle with a newer version of the app. Update the app, then "
         "import it again; nothing was imported."
     ),
     "chain": N_(
@@ -293,10 +292,10 @@ class SyncService:
         if me.name:
             raise UserError(
                 N_(
-                    "This database is already set up as {role} {name}; a site is set up once. "
-                    "Start a new database for another site."
+                    "This database is already set up as the site {name}; a site is set up "
+                    "once. Start a new database for another site."
                 ),
-                {"role": me.role, "name": me.name},
+                {"name": me.name},
             )
         if repo.has_user_data(db) or repo.peers(db, "upstream") or repo.peers(db, "downstream"):
             raise UserError(
@@ -363,8 +362,9 @@ class SyncService:
         self._require_named()
         if self._db.site_role != role:
             raise UserError(
-                N_("Only a site set up as {role} can do this; this one is {actual}."),
-                {"role": role, "actual": self._db.site_role},
+                N_("Only an office can do this; this site is a centre.")
+                if role == "office"
+                else N_("Only a centre can do this; this site is an office.")
             )
 
     def _write(
@@ -438,7 +438,10 @@ class SyncService:
         extra = m.extra
         if m.kind != "enrolment" or extra.get("step") != step:
             raise UserError(
-                N_("{path} is not an enrolment {step}."), {"path": str(path), "step": step}
+                N_("{path} is not a valid enrolment request.")
+                if step == "request"
+                else N_("{path} is not a valid enrolment reply."),
+                {"path": str(path)},
             )
         if not bundles.signature_valid(opened, m.signing_public):
             raise UserError(bundles.message("bad-signature"))
@@ -618,6 +621,11 @@ class SyncService:
             if not peers_to:
                 raise UserError(N_("No centre is enrolled at this office yet."))
             kind = "catalogue"
+        if not Path(to_dir).is_dir():
+            raise UserError(
+                N_("{path} is not a folder: choose the folder (the USB stick) to write to."),
+                {"path": str(to_dir)},
+            )
         above = min(repo.peer_state(db, p.id).acked_version for p in peers_to)
         check(progress, 0, 4)
         with self._ops.op("sync.export.seq") as op:
@@ -741,7 +749,7 @@ class SyncService:
             return refuse("not-for-us")
         allowed = {"office": ("data", "ack"), "centre": ("catalogue", "ack", "correction")}
         if m.kind not in allowed.get(db.site_role, ()):
-            return refuse("wrong-role", kind=m.kind)
+            return refuse("wrong-role")
         if m.schema_major > SCHEMA_MAJOR:
             return refuse("newer-schema")
         done = repo.applied_bundle(db, m.bundle_id)
@@ -798,14 +806,17 @@ class SyncService:
                 )
         with repo.attached(db, plain) as alias:
             try:
-                diff, common = repo.diff_payload(db, alias, facts.tables, sender=peer.id)
-                alerts = self._ledger_alerts(alias, peer, facts.heads)
                 if dry_run:
+                    diff, _common = repo.diff_payload(db, alias, facts.tables, sender=peer.id)
                     return outcome(  # type: ignore[no-any-return]
                         "dry-run", "", "", _counts(diff), None, _named(diff)
                     )
                 try:
+                    # The diff is made again inside the write: what is applied is what the
+                    # database held at that moment.
                     with self._ops.op(f"sync.import.{m.kind}") as op:
+                        diff, common = repo.diff_payload(db, alias, facts.tables, sender=peer.id)
+                        alerts = self._ledger_alerts(alias, peer, facts.heads)
                         repo.apply_payload(
                             op.tx, alias, facts.tables, diff, common, bundle_id=m.bundle_id,
                             sender=peer.id,

@@ -483,7 +483,7 @@ def _keep_unknown_table(tx: Tx, alias: str, table: str) -> None:
     tx.conn.execute(
         "INSERT INTO sync_extra (table_name, row_id, data)"
         f" SELECT :table, p.id, {_json_object(cols)}"
-        f" FROM {alias}.{_q(table)} p"
+        f" FROM {alias}.{_q(table)} p WHERE true"
         " ON CONFLICT (table_name, row_id) DO UPDATE SET data = excluded.data",
         {"table": table},
     )

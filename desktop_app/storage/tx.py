@@ -283,7 +283,7 @@ class Tx:
         *,
         owners: Mapping[str, int] | None = None,
     ) -> int:
-        """`put_foreign` for rows read by SQL (`select_sql` returns `columns` in order), e.g.
+        """`put_foreign` for rows read by SQL (`select_sql` returns columns named `columns`), e.g.
         from an attached payload file: one INSERT ... SELECT, no row passes through Python.
         The SELECT must not return rows owned by this site: checked (ValueError) by counting
         its rows per owner, unless the caller, which already knows, gives `owners` (site ->

@@ -161,3 +161,35 @@ def test_centres_status(pair: Pair) -> None:
     (st,) = o.sync.centres()
     assert st.status == "ok" and st.last_seq == 1
     assert [h.direction for h in o.sync.history()] == ["import"]
+
+
+def test_unknown_columns_and_tables_of_a_newer_minor_are_kept(pair: Pair) -> None:
+    import json
+    import sqlite3
+
+    c, o = pair.centre, pair.office
+    c.close()
+    conn = sqlite3.connect(pair.centre.path)
+    conn.execute("ALTER TABLE person ADD COLUMN nickname TEXT")
+    conn.execute(
+        "CREATE TABLE gadget (id TEXT PRIMARY KEY, owner_site TEXT NOT NULL, version INTEGER"
+        " NOT NULL, updated_at TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, what TEXT)"
+    )
+    conn.commit()
+    conn.close()
+    from desktop_app.services.workspace import Workspace
+
+    c = pair.centre = Workspace.open(pair.centre.path)
+    person = add_person(c, "Trần Thị Bích")
+    c.db.conn.execute("UPDATE person SET nickname = 'Bé' WHERE id = ?", (person,))
+    c.db.conn.execute(
+        "INSERT INTO gadget VALUES ('g1', ?, 1, '2026-01-01', 0, 'máy chiếu')", (c.db.site_id,)
+    )
+    (outcome,) = o.sync.import_files([c.sync.export(pair.stick).file])
+    assert outcome.status == "applied", outcome.reason
+    kept = {
+        (t, r): json.loads(d)
+        for t, r, d in o.db.conn.execute("SELECT table_name, row_id, data FROM sync_extra")
+    }
+    assert kept[("person", person)] == {"nickname": "Bé"}
+    assert kept[("gadget", "g1")]["what"] == "máy chiếu"
