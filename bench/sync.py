@@ -41,9 +41,9 @@ from desktop_app.storage.db import open_database  # noqa: E402
 
 TARGET_RATIO = 3.0
 ZSTD_LEVEL = 3
-# Attendance rows the demo makes per class at the default mix (measured: 20,000 people and
-# 200 classes give about 116,000): the bench asks for as many classes as the target needs.
-ATTENDANCE_PER_COURSE = 580
+# Attendance rows the demo makes per class at the default mix (measured: 200,000 people and
+# 1,724 classes give 881,000): the bench asks for as many classes as the target needs.
+ATTENDANCE_PER_COURSE = 510
 
 
 def _zstd() -> tuple[str, Callable[[Path, Path], None]] | None:
