@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
 from desktop_app.core.problems import N_, StoreError
 from desktop_app.i18n import _, tr
+from desktop_app.services import office_views
 from desktop_app.services.workspace import Workspace
-from desktop_app.storage import office_views
 from desktop_app.ui.context import AppContext
 
 # Why the office cannot edit or delete a centre's row: said on the disabled buttons and
