@@ -537,6 +537,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _backup_parsers(commands, common)
     _sync_parsers(commands, common)
+    _units_parsers(commands, common)
     return parser
 
 
@@ -723,6 +724,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _backup_commands(args)
     if args.command in ("site", "bundle", "centres"):
         return _sync_commands(args)
+    if args.command == "units":
+        return _units_commands(args)
     if args.command == "selfcheck":
         return selfcheck()
     raise CliError(tr("unknown command {name}", name=args.command), EXIT_USAGE)
@@ -2098,6 +2101,128 @@ def _centres_list(args: argparse.Namespace) -> int:
         )
         status = _(CENTRE_STATUS_WORDS.get(c.status, c.status))
         print(f"{c.id}  {c.name}: {last}; {status}")
+    return EXIT_OK
+
+
+# Administrative units ------------------------------------------------------------------
+
+
+def _units_parsers(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    """`units lookup` and `units tree`."""
+    units = commands.add_parser(
+        "units", parents=[common], help=_("administrative units before and after 1/7/2025")
+    )
+    unit_commands = units.add_subparsers(dest="units_command", parser_class=_Parser)
+    lookup = unit_commands.add_parser(
+        "lookup",
+        parents=[common],
+        help=_("today's unit of a commune or district of before 1/7/2025 (name or code)"),
+    )
+    lookup.add_argument("text", metavar="TEXT", help=_("the old name or code, e.g. 'Phúc Xá'"))
+    lookup.add_argument(
+        "--province", metavar="NAME", default="",
+        help=_("only in this province of before 1/7/2025 (name or code)"),
+    )  # fmt: skip
+    lookup.add_argument("--json", action="store_true", help=_("print JSON"))
+    tree = unit_commands.add_parser(
+        "tree",
+        parents=[common],
+        help=_("office: the province, its communes and the centres in each"),
+    )
+    tree.add_argument("--json", action="store_true", help=_("print JSON"))
+
+
+def _units_commands(args: argparse.Namespace) -> int:
+    if args.units_command == "lookup":
+        return _units_lookup(args)
+    if args.units_command == "tree":
+        return _units_tree(args)
+    raise CliError(_("say 'units lookup' or 'units tree'"), EXIT_USAGE)
+
+
+def _unit_json(unit: object) -> dict[str, object]:
+    from desktop_app.core.org_units import OrgUnit
+
+    assert isinstance(unit, OrgUnit)
+    return {
+        "code": unit.code,
+        "level": unit.level.value,
+        "name": unit.name,
+        "valid_from": unit.valid_from.isoformat() if unit.valid_from else None,
+        "valid_to": unit.valid_to.isoformat() if unit.valid_to else None,
+    }
+
+
+def _units_lookup(args: argparse.Namespace) -> int:
+    """Without --db the shipped units are read through a scratch database."""
+    if args.db is not None:
+        with _open(args) as ws:
+            matches = ws.org_units.lookup_legacy(args.text, province=args.province)
+    else:
+        with (
+            tempfile.TemporaryDirectory(prefix="tthtcd-units-") as tmp,
+            Workspace.open(Path(tmp) / "units.sqlite3", create=True) as ws,
+        ):
+            matches = ws.org_units.lookup_legacy(args.text, province=args.province)
+    if args.json:
+        _print_json(
+            [
+                {"unit": _unit_json(m.unit), "path": [_unit_json(u) for u in m.path],
+                 "today": [_unit_json(u) for u in m.today],
+                 "today_province": _unit_json(m.today_province)}
+                for m in matches
+            ]
+        )  # fmt: skip
+        return EXIT_OK
+    if not matches:
+        raise CliError(
+            tr("No commune or district of before 1/7/2025 matches '{text}'.", text=args.text)
+        )
+    for m in matches:
+        old = ", ".join(u.name for u in reversed(m.path))
+        today = "; ".join(
+            f"{u.name}, {m.today_province.name}" if u.level.value != "province" else u.name
+            for u in m.today
+        )
+        print(tr("{old} ({code}) → today: {today}", old=old, code=m.unit.code, today=today))
+    return EXIT_OK
+
+
+def _units_tree(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        provinces = ws.org_units.tree()
+    if args.json:
+        _print_json(
+            [
+                {**_unit_json(p.unit),
+                 "formerly": [_unit_json(u) for u in p.formerly],
+                 "communes": [
+                     {**_unit_json(c.unit),
+                      "formerly": [[_unit_json(u) for u in path] for path in c.formerly],
+                      "centres": [{"id": n.site_id, "name": n.name} for n in c.centres]}
+                     for c in p.communes
+                 ]}
+                for p in provinces
+            ]
+        )  # fmt: skip
+        return EXIT_OK
+    if not provinces:
+        print(_("No centre held here names a commune the app knows."))
+    for p in provinces:
+        held = sum(len(c.centres) for c in p.communes)
+        centres = ngettext("{count} centre", "{count} centres", held).format(count=held)
+        print(
+            tr(
+                "{province}: {communes} communes, {centres}",
+                province=p.unit.name, communes=len(p.communes), centres=centres,
+            )
+        )  # fmt: skip
+        for c in p.communes:
+            if not c.centres:
+                continue
+            print(f"  {c.unit.name} ({c.unit.code})")
+            for n in c.centres:
+                print(f"    {n.name}  {n.site_id}")
     return EXIT_OK
 
 
