@@ -24,7 +24,7 @@ from typing import Any
 from desktop_app.core.ids import new_id
 from desktop_app.core.problems import N_, UserError
 from desktop_app.core.progress import Progress, check, no_progress
-from desktop_app.i18n import tr
+from desktop_app.i18n import format_int, tr
 from desktop_app.services.ops import Ops
 from desktop_app.storage import sync as repo
 from desktop_app.storage.db import Database
@@ -267,7 +267,7 @@ class SyncService:
         upstream = self._upstream()
         return SiteInfo(
             id=me.id,
-            name=me.name,
+            name=me.name or self._name(),
             role=me.role,
             fingerprint=signing.phone_fingerprint(me.public_key) if me.public_key else "",
             upstream=upstream.id if upstream else None,
@@ -279,8 +279,14 @@ class SyncService:
         return found[0] if found else None
 
     def init_site(self, role: str, name: str) -> SiteInfo:
-        """Make this installation a centre or an office named `name`. Only on a new
-        database (nothing typed in it yet); UserError otherwise."""
+        """Make this installation a centre or an office named `name`.
+
+        Every database is a centre until it is set up otherwise, so a centre in use needs no
+        set-up at all (its name is its centre profile's). `init_site("centre", name)` names
+        (or renames) a centre that is not enrolled at an office yet, whatever it holds.
+        `init_site("office", name)` only on a database that holds no records of its own
+        (people, classes, funds...): an office keeps the records its centres send, not its
+        own. UserError otherwise, saying why."""
         db = self._db
         name = " ".join(name.split())
         if role not in ("centre", "office"):
@@ -289,27 +295,77 @@ class SyncService:
             raise UserError(N_("Give the site a name."))
         me = repo.get_site(db, db.site_id)
         assert me is not None
-        if me.name:
+        upstream = self._upstream()
+        downstream = repo.peers(db, "downstream")
+        if me.role == "office" and me.name and role == "office":
             raise UserError(
                 N_(
-                    "This database is already set up as the site {name}; a site is set up "
+                    "This database is already set up as the office {name}; a site is set up "
                     "once. Start a new database for another site."
                 ),
                 {"name": me.name},
             )
-        if repo.has_user_data(db) or repo.peers(db, "upstream") or repo.peers(db, "downstream"):
-            raise UserError(
-                N_(
-                    "This database already holds data, so it cannot become a new site. "
-                    "Set a site up in a new, empty database."
+        if role == "centre":
+            if me.role == "office" and (me.name or downstream):
+                raise UserError(
+                    N_(
+                        "This database is the office {name}, with the records of its centres: "
+                        "it cannot become a centre. Set a centre up in its own database."
+                    ),
+                    {"name": me.name or self._name()},
                 )
-            )
+            if upstream is not None:
+                if name == self._name():
+                    return self.site()
+                raise UserError(
+                    N_(
+                        "This centre is enrolled at {office} as {name}, and the office knows "
+                        "it by that name: it cannot be renamed here now."
+                    ),
+                    {"office": upstream.name, "name": self._name()},
+                )
+        else:
+            if upstream is not None:
+                raise UserError(
+                    N_(
+                        "This centre is enrolled at {office}: it cannot become an office. "
+                        "Set the office up in a new, empty database."
+                    ),
+                    {"office": upstream.name},
+                )
+            own = repo.own_record_counts(db)
+            own.pop("centre", None)  # a profile alone is no centre's records
+            if own:
+                people = own.pop("person", 0)
+                classes = own.pop("course", 0)
+                funds = own.pop("fund", 0)
+                raise UserError(
+                    N_(
+                        "This database holds a centre's own records ({people} people, "
+                        "{classes} classes, {funds} funds and {other} other records), so it "
+                        "cannot become an office: an office keeps only the records its "
+                        "centres send. Keep this database as the centre (it needs no set-up) "
+                        "and set the office up in a new, empty database."
+                    ),
+                    {
+                        "people": format_int(people), "classes": format_int(classes),
+                        "funds": format_int(funds), "other": format_int(sum(own.values())),
+                    },
+                )  # fmt: skip
         keys = self._keys()
         with self._ops.op("site.init") as op:
             repo.set_local_site(op.tx, role, name)
             repo.set_local_age_recipient(op.tx, keys.age_recipient)
         db.site_role = role
         return self.site()
+
+    def _name(self) -> str:
+        """This site's name: the one it was set up with, else (a centre) its profile's."""
+        facts = repo.local_facts(self._db)
+        name = facts["name"] or ""
+        if not name and self._db.site_role == "centre":
+            name = repo.local_centre_name(self._db)
+        return name
 
     # Enrolment ----------------------------------------------------------------------
 
@@ -333,7 +389,7 @@ class SyncService:
         )
         return {
             "id": db.site_id,
-            "name": facts["name"] or "",
+            "name": self._name(),
             "role": facts["role"],
             "signing_public": keys.signing_public,
             "age_recipient": keys.age_recipient,
@@ -347,7 +403,7 @@ class SyncService:
         me = repo.local_facts(self._db)
         return {
             "site": self._db.site_id,
-            "name": me["name"] or self._db.site_id[:8],
+            "name": self._name() or self._db.site_id[:8],
             "role": me["role"],
             "signing_public": keys.signing_public,
             "fingerprint": signing.phone_fingerprint(keys.signing_public),
@@ -355,8 +411,16 @@ class SyncService:
         }
 
     def _require_named(self) -> None:
-        if not repo.local_facts(self._db)["name"]:
-            raise UserError(N_("Set this site up first (its role and name), then try again."))
+        if self._name():
+            return
+        if self._db.site_role == "centre":
+            raise UserError(
+                N_(
+                    "This centre has no name yet: fill in the centre's profile (its name and "
+                    "commune), or set the site up with a name, then try again."
+                )
+            )
+        raise UserError(N_("Set this site up first (its role and name), then try again."))
 
     def _require_role(self, role: str) -> None:
         self._require_named()
@@ -495,10 +559,55 @@ class SyncService:
                 "centre_fingerprint": signing.phone_fingerprint(m.signing_public),
             },
         )  # fmt: skip
-        written = self._write(Path(out), fields, b"", [], keys)
+        reply = self._write_reply(Path(out), fields, keys, peer)
         with self._ops.op("sync.enrol") as op:
             repo.put_peer(op.tx, _enrolled(peer, op.tx.now))
-        return written.path
+        return reply
+
+    def _write_reply(
+        self, out: Path, fields: dict[str, Any], keys: SiteKeys, centre: repo.PeerSite
+    ) -> Path:
+        """The enrolment reply, named after the centre it answers (its request is number
+        0, the reply number 1), so the replies of many centres sit side by side on one
+        stick. Written in a private folder on the same stick, then moved into `out`."""
+        if not out.is_dir():
+            raise UserError(
+                N_("{path} is not a folder: choose the folder (the USB stick) to write to."),
+                {"path": str(out)},
+            )
+        target = out / bundles.bundle_file_name(centre.name, centre.id, "enrolment", 1)
+        if target.exists():
+            raise UserError(
+                N_("{path} exists already; choose another folder or move that file away."),
+                {"path": str(target)},
+            )
+        try:
+            scratch = Path(tempfile.mkdtemp(prefix=".tthtcd-reply-", dir=out))
+        except OSError as exc:
+            raise UserError(
+                N_("The bundle could not be written to {path} ({reason}). Check the USB stick."),
+                {"path": str(out), "reason": exc.strerror or str(exc)},
+            ) from None
+        try:
+            written = self._write(scratch, fields, b"", [], keys)
+            if target.exists():
+                raise UserError(
+                    N_("{path} exists already; choose another folder or move that file away."),
+                    {"path": str(target)},
+                )
+            try:
+                os.rename(written.path, target)
+                _fsync_folder(out)
+            except OSError as exc:
+                raise UserError(
+                    N_(
+                        "The bundle could not be written to {path} ({reason}). Check the USB stick."
+                    ),
+                    {"path": str(out), "reason": exc.strerror or str(exc)},
+                ) from None
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        return target
 
     def enrol_accept(self, reply: Path) -> SiteInfo:
         """Centre: take the office's reply; the office becomes this centre's upstream."""
@@ -1135,6 +1244,18 @@ def _summary(diff: repo.PayloadDiff | None, m: bundles.Manifest) -> dict[str, An
 def _foreign_key_failure(exc: BaseException) -> bool:
     text = f"{exc} {getattr(exc, 'params', '')} {exc.__cause__ or ''}"
     return "FOREIGN KEY" in text.upper()
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _parse(iso: str) -> dt.datetime:

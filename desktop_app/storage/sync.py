@@ -646,6 +646,36 @@ def set_local_age_recipient(tx: Tx, recipient: str) -> None:
     )
 
 
+# Travelling tables that are catalogues (kept by an office too), not a centre's records.
+CATALOGUE_TABLES = frozenset({"class_type", "org_unit"})
+
+
+def own_record_counts(db: Database) -> dict[str, int]:
+    """Rows this site owns, per travelling table that holds a centre's records (not the
+    catalogues), deleted ones included; tables without any are left out."""
+    out: dict[str, int] = {}
+    for table in travelling_tables_of(db.conn):
+        if table in CATALOGUE_TABLES:
+            continue
+        n = int(
+            db.conn.execute(
+                f"SELECT count(*) FROM {_q(table)} WHERE owner_site = ?", (db.site_id,)
+            ).fetchone()[0]
+        )
+        if n:
+            out[table] = n
+    return out
+
+
+def local_centre_name(db: Database) -> str:
+    """The name in this site's own centre profile, '' without one."""
+    r = db.conn.execute(
+        "SELECT name FROM centre WHERE owner_site = ? AND deleted = 0 ORDER BY rowid LIMIT 1",
+        (db.site_id,),
+    ).fetchone()
+    return "" if r is None else str(r[0] or "")
+
+
 def has_user_data(db: Database) -> bool:
     """Whether anything was typed into this database (rows beyond what opening makes: the
     site's own catalogue of class types)."""
