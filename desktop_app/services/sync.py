@@ -16,14 +16,14 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from desktop_app.core.ids import new_id
 from desktop_app.core.problems import N_, UserError
-from desktop_app.core.progress import Progress, check, no_progress
+from desktop_app.core.progress import Cancelled, Progress, check, no_progress
 from desktop_app.i18n import format_int, tr
 from desktop_app.services.ops import Ops
 from desktop_app.storage import sync as repo
@@ -187,6 +187,9 @@ REFUSALS: dict[str, str] = {
         "is missing). Import the earlier bundles first; nothing was imported."
     ),
 }
+NOT_IMPORTED = N_(
+    "Not imported: the import was stopped before this file. Import it again to bring it in."
+)
 ALREADY = N_("This bundle was already imported on {when}; nothing changed.")
 STALE = N_(
     "This bundle ({seq}) is older than bundle {last} of {name} imported already: it changes "
@@ -741,6 +744,7 @@ class SyncService:
             epoch, seq, prev_hash = repo.reserve_seq(op.tx)
         bundle_id = new_id()
         with self._scratch() as folder:
+            check(progress, 0, 4)
             heads = self._signed_heads(keys) if kind == "data" else []
             built = repo.build_payload(
                 db.path, folder / "payload.sqlite3", owner_site=db.site_id, above_version=above,
@@ -759,10 +763,13 @@ class SyncService:
             )  # fmt: skip
             # The payload names the bundle too: it cannot be re-wrapped in another manifest.
             fields["bundle_id"] = bundle_id
+            check(progress, 2, 4)  # the last moment Cancel leaves nothing on the stick
             written = self._write(
                 Path(to_dir), fields, built.path, [p.age_recipient for p in peers_to], keys
             )
-        check(progress, 3, 4)
+        # The file is on the stick, complete and checked: from here on Cancel is too late,
+        # the export finishes (recording it) and reports success.
+        progress(3, 4)
         m = written.manifest
         with self._ops.op("sync.export") as op:
             repo.written(op.tx, written.file_hash)
@@ -774,7 +781,7 @@ class SyncService:
                     summary={"rows": rows, "versions_to": built.version_to},
                     status="written", file_hash=written.file_hash, epoch_=epoch,
                 )  # fmt: skip
-        check(progress, 4, 4)
+        progress(4, 4)
         return ExportResult(written.path, seq, rows)
 
     # Import -------------------------------------------------------------------------
@@ -808,20 +815,34 @@ class SyncService:
 
         outcomes: list[ImportOutcome] = []
         ordered = sorted(opened, key=order)
+        total = len(ordered)
         for i, (path, bundle, error) in enumerate(ordered):
-            check(progress, i, len(ordered))
+            wrote = any(o.status == "applied" or o.ack_file is not None for o in outcomes)
+            if not progress(i, total):
+                if dry_run or not wrote:
+                    raise Cancelled()
+                # Files imported already stay imported (each is one transaction): the
+                # import stops here and says so for the files it did not touch.
+                outcomes.extend(_not_imported(p, b) for p, b, _e in ordered[i:])
+                return outcomes
             if bundle is None:
                 outcomes.append(
                     ImportOutcome(path, "", "", "", "", "refused", error, {}, None, "unreadable")
                 )
                 continue
-            outcomes.append(self._import_one(path, bundle, keys, dry_run, ack_to))
-        check(progress, len(ordered), len(ordered))
+
+            def before_commit(done: int = i) -> None:
+                # The last moment Cancel stops this file: it is applied whole or not at all.
+                if not progress(done, total) and (dry_run or not wrote):
+                    raise Cancelled()
+
+            outcomes.append(self._import_one(path, bundle, keys, dry_run, ack_to, before_commit))
+        progress(total, total)  # everything is done: Cancel comes too late to stop anything
         return outcomes
 
     def _import_one(
         self, path: Path, opened: bundles.OpenedBundle, keys: SiteKeys, dry_run: bool,
-        ack_to: Path | None,
+        ack_to: Path | None, before_commit: Callable[[], None] = lambda: None,
     ) -> ImportOutcome:  # fmt: skip
         db = self._db
         m = opened.manifest
@@ -898,12 +919,14 @@ class SyncService:
                 return self._import_ack(path, opened, peer, dry_run, outcome)
             if m.kind == "correction":
                 return self._import_correction(plain, opened, peer, dry_run, outcome)
-            return self._import_rows(plain, facts, opened, peer, keys, dry_run, ack_to, outcome)
+            return self._import_rows(
+                plain, facts, opened, peer, keys, dry_run, ack_to, outcome, before_commit
+            )
 
     def _import_rows(
         self, plain: Path, facts: repo.PayloadFacts, opened: bundles.OpenedBundle,
         peer: repo.PeerSite, keys: SiteKeys, dry_run: bool, ack_to: Path | None,
-        outcome: Any,
+        outcome: Any, before_commit: Callable[[], None] = lambda: None,
     ) -> ImportOutcome:  # fmt: skip
         db = self._db
         m = opened.manifest
@@ -937,6 +960,7 @@ class SyncService:
                         else:
                             repo.put_reported_heads(op.tx, peer.id, facts.heads)
                         self._received(op.tx, opened, peer, diff)
+                        before_commit()
                 except Exception as exc:
                     if _foreign_key_failure(exc):
                         return outcome(  # type: ignore[no-any-return]
@@ -1204,6 +1228,15 @@ class SyncService:
 
 
 CORRECTION_TABLE = "_correction"
+
+
+def _not_imported(path: Path, opened: bundles.OpenedBundle | None) -> ImportOutcome:
+    m = opened.manifest if opened is not None else None
+    return ImportOutcome(
+        path, m.bundle_id if m else "", m.sender_site if m else "", m.sender_name if m else "",
+        m.kind if m else "", "refused", tr(NOT_IMPORTED), {}, None, "cancelled",
+        m.seq if m else 0,
+    )  # fmt: skip
 
 
 def _has_table(plain: Path) -> bool:
