@@ -831,7 +831,7 @@ class SyncService:
                 )
                 continue
 
-            def before_commit(done: int = i) -> None:
+            def before_commit(done: int = i, wrote: bool = wrote) -> None:
                 # The last moment Cancel stops this file: it is applied whole or not at all.
                 if not progress(done, total) and (dry_run or not wrote):
                     raise Cancelled()
