@@ -25,7 +25,7 @@ from desktop_app.core.ids import new_id
 from desktop_app.core.problems import N_, UserError
 from desktop_app.core.progress import Cancelled, Progress, check, no_progress
 from desktop_app.i18n import format_int, tr
-from desktop_app.services.ops import Ops
+from desktop_app.services.ops import OpChanges, Ops
 from desktop_app.storage import sync as repo
 from desktop_app.storage.db import Database
 from desktop_app.storage.schema import known_migration_names
@@ -42,6 +42,7 @@ __all__ = [
     "SiteInfo",
     "SyncService",
     "TableCounts",
+    "import_changes",
 ]
 
 
@@ -97,6 +98,9 @@ class ImportOutcome:
     seq: int = 0
     # Rejected rows and conflicts, at most a few hundred: (table, row id, reason text).
     rejections: tuple[tuple[str, str, str], ...] = ()
+    # What applying it changed, by kind of row (ids while few; an empty set stands for
+    # "many rows of this kind"), for the pages to refresh; None when nothing was written.
+    changes: OpChanges | None = None
 
 
 @dataclass(frozen=True)
@@ -851,10 +855,11 @@ class SyncService:
         def outcome(
             status: str, code: str = "", reason: str = "", tables: dict[str, TableCounts] | None
             = None, ack: Path | None = None, rejections: tuple[tuple[str, str, str], ...] = (),
+            changes: OpChanges | None = None,
         ) -> ImportOutcome:  # fmt: skip
             return ImportOutcome(
                 path, m.bundle_id, m.sender_site, name, m.kind, status, reason, tables or {},
-                ack, code, m.seq, rejections,
+                ack, code, m.seq, rejections, changes,
             )  # fmt: skip
 
         def refuse(code: str, **params: object) -> ImportOutcome:
@@ -979,7 +984,7 @@ class SyncService:
             ack = self._write_ack(ack_to, keys, peer, opened, _summary(diff, m))
         return outcome(  # type: ignore[no-any-return]
             "applied", "ledger-rewritten" if alerts else "", reason, _counts(diff), ack,
-            _named(diff),
+            _named(diff), op.result(None).changes,
         )  # fmt: skip
 
     def _received(
@@ -1065,7 +1070,7 @@ class SyncService:
             if version:
                 repo.record_acked(op.tx, peer.id, version)
             self._received(op.tx, opened, peer, None)
-        return outcome("applied")  # type: ignore[no-any-return]
+        return outcome("applied", changes=op.result(None).changes)  # type: ignore[no-any-return]
 
     def _import_correction(
         self, plain: Path, opened: bundles.OpenedBundle, peer: repo.PeerSite, dry_run: bool,
@@ -1085,8 +1090,9 @@ class SyncService:
                 )  # fmt: skip
             self._received(op.tx, opened, peer, None)
         return outcome(  # type: ignore[no-any-return]
-            "applied", tables={CORRECTION_TABLE: TableCounts(new=len(requests))}
-        )
+            "applied", tables={CORRECTION_TABLE: TableCounts(new=len(requests))},
+            changes=op.result(None).changes,
+        )  # fmt: skip
 
     def _write_ack(
         self, folder: Path, keys: SiteKeys, peer: repo.PeerSite, opened: bundles.OpenedBundle,
@@ -1228,6 +1234,21 @@ class SyncService:
 
 
 CORRECTION_TABLE = "_correction"
+
+
+def import_changes(outcomes: list[ImportOutcome]) -> OpChanges:
+    """What the imports of `outcomes` changed together, by kind of row: the union of their
+    `changes` (a kind with an empty set, "many rows", stays so)."""
+    merged: dict[str, frozenset[str]] = {}
+    for outcome in outcomes:
+        if outcome.changes is None:
+            continue
+        for kind, ids in outcome.changes.ids.items():
+            if kind in merged and (not merged[kind] or not ids):
+                merged[kind] = frozenset()
+            else:
+                merged[kind] = merged.get(kind, frozenset()) | ids
+    return OpChanges("sync.import", None, merged)
 
 
 def _not_imported(path: Path, opened: bundles.OpenedBundle | None) -> ImportOutcome:
