@@ -25,7 +25,7 @@ from desktop_app.core.ids import new_id
 from desktop_app.core.problems import N_, UserError
 from desktop_app.core.progress import Cancelled, Progress, check, no_progress
 from desktop_app.i18n import format_int, tr
-from desktop_app.services.ops import OpChanges, Ops
+from desktop_app.services.ops import OpChanges, OpResult, Ops
 from desktop_app.storage import sync as repo
 from desktop_app.storage.db import Database
 from desktop_app.storage.schema import known_migration_names
@@ -35,8 +35,11 @@ from desktop_app.sync import keystore
 from desktop_app.sync.keystore import SiteKeys
 
 __all__ = [
+    "CORRECTION_FIELDS",
     "BundleRecord",
     "CentreStatus",
+    "Conflict",
+    "CorrectionRequest",
     "ExportResult",
     "ImportOutcome",
     "SiteInfo",
@@ -126,6 +129,42 @@ class CentreStatus:
     status: str
     fingerprint: str = ""
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class CorrectionRequest:
+    """A correction request: at a centre one received, at an office one sent."""
+
+    id: str
+    from_site: str
+    to_site: str | None  # the centre, at the office; None at the centre
+    table: str
+    row_id: str
+    message: str
+    fields: dict[str, str]  # proposed values (CORRECTION_FIELDS), empty for a free text
+    status: str  # open | sent | accepted | rejected
+    reason: str  # why it was rejected
+    received_at: str
+    answered_at: str | None
+    answered_by: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A row that came with the version of one held but other content: kept for review."""
+
+    id: str
+    peer_site: str
+    peer_name: str
+    table: str
+    row_id: str
+    version: int
+    detected_at: str
+    incoming: dict[str, Any]  # the row as the peer sent it
+    held: dict[str, Any] | None  # the row as held here
+    resolved_at: str | None = None
+    resolution: str | None = None  # "held" | "incoming" once reviewed
+    resolved_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -758,12 +797,18 @@ class SyncService:
                 },
                 heads=heads,
             )  # fmt: skip
+            answers = (
+                repo.answers_between(db, peers_to[0].id, above, built.version_to)
+                if kind == "data" else []
+            )  # fmt: skip
+            if answers:
+                repo.add_answer_rows(built.path, answers)
             check(progress, 1, 4)
             rows = {t: n for t, n in built.rows.items() if n}
             fields = self._fields(
                 keys, kind, seq, prev_hash, [p.id for p in peers_to], rows=rows,
                 versions={"from": built.version_from, "to": built.version_to},
-                extra={"ledger_heads": len(heads)},
+                extra={"ledger_heads": len(heads), "answers": len(answers)},
             )  # fmt: skip
             # The payload names the bundle too: it cannot be re-wrapped in another manifest.
             fields["bundle_id"] = bundle_id
@@ -964,6 +1009,7 @@ class SyncService:
                                 op.tx.note("fund", fund_id, "ledger rewritten at its owner")
                         else:
                             repo.put_reported_heads(op.tx, peer.id, facts.heads)
+                        repo.apply_answers(op.tx, alias, peer.id)
                         self._received(op.tx, opened, peer, diff)
                         before_commit()
                 except Exception as exc:
@@ -1083,10 +1129,15 @@ class SyncService:
             )
         with self._ops.op("sync.import.correction") as op:
             for r in requests:
+                request = str(r.get("request", "{}"))
+                try:
+                    given = json.loads(request).get("id")
+                except (ValueError, AttributeError):
+                    given = None
                 repo.put_correction(
                     op.tx, bundle_id=opened.manifest.bundle_id, from_site=peer.id,
                     table=str(r.get("table_name", "")), row_id=str(r.get("row_id", "")),
-                    request=str(r.get("request", "{}")),
+                    request=request, correction_id=str(given) if given else None,
                 )  # fmt: skip
             self._received(op.tx, opened, peer, None)
         return outcome(  # type: ignore[no-any-return]
@@ -1128,15 +1179,38 @@ class SyncService:
         return written.path
 
     def request_correction(
-        self, centre_id: str, table: str, row_id: str, message: str, out: Path
-    ) -> Path:
+        self, centre_id: str, table: str, row_id: str, message: str, out: Path,
+        fields: dict[str, str] | None = None,
+    ) -> Path:  # fmt: skip
         """Office: ask a centre to correct one of its records (the office never edits a
-        centre's record). Writes a correction bundle into folder `out`."""
+        centre's record). `fields` may propose new values for a person (keys of
+        CORRECTION_FIELDS: full_name, birth, sex, phone, hamlet_id, cccd, as typed in the
+        person form); the centre accepts (its app makes the edit) or rejects them. Writes a
+        correction bundle into folder `out`; the request is kept here with status "sent"
+        until the centre's answer comes up in its next data bundle."""
         self._require_role("office")
         keys = self._keys()
         peer = repo.get_site(self._db, centre_id)
         if peer is None or peer.relation != "downstream" or peer.revoked_at is not None:
             raise UserError(N_("No enrolled site has the id {id}."), {"id": centre_id})
+        proposed = {str(k): str(v) for k, v in (fields or {}).items()}
+        unknown = sorted(set(proposed) - set(CORRECTION_FIELDS))
+        if unknown or (proposed and table != "person"):
+            raise UserError(
+                N_(
+                    "A correction can propose new values only for a person's full name, "
+                    "birth, sex, phone, hamlet and CCCD, not {fields}."
+                ),
+                {"fields": ", ".join(unknown) or table},
+            )
+        message = message.strip()
+        if not message and not proposed:
+            raise UserError(N_("Say what should be corrected."))
+        correction_id = new_id()
+        request = json.dumps(
+            {"id": correction_id, "message": message, "fields": proposed}, ensure_ascii=False,
+            sort_keys=True,
+        )  # fmt: skip
         with self._ops.op("sync.correction.seq") as op:
             _epoch, seq, prev_hash = repo.reserve_seq(op.tx)
         bundle_id = new_id()
@@ -1145,13 +1219,10 @@ class SyncService:
                 tmp / "payload.sqlite3",
                 {"kind": "correction", "bundle_id": bundle_id, "owner_site": self._db.site_id},
             )
-            repo.add_correction_rows(
-                payload, CORRECTION_TABLE,
-                [(table, row_id, json.dumps({"message": message}, ensure_ascii=False))],
-            )  # fmt: skip
-            fields = self._fields(keys, "correction", seq, prev_hash, [peer.id])
-            fields["bundle_id"] = bundle_id
-            written = self._write(Path(out), fields, payload, [peer.age_recipient], keys)
+            repo.add_correction_rows(payload, CORRECTION_TABLE, [(table, row_id, request)])
+            fields_ = self._fields(keys, "correction", seq, prev_hash, [peer.id])
+            fields_["bundle_id"] = bundle_id
+            written = self._write(Path(out), fields_, payload, [peer.age_recipient], keys)
         with self._ops.op("sync.correction") as op:
             repo.written(op.tx, written.file_hash)
             repo.log_bundle(
@@ -1160,16 +1231,161 @@ class SyncService:
                 file_name=written.path.name, summary={}, status="written",
                 file_hash=written.file_hash, epoch_=repo.epoch(self._db),
             )  # fmt: skip
+            repo.put_correction(
+                op.tx, bundle_id=bundle_id, from_site=self._db.site_id, table=table,
+                row_id=row_id, request=request, correction_id=correction_id, to_site=peer.id,
+                status="sent",
+            )  # fmt: skip
         return written.path
 
     def corrections(self) -> list[tuple[str, str, str, str, str, str]]:
-        """Centre: correction requests received: (id, from site, table, row id, request
-        JSON, status)."""
+        """Correction requests: at a centre those received, at an office those sent: (id,
+        from site, table, row id, request JSON, status). A centre's status is "open",
+        "accepted" or "rejected"; an office's "sent" until the centre's answer arrives."""
         return repo.corrections(self._db)
+
+    def correction_requests(self) -> list[CorrectionRequest]:
+        """`corrections()` with everything known of each: the proposed values, the answer,
+        its reason, when and by whom."""
+        return [_request(r) for r in repo.correction_rows(self._db)]
+
+    def _open_correction(self, correction_id: str) -> repo.CorrectionRow:
+        self._require_role("centre")
+        row = repo.correction(self._db, correction_id)
+        if row is None or row.to_site is not None:
+            raise UserError(N_("There is no correction request {id}."), {"id": correction_id})
+        if row.status != "open":
+            raise UserError(
+                N_("This correction request was answered already ({status})."),
+                {"status": row.status},
+            )
+        return row
+
+    def accept_correction(self, correction_id: str) -> OpResult[str]:
+        """Centre: accept a correction request. Its proposed values (if any) are applied
+        with the usual edit of the person (checks, derived columns, audit); the edit and the
+        answer go up in the next data bundle. UserError when the values do not pass the
+        checks (nothing changes; reject the request or correct the person by hand)."""
+        with self._ops.op("sync.correction.accept") as op:
+            row = self._open_correction(correction_id)
+            proposed = _proposed(row)
+            if proposed:
+                self._apply_person_correction(row, proposed)
+            repo.answer_correction(op.tx, row.id, "accepted", "")
+        return op.result(row.id)
+
+    def reject_correction(self, correction_id: str, reason: str) -> OpResult[str]:
+        """Centre: reject a correction request, saying why; the answer goes up in the next
+        data bundle."""
+        reason = " ".join(reason.split())
+        if not reason:
+            raise UserError(N_("Say why the correction is rejected: the office reads it."))
+        with self._ops.op("sync.correction.reject") as op:
+            row = self._open_correction(correction_id)
+            repo.answer_correction(op.tx, row.id, "rejected", reason)
+        return op.result(row.id)
+
+    def _apply_person_correction(self, row: repo.CorrectionRow, proposed: dict[str, str]) -> None:
+        from desktop_app.core.people import Sex
+        from desktop_app.services.people import PeopleService
+
+        if row.table != "person":
+            raise UserError(
+                N_("This correction request proposes values for a record that is not a person.")
+            )
+        people = PeopleService(self._db, self._ops)
+        person = people.get_live(row.row_id)
+        owner = self._db.conn.execute(
+            "SELECT owner_site FROM person WHERE id = ?", (row.row_id,)
+        ).fetchone()
+        if owner is None or str(owner[0]) != self._db.site_id:
+            raise UserError(N_("This person is not one of this centre's records."))
+        data = person.to_input()
+        changes: dict[str, Any] = {}
+        for key, value in proposed.items():
+            if key == "sex":
+                try:
+                    changes["sex"] = Sex(value) if value else None
+                except ValueError:
+                    raise UserError(
+                        N_("The proposed sex {value} is not one the app knows."),
+                        {"value": value},
+                    ) from None
+            elif key == "hamlet_id":
+                changes["hamlet_id"] = value or None
+            else:
+                changes[key] = value
+        people.update(row.row_id, dataclasses.replace(data, **changes), confirmed_different=True)
 
     def conflicts(self) -> list[tuple[str, str, str, int]]:
         """Rows kept for review: (peer site, table, row id, version)."""
         return repo.conflicts(self._db)
+
+    def conflict_list(self, *, resolved: bool = False) -> list[Conflict]:
+        """Rows kept for review (with `resolved`, those reviewed too), with their id for
+        `resolve_conflict`, the row as held and as it came."""
+        names = {p.id: p.name for p in repo.peers(self._db, "downstream")}
+        names.update({p.id: p.name for p in repo.peers(self._db, "upstream")})
+        out = []
+        for r in repo.conflict_rows(self._db, resolved=resolved):
+            out.append(
+                Conflict(
+                    r.id, r.peer_site, names.get(r.peer_site, ""), r.table, r.row_id,
+                    r.version, r.detected_at, json.loads(r.incoming),
+                    repo.held_row(self._db, r.table, r.row_id)
+                    if r.table in repo.travelling_tables_of(self._db.conn) else None,
+                    r.resolved_at, r.resolution, r.resolved_by,
+                )
+            )  # fmt: skip
+        return out
+
+    def resolve_conflict(self, conflict_id: str, keep: str) -> OpResult[str]:
+        """Review a conflict: keep the row held ("held") or replace it with the row as the
+        peer sent it ("incoming"). Either way the conflict is marked reviewed, with who and
+        when, in the audit."""
+        if keep not in ("held", "incoming"):
+            raise UserError(
+                N_("A conflict is resolved by keeping the held or the incoming record.")
+            )
+        db = self._db
+        with self._ops.op("sync.conflict.resolve") as op:
+            found = repo.conflict(db, conflict_id)
+            if found is None:
+                raise UserError(N_("There is no conflict {id}."), {"id": conflict_id})
+            if found.resolved_at is not None:
+                raise UserError(
+                    N_("This conflict was reviewed already, on {when}."),
+                    {"when": _day(found.resolved_at)},
+                )
+            if keep == "incoming":
+                self._take_incoming(op.tx, found)
+            repo.resolve_conflict(op.tx, found.id, keep)
+        return op.result(found.id)
+
+    def _take_incoming(self, tx: Any, found: repo.ConflictRow) -> None:
+        db = self._db
+        if found.table == "ledger_entry":
+            raise UserError(
+                N_(
+                    "A fund entry never changes once written: keep the held one, and ask the "
+                    "centre to record a correcting entry."
+                )
+            )
+        if found.table not in repo.travelling_tables_of(db.conn):
+            raise UserError(N_("This kind of record is not known to this version of the app."))
+        incoming = json.loads(found.incoming)
+        held = repo.held_row(db, found.table, found.row_id)
+        if (
+            str(incoming.get("owner_site")) != found.peer_site
+            or (held is not None and held.get("owner_site") != found.peer_site)
+            or found.peer_site == db.site_id
+        ):
+            raise UserError(
+                N_("This record is not the sending centre's own: only its owner edits it.")
+            )
+        cols = [c for c in repo.columns_of(db.conn, "main", found.table) if c in incoming]
+        tx.conn.execute("PRAGMA defer_foreign_keys = ON")
+        tx.put_foreign(found.table, cols, [tuple(incoming[c] for c in cols)])
 
     # Status -------------------------------------------------------------------------
 
@@ -1234,6 +1450,32 @@ class SyncService:
 
 
 CORRECTION_TABLE = "_correction"
+# What a correction request may propose for a person: PersonInput's fields the person form
+# edits (birth as typed: a year or a day; sex "M" or "F"; hamlet_id one of the centre's).
+CORRECTION_FIELDS = ("full_name", "birth", "sex", "phone", "hamlet_id", "cccd")
+
+
+def _proposed(row: repo.CorrectionRow) -> dict[str, str]:
+    try:
+        request = json.loads(row.request)
+    except ValueError:
+        return {}
+    fields = request.get("fields") if isinstance(request, dict) else None
+    if not isinstance(fields, dict):
+        return {}
+    return {str(k): str(v) for k, v in fields.items() if k in CORRECTION_FIELDS}
+
+
+def _request(r: repo.CorrectionRow) -> CorrectionRequest:
+    try:
+        request = json.loads(r.request)
+    except ValueError:
+        request = {}
+    message = str(request.get("message", "")) if isinstance(request, dict) else ""
+    return CorrectionRequest(
+        r.id, r.from_site, r.to_site, r.table, r.row_id, message, _proposed(r), r.status,
+        r.answer_reason, r.received_at, r.answered_at, r.answered_by,
+    )  # fmt: skip
 
 
 def import_changes(outcomes: list[ImportOutcome]) -> OpChanges:
