@@ -1256,8 +1256,9 @@ class SyncService:
             raise UserError(N_("There is no correction request {id}."), {"id": correction_id})
         if row.status != "open":
             raise UserError(
-                N_("This correction request was answered already ({status})."),
-                {"status": row.status},
+                N_("This correction request was accepted already.")
+                if row.status == "accepted"
+                else N_("This correction request was rejected already.")
             )
         return row
 
