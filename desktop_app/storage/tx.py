@@ -212,6 +212,11 @@ class Tx:
             )
         self._record(table, id_list, fields)
 
+    def mark(self, table: str, ids: Iterable[str]) -> None:
+        """Report rows of a table without a stamp (this installation's own bookkeeping, e.g.
+        correction requests) as changed by this operation, for the pages that show them."""
+        self._record(table, list(dict.fromkeys(ids)))
+
     def update_where(
         self, table: str, values: Mapping[str, object], where: str, params: Sequence[object]
     ) -> list[str]:
