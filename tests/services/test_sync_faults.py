@@ -17,9 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.i18n import tr
 from desktop_app.services import backup
-from desktop_app.services.sync import REFUSALS
 from desktop_app.services.workspace import Workspace
 from desktop_app.storage import sync as sync_repo
 from desktop_app.sync import bundle as bundles
