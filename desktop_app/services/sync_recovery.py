@@ -382,9 +382,7 @@ class RecoveryService:
                 continue
             if bundle.manifest.kind == "data" and bundle.manifest.sender_site == db.site_id:
                 top_epoch = max(top_epoch, bundle.manifest.epoch)
-            outcomes.append(
-                self._recover_one(path, bundle, identity, public, office_fingerprint)
-            )
+            outcomes.append(self._recover_one(path, bundle, identity, public, office_fingerprint))
         recovered = any(o.status == "recovered" for o in outcomes)
         if recovered or (top_epoch and repo.epoch(db) <= top_epoch):
             self._after(keys)
@@ -404,7 +402,9 @@ class RecoveryService:
             ids = store.own_fund_ids(self._db)
             if keys is not None and ids:
                 fund_repo.set_funds_seal(op.tx, seal_funds(keys.seal, self._db.site_id, ids))
-                op.tx.note("fund", self._db.site_id, f"funds sealed again after recovery ({len(ids)})")
+                op.tx.note(
+                    "fund", self._db.site_id, f"funds sealed again after recovery ({len(ids)})"
+                )
 
     def _recover_one(
         self, path: Path, opened: bundles.OpenedBundle, identity: str, public: str,
@@ -662,4 +662,3 @@ def _fsync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-

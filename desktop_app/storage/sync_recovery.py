@@ -296,9 +296,7 @@ def max_version(db: Database, alias: str, tables: Mapping[str, Sequence[str]]) -
 
 def raise_counter(tx: Tx, version: int) -> None:
     """The change counter goes to at least `version`: the next edit here is above it."""
-    tx.conn.execute(
-        "UPDATE change_counter SET value = max(value, ?) WHERE id = 1", (int(version),)
-    )
+    tx.conn.execute("UPDATE change_counter SET value = max(value, ?) WHERE id = 1", (int(version),))
 
 
 def own_fund_ids(db: Database) -> list[str]:
