@@ -56,7 +56,7 @@ from desktop_app.sync import keys as signing
 from desktop_app.sync import keystore
 from desktop_app.sync.keystore import SiteKeys
 
-__all__ = ["RecoveryOutcome", "RecoveryService", "parse_age_identity"]
+__all__ = ["RecoveryOutcome", "RecoveryService", "parse_age_identity", "recover_new_database"]
 
 RECOVERY_FLAG = "recovery"
 
@@ -593,6 +593,44 @@ class RecoveryService:
                 status="written", file_hash=written.file_hash, epoch_=repo.epoch(db),
             )  # fmt: skip
         return target
+
+
+def recover_new_database(
+    path: Path,
+    files: Sequence[Path],
+    progress: Progress = no_progress,
+    *,
+    age_identity: str | Path | None = None,
+    office_fingerprint: str | None = None,
+) -> tuple[SiteInfo, list[RecoveryOutcome]]:
+    """No backup at all: make a NEW database file at `path` (it must not exist) as the
+    centre whose bundles `files` are, and recover its rows from them, before the app opens
+    it (so no shipped catalogue or new key is made for it first). A refusal of identity
+    removes the new file again. Returns the site and one outcome per file."""
+    from desktop_app.storage.db import open_database
+
+    path = Path(path)
+    if path.exists():
+        raise UserError(
+            N_("{path} exists already: recover into a new database file."), {"path": str(path)}
+        )
+    db = open_database(path, create=True)
+    done = False
+    try:
+        ops = Ops(db)
+        service = RecoveryService(db, ops)
+        service.take_identity(files, age_identity=age_identity)
+        outcomes = service.recover_from_bundles(
+            files, progress, age_identity=age_identity, office_fingerprint=office_fingerprint
+        )
+        site = service._sync.site()
+        done = True
+    finally:
+        db.close()
+        if not done:
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+    return site, outcomes
 
 
 def _office_peer(m: bundles.Manifest) -> repo.PeerSite | None:

@@ -14,7 +14,7 @@ from desktop_app.core.courses import CourseInput
 from desktop_app.core.people import PersonInput
 from desktop_app.core.problems import UserError
 from desktop_app.services import backup
-from desktop_app.services.sync_recovery import RecoveryService
+from desktop_app.services.sync_recovery import RecoveryService, recover_new_database
 from desktop_app.services.workspace import Workspace
 from desktop_app.storage import sync as sync_repo
 from desktop_app.sync import bundle as bundles
@@ -397,3 +397,34 @@ def test_a_copied_recovery_file_changed_in_transit_is_refused(pair: Pair, tmp_pa
     # The centre's own database knows its office: the good copy changes nothing here.
     (out,) = recovery(c).recover_from_bundles([tmp_path / "copy.tthbundle"])
     assert out.status == "already-held", out.reason
+
+
+def test_recover_into_a_new_file_before_the_app_opens_it(pair: Pair, tmp_path: Path) -> None:
+    c, o = pair.centre, pair.office
+    site = c.db.site_id
+    fill(c)
+    first = c.sync.export(pair.stick).file
+    add_person(c, "Phạm Thị Hoa")
+    second = c.sync.export(pair.stick).file
+    o.sync.import_files([first, second])
+    c.db.checkpoint()
+    lost = own_rows(c.path, site)
+    c.close()
+    keys_before = sorted(p.name for p in keystore.key_dir().iterdir())
+    target = tmp_path / "recovered.sqlite3"
+    info, out = recover_new_database(target, [first, second])
+    assert info.id == site and [x.status for x in out] == ["recovered", "recovered"]
+    assert sorted(p.name for p in keystore.key_dir().iterdir()) == keys_before
+    with Workspace.open(target) as ws:
+        assert own_rows(ws.path, site) == lost  # no catalogue loaded over the centre's own
+        assert ws.fund.verify().ok
+        enrol(ws, o, tmp_path / "enrol3")
+        add_person(ws, "Đỗ Thị Ngọc Ẩn")
+        (applied,) = o.sync.import_files([ws.sync.export(fresh_folder(tmp_path)).file])
+        assert applied.status == "applied", applied.reason
+    # Files of nobody: nothing is left behind.
+    with pytest.raises(UserError):
+        recover_new_database(tmp_path / "none.sqlite3", [tmp_path / "missing.tthbundle"])
+    assert not (tmp_path / "none.sqlite3").exists()
+    with pytest.raises(UserError):
+        recover_new_database(target, [first])
