@@ -1667,6 +1667,35 @@ def _sync_parsers(commands: argparse._SubParsersAction[_Parser], common: _Parser
         "history", parents=[common], help=_("every bundle written or read here")
     )
     history.add_argument("--json", action="store_true", help=_("print JSON"))
+    recover = bundle_commands.add_parser(
+        "recover", parents=[common],
+        help=_("centre on a new PC: take back this centre's records from its own bundles or "
+               "the office's recovery file"),
+    )  # fmt: skip
+    recover.add_argument(
+        "files", metavar="FILE", type=Path, nargs="+",
+        help=_("this centre's data bundles or the office's recovery file, or folders of them"),
+    )  # fmt: skip
+    recover.add_argument(
+        "--age-identity", metavar="FILE", type=Path,
+        help=_("the age identity written by 'site key export', when the key file is lost"),
+    )  # fmt: skip
+    recover.add_argument(
+        "--office-fingerprint", metavar="DIGITS",
+        help=_("the office's key fingerprint, read over the phone (a database that does not "
+               "know its office yet)"),
+    )  # fmt: skip
+    recover.add_argument("--json", action="store_true", help=_("print JSON"))
+    recovery = bundle_commands.add_parser(
+        "recovery", parents=[common],
+        help=_("office: write a recovery file of every record of one centre"),
+    )  # fmt: skip
+    recovery.add_argument("--centre", metavar="SITE_ID", required=True, help=_("the centre"))
+    recovery.add_argument(
+        "--to", metavar="DIR", type=Path, required=True,
+        help=_("the folder to write the recovery file into, e.g. the USB stick"),
+    )  # fmt: skip
+    recovery.add_argument("--json", action="store_true", help=_("print JSON"))
 
     centres = commands.add_parser(
         "centres", parents=[common], help=_("office: the centres enrolled here")
@@ -1702,10 +1731,15 @@ def _sync_commands(args: argparse.Namespace) -> int:
             return _bundle_import(args)
         if args.bundle_command == "history":
             return _bundle_history(args)
+        if args.bundle_command == "recover":
+            return _bundle_recover(args)
+        if args.bundle_command == "recovery":
+            return _bundle_recovery(args)
         raise CliError(
-            _("say 'bundle export', 'bundle inspect', 'bundle import' or 'bundle history'"),
+            _("say 'bundle export', 'bundle inspect', 'bundle import', 'bundle history', "
+              "'bundle recover' or 'bundle recovery'"),
             EXIT_USAGE,
-        )
+        )  # fmt: skip
     if args.centres_command == "list":
         return _centres_list(args)
     raise CliError(_("say 'centres list'"), EXIT_USAGE)
@@ -2251,6 +2285,124 @@ def selfcheck() -> int:
         raise CliError(tr("selfcheck: translations missing for {langs}", langs=", ".join(missing)))
     print(tr("translations: ok ({langs})", langs=", ".join(f"{k} {v}" for k, v in loaded.items())))
     print(tr("language: {lang}", lang=current_language()))
+    return EXIT_OK
+
+
+RECOVERY_WORDS = {
+    "recovered": N_("recovered"),
+    "already-held": N_("already held: nothing changed"),
+    "refused": N_("refused"),
+}
+
+
+def _recovery_files(given: Sequence[Path]) -> tuple[list[Path], int]:
+    """The files given; a folder stands for its .tthbundle files that can hold a centre's
+    records (data bundles, recovery files); acknowledgements, catalogues, corrections and
+    enrolment files in a folder are left out (counted)."""
+    from desktop_app.services.sync import SyncService
+
+    files: list[Path] = []
+    skipped = 0
+    for path in given:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = sorted(p for p in path.iterdir() if p.name.endswith(BUNDLE_SUFFIX))
+        if not found:
+            raise UserError(
+                N_("There is no .tthbundle file in the folder {folder}."), {"folder": str(path)}
+            )
+        for file in found:
+            try:
+                facts = SyncService.inspect(file)
+            except UserError:  # unreadable: given, so that its refusal says why
+                files.append(file)
+                continue
+            extra = facts.get("extra") or {}
+            if facts.get("kind") == "data" or (
+                facts.get("kind") == "catalogue" and extra.get("recovery") is True
+            ):
+                files.append(file)
+            else:
+                skipped += 1
+    return files, skipped
+
+
+def _bundle_recover(args: argparse.Namespace) -> int:
+    from desktop_app.services.sync_recovery import recover_new_database
+
+    db_path = _need_db(args)
+    files, skipped = _recovery_files(args.files)
+    if skipped:
+        note = ngettext(
+            "{count} file in the folder holds no records of a centre (an acknowledgement, "
+            "a catalogue or an enrolment file) and was left out.",
+            "{count} files in the folder hold no records of a centre (acknowledgements, "
+            "catalogues or enrolment files) and were left out.",
+            skipped,
+        ).format(count=skipped)
+        print(f"tthtcd: {note}", file=sys.stderr)
+    if not files:
+        raise UserError(N_("None of the files given holds records of a centre."))
+    if not db_path.exists():
+        site, outcomes = recover_new_database(
+            db_path, files, age_identity=args.age_identity,
+            office_fingerprint=args.office_fingerprint,
+        )  # fmt: skip
+        if not args.json and db_path.exists():
+            print(tr("{path} is now the database of {name} ({id}).", path=str(db_path),
+                     name=site.name, id=site.id))  # fmt: skip
+    else:
+        with Workspace.open(db_path, check=True) as ws:
+            outcomes = ws.recovery.recover_from_bundles(
+                files, age_identity=args.age_identity,
+                office_fingerprint=args.office_fingerprint,
+            )  # fmt: skip
+    if args.json:
+        _print_json(
+            [
+                {
+                    "file": str(o.file), "bundle": o.bundle, "sender": o.sender,
+                    "kind": o.kind, "status": o.status, "reason": o.reason,
+                    "warning": o.warning,
+                    "tables": {t: _counts_json(c) for t, c in o.tables.items()},
+                }
+                for o in outcomes
+            ]
+        )  # fmt: skip
+    else:
+        for o in outcomes:
+            head = f"{o.file.name}: {_(RECOVERY_WORDS.get(o.status, o.status))}"
+            if o.reason:
+                head += f": {o.reason}"
+            print(head)
+            for table, c in sorted(o.tables.items()):
+                if c.new or c.updated or c.conflict or c.rejected:
+                    print(
+                        "  " + tr(
+                            "{table}: {new} new, {updated} updated, {unchanged} unchanged, "
+                            "{conflict} conflicts, {rejected} rejected",
+                            table=table, new=c.new, updated=c.updated, unchanged=c.unchanged,
+                            conflict=c.conflict, rejected=c.rejected,
+                        )
+                    )  # fmt: skip
+    warnings = sorted({o.warning for o in outcomes if o.warning})
+    for warning in warnings:
+        print(f"tthtcd: {warning}", file=sys.stderr)
+    refused = [o for o in outcomes if o.status == "refused"]
+    return EXIT_FAILURE if refused else EXIT_OK
+
+
+def _bundle_recovery(args: argparse.Namespace) -> int:
+    with Workspace.open(_need_db(args), check=True) as ws:
+        path = ws.recovery.recovery_bundle(args.centre, args.to)
+        facts = ws.sync.inspect(path)
+    rows = facts.get("rows") or {}
+    if args.json:
+        _print_json({"file": str(path), "centre": args.centre, "rows": rows})
+    else:
+        print(tr("Wrote {path} ({count} records).", path=str(path),
+                 count=sum(int(n) for n in rows.values())))  # fmt: skip
     return EXIT_OK
 
 

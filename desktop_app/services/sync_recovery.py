@@ -605,8 +605,8 @@ def recover_new_database(
 ) -> tuple[SiteInfo, list[RecoveryOutcome]]:
     """No backup at all: make a NEW database file at `path` (it must not exist) as the
     centre whose bundles `files` are, and recover its rows from them, before the app opens
-    it (so no shipped catalogue or new key is made for it first). A refusal of identity
-    removes the new file again. Returns the site and one outcome per file."""
+    it (so no shipped catalogue or new key is made for it first). A refusal of identity, or
+    of every file, removes the new file again. Returns the site and one outcome per file."""
     from desktop_app.storage.db import open_database
 
     path = Path(path)
@@ -624,7 +624,9 @@ def recover_new_database(
             files, progress, age_identity=age_identity, office_fingerprint=office_fingerprint
         )
         site = service._sync.site()
-        done = True
+        # Nothing recovered (every file refused): no half-made database is left behind, so
+        # the same command can be run again (with the office's fingerprint, say).
+        done = any(o.status != "refused" for o in outcomes)
     finally:
         db.close()
         if not done:

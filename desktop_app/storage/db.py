@@ -537,6 +537,10 @@ def _check_schema(conn: sqlite3.Connection, path: Path) -> list[str]:
     return [name for name in known if name not in applied]
 
 
+class _NeedsMigration(StoreError):
+    """A file opened for reading needs the migrations of this version first."""
+
+
 def open_database(
     path: Path | str, *, create: bool = False, read_only: bool = False, check: bool = False
 ) -> Database:
@@ -548,7 +552,16 @@ def open_database(
     """
     path = Path(path)
     try:
-        return _open(path, create=create, read_only=read_only, check=check)
+        try:
+            return _open(path, create=create, read_only=read_only, check=check)
+        except _NeedsMigration:
+            if not (os.access(path, os.W_OK) and folder_writable(path)):
+                raise
+            # Only reading was asked for (a list, a report), but this version of the app must
+            # first bring the file up to date: the file can be written, so it is, once, and
+            # then opened for reading as asked.
+            _open(path, create=False, read_only=False, check=check).close()
+            return _open(path, create=False, read_only=True, check=False)
     except StoreError as exc:
         if exc.kind == StoreError.CORRUPT and exc.message != DAMAGED_MESSAGE:
             raise damaged_error(path, [str(exc.__cause__ or exc)]) from exc
@@ -575,7 +588,7 @@ def _open(path: Path, *, create: bool, read_only: bool, check: bool) -> Database
             pending = _check_schema(conn, path)
             if pending:
                 if read_only:
-                    raise StoreError(
+                    raise _NeedsMigration(
                         StoreError.READ_ONLY,
                         N_(
                             "The database {path} needs updating to this version of the app, "

@@ -318,3 +318,21 @@ def test_a_database_on_a_read_only_mount_opens_read_only(read_only_mount: Path) 
         assert reader.db.get_setting("probe") == "on the stick"
         reader.close()
     assert _beside(read_only_mount) == []
+
+
+def test_reading_an_older_writable_file_brings_it_up_to_date_first(tmp_path: Path) -> None:
+    # After the app is updated, the first command run is often a list: it must not say the
+    # file is read-only when it is not.
+    import shutil
+
+    from desktop_app.storage.schema import known_migration_names
+
+    path = tmp_path / "older.sqlite3"
+    shutil.copy(Path(__file__).parent / "data" / "schema-0005-keys-and-seals.sqlite3", path)
+    db = open_database(path, read_only=True, check=True)
+    try:
+        assert db.read_only
+        applied = {r[0] for r in db.conn.execute("SELECT name FROM _sqlite_migrations").fetchall()}
+        assert set(known_migration_names()) <= applied
+    finally:
+        db.close()
