@@ -31,11 +31,13 @@ from desktop_app.i18n import (
     tr,
     user_error_text,
 )
+from desktop_app.services.demo_office import MAX_DEMO_CENTRES
 from desktop_app.services.fund import UNSEALED_MESSAGE, EntryRow
 from desktop_app.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from desktop_app.services.certificates import Decision
+    from desktop_app.services.sync import ImportOutcome, SiteInfo, TableCounts
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -236,6 +238,19 @@ def _entry_date_and_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help=_("print JSON"))
 
 
+def _centre_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--centre",
+        metavar="SITE_ID",
+        help=_("at an office: only this centre's rows, as imported (see 'centres list')"),
+    )
+
+
+def _sites(args: argparse.Namespace) -> tuple[str, ...] | None:
+    """--centre as the services' choice of sites; None: every site's rows."""
+    return None if args.centre is None else (args.centre,)
+
+
 def build_parser() -> argparse.ArgumentParser:
     vars(argparse).update(_=_argparse_gettext, ngettext=_argparse_ngettext)
     common = _Parser(add_help=False)
@@ -259,7 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", parents=[common], help=_("create a new database with a demo centre")
     )
     demo.add_argument(
-        "--people", type=_at_most(MAX_DEMO_PEOPLE), default=2000, help=_("number of people")
+        "--people",
+        type=_at_most(MAX_DEMO_PEOPLE),
+        default=None,
+        help=_("number of people (default 2000); with --office, of each centre (default 300)"),
     )
     demo.add_argument("--seed", type=int, default=1, help=_("random seed (same seed, same data)"))
     demo.add_argument(
@@ -267,6 +285,18 @@ def build_parser() -> argparse.ArgumentParser:
         type=_at_most(MAX_DEMO_COURSES),
         default=None,
         help=_("number of classes (default: people/100)"),
+    )
+    demo.add_argument(
+        "--office",
+        metavar="N",
+        type=_at_most(MAX_DEMO_CENTRES),
+        help=_("make --db an office with N demo centres enrolled, whose bundles it imported"),
+    )
+    demo.add_argument(
+        "--centres-dir",
+        metavar="DIR",
+        type=Path,
+        help=_("with --office: the folder for the centres' databases centre-1.sqlite3 …"),
     )
 
     people = commands.add_parser("people", parents=[common], help=_("the people registry"))
@@ -279,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit", type=_at_most(MAX_LIMIT), default=50, help=_("at most this many")
     )
     search.add_argument("--json", action="store_true", help=_("print JSON"))
+    _centre_option(search)
     listing = people_commands.add_parser(
         "list", parents=[common], help=_("list people in roster order")
     )
@@ -286,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit", type=_at_most(MAX_LIMIT), default=100, help=_("at most this many")
     )
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    _centre_option(listing)
     add = people_commands.add_parser("add", parents=[common], help=_("add a person"))
     _person_options(add, name_required=True)
     edit = people_commands.add_parser(
@@ -306,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     course_list = course_commands.add_parser("list", parents=[common], help=_("list the classes"))
     course_list.add_argument("--json", action="store_true", help=_("print JSON"))
     course_list.add_argument("--year", type=_year, help=_("only classes of this year"))
+    _centre_option(course_list)
 
     certificates = commands.add_parser(
         "certificates", parents=[common], help=_("the certificate register")
@@ -357,6 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
     balance.add_argument("--fund", help=_("only this fund (id)"))
     balance.add_argument("--at", type=_date, help=_("balance at the end of this day (dd/mm/yyyy)"))
     balance.add_argument("--json", action="store_true", help=_("print JSON"))
+    _centre_option(balance)
     receipt_entry = fund_commands.add_parser(
         "receipt", parents=[common], help=_("record a receipt (phiếu thu)")
     )
@@ -502,6 +536,8 @@ def build_parser() -> argparse.ArgumentParser:
         "selfcheck", parents=[common], help=_("check that this installation works, headless")
     )
     _backup_parsers(commands, common)
+    _sync_parsers(commands, common)
+    _units_parsers(commands, common)
     return parser
 
 
@@ -686,6 +722,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         raise CliError(_("say 'members unpaid'"), EXIT_USAGE)
     if args.command in ("backup", "restore"):
         return _backup_commands(args)
+    if args.command in ("site", "bundle", "centres"):
+        return _sync_commands(args)
+    if args.command == "units":
+        return _units_commands(args)
     if args.command == "selfcheck":
         return selfcheck()
     raise CliError(tr("unknown command {name}", name=args.command), EXIT_USAGE)
@@ -701,8 +741,11 @@ def _demo(args: argparse.Namespace) -> int:
     from desktop_app.services.demo import create_demo_database
 
     path = _need_db(args)
+    if args.office is not None or args.centres_dir is not None:
+        return _demo_office(args, path)
     started = time.perf_counter()
-    summary = create_demo_database(path, people=args.people, seed=args.seed, courses=args.courses)
+    people = 2000 if args.people is None else args.people
+    summary = create_demo_database(path, people=people, seed=args.seed, courses=args.courses)
     print(
         tr(
             "Created {path}: {centre} ({commune}, {province}), {hamlets} hamlets, "
@@ -721,6 +764,34 @@ def _demo(args: argparse.Namespace) -> int:
             seconds=f"{time.perf_counter() - started:.1f}",
         )
     )
+    return EXIT_OK
+
+
+def _demo_office(args: argparse.Namespace, path: Path) -> int:
+    from desktop_app.services.demo_office import create_office_demo
+
+    if args.office is None or args.centres_dir is None:
+        raise CliError(_("an office demo takes both --office N and --centres-dir DIR"), EXIT_USAGE)
+    if args.courses is not None:
+        raise CliError(_("--courses is for a centre's demo, not with --office"), EXIT_USAGE)
+    if args.office < 1:
+        raise CliError(_("--office: an office demo has at least 1 centre"), EXIT_USAGE)
+    started = time.perf_counter()
+    people = 300 if args.people is None else args.people
+    summary = create_office_demo(
+        path, args.centres_dir, centres=args.office, people=people, seed=args.seed
+    )
+    for c in summary.centres:
+        print(tr("{path}: {name} (id {id}), {people} people", path=str(c.path), name=c.name,
+                 id=c.site_id, people=format_int(c.people)))  # fmt: skip
+    print(
+        tr(
+            "Created the office {path}: {office}, with {centres} enrolled centres and "
+            "{people} people, in {seconds} s.",
+            path=str(path), office=summary.office_name, centres=len(summary.centres),
+            people=format_int(summary.people), seconds=f"{time.perf_counter() - started:.1f}",
+        )
+    )  # fmt: skip
     return EXIT_OK
 
 
@@ -743,14 +814,14 @@ def _people_search(args: argparse.Namespace) -> int:
         note = tr("The search was cut to its first {count} characters.", count=MAX_SEARCH_CHARS)
         print(f"tthtcd: {note}", file=sys.stderr)
     with _open(args) as ws:
-        rows = ws.people.search(args.text, limit=args.limit)
+        rows = ws.people.search(args.text, limit=args.limit, sites=_sites(args))
     _print_people(rows, args.json)
     return EXIT_OK
 
 
 def _people_list(args: argparse.Namespace) -> int:
     with _open(args) as ws:
-        rows = ws.people.roster(limit=args.limit)
+        rows = ws.people.roster(limit=args.limit, sites=_sites(args))
     _print_people(rows, args.json)
     return EXIT_OK
 
@@ -1047,7 +1118,7 @@ def _courses_list(args: argparse.Namespace) -> int:
     from desktop_app.services.courses import CourseFilter
 
     with _open(args) as ws:
-        courses = ws.courses.find(CourseFilter(year=args.year))
+        courses = ws.courses.find(CourseFilter(year=args.year, sites=_sites(args)))
     if args.json:
         print(
             json.dumps(
@@ -1190,7 +1261,15 @@ def _roster_print(args: argparse.Namespace) -> int:
 
 def _fund_balance(args: argparse.Namespace) -> int:
     with _open(args) as ws, ws.db.snapshot():  # every fund's balance at the same moment
-        funds = [ws.fund.get(args.fund)] if args.fund else ws.fund.funds()
+        funds = ws.fund.funds(_sites(args))
+        if args.fund:
+            chosen = ws.fund.get(args.fund)
+            if args.centre is not None and chosen.owner_site != args.centre:
+                raise UserError(
+                    N_("The fund {fund} is not one of the funds of the centre {id}."),
+                    {"fund": args.fund, "id": args.centre},
+                )
+            funds = [chosen]
         rows = [(f, ws.fund.balance(f.id, args.at)) for f in funds]
         # The money in the cash box and in the bank (together, "balance"), and the goods
         # received in kind, by valuation: never part of the money.
@@ -1465,6 +1544,686 @@ def _backup_line(b: object) -> str:
         members=format_int(b.facts.members), entries=format_int(b.facts.ledger_entries),
         path=str(b.path), size=f"{b.size / 1_000_000:.1f}",
     )  # fmt: skip
+
+
+# Sites and bundles (issue 10 part 10) ---------------------------------------------------
+
+# A site's role, in the user's words.
+ROLE_WORDS = {"centre": N_("centre"), "office": N_("office")}
+# What became of a bundle given to `bundle import`, in the user's words.
+STATUS_WORDS = {
+    "applied": N_("applied"),
+    "dry-run": N_("checked, nothing changed (dry run)"),
+    "already-imported": N_("already imported"),
+    "stale": N_("older than what was already imported: nothing to do"),
+    "refused": N_("refused"),
+}
+# A centre's status in `centres list`, in the user's words.
+CENTRE_STATUS_WORDS = {
+    "ok": N_("up to date"),
+    "overdue": N_("overdue"),
+    "never": N_("no bundle yet"),
+    "revoked": N_("revoked"),
+    "ledger-rewritten": N_("ledger rewritten after it was reported"),
+}
+# Statuses that change nothing and are no failure: `bundle import` still exits 0.
+_IMPORT_OK = frozenset({"applied", "dry-run", "already-imported", "stale"})
+BUNDLE_SUFFIX = ".tthbundle"
+
+
+def _sync_parsers(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    """`site`, `bundle` and `centres`."""
+    site = commands.add_parser(
+        "site", parents=[common], help=_("this installation: a centre or an office, enrolment")
+    )
+    site_commands = site.add_subparsers(dest="site_command", parser_class=_Parser)
+    show = site_commands.add_parser(
+        "show", parents=[common], help=_("this site's id, name, role, fingerprint and office")
+    )
+    show.add_argument("--json", action="store_true", help=_("print JSON"))
+    init = site_commands.add_parser(
+        "init", parents=[common], help=_("make a new database a centre or an office")
+    )
+    init.add_argument(
+        "--role", choices=tuple(ROLE_WORDS), required=True, help=_("centre or office")
+    )
+    init.add_argument("--name", metavar="NAME", required=True, help=_("the site's name"))
+    init.add_argument("--json", action="store_true", help=_("print JSON"))
+    request = site_commands.add_parser(
+        "enrol-request",
+        parents=[common],
+        help=_("centre: write the request to join an office"),
+    )
+    request.add_argument(
+        "--out", metavar="FILE", type=Path, required=True,
+        help=_("the request file to write (or a folder to write it into)"),
+    )  # fmt: skip
+    request.add_argument("--json", action="store_true", help=_("print JSON"))
+    enrol = site_commands.add_parser(
+        "enrol", parents=[common], help=_("office: accept a centre's request and write the reply")
+    )
+    enrol.add_argument("request", metavar="FILE", type=Path, help=_("the centre's request file"))
+    enrol.add_argument(
+        "--out", metavar="REPLY", type=Path, required=True,
+        help=_("the reply file to write (or a folder to write it into)"),
+    )  # fmt: skip
+    enrol.add_argument("--json", action="store_true", help=_("print JSON"))
+    accept = site_commands.add_parser(
+        "enrol-accept", parents=[common], help=_("centre: take the office's reply")
+    )
+    accept.add_argument("reply", metavar="REPLY", type=Path, help=_("the office's reply file"))
+    accept.add_argument("--json", action="store_true", help=_("print JSON"))
+    revoke = site_commands.add_parser(
+        "revoke", parents=[common], help=_("office: refuse a centre's bundles from now on")
+    )
+    revoke.add_argument("site_id", metavar="SITE_ID", help=_("the centre's site id"))
+    revoke.add_argument("--json", action="store_true", help=_("print JSON"))
+    key = site_commands.add_parser("key", parents=[common], help=_("this site's keys"))
+    key_commands = key.add_subparsers(dest="key_command", parser_class=_Parser)
+    key_export = key_commands.add_parser(
+        "export", parents=[common], help=_("write this site's age identity, for recovery")
+    )
+    key_export.add_argument(
+        "--age-identity", metavar="FILE", type=Path, required=True,
+        help=_("the file to write the identity (AGE-SECRET-KEY-1…) into"),
+    )  # fmt: skip
+    key_export.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    bundle = commands.add_parser(
+        "bundle", parents=[common], help=_("bundle files between centres and their office")
+    )
+    bundle_commands = bundle.add_subparsers(dest="bundle_command", parser_class=_Parser)
+    export = bundle_commands.add_parser(
+        "export",
+        parents=[common],
+        help=_("write what the other side has not acknowledged yet into a bundle"),
+    )
+    export.add_argument(
+        "--to", metavar="DIR", type=Path, required=True,
+        help=_("the folder to write the bundle into, e.g. the USB stick"),
+    )  # fmt: skip
+    export.add_argument("--json", action="store_true", help=_("print JSON"))
+    inspect = bundle_commands.add_parser(
+        "inspect", parents=[common], help=_("show a bundle's manifest, without decrypting it")
+    )
+    inspect.add_argument("file", metavar="FILE", type=Path, help=_("the bundle file"))
+    inspect.add_argument("--json", action="store_true", help=_("print JSON"))
+    imports = bundle_commands.add_parser(
+        "import", parents=[common], help=_("check and import bundle files")
+    )
+    imports.add_argument(
+        "files", metavar="FILE", type=Path, nargs="+",
+        help=_("bundle files, or folders whose .tthbundle files are all imported"),
+    )  # fmt: skip
+    imports.add_argument(
+        "--dry-run", action="store_true", help=_("say what would change, change nothing")
+    )
+    imports.add_argument(
+        "--ack-to", metavar="DIR", type=Path,
+        help=_("write the acknowledgements into this folder"),
+    )  # fmt: skip
+    imports.add_argument("--json", action="store_true", help=_("print JSON"))
+    history = bundle_commands.add_parser(
+        "history", parents=[common], help=_("every bundle written or read here")
+    )
+    history.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    centres = commands.add_parser(
+        "centres", parents=[common], help=_("office: the centres enrolled here")
+    )
+    centre_commands = centres.add_subparsers(dest="centres_command", parser_class=_Parser)
+    centres_list = centre_commands.add_parser(
+        "list", parents=[common], help=_("each centre's last bundle and status")
+    )
+    centres_list.add_argument("--json", action="store_true", help=_("print JSON"))
+
+
+def _sync_commands(args: argparse.Namespace) -> int:
+    if args.command == "site":
+        handlers: dict[str | None, Callable[[argparse.Namespace], int]] = {
+            "show": _site_show, "init": _site_init, "enrol-request": _site_enrol_request,
+            "enrol": _site_enrol, "enrol-accept": _site_enrol_accept, "revoke": _site_revoke,
+            "key": _site_key,
+        }  # fmt: skip
+        handler = handlers.get(args.site_command)
+        if handler is None:
+            raise CliError(
+                _("say 'site show', 'site init', 'site enrol-request', 'site enrol', "
+                  "'site enrol-accept', 'site revoke' or 'site key export'"),
+                EXIT_USAGE,
+            )  # fmt: skip
+        return handler(args)
+    if args.command == "bundle":
+        if args.bundle_command == "export":
+            return _bundle_export(args)
+        if args.bundle_command == "inspect":
+            return _bundle_inspect(args)
+        if args.bundle_command == "import":
+            return _bundle_import(args)
+        if args.bundle_command == "history":
+            return _bundle_history(args)
+        raise CliError(
+            _("say 'bundle export', 'bundle inspect', 'bundle import' or 'bundle history'"),
+            EXIT_USAGE,
+        )
+    if args.centres_command == "list":
+        return _centres_list(args)
+    raise CliError(_("say 'centres list'"), EXIT_USAGE)
+
+
+def _site_json(site: SiteInfo) -> dict[str, object]:
+    return {
+        "id": site.id,
+        "name": site.name,
+        "role": site.role,
+        "fingerprint": site.fingerprint,
+        "upstream": site.upstream,
+    }
+
+
+def _print_site(site: SiteInfo) -> None:
+    print(tr("{name} ({role}), id {id}", name=site.name or "—",
+             role=_(ROLE_WORDS.get(site.role, site.role)), id=site.id))  # fmt: skip
+    if site.fingerprint:
+        print(tr("Key fingerprint: {fingerprint}", fingerprint=site.fingerprint))
+    if site.upstream:
+        print(tr("Reports to: {name} (id {id})", name=site.upstream_name or "—",
+                 id=site.upstream))  # fmt: skip
+
+
+def _site_show(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        site = ws.sync.site()
+    if args.json:
+        _print_json(_site_json(site))
+    else:
+        _print_site(site)
+    return EXIT_OK
+
+
+def _site_init(args: argparse.Namespace) -> int:
+    with Workspace.open(_need_db(args), create=True, check=True) as ws:
+        site = ws.sync.init_site(args.role, args.name)
+    if args.json:
+        _print_json(_site_json(site))
+    else:
+        _print_site(site)
+    return EXIT_OK
+
+
+def _new_file(out: Path, write: Callable[[Path], Path]) -> Path:
+    """Write a bundle with `write(folder)` (which names it itself) and leave it at `out`: into
+    the folder `out` if it is one, else as the file `out`, never over an existing file. The
+    bundle is written next to `out` first, so the final rename stays on one disk."""
+    if out.is_dir():
+        return write(out)
+    if out.exists() or out.is_symlink():
+        raise UserError(
+            N_("{path} already exists; give a new file name. Nothing was written."),
+            {"path": str(out)},
+        )
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(
+            N_("The folder {folder} does not exist. Nothing was written."),
+            {"folder": str(folder)},
+        )
+    staging = Path(tempfile.mkdtemp(prefix=".tthtcd-", dir=folder))
+    try:
+        written = write(staging)
+        if out.exists():
+            raise UserError(
+                N_("{path} already exists; give a new file name. Nothing was written."),
+                {"path": str(out)},
+            )
+        written.replace(out)
+        return out
+    finally:
+        for leftover in staging.iterdir():
+            leftover.unlink()
+        staging.rmdir()
+
+
+def _site_enrol_request(args: argparse.Namespace) -> int:
+    with Workspace.open(_need_db(args), check=True) as ws:
+        path = _new_file(args.out, ws.sync.enrol_request)
+        site = ws.sync.site()
+    if args.json:
+        _print_json({"file": str(path), "fingerprint": site.fingerprint})
+        return EXIT_OK
+    print(
+        tr(
+            "Wrote {path}. Take it to the office, and read them this fingerprint over the "
+            "phone when they accept it: {fingerprint}",
+            path=str(path), fingerprint=site.fingerprint,
+        )
+    )  # fmt: skip
+    return EXIT_OK
+
+
+def _site_enrol(args: argparse.Namespace) -> int:
+    from desktop_app.services.sync import SyncService
+
+    with Workspace.open(_need_db(args), check=True) as ws:
+        path = _new_file(args.out, lambda folder: ws.sync.enrol(args.request, folder))
+    facts = SyncService.inspect(args.request)
+    requester = facts.get("extra", {}).get("site", {})
+    sender = facts.get("sender", {})
+    name = str(requester.get("name") or sender.get("name", ""))
+    site_id = str(requester.get("id") or sender.get("site", ""))
+    fingerprint = str(sender.get("fingerprint", ""))
+    if args.json:
+        _print_json({"file": str(path), "centre": site_id, "name": name,
+                     "fingerprint": fingerprint})  # fmt: skip
+        return EXIT_OK
+    print(
+        tr(
+            "Enrolled {name} (id {id}); its key fingerprint is {fingerprint}: check it with "
+            "the centre over the phone. Wrote the reply {path}: give it back to the centre.",
+            name=name, id=site_id, fingerprint=fingerprint, path=str(path),
+        )
+    )  # fmt: skip
+    return EXIT_OK
+
+
+def _site_enrol_accept(args: argparse.Namespace) -> int:
+    with Workspace.open(_need_db(args), check=True) as ws:
+        office = ws.sync.enrol_accept(args.reply)
+    if args.json:  # the office this centre now reports to
+        _print_json(_site_json(office))
+        return EXIT_OK
+    print(
+        tr(
+            "Enrolled with {office} (id {id}); its key fingerprint is {fingerprint}: check "
+            "it with the office over the phone.",
+            office=office.name, id=office.id, fingerprint=office.fingerprint,
+        )
+    )  # fmt: skip
+    return EXIT_OK
+
+
+def _site_revoke(args: argparse.Namespace) -> int:
+    with Workspace.open(_need_db(args), check=True) as ws:
+        ws.sync.revoke(args.site_id)
+    if args.json:
+        _print_json({"id": args.site_id, "revoked": True})
+        return EXIT_OK
+    print(tr("The bundles of {id} are refused from now on.", id=args.site_id))
+    return EXIT_OK
+
+
+def _site_key(args: argparse.Namespace) -> int:
+    if args.key_command != "export":
+        raise CliError(_("say 'site key export --age-identity FILE'"), EXIT_USAGE)
+    out: Path = args.age_identity
+    if out.exists() or out.is_symlink():
+        raise UserError(
+            N_("{path} already exists; give a new file name. Nothing was written."),
+            {"path": str(out)},
+        )
+    with Workspace.open(_need_db(args), check=True) as ws:
+        path = ws.sync.export_age_identity(out)
+    if args.json:
+        _print_json({"file": str(path)})
+        return EXIT_OK
+    print(
+        tr(
+            "Wrote {path}: this site's age identity. Keep it as safe as the backups' "
+            "passphrase: it opens every bundle sent to or by this site.",
+            path=str(path),
+        )
+    )
+    return EXIT_OK
+
+
+def _bundle_export(args: argparse.Namespace) -> int:
+    if not args.to.is_dir():
+        raise UserError(
+            N_("The folder {folder} does not exist. Nothing was written."),
+            {"folder": str(args.to)},
+        )
+    with Workspace.open(_need_db(args), check=True) as ws:
+        result = ws.sync.export(args.to)
+    if args.json:
+        _print_json({"file": str(result.file), "seq": result.seq, "rows": result.rows})
+        return EXIT_OK
+    print(
+        tr(
+            "Wrote {path}: bundle {seq}, {rows} rows. It was read back and checked: "
+            "the stick can be removed safely.",
+            path=str(result.file), seq=result.seq, rows=format_int(sum(result.rows.values())),
+        )
+    )  # fmt: skip
+    return EXIT_OK
+
+
+def _bundle_inspect(args: argparse.Namespace) -> int:
+    from desktop_app.services.sync import SyncService
+
+    facts = SyncService.inspect(args.file)
+    if args.json:
+        _print_json(facts)
+        return EXIT_OK
+    sender = facts.get("sender", {})
+    signature = (
+        _("valid (whether the key is trusted is checked at import)")
+        if facts.get("signature") == "valid"
+        else _("INVALID: this file was changed after it was signed")
+    )
+    lines = [
+        tr("Bundle {id}: {kind} number {seq}, made {date}", id=facts.get("bundle_id", ""),
+           kind=facts.get("kind", ""), seq=facts.get("seq", ""),
+           date=facts.get("created_at", "")),
+        tr("From: {name} ({role}), id {id}", name=sender.get("name", ""),
+           role=_(ROLE_WORDS.get(sender.get("role", ""), sender.get("role", ""))),
+           id=sender.get("site", "")),
+        tr("Key fingerprint: {fingerprint}", fingerprint=sender.get("fingerprint", "")),
+        tr("Signature: {state}", state=signature),
+    ]  # fmt: skip
+    rows = facts.get("rows") or {}
+    if rows:
+        lines.append(_("Rows:"))
+        lines += [f"  {table}: {format_int(int(n))}" for table, n in sorted(rows.items())]
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def _bundle_files(ws: Workspace, given: Sequence[Path]) -> tuple[list[Path], int]:
+    """The files given, a folder standing for its .tthbundle files (sorted by name) that are
+    for this site: enrolment files, this site's own bundles and bundles addressed to other
+    sites are left out of a folder (a stick holds them too); how many were left out."""
+    from desktop_app.services.sync import SyncService
+
+    me = ws.sync.site().id
+    files: list[Path] = []
+    skipped = 0
+    for path in given:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = sorted(p for p in path.iterdir() if p.name.endswith(BUNDLE_SUFFIX))
+        if not found:
+            raise UserError(
+                N_("There is no .tthbundle file in the folder {folder}."), {"folder": str(path)}
+            )
+        for file in found:
+            try:
+                facts = SyncService.inspect(file)
+            except UserError:  # unreadable: imported, so that its refusal says why
+                files.append(file)
+                continue
+            recipients = facts.get("recipients") or []
+            sender = (facts.get("sender") or {}).get("site")
+            if facts.get("kind") == "enrolment" or sender == me or me not in recipients:
+                skipped += 1
+            else:
+                files.append(file)
+    return files, skipped
+
+
+def _counts_json(counts: TableCounts) -> dict[str, int]:
+    return {
+        "new": counts.new,
+        "updated": counts.updated,
+        "unchanged": counts.unchanged,
+        "conflict": counts.conflict,
+        "rejected": counts.rejected,
+    }
+
+
+def _outcome_json(o: ImportOutcome) -> dict[str, object]:
+    return {
+        "file": str(o.file),
+        "bundle": o.bundle,
+        "sender": o.sender,
+        "status": o.status,
+        "reason": o.reason,
+        "tables": {table: _counts_json(c) for table, c in o.tables.items()},
+    }
+
+
+def _outcome_lines(o: ImportOutcome) -> list[str]:
+    status = _(STATUS_WORDS.get(o.status, o.status))
+    who = o.sender_name or o.sender
+    head = f"{o.file.name}: {status}" + (f" ({who})" if who else "")
+    if o.reason:
+        head += f": {o.reason}"
+    lines = [head]
+    for table, c in sorted(o.tables.items()):
+        if not c.total:
+            continue
+        lines.append(
+            "  "
+            + tr(
+                "{table}: {new} new, {updated} updated, {unchanged} unchanged, "
+                "{conflict} conflicts, {rejected} rejected",
+                table=table, new=format_int(c.new), updated=format_int(c.updated),
+                unchanged=format_int(c.unchanged), conflict=format_int(c.conflict),
+                rejected=format_int(c.rejected),
+            )
+        )  # fmt: skip
+    if o.ack_file is not None:
+        lines.append("  " + tr("Acknowledgement written: {path}", path=str(o.ack_file)))
+    return lines
+
+
+def _bundle_import(args: argparse.Namespace) -> int:
+    if args.ack_to is not None and not args.ack_to.is_dir():
+        raise UserError(
+            N_("The folder {folder} does not exist. Nothing was written."),
+            {"folder": str(args.ack_to)},
+        )
+    with Workspace.open(_need_db(args), check=True) as ws:
+        files, skipped = _bundle_files(ws, args.files)
+        if skipped:
+            note = ngettext(
+                "{count} file in the folder is not for this site (an enrolment file, or a "
+                "bundle sent by or to another site) and was left out.",
+                "{count} files in the folder are not for this site (enrolment files, or "
+                "bundles sent by or to other sites) and were left out.",
+                skipped,
+            ).format(count=skipped)
+            print(f"tthtcd: {note}", file=sys.stderr)
+        if not files:
+            raise UserError(N_("None of the files given is a bundle for this site."))
+        outcomes = ws.sync.import_files(files, dry_run=args.dry_run, ack_to=args.ack_to)
+    if args.json:
+        _print_json([_outcome_json(o) for o in outcomes])
+    else:
+        for o in outcomes:
+            print("\n".join(_outcome_lines(o)))
+    refused = [o for o in outcomes if o.status not in _IMPORT_OK]
+    if refused and not args.json:
+        print(
+            "tthtcd: "
+            + ngettext(
+                "{count} file was refused; nothing of it was imported.",
+                "{count} files were refused; nothing of them was imported.",
+                len(refused),
+            ).format(count=len(refused)),
+            file=sys.stderr,
+        )
+    return EXIT_FAILURE if refused else EXIT_OK
+
+
+def _bundle_history(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        records = ws.sync.history()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "direction": r.direction, "kind": r.kind, "bundle": r.bundle_id,
+                    "peer": r.peer_site, "peer_name": r.peer_name, "seq": r.seq,
+                    "file": r.file_name, "created_at": r.created_at,
+                    "applied_at": r.applied_at, "status": r.status, "summary": r.summary,
+                }
+                for r in records
+            ]
+        )  # fmt: skip
+        return EXIT_OK
+    if not records:
+        print(_("No bundles yet."))
+    for r in records:
+        arrow = "→" if r.direction == "export" else "←"
+        print(f"{r.created_at[:19]}  {arrow} {r.peer_name or r.peer_site}  {r.kind} {r.seq}"
+              f"  {r.status}  {r.file_name}")  # fmt: skip
+    return EXIT_OK
+
+
+def _day(iso: str) -> str:
+    """An ISO date or time as the app shows days: dd/mm/yyyy."""
+    try:
+        return f"{dt.date.fromisoformat(iso[:10]):%d/%m/%Y}"
+    except ValueError:
+        return iso
+
+
+def _centres_list(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        centres = ws.sync.centres()
+    if args.json:
+        _print_json(
+            [
+                {"id": c.id, "name": c.name, "last_seq": c.last_seq,
+                 "last_import": c.last_import, "status": c.status}
+                for c in centres
+            ]
+        )  # fmt: skip
+        return EXIT_OK
+    if not centres:
+        print(_("No centre is enrolled at this office yet."))
+    for c in centres:
+        last = (
+            tr("bundle {seq} imported {date}", seq=c.last_seq, date=_day(c.last_import))
+            if c.last_import
+            else _("no bundle yet")
+        )
+        status = _(CENTRE_STATUS_WORDS.get(c.status, c.status))
+        print(f"{c.id}  {c.name}: {last}; {status}")
+    return EXIT_OK
+
+
+# Administrative units ------------------------------------------------------------------
+
+
+def _units_parsers(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    """`units lookup` and `units tree`."""
+    units = commands.add_parser(
+        "units", parents=[common], help=_("administrative units before and after 1/7/2025")
+    )
+    unit_commands = units.add_subparsers(dest="units_command", parser_class=_Parser)
+    lookup = unit_commands.add_parser(
+        "lookup",
+        parents=[common],
+        help=_("today's unit of a commune or district of before 1/7/2025 (name or code)"),
+    )
+    lookup.add_argument("text", metavar="TEXT", help=_("the old name or code, e.g. 'Phúc Xá'"))
+    lookup.add_argument(
+        "--province", metavar="NAME", default="",
+        help=_("only in this province of before 1/7/2025 (name or code)"),
+    )  # fmt: skip
+    lookup.add_argument("--json", action="store_true", help=_("print JSON"))
+    tree = unit_commands.add_parser(
+        "tree",
+        parents=[common],
+        help=_("office: the province, its communes and the centres in each"),
+    )
+    tree.add_argument("--json", action="store_true", help=_("print JSON"))
+
+
+def _units_commands(args: argparse.Namespace) -> int:
+    if args.units_command == "lookup":
+        return _units_lookup(args)
+    if args.units_command == "tree":
+        return _units_tree(args)
+    raise CliError(_("say 'units lookup' or 'units tree'"), EXIT_USAGE)
+
+
+def _unit_json(unit: object) -> dict[str, object]:
+    from desktop_app.core.org_units import OrgUnit
+
+    assert isinstance(unit, OrgUnit)
+    return {
+        "code": unit.code,
+        "level": unit.level.value,
+        "name": unit.name,
+        "valid_from": unit.valid_from.isoformat() if unit.valid_from else None,
+        "valid_to": unit.valid_to.isoformat() if unit.valid_to else None,
+    }
+
+
+def _units_lookup(args: argparse.Namespace) -> int:
+    """Without --db the shipped units are read through a scratch database."""
+    if args.db is not None:
+        with _open(args) as ws:
+            matches = ws.org_units.lookup_legacy(args.text, province=args.province)
+    else:
+        with (
+            tempfile.TemporaryDirectory(prefix="tthtcd-units-") as tmp,
+            Workspace.open(Path(tmp) / "units.sqlite3", create=True) as ws,
+        ):
+            matches = ws.org_units.lookup_legacy(args.text, province=args.province)
+    if args.json:
+        _print_json(
+            [
+                {"unit": _unit_json(m.unit), "path": [_unit_json(u) for u in m.path],
+                 "today": [_unit_json(u) for u in m.today],
+                 "today_province": _unit_json(m.today_province)}
+                for m in matches
+            ]
+        )  # fmt: skip
+        return EXIT_OK
+    if not matches:
+        raise CliError(
+            tr("No commune or district of before 1/7/2025 matches '{text}'.", text=args.text)
+        )
+    for m in matches:
+        old = ", ".join(u.name for u in reversed(m.path))
+        today = "; ".join(
+            f"{u.name}, {m.today_province.name}" if u.level.value != "province" else u.name
+            for u in m.today
+        )
+        print(tr("{old} ({code}) → today: {today}", old=old, code=m.unit.code, today=today))
+    return EXIT_OK
+
+
+def _units_tree(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        provinces = ws.org_units.tree()
+    if args.json:
+        _print_json(
+            [
+                {**_unit_json(p.unit),
+                 "formerly": [_unit_json(u) for u in p.formerly],
+                 "communes": [
+                     {**_unit_json(c.unit),
+                      "formerly": [[_unit_json(u) for u in path] for path in c.formerly],
+                      "centres": [{"id": n.site_id, "name": n.name} for n in c.centres]}
+                     for c in p.communes
+                 ]}
+                for p in provinces
+            ]
+        )  # fmt: skip
+        return EXIT_OK
+    if not provinces:
+        print(_("No centre held here names a commune the app knows."))
+    for p in provinces:
+        held = sum(len(c.centres) for c in p.communes)
+        centres = ngettext("{count} centre", "{count} centres", held).format(count=held)
+        print(
+            tr(
+                "{province}: {communes} communes, {centres}",
+                province=p.unit.name, communes=len(p.communes), centres=centres,
+            )
+        )  # fmt: skip
+        for c in p.communes:
+            if not c.centres:
+                continue
+            print(f"  {c.unit.name} ({c.unit.code})")
+            for n in c.centres:
+                print(f"    {n.name}  {n.site_id}")
+    return EXIT_OK
 
 
 def selfcheck() -> int:

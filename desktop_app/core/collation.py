@@ -96,6 +96,13 @@ for _rank, _group in enumerate(_MARK_GROUPS):
     for _ch in _group:
         _MARK[_ch] = chr(_FIRST_WEIGHT + _rank)
 _OTHER_MARK = chr(_FIRST_WEIGHT + len(_MARK_GROUPS))
+# ICU tells the curly quotes from the straight one of their group at the secondary level, after
+# every combining mark: ' < ‘ < ’ < ‚ and " < “ < ” < „.
+_CURLY: dict[str, str] = {
+    ch: chr(_FIRST_WEIGHT + len(_MARK_GROUPS) + 1 + rank)
+    for group in ("‘’‚", "“”„")
+    for rank, ch in enumerate(group)
+}
 _STROKED: dict[str, tuple[str, str]] = {
     "ø": ("o", _MARK["\u0338"]),
     "ł": ("l", _MARK["\u0335"]),
@@ -112,6 +119,16 @@ _LOWER = chr(_FIRST_WEIGHT)
 _COMPAT_LOWER = chr(_FIRST_WEIGHT + 1)
 _UPPER = chr(_FIRST_WEIGHT + 2)
 _COMPAT_UPPER = chr(_FIRST_WEIGHT + 3)
+# The wide, en-width and no-break spaces weigh as a space, told apart from it (and each other)
+# at the tertiary level, after the capitals, as ICU does.
+_SPACE_VARIANTS: dict[str, str] = {
+    "\u3000": chr(_FIRST_WEIGHT + 4),
+    "\u2002": chr(_FIRST_WEIGHT + 5),
+    "\u2003": chr(_FIRST_WEIGHT + 5),
+    "\u2009": chr(_FIRST_WEIGHT + 5),
+    "\xa0": chr(_FIRST_WEIGHT + 6),
+    "\u202f": chr(_FIRST_WEIGHT + 6),
+}
 
 _IGNORABLE = ("", "", "")
 # (primary weights, secondary weights of its marks, tertiary weight). A character with primary
@@ -124,7 +141,7 @@ _Weights = tuple[str, str, str]
 
 def _base_weights(ch: str) -> _Weights | None:
     if ch in _PRIMARY:
-        return _PRIMARY[ch], "", _LOWER
+        return _PRIMARY[ch], _CURLY.get(ch, ""), _SPACE_VARIANTS.get(ch, _LOWER)
     lower = ch.lower()
     if lower != ch and len(lower) == 1 and lower in _PRIMARY:
         return _PRIMARY[lower], "", _UPPER
@@ -240,6 +257,10 @@ class _Word(NamedTuple):
 
 
 _CACHE_LIMIT = 50_000
+# The ellipsis has a weight of its own in the table only to be found here and expanded.
+_ELLIPSIS = _PRIMARY["…"]
+_MIDDLE_DOT = _PRIMARY["·"]
+_L_DOT = chr(_FIRST_WEIGHT + len(_MARK_GROUPS) + 1 + 3)
 
 
 def _sequence_weights(starter: str, combining: str) -> _Weights:
@@ -286,6 +307,20 @@ class _WordTable(dict[str, _Word]):
         for char_weights in weights:
             assert char_weights is not None
             char_primary, char_marks, tertiary = char_weights
+            if char_primary == _MIDDLE_DOT and primary and primary[-1] == _PRIMARY["l"]:
+                # ICU's contraction for the Catalan "l·l": after an l the middle dot is a
+                # mark of that l, weighing more than any other.
+                marks.append((units, _L_DOT))
+                continue
+            if char_primary == _ELLIPSIS:
+                # ICU weighs "…" as three full stops, each a compatibility form: it sorts with
+                # "...", just after it.
+                for _ in range(3):
+                    primary.append(_PRIMARY["."])
+                    cases.append((units, _COMPAT_LOWER))
+                    units += 1
+                marks.extend((units, mark) for mark in char_marks)
+                continue
             if char_primary:
                 primary.append(char_primary)
                 if tertiary != _LOWER:

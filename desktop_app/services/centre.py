@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -14,6 +16,7 @@ from desktop_app.core.problems import N_, Problem, UserError
 from desktop_app.core.text import nfc
 from desktop_app.core.voucher_forms import DEFAULT_FORM, VOUCHER_FORMS
 from desktop_app.services.ops import OpResult, Ops
+from desktop_app.storage import office_views
 from desktop_app.storage import people as repo
 from desktop_app.storage.db import Database
 from desktop_app.storage.people import CentreRow
@@ -127,11 +130,27 @@ class CentreService:
     def __init__(self, db: Database, ops: Ops) -> None:
         self._db = db
         self._ops = ops
+        self._speaking_for: str | None = None
 
     # Profile ---------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def speaking_for(self, site_id: str | None) -> Iterator[None]:
+        """Within the block, `profile()` and `fund_signers()` are those of centre `site_id`
+        (at an office: the profile row that centre sent in its bundles), so one centre's
+        papers printed at its office name that centre. This site's own id or None: no change."""
+        before = self._speaking_for
+        self._speaking_for = None if site_id in (None, self._db.site_id) else site_id
+        try:
+            yield
+        finally:
+            self._speaking_for = before
+
     def profile(self) -> CentreProfile:
-        row = repo.get_centre(self._db)
+        if self._speaking_for is not None:
+            row = office_views.centre_row_of(self._db, self._speaking_for)
+        else:
+            row = repo.get_centre(self._db)
         if row is None:
             return CentreProfile()
         return CentreProfile(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,6 +42,7 @@ from desktop_app.services.ops import OpChanges, OpResult, Ops
 from desktop_app.services.outputs import check_output
 from desktop_app.services.site_keys import SiteKeyService
 from desktop_app.storage import certificates as repo
+from desktop_app.storage import multisite
 from desktop_app.storage.certificates import CertificateRow, NewCertificate
 from desktop_app.storage.db import Database, read_snapshot
 from desktop_app.storage.tx import Tx
@@ -404,21 +405,48 @@ class CertificateService:
 
     # Register --------------------------------------------------------------------------
 
-    def register(
-        self, text: str = "", year: int | None = None, limit: int = 500
-    ) -> list[CertificateRow]:
-        return repo.search_register(self._db, text, year, limit)
+    def _check_centres(self, sites: Sequence[str] | None) -> None:
+        """Refuse a site id that is not a centre whose rows this office holds."""
+        unknown = multisite.unknown_centres(self._db, sites) if sites else []
+        if unknown:
+            raise UserError(
+                N_(
+                    "There is no centre with the id {id} at this office; see 'tthtcd centres list'."
+                ),
+                {"id": unknown[0]},
+            )
 
-    def register_years(self) -> list[int]:
-        return repo.register_years(self._db)
+    def register(
+        self,
+        text: str = "",
+        year: int | None = None,
+        limit: int = 500,
+        sites: Sequence[str] | None = None,
+    ) -> list[CertificateRow]:
+        """`sites`: only the certificates these centres issued (at an office); None: all."""
+        self._check_centres(sites)
+        return repo.search_register(self._db, text, year, limit, sites)
+
+    def register_years(self, sites: Sequence[str] | None = None) -> list[int]:
+        self._check_centres(sites)
+        return repo.register_years(self._db, sites)
 
     @read_snapshot
-    def register_book(self, year: int, day: dt.date | None = None) -> RegisterBook:
-        """The year's register as printed, in number order; refuses a year with none."""
+    def register_book(
+        self, year: int, day: dt.date | None = None, site: str | None = None
+    ) -> RegisterBook:
+        """The year's register as printed, in number order; refuses a year with none.
+        `site`: at an office, the register of that enrolled centre, headed with its profile."""
+        check_year(year)
+        if site is not None and site != self._db.site_id:
+            self._check_centres([site])
+        with self._centre.speaking_for(site):
+            return self._register_book(year, day, site)
+
+    def _register_book(self, year: int, day: dt.date | None, site: str | None) -> RegisterBook:
         from desktop_app.documents.certificate_register import RegisterHeader, RegisterRow
 
-        check_year(year)
-        rows = repo.register_of_year(self._db, year)
+        rows = repo.register_of_year(self._db, year, site)
         if not rows:
             raise UserError(
                 N_("No certificate was issued in {year}, so its register has nothing to print."),

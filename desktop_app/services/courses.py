@@ -170,7 +170,9 @@ class CourseService:
     # Courses ---------------------------------------------------------------------------
 
     def find(self, flt: CourseFilter | None = None) -> list[Course]:
-        return repo.list_courses(self._db, flt or CourseFilter())
+        flt = flt or CourseFilter()
+        self._people.check_centres(flt.sites)
+        return repo.list_courses(self._db, flt)
 
     def years(self) -> list[int]:
         return repo.course_years(self._db)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from desktop_app.core.fund import (
@@ -117,8 +117,10 @@ class FundService:
 
     # Funds -----------------------------------------------------------------------------
 
-    def funds(self) -> list[FundRow]:
-        return repo.list_funds(self._db)
+    def funds(self, sites: Sequence[str] | None = None) -> list[FundRow]:
+        """The live funds; at an office, of these centres only when `sites` is given."""
+        self._people.check_centres(sites)
+        return repo.list_funds(self._db, sites)
 
     def get(self, fund_id: str) -> FundRow:
         fund = repo.get_fund(self._db, fund_id)

@@ -9,6 +9,7 @@ methods do all three in one call, for the command line.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
@@ -125,6 +126,11 @@ class FundDocumentService:
         self._centre = centre
         self._fund = fund
         self._members = members
+
+    def _speaking_for(self, fund_id: str) -> contextlib.AbstractContextManager[None]:
+        """A fund's papers name the centre that owns the fund (at an office, one of its
+        centres: the profile that centre sent)."""
+        return self._centre.speaking_for(self._fund.get(fund_id).owner_site)
 
     def _unit(self) -> tuple[str, str, str]:
         """(parent body, unit, commune) as printed in the top-left block: the Hội Khuyến học
@@ -333,11 +339,12 @@ class FundDocumentService:
     @read_snapshot
     def prepare_voucher(self, voucher_number: str, fund_id: str | None = None) -> PreparedVoucher:
         entry = self._fund.find_voucher(voucher_number, fund_id)
-        paper = (
-            self.record(entry)
-            if entry.is_goods or entry.kind is EntryKind.REVERSAL
-            else self.voucher(entry)
-        )
+        with self._centre.speaking_for(self._fund.get(entry.fund_id).owner_site):
+            paper = (
+                self.record(entry)
+                if entry.is_goods or entry.kind is EntryKind.REVERSAL
+                else self.voucher(entry)
+            )
         return PreparedVoucher(
             paper, PrintAudit("voucher.print", "voucher", entry.id, entry.voucher)
         )
@@ -460,7 +467,8 @@ class FundDocumentService:
     def prepare_cash_book(
         self, fund_id: str, start: dt.date, end: dt.date, account: Account = Account.CASH
     ) -> PreparedCashBook:
-        header, opening, lines = self.cash_book(fund_id, start, end, account)
+        with self._speaking_for(fund_id):
+            header, opening, lines = self.cash_book(fund_id, start, end, account)
         name = "cash_book" if account is Account.CASH else "bank_book"
         return PreparedCashBook(header, opening, lines, PrintAudit(f"{name}.print", name, fund_id))
 
@@ -602,8 +610,10 @@ class FundDocumentService:
 
     @read_snapshot
     def prepare_disclosure(self, fund_id: str, year: int, number: str = "") -> PreparedDisclosure:
+        with self._speaking_for(fund_id):
+            data = self.disclosure(fund_id, year, number=number)
         return PreparedDisclosure(
-            self.disclosure(fund_id, year, number=number),
+            data,
             PrintAudit("disclosure.print", "disclosure", fund_id, str(year)),
         )
 
@@ -645,7 +655,10 @@ class FundDocumentService:
     @read_snapshot
     def prepare_donors(self, fund_id: str, year: int) -> PreparedDonors:
         fund = self._fund.get(fund_id)
-        header = self._header("DANH SÁCH ỦNG HỘ QUỸ KHUYẾN HỌC", f"{fund.name} — Năm {year}", None)
+        with self._centre.speaking_for(fund.owner_site):
+            header = self._header(
+                "DANH SÁCH ỦNG HỘ QUỸ KHUYẾN HỌC", f"{fund.name} — Năm {year}", None
+            )
         return PreparedDonors(
             header,
             self.donors(fund_id, year),

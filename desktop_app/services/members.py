@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop_app.core.fund import EntryInput, EntryKind
@@ -68,8 +69,10 @@ class MemberService:
 
     # Branches --------------------------------------------------------------------------
 
-    def branches(self) -> list[Branch]:
-        return repo.list_branches(self._db)
+    def branches(self, sites: Sequence[str] | None = None) -> list[Branch]:
+        """The branches; at an office, of these centres only when `sites` is given."""
+        self._people.check_centres(sites)
+        return repo.list_branches(self._db, sites)
 
     def save_branch(
         self,
@@ -96,7 +99,10 @@ class MemberService:
     # Members ---------------------------------------------------------------------------
 
     def members(self, flt: MemberFilter | None = None, limit: int | None = None) -> list[Member]:
-        return repo.list_members(self._db, flt or MemberFilter(), limit)
+        """`flt.sites`: only the members these centres own (at an office); None: all."""
+        flt = flt or MemberFilter()
+        self._people.check_centres(flt.sites)
+        return repo.list_members(self._db, flt, limit)
 
     def get(self, member_id: str) -> Member:
         member = repo.get_member(self._db, member_id)
@@ -186,10 +192,19 @@ class MemberService:
             repo.set_rate(op.tx, rate)
         return op.result(rate.year)
 
-    def unpaid(self, year: int, branch_id: str | None = None) -> list[Member]:
-        """Active members who have not paid the year's dues."""
+    def unpaid(
+        self, year: int, branch_id: str | None = None, sites: Sequence[str] | None = None
+    ) -> list[Member]:
+        """Active members who have not paid the year's dues (of these centres, at an
+        office, when `sites` is given)."""
+        self._people.check_centres(sites)
         members = repo.list_members(
-            self._db, MemberFilter(branch_id=branch_id, status=MemberStatus.ACTIVE)
+            self._db,
+            MemberFilter(
+                branch_id=branch_id,
+                status=MemberStatus.ACTIVE,
+                sites=tuple(sites) if sites is not None else None,
+            ),
         )
         paid = repo.paid_members(self._db, year, [m.id for m in members])
         return [m for m in members if m.id not in paid]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from desktop_app.core.cccd import mask_cccd
 from desktop_app.core.people import Person, PersonFields, PersonInput, PersonRow, validate_person
@@ -101,8 +102,23 @@ class PeopleService:
             )
         return person
 
-    def count(self, query: str | None = None) -> int:
-        return repo.count_people(self._db, query)
+    def check_centres(self, sites: Sequence[str] | None) -> None:
+        """Refuse a site id that is not a centre whose rows this office holds (`sites` is an
+        office's choice of centres, for the lists and reports; None means every site)."""
+        if sites is None:
+            return
+        unknown = multisite.unknown_centres(self._db, sites)
+        if unknown:
+            raise UserError(
+                N_(
+                    "There is no centre with the id {id} at this office; see 'tthtcd centres list'."
+                ),
+                {"id": unknown[0]},
+            )
+
+    def count(self, query: str | None = None, sites: Sequence[str] | None = None) -> int:
+        self.check_centres(sites)
+        return repo.count_people(self._db, query, sites)
 
     def page(
         self,
@@ -113,7 +129,10 @@ class PeopleService:
         after: PageKey | None = None,
         offset: int = 0,
         limit: int = 100,
+        sites: Sequence[str] | None = None,
     ) -> list[KeyedRow]:
+        """`sites`: only the people these centres own (at an office); None: everyone."""
+        self.check_centres(sites)
         return repo.page_people(
             self._db,
             order=order,
@@ -122,15 +141,21 @@ class PeopleService:
             after=after,
             offset=offset,
             limit=limit,
+            sites=sites,
         )
 
-    def search(self, text: str, limit: int = 50) -> list[PersonRow]:
-        """People matching `text`; a text longer than MAX_SEARCH_CHARS is cut there."""
-        return repo.search_people(self._db, text[:MAX_SEARCH_CHARS], limit)
+    def search(
+        self, text: str, limit: int = 50, sites: Sequence[str] | None = None
+    ) -> list[PersonRow]:
+        """People matching `text`; a text longer than MAX_SEARCH_CHARS is cut there.
+        `sites`: only the people these centres own (at an office); None: everyone."""
+        self.check_centres(sites)
+        return repo.search_people(self._db, text[:MAX_SEARCH_CHARS], limit, sites)
 
-    def roster(self, limit: int = 100) -> list[PersonRow]:
-        """The first people in roster order."""
-        return [k.row for k in repo.page_people(self._db, limit=limit)]
+    def roster(self, limit: int = 100, sites: Sequence[str] | None = None) -> list[PersonRow]:
+        """The first people in roster order (of these centres only, when `sites` is given)."""
+        self.check_centres(sites)
+        return [k.row for k in repo.page_people(self._db, limit=limit, sites=sites)]
 
     def cccd_shared_across_sites(self) -> list[SharedCccd]:
         """CCCD numbers held by people of more than one site (an office's file, or rows that

@@ -218,11 +218,22 @@ def valid_for_enrolment(
     return _row(r) if r else None
 
 
+def _sites_where(sites: Sequence[str] | None) -> tuple[list[str], list[object]]:
+    if sites is None:
+        return [], []
+    return [f"owner_site IN ({', '.join('?' for _ in sites)})"], list(sites)
+
+
 def search_register(
-    db: Database, text: str = "", year: int | None = None, limit: int = 500
+    db: Database,
+    text: str = "",
+    year: int | None = None,
+    limit: int = 500,
+    sites: Sequence[str] | None = None,
 ) -> list[CertificateRow]:
-    where = ["deleted = 0"]
-    params: list[object] = []
+    """`sites`: only the certificates these sites issued (an office's view); None: all."""
+    scoped, params = _sites_where(sites)
+    where = ["deleted = 0", *scoped]
     if year:
         where.append("year = ?")
         params.append(year)
@@ -237,12 +248,13 @@ def search_register(
     return [_row(r) for r in rows]
 
 
-def register_of_year(db: Database, year: int) -> list[CertificateRow]:
-    """This site's certificates of the year in number order, as its register book lists them."""
+def register_of_year(db: Database, year: int, site: str | None = None) -> list[CertificateRow]:
+    """This site's (or centre `site`'s, at an office) certificates of the year in number
+    order, as its register book lists them."""
     rows = db.conn.execute(
         f"SELECT {_COLUMNS} FROM certificate WHERE deleted = 0 AND owner_site = ? AND year = ?"
         " ORDER BY number",
-        (db.site_id, year),
+        (site or db.site_id, year),
     ).fetchall()
     return [_row(r) for r in rows]
 
@@ -261,10 +273,12 @@ def reissued_as(db: Database, cert_ids: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def register_years(db: Database) -> list[int]:
+def register_years(db: Database, sites: Sequence[str] | None = None) -> list[int]:
+    scoped, params = _sites_where(sites)
+    where = " AND ".join(["deleted = 0", *scoped])
     return [
         int(r[0])
         for r in db.conn.execute(
-            "SELECT DISTINCT year FROM certificate WHERE deleted = 0 ORDER BY year DESC"
+            f"SELECT DISTINCT year FROM certificate WHERE {where} ORDER BY year DESC", params
         )
     ]

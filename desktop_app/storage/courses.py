@@ -182,6 +182,8 @@ class CourseFilter:
     year: int | None = None
     status: CourseStatus | None = None
     text: str = ""
+    # Only the classes these sites own (an office's view of some centres); None: all.
+    sites: tuple[str, ...] | None = None
 
 
 def list_courses(db: Database, flt: CourseFilter, with_figures: bool = True) -> list[Course]:
@@ -199,6 +201,9 @@ def list_courses(db: Database, flt: CourseFilter, with_figures: bool = True) -> 
     for word in fold(flt.text).split():
         where.append("(' ' || c.folded_title) LIKE ?")
         params.append(f"% {word}%")
+    if flt.sites is not None:
+        where.append(f"c.owner_site IN ({', '.join('?' for _ in flt.sites)})")
+        params += flt.sites
     rows = db.conn.execute(
         f"SELECT {_COURSE_COLUMNS} FROM course c LEFT JOIN class_type t ON t.id = c.type_id"
         f" WHERE {' AND '.join(where)} ORDER BY c.start_date DESC, c.title",

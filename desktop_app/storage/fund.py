@@ -103,9 +103,13 @@ def set_funds_seal(tx: Tx, seal: str) -> None:
     tx.conn.execute("UPDATE site SET funds_seal = ? WHERE id = ?", (seal, tx.site_id))
 
 
-def list_funds(db: Database) -> list[FundRow]:
+def list_funds(db: Database, sites: Sequence[str] | None = None) -> list[FundRow]:
+    """The live funds; of these sites only when `sites` is given (an office's view)."""
+    where, params = "deleted = 0", list(sites or ())
+    if sites is not None:
+        where += f" AND owner_site IN ({', '.join('?' for _ in sites)})"
     rows = db.conn.execute(
-        f"SELECT {_FUND_COLUMNS} FROM fund WHERE deleted = 0 ORDER BY opening_date, name"
+        f"SELECT {_FUND_COLUMNS} FROM fund WHERE {where} ORDER BY opening_date, name", params
     ).fetchall()
     return [_fund(r) for r in rows]
 

@@ -29,12 +29,17 @@ def update_branch(
     )
 
 
-def list_branches(db: Database) -> list[Branch]:
+def list_branches(db: Database, sites: Sequence[str] | None = None) -> list[Branch]:
+    """The live branches; of these sites only when `sites` is given (an office's view)."""
+    where, params = "b.deleted = 0", list(sites or ())
+    if sites is not None:
+        where += f" AND b.owner_site IN ({', '.join('?' for _ in sites)})"
     rows = db.conn.execute(
         "SELECT b.id, b.name, b.kind, b.hamlet_id,"
         " (SELECT count(*) FROM member m WHERE m.branch_id = b.id AND m.deleted = 0"
         "  AND m.status = 'active')"
-        " FROM branch b WHERE b.deleted = 0 ORDER BY b.sort_key"
+        f" FROM branch b WHERE {where} ORDER BY b.sort_key",
+        params,
     ).fetchall()
     return [Branch(r[0], r[1], BranchKind(r[2]), r[3], int(r[4])) for r in rows]
 
@@ -74,6 +79,8 @@ class MemberFilter:
     branch_id: str | None = None
     status: MemberStatus | None = None
     text: str = ""
+    # Only the members these sites own (an office's view of some centres); None: all.
+    sites: tuple[str, ...] | None = None
 
 
 def list_members(db: Database, flt: MemberFilter, limit: int | None = None) -> list[Member]:
@@ -85,6 +92,9 @@ def list_members(db: Database, flt: MemberFilter, limit: int | None = None) -> l
     if flt.status:
         where.append("m.status = ?")
         params.append(flt.status.value)
+    if flt.sites is not None:
+        where.append(f"m.owner_site IN ({', '.join('?' for _ in flt.sites)})")
+        params += list(flt.sites)
     for word in flt.text.split():
         where.append("((' ' || p.search_text) LIKE ? OR m.member_number LIKE ?)")
         params += [f"% {word}%", f"{word}%"]

@@ -4,6 +4,7 @@ find the rows they refer to."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop_app.storage.db import Database
@@ -67,3 +68,17 @@ def class_type_id(db: Database, code: str, owner_site: str) -> str | None:
         (code, owner_site),
     ).fetchone()
     return str(r[0]) if r else None
+
+
+def unknown_centres(db: Database, sites: Sequence[str]) -> list[str]:
+    """Those of `sites` that are not a centre whose rows this file holds as received (a
+    foreign site row, `is_local = 0`, of role centre), in the order given."""
+    known = {
+        str(r[0])
+        for r in db.conn.execute(
+            "SELECT id FROM site WHERE is_local = 0 AND role = 'centre'"
+            f" AND id IN ({', '.join('?' for _ in sites)})",
+            list(sites),
+        )
+    }
+    return [s for s in sites if s not in known]

@@ -214,12 +214,34 @@ def find_similar(
     return [_row(r) for r in rows]
 
 
-def count_people(db: Database, query: str | None = None) -> int:
+def _sites_sql(sites: Sequence[str] | None, column: str = "p.owner_site") -> tuple[str, list[str]]:
+    """The condition keeping only the rows these sites own (an office looking at some of its
+    centres); None for every site's rows."""
+    if sites is None:
+        return "", []
+    return f"{column} IN ({', '.join('?' for _ in sites)})", list(sites)
+
+
+def count_people(db: Database, query: str | None = None, sites: Sequence[str] | None = None) -> int:
     match = fts_query(query) if query else None
     if query and match is None:
         return 0
+    site_sql, site_params = _sites_sql(sites)
     if match is None:
-        return int(db.conn.execute("SELECT count(*) FROM person WHERE deleted = 0").fetchone()[0])
+        where = "p.deleted = 0" + (f" AND {site_sql}" if site_sql else "")
+        return int(
+            db.conn.execute(f"SELECT count(*) FROM person p WHERE {where}", site_params).fetchone()[
+                0
+            ]
+        )
+    if site_sql:
+        return int(
+            db.conn.execute(
+                "SELECT count(*) FROM person_fts f CROSS JOIN person p ON p.rowid = f.rowid"
+                f" WHERE f.person_fts MATCH ? AND {site_sql}",
+                (match, *site_params),
+            ).fetchone()[0]
+        )
     return int(
         db.conn.execute(
             "SELECT count(*) FROM person_fts WHERE person_fts MATCH ?", (match,)
@@ -247,11 +269,13 @@ def page_people(
     after: PageKey | None = None,
     offset: int = 0,
     limit: int = 100,
+    sites: Sequence[str] | None = None,
 ) -> list[KeyedRow]:
     """One page of the people list, in the given order, optionally filtered by a search.
 
     Give `after` (the key of the last row of the previous page) for a keyset page, which
     costs the same anywhere in the list; `offset` is for jumping (a scroll-bar drag).
+    `sites`: only the people these sites own (an office's view of some centres); None: all.
     """
     words = fold(query).split() if query else []
     if query and not words:
@@ -260,6 +284,10 @@ def page_people(
     key_select = ", ".join(f"p.{c}" for c in key_columns)
     where = ["p.deleted = 0"]
     params: list[object] = []
+    site_sql, site_params = _sites_sql(sites)
+    if site_sql:
+        where.append(site_sql)
+        params.extend(site_params)
     if after is not None:
         op = "<" if descending else ">"
         where.append(f"({key_select}) {op} ({', '.join('?' for _ in key_columns)})")
@@ -320,8 +348,10 @@ def _few_matches(db: Database, match: str) -> bool:
     return int(n) <= FEW_MATCHES
 
 
-def search_people(db: Database, text: str, limit: int = 50) -> list[PersonRow]:
-    return [k.row for k in page_people(db, query=text, limit=limit)]
+def search_people(
+    db: Database, text: str, limit: int = 50, sites: Sequence[str] | None = None
+) -> list[PersonRow]:
+    return [k.row for k in page_people(db, query=text, limit=limit, sites=sites)]
 
 
 # Hamlets ---------------------------------------------------------------------------------

@@ -364,14 +364,21 @@ def _parse_manifest(raw: bytes) -> Manifest:
 
 def bundle_file_name(sender_name: str, sender_site: str, kind: str, seq: int) -> str:
     """`<centre>_<kind>_<seq>.tthbundle`: the sender's name folded to ASCII words joined by
-    "-" (at most 40 characters) and the first 8 characters of its site id, so that two sites
-    of the same name still differ; then the kind and the sequence number on 6 digits."""
+    "-" (at most 40 characters; "Trung tâm học tập cộng đồng" shortened to "tthtcd", as
+    secretaries write it, so the commune's name fits) and the last 8 letters and digits of its
+    site id, so that two sites of the same name still differ (a site id starts with the time it
+    was made: two sites set up the same minute share their first characters, not their last);
+    then the kind and the sequence number on 6 digits."""
     if kind not in KINDS:
         raise ValueError(f"unknown bundle kind {kind!r}")
     if seq < 0:
         raise ValueError("negative seq")
-    slug = "-".join(fold(sender_name).split())[:40].strip("-") or "site"
-    site = "".join(c for c in sender_site[:8].lower() if c.isascii() and c.isalnum()) or "0"
+    words = fold(sender_name).split()
+    if words[:6] == ["trung", "tam", "hoc", "tap", "cong", "dong"]:
+        words = ["tthtcd", *words[6:]]
+    slug = "-".join(words)[:40].strip("-") or "site"
+    tail = [c for c in sender_site.lower() if c.isascii() and c.isalnum()][-8:]
+    site = "".join(tail) or "0"
     return f"{slug}-{site}_{kind}_{seq:06d}{BUNDLE_SUFFIX}"
 
 

@@ -70,6 +70,7 @@ class PeopleModel(QAbstractTableModel):
         super().__init__(parent)
         self._ws = workspace
         self._query: str | None = None
+        self._sites: tuple[str, ...] | None = None  # an office's choice of centres
         self._order = PeopleOrder.NAME
         self._descending = False
         self._sort_column = COL_NAME
@@ -107,6 +108,17 @@ class PeopleModel(QAbstractTableModel):
         self._query = query
         self.refresh()
 
+    @property
+    def sites(self) -> tuple[str, ...] | None:
+        return self._sites
+
+    def set_sites(self, sites: tuple[str, ...] | None) -> None:
+        """Only the people these centres own (an office's view); None: everyone."""
+        if sites == self._sites:
+            return
+        self._sites = sites
+        self.refresh()
+
     def refresh(self) -> None:
         """Drop every cached page and count again, after a write or a new search."""
         self.beginResetModel()
@@ -116,7 +128,7 @@ class PeopleModel(QAbstractTableModel):
         self.count_changed.emit(self._count)
 
     def _recount(self) -> None:
-        self._count = self._ws.people.count(self._query)
+        self._count = self._ws.people.count(self._query, self._sites)
 
     def person_id(self, row: int) -> str | None:
         item = self.row_at(row)
@@ -152,6 +164,7 @@ class PeopleModel(QAbstractTableModel):
                 query=self._query,
                 after=previous[-1].key,
                 limit=PAGE_SIZE,
+                sites=self._sites,
             )
         else:
             page = self._ws.people.page(
@@ -160,6 +173,7 @@ class PeopleModel(QAbstractTableModel):
                 query=self._query,
                 offset=page_no * PAGE_SIZE,
                 limit=PAGE_SIZE,
+                sites=self._sites,
             )
         self.queries += 1
         self._pages[page_no] = page

@@ -8,11 +8,15 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -21,8 +25,10 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.problems import StoreError, UserError
 from desktop_app.i18n import _, format_int, ngettext, tr
-from desktop_app.services.ops import OpChanges
+from desktop_app.services.ops import OpChanges, Progress
+from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
+from desktop_app.ui.centre_scope import CentreScope
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.household_view import HouseholdDialog
 from desktop_app.ui.people_model import (
@@ -61,6 +67,8 @@ class PeoplePage(QWidget):
         self.message_box: QMessageBox | None = None
 
         layout = QVBoxLayout(self)
+        self.scope = CentreScope(ctx, self)
+        layout.addWidget(self.scope)
         top = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search by name, phone or CCCD…"))
@@ -107,6 +115,14 @@ class PeoplePage(QWidget):
         self.delete_button.setToolTip(_("Delete the selected person (Del)"))
         self.household_button = QPushButton(_("Ho&usehold"))
         self.household_button.setToolTip(_("Show the household of the selected person"))
+        # At an office: the office never edits a centre's record, it asks the centre.
+        self.correction_button = QPushButton(_("Request a correction…"))
+        self.correction_button.setToolTip(
+            _("Ask the centre that owns this record to correct it (a correction request file)")
+        )
+        self.correction_button.clicked.connect(self.request_correction)
+        self.correction_button.setVisible(self.scope.office)
+        self.correction_dialog: CorrectionDialog | None = None
         self.new_button.clicked.connect(self.new_person)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -116,6 +132,7 @@ class PeoplePage(QWidget):
             self.edit_button,
             self.delete_button,
             self.household_button,
+            self.correction_button,
         ):
             button.setAutoDefault(False)
             buttons.addWidget(button)
@@ -147,6 +164,7 @@ class PeoplePage(QWidget):
         delete.activated.connect(self.delete_selected)
         self._shortcuts.append(delete)
 
+        self.scope.changed.connect(self._scope_changed)
         self.model.count_changed.connect(self._update_count)
         self.model.modelReset.connect(self._update_buttons)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
@@ -225,13 +243,39 @@ class PeoplePage(QWidget):
         self.select_row(row)
         return True
 
+    def _scope_changed(self) -> None:
+        try:
+            self.model.set_sites(self.scope.sites())
+        except (StoreError, UserError) as exc:
+            errors.report_error(self, _("Centre"), exc)
+            return
+        if self.model.rowCount():
+            self.select_row(0)
+        self._update_buttons()
+
+    def _selected_is_ours(self) -> bool:
+        person_id = self.selected_id()
+        return person_id is None or self.scope.owns("person", person_id)
+
     def _update_buttons(self) -> None:
         has = self.selected_row() is not None
         writable = not self.ctx.read_only
+        ours = self._selected_is_ours()
         self.new_button.setEnabled(writable)
-        self.edit_button.setEnabled(has)
-        self.delete_button.setEnabled(has and writable)
-        self.household_button.setEnabled(has)
+        self.edit_button.setEnabled(has and ours)
+        self.delete_button.setEnabled(has and writable and ours)
+        self.household_button.setEnabled(has and ours)
+        self.correction_button.setEnabled(has and writable and not ours)
+        person_id = self.selected_id()
+        why = (
+            self.scope.not_ours_text("person", person_id) if has and not ours and person_id else ""
+        )
+        for button, tip in (
+            (self.edit_button, _("Open the selected person (Enter)")),
+            (self.delete_button, _("Delete the selected person (Del)")),
+            (self.household_button, _("Show the household of the selected person")),
+        ):
+            button.setToolTip(why or tip)
 
     # Person form ----------------------------------------------------------------------
 
@@ -243,8 +287,65 @@ class PeoplePage(QWidget):
 
     def edit_selected(self) -> None:
         person_id = self.selected_id()
-        if person_id is not None:
-            self._open_form(person_id)
+        if person_id is None:
+            return
+        if not self.scope.owns("person", person_id):
+            self._refuse_foreign(person_id)
+            return
+        self._open_form(person_id)
+
+    def _refuse_foreign(self, person_id: str) -> None:
+        """Enter, a double click or Del on a centre's person at the office: say why not."""
+        self.message_box = show_message(
+            self, _("Cannot do that"), self.scope.not_ours_text("person", person_id)
+        )
+
+    # Correction request (office) --------------------------------------------------------
+
+    def request_correction(self) -> None:
+        row = self.selected_row()
+        item = self.model.row_at(row) if row is not None else None
+        if item is None or self.correction_dialog is not None:
+            return
+        owner = self.scope.owner("person", item.id)
+        if owner is None or self.scope.owns("person", item.id):
+            return
+        dialog = CorrectionDialog(self.scope.name_of(owner), item.full_name, self)
+        self.correction_dialog = dialog
+
+        def closed() -> None:
+            self.correction_dialog = None
+            dialog.deleteLater()
+
+        def chosen() -> None:
+            message = dialog.message()
+            folder = QFileDialog.getExistingDirectory(
+                self, _("Folder for the correction request (e.g. the USB stick)")
+            )
+            if folder:
+                self.send_correction(owner, item.id, item.full_name, message, folder)
+
+        dialog.accepted.connect(chosen)
+        dialog.finished.connect(lambda _r: closed())
+        dialog.open()
+
+    def send_correction(
+        self, centre_id: str, person_id: str, name: str, message: str, folder: str
+    ) -> None:
+        from pathlib import Path
+
+        def work(ws: Workspace, _progress: Progress) -> Path:
+            return ws.sync.request_correction(centre_id, "person", person_id, message, Path(folder))
+
+        def done(path: Path) -> None:
+            self.ctx.notify(
+                tr(
+                    "Wrote the correction request for {name}: {file}. Give it to {centre}.",
+                    name=name, file=path.name, centre=self.scope.name_of(centre_id),
+                )
+            )  # fmt: skip
+
+        self.ctx.task(self, _("Request a correction"), work, done, write=True)
 
     def open_person(self, person_id: str) -> None:
         self._open_form(person_id)
@@ -291,6 +392,9 @@ class PeoplePage(QWidget):
         row = self.selected_row()
         item = self.model.row_at(row) if row is not None else None
         if item is None:
+            return
+        if not self.scope.owns("person", item.id):
+            self._refuse_foreign(item.id)
             return
         person_id, name = item.id, item.full_name
 
@@ -349,6 +453,9 @@ class PeoplePage(QWidget):
         person_id = self.selected_id()
         if person_id is None or self.household is not None:
             return
+        if not self.scope.owns("person", person_id):
+            self._refuse_foreign(person_id)
+            return
         try:
             dialog = HouseholdDialog(self.ctx, person_id, self)
         except (StoreError, UserError) as exc:
@@ -390,3 +497,39 @@ class PeoplePage(QWidget):
         # Ctrl+N or Del on a read-only file explains instead of doing nothing.
         text = errors.store_error_text(self.ctx.read_only_error())
         self.message_box = show_message(self, _("Cannot do that"), text)
+
+
+class CorrectionDialog(QDialog):
+    """What the office asks the centre to correct in one of its records."""
+
+    def __init__(self, centre: str, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Request a correction"))
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            tr(
+                "{name} is a record of {centre}. Say what should be corrected; the centre "
+                "accepts or rejects the request.",
+                name=name, centre=centre,
+            )
+        )  # fmt: skip
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.text = QPlainTextEdit()
+        self.text.setAccessibleName(_("What should be corrected"))
+        self.text.setPlaceholderText(_("e.g. The birth year should be 1985, not 1958."))
+        layout.addWidget(self.text, 1)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(_("Write the request…"))
+        ok.setEnabled(False)
+        self.text.textChanged.connect(lambda: ok.setEnabled(bool(self.message())))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(480, 260)
+
+    def message(self) -> str:
+        return self.text.toPlainText().strip()

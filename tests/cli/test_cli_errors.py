@@ -31,7 +31,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _roster_with_a_bug(self: PeopleService, limit: int = 100) -> list[object]:
+def _roster_with_a_bug(self: PeopleService, limit: int = 100, sites: object = None) -> list[object]:
     raise RuntimeError("roster bug for the test")
 
 

@@ -293,3 +293,21 @@ def test_roster_order_of_realistic_names_matches_icu(icu_key: IcuKey) -> None:
     # Equal keys exactly when ICU finds the names equal, so paging by key never skips a row.
     for a, b in itertools.pairwise(ours):
         assert (roster_sort_key(*a) == roster_sort_key(*b)) == (icu_tuple(a) == icu_tuple(b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("…", ".0"),  # the ellipsis weighs as three full stops
+        ("…", "..."),
+        ("'", "‘"),  # curly quotes after the straight one, at the secondary level
+        ("“", "”"),
+        (" ", "\xa0"),  # a no-break space after a space, at the tertiary level
+        ("L·3", "l§đi2„"),  # ICU's "l·" contraction
+    ],
+)
+def test_sort_key_agrees_with_icu_on_cases_hypothesis_found(
+    icu_key: IcuKey, a: str, b: str
+) -> None:
+    assert our_cmp(a, b) == icu_cmp(icu_key, a, b)
+    assert our_cmp(b, a) == icu_cmp(icu_key, b, a)

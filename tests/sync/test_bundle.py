@@ -91,7 +91,7 @@ def rezip(src: Path, dst: Path, *, manifest: bytes | None = None, sig: bytes | N
 
 def test_round_trip(payload: Path, out_dir: Path, tmp_path: Path) -> None:
     w = write(out_dir, payload)
-    assert w.path.name == "trung-tam-htcd-xa-duc-pho-0190a1b2_data_000001.tthbundle"
+    assert w.path.name == "trung-tam-htcd-xa-duc-pho-00000001_data_000001.tthbundle"
     assert sorted(os.listdir(out_dir)) == [w.path.name]  # no .part, no temporary file
     assert w.file_hash == b.file_sha256(w.path)
     assert list(members(w.path)) == ["manifest.json", "manifest.sig", "payload.age"]
@@ -248,11 +248,16 @@ def test_reference_age_cli_decrypts(payload: Path, out_dir: Path, tmp_path: Path
 def test_file_name() -> None:
     assert (
         b.bundle_file_name("Phòng GD&ĐT huyện Đức Phổ", "abcdef0123456789", "ack", 12)
-        == "phong-gd-dt-huyen-duc-pho-abcdef01_ack_000012.tthbundle"
+        == "phong-gd-dt-huyen-duc-pho-23456789_ack_000012.tthbundle"
     )
-    assert b.bundle_file_name("???", "ABCDEF01-x", "catalogue", 0) == (
+    assert b.bundle_file_name("???", "x-ABCDEF01", "catalogue", 0) == (
         "site-abcdef01_catalogue_000000.tthbundle"
     )
+    # Two centres set up the same minute: their ids differ only at the end.
+    assert b.bundle_file_name(
+        "Trung tâm học tập cộng đồng phường Thủy Xuân", "01a23308-4bec-7026-9cf5-574382e4752b",
+        "data", 1,
+    ) == "tthtcd-phuong-thuy-xuan-82e4752b_data_000001.tthbundle"  # fmt: skip
     name = b.bundle_file_name("Tên " * 50, "12345678", "correction", 1)
     assert name.isascii() and len(name) < 80
     with pytest.raises(ValueError):

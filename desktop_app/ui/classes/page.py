@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -25,6 +26,7 @@ from desktop_app.services.courses import CourseFilter
 from desktop_app.services.ops import OpChanges
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
+from desktop_app.ui.centre_scope import CentreScope
 from desktop_app.ui.classes.common import (
     Column,
     RowsModel,
@@ -37,6 +39,7 @@ from desktop_app.ui.classes.course_form import NewCourseDialog, course_type_name
 from desktop_app.ui.classes.course_view import CourseView
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.fit import fit_columns
+from desktop_app.ui.widgets import show_message
 
 FILTER_DELAY_MS = 200
 # The list shows each class's figures, so a tick or an enrolment changes it too.
@@ -97,6 +100,7 @@ class ClassesPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.view: CourseView | None = None
+        self.message_box: QMessageBox | None = None
         self.new_dialog: NewCourseDialog | None = None
         self.loading = False
         self._generation = 0
@@ -108,6 +112,9 @@ class ClassesPage(QWidget):
         outer.addWidget(self.stack)
         self.list_page = QWidget()
         layout = QVBoxLayout(self.list_page)
+        self.scope = CentreScope(ctx, self.list_page)
+        self.scope.changed.connect(self._scope_changed)
+        layout.addWidget(self.scope)
 
         filters = QHBoxLayout()
         self.text_filter = QLineEdit()
@@ -215,7 +222,11 @@ class ClassesPage(QWidget):
             year=self.year_filter.currentData(),
             status=CourseStatus(status) if status else None,
             text=self.text_filter.text().strip(),
+            sites=self.scope.sites(),
         )
+
+    def _scope_changed(self) -> None:
+        self.reload()
 
     def _filter_return(self) -> None:
         self.reload()
@@ -301,8 +312,15 @@ class ClassesPage(QWidget):
 
     def open_selected(self) -> None:
         course_id = self.selected_id()
-        if course_id is not None:
-            self.open_course(course_id)
+        if course_id is None:
+            return
+        if not self.scope.owns("course", course_id):
+            # A class's page edits it (roster, attendance, results): the centre's to do.
+            self.message_box = show_message(
+                self, _("Cannot do that"), self.scope.not_ours_text("course", course_id)
+            )
+            return
+        self.open_course(course_id)
 
     def open_course(self, course_id: str, tab: int | None = None) -> CourseView:
         """Show one class; its page loads through a query and fills in when it arrives."""

@@ -38,6 +38,7 @@ from desktop_app.services.certificates import (
 from desktop_app.services.ops import OpChanges, OpResult, Progress
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
+from desktop_app.ui.centre_scope import CentreScope
 from desktop_app.ui.classes.common import (
     Column,
     RowsModel,
@@ -106,8 +107,10 @@ class RegisterView:
     years: list[int]
 
 
-def _read_register(ws: Workspace, text: str, year: int | None) -> RegisterView:
-    rows = ws.certificates.register(text, year)
+def _read_register(
+    ws: Workspace, text: str, year: int | None, sites: tuple[str, ...] | None = None
+) -> RegisterView:
+    rows = ws.certificates.register(text, year, sites=sites)
     known = {c.id: c.serial for c in rows}
     serials: dict[str, str] = {}
     for c in rows:
@@ -115,7 +118,7 @@ def _read_register(ws: Workspace, text: str, year: int | None) -> RegisterView:
             if c.reissue_of not in known:
                 known[c.reissue_of] = ws.certificates.get(c.reissue_of).serial
             serials[c.reissue_of] = known[c.reissue_of]
-    return RegisterView(rows, serials, ws.certificates.register_years())
+    return RegisterView(rows, serials, ws.certificates.register_years(sites))
 
 
 class CertificateRegisterPage(QWidget):
@@ -133,6 +136,9 @@ class CertificateRegisterPage(QWidget):
         self.last_issued: str | None = None  # the serial of the latest reissue
 
         layout = QVBoxLayout(self)
+        self.scope = CentreScope(ctx, self)
+        self.scope.changed.connect(self.reload)
+        layout.addWidget(self.scope)
         top = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search by name, number or class…"))
@@ -206,7 +212,7 @@ class CertificateRegisterPage(QWidget):
         self._timer.stop()
         self._generation += 1
         generation = self._generation
-        text, year = self.search.text(), self.year.currentData()
+        text, year, sites = self.search.text(), self.year.currentData(), self.scope.sites()
         self.loading = True
         if not self.model.rows:
             self.count_label.setText(_("Loading…"))
@@ -234,7 +240,7 @@ class CertificateRegisterPage(QWidget):
                 errors.report_error(self, _("Certificate register"), exc)
 
         # No title: a refresh shows no progress dialog.
-        self.ctx.query(lambda ws: _read_register(ws, text, year), done, failed, parent=self)
+        self.ctx.query(lambda ws: _read_register(ws, text, year, sites), done, failed, parent=self)
 
     def _on_change(self, _changes: OpChanges) -> None:
         self.reload()
@@ -260,9 +266,14 @@ class CertificateRegisterPage(QWidget):
         writable = not self.ctx.read_only
         valid = cert is not None and not cert.revoked_at
         of_class = cert is not None and cert.enrolment_id is not None
-        self.revoke_button.setEnabled(writable and valid)
-        self.reissue_button.setEnabled(writable and of_class)
-        self.reprint_button.setEnabled(writable and valid and of_class)
+        # A centre's certificate is the centre's to revoke, reissue or reprint.
+        ours = cert is None or self.scope.owns("certificate", cert.id)
+        self.revoke_button.setEnabled(writable and valid and ours)
+        self.reissue_button.setEnabled(writable and of_class and ours)
+        self.reprint_button.setEnabled(writable and valid and of_class and ours)
+        why = self.scope.not_ours_text("certificate", cert.id) if cert and not ours else ""
+        for button in (self.revoke_button, self.reissue_button, self.reprint_button):
+            button.setToolTip(why)
 
     # Actions --------------------------------------------------------------------------
 
@@ -372,10 +383,17 @@ class CertificateRegisterPage(QWidget):
         if self.ctx.read_only:
             errors.report_error(self, title, self.ctx.read_only_error())
             return
+        site = self.scope.single()
+        if self.scope.office and site is None:
+            # Each centre numbers its own register: one book is one centre's.
+            errors.report_error(
+                self, title, UserError(N_("Choose one centre above to print its register."))
+            )
+            return
         out = temp_document_path(f"Sổ cấp giấy chứng nhận năm {year}.pdf")
 
         def read(ws: Workspace, _progress: Progress) -> RegisterBook:
-            return ws.certificates.register_book(year)
+            return ws.certificates.register_book(year, site=site)
 
         def render(book: RegisterBook, _progress: Progress) -> RegisterBook:
             CertificateService.render_register(book, out)

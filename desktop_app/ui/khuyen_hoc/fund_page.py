@@ -45,6 +45,7 @@ from desktop_app.services.fund_documents import FundDocumentService as Docs
 from desktop_app.services.ops import Progress
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
+from desktop_app.ui.centre_scope import CentreScope
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.khuyen_hoc.common import Latest, open_one_dialog, print_document
@@ -131,8 +132,9 @@ def read_funds(
     start: dt.date,
     end: dt.date,
     kinds: tuple[EntryKind, ...],
+    sites: tuple[str, ...] | None = None,
 ) -> FundView:
-    funds = ws.fund.funds()
+    funds = ws.fund.funds(sites)
     lines = [FundLine(f, ws.fund.balance(f.id)) for f in funds]
     ids = [f.id for f in funds]
     fund_id = wanted if wanted in ids else (ids[0] if ids else None)
@@ -177,6 +179,9 @@ class FundPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        self.scope = CentreScope(ctx, left)
+        self.scope.changed.connect(self._scope_changed)
+        left_layout.addWidget(self.scope)
         self.funds_model = FundsModel(self)
         self.funds_table = QTableView()
         self.funds_table.setModel(self.funds_model)
@@ -346,9 +351,10 @@ class FundPage(QWidget):
         wanted = self._want_fund or self.current_fund_id()
         start, end = self.period()
         kinds = self.kinds()
+        sites = self.scope.sites()
         funds, ledger = self._funds.ask(), self._ledger.ask()
         self.ctx.query(
-            lambda ws: read_funds(ws, wanted, start, end, kinds),
+            lambda ws: read_funds(ws, wanted, start, end, kinds, sites),
             lambda view: self._funds_read(funds, ledger, view),
             lambda exc: self._read_failed(exc, funds=funds, ledger=ledger),
             parent=self,
@@ -510,12 +516,28 @@ class FundPage(QWidget):
         self.table.scrollTo(index)
         return True
 
+    def _scope_changed(self) -> None:
+        self._want_fund = None
+        self.reload()
+
     def _update_buttons(self) -> None:
-        writable = not self.ctx.read_only
-        fund = self.current_fund() is not None
+        current = self.current_fund()
+        # A centre's fund is the centre's to write in; the office reads and prints it.
+        ours = current is None or self.scope.owns("fund", current.id)
+        writable = not self.ctx.read_only and ours
+        fund = current is not None
+        why = self.scope.not_ours_text("fund", current.id) if current and not ours else ""
+        buttons = (
+            self.close_year_button, self.receipt_button, self.payment_button,
+            self.void_button, self.goods_button, self.reclassify_button,
+        )  # fmt: skip
+        if not hasattr(self, "_tips"):
+            self._tips = {b: b.toolTip() for b in buttons}
+        for button in buttons:
+            button.setToolTip(why or self._tips[button])
         entry = self.selected_entry()
         can_void = entry is not None and entry.reversed_by is None and entry.reverses is None
-        self.new_fund_button.setEnabled(writable)
+        self.new_fund_button.setEnabled(not self.ctx.read_only)
         self.close_year_button.setEnabled(writable and fund)
         self.verify_button.setEnabled(fund)
         self.receipt_button.setEnabled(writable and fund)

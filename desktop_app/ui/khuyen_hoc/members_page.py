@@ -38,6 +38,7 @@ from desktop_app.services.fund_documents import FundDocumentService as Docs
 from desktop_app.services.members import DuesResult, MemberFilter, Share
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
+from desktop_app.ui.centre_scope import CentreScope
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.khuyen_hoc.common import Latest, open_one_dialog, print_document
@@ -97,7 +98,9 @@ def read_members(ws: Workspace, flt: MemberFilter, limit: int | None) -> Members
 
 
 def read_page(ws: Workspace, flt: MemberFilter, limit: int | None) -> PageView:
-    return PageView(ws.members.branches(), ws.members.rates(), read_members(ws, flt, limit))
+    return PageView(
+        ws.members.branches(flt.sites), ws.members.rates(), read_members(ws, flt, limit)
+    )
 
 
 def member_table(model: MembersModel) -> tuple[QTableView, QSortFilterProxyModel]:
@@ -151,6 +154,9 @@ class MembersPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        self.scope = CentreScope(ctx, left)
+        self.scope.changed.connect(self._scope_changed)
+        left_layout.addWidget(self.scope)
         left_layout.addWidget(QLabel(_("Branches (chi hội)")))
         self.branch_list = QListWidget()
         self.branch_list.setAccessibleName(_("Branches"))
@@ -262,7 +268,7 @@ class MembersPage(QWidget):
 
     def _filter(self, branch_id: str | None) -> tuple[MemberFilter, int | None]:
         text = self.search.text().strip()
-        return MemberFilter(branch_id=branch_id, text=text), (
+        return MemberFilter(branch_id=branch_id, text=text, sites=self.scope.sites()), (
             None if branch_id or text else ALL_LIMIT
         )
 
@@ -396,14 +402,27 @@ class MembersPage(QWidget):
         self.table.scrollTo(index)
         return True
 
+    def _scope_changed(self) -> None:
+        self._want_branch = None
+        self.branch_list.setCurrentRow(0)
+        self.reload()
+
     def _update_buttons(self) -> None:
         writable = not self.ctx.read_only
-        branch = self.current_branch() is not None
-        self.new_button.setEnabled(writable and bool(self.branches))
-        self.edit_button.setEnabled(self.selected_member() is not None)
-        self.collect_button.setEnabled(writable and branch)
+        current = self.current_branch()
+        branch = current is not None
+        member = self.selected_member()
+        # At an office a centre's members and branches are that centre's to edit.
+        ours = member is None or self.scope.owns("member", member.id)
+        branch_ours = current is None or self.scope.owns("branch", current.id)
+        self.new_button.setEnabled(writable and bool(self.branches) and branch_ours)
+        self.edit_button.setEnabled(member is not None and ours)
+        self.edit_button.setToolTip(
+            self.scope.not_ours_text("member", member.id) if member and not ours else ""
+        )
+        self.collect_button.setEnabled(writable and branch and branch_ours)
         self.cards_button.setEnabled(self.model.rowCount() > 0)
-        self.rename_branch_button.setEnabled(writable and branch)
+        self.rename_branch_button.setEnabled(writable and branch and branch_ours)
         self.add_branch_button.setEnabled(writable)
         self.rate_button.setEnabled(writable)
 
@@ -422,6 +441,11 @@ class MembersPage(QWidget):
     def edit_selected(self) -> None:
         member = self.selected_member()
         if member is None:
+            return
+        if not self.scope.owns("member", member.id):
+            self.dialog = show_message(
+                self, _("Cannot do that"), self.scope.not_ours_text("member", member.id)
+            )
             return
         form = MemberForm(self.ctx, member, self.branches, parent=self)
         form.saved.connect(self._member_saved)
