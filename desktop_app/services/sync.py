@@ -212,6 +212,11 @@ REFUSALS: dict[str, str] = {
         "This bundle is damaged or incomplete: ask {name} to export again and bring the new file."
     ),
     "not-for-us": N_("This bundle is not addressed to this site; nothing was imported."),
+    "recovery-file": N_(
+        "This is a recovery file of a centre's records, made by {name}: recover with it "
+        "(Sync › Recover records, or 'tthtcd bundle recover'), do not import it. Nothing was "
+        "imported."
+    ),
     "wrong-role": N_(
         "This kind of bundle is not imported here (an office imports the centres' data, a "
         "centre the office's catalogue and acknowledgements); nothing was imported."
@@ -494,6 +499,7 @@ class SyncService:
                 payload,
                 recipients=[*recipients, keys.age_recipient],
                 signing_private=keys.signing_private,
+                unique=True,
             )
         except FileExistsError as exc:
             raise UserError(
@@ -912,6 +918,8 @@ class SyncService:
 
         if m.kind == "enrolment":
             return refuse("enrolment")
+        if m.kind == "catalogue" and m.extra.get("recovery") is True:
+            return refuse("recovery-file")
         peer = repo.get_site(db, m.sender_site)
         expected = "downstream" if db.site_role == "office" else "upstream"
         if peer is None or peer.relation != expected or m.sender_site == db.site_id:

@@ -96,6 +96,10 @@ MESSAGES: dict[str, str] = {
     "not-a-bundle": N_(
         "This file is not a bundle of this app. Choose a file whose name ends in .tthbundle."
     ),
+    "missing": N_(
+        "This file is not there (any more): check that the USB stick is plugged in, then "
+        "choose the file again."
+    ),
     "damaged": N_(
         "This file is damaged or incomplete: ask the sender to export again and bring the new file."
     ),
@@ -543,6 +547,10 @@ def read_bundle(path: Path) -> OpenedBundle:
                 raise BundleError("damaged", f"ZIP: {type(exc).__name__}: {exc}") from exc
             f.seek(0)
             file_hash = _hash_stream(f)[0]
+    except FileNotFoundError as exc:
+        raise BundleError("missing", f"cannot read: {exc}") from exc
+    except IsADirectoryError as exc:
+        raise BundleError("not-a-bundle", f"a folder: {exc}") from exc
     except OSError as exc:
         raise BundleError("damaged", f"cannot read: {exc}") from exc
     try:
@@ -711,6 +719,7 @@ def write_bundle(
     *,
     recipients: list[str],
     signing_private: str,
+    unique: bool = False,
 ) -> WrittenBundle:
     """Encrypt `payload` (a file, or bytes for a small one) to `recipients` (age recipients
     "age1...": the receiving sites' AND the sender's own, which the caller includes), build and
@@ -720,7 +729,9 @@ def write_bundle(
     Written as `<name>.part`, fsynced, read back in full and checked (manifest, signature,
     payload hash), renamed to the final name, folder fsynced. On any failure nothing with the
     final name and no `.part` stay behind. Raises FileExistsError when a file of the final name
-    exists, BundleError("too-large") past MAX_BUNDLE_SIZE, OSError when the stick fails."""
+    exists (with `unique`, the name takes the first free "-2", "-3"… before the suffix instead:
+    after a restore the numbers start again and the old bundles may still be on the stick),
+    BundleError("too-large") past MAX_BUNDLE_SIZE, OSError when the stick fails."""
     age_recipients = _parse_recipients(recipients)
     sender = manifest_fields.get("sender")
     if not isinstance(sender, Mapping):
@@ -733,6 +744,12 @@ def write_bundle(
         str(manifest_fields.get("kind", "")),
         int(manifest_fields.get("seq", -1)),
     )
+    if unique:
+        stem = name.removesuffix(BUNDLE_SUFFIX)
+        n = 2
+        while (folder / name).exists():
+            name = f"{stem}-{n}{BUNDLE_SUFFIX}"
+            n += 1
     target = folder / name
     part = folder / (name + PART_SUFFIX)
     if target.exists():
