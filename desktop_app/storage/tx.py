@@ -17,7 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from desktop_app.core.ids import new_id
+from desktop_app.core.problems import N_, UserError
 from desktop_app.storage.db import Database, utc_now
+
+# Every row has one writer, its owner site (DESIGN section 6): an office holds its centres' rows
+# but never changes them, whatever path a write takes (the GUI, the command line, a bug).
+OTHER_SITES_ROW = N_(
+    "This record belongs to {site}: only that centre may change it. Send it a correction "
+    "request instead (People › Request a correction…); nothing was changed."
+)
 
 # Past this many rows of one table, one operation writes one audit row naming the count and
 # the version (which identifies the rows) instead of one row per id: a demo fill or an
@@ -181,11 +189,27 @@ class Tx:
         columns = [c for c in values if c not in _SYNC and c != "id"]
         assignments = ", ".join(f"{c} = ?" for c in columns)
         sep = ", " if columns else ""
-        self.conn.execute(
-            f"UPDATE {table} SET {assignments}{sep}version = ?, updated_at = ? WHERE id = ?",
-            (*(values[c] for c in columns), self.version, self.now, row_id),
-        )
+        done = self.conn.execute(
+            f"UPDATE {table} SET {assignments}{sep}version = ?, updated_at = ?"
+            " WHERE id = ? AND owner_site = ?",
+            (*(values[c] for c in columns), self.version, self.now, row_id, self.site_id),
+        ).rowcount
+        if not done:
+            self._refuse_others(table, "id = ?", (row_id,))
         self._record(table, (row_id,), columns if fields is None else fields)
+
+    def _refuse_others(self, table: str, where: str, params: Sequence[object]) -> None:
+        """A UserError when a row matching `where` belongs to another site."""
+        found = self.conn.execute(
+            f"SELECT owner_site FROM {table} WHERE ({where}) AND owner_site != ? LIMIT 1",
+            (*params, self.site_id),
+        ).fetchone()
+        if found is None:
+            return
+        named = self.conn.execute(
+            "SELECT coalesce(nullif(name, ''), id) FROM site WHERE id = ?", (found[0],)
+        ).fetchone()
+        raise UserError(OTHER_SITES_ROW, {"site": str(named[0]) if named else str(found[0])})
 
     def update_changed(self, table: str, row_id: str, values: Mapping[str, object]) -> bool:
         """`update` only if some value differs from the stored one; True if it did."""
@@ -206,10 +230,15 @@ class Tx:
         for start in range(0, len(id_list), _CHUNK):
             chunk = id_list[start : start + _CHUNK]
             marks = ", ".join("?" for _ in chunk)
-            self.conn.execute(
-                f"UPDATE {table} SET version = ?, updated_at = ? WHERE id IN ({marks})",
-                (version, self.now, *chunk),
-            )
+            done = self.conn.execute(
+                f"UPDATE {table} SET version = ?, updated_at = ?"
+                f" WHERE id IN ({marks}) AND owner_site = ?",
+                (version, self.now, *chunk, self.site_id),
+            ).rowcount
+            if done < len(chunk):
+                # The hand-written SQL before changed another site's row: the whole operation
+                # is rolled back by the refusal.
+                self._refuse_others(table, f"id IN ({marks})", chunk)
         self._record(table, id_list, fields)
 
     def mark(self, table: str, ids: Iterable[str]) -> None:
@@ -225,6 +254,9 @@ class Tx:
         columns = [c for c in values if c not in _SYNC and c != "id"]
         assignments = ", ".join(f"{c} = ?" for c in columns)
         differs = " OR ".join(f"{c} IS NOT ?" for c in columns)
+        self._refuse_others(
+            table, f"({where}) AND ({differs})", (*params, *(values[c] for c in columns))
+        )
         rows = self.conn.execute(
             f"UPDATE {table} SET {assignments}, version = ?, updated_at = ?"
             f" WHERE ({where}) AND ({differs}) RETURNING id",

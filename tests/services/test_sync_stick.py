@@ -61,3 +61,24 @@ def test_a_file_that_is_not_there_says_so(pair: Pair, tmp_path: Path) -> None:
     (outcome,) = pair.office.sync.import_files([tmp_path / "gone.tthbundle"])
     assert outcome.status == "refused"
     assert outcome.reason == tr(bundles.MESSAGES["missing"])
+
+
+def test_the_office_never_changes_a_centres_row_whatever_the_path(pair: Pair) -> None:
+    from desktop_app.core.people import PersonInput, Sex
+    from desktop_app.core.problems import UserError
+    from desktop_app.storage.tx import OTHER_SITES_ROW
+
+    c, o = pair.centre, pair.office
+    person = add_person(c, "Trần Thị Bích")
+    o.sync.import_files([c.sync.export(pair.stick).file])
+    held = o.people.get(person)
+    with pytest.raises(UserError) as info:
+        o.people.update(person, PersonInput("Trần Thị Bích Ngọc", Sex.FEMALE, "1980"))
+    assert info.value.message == OTHER_SITES_ROW
+    assert "Đông Hòa" in str(info.value.params["site"])
+    with pytest.raises(UserError):
+        o.people.delete(person)
+    after = o.people.get(person)
+    assert (after.full_name, after.version, after.deleted) == (
+        held.full_name, held.version, held.deleted,
+    )  # fmt: skip
