@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ledger.py --no-pdf
 	$(BIN)/python bench/ops.py
 	$(BIN)/python bench/backup.py
+	$(BIN)/python bench/sync.py
 
 selfcheck: $(STAMP)
 	$(BIN)/tthtcd selfcheck

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from desktop_app.core.problems import N_, StoreError
 from desktop_app.i18n import _, tr
@@ -51,8 +51,9 @@ class CentreScope(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel(_("Centre:"))
         layout.addWidget(self.label)
-        self.button = QToolButton()
-        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button draws its menu's arrow beside the text (a tool button drew it over
+        # the last letters).
+        self.button = QPushButton()
         self.button.setAccessibleName(_("Centre"))
         self.button.setToolTip(_("Show the records of all centres, one centre or several"))
         self.label.setBuddy(self.button)
