@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ops.py
 	$(BIN)/python bench/backup.py
 	$(BIN)/python bench/sync.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/sync_gui.py
 
 selfcheck: $(STAMP)
 	$(BIN)/tthtcd selfcheck
