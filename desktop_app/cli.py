@@ -1962,13 +1962,14 @@ def _bundle_inspect(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _bundle_files(ws: Workspace, given: Sequence[Path]) -> tuple[list[Path], int]:
-    """The files given, a folder standing for its .tthbundle files (sorted by name) that are
-    for this site: enrolment files, this site's own bundles and bundles addressed to other
-    sites are left out of a folder (a stick holds them too); how many were left out."""
+def _folder_bundles(
+    given: Sequence[Path], wanted: Callable[[dict[str, object]], bool]
+) -> tuple[list[Path], int]:
+    """The files given, a folder standing for its .tthbundle files (sorted by name) whose
+    manifest is `wanted` (a stick holds other sites' files too); how many were left out. A
+    file that cannot be read is kept, so that its refusal says why."""
     from desktop_app.services.sync import SyncService
 
-    me = ws.sync.site().id
     files: list[Path] = []
     skipped = 0
     for path in given:
@@ -1983,16 +1984,29 @@ def _bundle_files(ws: Workspace, given: Sequence[Path]) -> tuple[list[Path], int
         for file in found:
             try:
                 facts = SyncService.inspect(file)
-            except UserError:  # unreadable: imported, so that its refusal says why
+            except UserError:
                 files.append(file)
                 continue
-            recipients = facts.get("recipients") or []
-            sender = (facts.get("sender") or {}).get("site")
-            if facts.get("kind") == "enrolment" or sender == me or me not in recipients:
-                skipped += 1
-            else:
+            if wanted(facts):
                 files.append(file)
+            else:
+                skipped += 1
     return files, skipped
+
+
+def _bundle_files(ws: Workspace, given: Sequence[Path]) -> tuple[list[Path], int]:
+    """The bundles for this site: enrolment files, this site's own bundles and bundles
+    addressed to other sites are left out of a folder."""
+    me = ws.sync.site().id
+
+    def for_me(facts: dict[str, object]) -> bool:
+        recipients = facts.get("recipients")
+        sender = facts.get("sender")
+        site = sender.get("site") if isinstance(sender, dict) else None
+        addressed = isinstance(recipients, list) and me in recipients
+        return facts.get("kind") != "enrolment" and site != me and addressed
+
+    return _folder_bundles(given, for_me)
 
 
 def _counts_json(counts: TableCounts) -> dict[str, int]:
@@ -2296,36 +2310,15 @@ RECOVERY_WORDS = {
 
 
 def _recovery_files(given: Sequence[Path]) -> tuple[list[Path], int]:
-    """The files given; a folder stands for its .tthbundle files that can hold a centre's
-    records (data bundles, recovery files); acknowledgements, catalogues, corrections and
-    enrolment files in a folder are left out (counted)."""
-    from desktop_app.services.sync import SyncService
+    """The files that can hold a centre's records (data bundles, recovery files);
+    acknowledgements, catalogues, corrections and enrolment files in a folder are left out."""
 
-    files: list[Path] = []
-    skipped = 0
-    for path in given:
-        if not path.is_dir():
-            files.append(path)
-            continue
-        found = sorted(p for p in path.iterdir() if p.name.endswith(BUNDLE_SUFFIX))
-        if not found:
-            raise UserError(
-                N_("There is no .tthbundle file in the folder {folder}."), {"folder": str(path)}
-            )
-        for file in found:
-            try:
-                facts = SyncService.inspect(file)
-            except UserError:  # unreadable: given, so that its refusal says why
-                files.append(file)
-                continue
-            extra = facts.get("extra") or {}
-            if facts.get("kind") == "data" or (
-                facts.get("kind") == "catalogue" and extra.get("recovery") is True
-            ):
-                files.append(file)
-            else:
-                skipped += 1
-    return files, skipped
+    def records(facts: dict[str, object]) -> bool:
+        extra = facts.get("extra")
+        recovery = isinstance(extra, dict) and extra.get("recovery") is True
+        return facts.get("kind") == "data" or (facts.get("kind") == "catalogue" and recovery)
+
+    return _folder_bundles(given, records)
 
 
 def _bundle_recover(args: argparse.Namespace) -> int:
