@@ -16,16 +16,16 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from desktop_app.core.ids import new_id
 from desktop_app.core.problems import N_, UserError
-from desktop_app.core.progress import Progress, check, no_progress
-from desktop_app.i18n import tr
-from desktop_app.services.ops import Ops
+from desktop_app.core.progress import Cancelled, Progress, check, no_progress
+from desktop_app.i18n import format_int, tr
+from desktop_app.services.ops import OpChanges, OpResult, Ops
 from desktop_app.storage import sync as repo
 from desktop_app.storage.db import Database
 from desktop_app.storage.schema import known_migration_names
@@ -35,13 +35,17 @@ from desktop_app.sync import keystore
 from desktop_app.sync.keystore import SiteKeys
 
 __all__ = [
+    "CORRECTION_FIELDS",
     "BundleRecord",
     "CentreStatus",
+    "Conflict",
+    "CorrectionRequest",
     "ExportResult",
     "ImportOutcome",
     "SiteInfo",
     "SyncService",
     "TableCounts",
+    "import_changes",
 ]
 
 
@@ -97,6 +101,9 @@ class ImportOutcome:
     seq: int = 0
     # Rejected rows and conflicts, at most a few hundred: (table, row id, reason text).
     rejections: tuple[tuple[str, str, str], ...] = ()
+    # What applying it changed, by kind of row (ids while few; an empty set stands for
+    # "many rows of this kind"), for the pages to refresh; None when nothing was written.
+    changes: OpChanges | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,42 @@ class CentreStatus:
     status: str
     fingerprint: str = ""
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class CorrectionRequest:
+    """A correction request: at a centre one received, at an office one sent."""
+
+    id: str
+    from_site: str
+    to_site: str | None  # the centre, at the office; None at the centre
+    table: str
+    row_id: str
+    message: str
+    fields: dict[str, str]  # proposed values (CORRECTION_FIELDS), empty for a free text
+    status: str  # open | sent | accepted | rejected
+    reason: str  # why it was rejected
+    received_at: str
+    answered_at: str | None
+    answered_by: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A row that came with the version of one held but other content: kept for review."""
+
+    id: str
+    peer_site: str
+    peer_name: str
+    table: str
+    row_id: str
+    version: int
+    detected_at: str
+    incoming: dict[str, Any]  # the row as the peer sent it
+    held: dict[str, Any] | None  # the row as held here
+    resolved_at: str | None = None
+    resolution: str | None = None  # "held" | "incoming" once reviewed
+    resolved_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -187,6 +230,9 @@ REFUSALS: dict[str, str] = {
         "is missing). Import the earlier bundles first; nothing was imported."
     ),
 }
+NOT_IMPORTED = N_(
+    "Not imported: the import was stopped before this file. Import it again to bring it in."
+)
 ALREADY = N_("This bundle was already imported on {when}; nothing changed.")
 STALE = N_(
     "This bundle ({seq}) is older than bundle {last} of {name} imported already: it changes "
@@ -267,7 +313,7 @@ class SyncService:
         upstream = self._upstream()
         return SiteInfo(
             id=me.id,
-            name=me.name,
+            name=me.name or self._name(),
             role=me.role,
             fingerprint=signing.phone_fingerprint(me.public_key) if me.public_key else "",
             upstream=upstream.id if upstream else None,
@@ -279,8 +325,14 @@ class SyncService:
         return found[0] if found else None
 
     def init_site(self, role: str, name: str) -> SiteInfo:
-        """Make this installation a centre or an office named `name`. Only on a new
-        database (nothing typed in it yet); UserError otherwise."""
+        """Make this installation a centre or an office named `name`.
+
+        Every database is a centre until it is set up otherwise, so a centre in use needs no
+        set-up at all (its name is its centre profile's). `init_site("centre", name)` names
+        (or renames) a centre that is not enrolled at an office yet, whatever it holds.
+        `init_site("office", name)` only on a database that holds no records of its own
+        (people, classes, funds...): an office keeps the records its centres send, not its
+        own. UserError otherwise, saying why."""
         db = self._db
         name = " ".join(name.split())
         if role not in ("centre", "office"):
@@ -289,27 +341,77 @@ class SyncService:
             raise UserError(N_("Give the site a name."))
         me = repo.get_site(db, db.site_id)
         assert me is not None
-        if me.name:
+        upstream = self._upstream()
+        downstream = repo.peers(db, "downstream")
+        if me.role == "office" and me.name and role == "office":
             raise UserError(
                 N_(
-                    "This database is already set up as the site {name}; a site is set up "
+                    "This database is already set up as the office {name}; a site is set up "
                     "once. Start a new database for another site."
                 ),
                 {"name": me.name},
             )
-        if repo.has_user_data(db) or repo.peers(db, "upstream") or repo.peers(db, "downstream"):
-            raise UserError(
-                N_(
-                    "This database already holds data, so it cannot become a new site. "
-                    "Set a site up in a new, empty database."
+        if role == "centre":
+            if me.role == "office" and (me.name or downstream):
+                raise UserError(
+                    N_(
+                        "This database is the office {name}, with the records of its centres: "
+                        "it cannot become a centre. Set a centre up in its own database."
+                    ),
+                    {"name": me.name or self._name()},
                 )
-            )
+            if upstream is not None:
+                if name == self._name():
+                    return self.site()
+                raise UserError(
+                    N_(
+                        "This centre is enrolled at {office} as {name}, and the office knows "
+                        "it by that name: it cannot be renamed here now."
+                    ),
+                    {"office": upstream.name, "name": self._name()},
+                )
+        else:
+            if upstream is not None:
+                raise UserError(
+                    N_(
+                        "This centre is enrolled at {office}: it cannot become an office. "
+                        "Set the office up in a new, empty database."
+                    ),
+                    {"office": upstream.name},
+                )
+            own = repo.own_record_counts(db)
+            own.pop("centre", None)  # a profile alone is no centre's records
+            if own:
+                people = own.pop("person", 0)
+                classes = own.pop("course", 0)
+                funds = own.pop("fund", 0)
+                raise UserError(
+                    N_(
+                        "This database holds a centre's own records ({people} people, "
+                        "{classes} classes, {funds} funds and {other} other records), so it "
+                        "cannot become an office: an office keeps only the records its "
+                        "centres send. Keep this database as the centre (it needs no set-up) "
+                        "and set the office up in a new, empty database."
+                    ),
+                    {
+                        "people": format_int(people), "classes": format_int(classes),
+                        "funds": format_int(funds), "other": format_int(sum(own.values())),
+                    },
+                )  # fmt: skip
         keys = self._keys()
         with self._ops.op("site.init") as op:
             repo.set_local_site(op.tx, role, name)
             repo.set_local_age_recipient(op.tx, keys.age_recipient)
         db.site_role = role
         return self.site()
+
+    def _name(self) -> str:
+        """This site's name: the one it was set up with, else (a centre) its profile's."""
+        facts = repo.local_facts(self._db)
+        name = facts["name"] or ""
+        if not name and self._db.site_role == "centre":
+            name = repo.local_centre_name(self._db)
+        return name
 
     # Enrolment ----------------------------------------------------------------------
 
@@ -333,7 +435,7 @@ class SyncService:
         )
         return {
             "id": db.site_id,
-            "name": facts["name"] or "",
+            "name": self._name(),
             "role": facts["role"],
             "signing_public": keys.signing_public,
             "age_recipient": keys.age_recipient,
@@ -347,7 +449,7 @@ class SyncService:
         me = repo.local_facts(self._db)
         return {
             "site": self._db.site_id,
-            "name": me["name"] or self._db.site_id[:8],
+            "name": self._name() or self._db.site_id[:8],
             "role": me["role"],
             "signing_public": keys.signing_public,
             "fingerprint": signing.phone_fingerprint(keys.signing_public),
@@ -355,8 +457,16 @@ class SyncService:
         }
 
     def _require_named(self) -> None:
-        if not repo.local_facts(self._db)["name"]:
-            raise UserError(N_("Set this site up first (its role and name), then try again."))
+        if self._name():
+            return
+        if self._db.site_role == "centre":
+            raise UserError(
+                N_(
+                    "This centre has no name yet: fill in the centre's profile (its name and "
+                    "commune), or set the site up with a name, then try again."
+                )
+            )
+        raise UserError(N_("Set this site up first (its role and name), then try again."))
 
     def _require_role(self, role: str) -> None:
         self._require_named()
@@ -495,10 +605,55 @@ class SyncService:
                 "centre_fingerprint": signing.phone_fingerprint(m.signing_public),
             },
         )  # fmt: skip
-        written = self._write(Path(out), fields, b"", [], keys)
+        reply = self._write_reply(Path(out), fields, keys, peer)
         with self._ops.op("sync.enrol") as op:
             repo.put_peer(op.tx, _enrolled(peer, op.tx.now))
-        return written.path
+        return reply
+
+    def _write_reply(
+        self, out: Path, fields: dict[str, Any], keys: SiteKeys, centre: repo.PeerSite
+    ) -> Path:
+        """The enrolment reply, named after the centre it answers (its request is number
+        0, the reply number 1), so the replies of many centres sit side by side on one
+        stick. Written in a private folder on the same stick, then moved into `out`."""
+        if not out.is_dir():
+            raise UserError(
+                N_("{path} is not a folder: choose the folder (the USB stick) to write to."),
+                {"path": str(out)},
+            )
+        target = out / bundles.bundle_file_name(centre.name, centre.id, "enrolment", 1)
+        if target.exists():
+            raise UserError(
+                N_("{path} exists already; choose another folder or move that file away."),
+                {"path": str(target)},
+            )
+        try:
+            scratch = Path(tempfile.mkdtemp(prefix=".tthtcd-reply-", dir=out))
+        except OSError as exc:
+            raise UserError(
+                N_("The bundle could not be written to {path} ({reason}). Check the USB stick."),
+                {"path": str(out), "reason": exc.strerror or str(exc)},
+            ) from None
+        try:
+            written = self._write(scratch, fields, b"", [], keys)
+            if target.exists():
+                raise UserError(
+                    N_("{path} exists already; choose another folder or move that file away."),
+                    {"path": str(target)},
+                )
+            try:
+                os.rename(written.path, target)
+                _fsync_folder(out)
+            except OSError as exc:
+                raise UserError(
+                    N_(
+                        "The bundle could not be written to {path} ({reason}). Check the USB stick."
+                    ),
+                    {"path": str(out), "reason": exc.strerror or str(exc)},
+                ) from None
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        return target
 
     def enrol_accept(self, reply: Path) -> SiteInfo:
         """Centre: take the office's reply; the office becomes this centre's upstream."""
@@ -632,6 +787,7 @@ class SyncService:
             epoch, seq, prev_hash = repo.reserve_seq(op.tx)
         bundle_id = new_id()
         with self._scratch() as folder:
+            check(progress, 0, 4)
             heads = self._signed_heads(keys) if kind == "data" else []
             built = repo.build_payload(
                 db.path, folder / "payload.sqlite3", owner_site=db.site_id, above_version=above,
@@ -641,19 +797,28 @@ class SyncService:
                 },
                 heads=heads,
             )  # fmt: skip
+            answers = (
+                repo.answers_between(db, peers_to[0].id, above, built.version_to)
+                if kind == "data" else []
+            )  # fmt: skip
+            if answers:
+                repo.add_answer_rows(built.path, answers)
             check(progress, 1, 4)
             rows = {t: n for t, n in built.rows.items() if n}
             fields = self._fields(
                 keys, kind, seq, prev_hash, [p.id for p in peers_to], rows=rows,
                 versions={"from": built.version_from, "to": built.version_to},
-                extra={"ledger_heads": len(heads)},
+                extra={"ledger_heads": len(heads), "answers": len(answers)},
             )  # fmt: skip
             # The payload names the bundle too: it cannot be re-wrapped in another manifest.
             fields["bundle_id"] = bundle_id
+            check(progress, 2, 4)  # the last moment Cancel leaves nothing on the stick
             written = self._write(
                 Path(to_dir), fields, built.path, [p.age_recipient for p in peers_to], keys
             )
-        check(progress, 3, 4)
+        # The file is on the stick, complete and checked: from here on Cancel is too late,
+        # the export finishes (recording it) and reports success.
+        progress(3, 4)
         m = written.manifest
         with self._ops.op("sync.export") as op:
             repo.written(op.tx, written.file_hash)
@@ -665,7 +830,7 @@ class SyncService:
                     summary={"rows": rows, "versions_to": built.version_to},
                     status="written", file_hash=written.file_hash, epoch_=epoch,
                 )  # fmt: skip
-        check(progress, 4, 4)
+        progress(4, 4)
         return ExportResult(written.path, seq, rows)
 
     # Import -------------------------------------------------------------------------
@@ -699,20 +864,34 @@ class SyncService:
 
         outcomes: list[ImportOutcome] = []
         ordered = sorted(opened, key=order)
+        total = len(ordered)
         for i, (path, bundle, error) in enumerate(ordered):
-            check(progress, i, len(ordered))
+            wrote = any(o.status == "applied" or o.ack_file is not None for o in outcomes)
+            if not progress(i, total):
+                if dry_run or not wrote:
+                    raise Cancelled()
+                # Files imported already stay imported (each is one transaction): the
+                # import stops here and says so for the files it did not touch.
+                outcomes.extend(_not_imported(p, b) for p, b, _e in ordered[i:])
+                return outcomes
             if bundle is None:
                 outcomes.append(
                     ImportOutcome(path, "", "", "", "", "refused", error, {}, None, "unreadable")
                 )
                 continue
-            outcomes.append(self._import_one(path, bundle, keys, dry_run, ack_to))
-        check(progress, len(ordered), len(ordered))
+
+            def before_commit(done: int = i, wrote: bool = wrote) -> None:
+                # The last moment Cancel stops this file: it is applied whole or not at all.
+                if not progress(done, total) and (dry_run or not wrote):
+                    raise Cancelled()
+
+            outcomes.append(self._import_one(path, bundle, keys, dry_run, ack_to, before_commit))
+        progress(total, total)  # everything is done: Cancel comes too late to stop anything
         return outcomes
 
     def _import_one(
         self, path: Path, opened: bundles.OpenedBundle, keys: SiteKeys, dry_run: bool,
-        ack_to: Path | None,
+        ack_to: Path | None, before_commit: Callable[[], None] = lambda: None,
     ) -> ImportOutcome:  # fmt: skip
         db = self._db
         m = opened.manifest
@@ -721,10 +900,11 @@ class SyncService:
         def outcome(
             status: str, code: str = "", reason: str = "", tables: dict[str, TableCounts] | None
             = None, ack: Path | None = None, rejections: tuple[tuple[str, str, str], ...] = (),
+            changes: OpChanges | None = None,
         ) -> ImportOutcome:  # fmt: skip
             return ImportOutcome(
                 path, m.bundle_id, m.sender_site, name, m.kind, status, reason, tables or {},
-                ack, code, m.seq, rejections,
+                ack, code, m.seq, rejections, changes,
             )  # fmt: skip
 
         def refuse(code: str, **params: object) -> ImportOutcome:
@@ -789,12 +969,14 @@ class SyncService:
                 return self._import_ack(path, opened, peer, dry_run, outcome)
             if m.kind == "correction":
                 return self._import_correction(plain, opened, peer, dry_run, outcome)
-            return self._import_rows(plain, facts, opened, peer, keys, dry_run, ack_to, outcome)
+            return self._import_rows(
+                plain, facts, opened, peer, keys, dry_run, ack_to, outcome, before_commit
+            )
 
     def _import_rows(
         self, plain: Path, facts: repo.PayloadFacts, opened: bundles.OpenedBundle,
         peer: repo.PeerSite, keys: SiteKeys, dry_run: bool, ack_to: Path | None,
-        outcome: Any,
+        outcome: Any, before_commit: Callable[[], None] = lambda: None,
     ) -> ImportOutcome:  # fmt: skip
         db = self._db
         m = opened.manifest
@@ -827,7 +1009,9 @@ class SyncService:
                                 op.tx.note("fund", fund_id, "ledger rewritten at its owner")
                         else:
                             repo.put_reported_heads(op.tx, peer.id, facts.heads)
+                        repo.apply_answers(op.tx, alias, peer.id)
                         self._received(op.tx, opened, peer, diff)
+                        before_commit()
                 except Exception as exc:
                     if _foreign_key_failure(exc):
                         return outcome(  # type: ignore[no-any-return]
@@ -846,7 +1030,7 @@ class SyncService:
             ack = self._write_ack(ack_to, keys, peer, opened, _summary(diff, m))
         return outcome(  # type: ignore[no-any-return]
             "applied", "ledger-rewritten" if alerts else "", reason, _counts(diff), ack,
-            _named(diff),
+            _named(diff), op.result(None).changes,
         )  # fmt: skip
 
     def _received(
@@ -932,7 +1116,7 @@ class SyncService:
             if version:
                 repo.record_acked(op.tx, peer.id, version)
             self._received(op.tx, opened, peer, None)
-        return outcome("applied")  # type: ignore[no-any-return]
+        return outcome("applied", changes=op.result(None).changes)  # type: ignore[no-any-return]
 
     def _import_correction(
         self, plain: Path, opened: bundles.OpenedBundle, peer: repo.PeerSite, dry_run: bool,
@@ -945,15 +1129,21 @@ class SyncService:
             )
         with self._ops.op("sync.import.correction") as op:
             for r in requests:
+                request = str(r.get("request", "{}"))
+                try:
+                    given = json.loads(request).get("id")
+                except (ValueError, AttributeError):
+                    given = None
                 repo.put_correction(
                     op.tx, bundle_id=opened.manifest.bundle_id, from_site=peer.id,
                     table=str(r.get("table_name", "")), row_id=str(r.get("row_id", "")),
-                    request=str(r.get("request", "{}")),
+                    request=request, correction_id=str(given) if given else None,
                 )  # fmt: skip
             self._received(op.tx, opened, peer, None)
         return outcome(  # type: ignore[no-any-return]
-            "applied", tables={CORRECTION_TABLE: TableCounts(new=len(requests))}
-        )
+            "applied", tables={CORRECTION_TABLE: TableCounts(new=len(requests))},
+            changes=op.result(None).changes,
+        )  # fmt: skip
 
     def _write_ack(
         self, folder: Path, keys: SiteKeys, peer: repo.PeerSite, opened: bundles.OpenedBundle,
@@ -989,15 +1179,38 @@ class SyncService:
         return written.path
 
     def request_correction(
-        self, centre_id: str, table: str, row_id: str, message: str, out: Path
-    ) -> Path:
+        self, centre_id: str, table: str, row_id: str, message: str, out: Path,
+        fields: dict[str, str] | None = None,
+    ) -> Path:  # fmt: skip
         """Office: ask a centre to correct one of its records (the office never edits a
-        centre's record). Writes a correction bundle into folder `out`."""
+        centre's record). `fields` may propose new values for a person (keys of
+        CORRECTION_FIELDS: full_name, birth, sex, phone, hamlet_id, cccd, as typed in the
+        person form); the centre accepts (its app makes the edit) or rejects them. Writes a
+        correction bundle into folder `out`; the request is kept here with status "sent"
+        until the centre's answer comes up in its next data bundle."""
         self._require_role("office")
         keys = self._keys()
         peer = repo.get_site(self._db, centre_id)
         if peer is None or peer.relation != "downstream" or peer.revoked_at is not None:
             raise UserError(N_("No enrolled site has the id {id}."), {"id": centre_id})
+        proposed = {str(k): str(v) for k, v in (fields or {}).items()}
+        unknown = sorted(set(proposed) - set(CORRECTION_FIELDS))
+        if unknown or (proposed and table != "person"):
+            raise UserError(
+                N_(
+                    "A correction can propose new values only for a person's full name, "
+                    "birth, sex, phone, hamlet and CCCD, not {fields}."
+                ),
+                {"fields": ", ".join(unknown) or table},
+            )
+        message = message.strip()
+        if not message and not proposed:
+            raise UserError(N_("Say what should be corrected."))
+        correction_id = new_id()
+        request = json.dumps(
+            {"id": correction_id, "message": message, "fields": proposed}, ensure_ascii=False,
+            sort_keys=True,
+        )  # fmt: skip
         with self._ops.op("sync.correction.seq") as op:
             _epoch, seq, prev_hash = repo.reserve_seq(op.tx)
         bundle_id = new_id()
@@ -1006,13 +1219,10 @@ class SyncService:
                 tmp / "payload.sqlite3",
                 {"kind": "correction", "bundle_id": bundle_id, "owner_site": self._db.site_id},
             )
-            repo.add_correction_rows(
-                payload, CORRECTION_TABLE,
-                [(table, row_id, json.dumps({"message": message}, ensure_ascii=False))],
-            )  # fmt: skip
-            fields = self._fields(keys, "correction", seq, prev_hash, [peer.id])
-            fields["bundle_id"] = bundle_id
-            written = self._write(Path(out), fields, payload, [peer.age_recipient], keys)
+            repo.add_correction_rows(payload, CORRECTION_TABLE, [(table, row_id, request)])
+            fields_ = self._fields(keys, "correction", seq, prev_hash, [peer.id])
+            fields_["bundle_id"] = bundle_id
+            written = self._write(Path(out), fields_, payload, [peer.age_recipient], keys)
         with self._ops.op("sync.correction") as op:
             repo.written(op.tx, written.file_hash)
             repo.log_bundle(
@@ -1021,16 +1231,162 @@ class SyncService:
                 file_name=written.path.name, summary={}, status="written",
                 file_hash=written.file_hash, epoch_=repo.epoch(self._db),
             )  # fmt: skip
+            repo.put_correction(
+                op.tx, bundle_id=bundle_id, from_site=self._db.site_id, table=table,
+                row_id=row_id, request=request, correction_id=correction_id, to_site=peer.id,
+                status="sent",
+            )  # fmt: skip
         return written.path
 
     def corrections(self) -> list[tuple[str, str, str, str, str, str]]:
-        """Centre: correction requests received: (id, from site, table, row id, request
-        JSON, status)."""
+        """Correction requests: at a centre those received, at an office those sent: (id,
+        from site, table, row id, request JSON, status). A centre's status is "open",
+        "accepted" or "rejected"; an office's "sent" until the centre's answer arrives."""
         return repo.corrections(self._db)
+
+    def correction_requests(self) -> list[CorrectionRequest]:
+        """`corrections()` with everything known of each: the proposed values, the answer,
+        its reason, when and by whom."""
+        return [_request(r) for r in repo.correction_rows(self._db)]
+
+    def _open_correction(self, correction_id: str) -> repo.CorrectionRow:
+        self._require_role("centre")
+        row = repo.correction(self._db, correction_id)
+        if row is None or row.to_site is not None:
+            raise UserError(N_("There is no correction request {id}."), {"id": correction_id})
+        if row.status != "open":
+            raise UserError(
+                N_("This correction request was accepted already.")
+                if row.status == "accepted"
+                else N_("This correction request was rejected already.")
+            )
+        return row
+
+    def accept_correction(self, correction_id: str) -> OpResult[str]:
+        """Centre: accept a correction request. Its proposed values (if any) are applied
+        with the usual edit of the person (checks, derived columns, audit); the edit and the
+        answer go up in the next data bundle. UserError when the values do not pass the
+        checks (nothing changes; reject the request or correct the person by hand)."""
+        with self._ops.op("sync.correction.accept") as op:
+            row = self._open_correction(correction_id)
+            proposed = _proposed(row)
+            if proposed:
+                self._apply_person_correction(row, proposed)
+            repo.answer_correction(op.tx, row.id, "accepted", "")
+        return op.result(row.id)
+
+    def reject_correction(self, correction_id: str, reason: str) -> OpResult[str]:
+        """Centre: reject a correction request, saying why; the answer goes up in the next
+        data bundle."""
+        reason = " ".join(reason.split())
+        if not reason:
+            raise UserError(N_("Say why the correction is rejected: the office reads it."))
+        with self._ops.op("sync.correction.reject") as op:
+            row = self._open_correction(correction_id)
+            repo.answer_correction(op.tx, row.id, "rejected", reason)
+        return op.result(row.id)
+
+    def _apply_person_correction(self, row: repo.CorrectionRow, proposed: dict[str, str]) -> None:
+        from desktop_app.core.people import Sex
+        from desktop_app.services.people import PeopleService
+
+        if row.table != "person":
+            raise UserError(
+                N_("This correction request proposes values for a record that is not a person.")
+            )
+        people = PeopleService(self._db, self._ops)
+        person = people.get_live(row.row_id)
+        owner = self._db.conn.execute(
+            "SELECT owner_site FROM person WHERE id = ?", (row.row_id,)
+        ).fetchone()
+        if owner is None or str(owner[0]) != self._db.site_id:
+            raise UserError(N_("This person is not one of this centre's records."))
+        data = person.to_input()
+        changes: dict[str, Any] = {}
+        for key, value in proposed.items():
+            if key == "sex":
+                try:
+                    changes["sex"] = Sex(value) if value else None
+                except ValueError:
+                    raise UserError(
+                        N_("The proposed sex {value} is not one the app knows."),
+                        {"value": value},
+                    ) from None
+            elif key == "hamlet_id":
+                changes["hamlet_id"] = value or None
+            else:
+                changes[key] = value
+        people.update(row.row_id, dataclasses.replace(data, **changes), confirmed_different=True)
 
     def conflicts(self) -> list[tuple[str, str, str, int]]:
         """Rows kept for review: (peer site, table, row id, version)."""
         return repo.conflicts(self._db)
+
+    def conflict_list(self, *, resolved: bool = False) -> list[Conflict]:
+        """Rows kept for review (with `resolved`, those reviewed too), with their id for
+        `resolve_conflict`, the row as held and as it came."""
+        names = {p.id: p.name for p in repo.peers(self._db, "downstream")}
+        names.update({p.id: p.name for p in repo.peers(self._db, "upstream")})
+        out = []
+        for r in repo.conflict_rows(self._db, resolved=resolved):
+            out.append(
+                Conflict(
+                    r.id, r.peer_site, names.get(r.peer_site, ""), r.table, r.row_id,
+                    r.version, r.detected_at, json.loads(r.incoming),
+                    repo.held_row(self._db, r.table, r.row_id)
+                    if r.table in repo.travelling_tables_of(self._db.conn) else None,
+                    r.resolved_at, r.resolution, r.resolved_by,
+                )
+            )  # fmt: skip
+        return out
+
+    def resolve_conflict(self, conflict_id: str, keep: str) -> OpResult[str]:
+        """Review a conflict: keep the row held ("held") or replace it with the row as the
+        peer sent it ("incoming"). Either way the conflict is marked reviewed, with who and
+        when, in the audit."""
+        if keep not in ("held", "incoming"):
+            raise UserError(
+                N_("A conflict is resolved by keeping the held or the incoming record.")
+            )
+        db = self._db
+        with self._ops.op("sync.conflict.resolve") as op:
+            found = repo.conflict(db, conflict_id)
+            if found is None:
+                raise UserError(N_("There is no conflict {id}."), {"id": conflict_id})
+            if found.resolved_at is not None:
+                raise UserError(
+                    N_("This conflict was reviewed already, on {when}."),
+                    {"when": _day(found.resolved_at)},
+                )
+            if keep == "incoming":
+                self._take_incoming(op.tx, found)
+            repo.resolve_conflict(op.tx, found.id, keep)
+        return op.result(found.id)
+
+    def _take_incoming(self, tx: Any, found: repo.ConflictRow) -> None:
+        db = self._db
+        if found.table == "ledger_entry":
+            raise UserError(
+                N_(
+                    "A fund entry never changes once written: keep the held one, and ask the "
+                    "centre to record a correcting entry."
+                )
+            )
+        if found.table not in repo.travelling_tables_of(db.conn):
+            raise UserError(N_("This kind of record is not known to this version of the app."))
+        incoming = json.loads(found.incoming)
+        held = repo.held_row(db, found.table, found.row_id)
+        if (
+            str(incoming.get("owner_site")) != found.peer_site
+            or (held is not None and held.get("owner_site") != found.peer_site)
+            or found.peer_site == db.site_id
+        ):
+            raise UserError(
+                N_("This record is not the sending centre's own: only its owner edits it.")
+            )
+        cols = [c for c in repo.columns_of(db.conn, "main", found.table) if c in incoming]
+        tx.conn.execute("PRAGMA defer_foreign_keys = ON")
+        tx.put_foreign(found.table, cols, [tuple(incoming[c] for c in cols)])
 
     # Status -------------------------------------------------------------------------
 
@@ -1095,6 +1451,56 @@ class SyncService:
 
 
 CORRECTION_TABLE = "_correction"
+# What a correction request may propose for a person: PersonInput's fields the person form
+# edits (birth as typed: a year or a day; sex "M" or "F"; hamlet_id one of the centre's).
+CORRECTION_FIELDS = ("full_name", "birth", "sex", "phone", "hamlet_id", "cccd")
+
+
+def _proposed(row: repo.CorrectionRow) -> dict[str, str]:
+    try:
+        request = json.loads(row.request)
+    except ValueError:
+        return {}
+    fields = request.get("fields") if isinstance(request, dict) else None
+    if not isinstance(fields, dict):
+        return {}
+    return {str(k): str(v) for k, v in fields.items() if k in CORRECTION_FIELDS}
+
+
+def _request(r: repo.CorrectionRow) -> CorrectionRequest:
+    try:
+        request = json.loads(r.request)
+    except ValueError:
+        request = {}
+    message = str(request.get("message", "")) if isinstance(request, dict) else ""
+    return CorrectionRequest(
+        r.id, r.from_site, r.to_site, r.table, r.row_id, message, _proposed(r), r.status,
+        r.answer_reason, r.received_at, r.answered_at, r.answered_by,
+    )  # fmt: skip
+
+
+def import_changes(outcomes: list[ImportOutcome]) -> OpChanges:
+    """What the imports of `outcomes` changed together, by kind of row: the union of their
+    `changes` (a kind with an empty set, "many rows", stays so)."""
+    merged: dict[str, frozenset[str]] = {}
+    for outcome in outcomes:
+        if outcome.changes is None:
+            continue
+        for kind, ids in outcome.changes.ids.items():
+            if kind in merged and (not merged[kind] or not ids):
+                merged[kind] = frozenset()
+            else:
+                merged[kind] = merged.get(kind, frozenset()) | ids
+    return OpChanges("sync.import", None, merged)
+
+
+def _not_imported(path: Path, opened: bundles.OpenedBundle | None) -> ImportOutcome:
+    m = opened.manifest if opened is not None else None
+    return ImportOutcome(
+        path, m.bundle_id if m else "", m.sender_site if m else "", m.sender_name if m else "",
+        m.kind if m else "", "refused", tr(NOT_IMPORTED), {}, None, "cancelled",
+        m.seq if m else 0,
+    )  # fmt: skip
 
 
 def _has_table(plain: Path) -> bool:
@@ -1135,6 +1541,18 @@ def _summary(diff: repo.PayloadDiff | None, m: bundles.Manifest) -> dict[str, An
 def _foreign_key_failure(exc: BaseException) -> bool:
     text = f"{exc} {getattr(exc, 'params', '')} {exc.__cause__ or ''}"
     return "FOREIGN KEY" in text.upper()
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _parse(iso: str) -> dt.datetime:

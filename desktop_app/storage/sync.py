@@ -646,6 +646,36 @@ def set_local_age_recipient(tx: Tx, recipient: str) -> None:
     )
 
 
+# Travelling tables that are catalogues (kept by an office too), not a centre's records.
+CATALOGUE_TABLES = frozenset({"class_type", "org_unit"})
+
+
+def own_record_counts(db: Database) -> dict[str, int]:
+    """Rows this site owns, per travelling table that holds a centre's records (not the
+    catalogues), deleted ones included; tables without any are left out."""
+    out: dict[str, int] = {}
+    for table in travelling_tables_of(db.conn):
+        if table in CATALOGUE_TABLES:
+            continue
+        n = int(
+            db.conn.execute(
+                f"SELECT count(*) FROM {_q(table)} WHERE owner_site = ?", (db.site_id,)
+            ).fetchone()[0]
+        )
+        if n:
+            out[table] = n
+    return out
+
+
+def local_centre_name(db: Database) -> str:
+    """The name in this site's own centre profile, '' without one."""
+    r = db.conn.execute(
+        "SELECT name FROM centre WHERE owner_site = ? AND deleted = 0 ORDER BY rowid LIMIT 1",
+        (db.site_id,),
+    ).fetchone()
+    return "" if r is None else str(r[0] or "")
+
+
 def has_user_data(db: Database) -> bool:
     """Whether anything was typed into this database (rows beyond what opening makes: the
     site's own catalogue of class types)."""
@@ -845,13 +875,141 @@ def bundle_log(db: Database) -> list[LogRow]:
 
 
 def put_correction(
-    tx: Tx, *, bundle_id: str, from_site: str, table: str, row_id: str, request: str
-) -> None:
+    tx: Tx, *, bundle_id: str, from_site: str, table: str, row_id: str, request: str,
+    correction_id: str | None = None, to_site: str | None = None, status: str = "open",
+) -> str:  # fmt: skip
+    """A correction request received (status 'open') or, at the office, sent ('sent', with
+    `to_site`). A request received again under its id is left as it is."""
+    correction_id = correction_id or new_id()
     tx.conn.execute(
         "INSERT INTO sync_correction (id, bundle_id, from_site, table_name, row_id, request,"
-        " received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (new_id(), bundle_id, from_site, table, row_id, request, tx.now),
+        " received_at, to_site, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO NOTHING",
+        (correction_id, bundle_id, from_site, table, row_id, request, tx.now, to_site, status),
     )
+    tx.note("sync_correction", correction_id, status)
+    tx.mark("sync_correction", [correction_id])
+    return correction_id
+
+
+@dataclass(frozen=True)
+class CorrectionRow:
+    id: str
+    bundle_id: str
+    from_site: str
+    to_site: str | None
+    table: str
+    row_id: str
+    request: str  # JSON
+    received_at: str
+    status: str  # open | accepted | rejected (a centre's); sent | accepted | rejected (office)
+    answer_reason: str
+    answered_at: str | None
+    answered_by: str
+
+
+_CORRECTION_COLUMNS = (
+    "id, bundle_id, from_site, to_site, table_name, row_id, request, received_at, status,"
+    " answer_reason, answered_at, answered_by"
+)
+
+
+def _correction(r: Sequence[object]) -> CorrectionRow:
+    return CorrectionRow(
+        str(r[0]), str(r[1]), str(r[2]), None if r[3] is None else str(r[3]), str(r[4]),
+        str(r[5]), str(r[6]), str(r[7]), str(r[8]), str(r[9]),
+        None if r[10] is None else str(r[10]), str(r[11]),
+    )  # fmt: skip
+
+
+def correction(db: Database, correction_id: str) -> CorrectionRow | None:
+    r = db.conn.execute(
+        f"SELECT {_CORRECTION_COLUMNS} FROM sync_correction WHERE id = ?", (correction_id,)
+    ).fetchone()
+    return None if r is None else _correction(r)
+
+
+def correction_rows(db: Database) -> list[CorrectionRow]:
+    return [
+        _correction(r)
+        for r in db.conn.execute(
+            f"SELECT {_CORRECTION_COLUMNS} FROM sync_correction ORDER BY received_at, id"
+        ).fetchall()
+    ]
+
+
+def answer_correction(tx: Tx, correction_id: str, status: str, reason: str) -> None:
+    """The centre's answer; it travels up in the next data bundle (answer_version is this
+    operation's version, above what the office acknowledged)."""
+    tx.conn.execute(
+        "UPDATE sync_correction SET status = ?, answer_reason = ?, answered_at = ?,"
+        " answered_by = ?, answer_version = ? WHERE id = ?",
+        (status, reason, tx.now, tx.actor, tx.version, correction_id),
+    )
+    tx.note("sync_correction", correction_id, f"{status} {reason}".strip())
+    tx.mark("sync_correction", [correction_id])
+
+
+ANSWERS_TABLE = "_correction_answer"
+
+
+def answers_between(
+    db: Database, office: str, above: int, upto: int
+) -> list[tuple[str, str, str, str, str]]:
+    """Answers to the requests of `office` given in versions (above, upto]: (id, status,
+    reason, answered_at, answered_by)."""
+    return [
+        (str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]))
+        for r in db.conn.execute(
+            "SELECT id, status, answer_reason, answered_at, answered_by FROM sync_correction"
+            " WHERE from_site = ? AND answer_version > ? AND answer_version <= ?"
+            " AND status IN ('accepted', 'rejected') ORDER BY id",
+            (office, above, upto),
+        ).fetchall()
+    ]
+
+
+def add_answer_rows(path: Path, rows: Sequence[tuple[str, str, str, str, str]]) -> None:
+    """The answers to correction requests into a data payload."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {ANSWERS_TABLE} (id TEXT PRIMARY KEY,"
+            " status TEXT NOT NULL, reason TEXT NOT NULL, answered_at TEXT NOT NULL,"
+            " answered_by TEXT NOT NULL)"
+        )
+        conn.executemany(f"INSERT INTO {ANSWERS_TABLE} VALUES (?, ?, ?, ?, ?)", rows)
+    finally:
+        conn.close()
+
+
+def apply_answers(tx: Tx, alias: str, sender: str) -> int:
+    """The answers an attached data payload carries, onto the requests this office sent the
+    sender (answers to other sites' requests are ignored; an answer already held changes
+    nothing). Returns how many requests got an answer."""
+    if not table_exists(tx.db, alias, ANSWERS_TABLE):
+        return 0
+    rows = tx.conn.execute(
+        "UPDATE sync_correction SET status = a.status, answer_reason = a.reason,"
+        " answered_at = a.answered_at, answered_by = a.answered_by"
+        f" FROM {alias}.{ANSWERS_TABLE} AS a WHERE sync_correction.id = a.id"
+        " AND sync_correction.to_site = ? AND sync_correction.from_site = ?"
+        " AND a.status IN ('accepted', 'rejected')"
+        " AND (sync_correction.status IS NOT a.status"
+        " OR sync_correction.answer_reason IS NOT a.reason)"
+        " RETURNING sync_correction.id",
+        (sender, tx.site_id),
+    ).fetchall()
+    for (correction_id,) in rows:
+        tx.note("sync_correction", str(correction_id), "answered")
+    tx.mark("sync_correction", [str(r[0]) for r in rows])
+    return len(rows)
+
+
+def count_answers(db: Database, alias: str) -> int:
+    if not table_exists(db, alias, ANSWERS_TABLE):
+        return 0
+    return int(db.conn.execute(f"SELECT count(*) FROM {alias}.{ANSWERS_TABLE}").fetchone()[0])
 
 
 def corrections(db: Database) -> list[tuple[str, str, str, str, str, str]]:
@@ -872,6 +1030,70 @@ def conflicts(db: Database) -> list[tuple[str, str, str, int]]:
             " WHERE resolved_at IS NULL ORDER BY detected_at, table_name, row_id"
         ).fetchall()
     ]
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    id: str
+    bundle_id: str
+    peer_site: str
+    table: str
+    row_id: str
+    version: int
+    incoming: str  # JSON of the row as the peer sent it
+    detected_at: str
+    resolved_at: str | None
+    resolution: str | None
+    resolved_by: str
+
+
+_CONFLICT_COLUMNS = (
+    "id, bundle_id, peer_site, table_name, row_id, version, incoming, detected_at,"
+    " resolved_at, resolution, resolved_by"
+)
+
+
+def _conflict(r: Sequence[object]) -> ConflictRow:
+    return ConflictRow(
+        str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), int(r[5]),  # type: ignore[call-overload]
+        str(r[6]), str(r[7]), None if r[8] is None else str(r[8]),
+        None if r[9] is None else str(r[9]), str(r[10]),
+    )  # fmt: skip
+
+
+def conflict(db: Database, conflict_id: str) -> ConflictRow | None:
+    r = db.conn.execute(
+        f"SELECT {_CONFLICT_COLUMNS} FROM sync_conflict WHERE id = ?", (conflict_id,)
+    ).fetchone()
+    return None if r is None else _conflict(r)
+
+
+def conflict_rows(db: Database, *, resolved: bool = False) -> list[ConflictRow]:
+    where = "" if resolved else " WHERE resolved_at IS NULL"
+    return [
+        _conflict(r)
+        for r in db.conn.execute(
+            f"SELECT {_CONFLICT_COLUMNS} FROM sync_conflict{where}"
+            " ORDER BY detected_at, table_name, row_id, id"
+        ).fetchall()
+    ]
+
+
+def held_row(db: Database, table: str, row_id: str) -> dict[str, object] | None:
+    cols = columns_of(db.conn, "main", table)
+    r = db.conn.execute(
+        f"SELECT {', '.join(_q(c) for c in cols)} FROM main.{_q(table)} WHERE id = ?", (row_id,)
+    ).fetchone()
+    return None if r is None else dict(zip(cols, r, strict=True))
+
+
+def resolve_conflict(tx: Tx, conflict_id: str, keep: str) -> None:
+    tx.conn.execute(
+        "UPDATE sync_conflict SET resolved_at = ?, resolution = ?, resolved_by = ? WHERE id = ?",
+        (tx.now, keep, tx.actor, conflict_id),
+    )
+    tx.note("sync_conflict", conflict_id, f"kept {keep}")
+    tx.mark("sync_conflict", [conflict_id])
 
 
 def last_import_of(db: Database, site_id: str) -> LogRow | None:

@@ -212,6 +212,11 @@ class Tx:
             )
         self._record(table, id_list, fields)
 
+    def mark(self, table: str, ids: Iterable[str]) -> None:
+        """Report rows of a table without a stamp (this installation's own bookkeeping, e.g.
+        correction requests) as changed by this operation, for the pages that show them."""
+        self._record(table, list(dict.fromkeys(ids)))
+
     def update_where(
         self, table: str, values: Mapping[str, object], where: str, params: Sequence[object]
     ) -> list[str]:
@@ -236,13 +241,20 @@ class Tx:
         return ids
 
     def put_foreign(
-        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[object]],
+        *,
+        recovered: bool = False,
     ) -> int:
         """Write rows owned by other sites exactly as they came: their owner_site, version
         and updated_at are kept (`columns` must include them and `id`). A row not held is
         inserted, a held one updated in place (never deleted and inserted again, so foreign
         keys and triggers see an update). Rows owned by this site are refused (ValueError):
-        only their owner edits them. Returns the number of rows written.
+        only their owner edits them, except with `recovered` (the recovery of this site's own
+        rows from its own bundles or the office's copy: services.sync_recovery). Returns the
+        number of rows written.
 
         The rows are recorded as changed (ids while few, a count past KEEP_IDS_MAX), and the
         audit names how many rows of which site the operation wrote."""
@@ -263,7 +275,7 @@ class Tx:
         def checked() -> Iterator[Sequence[object]]:
             for row in rows:
                 owner = str(row[at_owner])
-                if owner == self.site_id:
+                if owner == self.site_id and not recovered:
                     raise ValueError(f"put_foreign({table}): row {row[at_id]} is this site's own")
                 owners[owner] = owners.get(owner, 0) + 1
                 if len(ids) <= KEEP_IDS_MAX:
@@ -282,12 +294,13 @@ class Tx:
         params: Sequence[object] = (),
         *,
         owners: Mapping[str, int] | None = None,
+        recovered: bool = False,
     ) -> int:
         """`put_foreign` for rows read by SQL (`select_sql` returns columns named `columns`), e.g.
         from an attached payload file: one INSERT ... SELECT, no row passes through Python.
         The SELECT must not return rows owned by this site: checked (ValueError) by counting
         its rows per owner, unless the caller, which already knows, gives `owners` (site ->
-        number of rows)."""
+        number of rows). `recovered` allows this site's own rows, as for `put_foreign`."""
         cols = list(columns)
         for needed in ("id", "owner_site", "version", "updated_at"):
             if needed not in cols:
@@ -300,7 +313,7 @@ class Tx:
                     f"SELECT owner_site, count(*) FROM ({select_sql}) GROUP BY owner_site", args
                 ).fetchall()
             }
-        if self.site_id in owners:
+        if self.site_id in owners and not recovered:
             raise ValueError(f"put_foreign_select({table}): rows of this site's own")
         others = [c for c in cols if c != "id"]
         self.conn.execute(

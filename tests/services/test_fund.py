@@ -149,12 +149,18 @@ def test_entries_cannot_be_updated_or_deleted_with_sql(ws: Workspace) -> None:
     assert "append-only" in str(info.value.params["reason"])
     with pytest.raises(StoreError):
         ws.db.conn.execute("DELETE FROM ledger_entry")
+    # The fund travels: it is marked deleted, never removed.
+    with pytest.raises(StoreError) as info:
+        ws.db.conn.execute("DELETE FROM fund")
+    assert "never removed" in str(info.value.params["reason"])
 
 
 def _tamper(path: Path, *sql: str) -> None:
     conn = sqlite3.connect(path)
     conn.execute("DROP TRIGGER ledger_no_update")
     conn.execute("DROP TRIGGER ledger_no_delete")
+    for table in ("fund", "fund_year_close"):
+        conn.execute(f"DROP TRIGGER {table}_no_hard_delete")
     for statement in sql:
         conn.execute(statement)
     conn.commit()

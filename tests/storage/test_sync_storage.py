@@ -77,3 +77,43 @@ def test_travelling_rows_are_never_hard_deleted(tmp_path: Path) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         conn.execute("DELETE FROM hamlet")
     conn.close()
+
+
+def test_every_foreign_key_column_has_an_index_of_its_own(tmp_path: Path) -> None:
+    Workspace.open(tmp_path / "fk.sqlite3", create=True).close()
+    conn = sqlite3.connect(tmp_path / "fk.sqlite3")
+    missing = []
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    for table in tables:
+        firsts = set()
+        for index in conn.execute(f"PRAGMA index_list('{table}')").fetchall():
+            if index[4]:  # a partial index does not serve the foreign-key check
+                continue
+            cols = [r[2] for r in conn.execute(f"PRAGMA index_info('{index[1]}')")]
+            firsts.add(cols[0])
+        pk = [r[1] for r in conn.execute(f"PRAGMA table_info('{table}')") if r[5] == 1]
+        for fk in conn.execute(f"PRAGMA foreign_key_list('{table}')").fetchall():
+            if fk[3] not in firsts and [fk[3]] != pk:
+                missing.append(f"{table}.{fk[3]}")
+    conn.close()
+    assert missing == []
+
+
+def test_travelling_rows_of_every_table_are_never_hard_deleted(tmp_path: Path) -> None:
+    Workspace.open(tmp_path / "t.sqlite3", create=True).close()
+    conn = sqlite3.connect(tmp_path / "t.sqlite3")
+    names = sync_repo.travelling_tables_of(conn)
+    guarded = {
+        str(r[0])
+        for r in conn.execute(
+            "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND"
+            " (name LIKE '%no_hard_delete' OR name = 'ledger_no_delete')"
+        )
+    }
+    conn.close()
+    assert set(names) - guarded == set()
