@@ -1327,14 +1327,14 @@ class SyncService:
         `resolve_conflict`, the row as held and as it came."""
         names = {p.id: p.name for p in repo.peers(self._db, "downstream")}
         names.update({p.id: p.name for p in repo.peers(self._db, "upstream")})
+        known = set(repo.travelling_tables_of(self._db.conn))
         out = []
         for r in repo.conflict_rows(self._db, resolved=resolved):
             out.append(
                 Conflict(
                     r.id, r.peer_site, names.get(r.peer_site, ""), r.table, r.row_id,
                     r.version, r.detected_at, json.loads(r.incoming),
-                    repo.held_row(self._db, r.table, r.row_id)
-                    if r.table in repo.travelling_tables_of(self._db.conn) else None,
+                    repo.held_row(self._db, r.table, r.row_id) if r.table in known else None,
                     r.resolved_at, r.resolution, r.resolved_by,
                 )
             )  # fmt: skip

@@ -25,6 +25,7 @@ class Workspace:
         from desktop_app.services.org_units import OrgUnitService
         from desktop_app.services.people import PeopleService
         from desktop_app.services.sync import SyncService
+        from desktop_app.services.sync_recovery import RecoveryService
 
         self.db = db
         self.ops = Ops(db)
@@ -40,6 +41,7 @@ class Workspace:
         self.backup = BackupService(db)
         self.org_units = OrgUnitService(db, self.ops)
         self.sync = SyncService(db, self.ops)
+        self.recovery = RecoveryService(db, self.ops, self.sync)
 
     @classmethod
     def open(

@@ -364,15 +364,20 @@ def diff_payload(
         common_of[table] = common
         temp = f"_cls_{n}"
         db.conn.execute(f"DROP TABLE IF EXISTS temp.{temp}")
-        db.conn.execute(
-            f"CREATE TEMP TABLE {temp} AS {_classify_sql(table, common, alias)}",
-            {"me": db.site_id, "sender": sender},
-        )
+        params = {"me": db.site_id, "sender": sender}
+        # Counted first without keeping the classes: when every row is new or newer (a
+        # centre's first bundle, most bundles) apply_payload needs no per-row classes.
         for cls, count in db.conn.execute(
-            f"SELECT cls, count(*) FROM temp.{temp} GROUP BY cls"
+            f"SELECT cls, count(*) FROM ({_classify_sql(table, common, alias)}) GROUP BY cls",
+            params,
         ).fetchall():
             base = str(cls).split(":")[0]
             td.counts[base] += int(count)
+        if td.counts[NEW] + td.counts[UPDATED] == sum(td.counts.values()):
+            continue
+        db.conn.execute(
+            f"CREATE TEMP TABLE {temp} AS {_classify_sql(table, common, alias)}", params
+        )
         td.named = [
             (str(r[0]), str(r[1]).split(":", 1)[-1])
             for r in db.conn.execute(
@@ -423,17 +428,19 @@ def apply_payload(
                 f" WHERE c.cls IN ('{NEW}', '{UPDATED}')"
             )
         if wanted:
-            conn.execute(f"SAVEPOINT apply_{table}")
-            try:
-                # The diff classed only the sender's rows new or updated.
-                tx.put_foreign_select(table, common, select, owners={sender: wanted})
-                conn.execute(f"RELEASE apply_{table}")
-            except Exception as exc:
-                if not _is_constraint(exc):
-                    raise
-                conn.execute(f"ROLLBACK TO apply_{table}")
-                conn.execute(f"RELEASE apply_{table}")
-                _apply_row_by_row(tx, alias, table, common, temp, td)
+            with _bulk(tx, table, td.counts[NEW]):
+                conn.execute(f"SAVEPOINT apply_{table}")
+                try:
+                    # The diff classed only the sender's rows new or updated.
+                    tx.put_foreign_select(table, common, select, owners={sender: wanted})
+                    conn.execute(f"RELEASE apply_{table}")
+                except Exception as exc:
+                    if not _is_constraint(exc):
+                        raise
+                    conn.execute(f"ROLLBACK TO apply_{table}")
+                    conn.execute(f"RELEASE apply_{table}")
+                    _classes(tx, alias, table, common, temp, sender)
+                    _apply_row_by_row(tx, alias, table, common, temp, td)
         if td.counts[CONFLICT]:
             conn.execute(
                 "INSERT OR IGNORE INTO sync_conflict (id, bundle_id, peer_site, table_name,"
@@ -451,15 +458,45 @@ def apply_payload(
                 },
             )
         if td.unknown_columns and wanted:
+            # Every row was written (no classes kept), or those the classes say.
+            written_rows = (
+                "true"
+                if td.counts[NEW] + td.counts[UPDATED] == sum(td.counts.values())
+                else f"p.id IN (SELECT id FROM temp.{temp} WHERE cls IN ('{NEW}', '{UPDATED}'))"
+            )
             conn.execute(
                 "INSERT INTO sync_extra (table_name, row_id, data)"
                 f" SELECT :table, p.id, {_json_object(td.unknown_columns)}"
-                f" FROM {alias}.{_q(table)} p WHERE p.id IN"
-                f" (SELECT id FROM temp.{temp} WHERE cls IN ('{NEW}', '{UPDATED}'))"
+                f" FROM {alias}.{_q(table)} p WHERE {written_rows}"
                 " ON CONFLICT (table_name, row_id) DO UPDATE SET data = excluded.data",
                 {"table": table},
             )
     return diff
+
+
+# People arriving in bulk (at least this many new, and at least as many as are held: a
+# centre's first bundle at its office) have their name-ordered indexes and the search index
+# built once after the insert instead of row by row (200,000 people: 8 s -> about 4 s).
+# Other tables gain nothing measurable: their rows arrive in the order of their indexes.
+BULK_MIN_ROWS = 20_000
+
+
+@contextlib.contextmanager
+def _bulk(tx: Tx, table: str, new_rows: int) -> Iterator[None]:
+    """Inside the open write: defer the upkeep of the people's non-unique indexes and search
+    index when many new people come (the unique CCCD index stays: it is what refuses a
+    clashing row). A rollback of the write restores the indexes with the rest."""
+    if table != "person" or new_rows < BULK_MIN_ROWS:
+        yield
+        return
+    held = int(tx.conn.execute("SELECT count(*) FROM main.person").fetchone()[0])
+    if new_rows < held:
+        yield
+        return
+    from desktop_app.storage.people import bulk_loading
+
+    with bulk_loading(tx.db):
+        yield
 
 
 def _json_object(cols: Sequence[str], alias: str = "p") -> str:
@@ -495,6 +532,15 @@ def _is_constraint(exc: BaseException) -> bool:
     if isinstance(exc, StoreError):
         return exc.kind == StoreError.CONFLICT
     return isinstance(exc, sqlite3.IntegrityError)
+
+
+def _classes(tx: Tx, alias: str, table: str, common: Sequence[str], temp: str, sender: str) -> None:
+    """The per-row classes of `table` in `temp` (diff_payload keeps them only when some row
+    is not new or newer)."""
+    tx.conn.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {temp} AS {_classify_sql(table, common, alias)}",
+        {"me": tx.site_id, "sender": sender},
+    )
 
 
 def _apply_row_by_row(

@@ -11,6 +11,7 @@ from desktop_app.core.problems import UserError
 from desktop_app.i18n import tr
 from desktop_app.services.demo import create_demo_database
 from desktop_app.services.workspace import Workspace
+from desktop_app.sync.bundle import bundle_file_name
 from tests.services.sync_helpers import add_person, make_centre, rows_of
 
 
@@ -123,7 +124,8 @@ def test_replies_for_many_centres_sit_side_by_side_on_one_stick(tmp_path: Path) 
         replies = [office.sync.enrol(r, stick) for r in requests]
         assert len({*requests, *replies}) == 4
         for centre, reply in zip((a, b), replies, strict=True):
-            assert centre.db.site_id[:8] in reply.name and "_enrolment_" in reply.name
+            name = centre.sync.site().name
+            assert reply.name == bundle_file_name(name, centre.db.site_id, "enrolment", 1)
             assert centre.sync.enrol_accept(reply).id == office.db.site_id
         assert sorted(p.name for p in stick.iterdir()) == sorted(
             p.name for p in (*requests, *replies)

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.i18n import tr
 from desktop_app.services import backup
+from desktop_app.services.sync import REFUSALS
 from desktop_app.services.workspace import Workspace
 from desktop_app.storage import sync as sync_repo
 from desktop_app.sync import bundle as bundles
@@ -94,8 +96,7 @@ def test_a_newer_major_schema_is_refused(pair: Pair) -> None:
     )  # fmt: skip
     (outcome,) = o.sync.import_files([written.path])
     assert outcome.status == "refused" and outcome.reason_code == "newer-schema"
-    # In the language the app runs in (Vietnamese unless set).
-    assert "Update the app" in outcome.reason or "Hãy cập nhật phần mềm" in outcome.reason
+    assert outcome.reason == tr(REFUSALS["newer-schema"], name=o.sync.centres()[0].name)
 
 
 def test_a_cloned_centre_is_refused_then_a_restore_conflicts(pair: Pair, tmp_path: Path) -> None:
