@@ -12,7 +12,6 @@ window stays responsive; export and import show progress with Cancel.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -42,8 +42,11 @@ from desktop_app.core.problems import StoreError, UserError
 from desktop_app.i18n import _, format_int, tr
 from desktop_app.services.ops import Progress
 from desktop_app.services.sync import (
+    CORRECTION_FIELDS,
     BundleRecord,
     CentreStatus,
+    Conflict,
+    CorrectionRequest,
     ExportResult,
     ImportOutcome,
     SiteInfo,
@@ -55,6 +58,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.khuyen_hoc.common import Latest
 from desktop_app.ui.list_model import ListModel
+from desktop_app.ui.sync.dialogs import FingerprintDialog, RejectDialog
 from desktop_app.ui.sync.models import (
     C_DATE,
     C_NAME,
@@ -72,11 +76,15 @@ from desktop_app.ui.sync.models import (
     R_ROW,
     R_STATUS,
     R_TABLE,
+    V_FIELD,
+    V_LEFT,
+    V_RIGHT,
     X_CENTRE,
     X_ROW,
     X_TABLE,
     X_VERSION,
     CentresModel,
+    CompareModel,
     ConflictLine,
     ConflictsModel,
     CorrectionLine,
@@ -85,7 +93,16 @@ from desktop_app.ui.sync.models import (
     centre_note,
 )
 from desktop_app.ui.sync.review import ImportReviewDialog
-from desktop_app.ui.sync.texts import ROLE_LABELS, fingerprint_lines, label, table_label
+from desktop_app.ui.sync.texts import (
+    FIELD_LABELS,
+    ROLE_LABELS,
+    SEX_VALUES,
+    cell_text,
+    fingerprint_lines,
+    label,
+    table_label,
+    when,
+)
 from desktop_app.ui.widgets import confirm, message_box, show_message
 
 log = logging.getLogger(__name__)
@@ -122,18 +139,32 @@ def read_view(ws: Workspace) -> SyncView:
     if site.upstream:
         names[site.upstream] = site.upstream_name
     conflicts = [
-        ConflictLine(names.get(peer, peer[:8]), table, record_name(ws, table, row_id), version)
-        for peer, table, row_id, version in ws.sync.conflicts()
+        ConflictLine(
+            c.peer_name or names.get(c.peer_site, c.peer_site[:8]),
+            c.table,
+            record_name(ws, c.table, c.row_id),
+            c.version,
+            c.id,
+            conflict_values(c),
+        )
+        for c in ws.sync.conflict_list()
     ]
+    requests = ws.sync.correction_requests()
+    proposing = any(r.fields for r in requests)
+    hamlets = {h.id: h.name for h in ws.centre.hamlets()} if proposing else {}
     corrections = [
         CorrectionLine(
-            names.get(peer, peer[:8]),
-            table,
-            record_name(ws, table, row_id),
-            _request_text(request),
-            status,
+            names.get(r.to_site or r.from_site, (r.to_site or r.from_site)[:8]),
+            r.table,
+            record_name(ws, r.table, r.row_id),
+            r.message,
+            r.status,
+            r.id,
+            correction_values(ws, r, hamlets),
+            r.reason,
+            r.answered_at,
         )
-        for _id, peer, table, row_id, request, status in ws.sync.corrections()
+        for r in requests
     ]
     return SyncView(
         site, centres, ws.sync.history(), ws.centre.profile().name, conflicts, corrections
@@ -161,12 +192,62 @@ def record_name(ws: Workspace, table: str, row_id: str) -> str:
     return row_id[:8]
 
 
-def _request_text(request: str) -> str:
+def conflict_values(c: Conflict) -> tuple[tuple[str, str, str], ...]:
+    """(column, as held, as it came) for every column of a conflicting row."""
+    held = c.held or {}
+    columns = list(held) + [k for k in c.incoming if k not in held]
+    return tuple(
+        (column, cell_text(held.get(column)), cell_text(c.incoming.get(column)))
+        for column in columns
+    )
+
+
+def person_values(ws: Workspace, person_id: str, hamlets: dict[str, str]) -> dict[str, str]:
+    """A person's correctable fields as the person form shows them ("" when not held)."""
     try:
-        data = json.loads(request)
-    except ValueError:
-        return request
-    return str(data.get("message", "")) if isinstance(data, dict) else str(data)
+        p = ws.people.get(person_id)
+    except (UserError, StoreError):
+        return {}
+    return {
+        "full_name": p.full_name,
+        "birth": p.birth.display() if p.birth else "",
+        "sex": _(SEX_VALUES[p.sex.value]) if p.sex else "",
+        "phone": p.phone or "",
+        "hamlet_id": p.hamlet_name or hamlets.get(p.hamlet_id or "", ""),
+        "cccd": p.cccd or "",
+    }
+
+
+def correction_values(
+    ws: Workspace, r: CorrectionRequest, hamlets: dict[str, str]
+) -> tuple[tuple[str, str, str], ...]:
+    """(field, value now, value proposed) for each field a request proposes."""
+    if not r.fields or r.table != "person":
+        return ()
+    now = person_values(ws, r.row_id, hamlets)
+    out = []
+    for key in CORRECTION_FIELDS:
+        if key not in r.fields:
+            continue
+        value = r.fields[key]
+        if key == "sex":
+            value = label(SEX_VALUES, value) if value else ""
+        elif key == "hamlet_id":
+            value = hamlets.get(value, value[:8]) if value else ""
+        out.append((label(FIELD_LABELS, key), now.get(key, ""), value))
+    return tuple(out)
+
+
+def correction_detail(c: CorrectionLine) -> str:
+    """The request's message and, once answered, the answer (with its reason)."""
+    lines = [c.message] if c.message else []
+    if c.status == "accepted":
+        lines.append(tr("Accepted on {when}.", when=when(c.answered_at)))
+    elif c.status == "rejected":
+        lines.append(tr("Rejected on {when}: {reason}", when=when(c.answered_at), reason=c.reason))
+    elif c.status == "sent":
+        lines.append(_("No answer yet: it comes with the centre's next data bundle."))
+    return "\n".join(lines)
 
 
 def bundle_facts(info: dict[str, Any]) -> tuple[str, str, str, str]:
@@ -237,6 +318,47 @@ def _note_above(text: str, table: QTableView) -> QWidget:
     return page
 
 
+def _compare_list(model: CompareModel) -> QTableView:
+    table = _list(model)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    fit_columns(table, {V_FIELD: 110}, stretch=(V_LEFT, V_RIGHT))
+    return table
+
+
+def _review_tab(
+    note: str | QLabel,
+    table: QTableView,
+    compare: QTableView,
+    buttons: QWidget,
+    detail: QLabel | None = None,
+) -> QWidget:
+    """A list of what waits for review beside the selected one's two versions, and the
+    buttons that decide."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    if isinstance(note, str):
+        note = QLabel(note)
+    note.setWordWrap(True)
+    layout.addWidget(note)
+    split = QSplitter(Qt.Orientation.Horizontal)
+    split.addWidget(table)
+    right = QWidget()
+    right_layout = QVBoxLayout(right)
+    right_layout.setContentsMargins(0, 0, 0, 0)
+    right_layout.addWidget(compare, 1)
+    if detail is not None:
+        right_layout.addWidget(detail)
+    right_layout.addWidget(buttons)
+    split.addWidget(right)
+    split.setStretchFactor(0, 1)
+    split.setStretchFactor(1, 1)
+    split.setChildrenCollapsible(False)
+    layout.addWidget(split, 1)
+    return page
+
+
 def _counted(title: str, count: int) -> str:
     """A tab's title with how many rows wait in it: "Conflicts (3)"."""
     return tr("{title} ({count})", title=title, count=format_int(count)) if count else title
@@ -272,6 +394,8 @@ class SyncPage(QWidget):
         self.last_export: ExportResult | None = None
         self.last_reply: Path | None = None
         self.last_request: Path | None = None
+        self.reject_dialog: RejectDialog | None = None
+        self.fingerprint_dialog: FingerprintDialog | None = None
         layout = QVBoxLayout(self)
 
         # This computer: name, role, fingerprint to read over the phone.
@@ -398,16 +522,27 @@ class SyncPage(QWidget):
         self.conflicts_table = _list(self.conflicts_model)
         self.conflicts_table.setAccessibleName(_("Conflicts"))
         fit_columns(
-            self.conflicts_table, {X_TABLE: 160, X_ROW: 300, X_VERSION: 160}, stretch=(X_CENTRE,)
+            self.conflicts_table, {X_TABLE: 110, X_ROW: 160, X_VERSION: 70}, stretch=(X_CENTRE,)
+        )
+        self.conflict_compare = CompareModel(_("Held here"), _("As the centre sent it"), self)
+        self.conflict_compare_table = _compare_list(self.conflict_compare)
+        self.conflict_compare_table.setAccessibleName(_("The held and the incoming record"))
+        self.keep_held_button = QPushButton(_("&Keep the held record"))
+        self.keep_held_button.setToolTip(_("The incoming record is set aside; nothing changes"))
+        self.take_incoming_button = QPushButton(_("&Take the centre's record"))
+        self.take_incoming_button.setToolTip(
+            _("The held record is replaced by the one the centre sent")
         )
         self.tabs.addTab(
-            _note_above(
+            _review_tab(
                 _(
                     "Rows that came with the same version as a row held here but other content "
                     "(a restored backup, a copied computer): kept for review, never applied. "
-                    "Ask the centre which is right."
+                    "Ask the centre which is right, then keep one of the two."
                 ),
                 self.conflicts_table,
+                self.conflict_compare_table,
+                _row_widget(self.keep_held_button, self.take_incoming_button),
             ),
             _("Conflicts"),
         )  # TAB_CONFLICTS
@@ -416,17 +551,34 @@ class SyncPage(QWidget):
         self.corrections_table.setAccessibleName(_("Correction requests"))
         fit_columns(
             self.corrections_table,
-            {R_FROM: 160, R_TABLE: 120, R_ROW: 120, R_STATUS: 110},
+            {R_FROM: 130, R_TABLE: 90, R_ROW: 140, R_STATUS: 120},
             stretch=(R_REQUEST,),
         )
+        self.correction_compare = CompareModel(_("Now"), _("Proposed"), self)
+        self.correction_compare_table = _compare_list(self.correction_compare)
+        self.correction_compare_table.setAccessibleName(_("The values now and proposed"))
+        self.accept_correction_button = QPushButton(_("&Accept…"))
+        self.accept_correction_button.setToolTip(
+            _("The app makes the correction, with the usual checks, as if typed in the form")
+        )
+        self.reject_correction_button = QPushButton(_("&Reject…"))
+        self.reject_correction_button.setToolTip(_("Say why: the office reads it"))
+        self.correction_buttons = _row_widget(
+            self.accept_correction_button, self.reject_correction_button
+        )
+        self.correction_detail = QLabel()
+        self.correction_detail.setWordWrap(True)
+        self.correction_detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.correction_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.corrections_note = QLabel()
+        self.corrections_note.setWordWrap(True)
         self.tabs.addTab(
-            _note_above(
-                _(
-                    "The office never changes this centre's records itself; it asks here. "
-                    "Correct the record in its section if the request is right: the next "
-                    "bundle sent upstream carries the correction."
-                ),
+            _review_tab(
+                self.corrections_note,
                 self.corrections_table,
+                self.correction_compare_table,
+                self.correction_buttons,
+                self.correction_detail,
             ),
             _("Correction requests"),
         )  # TAB_CORRECTIONS
@@ -454,6 +606,16 @@ class SyncPage(QWidget):
         self.centres_table.selectionModel().selectionChanged.connect(
             lambda *_a: self._update_buttons()
         )
+        self.conflicts_table.selectionModel().selectionChanged.connect(
+            lambda *_a: self._show_conflict()
+        )
+        self.corrections_table.selectionModel().selectionChanged.connect(
+            lambda *_a: self._show_correction()
+        )
+        self.keep_held_button.clicked.connect(lambda: self.ask_resolve("held"))
+        self.take_incoming_button.clicked.connect(lambda: self.ask_resolve("incoming"))
+        self.accept_correction_button.clicked.connect(self.ask_accept_correction)
+        self.reject_correction_button.clicked.connect(self.ask_reject_correction)
         ctx.subscribe(self, SHOWN_KINDS, lambda _changes: self.reload())
         # Nothing of either role until the site is read.
         for box in (self.setup_box, self.centre_box, self.office_box):
@@ -518,8 +680,32 @@ class SyncPage(QWidget):
         if selected is not None:
             self.select_centre(selected.id)
         self.history_model.set_rows(view.history)
+        conflict = self.selected_conflict()
         self.conflicts_model.set_rows(view.conflicts)
+        self._reselect(
+            self.conflicts_table, self.conflicts_model.row_of(conflict.id if conflict else "")
+        )
+        correction = self.selected_correction()
         self.corrections_model.set_rows(view.corrections)
+        self.corrections_model.set_office(site.role == "office")
+        self._reselect(
+            self.corrections_table,
+            self.corrections_model.row_of(correction.id if correction else ""),
+        )
+        self.corrections_note.setText(
+            _(
+                "The correction requests sent to the centres. A centre accepts or rejects "
+                "each in its app; the answer comes up with its next data bundle."
+            )
+            if site.role == "office"
+            else _(
+                "The office never changes this centre's records itself; it asks here. "
+                "Accept: the app makes the correction as if typed in the form. Reject: say "
+                "why. The next bundle sent upstream carries the answer to the office."
+            )
+        )
+        self._show_conflict()
+        self._show_correction()
         waiting = sum(1 for c in view.corrections if c.status == "open")
         self.tabs.setTabText(TAB_CONFLICTS, _counted(_("Conflicts"), len(view.conflicts)))
         self.tabs.setTabText(TAB_CORRECTIONS, _counted(_("Correction requests"), waiting))
@@ -539,7 +725,8 @@ class SyncPage(QWidget):
         self.office_box.setVisible(office)
         self.tabs.setTabVisible(TAB_CENTRES, office)
         self.tabs.setTabVisible(TAB_CONFLICTS, office)
-        self.tabs.setTabVisible(TAB_CORRECTIONS, role == "centre")
+        self.tabs.setTabVisible(TAB_CORRECTIONS, bool(role))
+        self.correction_buttons.setVisible(role == "centre")
         if not office:
             self.tabs.setCurrentIndex(TAB_HISTORY)
         joined = bool(self.view and self.view.site.upstream)
@@ -568,6 +755,38 @@ class SyncPage(QWidget):
         self.revoke_button.setEnabled(
             writable and centre is not None and centre.status != "revoked"
         )
+
+    @staticmethod
+    def _reselect(table: QTableView, row: int | None) -> None:
+        if row is not None:
+            table.selectRow(row)
+        elif table.model().rowCount():
+            table.selectRow(0)
+
+    def selected_conflict(self) -> ConflictLine | None:
+        rows = self.conflicts_table.selectionModel().selectedRows()
+        return self.conflicts_model.line(rows[0].row()) if rows else None
+
+    def selected_correction(self) -> CorrectionLine | None:
+        rows = self.corrections_table.selectionModel().selectedRows()
+        return self.corrections_model.line(rows[0].row()) if rows else None
+
+    def _show_conflict(self) -> None:
+        c = self.selected_conflict()
+        self.conflict_compare.set_rows(c.values if c else ())
+        writable = not self.ctx.read_only and c is not None
+        self.keep_held_button.setEnabled(writable)
+        # A fund entry never changes once written: only the held one can be kept (the
+        # service says so if asked; the button says it before).
+        self.take_incoming_button.setEnabled(writable)
+
+    def _show_correction(self) -> None:
+        c = self.selected_correction()
+        self.correction_compare.set_rows(c.values if c else ())
+        open_ = not self.ctx.read_only and c is not None and c.status == "open"
+        self.accept_correction_button.setEnabled(open_)
+        self.reject_correction_button.setEnabled(open_)
+        self.correction_detail.setText(correction_detail(c) if c else "")
 
     def selected_centre(self) -> CentreStatus | None:
         rows = self.centres_table.selectionModel().selectedRows()
@@ -920,4 +1139,104 @@ class SyncPage(QWidget):
             lambda ws, _progress: ws.sync.revoke(site_id),
             lambda _none: self.reload(),
             write=True,
+        )
+
+    # Conflicts (office) -----------------------------------------------------------------------
+
+    def ask_resolve(self, keep: str) -> None:
+        c = self.selected_conflict()
+        if c is None:
+            return
+        text = (
+            tr(
+                "Keep {record} as held here? What {centre} sent for it is set aside.",
+                record=c.row_id,
+                centre=c.peer_name,
+            )
+            if keep == "held"
+            else tr(
+                "Replace {record} with the record {centre} sent? The one held here is "
+                "replaced; the audit log keeps who decided and when.",
+                record=c.row_id,
+                centre=c.peer_name,
+            )
+        )
+        self.box = confirm(
+            self,
+            _("Resolve the conflict"),
+            text,
+            _("Keep the held record") if keep == "held" else _("Take the centre's record"),
+            lambda: self.resolve(c.id, keep),
+        )
+
+    def resolve(self, conflict_id: str, keep: str) -> None:
+        self.ctx.op(
+            lambda ws: ws.sync.resolve_conflict(conflict_id, keep),
+            lambda _id: self.ctx.notify(_("The conflict is resolved.")),
+            lambda exc: errors.report_error(self, _("Resolve the conflict"), exc),
+            parent=self,
+            title=_("Resolving the conflict…"),
+        )
+
+    # Correction requests (centre) -------------------------------------------------------------
+
+    def ask_accept_correction(self) -> None:
+        c = self.selected_correction()
+        if c is None:
+            return
+        if c.values:
+            changes = "\n".join(
+                tr("{field}: {now} → {new}", field=name, now=now or "—", new=new or "—")
+                for name, now, new in c.values
+            )
+            text = tr(
+                "Correct {record} as the office proposes?\n{changes}\nThe app makes the edit "
+                "with the usual checks, as if typed in the person's form. The next bundle sent "
+                "upstream carries the answer.",
+                record=c.row_id,
+                changes=changes,
+            )
+        else:
+            text = tr(
+                "Accept the request about {record}? Make the correction itself in the "
+                "record's section; the next bundle sent upstream tells the office it was "
+                "accepted.",
+                record=c.row_id,
+            )
+        self.box = confirm(
+            self, _("Accept the correction"), text, _("Accept"), lambda: self.accept_request_(c.id)
+        )
+
+    def accept_request_(self, correction_id: str) -> None:
+        self.ctx.op(
+            lambda ws: ws.sync.accept_correction(correction_id),
+            lambda _id: self.ctx.notify(
+                _("Accepted. The next bundle sent upstream carries the answer.")
+            ),
+            lambda exc: errors.report_error(self, _("Accept the correction"), exc),
+            parent=self,
+            title=_("Accepting the correction…"),
+        )
+
+    def ask_reject_correction(self) -> RejectDialog | None:
+        c = self.selected_correction()
+        if c is None:
+            return None
+        dialog = RejectDialog(c.row_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.reject_request(c.id, dialog.reason()))
+        dialog.finished.connect(lambda _r: setattr(self, "reject_dialog", None))
+        self.reject_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def reject_request(self, correction_id: str, reason: str) -> None:
+        self.ctx.op(
+            lambda ws: ws.sync.reject_correction(correction_id, reason),
+            lambda _id: self.ctx.notify(
+                _("Rejected. The next bundle sent upstream carries the answer and its reason.")
+            ),
+            lambda exc: errors.report_error(self, _("Reject the correction"), exc),
+            parent=self,
+            title=_("Rejecting the correction…"),
         )

@@ -163,3 +163,24 @@ def summary_text(summary: Mapping[str, object]) -> str:
         ]
         return ", ".join(shown) if shown else _("no new rows")
     return ""
+
+
+# The fields of a person a correction request may propose values for (CORRECTION_FIELDS).
+FIELD_LABELS = {
+    "full_name": N_("Full name"),
+    "birth": N_("Birth"),
+    "sex": N_("Sex"),
+    "phone": N_("Phone"),
+    "hamlet_id": N_("Hamlet"),
+    "cccd": N_("CCCD"),
+}
+SEX_VALUES = {"M": N_("Male"), "F": N_("Female")}
+
+
+def cell_text(value: object) -> str:
+    """A stored value as a line of the side-by-side view: empty for none."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return tr("({n} bytes)", n=format_int(len(value)))
+    return str(value)
