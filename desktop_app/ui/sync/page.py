@@ -108,7 +108,9 @@ from desktop_app.ui.widgets import confirm, message_box, show_message
 log = logging.getLogger(__name__)
 
 # What the page shows: the sites it knows, and the bundles written and read.
-SHOWN_KINDS = frozenset({"site", "centre", "bundle_log", "peer_state", "sync_correction"})
+SHOWN_KINDS = frozenset(
+    {"site", "centre", "bundle_log", "peer_state", "sync_correction", "sync_conflict", "person"}
+)
 BUNDLE_FILTER = "*.tthbundle"
 TAB_CENTRES, TAB_CONFLICTS, TAB_CORRECTIONS, TAB_HISTORY = range(4)
 
