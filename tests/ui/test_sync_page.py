@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QTableView
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableView
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.people import PersonInput, Sex
@@ -412,24 +412,49 @@ def send(qtbot: QtBot, centre: SyncPage, usb: Path) -> Path:
 
 
 def test_a_proposed_correction_is_accepted_and_the_office_sees_the_answer(
-    qtbot: QtBot, centre_db: Path, tmp_path: Path, make_window: Callable[..., MainWindow]
+    qtbot: QtBot,
+    centre_db: Path,
+    tmp_path: Path,
+    make_window: Callable[..., MainWindow],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     usb, down, acks = tmp_path / "usb", tmp_path / "down", tmp_path / "acks"
     for folder in (usb, down, acks):
         folder.mkdir()
     centre = sync_page(qtbot, make_window(centre_db))
     office_path = office_db(tmp_path)
-    office = sync_page(qtbot, make_window(office_path))
+    office_window = make_window(office_path)
+    office = sync_page(qtbot, office_window)
     enrol(qtbot, centre, office, usb)
     import_all(qtbot, office, [send(qtbot, centre, usb)], acks)
     assert centre.view is not None
     with Workspace.open(centre_db, read_only=True) as ws:
         person = next(p for p in ws.people.roster() if p.full_name == "Lê Văn Cường")
+
+    # The office proposes new values from its People page, with a message.
+    people = office_window.people_page
+    office_window.show_section(office_window.stack.indexOf(people))
+    qtbot.waitUntil(lambda: people.model.rowCount() == len(PEOPLE), timeout=WAIT_MS)
+    people.select_row(
+        next(r for r in range(people.model.rowCount()) if people.model.person_id(r) == person.id)
+    )
+    assert people.correction_button.isEnabled()
+    people.correction_button.click()
+    form = people.correction_dialog
+    assert form is not None and form.birth.text() == "1975" and not form.ok.isEnabled()
+    form.birth.setText("1976")
+    form.phone.setText("0912345678")
+    assert form.ok.isEnabled() and form.fields() == {"birth": "1976", "phone": "0912345678"}
+    form.text.setPlainText("Năm sinh và số điện thoại.")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(down))
+    form.ok.click()
+    qtbot.waitUntil(lambda: people.last_correction is not None, timeout=WAIT_MS)
+    first = people.last_correction
+    assert first is not None and first.parent == down
+    office = sync_page(qtbot, office_window)
+    qtbot.waitUntil(lambda: office.corrections_model.rowCount() == 1, timeout=WAIT_MS)
+    assert office.corrections_model.index(0, R_STATUS).data() == _("Sent, no answer yet")
     with Workspace.open(office_path) as ws:
-        first = ws.sync.request_correction(
-            centre.view.site.id, "person", person.id, "Năm sinh và số điện thoại.", down,
-            {"birth": "1976", "phone": "0912345678"},
-        )  # fmt: skip
         second = ws.sync.request_correction(
             centre.view.site.id, "person", person.id, "", down, {"full_name": "Lê Văn Cương"}
         )

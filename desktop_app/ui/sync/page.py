@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -627,6 +627,13 @@ class SyncPage(QWidget):
         self.reload()
 
     # Reading ----------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # What another page wrote without a change to announce (a correction request written
+        # from the People page, a file on the stick) shows when the section is opened again.
+        super().showEvent(event)
+        if self.view is not None and not self.busy:
+            self.reload()
 
     @property
     def busy(self) -> bool:
