@@ -18,6 +18,7 @@ from desktop_app.core.people import PersonInput, Sex
 from desktop_app.i18n import _
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
+from desktop_app.ui.app import build_window
 from desktop_app.ui.long_task import LongTask
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.sync import SyncPage
@@ -579,3 +580,89 @@ def test_the_office_resolves_a_conflict(
         assert ws.people.get(person).full_name == name
         (done,) = ws.sync.conflict_list(resolved=True)
     assert done.resolution == keep
+
+
+def test_a_recovery_file_from_the_office_restores_a_new_centre_database(
+    qtbot: QtBot, centre_db: Path, tmp_path: Path, make_window: Callable[..., MainWindow]
+) -> None:
+    usb, acks, rescue = tmp_path / "usb", tmp_path / "acks", tmp_path / "rescue"
+    for folder in (usb, acks, rescue):
+        folder.mkdir()
+    centre = sync_page(qtbot, make_window(centre_db))
+    office = sync_page(qtbot, make_window(office_db(tmp_path)))
+    enrol(qtbot, centre, office, usb)
+    import_all(qtbot, office, [send(qtbot, centre, usb)], acks)
+
+    # The office writes the centre's recovery file, with the note to carry it there.
+    qtbot.waitUntil(lambda: office.centres_model.rowCount() == 1, timeout=WAIT_MS)
+    office.centres_table.selectRow(0)
+    assert office.recovery_file_button.isEnabled()
+    office.box = None
+    office.write_recovery_file(office.centres_model.rows[0].id, rescue)
+    qtbot.waitUntil(lambda: office.last_recovery_file is not None, timeout=WAIT_MS)
+    recovery = office.last_recovery_file
+    assert recovery is not None and recovery.parent == rescue
+    box = wait_box(qtbot, office)
+    assert str(recovery) in box.text() and office.fingerprint_label.text() in box.text()
+    close(box)
+
+    # The centre's PC died. A new, empty database on the new PC (the key file restored).
+    # (Not make_window's: the window is closed and deleted when the database is reopened.)
+    writer = Workspace.open(tmp_path / "new-pc.sqlite3", create=True)
+    new_window = build_window(writer, writer.reader())
+    new_window.show()
+    page = sync_page(qtbot, new_window)
+    assert page.setup_box.isVisibleTo(page) and page.new_pc_button.isEnabled()
+    page.box = None
+    accept(page.ask_new_pc([recovery]))
+    qtbot.waitUntil(lambda: page.reopened is not None, timeout=WAIT_MS)
+    reopened = page.reopened
+    assert isinstance(reopened, MainWindow)
+    try:
+        again = sync_page(qtbot, reopened)
+        # The new database does not know its office yet: the fingerprint read over the phone.
+        qtbot.waitUntil(lambda: again.fingerprint_dialog is not None, timeout=WAIT_MS)
+        dialog = again.fingerprint_dialog
+        assert dialog is not None and not dialog.ok.isEnabled()
+        dialog.edit.setText(office.fingerprint_label.text().replace("\n", " "))
+        assert dialog.ok.isEnabled()
+        dialog.ok.click()
+        qtbot.waitUntil(lambda: again.recovered is not None, timeout=WAIT_MS)
+        assert again.recovered is not None
+        assert [o.status for o in again.recovered] == ["recovered"], again.recovered
+        box = wait_box(qtbot, again)
+        assert recovery.name in box.text()
+        qtbot.waitUntil(
+            lambda: again.view is not None and bool(again.view.site.upstream), timeout=WAIT_MS
+        )
+        assert again.view is not None and again.view.site.name == CENTRE_NAME
+        with (
+            Workspace.open(centre_db, read_only=True) as old,
+            Workspace.open(reopened.ctx.path, read_only=True) as new,
+        ):
+            assert len(new.people.roster()) == len(old.people.roster()) == len(PEOPLE)
+    finally:
+        reopened.close()
+        reopened.shutdown()
+        reopened.deleteLater()
+
+
+def test_a_wrong_office_fingerprint_recovers_nothing(
+    qtbot: QtBot, centre_db: Path, tmp_path: Path, make_window: Callable[..., MainWindow]
+) -> None:
+    usb, acks, rescue = tmp_path / "usb", tmp_path / "acks", tmp_path / "rescue"
+    for folder in (usb, acks, rescue):
+        folder.mkdir()
+    centre = sync_page(qtbot, make_window(centre_db))
+    office = sync_page(qtbot, make_window(office_db(tmp_path)))
+    enrol(qtbot, centre, office, usb)
+    import_all(qtbot, office, [send(qtbot, centre, usb)], acks)
+    with Workspace.open(office.ctx.path) as ws:
+        recovery = ws.recovery.recovery_bundle(office.centres_model.rows[0].id, rescue)
+    dialog = centre.ask_office_fingerprint([recovery], OFFICE_NAME, " ".join(["11111"] * 8), None)
+    centre.box = None
+    dialog.edit.setText("2" * 40)
+    dialog.ok.click()
+    box = wait_box(qtbot, centre)
+    assert "11111 11111 11111 11111" in box.text()
+    assert centre.recovered is None

@@ -13,6 +13,7 @@ window stays responsive; export and import show progress with Cancel.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -38,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.appinfo import documents_folder
-from desktop_app.core.problems import StoreError, UserError
+from desktop_app.core.problems import N_, StoreError, UserError
 from desktop_app.i18n import _, format_int, tr
 from desktop_app.services.ops import Progress
 from desktop_app.services.sync import (
@@ -52,6 +54,7 @@ from desktop_app.services.sync import (
     SiteInfo,
     SyncService,
 )
+from desktop_app.services.sync_recovery import NO_KEYS, RecoveryOutcome
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
@@ -98,6 +101,7 @@ from desktop_app.ui.sync.texts import (
     ROLE_LABELS,
     SEX_VALUES,
     cell_text,
+    counts_text,
     fingerprint_lines,
     label,
     table_label,
@@ -398,6 +402,9 @@ class SyncPage(QWidget):
         self.last_request: Path | None = None
         self.reject_dialog: RejectDialog | None = None
         self.fingerprint_dialog: FingerprintDialog | None = None
+        self.last_recovery_file: Path | None = None
+        self.recovered: list[RecoveryOutcome] | None = None
+        self.reopened: QWidget | None = None
         layout = QVBoxLayout(self)
 
         # This computer: name, role, fingerprint to read over the phone.
@@ -419,7 +426,20 @@ class SyncPage(QWidget):
         self.recovery_button.setToolTip(
             _("The key that opens this computer's own bundles, for a new PC after this one died")
         )
-        facts.addLayout(_button_row(self.recovery_button))
+        self.recover_button = QPushButton(_("Recover &data from bundle files…"))
+        self.recover_button.setToolTip(
+            _(
+                "A new PC of this centre: its records come back from the bundles it sent, or "
+                "from the recovery file its office made"
+            )
+        )
+        self.recover_menu = QMenu(self.recover_button)
+        self.recover_menu.addAction(_("Choose the &files…"), lambda: self.choose_recover("files"))
+        self.recover_menu.addAction(
+            _("Choose a f&older (all its bundles)…"), lambda: self.choose_recover("folder")
+        )
+        self.recover_button.setMenu(self.recover_menu)
+        facts.addLayout(_button_row(self.recovery_button, self.recover_button))
         facts.addStretch(1)
         identity_layout.addLayout(facts, 1)
         prints = QVBoxLayout()
@@ -453,7 +473,20 @@ class SyncPage(QWidget):
         setup_form.addRow(_("&This computer is:"), self.setup_role)
         setup_layout.addLayout(setup_form)
         self.setup_button = QPushButton(_("&Set up"))
-        setup_layout.addLayout(_button_row(self.setup_button))
+        self.new_pc_button = QPushButton(_("New computer: get the centre's data &back…"))
+        self.new_pc_button.setToolTip(
+            _(
+                "This empty database becomes the centre whose bundles (or recovery file from "
+                "the office) you choose, and its records come back"
+            )
+        )
+        self.new_pc_menu = QMenu(self.new_pc_button)
+        self.new_pc_menu.addAction(_("Choose the &files…"), lambda: self.choose_new_pc("files"))
+        self.new_pc_menu.addAction(
+            _("Choose a f&older (all its bundles)…"), lambda: self.choose_new_pc("folder")
+        )
+        self.new_pc_button.setMenu(self.new_pc_menu)
+        setup_layout.addLayout(_button_row(self.setup_button, self.new_pc_button))
         layout.addWidget(self.setup_box)
 
         # A centre: join an office, send upstream, import what comes down.
@@ -519,6 +552,14 @@ class SyncPage(QWidget):
         self.centre_note.setTextFormat(Qt.TextFormat.PlainText)
         self.centre_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         centres_layout.addWidget(self.centre_note)
+        self.recovery_file_button = QPushButton(_("Recovery &file for the centre…"))
+        self.recovery_file_button.setToolTip(
+            _(
+                "Every record of the selected centre held here, for its new PC: readable by "
+                "that centre only"
+            )
+        )
+        centres_layout.addLayout(_button_row(self.recovery_file_button))
         self.tabs.addTab(centres, _("Centres"))  # TAB_CENTRES
         self.conflicts_model = ConflictsModel(self)
         self.conflicts_table = _list(self.conflicts_model)
@@ -596,6 +637,7 @@ class SyncPage(QWidget):
         layout.addWidget(self.tabs, 1)
 
         self.recovery_button.clicked.connect(self.ask_recovery_key)
+        self.recovery_file_button.clicked.connect(self.choose_recovery_folder)
         self.request_button.clicked.connect(self.choose_request_folder)
         self.reply_button.clicked.connect(self.choose_reply)
         self.setup_button.clicked.connect(self.set_up)
@@ -627,6 +669,18 @@ class SyncPage(QWidget):
         self.reload()
 
     # Reading ----------------------------------------------------------------------------------
+
+    def after_load(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once what the page shows is read (now, if it is)."""
+        if self.view is not None and not self.busy:
+            callback()
+            return
+
+        def once() -> None:
+            self.loaded.disconnect(once)
+            callback()
+
+        self.loaded.connect(once)
 
     def showEvent(self, event: QShowEvent) -> None:
         # What another page wrote without a change to announce (a correction request written
@@ -732,6 +786,7 @@ class SyncPage(QWidget):
         self.setup_box.setVisible(not role)
         self.centre_box.setVisible(role == "centre")
         self.office_box.setVisible(office)
+        self.recover_button.setVisible(role == "centre")
         self.tabs.setTabVisible(TAB_CENTRES, office)
         self.tabs.setTabVisible(TAB_CONFLICTS, office)
         self.tabs.setTabVisible(TAB_CORRECTIONS, bool(role))
@@ -759,7 +814,12 @@ class SyncPage(QWidget):
         ):
             button.setEnabled(writable)
         self.send_button.setEnabled(writable and joined)
+        self.recover_button.setEnabled(writable)
+        self.new_pc_button.setEnabled(writable)
         centre = self.selected_centre()
+        self.recovery_file_button.setEnabled(
+            writable and centre is not None and centre.status != "revoked"
+        )
         self.centre_note.setText(centre_note(centre) if centre is not None else "")
         self.revoke_button.setEnabled(
             writable and centre is not None and centre.status != "revoked"
@@ -1249,3 +1309,250 @@ class SyncPage(QWidget):
             parent=self,
             title=_("Rejecting the correction…"),
         )
+
+    # Recovery ---------------------------------------------------------------------------------
+
+    def choose_recovery_folder(self) -> None:
+        centre = self.selected_centre()
+        if centre is None:
+            return
+        folder = self._choose_folder(_("Where to write the recovery file (e.g. the USB stick)"))
+        if folder is not None:
+            self.write_recovery_file(centre.id, folder)
+
+    def write_recovery_file(self, centre_id: str, folder: Path) -> None:
+        """Office: every record of one centre held here, for the centre's new PC."""
+        name = next((c.name for c in self.centres_model.rows if c.id == centre_id), centre_id)
+        fingerprint = self.view.site.fingerprint if self.view else ""
+
+        def done(path: Path) -> None:
+            self.last_recovery_file = path
+            self.inform(
+                _("Recovery file for the centre"),
+                tr(
+                    "The recovery file for {centre} is written: {path}\nCarry it to the centre "
+                    "(on a USB stick, or attach it to an e-mail): only that centre's keys open "
+                    "it. On its new PC the secretary chooses Sync › Recover data from bundle "
+                    "files… and may ask for this office's fingerprint over the phone:\n"
+                    "{fingerprint}",
+                    centre=name,
+                    path=str(path),
+                    fingerprint=fingerprint_lines(fingerprint),
+                ),
+            )
+            self.reload()
+
+        self.ctx.task(
+            self,
+            _("Writing the recovery file…"),
+            lambda ws, _progress: ws.recovery.recovery_bundle(centre_id, folder),
+            done,
+            write=True,
+            label=_("Writing the file… do not remove the USB stick."),
+        )
+
+    def _chosen_bundles(self, how: str, title: str) -> list[Path]:
+        if how == "folder":
+            folder = self._choose_folder(title)
+            return sorted(folder.glob(BUNDLE_FILTER)) if folder is not None else []
+        names, _filter = QFileDialog.getOpenFileNames(
+            self, title, str(documents_folder()), self._bundle_filter()
+        )
+        return [Path(n) for n in names]
+
+    def choose_recover(self, how: str) -> None:
+        files = self._chosen_bundles(how, _("Choose the centre's bundles or recovery file"))
+        if files:
+            self.recover(files)
+        elif how == "folder":
+            self.refuse(_("Recover data"), _("There is no bundle file in this folder."))
+
+    def recover(self, files: list[Path], age_identity: Path | None = None) -> None:
+        """Centre: read the manifests first (no decryption); a recovery file from an office
+        this database does not know asks for the office's fingerprint, then recover."""
+
+        def shown(infos: list[dict[str, Any]]) -> None:
+            known = bool(self.view and self.view.site.upstream)
+            office = next((i for i in infos if _is_recovery_file(i)), None)
+            if office is None or known:
+                self.run_recovery(files, None, age_identity)
+                return
+            _kind, _step, name, fingerprint = bundle_facts(office)
+            self.ask_office_fingerprint(files, name, fingerprint, age_identity)
+
+        self.ctx.task(
+            self,
+            "",
+            lambda _ws, _progress: [_inspect_or_empty(f) for f in files],
+            shown,
+            write=False,
+        )
+
+    def ask_office_fingerprint(
+        self, files: list[Path], office: str, fingerprint: str, age_identity: Path | None
+    ) -> FingerprintDialog:
+        dialog = FingerprintDialog(office, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def compared() -> None:
+            if _digits(dialog.fingerprint()) != _digits(fingerprint):
+                self.refuse(
+                    _("Recover data"),
+                    tr(
+                        "The fingerprint you typed is not the one of the file:\n{fingerprint}\n"
+                        "Nothing was recovered. Call the office again; if the digits still "
+                        "differ, this file was not made by your office: do not use it.",
+                        fingerprint=fingerprint_lines(fingerprint),
+                    ),
+                )
+                return
+            self.run_recovery(files, dialog.fingerprint(), age_identity)
+
+        dialog.accepted.connect(compared)
+        dialog.finished.connect(lambda _r: setattr(self, "fingerprint_dialog", None))
+        self.fingerprint_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def run_recovery(
+        self, files: list[Path], office_fingerprint: str | None, age_identity: Path | None = None
+    ) -> None:
+        def run(ws: Workspace, progress: Progress) -> list[RecoveryOutcome]:
+            return ws.recovery.recover_from_bundles(
+                files, progress, age_identity=age_identity, office_fingerprint=office_fingerprint
+            )
+
+        def done(outcomes: list[RecoveryOutcome]) -> None:
+            self.recovered = outcomes
+            self.inform(_("Recover data"), recovery_text(outcomes))
+            self.reload()
+
+        self.ctx.task(
+            self,
+            _("Recovering the records…"),
+            run,
+            done,
+            write=True,
+            on_cancelled=lambda: self.ctx.notify(
+                _(
+                    "Cancelled. The files recovered so far stay recovered; recover again for "
+                    "the rest."
+                )
+            ),
+        )
+
+    # A new PC: this empty database takes the centre's identity, then recovers --------------
+
+    def choose_new_pc(self, how: str) -> None:
+        files = self._chosen_bundles(how, _("Choose the centre's bundles or recovery file"))
+        if files:
+            self.ask_new_pc(files)
+        elif how == "folder":
+            self.refuse(_("Recover data"), _("There is no bundle file in this folder."))
+
+    def ask_new_pc(self, files: list[Path]) -> QMessageBox:
+        self.box = confirm(
+            self,
+            _("New computer: get the centre's data back"),
+            _(
+                "This empty database becomes the centre that sent these files, and its "
+                "records come back from them. The centre's key file must be on this computer "
+                '(restored from a backup), or its recovery key saved with "Save the recovery '
+                'key…": you are asked for it if needed. The database is opened again first.'
+            ),
+            _("Go on"),
+            lambda: self.take_identity(files),
+        )
+        return self.box
+
+    def take_identity(self, files: list[Path], age_identity: Path | None = None) -> None:
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, UserError) and exc.message == NO_KEYS and age_identity is None:
+                name, _filter = QFileDialog.getOpenFileName(
+                    self,
+                    _("Choose the recovery key file"),
+                    str(documents_folder()),
+                    _("Key files (*.txt *.agekey);;All files (*)"),
+                )
+                if name:
+                    self.take_identity(files, Path(name))
+                    return
+            errors.report_error(self, _("New computer: get the centre's data back"), exc)
+
+        self.ctx.task(
+            self,
+            _("Taking the centre's identity…"),
+            lambda ws, _progress: ws.recovery.take_identity(files, age_identity=age_identity),
+            lambda _site: self.reopen_and_recover(files, age_identity),
+            failed,
+            write=True,
+        )
+
+    def reopen_and_recover(self, files: list[Path], age_identity: Path | None) -> None:
+        """The site id changed under the services: open the database again, as File › Open
+        does, then recover on the new window's Sync page."""
+        from desktop_app.ui import app as app_module
+        from desktop_app.ui.main_window import MainWindow
+
+        window = self.window()
+        if not isinstance(window, MainWindow):
+            return
+        new = app_module.reopen(window, self.ctx.path)
+        if new is None:
+            return
+        self.reopened = new
+        page = next(
+            (
+                new.stack.widget(i)
+                for i in range(new.stack.count())
+                if isinstance(new.stack.widget(i), SyncPage)
+            ),
+            None,
+        )
+        if isinstance(page, SyncPage):
+            new.show_section(new.stack.indexOf(page))
+            page.after_load(lambda: page.recover(files, age_identity))
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def _inspect_or_empty(path: Path) -> dict[str, Any]:
+    try:
+        return SyncService.inspect(path)
+    except (UserError, OSError, ValueError):
+        return {}  # the recovery itself says why it cannot be read
+
+
+def _is_recovery_file(info: dict[str, Any]) -> bool:
+    extra = info.get("extra")
+    return isinstance(extra, dict) and extra.get("recovery") is True
+
+
+RECOVERY_STATUS_LABELS = {
+    "recovered": N_("Recovered"),
+    "already-held": N_("Already held: nothing to do"),
+    "refused": N_("Refused"),
+}
+
+
+def recovery_text(outcomes: list[RecoveryOutcome]) -> str:
+    """One line per file (what came back, or why not), then any warning once."""
+    lines = []
+    for o in outcomes:
+        line = f"{o.file.name}: {label(RECOVERY_STATUS_LABELS, o.status)}"
+        if o.status == "recovered" and o.tables:
+            line += f" ({counts_text(o.tables)})"
+        if o.reason:
+            line += f"\n    {o.reason}"
+        lines.append(line)
+    warnings = sorted({o.warning for o in outcomes if o.warning})
+    if any(o.status == "recovered" for o in outcomes):
+        lines.append(
+            _(
+                "The records are back. Check the People list; then send upstream as usual "
+                "(into an empty folder: a new series of bundles starts)."
+            )
+        )
+    return "\n".join(lines + warnings)
