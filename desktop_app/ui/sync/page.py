@@ -97,10 +97,12 @@ from desktop_app.ui.sync.models import (
 )
 from desktop_app.ui.sync.review import ImportReviewDialog
 from desktop_app.ui.sync.texts import (
+    DERIVED_COLUMNS,
     FIELD_LABELS,
     ROLE_LABELS,
     SEX_VALUES,
     cell_text,
+    column_label,
     counts_text,
     fingerprint_lines,
     label,
@@ -203,8 +205,9 @@ def conflict_values(c: Conflict) -> tuple[tuple[str, str, str], ...]:
     held = c.held or {}
     columns = list(held) + [k for k in c.incoming if k not in held]
     return tuple(
-        (column, cell_text(held.get(column)), cell_text(c.incoming.get(column)))
+        (column_label(column), cell_text(held.get(column)), cell_text(c.incoming.get(column)))
         for column in columns
+        if column not in DERIVED_COLUMNS
     )
 
 
@@ -358,8 +361,9 @@ def _review_tab(
         right_layout.addWidget(detail)
     right_layout.addWidget(buttons)
     split.addWidget(right)
-    split.setStretchFactor(0, 1)
-    split.setStretchFactor(1, 1)
+    # The list a little wider than the two versions: its request column is the long one.
+    split.setStretchFactor(0, 4)
+    split.setStretchFactor(1, 3)
     split.setChildrenCollapsible(False)
     layout.addWidget(split, 1)
     return page
@@ -565,7 +569,7 @@ class SyncPage(QWidget):
         self.conflicts_table = _list(self.conflicts_model)
         self.conflicts_table.setAccessibleName(_("Conflicts"))
         fit_columns(
-            self.conflicts_table, {X_TABLE: 110, X_ROW: 160, X_VERSION: 70}, stretch=(X_CENTRE,)
+            self.conflicts_table, {X_TABLE: 90, X_ROW: 150, X_VERSION: 60}, stretch=(X_CENTRE,)
         )
         self.conflict_compare = CompareModel(_("Held here"), _("As the centre sent it"), self)
         self.conflict_compare_table = _compare_list(self.conflict_compare)
@@ -594,7 +598,7 @@ class SyncPage(QWidget):
         self.corrections_table.setAccessibleName(_("Correction requests"))
         fit_columns(
             self.corrections_table,
-            {R_FROM: 130, R_TABLE: 90, R_ROW: 140, R_STATUS: 120},
+            {R_FROM: 100, R_TABLE: 70, R_ROW: 120, R_STATUS: 90},
             stretch=(R_REQUEST,),
         )
         self.correction_compare = CompareModel(_("Now"), _("Proposed"), self)
