@@ -545,9 +545,9 @@ class CorrectionDialog(QDialog):
         form = QFormLayout()
         self.full_name = QLineEdit()
         self.birth = QLineEdit()
-        self.birth.setPlaceholderText(_("dd/mm/yyyy, mm/yyyy or yyyy"))
+        self.birth.setPlaceholderText(_("dd/mm/yyyy, or only the year"))
         self.sex = QComboBox()
-        self.sex.addItem(_("(not known)"), "")
+        self.sex.addItem(_("(not given)"), "")
         self.sex.addItem(_("Male"), Sex.MALE.value)
         self.sex.addItem(_("Female"), Sex.FEMALE.value)
         self.phone = QLineEdit()
@@ -567,12 +567,12 @@ class CorrectionDialog(QDialog):
         if person is not None and person.hamlet_id and self.hamlet.findData(person.hamlet_id) < 0:
             self.hamlet.addItem(person.hamlet_name or _("(a removed hamlet)"), person.hamlet_id)
         for label_text, widget in (
-            (_("&Full name:"), self.full_name),
+            (_("Full &name:"), self.full_name),
             (_("&Birth:"), self.birth),
             (_("&Sex:"), self.sex),
             (_("&Phone:"), self.phone),
             (_("&Hamlet:"), self.hamlet),
-            (_("&CCCD:"), self.cccd),
+            (_("&CCCD number:"), self.cccd),
         ):
             form.addRow(label_text, widget)
         for key, edit in self._edits().items():

@@ -205,10 +205,21 @@ def conflict_values(c: Conflict) -> tuple[tuple[str, str, str], ...]:
     held = c.held or {}
     columns = list(held) + [k for k in c.incoming if k not in held]
     return tuple(
-        (column_label(column), cell_text(held.get(column)), cell_text(c.incoming.get(column)))
+        (
+            column_label(column),
+            _shown_value(column, held.get(column)),
+            _shown_value(column, c.incoming.get(column)),
+        )
         for column in columns
         if column not in DERIVED_COLUMNS
     )
+
+
+def _shown_value(column: str, value: object) -> str:
+    """A stored value as the side-by-side view shows it (times as the screen shows them)."""
+    if column == "updated_at" and isinstance(value, str):
+        return when(value)
+    return cell_text(value)
 
 
 def person_values(ws: Workspace, person_id: str, hamlets: dict[str, str]) -> dict[str, str]:
@@ -850,8 +861,16 @@ class SyncPage(QWidget):
         writable = not self.ctx.read_only and c is not None
         self.keep_held_button.setEnabled(writable)
         # A fund entry never changes once written: only the held one can be kept (the
-        # service says so if asked; the button says it before).
+        # service refuses the other and its message is shown; the tooltip says it before).
         self.take_incoming_button.setEnabled(writable)
+        self.take_incoming_button.setToolTip(
+            _(
+                "A fund entry never changes: keep the held one; the centre records a "
+                "correcting entry"
+            )
+            if c is not None and c.table == "ledger_entry"
+            else _("The held record is replaced by the one the centre sent")
+        )
 
     def _show_correction(self) -> None:
         c = self.selected_correction()
