@@ -58,6 +58,9 @@ RECORD_STATUS_LABELS = {
     "sent": N_("Written"),
     "exported": N_("Written"),
     "acknowledged": N_("Acknowledged"),
+    # What a recovery did with a file (services.sync_recovery).
+    "recovered": N_("Recovered"),
+    "already-held": N_("Already held"),
 }
 
 # The tables that travel, by what they hold.
