@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -23,7 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.people import Hamlet, Person
 from desktop_app.core.problems import StoreError, UserError
+from desktop_app.core.sex import Sex
 from desktop_app.i18n import _, format_int, ngettext, tr
 from desktop_app.services.ops import OpChanges, Progress
 from desktop_app.services.workspace import Workspace
@@ -123,6 +128,7 @@ class PeoplePage(QWidget):
         self.correction_button.clicked.connect(self.request_correction)
         self.correction_button.setVisible(self.scope.office)
         self.correction_dialog: CorrectionDialog | None = None
+        self.last_correction: Path | None = None
         self.new_button.clicked.connect(self.new_person)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -310,7 +316,14 @@ class PeoplePage(QWidget):
         owner = self.scope.owner("person", item.id)
         if owner is None or self.scope.owns("person", item.id):
             return
-        dialog = CorrectionDialog(self.scope.name_of(owner), item.full_name, self)
+        try:
+            person: Person | None = self.ctx.reader.people.get(item.id)
+            hamlets = self.ctx.reader.centre.hamlets()
+        except (UserError, StoreError):
+            person, hamlets = None, []
+        dialog = CorrectionDialog(
+            self.scope.name_of(owner), item.full_name, self, person=person, hamlets=hamlets
+        )
         self.correction_dialog = dialog
 
         def closed() -> None:
@@ -318,29 +331,33 @@ class PeoplePage(QWidget):
             dialog.deleteLater()
 
         def chosen() -> None:
-            message = dialog.message()
+            message, fields = dialog.message(), dialog.fields()
             folder = QFileDialog.getExistingDirectory(
                 self, _("Folder for the correction request (e.g. the USB stick)")
             )
             if folder:
-                self.send_correction(owner, item.id, item.full_name, message, folder)
+                self.send_correction(owner, item.id, item.full_name, message, folder, fields)
 
         dialog.accepted.connect(chosen)
         dialog.finished.connect(lambda _r: closed())
         dialog.open()
 
     def send_correction(
-        self, centre_id: str, person_id: str, name: str, message: str, folder: str
-    ) -> None:
-        from pathlib import Path
-
+        self, centre_id: str, person_id: str, name: str, message: str, folder: str,
+        fields: dict[str, str] | None = None,
+    ) -> None:  # fmt: skip
         def work(ws: Workspace, _progress: Progress) -> Path:
-            return ws.sync.request_correction(centre_id, "person", person_id, message, Path(folder))
+            return ws.sync.request_correction(
+                centre_id, "person", person_id, message, Path(folder), fields
+            )
 
         def done(path: Path) -> None:
+            self.last_correction = path
             self.ctx.notify(
                 tr(
-                    "Wrote the correction request for {name}: {file}. Give it to {centre}.",
+                    "Wrote the correction request for {name}: {file}. Give it to {centre} "
+                    "(on the USB stick or by e-mail); its answer comes with the centre's next "
+                    "data bundle (Sync › Correction requests).",
                     name=name, file=path.name, centre=self.scope.name_of(centre_id),
                 )
             )  # fmt: skip
@@ -500,36 +517,127 @@ class PeoplePage(QWidget):
 
 
 class CorrectionDialog(QDialog):
-    """What the office asks the centre to correct in one of its records."""
+    """What the office asks the centre to correct in one of its people: a message, and new
+    values for the fields a correction may propose (the person's values to start with; only
+    those changed here are proposed). The centre accepts or rejects the request."""
 
-    def __init__(self, centre: str, name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        centre: str,
+        name: str,
+        parent: QWidget | None = None,
+        person: Person | None = None,
+        hamlets: list[Hamlet] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Request a correction"))
+        self.person = person
         layout = QVBoxLayout(self)
         intro = QLabel(
             tr(
-                "{name} is a record of {centre}. Say what should be corrected; the centre "
-                "accepts or rejects the request.",
+                "{name} is a record of {centre}. Change the values that are wrong and say why; "
+                "the centre accepts (its app makes the edit) or rejects the request.",
                 name=name, centre=centre,
             )
         )  # fmt: skip
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        form = QFormLayout()
+        self.full_name = QLineEdit()
+        self.birth = QLineEdit()
+        self.birth.setPlaceholderText(_("dd/mm/yyyy, or only the year"))
+        self.sex = QComboBox()
+        self.sex.addItem(_("(not given)"), "")
+        self.sex.addItem(_("Male"), Sex.MALE.value)
+        self.sex.addItem(_("Female"), Sex.FEMALE.value)
+        self.phone = QLineEdit()
+        self.hamlet = QComboBox()
+        self.hamlet.addItem(_("(none)"), "")
+        for hamlet in hamlets or []:
+            self.hamlet.addItem(hamlet.name, hamlet.id)
+        self.cccd = QLineEdit()
+        self.start = {
+            "full_name": person.full_name if person else "",
+            "birth": person.birth.display() if person and person.birth else "",
+            "sex": person.sex.value if person and person.sex else "",
+            "phone": person.phone or "" if person else "",
+            "hamlet_id": person.hamlet_id or "" if person else "",
+            "cccd": person.cccd or "" if person else "",
+        }
+        if person is not None and person.hamlet_id and self.hamlet.findData(person.hamlet_id) < 0:
+            self.hamlet.addItem(person.hamlet_name or _("(a removed hamlet)"), person.hamlet_id)
+        for label_text, widget in (
+            (_("Full &name:"), self.full_name),
+            (_("&Birth:"), self.birth),
+            (_("&Sex:"), self.sex),
+            (_("&Phone:"), self.phone),
+            (_("&Hamlet:"), self.hamlet),
+            (_("&CCCD number:"), self.cccd),
+        ):
+            form.addRow(label_text, widget)
+        for key, edit in self._edits().items():
+            edit.setText(self.start[key])
+            edit.textChanged.connect(self._changed)
+        for key, combo in self._combos().items():
+            combo.setCurrentIndex(max(0, combo.findData(self.start[key])))
+            combo.currentIndexChanged.connect(self._changed)
+        # Only a person's fields can be proposed; without the person, a message only.
+        for field_widget in (*self._edits().values(), *self._combos().values()):
+            field_widget.setEnabled(person is not None)
+        layout.addLayout(form)
+        why = QLabel(_("&Why, or what else should be corrected:"))
+        layout.addWidget(why)
         self.text = QPlainTextEdit()
         self.text.setAccessibleName(_("What should be corrected"))
         self.text.setPlaceholderText(_("e.g. The birth year should be 1985, not 1958."))
+        self.text.setTabChangesFocus(True)
+        why.setBuddy(self.text)
         layout.addWidget(self.text, 1)
+        self.proposed_label = QLabel()
+        self.proposed_label.setWordWrap(True)
+        layout.addWidget(self.proposed_label)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(_("Write the request…"))
-        ok.setEnabled(False)
-        self.text.textChanged.connect(lambda: ok.setEnabled(bool(self.message())))
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(_("Write the request…"))
+        self.ok.setEnabled(False)
+        self.text.textChanged.connect(self._changed)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(480, 260)
+        self.resize(520, 520)
+        self._changed()
+
+    def _edits(self) -> dict[str, QLineEdit]:
+        return {
+            "full_name": self.full_name, "birth": self.birth, "phone": self.phone,
+            "cccd": self.cccd,
+        }  # fmt: skip
+
+    def _combos(self) -> dict[str, QComboBox]:
+        return {"sex": self.sex, "hamlet_id": self.hamlet}
+
+    def _changed(self) -> None:
+        n = len(self.fields())
+        self.proposed_label.setText(
+            ngettext(
+                "{n} value is proposed: the changed one.",
+                "{n} values are proposed: the changed ones.",
+                n,
+            ).format(n=format_int(n))
+            if n
+            else _("No value changed: the request is the message only.")
+        )
+        self.ok.setEnabled(bool(self.message() or n))
+
+    def fields(self) -> dict[str, str]:
+        """The proposed values: the fields changed here (as typed in the person form)."""
+        if self.person is None:
+            return {}
+        now = {key: " ".join(edit.text().split()) for key, edit in self._edits().items()}
+        now.update({key: str(combo.currentData() or "") for key, combo in self._combos().items()})
+        return {key: value for key, value in now.items() if value != self.start[key]}
 
     def message(self) -> str:
         return self.text.toPlainText().strip()

@@ -11,17 +11,28 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QTableView
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableView
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.people import PersonInput, Sex
 from desktop_app.i18n import _
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
+from desktop_app.ui.app import build_window
 from desktop_app.ui.long_task import LongTask
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.sync import SyncPage
-from desktop_app.ui.sync.models import C_SEQ, C_STATUS, O_STATUS, R_REQUEST, R_ROW, T_NEW, T_TABLE
+from desktop_app.ui.sync.models import (
+    C_SEQ,
+    C_STATUS,
+    O_STATUS,
+    R_REQUEST,
+    R_ROW,
+    R_STATUS,
+    T_NEW,
+    T_TABLE,
+    X_ROW,
+)
 from desktop_app.ui.sync.page import TAB_CONFLICTS, TAB_CORRECTIONS
 from desktop_app.ui.sync.review import ImportReviewDialog
 from desktop_app.ui.sync.texts import fingerprint_lines
@@ -330,7 +341,9 @@ def test_a_correction_request_reaches_the_centre(
     office_path = office_db(tmp_path)
     office = sync_page(qtbot, make_window(office_path))
     enrol(qtbot, centre, office, usb)
-    assert office.tabs.isTabVisible(TAB_CONFLICTS) and not office.tabs.isTabVisible(TAB_CORRECTIONS)
+    # The office sees the requests it sent (and their answers); only a centre answers them.
+    assert office.tabs.isTabVisible(TAB_CONFLICTS) and office.tabs.isTabVisible(TAB_CORRECTIONS)
+    assert not office.correction_buttons.isVisibleTo(office)
     assert centre.tabs.isTabVisible(TAB_CORRECTIONS) and not centre.tabs.isTabVisible(TAB_CONFLICTS)
     # The selected centre's line names its fingerprint, as its own screen shows it.
     office.centres_table.selectRow(0)
@@ -377,3 +390,280 @@ def test_the_office_people_list_shows_the_imported_people(
     assert changed.args is not None and "person" in changed.args[0].kinds
     qtbot.waitUntil(lambda: people.model.rowCount() == before + len(PEOPLE), timeout=WAIT_MS)
     dialog.close()
+
+
+def import_all(qtbot: QtBot, page: SyncPage, files: list[Path], acks: Path | None = None) -> None:
+    dialog = review(qtbot, page, files)
+    assert all(o.status == "dry-run" for o in dialog.outcomes), [o.reason for o in dialog.outcomes]
+    if acks is not None:
+        dialog.set_ack_folder(acks)
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.applied_outcomes is not None, timeout=WAIT_MS)
+    assert dialog.applied_outcomes is not None
+    assert [o.status for o in dialog.applied_outcomes] == ["applied"] * len(files)
+    dialog.close()
+
+
+def send(qtbot: QtBot, centre: SyncPage, usb: Path) -> Path:
+    centre.last_export = None
+    centre.export_to(usb)
+    qtbot.waitUntil(lambda: centre.last_export is not None, timeout=WAIT_MS)
+    assert centre.last_export is not None
+    return centre.last_export.file
+
+
+def test_a_proposed_correction_is_accepted_and_the_office_sees_the_answer(
+    qtbot: QtBot,
+    centre_db: Path,
+    tmp_path: Path,
+    make_window: Callable[..., MainWindow],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    usb, down, acks = tmp_path / "usb", tmp_path / "down", tmp_path / "acks"
+    for folder in (usb, down, acks):
+        folder.mkdir()
+    centre = sync_page(qtbot, make_window(centre_db))
+    office_path = office_db(tmp_path)
+    office_window = make_window(office_path)
+    office = sync_page(qtbot, office_window)
+    enrol(qtbot, centre, office, usb)
+    import_all(qtbot, office, [send(qtbot, centre, usb)], acks)
+    assert centre.view is not None
+    with Workspace.open(centre_db, read_only=True) as ws:
+        person = next(p for p in ws.people.roster() if p.full_name == "Lê Văn Cường")
+
+    # The office proposes new values from its People page, with a message.
+    people = office_window.people_page
+    office_window.show_section(office_window.stack.indexOf(people))
+    qtbot.waitUntil(lambda: people.model.rowCount() == len(PEOPLE), timeout=WAIT_MS)
+    people.select_row(
+        next(r for r in range(people.model.rowCount()) if people.model.person_id(r) == person.id)
+    )
+    assert people.correction_button.isEnabled()
+    people.correction_button.click()
+    form = people.correction_dialog
+    assert form is not None and form.birth.text() == "1975" and not form.ok.isEnabled()
+    form.birth.setText("1976")
+    form.phone.setText("0912345678")
+    assert form.ok.isEnabled() and form.fields() == {"birth": "1976", "phone": "0912345678"}
+    form.text.setPlainText("Năm sinh và số điện thoại.")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(down))
+    form.ok.click()
+    qtbot.waitUntil(lambda: people.last_correction is not None, timeout=WAIT_MS)
+    first = people.last_correction
+    assert first is not None and first.parent == down
+    office = sync_page(qtbot, office_window)
+    qtbot.waitUntil(lambda: office.corrections_model.rowCount() == 1, timeout=WAIT_MS)
+    assert office.corrections_model.index(0, R_STATUS).data() == _("Sent, no answer yet")
+    with Workspace.open(office_path) as ws:
+        second = ws.sync.request_correction(
+            centre.view.site.id, "person", person.id, "", down, {"full_name": "Lê Văn Cương"}
+        )
+    import_all(qtbot, centre, [first, second])
+    qtbot.waitUntil(lambda: centre.corrections_model.rowCount() == 2, timeout=WAIT_MS)
+    assert centre.tabs.tabText(TAB_CORRECTIONS).endswith("(2)")
+
+    # Accept the first: the values now and proposed side by side, then the usual edit.
+    row = next(
+        r
+        for r in range(centre.corrections_model.rowCount())
+        if centre.corrections_model.index(r, R_REQUEST).data() == "Năm sinh và số điện thoại."
+    )
+    centre.corrections_table.selectRow(row)
+    compare = {
+        centre.correction_compare.index(r, 0).data(): (
+            centre.correction_compare.index(r, 1).data(),
+            centre.correction_compare.index(r, 2).data(),
+        )
+        for r in range(centre.correction_compare.rowCount())
+    }
+    assert compare == {_("Birth"): ("1975", "1976"), _("Phone"): ("", "0912345678")}
+    assert centre.accept_correction_button.isEnabled()
+    centre.box = None
+    centre.ask_accept_correction()
+    box = wait_box(qtbot, centre)
+    assert "1975 → 1976" in box.text()
+    accept(box)
+    qtbot.waitUntil(lambda: centre.tabs.tabText(TAB_CORRECTIONS).endswith("(1)"), timeout=WAIT_MS)
+    with Workspace.open(centre_db, read_only=True) as ws:
+        changed = ws.people.get(person.id)
+    assert changed.birth is not None and changed.birth.display() == "1976"
+    assert changed.phone == "0912345678"
+    assert not centre.accept_correction_button.isEnabled()  # answered: the buttons are off
+
+    # Reject the second, with a reason.
+    row = next(
+        r
+        for r in range(centre.corrections_model.rowCount())
+        if centre.corrections_model.line(r).status == "open"  # type: ignore[union-attr]
+    )
+    centre.corrections_table.selectRow(row)
+    dialog = centre.ask_reject_correction()
+    assert dialog is not None and not dialog.ok.isEnabled()
+    dialog.text.setPlainText("Tên trên CCCD là Cường.")
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: not centre.tabs.tabText(TAB_CORRECTIONS).endswith(")"), timeout=WAIT_MS)
+    with Workspace.open(centre_db, read_only=True) as ws:
+        assert ws.people.get(person.id).full_name == "Lê Văn Cường"
+
+    # The next export carries both answers; the office sees them.
+    import_all(qtbot, office, [send(qtbot, centre, usb)], acks)
+    qtbot.waitUntil(
+        lambda: (
+            sorted(
+                office.corrections_model.index(r, R_STATUS).data()
+                for r in range(office.corrections_model.rowCount())
+            )
+            == sorted([_("Accepted"), _("Rejected")])
+        ),
+        timeout=WAIT_MS,
+    )
+    rejected = next(c for c in office.corrections_model.rows if c.status == "rejected")
+    office.corrections_table.selectRow(office.corrections_model.row_of(rejected.id) or 0)
+    assert "Tên trên CCCD là Cường." in office.correction_detail.text()
+
+
+def _conflicting_office(tmp_path: Path) -> tuple[Path, str]:
+    """An office holding a conflict: a restored centre sent an edit with the version of one
+    the office holds (as in tests/services/test_sync_answers.py)."""
+    from desktop_app.services import backup
+    from tests.services.sync_helpers import add_person, make_pair
+
+    pair = make_pair(tmp_path)
+    c, o = pair.centre, pair.office
+    person = add_person(c, "Trần Thị Bích")
+    o.sync.import_files([c.sync.export(pair.stick).file])
+    saved = c.backup.backup_now(tmp_path / "bk")
+    c.people.update(person, PersonInput("Trần Thị Bích Ngọc", Sex.FEMALE, "1980"))
+    o.sync.import_files([c.sync.export(pair.stick).file])
+    c.close()
+    backup.restore(c.path, saved)
+    c = Workspace.open(c.path)
+    c.people.update(person, PersonInput("Trần Thị Bích Hà", Sex.FEMALE, "1980"))
+    held = o.db.conn.execute("SELECT version FROM person WHERE id = ?", (person,)).fetchone()[0]
+    c.db.conn.execute("UPDATE person SET version = ? WHERE id = ?", (held, person))
+    again = tmp_path / "stick-2"
+    again.mkdir()
+    (outcome,) = o.sync.import_files([c.sync.export(again).file])
+    assert outcome.tables["person"].conflict == 1, outcome
+    c.close()
+    o.close()
+    return o.path, person
+
+
+@pytest.mark.parametrize(
+    ("keep", "name"), [("held", "Trần Thị Bích Ngọc"), ("incoming", "Trần Thị Bích Hà")]
+)
+def test_the_office_resolves_a_conflict(
+    qtbot: QtBot, tmp_path: Path, make_window: Callable[..., MainWindow], keep: str, name: str
+) -> None:
+    office_path, person = _conflicting_office(tmp_path)
+    office = sync_page(qtbot, make_window(office_path))
+    assert office.tabs.tabText(TAB_CONFLICTS).endswith("(1)")
+    office.tabs.setCurrentIndex(TAB_CONFLICTS)
+    # The first conflict is selected; held and incoming side by side, what differs first.
+    assert office.conflicts_model.index(0, X_ROW).data() == "Trần Thị Bích Ngọc"
+    compare = office.conflict_compare
+    shown = [tuple(compare.index(r, c).data() for c in range(3)) for r in range(compare.rowCount())]
+    differing = [row for row in shown if row[1] != row[2]]
+    assert (_("Full name"), "Trần Thị Bích Ngọc", "Trần Thị Bích Hà") in differing
+    assert shown[: len(differing)] == differing  # what differs first
+    assert "search_text" not in {row[0] for row in shown}  # derived columns left out
+    button = office.keep_held_button if keep == "held" else office.take_incoming_button
+    assert button.isEnabled()
+    office.box = None
+    button.click()
+    accept(wait_box(qtbot, office))
+    qtbot.waitUntil(lambda: office.conflicts_model.rowCount() == 0, timeout=WAIT_MS)
+    assert office.tabs.tabText(TAB_CONFLICTS) == _("Conflicts")
+    assert not office.keep_held_button.isEnabled()
+    with Workspace.open(office_path, read_only=True) as ws:
+        assert ws.people.get(person).full_name == name
+        (done,) = ws.sync.conflict_list(resolved=True)
+    assert done.resolution == keep
+
+
+def test_a_recovery_file_from_the_office_restores_a_new_centre_database(
+    qtbot: QtBot, centre_db: Path, tmp_path: Path, make_window: Callable[..., MainWindow]
+) -> None:
+    usb, acks, rescue = tmp_path / "usb", tmp_path / "acks", tmp_path / "rescue"
+    for folder in (usb, acks, rescue):
+        folder.mkdir()
+    centre = sync_page(qtbot, make_window(centre_db))
+    office = sync_page(qtbot, make_window(office_db(tmp_path)))
+    enrol(qtbot, centre, office, usb)
+    import_all(qtbot, office, [send(qtbot, centre, usb)], acks)
+
+    # The office writes the centre's recovery file, with the note to carry it there.
+    qtbot.waitUntil(lambda: office.centres_model.rowCount() == 1, timeout=WAIT_MS)
+    office.centres_table.selectRow(0)
+    assert office.recovery_file_button.isEnabled()
+    office.box = None
+    office.write_recovery_file(office.centres_model.rows[0].id, rescue)
+    qtbot.waitUntil(lambda: office.last_recovery_file is not None, timeout=WAIT_MS)
+    recovery = office.last_recovery_file
+    assert recovery is not None and recovery.parent == rescue
+    box = wait_box(qtbot, office)
+    assert str(recovery) in box.text() and office.fingerprint_label.text() in box.text()
+    close(box)
+
+    # The centre's PC died. A new, empty database on the new PC (the key file restored).
+    # (Not make_window's: the window is closed and deleted when the database is reopened.)
+    writer = Workspace.open(tmp_path / "new-pc.sqlite3", create=True)
+    new_window = build_window(writer, writer.reader())
+    new_window.show()
+    page = sync_page(qtbot, new_window)
+    assert page.setup_box.isVisibleTo(page) and page.new_pc_button.isEnabled()
+    page.box = None
+    accept(page.ask_new_pc([recovery]))
+    qtbot.waitUntil(lambda: page.reopened is not None, timeout=WAIT_MS)
+    reopened = page.reopened
+    assert isinstance(reopened, MainWindow)
+    try:
+        again = sync_page(qtbot, reopened)
+        # The new database does not know its office yet: the fingerprint read over the phone.
+        qtbot.waitUntil(lambda: again.fingerprint_dialog is not None, timeout=WAIT_MS)
+        dialog = again.fingerprint_dialog
+        assert dialog is not None and not dialog.ok.isEnabled()
+        dialog.edit.setText(office.fingerprint_label.text().replace("\n", " "))
+        assert dialog.ok.isEnabled()
+        dialog.ok.click()
+        qtbot.waitUntil(lambda: again.recovered is not None, timeout=WAIT_MS)
+        assert again.recovered is not None
+        assert [o.status for o in again.recovered] == ["recovered"], again.recovered
+        box = wait_box(qtbot, again)
+        assert recovery.name in box.text()
+        qtbot.waitUntil(
+            lambda: again.view is not None and bool(again.view.site.upstream), timeout=WAIT_MS
+        )
+        assert again.view is not None and again.view.site.name == CENTRE_NAME
+        with (
+            Workspace.open(centre_db, read_only=True) as old,
+            Workspace.open(reopened.ctx.path, read_only=True) as new,
+        ):
+            assert len(new.people.roster()) == len(old.people.roster()) == len(PEOPLE)
+    finally:
+        reopened.close()
+        reopened.shutdown()
+        reopened.deleteLater()
+
+
+def test_a_wrong_office_fingerprint_recovers_nothing(
+    qtbot: QtBot, centre_db: Path, tmp_path: Path, make_window: Callable[..., MainWindow]
+) -> None:
+    usb, acks, rescue = tmp_path / "usb", tmp_path / "acks", tmp_path / "rescue"
+    for folder in (usb, acks, rescue):
+        folder.mkdir()
+    centre = sync_page(qtbot, make_window(centre_db))
+    office = sync_page(qtbot, make_window(office_db(tmp_path)))
+    enrol(qtbot, centre, office, usb)
+    import_all(qtbot, office, [send(qtbot, centre, usb)], acks)
+    with Workspace.open(office.ctx.path) as ws:
+        recovery = ws.recovery.recovery_bundle(office.centres_model.rows[0].id, rescue)
+    dialog = centre.ask_office_fingerprint([recovery], OFFICE_NAME, " ".join(["11111"] * 8), None)
+    centre.box = None
+    dialog.edit.setText("2" * 40)
+    dialog.ok.click()
+    box = wait_box(qtbot, centre)
+    assert "11111 11111 11111 11111" in box.text()
+    assert centre.recovered is None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop_app.core.collation import sort_key
 from desktop_app.core.problems import N_
@@ -280,6 +280,9 @@ class ConflictLine:
     table: str
     row_id: str
     version: int
+    id: str = ""
+    # (column, as held here, as it came), one per column of the row.
+    values: tuple[tuple[str, str, str], ...] = ()
 
 
 class ConflictsModel(ListModel):
@@ -292,6 +295,12 @@ class ConflictsModel(ListModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
+
+    def line(self, row: int) -> ConflictLine | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def row_of(self, conflict_id: str) -> int | None:
+        return next((i for i, c in enumerate(self.rows) if c.id == conflict_id), None)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         c: ConflictLine | None = _row(self.rows, index)
@@ -315,6 +324,7 @@ class ConflictsModel(ListModel):
 (R_FROM, R_TABLE, R_ROW, R_REQUEST, R_STATUS) = range(5)
 CORRECTION_STATUS_LABELS = {
     "open": N_("To look at"),
+    "sent": N_("Sent, no answer yet"),
     "accepted": N_("Accepted"),
     "rejected": N_("Rejected"),
 }
@@ -322,13 +332,19 @@ CORRECTION_STATUS_LABELS = {
 
 @dataclass(frozen=True)
 class CorrectionLine:
-    """A correction the office asks of one of this centre's records."""
+    """A correction the office asks of one of a centre's records: at a centre one received,
+    at an office one sent."""
 
     peer_name: str
     table: str
     row_id: str
     message: str
     status: str
+    id: str = ""
+    # (field label, value now, value proposed), one per proposed field.
+    values: tuple[tuple[str, str, str], ...] = ()
+    reason: str = ""
+    answered_at: str | None = None
 
 
 class CorrectionsModel(ListModel):
@@ -341,6 +357,17 @@ class CorrectionsModel(ListModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
+
+    def set_office(self, office: bool) -> None:
+        """An office lists the requests it sent: to which centre, not from whom."""
+        self.headers[R_FROM] = _("To") if office else _("From")
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, R_FROM, R_FROM)
+
+    def line(self, row: int) -> CorrectionLine | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def row_of(self, correction_id: str) -> int | None:
+        return next((i for i, c in enumerate(self.rows) if c.id == correction_id), None)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         c: CorrectionLine | None = _row(self.rows, index)
@@ -355,11 +382,60 @@ class CorrectionsModel(ListModel):
             if column == R_ROW:
                 return c.row_id
             if column == R_REQUEST:
-                return c.message
+                return c.message or proposed_text(c.values)
             if column == R_STATUS:
                 return label(CORRECTION_STATUS_LABELS, c.status)
-        if role == Qt.ItemDataRole.ToolTipRole and column == R_REQUEST:
-            return c.message
+        if role == Qt.ItemDataRole.ToolTipRole and column in (R_REQUEST, R_STATUS):
+            lines = [c.message] if c.message else []
+            if c.values:
+                lines.append(proposed_text(c.values))
+            if c.reason:
+                lines.append(tr("Rejected because: {reason}", reason=c.reason))
+            return "\n".join(lines)
         if role == Qt.ItemDataRole.BackgroundRole and c.status == "open":
             return QBrush(OVERDUE)
+        return None
+
+
+def proposed_text(values: Sequence[tuple[str, str, str]]) -> str:
+    """ "Birth: 1976; Phone: 0912345678" — the values a request proposes, in one line."""
+    return "; ".join(f"{name}: {new}" for name, _now, new in values)
+
+
+# Two versions of one record side by side ------------------------------------------------------
+
+(V_FIELD, V_LEFT, V_RIGHT) = range(3)
+
+
+class CompareModel(ListModel):
+    """A record's fields as they are and as they would be (a correction's current and
+    proposed values, a conflict's held and incoming row); the differing lines stand out."""
+
+    def __init__(self, left: str, right: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[tuple[str, str, str]] = []
+        self.headers = [_("Field"), left, right]
+
+    def set_titles(self, left: str, right: str) -> None:
+        self.headers[V_LEFT], self.headers[V_RIGHT] = left, right
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, V_LEFT, V_RIGHT)
+
+    def set_rows(self, rows: Sequence[tuple[str, str, str]]) -> None:
+        self.beginResetModel()
+        # What differs first: that is what the user decides on.
+        self.rows = sorted(rows, key=lambda r: r[1] == r[2])
+        self.endResetModel()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        r: tuple[str, str, str] | None = _row(self.rows, index)
+        if r is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return r[index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole and r[1] != r[2]:
+            return QBrush(OVERDUE)
+        if role == Qt.ItemDataRole.FontRole and r[1] != r[2]:
+            font = QFont()
+            font.setBold(True)
+            return font
         return None

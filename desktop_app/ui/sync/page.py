@@ -12,14 +12,14 @@ window stays responsive; export and import show progress with Cancel.
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -38,23 +40,28 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.appinfo import documents_folder
-from desktop_app.core.problems import StoreError, UserError
+from desktop_app.core.problems import N_, StoreError, UserError
 from desktop_app.i18n import _, format_int, tr
 from desktop_app.services.ops import Progress
 from desktop_app.services.sync import (
+    CORRECTION_FIELDS,
     BundleRecord,
     CentreStatus,
+    Conflict,
+    CorrectionRequest,
     ExportResult,
     ImportOutcome,
     SiteInfo,
     SyncService,
 )
+from desktop_app.services.sync_recovery import NO_KEYS, RecoveryOutcome
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.khuyen_hoc.common import Latest
 from desktop_app.ui.list_model import ListModel
+from desktop_app.ui.sync.dialogs import FingerprintDialog, RejectDialog
 from desktop_app.ui.sync.models import (
     C_DATE,
     C_NAME,
@@ -72,11 +79,15 @@ from desktop_app.ui.sync.models import (
     R_ROW,
     R_STATUS,
     R_TABLE,
+    V_FIELD,
+    V_LEFT,
+    V_RIGHT,
     X_CENTRE,
     X_ROW,
     X_TABLE,
     X_VERSION,
     CentresModel,
+    CompareModel,
     ConflictLine,
     ConflictsModel,
     CorrectionLine,
@@ -85,13 +96,27 @@ from desktop_app.ui.sync.models import (
     centre_note,
 )
 from desktop_app.ui.sync.review import ImportReviewDialog
-from desktop_app.ui.sync.texts import ROLE_LABELS, fingerprint_lines, label, table_label
+from desktop_app.ui.sync.texts import (
+    DERIVED_COLUMNS,
+    FIELD_LABELS,
+    ROLE_LABELS,
+    SEX_VALUES,
+    cell_text,
+    column_label,
+    counts_text,
+    fingerprint_lines,
+    label,
+    table_label,
+    when,
+)
 from desktop_app.ui.widgets import confirm, message_box, show_message
 
 log = logging.getLogger(__name__)
 
 # What the page shows: the sites it knows, and the bundles written and read.
-SHOWN_KINDS = frozenset({"site", "centre", "bundle_log", "peer_state", "sync_correction"})
+SHOWN_KINDS = frozenset(
+    {"site", "centre", "bundle_log", "peer_state", "sync_correction", "sync_conflict", "person"}
+)
 BUNDLE_FILTER = "*.tthbundle"
 TAB_CENTRES, TAB_CONFLICTS, TAB_CORRECTIONS, TAB_HISTORY = range(4)
 
@@ -122,18 +147,32 @@ def read_view(ws: Workspace) -> SyncView:
     if site.upstream:
         names[site.upstream] = site.upstream_name
     conflicts = [
-        ConflictLine(names.get(peer, peer[:8]), table, record_name(ws, table, row_id), version)
-        for peer, table, row_id, version in ws.sync.conflicts()
+        ConflictLine(
+            c.peer_name or names.get(c.peer_site, c.peer_site[:8]),
+            c.table,
+            record_name(ws, c.table, c.row_id),
+            c.version,
+            c.id,
+            conflict_values(c),
+        )
+        for c in ws.sync.conflict_list()
     ]
+    requests = ws.sync.correction_requests()
+    proposing = any(r.fields for r in requests)
+    hamlets = {h.id: h.name for h in ws.centre.hamlets()} if proposing else {}
     corrections = [
         CorrectionLine(
-            names.get(peer, peer[:8]),
-            table,
-            record_name(ws, table, row_id),
-            _request_text(request),
-            status,
+            names.get(r.to_site or r.from_site, (r.to_site or r.from_site)[:8]),
+            r.table,
+            record_name(ws, r.table, r.row_id),
+            r.message,
+            r.status,
+            r.id,
+            correction_values(ws, r, hamlets),
+            r.reason,
+            r.answered_at,
         )
-        for _id, peer, table, row_id, request, status in ws.sync.corrections()
+        for r in requests
     ]
     return SyncView(
         site, centres, ws.sync.history(), ws.centre.profile().name, conflicts, corrections
@@ -161,12 +200,74 @@ def record_name(ws: Workspace, table: str, row_id: str) -> str:
     return row_id[:8]
 
 
-def _request_text(request: str) -> str:
+def conflict_values(c: Conflict) -> tuple[tuple[str, str, str], ...]:
+    """(column, as held, as it came) for every column of a conflicting row."""
+    held = c.held or {}
+    columns = list(held) + [k for k in c.incoming if k not in held]
+    return tuple(
+        (
+            column_label(column),
+            _shown_value(column, held.get(column)),
+            _shown_value(column, c.incoming.get(column)),
+        )
+        for column in columns
+        if column not in DERIVED_COLUMNS
+    )
+
+
+def _shown_value(column: str, value: object) -> str:
+    """A stored value as the side-by-side view shows it (times as the screen shows them)."""
+    if column == "updated_at" and isinstance(value, str):
+        return when(value)
+    return cell_text(value)
+
+
+def person_values(ws: Workspace, person_id: str, hamlets: dict[str, str]) -> dict[str, str]:
+    """A person's correctable fields as the person form shows them ("" when not held)."""
     try:
-        data = json.loads(request)
-    except ValueError:
-        return request
-    return str(data.get("message", "")) if isinstance(data, dict) else str(data)
+        p = ws.people.get(person_id)
+    except (UserError, StoreError):
+        return {}
+    return {
+        "full_name": p.full_name,
+        "birth": p.birth.display() if p.birth else "",
+        "sex": _(SEX_VALUES[p.sex.value]) if p.sex else "",
+        "phone": p.phone or "",
+        "hamlet_id": p.hamlet_name or hamlets.get(p.hamlet_id or "", ""),
+        "cccd": p.cccd or "",
+    }
+
+
+def correction_values(
+    ws: Workspace, r: CorrectionRequest, hamlets: dict[str, str]
+) -> tuple[tuple[str, str, str], ...]:
+    """(field, value now, value proposed) for each field a request proposes."""
+    if not r.fields or r.table != "person":
+        return ()
+    now = person_values(ws, r.row_id, hamlets)
+    out = []
+    for key in CORRECTION_FIELDS:
+        if key not in r.fields:
+            continue
+        value = r.fields[key]
+        if key == "sex":
+            value = label(SEX_VALUES, value) if value else ""
+        elif key == "hamlet_id":
+            value = hamlets.get(value, value[:8]) if value else ""
+        out.append((label(FIELD_LABELS, key), now.get(key, ""), value))
+    return tuple(out)
+
+
+def correction_detail(c: CorrectionLine) -> str:
+    """The request's message and, once answered, the answer (with its reason)."""
+    lines = [c.message] if c.message else []
+    if c.status == "accepted":
+        lines.append(tr("Accepted on {when}.", when=when(c.answered_at)))
+    elif c.status == "rejected":
+        lines.append(tr("Rejected on {when}: {reason}", when=when(c.answered_at), reason=c.reason))
+    elif c.status == "sent":
+        lines.append(_("No answer yet: it comes with the centre's next data bundle."))
+    return "\n".join(lines)
 
 
 def bundle_facts(info: dict[str, Any]) -> tuple[str, str, str, str]:
@@ -237,6 +338,48 @@ def _note_above(text: str, table: QTableView) -> QWidget:
     return page
 
 
+def _compare_list(model: CompareModel) -> QTableView:
+    table = _list(model)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    fit_columns(table, {V_FIELD: 110}, stretch=(V_LEFT, V_RIGHT))
+    return table
+
+
+def _review_tab(
+    note: str | QLabel,
+    table: QTableView,
+    compare: QTableView,
+    buttons: QWidget,
+    detail: QLabel | None = None,
+) -> QWidget:
+    """A list of what waits for review beside the selected one's two versions, and the
+    buttons that decide."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    if isinstance(note, str):
+        note = QLabel(note)
+    note.setWordWrap(True)
+    layout.addWidget(note)
+    split = QSplitter(Qt.Orientation.Horizontal)
+    split.addWidget(table)
+    right = QWidget()
+    right_layout = QVBoxLayout(right)
+    right_layout.setContentsMargins(0, 0, 0, 0)
+    right_layout.addWidget(compare, 1)
+    if detail is not None:
+        right_layout.addWidget(detail)
+    right_layout.addWidget(buttons)
+    split.addWidget(right)
+    # The list a little wider than the two versions: its request column is the long one.
+    split.setStretchFactor(0, 4)
+    split.setStretchFactor(1, 3)
+    split.setChildrenCollapsible(False)
+    layout.addWidget(split, 1)
+    return page
+
+
 def _counted(title: str, count: int) -> str:
     """A tab's title with how many rows wait in it: "Conflicts (3)"."""
     return tr("{title} ({count})", title=title, count=format_int(count)) if count else title
@@ -272,6 +415,11 @@ class SyncPage(QWidget):
         self.last_export: ExportResult | None = None
         self.last_reply: Path | None = None
         self.last_request: Path | None = None
+        self.reject_dialog: RejectDialog | None = None
+        self.fingerprint_dialog: FingerprintDialog | None = None
+        self.last_recovery_file: Path | None = None
+        self.recovered: list[RecoveryOutcome] | None = None
+        self.reopened: QWidget | None = None
         layout = QVBoxLayout(self)
 
         # This computer: name, role, fingerprint to read over the phone.
@@ -293,7 +441,20 @@ class SyncPage(QWidget):
         self.recovery_button.setToolTip(
             _("The key that opens this computer's own bundles, for a new PC after this one died")
         )
-        facts.addLayout(_button_row(self.recovery_button))
+        self.recover_button = QPushButton(_("Recover &data from bundle files…"))
+        self.recover_button.setToolTip(
+            _(
+                "A new PC of this centre: its records come back from the bundles it sent, or "
+                "from the recovery file its office made"
+            )
+        )
+        self.recover_menu = QMenu(self.recover_button)
+        self.recover_menu.addAction(_("Choose the &files…"), lambda: self.choose_recover("files"))
+        self.recover_menu.addAction(
+            _("Choose a f&older (all its bundles)…"), lambda: self.choose_recover("folder")
+        )
+        self.recover_button.setMenu(self.recover_menu)
+        facts.addLayout(_button_row(self.recovery_button, self.recover_button))
         facts.addStretch(1)
         identity_layout.addLayout(facts, 1)
         prints = QVBoxLayout()
@@ -327,7 +488,20 @@ class SyncPage(QWidget):
         setup_form.addRow(_("&This computer is:"), self.setup_role)
         setup_layout.addLayout(setup_form)
         self.setup_button = QPushButton(_("&Set up"))
-        setup_layout.addLayout(_button_row(self.setup_button))
+        self.new_pc_button = QPushButton(_("New computer: get the centre's data &back…"))
+        self.new_pc_button.setToolTip(
+            _(
+                "This empty database becomes the centre whose bundles (or recovery file from "
+                "the office) you choose, and its records come back"
+            )
+        )
+        self.new_pc_menu = QMenu(self.new_pc_button)
+        self.new_pc_menu.addAction(_("Choose the &files…"), lambda: self.choose_new_pc("files"))
+        self.new_pc_menu.addAction(
+            _("Choose a f&older (all its bundles)…"), lambda: self.choose_new_pc("folder")
+        )
+        self.new_pc_button.setMenu(self.new_pc_menu)
+        setup_layout.addLayout(_button_row(self.setup_button, self.new_pc_button))
         layout.addWidget(self.setup_box)
 
         # A centre: join an office, send upstream, import what comes down.
@@ -393,21 +567,40 @@ class SyncPage(QWidget):
         self.centre_note.setTextFormat(Qt.TextFormat.PlainText)
         self.centre_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         centres_layout.addWidget(self.centre_note)
+        self.recovery_file_button = QPushButton(_("Recovery &file for the centre…"))
+        self.recovery_file_button.setToolTip(
+            _(
+                "Every record of the selected centre held here, for its new PC: readable by "
+                "that centre only"
+            )
+        )
+        centres_layout.addLayout(_button_row(self.recovery_file_button))
         self.tabs.addTab(centres, _("Centres"))  # TAB_CENTRES
         self.conflicts_model = ConflictsModel(self)
         self.conflicts_table = _list(self.conflicts_model)
         self.conflicts_table.setAccessibleName(_("Conflicts"))
         fit_columns(
-            self.conflicts_table, {X_TABLE: 160, X_ROW: 300, X_VERSION: 160}, stretch=(X_CENTRE,)
+            self.conflicts_table, {X_TABLE: 90, X_ROW: 150, X_VERSION: 60}, stretch=(X_CENTRE,)
+        )
+        self.conflict_compare = CompareModel(_("Held here"), _("As the centre sent it"), self)
+        self.conflict_compare_table = _compare_list(self.conflict_compare)
+        self.conflict_compare_table.setAccessibleName(_("The held and the incoming record"))
+        self.keep_held_button = QPushButton(_("&Keep the held record"))
+        self.keep_held_button.setToolTip(_("The incoming record is set aside; nothing changes"))
+        self.take_incoming_button = QPushButton(_("&Take the centre's record"))
+        self.take_incoming_button.setToolTip(
+            _("The held record is replaced by the one the centre sent")
         )
         self.tabs.addTab(
-            _note_above(
+            _review_tab(
                 _(
                     "Rows that came with the same version as a row held here but other content "
                     "(a restored backup, a copied computer): kept for review, never applied. "
-                    "Ask the centre which is right."
+                    "Ask the centre which is right, then keep one of the two."
                 ),
                 self.conflicts_table,
+                self.conflict_compare_table,
+                _row_widget(self.keep_held_button, self.take_incoming_button),
             ),
             _("Conflicts"),
         )  # TAB_CONFLICTS
@@ -416,17 +609,34 @@ class SyncPage(QWidget):
         self.corrections_table.setAccessibleName(_("Correction requests"))
         fit_columns(
             self.corrections_table,
-            {R_FROM: 160, R_TABLE: 120, R_ROW: 120, R_STATUS: 110},
+            {R_FROM: 100, R_TABLE: 70, R_ROW: 120, R_STATUS: 90},
             stretch=(R_REQUEST,),
         )
+        self.correction_compare = CompareModel(_("Now"), _("Proposed"), self)
+        self.correction_compare_table = _compare_list(self.correction_compare)
+        self.correction_compare_table.setAccessibleName(_("The values now and proposed"))
+        self.accept_correction_button = QPushButton(_("&Accept…"))
+        self.accept_correction_button.setToolTip(
+            _("The app makes the correction, with the usual checks, as if typed in the form")
+        )
+        self.reject_correction_button = QPushButton(_("&Reject…"))
+        self.reject_correction_button.setToolTip(_("Say why: the office reads it"))
+        self.correction_buttons = _row_widget(
+            self.accept_correction_button, self.reject_correction_button
+        )
+        self.correction_detail = QLabel()
+        self.correction_detail.setWordWrap(True)
+        self.correction_detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.correction_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.corrections_note = QLabel()
+        self.corrections_note.setWordWrap(True)
         self.tabs.addTab(
-            _note_above(
-                _(
-                    "The office never changes this centre's records itself; it asks here. "
-                    "Correct the record in its section if the request is right: the next "
-                    "bundle sent upstream carries the correction."
-                ),
+            _review_tab(
+                self.corrections_note,
                 self.corrections_table,
+                self.correction_compare_table,
+                self.correction_buttons,
+                self.correction_detail,
             ),
             _("Correction requests"),
         )  # TAB_CORRECTIONS
@@ -442,6 +652,7 @@ class SyncPage(QWidget):
         layout.addWidget(self.tabs, 1)
 
         self.recovery_button.clicked.connect(self.ask_recovery_key)
+        self.recovery_file_button.clicked.connect(self.choose_recovery_folder)
         self.request_button.clicked.connect(self.choose_request_folder)
         self.reply_button.clicked.connect(self.choose_reply)
         self.setup_button.clicked.connect(self.set_up)
@@ -454,6 +665,16 @@ class SyncPage(QWidget):
         self.centres_table.selectionModel().selectionChanged.connect(
             lambda *_a: self._update_buttons()
         )
+        self.conflicts_table.selectionModel().selectionChanged.connect(
+            lambda *_a: self._show_conflict()
+        )
+        self.corrections_table.selectionModel().selectionChanged.connect(
+            lambda *_a: self._show_correction()
+        )
+        self.keep_held_button.clicked.connect(lambda: self.ask_resolve("held"))
+        self.take_incoming_button.clicked.connect(lambda: self.ask_resolve("incoming"))
+        self.accept_correction_button.clicked.connect(self.ask_accept_correction)
+        self.reject_correction_button.clicked.connect(self.ask_reject_correction)
         ctx.subscribe(self, SHOWN_KINDS, lambda _changes: self.reload())
         # Nothing of either role until the site is read.
         for box in (self.setup_box, self.centre_box, self.office_box):
@@ -463,6 +684,25 @@ class SyncPage(QWidget):
         self.reload()
 
     # Reading ----------------------------------------------------------------------------------
+
+    def after_load(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once what the page shows is read (now, if it is)."""
+        if self.view is not None and not self.busy:
+            callback()
+            return
+
+        def once() -> None:
+            self.loaded.disconnect(once)
+            callback()
+
+        self.loaded.connect(once)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # What another page wrote without a change to announce (a correction request written
+        # from the People page, a file on the stick) shows when the section is opened again.
+        super().showEvent(event)
+        if self.view is not None and not self.busy:
+            self.reload()
 
     @property
     def busy(self) -> bool:
@@ -518,8 +758,32 @@ class SyncPage(QWidget):
         if selected is not None:
             self.select_centre(selected.id)
         self.history_model.set_rows(view.history)
+        conflict = self.selected_conflict()
         self.conflicts_model.set_rows(view.conflicts)
+        self._reselect(
+            self.conflicts_table, self.conflicts_model.row_of(conflict.id if conflict else "")
+        )
+        correction = self.selected_correction()
         self.corrections_model.set_rows(view.corrections)
+        self.corrections_model.set_office(site.role == "office")
+        self._reselect(
+            self.corrections_table,
+            self.corrections_model.row_of(correction.id if correction else ""),
+        )
+        self.corrections_note.setText(
+            _(
+                "The correction requests sent to the centres. A centre accepts or rejects "
+                "each in its app; the answer comes up with its next data bundle."
+            )
+            if site.role == "office"
+            else _(
+                "The office never changes this centre's records itself; it asks here. "
+                "Accept: the app makes the correction as if typed in the form. Reject: say "
+                "why. The next bundle sent upstream carries the answer to the office."
+            )
+        )
+        self._show_conflict()
+        self._show_correction()
         waiting = sum(1 for c in view.corrections if c.status == "open")
         self.tabs.setTabText(TAB_CONFLICTS, _counted(_("Conflicts"), len(view.conflicts)))
         self.tabs.setTabText(TAB_CORRECTIONS, _counted(_("Correction requests"), waiting))
@@ -537,9 +801,11 @@ class SyncPage(QWidget):
         self.setup_box.setVisible(not role)
         self.centre_box.setVisible(role == "centre")
         self.office_box.setVisible(office)
+        self.recover_button.setVisible(role == "centre")
         self.tabs.setTabVisible(TAB_CENTRES, office)
         self.tabs.setTabVisible(TAB_CONFLICTS, office)
-        self.tabs.setTabVisible(TAB_CORRECTIONS, role == "centre")
+        self.tabs.setTabVisible(TAB_CORRECTIONS, bool(role))
+        self.correction_buttons.setVisible(role == "centre")
         if not office:
             self.tabs.setCurrentIndex(TAB_HISTORY)
         joined = bool(self.view and self.view.site.upstream)
@@ -563,11 +829,56 @@ class SyncPage(QWidget):
         ):
             button.setEnabled(writable)
         self.send_button.setEnabled(writable and joined)
+        self.recover_button.setEnabled(writable)
+        self.new_pc_button.setEnabled(writable)
         centre = self.selected_centre()
+        self.recovery_file_button.setEnabled(
+            writable and centre is not None and centre.status != "revoked"
+        )
         self.centre_note.setText(centre_note(centre) if centre is not None else "")
         self.revoke_button.setEnabled(
             writable and centre is not None and centre.status != "revoked"
         )
+
+    @staticmethod
+    def _reselect(table: QTableView, row: int | None) -> None:
+        if row is not None:
+            table.selectRow(row)
+        elif table.model().rowCount():
+            table.selectRow(0)
+
+    def selected_conflict(self) -> ConflictLine | None:
+        rows = self.conflicts_table.selectionModel().selectedRows()
+        return self.conflicts_model.line(rows[0].row()) if rows else None
+
+    def selected_correction(self) -> CorrectionLine | None:
+        rows = self.corrections_table.selectionModel().selectedRows()
+        return self.corrections_model.line(rows[0].row()) if rows else None
+
+    def _show_conflict(self) -> None:
+        c = self.selected_conflict()
+        self.conflict_compare.set_rows(c.values if c else ())
+        writable = not self.ctx.read_only and c is not None
+        self.keep_held_button.setEnabled(writable)
+        # A fund entry never changes once written: only the held one can be kept (the
+        # service refuses the other and its message is shown; the tooltip says it before).
+        self.take_incoming_button.setEnabled(writable)
+        self.take_incoming_button.setToolTip(
+            _(
+                "A fund entry never changes: keep the held one; the centre records a "
+                "correcting entry"
+            )
+            if c is not None and c.table == "ledger_entry"
+            else _("The held record is replaced by the one the centre sent")
+        )
+
+    def _show_correction(self) -> None:
+        c = self.selected_correction()
+        self.correction_compare.set_rows(c.values if c else ())
+        open_ = not self.ctx.read_only and c is not None and c.status == "open"
+        self.accept_correction_button.setEnabled(open_)
+        self.reject_correction_button.setEnabled(open_)
+        self.correction_detail.setText(correction_detail(c) if c else "")
 
     def selected_centre(self) -> CentreStatus | None:
         rows = self.centres_table.selectionModel().selectedRows()
@@ -921,3 +1232,350 @@ class SyncPage(QWidget):
             lambda _none: self.reload(),
             write=True,
         )
+
+    # Conflicts (office) -----------------------------------------------------------------------
+
+    def ask_resolve(self, keep: str) -> None:
+        c = self.selected_conflict()
+        if c is None:
+            return
+        text = (
+            tr(
+                "Keep {record} as held here? What {centre} sent for it is set aside.",
+                record=c.row_id,
+                centre=c.peer_name,
+            )
+            if keep == "held"
+            else tr(
+                "Replace {record} with the record {centre} sent? The one held here is "
+                "replaced; the audit log keeps who decided and when.",
+                record=c.row_id,
+                centre=c.peer_name,
+            )
+        )
+        self.box = confirm(
+            self,
+            _("Resolve the conflict"),
+            text,
+            _("Keep the held record") if keep == "held" else _("Take the centre's record"),
+            lambda: self.resolve(c.id, keep),
+        )
+
+    def resolve(self, conflict_id: str, keep: str) -> None:
+        self.ctx.op(
+            lambda ws: ws.sync.resolve_conflict(conflict_id, keep),
+            lambda _id: self.ctx.notify(_("The conflict is resolved.")),
+            lambda exc: errors.report_error(self, _("Resolve the conflict"), exc),
+            parent=self,
+            title=_("Resolving the conflict…"),
+        )
+
+    # Correction requests (centre) -------------------------------------------------------------
+
+    def ask_accept_correction(self) -> None:
+        c = self.selected_correction()
+        if c is None:
+            return
+        if c.values:
+            changes = "\n".join(
+                tr("{field}: {now} → {new}", field=name, now=now or "—", new=new or "—")
+                for name, now, new in c.values
+            )
+            text = tr(
+                "Correct {record} as the office proposes?\n{changes}\nThe app makes the edit "
+                "with the usual checks, as if typed in the person's form. The next bundle sent "
+                "upstream carries the answer.",
+                record=c.row_id,
+                changes=changes,
+            )
+        else:
+            text = tr(
+                "Accept the request about {record}? Make the correction itself in the "
+                "record's section; the next bundle sent upstream tells the office it was "
+                "accepted.",
+                record=c.row_id,
+            )
+        self.box = confirm(
+            self, _("Accept the correction"), text, _("Accept"), lambda: self.accept_request_(c.id)
+        )
+
+    def accept_request_(self, correction_id: str) -> None:
+        self.ctx.op(
+            lambda ws: ws.sync.accept_correction(correction_id),
+            lambda _id: self.ctx.notify(
+                _("Accepted. The next bundle sent upstream carries the answer.")
+            ),
+            lambda exc: errors.report_error(self, _("Accept the correction"), exc),
+            parent=self,
+            title=_("Accepting the correction…"),
+        )
+
+    def ask_reject_correction(self) -> RejectDialog | None:
+        c = self.selected_correction()
+        if c is None:
+            return None
+        dialog = RejectDialog(c.row_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.reject_request(c.id, dialog.reason()))
+        dialog.finished.connect(lambda _r: setattr(self, "reject_dialog", None))
+        self.reject_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def reject_request(self, correction_id: str, reason: str) -> None:
+        self.ctx.op(
+            lambda ws: ws.sync.reject_correction(correction_id, reason),
+            lambda _id: self.ctx.notify(
+                _("Rejected. The next bundle sent upstream carries the answer and its reason.")
+            ),
+            lambda exc: errors.report_error(self, _("Reject the correction"), exc),
+            parent=self,
+            title=_("Rejecting the correction…"),
+        )
+
+    # Recovery ---------------------------------------------------------------------------------
+
+    def choose_recovery_folder(self) -> None:
+        centre = self.selected_centre()
+        if centre is None:
+            return
+        folder = self._choose_folder(_("Where to write the recovery file (e.g. the USB stick)"))
+        if folder is not None:
+            self.write_recovery_file(centre.id, folder)
+
+    def write_recovery_file(self, centre_id: str, folder: Path) -> None:
+        """Office: every record of one centre held here, for the centre's new PC."""
+        name = next((c.name for c in self.centres_model.rows if c.id == centre_id), centre_id)
+        fingerprint = self.view.site.fingerprint if self.view else ""
+
+        def done(path: Path) -> None:
+            self.last_recovery_file = path
+            self.inform(
+                _("Recovery file for the centre"),
+                tr(
+                    "The recovery file for {centre} is written: {path}\nCarry it to the centre "
+                    "(on a USB stick, or attach it to an e-mail): only that centre's keys open "
+                    "it. On its new PC the secretary chooses Sync › Recover data from bundle "
+                    "files… and may ask for this office's fingerprint over the phone:\n"
+                    "{fingerprint}",
+                    centre=name,
+                    path=str(path),
+                    fingerprint=fingerprint_lines(fingerprint),
+                ),
+            )
+            self.reload()
+
+        self.ctx.task(
+            self,
+            _("Writing the recovery file…"),
+            lambda ws, _progress: ws.recovery.recovery_bundle(centre_id, folder),
+            done,
+            write=True,
+            label=_("Writing the file… do not remove the USB stick."),
+        )
+
+    def _chosen_bundles(self, how: str, title: str) -> list[Path]:
+        if how == "folder":
+            folder = self._choose_folder(title)
+            return sorted(folder.glob(BUNDLE_FILTER)) if folder is not None else []
+        names, _filter = QFileDialog.getOpenFileNames(
+            self, title, str(documents_folder()), self._bundle_filter()
+        )
+        return [Path(n) for n in names]
+
+    def choose_recover(self, how: str) -> None:
+        files = self._chosen_bundles(how, _("Choose the centre's bundles or recovery file"))
+        if files:
+            self.recover(files)
+        elif how == "folder":
+            self.refuse(_("Recover data"), _("There is no bundle file in this folder."))
+
+    def recover(self, files: list[Path], age_identity: Path | None = None) -> None:
+        """Centre: read the manifests first (no decryption); a recovery file from an office
+        this database does not know asks for the office's fingerprint, then recover."""
+
+        def shown(infos: list[dict[str, Any]]) -> None:
+            known = bool(self.view and self.view.site.upstream)
+            office = next((i for i in infos if _is_recovery_file(i)), None)
+            if office is None or known:
+                self.run_recovery(files, None, age_identity)
+                return
+            _kind, _step, name, fingerprint = bundle_facts(office)
+            self.ask_office_fingerprint(files, name, fingerprint, age_identity)
+
+        self.ctx.task(
+            self,
+            "",
+            lambda _ws, _progress: [_inspect_or_empty(f) for f in files],
+            shown,
+            write=False,
+        )
+
+    def ask_office_fingerprint(
+        self, files: list[Path], office: str, fingerprint: str, age_identity: Path | None
+    ) -> FingerprintDialog:
+        dialog = FingerprintDialog(office, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def compared() -> None:
+            if _digits(dialog.fingerprint()) != _digits(fingerprint):
+                self.refuse(
+                    _("Recover data"),
+                    tr(
+                        "The fingerprint you typed is not the one of the file:\n{fingerprint}\n"
+                        "Nothing was recovered. Call the office again; if the digits still "
+                        "differ, this file was not made by your office: do not use it.",
+                        fingerprint=fingerprint_lines(fingerprint),
+                    ),
+                )
+                return
+            self.run_recovery(files, dialog.fingerprint(), age_identity)
+
+        dialog.accepted.connect(compared)
+        dialog.finished.connect(lambda _r: setattr(self, "fingerprint_dialog", None))
+        self.fingerprint_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def run_recovery(
+        self, files: list[Path], office_fingerprint: str | None, age_identity: Path | None = None
+    ) -> None:
+        def run(ws: Workspace, progress: Progress) -> list[RecoveryOutcome]:
+            return ws.recovery.recover_from_bundles(
+                files, progress, age_identity=age_identity, office_fingerprint=office_fingerprint
+            )
+
+        def done(outcomes: list[RecoveryOutcome]) -> None:
+            self.recovered = outcomes
+            self.inform(_("Recover data"), recovery_text(outcomes))
+            self.reload()
+
+        self.ctx.task(
+            self,
+            _("Recovering the records…"),
+            run,
+            done,
+            write=True,
+            on_cancelled=lambda: self.ctx.notify(
+                _(
+                    "Cancelled. The files recovered so far stay recovered; recover again for "
+                    "the rest."
+                )
+            ),
+        )
+
+    # A new PC: this empty database takes the centre's identity, then recovers --------------
+
+    def choose_new_pc(self, how: str) -> None:
+        files = self._chosen_bundles(how, _("Choose the centre's bundles or recovery file"))
+        if files:
+            self.ask_new_pc(files)
+        elif how == "folder":
+            self.refuse(_("Recover data"), _("There is no bundle file in this folder."))
+
+    def ask_new_pc(self, files: list[Path]) -> QMessageBox:
+        self.box = confirm(
+            self,
+            _("New computer: get the centre's data back"),
+            _(
+                "This empty database becomes the centre that sent these files, and its "
+                "records come back from them. The centre's key file must be on this computer "
+                '(restored from a backup), or its recovery key saved with "Save the recovery '
+                'key…": you are asked for it if needed. The database is opened again first.'
+            ),
+            _("Go on"),
+            lambda: self.take_identity(files),
+        )
+        return self.box
+
+    def take_identity(self, files: list[Path], age_identity: Path | None = None) -> None:
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, UserError) and exc.message == NO_KEYS and age_identity is None:
+                name, _filter = QFileDialog.getOpenFileName(
+                    self,
+                    _("Choose the recovery key file"),
+                    str(documents_folder()),
+                    _("Key files (*.txt *.agekey);;All files (*)"),
+                )
+                if name:
+                    self.take_identity(files, Path(name))
+                    return
+            errors.report_error(self, _("New computer: get the centre's data back"), exc)
+
+        self.ctx.task(
+            self,
+            _("Taking the centre's identity…"),
+            lambda ws, _progress: ws.recovery.take_identity(files, age_identity=age_identity),
+            lambda _site: self.reopen_and_recover(files, age_identity),
+            failed,
+            write=True,
+        )
+
+    def reopen_and_recover(self, files: list[Path], age_identity: Path | None) -> None:
+        """The site id changed under the services: open the database again, as File › Open
+        does, then recover on the new window's Sync page."""
+        from desktop_app.ui import app as app_module
+        from desktop_app.ui.main_window import MainWindow
+
+        window = self.window()
+        if not isinstance(window, MainWindow):
+            return
+        new = app_module.reopen(window, self.ctx.path)
+        if new is None:
+            return
+        self.reopened = new
+        page = next(
+            (
+                new.stack.widget(i)
+                for i in range(new.stack.count())
+                if isinstance(new.stack.widget(i), SyncPage)
+            ),
+            None,
+        )
+        if isinstance(page, SyncPage):
+            new.show_section(new.stack.indexOf(page))
+            page.after_load(lambda: page.recover(files, age_identity))
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def _inspect_or_empty(path: Path) -> dict[str, Any]:
+    try:
+        return SyncService.inspect(path)
+    except (UserError, OSError, ValueError):
+        return {}  # the recovery itself says why it cannot be read
+
+
+def _is_recovery_file(info: dict[str, Any]) -> bool:
+    extra = info.get("extra")
+    return isinstance(extra, dict) and extra.get("recovery") is True
+
+
+RECOVERY_STATUS_LABELS = {
+    "recovered": N_("Recovered"),
+    "already-held": N_("Already held: nothing to do"),
+    "refused": N_("Refused"),
+}
+
+
+def recovery_text(outcomes: list[RecoveryOutcome]) -> str:
+    """One line per file (what came back, or why not), then any warning once."""
+    lines = []
+    for o in outcomes:
+        line = f"{o.file.name}: {label(RECOVERY_STATUS_LABELS, o.status)}"
+        if o.status == "recovered" and o.tables:
+            line += f" ({counts_text(o.tables)})"
+        if o.reason:
+            line += f"\n    {o.reason}"
+        lines.append(line)
+    warnings = sorted({o.warning for o in outcomes if o.warning})
+    if any(o.status == "recovered" for o in outcomes):
+        lines.append(
+            _(
+                "The records are back. Check the People list; then send upstream as usual "
+                "(into an empty folder: a new series of bundles starts)."
+            )
+        )
+    return "\n".join(lines + warnings)

@@ -58,6 +58,9 @@ RECORD_STATUS_LABELS = {
     "sent": N_("Written"),
     "exported": N_("Written"),
     "acknowledged": N_("Acknowledged"),
+    # What a recovery did with a file (services.sync_recovery).
+    "recovered": N_("Recovered"),
+    "already-held": N_("Already held"),
 }
 
 # The tables that travel, by what they hold.
@@ -163,3 +166,53 @@ def summary_text(summary: Mapping[str, object]) -> str:
         ]
         return ", ".join(shown) if shown else _("no new rows")
     return ""
+
+
+# The fields of a person a correction request may propose values for (CORRECTION_FIELDS).
+FIELD_LABELS = {
+    "full_name": N_("Full name"),
+    "birth": N_("Birth"),
+    "sex": N_("Sex"),
+    "phone": N_("Phone"),
+    "hamlet_id": N_("Hamlet"),
+    "cccd": N_("CCCD"),
+}
+SEX_VALUES = {"M": N_("Male"), "F": N_("Female")}
+
+
+def cell_text(value: object) -> str:
+    """A stored value as a line of the side-by-side view: empty for none."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return tr("({n} bytes)", n=format_int(len(value)))
+    return str(value)
+
+
+# Columns the side-by-side view of a conflict leaves out: derived from the others (search
+# and sort keys), or the same on both sides by construction (the row's id and owner).
+DERIVED_COLUMNS = frozenset(
+    {"id", "owner_site", "sort_key", "search_text", "folded_name", "hamlet_key", "birth_year"}
+)
+# The columns a user knows by name; any other shows as stored.
+COLUMN_LABELS = {
+    **FIELD_LABELS,
+    "version": N_("Version"),
+    "updated_at": N_("Changed on"),
+    "deleted": N_("Deleted"),
+    "family_name": N_("Family name"),
+    "middle_name": N_("Middle name"),
+    "given_name": N_("Given name"),
+    "household_id": N_("Household"),
+    "household_relation": N_("Relation in the household"),
+    "ethnicity": N_("Ethnicity"),
+    "religion": N_("Religion"),
+    "notes": N_("Notes"),
+    "name": N_("Name"),
+    "title": N_("Title"),
+    "amount": N_("Amount"),
+}
+
+
+def column_label(column: str) -> str:
+    return label(COLUMN_LABELS, column)
