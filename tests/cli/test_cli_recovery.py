@@ -49,3 +49,35 @@ def test_a_centre_gets_its_records_back_from_the_offices_recovery_file(tmp_path:
     ok("ledger", "verify", "--db", str(new))
     again = run_json("bundle", "recover", "--db", str(new), str(stick))
     assert isinstance(again, list) and [o["status"] for o in again] == ["already-held"]
+
+
+def test_the_office_verifies_a_certificate_issued_by_its_centre(tmp_path: Path) -> None:
+    import sqlite3
+
+    office = tmp_path / "office.sqlite3"
+    centres = tmp_path / "centres"
+    ok(
+        "demo", "--db", str(office), "--office", "1", "--centres-dir", str(centres),
+        "--people", "200", "--seed", "4",
+    )  # fmt: skip
+    centre = centres / "centre-1.sqlite3"
+    courses = run_json("courses", "list", "--db", str(centre))
+    assert isinstance(courses, list)
+    done = next(c for c in courses if c["completed"] > 0)
+    ok("certificates", "print", "--db", str(centre), "--course", done["id"],
+       "--out", str(tmp_path / "cert.pdf"))  # fmt: skip
+    conn = sqlite3.connect(centre)
+    try:
+        payload = conn.execute("SELECT payload FROM certificate LIMIT 1").fetchone()[0]
+    finally:
+        conn.close()
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    sent = run_json("bundle", "export", "--db", str(centre), "--to", str(stick))
+    assert isinstance(sent, dict)
+    (outcome,) = run_json("bundle", "import", "--db", str(office), sent["file"])  # type: ignore[misc]
+    assert outcome["status"] == "applied"
+    assert ok("certificates", "verify", "--db", str(office), payload).returncode == 0
+    # One changed character is not genuine, at the office too.
+    forged = payload.replace(payload[10], "X" if payload[10] != "X" else "Y", 1)
+    assert tthtcd("certificates", "verify", "--db", str(office), forged).returncode == 1
