@@ -742,7 +742,7 @@ def write_bundle(
             raise BundleError("too-large", f"about {expected} bytes")
         part.unlink(missing_ok=True)  # a leftover of an earlier, interrupted write
         try:
-            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0))
+            fd = os.open(part, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0))
             with os.fdopen(fd, "wb") as out:
                 _write_zip(out, manifest.raw, signature, cipher)
                 out.flush()
