@@ -109,7 +109,9 @@ MESSAGES: dict[str, str] = {
         "This file's description is not valid: ask the sender to export again with this app."
     ),
     "too-large": N_(
-        "The bundle would be larger than 4 GiB, which a USB stick (FAT32) cannot hold."
+        "This bundle is larger than 4 GiB, more than a USB stick (FAT32) holds in one file. "
+        "Import the office's latest acknowledgement first, so that only the changes it has not "
+        "received yet are sent."
     ),
     "newer-format": N_(
         "This file was made by a newer version of the app: update the app first, then import "
@@ -777,11 +779,13 @@ def write_bundle(
                 raise FileExistsError(str(target))
             os.rename(part, target)
         except BaseException:
-            part.unlink(missing_ok=True)
+            with suppress(OSError):  # the stick may be gone: the first error is the one to tell
+                part.unlink(missing_ok=True)
             raise
     try:
         _fsync_folder(folder)
     except BaseException:
-        target.unlink(missing_ok=True)  # failed: leave nothing the user could take as done
+        with suppress(OSError):  # failed: leave nothing the user could take as done
+            target.unlink(missing_ok=True)
         raise
     return WrittenBundle(target, manifest, opened.file_hash)
