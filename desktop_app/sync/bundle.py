@@ -78,6 +78,8 @@ _ZIP_ATTR = 0o600 << 16  # rw for the user only (what zipfile gives an entry ope
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 _END_RECORD = struct.Struct("<4s4H2LH")
 _DIR_ENTRY = struct.Struct("<4s4B4HL2L5H2L")
+_ZIP64_END = struct.Struct("<4sQ2H2L4Q")
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")
 _ZIP64_TAIL = 56 + 20  # ZIP64 end record and its locator, written only past 2 GiB
 # What zipfile raises on a damaged archive: BadZipFile mostly, but a changed version byte
 # gives NotImplementedError, a changed name flag UnicodeDecodeError (a ValueError), and so on.
@@ -111,7 +113,9 @@ MESSAGES: dict[str, str] = {
         "This file's description is not valid: ask the sender to export again with this app."
     ),
     "too-large": N_(
-        "The bundle would be larger than 4 GiB, which a USB stick (FAT32) cannot hold."
+        "This bundle is larger than 4 GiB, more than a USB stick (FAT32) holds in one file. "
+        "Import the office's latest acknowledgement first, so that only the changes it has not "
+        "received yet are sent."
     ),
     "newer-format": N_(
         "This file was made by a newer version of the app: update the app first, then import "
@@ -421,6 +425,11 @@ class OpenedBundle:
     file_hash: str
 
 
+def _zip64_local_extra(info: zipfile.ZipInfo) -> bytes:
+    """The ZIP64 field zipfile puts in the local header of a member past 2 GiB."""
+    return struct.pack("<HHQQ", 1, 16, info.file_size, info.compress_size)
+
+
 def _check_layout(f: BinaryIO, zf: zipfile.ZipFile, size: int) -> list[zipfile.ZipInfo]:
     """Every byte of the ZIP structure is what write_bundle writes: the three members in
     order, stored, back to back from offset 0, fixed dates and attributes, local headers that
@@ -479,7 +488,7 @@ def _check_layout(f: BinaryIO, zf: zipfile.ZipFile, size: int) -> list[zipfile.Z
             or crc != info.CRC
             or not sizes_ok
             or name != info.filename.encode("ascii")
-            or (local_extra != b"") != zip64
+            or local_extra != (_zip64_local_extra(info) if zip64 else b"")
         ):
             raise BundleError("damaged", f"local header of {info.filename}")
         pos += _LOCAL_HEADER.size + n + m + info.compress_size
@@ -488,16 +497,25 @@ def _check_layout(f: BinaryIO, zf: zipfile.ZipFile, size: int) -> list[zipfile.Z
     f.seek(size - _END_RECORD.size)
     end = _END_RECORD.unpack(f.read(_END_RECORD.size))
     cd_size = end[5]
-    zip64_tail = end[6] == 0xFFFFFFFF
+    # zipfile adds the ZIP64 end record and locator when the directory starts past 2 GiB.
+    zip64_tail = pos > zipfile.ZIP64_LIMIT
     cd_end = size - _END_RECORD.size - (_ZIP64_TAIL if zip64_tail else 0)
     if (
         end[0] != b"PK\x05\x06"
         or end[1:5] != (0, 0, len(MEMBERS), len(MEMBERS))
+        or end[6] != min(pos, 0xFFFFFFFF)
         or end[7] != 0
-        or (not zip64_tail and end[6] != pos)
         or pos + cd_size != cd_end
     ):
         raise BundleError("damaged", "end record")
+    if zip64_tail:
+        f.seek(cd_end)
+        tail = f.read(_ZIP64_TAIL)
+        expected_tail = _ZIP64_END.pack(
+            b"PK\x06\x06", 44, 45, 45, 0, 0, len(MEMBERS), len(MEMBERS), cd_size, pos
+        ) + _ZIP64_LOCATOR.pack(b"PK\x06\x07", 0, cd_end, 1)
+        if tail != expected_tail:
+            raise BundleError("damaged", "ZIP64 end record")
     # zipfile reads a name, extra field or comment past the directory's end without a word:
     # walk the directory's own lengths, which must tile it exactly.
     f.seek(pos)
@@ -766,7 +784,7 @@ def write_bundle(
             raise BundleError("too-large", f"about {expected} bytes")
         part.unlink(missing_ok=True)  # a leftover of an earlier, interrupted write
         try:
-            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0))
+            fd = os.open(part, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0))
             with os.fdopen(fd, "wb") as out:
                 _write_zip(out, manifest.raw, signature, cipher)
                 out.flush()
@@ -785,11 +803,13 @@ def write_bundle(
                 raise FileExistsError(str(target))
             os.rename(part, target)
         except BaseException:
-            part.unlink(missing_ok=True)
+            with suppress(OSError):  # the stick may be gone: the first error is the one to tell
+                part.unlink(missing_ok=True)
             raise
     try:
         _fsync_folder(folder)
     except BaseException:
-        target.unlink(missing_ok=True)  # failed: leave nothing the user could take as done
+        with suppress(OSError):  # failed: leave nothing the user could take as done
+            target.unlink(missing_ok=True)
         raise
     return WrittenBundle(target, manifest, opened.file_hash)

@@ -199,7 +199,8 @@ def test_stick_returns_other_bytes(stick: Path, monkeypatch: pytest.MonkeyPatch)
     """The read-back finds a byte the stick did not keep: refused before the rename."""
 
     def corrupt(fd: int) -> None:
-        os.pwrite(fd, b"\0", os.fstat(fd).st_size // 2)
+        at = os.fstat(fd).st_size // 2
+        os.pwrite(fd, bytes([os.pread(fd, 1, at)[0] ^ 0xFF]), at)
 
     before = _temp_leftovers()
     monkeypatch.setattr(b, "_drop_cache", corrupt)
