@@ -1,9 +1,10 @@
 """Derived columns: values a row carries only so lists can sort and search with an index.
 
 They are computed from the row's own columns (and, for a person's `hamlet_key`, from its
-hamlet) by the same functions the normal write paths use. Rows that arrive from elsewhere
-(a bundle import) get them recomputed here, so a file never trusts another installation's
-sort keys, and a change of collation can be applied to every row.
+hamlet) by the same functions the normal write paths use, so a change of collation can be
+applied to every row. Rows imported from a bundle still carry the sender's values: recomputing
+them at import would need the import's diff to leave these columns out first (else two
+versions of the app would see every such row as a conflict).
 """
 
 from __future__ import annotations
