@@ -440,7 +440,7 @@ def apply_payload(
                     conn.execute(f"ROLLBACK TO apply_{table}")
                     conn.execute(f"RELEASE apply_{table}")
                     _classes(tx, alias, table, common, temp, sender)
-                    _apply_row_by_row(tx, alias, table, common, temp, td)
+                    apply_row_by_row(tx, alias, table, common, temp, td)
         if td.counts[CONFLICT]:
             conn.execute(
                 "INSERT OR IGNORE INTO sync_conflict (id, bundle_id, peer_site, table_name,"
@@ -543,9 +543,10 @@ def _classes(tx: Tx, alias: str, table: str, common: Sequence[str], temp: str, s
     )
 
 
-def _apply_row_by_row(
-    tx: Tx, alias: str, table: str, common: list[str], temp: str, td: TableDiff
-) -> None:
+def apply_row_by_row(
+    tx: Tx, alias: str, table: str, common: list[str], temp: str, td: TableDiff, *,
+    recovered: bool = False,
+) -> None:  # fmt: skip
     """The bulk write of `table` hit a unique constraint: write its rows one at a time,
     twice round (a number handed from one row to another clashes only in one order), and
     reject what still clashes."""
@@ -565,7 +566,7 @@ def _apply_row_by_row(
             ).fetchone()
             conn.execute("SAVEPOINT one_row")
             try:
-                tx.put_foreign(table, common, [tuple(row)])
+                tx.put_foreign(table, common, [tuple(row)], recovered=recovered)
                 conn.execute("RELEASE one_row")
             except Exception as exc:
                 if not _is_constraint(exc):

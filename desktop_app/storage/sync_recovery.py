@@ -228,7 +228,7 @@ def apply_own(
                     raise
                 conn.execute(f"ROLLBACK TO recover_{table}")
                 conn.execute(f"RELEASE recover_{table}")
-                _apply_row_by_row(tx, alias, table, common, temp, td)
+                repo.apply_row_by_row(tx, alias, table, common, temp, td, recovered=True)
         if td.counts[CONFLICT]:
             conn.execute(
                 "INSERT OR IGNORE INTO sync_conflict (id, bundle_id, peer_site, table_name,"
@@ -240,46 +240,6 @@ def apply_own(
                 {"uuid": bundle_id, "bundle": bundle_id, "me": me, "table": table, "now": tx.now},
             )
     return diff
-
-
-def _apply_row_by_row(
-    tx: Tx, alias: str, table: str, common: list[str], temp: str, td: repo.TableDiff
-) -> None:
-    conn = tx.conn
-    cols = ", ".join(_q(c) for c in common)
-    pending = [
-        (str(r[0]), str(r[1]))
-        for r in conn.execute(
-            f"SELECT id, cls FROM temp.{temp} WHERE cls IN ('{NEW}', '{UPDATED}') ORDER BY id"
-        ).fetchall()
-    ]
-    for _round in range(2):
-        failed: list[tuple[str, str]] = []
-        for row_id, cls in pending:
-            row = conn.execute(
-                f"SELECT {cols} FROM {alias}.{_q(table)} WHERE id = ?", (row_id,)
-            ).fetchone()
-            conn.execute("SAVEPOINT one_row")
-            try:
-                tx.put_foreign(table, common, [tuple(row)], recovered=True)
-                conn.execute("RELEASE one_row")
-            except Exception as exc:
-                if not repo._is_constraint(exc):
-                    raise
-                conn.execute("ROLLBACK TO one_row")
-                conn.execute("RELEASE one_row")
-                failed.append((row_id, cls))
-        pending = failed
-        if not pending:
-            break
-    for row_id, cls in pending:
-        td.counts[cls] -= 1
-        td.counts[REJECTED] += 1
-        if len(td.named) < repo.NAMED_MAX:
-            td.named.append((row_id, repo.CLASH))
-        conn.execute(
-            f"UPDATE temp.{temp} SET cls = ? WHERE id = ?", (f"{REJECTED}:{repo.CLASH}", row_id)
-        )
 
 
 def max_version(db: Database, alias: str, tables: Mapping[str, Sequence[str]]) -> int:
