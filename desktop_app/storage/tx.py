@@ -23,8 +23,9 @@ from desktop_app.storage.db import Database, utc_now
 # Every row has one writer, its owner site (DESIGN section 6): an office holds its centres' rows
 # but never changes them, whatever path a write takes (the GUI, the command line, a bug).
 OTHER_SITES_ROW = N_(
-    "This record belongs to {site}: only that centre may change it. Send it a correction "
-    "request instead (People › Request a correction…); nothing was changed."
+    "This record belongs to {site}: only {site} may change it, so nothing was changed. An "
+    "office asks a centre for a change with a correction request (People › Request a "
+    "correction…)."
 )
 
 # Past this many rows of one table, one operation writes one audit row naming the count and
