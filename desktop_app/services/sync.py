@@ -999,7 +999,7 @@ class SyncService:
                 if dry_run:
                     diff, _common = repo.diff_payload(db, alias, facts.tables, sender=peer.id)
                     return outcome(  # type: ignore[no-any-return]
-                        "dry-run", "", "", _counts(diff), None, _named(diff)
+                        "dry-run", "", "", table_counts(diff), None, named_rows(diff)
                     )
                 try:
                     # The diff is made again inside the write: what is applied is what the
@@ -1037,8 +1037,8 @@ class SyncService:
         if ack_to is not None:
             ack = self._write_ack(ack_to, keys, peer, opened, _summary(diff, m))
         return outcome(  # type: ignore[no-any-return]
-            "applied", "ledger-rewritten" if alerts else "", reason, _counts(diff), ack,
-            _named(diff), op.result(None).changes,
+            "applied", "ledger-rewritten" if alerts else "", reason, table_counts(diff), ack,
+            named_rows(diff), op.result(None).changes,
         )  # fmt: skip
 
     def _received(
@@ -1523,7 +1523,7 @@ def opened_name(opened: bundles.OpenedBundle, m: bundles.Manifest) -> str:
     return bundles.bundle_file_name(m.sender_name, m.sender_site, m.kind, m.seq)
 
 
-def _counts(diff: repo.PayloadDiff) -> dict[str, TableCounts]:
+def table_counts(diff: repo.PayloadDiff) -> dict[str, TableCounts]:
     return {
         t: TableCounts(**{c: d.counts[c] for c in repo.CLASSES})
         for t, d in diff.tables.items()
@@ -1531,7 +1531,7 @@ def _counts(diff: repo.PayloadDiff) -> dict[str, TableCounts]:
     }
 
 
-def _named(diff: repo.PayloadDiff) -> tuple[tuple[str, str, str], ...]:
+def named_rows(diff: repo.PayloadDiff) -> tuple[tuple[str, str, str], ...]:
     out = []
     for table, d in sorted(diff.tables.items()):
         for row_id, code in d.named:

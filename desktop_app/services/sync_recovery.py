@@ -40,12 +40,13 @@ from desktop_app.core.progress import Progress, check, no_progress
 from desktop_app.i18n import tr
 from desktop_app.services.ops import Ops
 from desktop_app.services.sync import (
-    ROW_REASONS,
     SCHEMA_MAJOR,
     SiteInfo,
     SyncService,
     TableCounts,
+    named_rows,
     schema_minor,
+    table_counts,
 )
 from desktop_app.storage import fund as fund_repo
 from desktop_app.storage import sync as repo
@@ -521,7 +522,7 @@ class RecoveryService:
                     raise
             finally:
                 store.drop_diff(db, facts.tables)
-        return outcome(status, "", "", _counts(diff), _named(diff))  # type: ignore[no-any-return]
+        return outcome(status, "", "", table_counts(diff), named_rows(diff))  # type: ignore[no-any-return]
 
     # The office's copy ------------------------------------------------------------------
 
@@ -666,22 +667,6 @@ def _with_warning(o: RecoveryOutcome, warning: str) -> RecoveryOutcome:
     from dataclasses import replace
 
     return replace(o, warning=warning)
-
-
-def _counts(diff: repo.PayloadDiff) -> dict[str, TableCounts]:
-    return {
-        t: TableCounts(**{c: d.counts[c] for c in repo.CLASSES})
-        for t, d in diff.tables.items()
-        if sum(d.counts.values())
-    }
-
-
-def _named(diff: repo.PayloadDiff) -> tuple[tuple[str, str, str], ...]:
-    out = []
-    for table, d in sorted(diff.tables.items()):
-        for row_id, code in d.named:
-            out.append((table, row_id, tr(ROW_REASONS.get(code, ROW_REASONS[repo.CLASH]))))
-    return tuple(out)
 
 
 def _summary(diff: repo.PayloadDiff) -> dict[str, dict[str, int]]:
