@@ -203,6 +203,18 @@ def test_the_wheel_works_installed_without_the_source_tree(tmp_path: Path) -> No
     assert demo.stdout.startswith("Đã tạo"), demo.stdout
     assert demo.stdout.startswith(_vietnamese("Created {path}: {centre}")), demo.stdout
     assert database.is_file()
+    # The sync commands and the administrative units (package data read on first use).
+    stick = outside / "stick"
+    stick.mkdir()
+    request = _run(
+        [tthtcd, "site", "enrol-request", "--db", database, "--out", stick], outside, env
+    )
+    assert request.returncode == 0, request.stderr
+    (made,) = stick.glob("*_enrolment_000000.tthbundle")
+    shown = _run([tthtcd, "bundle", "inspect", made, "--json"], outside, env)
+    assert json.loads(shown.stdout)["signature"] == "valid"
+    units = _run([tthtcd, "units", "lookup", "00001", "--json"], outside, env)
+    assert "Hồng Hà" in units.stdout, units.stdout
     finished = time.monotonic()
     print(
         f"wheel {built - started:.1f} s, venv and install {installed - built:.1f} s, "
