@@ -1565,6 +1565,7 @@ CENTRE_STATUS_WORDS = {
     "never": N_("no bundle yet"),
     "revoked": N_("revoked"),
     "ledger-rewritten": N_("ledger rewritten after it was reported"),
+    "relayed": N_("its records come through {office}"),
 }
 # Statuses that change nothing and are no failure: `bundle import` still exits 0.
 _IMPORT_OK = frozenset({"applied", "dry-run", "already-imported", "stale"})
@@ -1641,6 +1642,13 @@ def _sync_parsers(commands: argparse._SubParsersAction[_Parser], common: _Parser
     export.add_argument(
         "--to", metavar="DIR", type=Path, required=True,
         help=_("the folder to write the bundle into, e.g. the USB stick"),
+    )  # fmt: skip
+    export.add_argument(
+        "--up", action="store_true",
+        help=_(
+            "at an office that reports to a higher office: send it the records of this "
+            "office's centres (without it, an office sends its catalogue down to its centres)"
+        ),
     )  # fmt: skip
     export.add_argument("--json", action="store_true", help=_("print JSON"))
     inspect = bundle_commands.add_parser(
@@ -1917,7 +1925,7 @@ def _bundle_export(args: argparse.Namespace) -> int:
             {"folder": str(args.to)},
         )
     with Workspace.open(_need_db(args), check=True) as ws:
-        result = ws.sync.export(args.to)
+        result = ws.sync.export(args.to, up=args.up)
     if args.json:
         _print_json({"file": str(result.file), "seq": result.seq, "rows": result.rows})
         return EXIT_OK
@@ -2147,7 +2155,13 @@ def _centres_list(args: argparse.Namespace) -> int:
             if c.last_import
             else _("no bundle yet")
         )
-        status = _(CENTRE_STATUS_WORDS.get(c.status, c.status))
+        status = tr(CENTRE_STATUS_WORDS.get(c.status, c.status), office=c.via)
+        if c.status == "relayed" and c.last_import:
+            last = tr(
+                "last bundle from {office} imported {date}",
+                office=c.via,
+                date=_day(c.last_import),
+            )
         print(f"{c.id}  {c.name}: {last}; {status}")
     return EXIT_OK
 

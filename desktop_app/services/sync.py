@@ -119,7 +119,9 @@ class CentreStatus:
 
     status: "ok" (a bundle in the last 45 days), "overdue" (none for 45 days), "never" (no
     bundle yet), "revoked", "ledger-rewritten" (a fund's entry at a head it reported earlier
-    now has another hash, or its reported head went backwards: its books were rewritten).
+    now has another hash, or its reported head went backwards: its books were rewritten),
+    "relayed" (a centre of a lower office enrolled here, whose records that office sends:
+    `via` names it; `last_import` is that office's last bundle).
     """
 
     id: str
@@ -129,6 +131,8 @@ class CentreStatus:
     status: str
     fingerprint: str = ""
     detail: str = ""
+    role: str = "centre"
+    via: str = ""  # the lower office that relays this centre's records, by name
 
 
 @dataclass(frozen=True)
@@ -529,8 +533,9 @@ class SyncService:
         }
 
     def enrol_request(self, out: Path) -> Path:
-        """Centre: write an enrolment request bundle (public facts only) into folder `out`."""
-        self._require_role("centre")
+        """Centre, or an office joining a higher office: write an enrolment request bundle
+        (public facts only) into folder `out`."""
+        self._require_named()
         keys = self._keys()
         self._ensure_local_recipient(keys)
         fields = self._fields(
@@ -564,8 +569,9 @@ class SyncService:
         return opened
 
     def enrol(self, request: Path, out: Path) -> Path:
-        """Office: accept the centre's request file; record it as a downstream site and
-        write the signed reply bundle into folder `out`. Returns the reply's path."""
+        """Office: accept the request file of a centre (or of a lower office, whose centres'
+        records it then relays here); record it as a downstream site and write the signed
+        reply bundle into folder `out`. Returns the reply's path."""
         self._require_role("office")
         keys = self._keys()
         self._ensure_local_recipient(keys)
@@ -576,13 +582,27 @@ class SyncService:
             not isinstance(site, dict)
             or site.get("id") != m.sender_site
             or site.get("signing_public") != m.signing_public
-            or site.get("role") != "centre"
+            or site.get("role") not in ("centre", "office")
             or not str(site.get("age_recipient", "")).startswith("age1")
         ):
             raise UserError(N_("{path} is not a valid enrolment request."), {"path": str(request)})
         if m.sender_site == self._db.site_id:
             raise UserError(N_("A site cannot enrol itself."))
         held = repo.get_site(self._db, m.sender_site)
+        if held is not None and held.relation == "upstream":
+            raise UserError(
+                N_("{name} is the office this office reports to: it cannot also report here."),
+                {"name": held.name},
+            )
+        if held is not None and held.via_site and held.revoked_at is None:
+            via = repo.get_site(self._db, held.via_site)
+            raise UserError(
+                N_(
+                    "{name} reports to {office}, which sends its records here. To enrol it "
+                    "here directly, {office} revokes it first; then enrol it again."
+                ),
+                {"name": held.name, "office": via.name if via else held.via_site},
+            )
         if (
             held is not None
             and held.revoked_at is None
@@ -596,7 +616,8 @@ class SyncService:
                 {"name": held.name},
             )
         peer = repo.PeerSite(
-            id=m.sender_site, name=str(site.get("name") or m.sender_name), role="centre",
+            id=m.sender_site, name=str(site.get("name") or m.sender_name),
+            role=str(site["role"]),
             public_key=m.signing_public, age_recipient=str(site["age_recipient"]),
             relation="downstream", enrolled_at=None, revoked_at=None,
             commune_code=str(site.get("commune_code") or "") or None,
@@ -662,8 +683,9 @@ class SyncService:
         return target
 
     def enrol_accept(self, reply: Path) -> SiteInfo:
-        """Centre: take the office's reply; the office becomes this centre's upstream."""
-        self._require_role("centre")
+        """Centre (or lower office): take the office's reply; that office becomes this
+        site's upstream."""
+        self._require_named()
         keys = self._keys()
         opened = self._read_enrolment(reply, "reply")
         m = opened.manifest
@@ -680,6 +702,12 @@ class SyncService:
             "centre_fingerprint"
         ) != signing.phone_fingerprint(keys.signing_public):
             raise UserError(N_("This reply accepts another centre (or another key), not this one."))
+        below = repo.get_site(self._db, m.sender_site)
+        if below is not None and (below.relation == "downstream" or below.via_site):
+            raise UserError(
+                N_("{name} reports to this office: this office cannot report to it in turn."),
+                {"name": below.name},
+            )
         current = self._upstream()
         if current is not None and current.id != m.sender_site:
             raise UserError(
@@ -758,15 +786,21 @@ class SyncService:
             )  # fmt: skip
         return out
 
-    def export(self, to_dir: Path, progress: Progress = no_progress) -> ExportResult:
+    def export(
+        self, to_dir: Path, progress: Progress = no_progress, *, up: bool = False
+    ) -> ExportResult:
         """Centre: every own row the office has not acknowledged, as a data bundle.
         Office: its own catalogue rows (class types ...) as a catalogue bundle to every
-        enrolled centre. Written into folder `to_dir`."""
+        enrolled centre; with `up`, to the higher office it reports to, a data bundle of
+        every row of its centres (and its own) that office has not acknowledged. Written
+        into folder `to_dir`."""
         db = self._db
         self._require_named()
         keys = self._keys()
         self._ensure_local_recipient(keys)
-        if db.site_role == "centre":
+        relay: dict[str, int] | None = None
+        relay_sites: list[repo.PeerSite] = []
+        if db.site_role == "centre" or up:
             office = self._upstream()
             if office is None:
                 raise UserError(
@@ -774,9 +808,18 @@ class SyncService:
                         "This centre is not enrolled at an office yet: send an enrolment "
                         "request and accept the office's reply first."
                     )
+                    if db.site_role == "centre"
+                    else N_(
+                        "This office does not report to a higher office yet: send an "
+                        "enrolment request and accept the higher office's reply first."
+                    )
                 )
             peers_to = [office]
             kind = "data"
+            if db.site_role == "office":
+                marks = repo.relay_marks(db, office.id)
+                relay_sites = [s for s in repo.relayed_sites(db) if s.id != office.id]
+                relay = {s.id: marks.get(s.id, 0) for s in relay_sites}
         else:
             peers_to = [p for p in repo.peers(db, "downstream") if p.revoked_at is None]
             if not peers_to:
@@ -801,11 +844,14 @@ class SyncService:
                     "kind": kind, "bundle_id": bundle_id, "sender": db.site_id,
                     "seq": str(seq), "epoch": str(epoch),
                 },
-                heads=heads,
+                heads=heads, relay=relay, relay_sites=relay_sites,
+                relay_heads={
+                    s.id: list(repo.reported_heads(db, s.id).values()) for s in relay_sites
+                },
             )  # fmt: skip
             answers = (
                 repo.answers_between(db, peers_to[0].id, above, built.version_to)
-                if kind == "data" else []
+                if kind == "data" and db.site_role == "centre" else []
             )  # fmt: skip
             if answers:
                 repo.add_answer_rows(built.path, answers)
@@ -833,7 +879,10 @@ class SyncService:
                     op.tx, direction="export", kind=kind, bundle_id=m.bundle_id,
                     peer_site=peer.id, seq=seq, payload_hash=m.payload_hash,
                     file_name=written.path.name,
-                    summary={"rows": rows, "versions_to": built.version_to},
+                    summary={
+                        "rows": rows, "versions_to": built.version_to,
+                        **({"owners_to": built.owners_to} if built.owners_to else {}),
+                    },
                     status="written", file_hash=written.file_hash, epoch_=epoch,
                 )  # fmt: skip
         progress(4, 4)
@@ -921,8 +970,19 @@ class SyncService:
         if m.kind == "catalogue" and m.extra.get("recovery") is True:
             return refuse("recovery-file")
         peer = repo.get_site(db, m.sender_site)
-        expected = "downstream" if db.site_role == "office" else "upstream"
-        if peer is None or peer.relation != expected or m.sender_site == db.site_id:
+        # What each kind of peer sends: a centre gets its office's catalogue, corrections
+        # and acknowledgements; an office its centres' data (a lower office's relaying its
+        # centres' too) and, when it reports to a higher office, that office's catalogue.
+        allowed_kinds = {
+            ("office", "downstream"): ("data", "ack"),
+            ("office", "upstream"): ("catalogue", "ack"),
+            ("centre", "upstream"): ("catalogue", "ack", "correction"),
+        }
+        if (
+            peer is None
+            or (db.site_role, peer.relation) not in allowed_kinds
+            or m.sender_site == db.site_id
+        ):
             return refuse("unknown-sender")
         name = peer.name or name
         if peer.revoked_at is not None:
@@ -935,8 +995,7 @@ class SyncService:
             return refuse("damaged")
         if db.site_id not in m.recipients:
             return refuse("not-for-us")
-        allowed = {"office": ("data", "ack"), "centre": ("catalogue", "ack", "correction")}
-        if m.kind not in allowed.get(db.site_role, ()):
+        if m.kind not in allowed_kinds[(db.site_role, peer.relation)]:
             return refuse("wrong-role")
         if m.schema_major > SCHEMA_MAJOR:
             return refuse("newer-schema")
@@ -988,16 +1047,22 @@ class SyncService:
     ) -> ImportOutcome:  # fmt: skip
         db = self._db
         m = opened.manifest
-        for head in facts.heads:
-            message = bundles.canonical_json(head.facts(peer.id))
-            if not signing.verify(peer.public_key, message, head.signature):
-                return outcome(  # type: ignore[no-any-return]
-                    "refused", "damaged", tr(REFUSALS["damaged"], name=peer.name)
-                )
+        relayed = self._relayable(peer, facts) if peer.role == "office" else []
+        relayed_ids = [s.id for s in relayed]
+        signed = [(peer, facts.heads)] + [(s, facts.relayed_heads.get(s.id, [])) for s in relayed]
+        for site, heads in signed:
+            for head in heads:
+                message = bundles.canonical_json(head.facts(site.id))
+                if not signing.verify(site.public_key, message, head.signature):
+                    return outcome(  # type: ignore[no-any-return]
+                        "refused", "damaged", tr(REFUSALS["damaged"], name=peer.name)
+                    )
         with repo.attached(db, plain) as alias:
             try:
                 if dry_run:
-                    diff, _common = repo.diff_payload(db, alias, facts.tables, sender=peer.id)
+                    diff, _common = repo.diff_payload(
+                        db, alias, facts.tables, sender=peer.id, relayed=relayed_ids
+                    )
                     return outcome(  # type: ignore[no-any-return]
                         "dry-run", "", "", table_counts(diff), None, named_rows(diff)
                     )
@@ -1005,18 +1070,25 @@ class SyncService:
                     # The diff is made again inside the write: what is applied is what the
                     # database held at that moment.
                     with self._ops.op(f"sync.import.{m.kind}") as op:
-                        diff, common = repo.diff_payload(db, alias, facts.tables, sender=peer.id)
-                        alerts = self._ledger_alerts(alias, peer, facts.heads)
+                        diff, common = repo.diff_payload(
+                            db, alias, facts.tables, sender=peer.id, relayed=relayed_ids
+                        )
+                        for site in relayed:
+                            repo.put_relayed_site(op.tx, site, peer.id)
                         repo.apply_payload(
                             op.tx, alias, facts.tables, diff, common, bundle_id=m.bundle_id,
-                            sender=peer.id,
+                            sender=peer.id, relayed=relayed_ids,
                         )  # fmt: skip
-                        if alerts:
-                            repo.set_ledger_alert(op.tx, peer.id, alerts)
-                            for fund_id in alerts:
-                                op.tx.note("fund", fund_id, "ledger rewritten at its owner")
-                        else:
-                            repo.put_reported_heads(op.tx, peer.id, facts.heads)
+                        alerted: list[tuple[repo.PeerSite, dict[str, dict[str, object]]]] = []
+                        for site, heads in signed:
+                            site_alerts = self._ledger_alerts(alias, site, heads)
+                            if site_alerts:
+                                alerted.append((site, site_alerts))
+                                repo.set_ledger_alert(op.tx, site.id, site_alerts)
+                                for fund_id in site_alerts:
+                                    op.tx.note("fund", fund_id, "ledger rewritten at its owner")
+                            else:
+                                repo.put_reported_heads(op.tx, site.id, heads)
                         repo.apply_answers(op.tx, alias, peer.id)
                         self._received(op.tx, opened, peer, diff)
                         before_commit()
@@ -1030,16 +1102,31 @@ class SyncService:
             finally:
                 repo.drop_diff(db, facts.tables)
         reason = ""
-        if alerts:
+        if alerted:
+            site, alerts = alerted[0]
             fund = next(iter(alerts))
-            reason = tr(LEDGER_REWRITTEN, name=peer.name, fund=str(alerts[fund].get("name", fund)))
+            reason = tr(LEDGER_REWRITTEN, name=site.name, fund=str(alerts[fund].get("name", fund)))
         ack = None
         if ack_to is not None:
             ack = self._write_ack(ack_to, keys, peer, opened, _summary(diff, m))
         return outcome(  # type: ignore[no-any-return]
-            "applied", "ledger-rewritten" if alerts else "", reason, table_counts(diff), ack,
+            "applied", "ledger-rewritten" if alerted else "", reason, table_counts(diff), ack,
             named_rows(diff), op.result(None).changes,
         )  # fmt: skip
+
+    def _relayable(self, office: repo.PeerSite, facts: repo.PayloadFacts) -> list[repo.PeerSite]:
+        """The sites a lower office relays whose rows are taken from it: each is unknown
+        here or known as relayed by that same office. Rows of any other site (this one, a
+        centre enrolled here, one another office relays) are rejected as not the sender's."""
+        db = self._db
+        out = []
+        for site in facts.relayed_sites:
+            if site.id in (db.site_id, office.id) or not site.public_key:
+                continue
+            held = repo.get_site(db, site.id)
+            if held is None or (held.is_relayed_by(office.id)):
+                out.append(site)
+        return out
 
     def _received(
         self, tx: Any, opened: bundles.OpenedBundle, peer: repo.PeerSite,
@@ -1107,6 +1194,7 @@ class SyncService:
         if not isinstance(acks, list):
             acks = []
         version = 0
+        owners: dict[str, int] = {}  # relayed sites: what the higher office now holds
         for ack in acks:
             if not isinstance(ack, dict):
                 continue
@@ -1117,12 +1205,17 @@ class SyncService:
             ).fetchone()
             if mine is None:
                 continue
-            version = max(version, int(json.loads(mine[0]).get("versions_to", 0)))
+            summary = json.loads(mine[0])
+            version = max(version, int(summary.get("versions_to", 0)))
+            for site, top in dict(summary.get("owners_to") or {}).items():
+                owners[str(site)] = max(owners.get(str(site), 0), int(top))
         if dry_run:
             return outcome("dry-run")  # type: ignore[no-any-return]
         with self._ops.op("sync.import.ack") as op:
             if version:
                 repo.record_acked(op.tx, peer.id, version)
+            if owners:
+                repo.record_relay_acked(op.tx, peer.id, owners)
             self._received(op.tx, opened, peer, None)
         return outcome("applied", changes=op.result(None).changes)  # type: ignore[no-any-return]
 
@@ -1423,9 +1516,28 @@ class SyncService:
                 CentreStatus(
                     peer.id, peer.name, state.last_seq, when, status,
                     signing.phone_fingerprint(peer.public_key) if peer.public_key else "",
-                    detail,
+                    detail, peer.role,
                 )
             )  # fmt: skip
+            if peer.role == "office":
+                out.extend(self._relayed_status(peer, when))
+        return out
+
+    def _relayed_status(self, office: repo.PeerSite, when: str | None) -> list[CentreStatus]:
+        """The sites a lower office relays here (and those its own lower offices relay)."""
+        out = []
+        for site in repo.relayed_via(self._db, office.id):
+            state = repo.peer_state(self._db, site.id)
+            out.append(
+                CentreStatus(
+                    site.id, site.name, 0, when,
+                    "ledger-rewritten" if state.ledger_alert else "relayed",
+                    signing.phone_fingerprint(site.public_key) if site.public_key else "",
+                    state.ledger_alert, site.role, office.name,
+                )
+            )  # fmt: skip
+            if site.role == "office":
+                out.extend(self._relayed_status(site, when))
         return out
 
     def history(self) -> list[BundleRecord]:

@@ -950,3 +950,31 @@ def answers_and_fk_indexes(db: UtilsDatabase) -> None:
             f"CREATE TRIGGER {table}_no_hard_delete BEFORE DELETE ON {table} BEGIN"
             f" SELECT RAISE(ABORT, 'rows of {table} are marked deleted, never removed'); END"
         )
+
+
+# 0012: an office that reports to a higher office relays its centres' rows ---------------
+#
+# A province office enrolled at a higher office sends up the rows it holds of its centres
+# (and of the centres below an office of its own), each keeping its owner and version. Each
+# owner's versions grow in its own counter, so what the higher office acknowledged is one
+# mark per owner. At the higher office a centre known only through the office that relays
+# it names that office in `via_site`; its rows are accepted from that office alone.
+
+
+@migrations(name="0012_relay")
+def relay(db: UtilsDatabase) -> None:
+    run_script(
+        db,
+        """
+        ALTER TABLE site ADD COLUMN via_site TEXT;
+        CREATE INDEX site_via ON site (via_site) WHERE via_site IS NOT NULL;
+        -- At an office with a higher office: per site whose rows it relays, the highest
+        -- version of that site's rows the higher office acknowledged.
+        CREATE TABLE relay_ack (
+            peer_site TEXT NOT NULL,
+            owner_site TEXT NOT NULL,
+            acked_version INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (peer_site, owner_site)
+        );
+        """,
+    )

@@ -28,6 +28,10 @@ PREV_HASH_KEY = "sync.prev_hash"  # the file hash of this site's last bundle wri
 # Table names of a payload that are not travelling tables.
 META_TABLE = "_meta"
 HEADS_TABLE = "_ledger_heads"
+# In a data bundle an office sends to a higher office: the sites whose rows it relays (their
+# public facts) and the ledger heads those sites reported to it, signed by them.
+RELAYED_SITES_TABLE = "_relayed_sites"
+RELAYED_HEADS_TABLE = "_relayed_heads"
 
 # Per bundle, how many rejected or conflicting rows are named one by one.
 NAMED_MAX = 200
@@ -130,6 +134,9 @@ class BuiltPayload:
     rows: dict[str, int]
     version_from: int
     version_to: int
+    # Relayed by an office: per relayed site, the highest version of its rows held in the
+    # snapshot (what the higher office's acknowledgement then covers).
+    owners_to: dict[str, int] = field(default_factory=dict)
 
 
 def own_ledger_heads(db: Database) -> list[LedgerHead]:
@@ -167,11 +174,18 @@ def build_payload(
     tables: Sequence[str] | None = None,
     meta: Mapping[str, str] | None = None,
     heads: Sequence[LedgerHead] = (),
+    relay: Mapping[str, int] | None = None,
+    relay_sites: Sequence[PeerSite] = (),
+    relay_heads: Mapping[str, Sequence[LedgerHead]] | None = None,
 ) -> BuiltPayload:
     """Write to `out` (a new SQLite file) every row of `owner_site` with a version above
     `above_version`, of each travelling table (or of `tables`), read from one snapshot of the
     database at `db_path` on a connection of its own. `meta` goes into `_meta` (with
-    "version_to", the change counter in that snapshot), `heads` into `_ledger_heads`."""
+    "version_to", the change counter in that snapshot), `heads` into `_ledger_heads`.
+
+    An office sending to a higher office also relays, per site of `relay`, that site's rows
+    above the version given; `relay_sites` and `relay_heads` (signed by their sites) go into
+    `_relayed_sites` and `_relayed_heads`."""
     payload = _new_payload_file(out)
     payload.close()
     source = open_database(db_path, read_only=True)
@@ -184,6 +198,8 @@ def build_payload(
                 version_to = counter_value(source)
                 names = list(tables) if tables is not None else travelling_tables_of(conn)
                 rows: dict[str, int] = {}
+                marks = json.dumps(dict(relay or {}), sort_keys=True)
+                owners_to: dict[str, int] = dict.fromkeys(relay or {}, 0)
                 for table in names:
                     conn.execute(
                         f"CREATE TABLE payload.{_q(table)} AS SELECT * FROM main.{_q(table)}"
@@ -195,6 +211,22 @@ def build_payload(
                         (owner_site, above_version),
                     )
                     rows[table] = max(cur.rowcount, 0)
+                    if not relay:
+                        continue
+                    cur = conn.execute(
+                        f"INSERT INTO payload.{_q(table)} SELECT t.* FROM json_each(?) k"
+                        f" JOIN main.{_q(table)} t ON t.owner_site = k.key"
+                        " WHERE t.version > k.value ORDER BY t.rowid",
+                        (marks,),
+                    )
+                    rows[table] += max(cur.rowcount, 0)
+                    for site, top in conn.execute(
+                        f"SELECT owner_site, max(version) FROM main.{_q(table)}"
+                        " WHERE owner_site IN (SELECT key FROM json_each(?))"
+                        " GROUP BY owner_site",
+                        (marks,),
+                    ).fetchall():
+                        owners_to[str(site)] = max(owners_to[str(site)], int(top))
                 facts = dict(meta or {})
                 facts["owner_site"] = owner_site
                 facts["version_from"] = str(above_version)
@@ -207,6 +239,8 @@ def build_payload(
                     f"INSERT INTO payload.{HEADS_TABLE} VALUES (?, ?, ?, ?, ?)",
                     [(h.fund_id, h.seq, h.hash, h.balance, h.signature) for h in heads],
                 )
+                if relay is not None:
+                    _write_relay(conn, relay_sites, relay_heads or {})
                 conn.execute("COMMIT")
             except BaseException:
                 with contextlib.suppress(sqlite3.Error, Exception):
@@ -216,7 +250,40 @@ def build_payload(
             conn.execute("DETACH DATABASE payload")
     finally:
         source.close()
-    return BuiltPayload(out, rows, above_version, version_to)
+    return BuiltPayload(out, rows, above_version, version_to, owners_to if relay else {})
+
+
+def _write_relay(
+    conn: sqlite3.Connection,
+    sites: Sequence[PeerSite],
+    heads: Mapping[str, Sequence[LedgerHead]],
+) -> None:
+    conn.execute(
+        f"CREATE TABLE payload.{RELAYED_SITES_TABLE} (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+        " role TEXT NOT NULL, public_key TEXT NOT NULL, commune_code TEXT, commune_name TEXT"
+        " NOT NULL, province_code TEXT, province_name TEXT NOT NULL)"
+    )
+    conn.execute(
+        f"CREATE TABLE payload.{RELAYED_HEADS_TABLE} (site TEXT NOT NULL, fund_id TEXT NOT NULL,"
+        " seq INTEGER NOT NULL, hash TEXT NOT NULL, balance INTEGER NOT NULL,"
+        " signature TEXT NOT NULL, PRIMARY KEY (site, fund_id))"
+    )
+    conn.executemany(
+        f"INSERT INTO payload.{RELAYED_SITES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (s.id, s.name, s.role, s.public_key, s.commune_code, s.commune_name,
+             s.province_code, s.province_name)
+            for s in sites
+        ],
+    )  # fmt: skip
+    conn.executemany(
+        f"INSERT INTO payload.{RELAYED_HEADS_TABLE} VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (site, h.fund_id, h.seq, h.hash, h.balance, h.signature)
+            for site, hs in sorted(heads.items())
+            for h in hs
+        ],
+    )
 
 
 def travelling_tables_of(conn: sqlite3.Connection, schema: str = "main") -> list[str]:
@@ -252,6 +319,9 @@ class PayloadFacts:
     heads: list[LedgerHead]
     tables: dict[str, list[str]]  # table -> its columns, as the sender has them
     rows: dict[str, int]
+    # Sent by an office to a higher office: the sites it relays, and their signed heads.
+    relayed_sites: list[PeerSite] = field(default_factory=list)
+    relayed_heads: dict[str, list[LedgerHead]] = field(default_factory=dict)
 
 
 def read_payload(path: Path) -> PayloadFacts:
@@ -270,11 +340,32 @@ def read_payload(path: Path) -> PayloadFacts:
         ]
         tables = {t: columns_of(conn, "main", t) for t in travelling_tables_of(conn)}
         rows = {t: int(conn.execute(f"SELECT count(*) FROM {_q(t)}").fetchone()[0]) for t in tables}
+        sites: list[PeerSite] = []
+        relayed: dict[str, list[LedgerHead]] = {}
+        if columns_of(conn, "main", RELAYED_SITES_TABLE):
+            sites = [
+                PeerSite(
+                    str(r[0]), str(r[1]), str(r[2]), str(r[3]), "", "", None, None,
+                    None if r[4] is None else str(r[4]), str(r[5]),
+                    None if r[6] is None else str(r[6]), str(r[7]),
+                )
+                for r in conn.execute(
+                    "SELECT id, name, role, public_key, commune_code, commune_name,"
+                    f" province_code, province_name FROM {RELAYED_SITES_TABLE} ORDER BY id"
+                )
+            ]  # fmt: skip
+            for r in conn.execute(
+                "SELECT site, fund_id, seq, hash, balance, signature"
+                f" FROM {RELAYED_HEADS_TABLE} ORDER BY site, fund_id"
+            ):
+                relayed.setdefault(str(r[0]), []).append(
+                    LedgerHead(str(r[1]), int(r[2]), str(r[3]), int(r[4]), str(r[5]))
+                )
     except sqlite3.Error as exc:
         raise ValueError(str(exc)) from exc
     finally:
         conn.close()
-    return PayloadFacts(meta, heads, tables, rows)
+    return PayloadFacts(meta, heads, tables, rows, sites, relayed)
 
 
 def payload_rows(path: Path, table: str) -> list[dict[str, object]]:
@@ -316,8 +407,11 @@ def attached(db: Database, path: Path, alias: str = "incoming") -> Iterator[str]
         db.conn.execute(f"DETACH DATABASE {alias}")
 
 
-def _classify_sql(table: str, common: Sequence[str], alias: str) -> str:
-    """One row per payload row: its id and class (with the reason code when rejected)."""
+def _classify_sql(table: str, common: Sequence[str], alias: str, relayed: bool = False) -> str:
+    """One row per payload row: its id and class (with the reason code when rejected).
+    `relayed`: the sender is an office that also relays the rows of the sites listed in the
+    JSON array parameter `:relayed`."""
+    others = " AND p.owner_site NOT IN (SELECT value FROM json_each(:relayed))" if relayed else ""
     differs = " OR ".join(f"m.{_q(c)} IS NOT p.{_q(c)}" for c in common if c != "id") or "0"
     changed_version = (
         f"'{REJECTED}:{LEDGER_CHANGED}'" if table == "ledger_entry" else f"'{UPDATED}'"
@@ -325,7 +419,7 @@ def _classify_sql(table: str, common: Sequence[str], alias: str) -> str:
     return f"""
         SELECT p.rowid AS prow, p.id AS id, CASE
             WHEN p.owner_site = :me THEN '{REJECTED}:{OWN_ROW}'
-            WHEN p.owner_site != :sender THEN '{REJECTED}:{NOT_SENDERS}'
+            WHEN p.owner_site != :sender{others} THEN '{REJECTED}:{NOT_SENDERS}'
             WHEN m.id IS NULL THEN '{NEW}'
             WHEN m.owner_site != p.owner_site THEN '{REJECTED}:{OTHER_OWNER}'
             WHEN m.version > p.version THEN '{REJECTED}:{OLDER}'
@@ -340,12 +434,21 @@ def _known_tables(db: Database) -> set[str]:
     return set(travelling_tables_of(db.conn))
 
 
+def _params(site_id: str, sender: str, relayed: Sequence[str]) -> dict[str, str]:
+    params = {"me": site_id, "sender": sender}
+    if relayed:
+        params["relayed"] = json.dumps(sorted(relayed))
+    return params
+
+
 def diff_payload(
-    db: Database, alias: str, tables: Mapping[str, Sequence[str]], *, sender: str
-) -> tuple[PayloadDiff, dict[str, list[str]]]:
+    db: Database, alias: str, tables: Mapping[str, Sequence[str]], *, sender: str,
+    relayed: Sequence[str] = (),
+) -> tuple[PayloadDiff, dict[str, list[str]]]:  # fmt: skip
     """Classify every row of the attached payload against the database, in temp tables
     `temp._cls_<n>` (kept for `apply_payload` on the same connection). Returns the diff and,
-    per known table, the columns both sides have."""
+    per known table, the columns both sides have. Rows are the sender's, or (an office
+    relaying) of one of the `relayed` sites; any other owner's are rejected."""
     known = _known_tables(db)
     diff = PayloadDiff()
     common_of: dict[str, list[str]] = {}
@@ -364,20 +467,19 @@ def diff_payload(
         common_of[table] = common
         temp = f"_cls_{n}"
         db.conn.execute(f"DROP TABLE IF EXISTS temp.{temp}")
-        params = {"me": db.site_id, "sender": sender}
+        params = _params(db.site_id, sender, relayed)
+        classify = _classify_sql(table, common, alias, bool(relayed))
         # Counted first without keeping the classes: when every row is new or newer (a
         # centre's first bundle, most bundles) apply_payload needs no per-row classes.
         for cls, count in db.conn.execute(
-            f"SELECT cls, count(*) FROM ({_classify_sql(table, common, alias)}) GROUP BY cls",
+            f"SELECT cls, count(*) FROM ({classify}) GROUP BY cls",
             params,
         ).fetchall():
             base = str(cls).split(":")[0]
             td.counts[base] += int(count)
         if td.counts[NEW] + td.counts[UPDATED] == sum(td.counts.values()):
             continue
-        db.conn.execute(
-            f"CREATE TEMP TABLE {temp} AS {_classify_sql(table, common, alias)}", params
-        )
+        db.conn.execute(f"CREATE TEMP TABLE {temp} AS {classify}", params)
         td.named = [
             (str(r[0]), str(r[1]).split(":", 1)[-1])
             for r in db.conn.execute(
@@ -401,6 +503,7 @@ def apply_payload(
     *,
     bundle_id: str,
     sender: str,
+    relayed: Sequence[str] = (),
 ) -> PayloadDiff:
     """Write the rows `diff_payload` classed new or updated, inside the open operation `tx`
     (one transaction, foreign keys checked at its COMMIT); conflicts go to `sync_conflict`,
@@ -431,15 +534,18 @@ def apply_payload(
             with _bulk(tx, table, td.counts[NEW]):
                 conn.execute(f"SAVEPOINT apply_{table}")
                 try:
-                    # The diff classed only the sender's rows new or updated.
-                    tx.put_foreign_select(table, common, select, owners={sender: wanted})
+                    # The diff classed only the sender's rows new or updated (or, relayed,
+                    # those of the sites it relays: counted per owner then).
+                    tx.put_foreign_select(
+                        table, common, select, owners=None if relayed else {sender: wanted}
+                    )
                     conn.execute(f"RELEASE apply_{table}")
                 except Exception as exc:
                     if not _is_constraint(exc):
                         raise
                     conn.execute(f"ROLLBACK TO apply_{table}")
                     conn.execute(f"RELEASE apply_{table}")
-                    _classes(tx, alias, table, common, temp, sender)
+                    _classes(tx, alias, table, common, temp, sender, relayed)
                     apply_row_by_row(tx, alias, table, common, temp, td)
         if td.counts[CONFLICT]:
             conn.execute(
@@ -534,12 +640,16 @@ def _is_constraint(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.IntegrityError)
 
 
-def _classes(tx: Tx, alias: str, table: str, common: Sequence[str], temp: str, sender: str) -> None:
+def _classes(
+    tx: Tx, alias: str, table: str, common: Sequence[str], temp: str, sender: str,
+    relayed: Sequence[str] = (),
+) -> None:  # fmt: skip
     """The per-row classes of `table` in `temp` (diff_payload keeps them only when some row
     is not new or newer)."""
     tx.conn.execute(
-        f"CREATE TEMP TABLE IF NOT EXISTS {temp} AS {_classify_sql(table, common, alias)}",
-        {"me": tx.site_id, "sender": sender},
+        f"CREATE TEMP TABLE IF NOT EXISTS {temp}"
+        f" AS {_classify_sql(table, common, alias, bool(relayed))}",
+        _params(tx.site_id, sender, relayed),
     )
 
 
@@ -609,11 +719,17 @@ class PeerSite:
     commune_name: str
     province_code: str | None
     province_name: str
+    # A site known only through the office below this one that relays its rows.
+    via_site: str | None = None
+
+    def is_relayed_by(self, office: str) -> bool:
+        return not self.relation and self.via_site == office
 
 
 _PEER_COLUMNS = (
     "id, name, role, coalesce(public_key, ''), coalesce(age_recipient, ''), relation,"
-    " enrolled_at, revoked_at, commune_code, commune_name, province_code, province_name"
+    " enrolled_at, revoked_at, commune_code, commune_name, province_code, province_name,"
+    " via_site"
 )
 
 
@@ -623,6 +739,7 @@ def _peer(r: Sequence[object]) -> PeerSite:
         None if r[6] is None else str(r[6]), None if r[7] is None else str(r[7]),
         None if r[8] is None else str(r[8]), str(r[9]),
         None if r[10] is None else str(r[10]), str(r[11]),
+        None if r[12] is None else str(r[12]),
     )  # fmt: skip
 
 
@@ -661,6 +778,72 @@ def put_peer(tx: Tx, peer: PeerSite) -> None:
         ),
     )  # fmt: skip
     tx.note("site", peer.id, f"peer {peer.relation or 'known'}")
+
+
+def relayed_sites(db: Database) -> list[PeerSite]:
+    """The sites whose rows this office sends up to a higher office: the centres (and lower
+    offices) enrolled here, revoked ones included (their rows received stay records), and
+    the sites those lower offices relay here."""
+    return [
+        _peer(r)
+        for r in db.conn.execute(
+            f"SELECT {_PEER_COLUMNS} FROM site WHERE is_local = 0"
+            " AND (relation = 'downstream' OR via_site IS NOT NULL) ORDER BY id"
+        ).fetchall()
+    ]
+
+
+def relayed_via(db: Database, via: str) -> list[PeerSite]:
+    """The sites known here only through the lower office `via`."""
+    return [
+        _peer(r)
+        for r in db.conn.execute(
+            f"SELECT {_PEER_COLUMNS} FROM site WHERE is_local = 0 AND via_site = ?"
+            " ORDER BY name, id",
+            (via,),
+        ).fetchall()
+    ]
+
+
+def put_relayed_site(tx: Tx, site: PeerSite, via: str) -> None:
+    """Record a site that the lower office `via` relays (its public facts as that office
+    sent them). A site known otherwise (enrolled here, or relayed by another office) is left
+    as it is: the caller rejects its rows."""
+    tx.conn.execute(
+        "INSERT INTO site (id, name, role, created_at, is_local, public_key, relation,"
+        " commune_code, commune_name, province_code, province_name, via_site)"
+        " VALUES (?, ?, ?, ?, 0, ?, '', ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,"
+        " public_key = excluded.public_key, commune_code = excluded.commune_code,"
+        " commune_name = excluded.commune_name, province_code = excluded.province_code,"
+        " province_name = excluded.province_name"
+        " WHERE is_local = 0 AND relation = '' AND via_site = excluded.via_site",
+        (
+            site.id, site.name, site.role, tx.now, site.public_key, site.commune_code,
+            site.commune_name, site.province_code, site.province_name, via,
+        ),
+    )  # fmt: skip
+    tx.note("site", site.id, f"relayed by {via}")
+
+
+def relay_marks(db: Database, peer_site: str) -> dict[str, int]:
+    """Per relayed site, the highest version of its rows the higher office `peer_site`
+    acknowledged."""
+    return {
+        str(r[0]): int(r[1])
+        for r in db.conn.execute(
+            "SELECT owner_site, acked_version FROM relay_ack WHERE peer_site = ?", (peer_site,)
+        ).fetchall()
+    }
+
+
+def record_relay_acked(tx: Tx, peer_site: str, marks: Mapping[str, int]) -> None:
+    tx.conn.executemany(
+        "INSERT INTO relay_ack (peer_site, owner_site, acked_version) VALUES (?, ?, ?)"
+        " ON CONFLICT (peer_site, owner_site) DO UPDATE SET"
+        " acked_version = max(acked_version, excluded.acked_version)",
+        [(peer_site, site, int(v)) for site, v in sorted(marks.items())],
+    )
 
 
 def set_revoked(tx: Tx, site_id: str) -> None:

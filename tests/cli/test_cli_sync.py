@@ -369,3 +369,57 @@ def test_demo_office_with_two_centres(tmp_path: Path) -> None:
     again = tthtcd("demo", "--db", str(office), "--office", "2", "--centres-dir", str(centres))
     assert again.returncode == 1
     assert "already exists" in assert_one_line_error(again)
+
+
+def test_an_office_relays_its_centres_to_a_higher_office(tmp_path: Path) -> None:
+    """Province → ministry: the province office enrols at the higher office like a centre,
+    `bundle export --up` sends every centre's rows it holds, the higher office imports them
+    under their own owners and lists the centres it now knows through the province."""
+    office = tmp_path / "office.sqlite3"
+    centres = tmp_path / "centres"
+    ok(
+        "demo", "--db", str(office), "--office", "2", "--centres-dir", str(centres),
+        "--people", "40", "--seed", "5",
+    )  # fmt: skip
+    higher = tmp_path / "higher.sqlite3"
+    ok("site", "init", "--db", str(higher), "--role", "office", "--name", "Bộ GD&ĐT")
+    request, reply = tmp_path / "request.tthbundle", tmp_path / "reply.tthbundle"
+    ok("site", "enrol-request", "--db", str(office), "--out", str(request))
+    ok("site", "enrol", "--db", str(higher), str(request), "--out", str(reply))
+    ok("site", "enrol-accept", "--db", str(office), str(reply))
+    shown = run_json("site", "show", "--db", str(office))
+    higher_site = run_json("site", "show", "--db", str(higher))
+    assert isinstance(shown, dict) and isinstance(higher_site, dict)
+    assert shown["role"] == "office" and shown["upstream"] == higher_site["id"]
+
+    stick, acks = tmp_path / "stick", tmp_path / "acks"
+    stick.mkdir()
+    acks.mkdir()
+    sent = run_json("bundle", "export", "--db", str(office), "--to", str(stick), "--up")
+    assert isinstance(sent, dict) and "_data_" in Path(sent["file"]).name
+    assert sent["rows"]["person"] >= 80
+    (done,) = run_json("bundle", "import", "--db", str(higher), sent["file"], "--ack-to", str(acks))  # type: ignore[misc]
+    assert done["status"] == "applied", done
+    listed = run_json("centres", "list", "--db", str(higher))
+    assert isinstance(listed, list)
+    assert {c["status"] for c in listed} == {"never", "relayed"} or {
+        c["status"] for c in listed
+    } == {"ok", "relayed"}
+    relayed = [c for c in listed if c["status"] == "relayed"]
+    assert len(relayed) == 2
+    for centre in relayed:
+        assert set(centre) == {"id", "name", "last_seq", "last_import", "status"}
+        here = run_json("people", "list", "--db", str(higher), "--centre", centre["id"],
+                        "--limit", "1000")  # fmt: skip
+        there = run_json("people", "list", "--db", str(office), "--centre", centre["id"],
+                         "--limit", "1000")  # fmt: skip
+        assert here == there
+    # The acknowledgement stops the resending.
+    (ack,) = list(acks.glob("*.tthbundle"))
+    ok("bundle", "import", "--db", str(office), str(ack))
+    again = run_json("bundle", "export", "--db", str(office), "--to", str(stick), "--up")
+    assert isinstance(again, dict) and sum(again["rows"].values()) == 0
+    # An office that reports to nobody is told so, and nothing is written.
+    alone = tthtcd("bundle", "export", "--db", str(higher), "--to", str(stick), "--up")
+    assert alone.returncode == 1
+    assert_one_line_error(alone)

@@ -82,6 +82,8 @@ NEW_COLUMNS: dict[tuple[str, str], Expect] = {
     ("site", "province_name"): lambda before, table, row: "",
     ("bundle_log", "file_hash"): lambda before, table, row: "",
     ("bundle_log", "epoch"): lambda before, table, row: 0,
+    # 0012_relay: no site is relayed by a lower office yet
+    ("site", "via_site"): lambda before, table, row: None,
 }
 
 # Tables an upgrade creates, and how many rows each holds right after it.
@@ -94,6 +96,7 @@ NEW_TABLES: dict[str, int] = {
     "sync_extra": 0,
     "sync_correction": 0,
     "org_unit": 0,  # 0010_org_units (filled only when an office copies its province's units)
+    "relay_ack": 0,  # 0012_relay
 }
 
 # Tables that gain rows in an upgrade (only the record of the migrations applied).

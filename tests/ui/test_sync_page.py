@@ -667,3 +667,55 @@ def test_a_wrong_office_fingerprint_recovers_nothing(
     box = wait_box(qtbot, centre)
     assert "11111 11111 11111 11111" in box.text()
     assert centre.recovered is None
+
+
+def test_an_office_joins_a_higher_office_and_sends_its_centres_records_up(
+    qtbot: QtBot, centre_db: Path, tmp_path: Path, make_window: Callable[..., MainWindow]
+) -> None:
+    usb, acks = tmp_path / "usb", tmp_path / "acks"
+    usb.mkdir()
+    acks.mkdir()
+    # The province office already holds the records of one centre of its own.
+    lower_db = tmp_path / "province.sqlite3"
+    with Workspace.open(lower_db, create=True) as lower_ws, Workspace.open(centre_db) as c_ws:
+        lower_ws.sync.init_site("office", "Sở GD&ĐT tỉnh Đồng Nai")
+        reply = lower_ws.sync.enrol(c_ws.sync.enrol_request(usb), usb)
+        c_ws.sync.enrol_accept(reply)
+        (outcome,) = lower_ws.sync.import_files([c_ws.sync.export(usb).file])
+        assert outcome.status == "applied", outcome.reason
+        centre_id = c_ws.db.site_id
+    for old in usb.iterdir():
+        old.unlink()
+    lower = sync_page(qtbot, make_window(lower_db))
+    higher = sync_page(qtbot, make_window(office_db(tmp_path)))
+    # An office that reports to nobody shows no such box, only the button that asks for it.
+    assert not lower.centre_box.isVisibleTo(lower)
+    assert lower.join_higher_button.isVisibleTo(lower)
+    lower.join_higher_button.click()
+    assert lower.centre_box.isVisibleTo(lower)
+    assert lower.centre_box.title() == _("The higher office this office reports to")
+
+    enrol(qtbot, lower, higher, usb)
+    assert not lower.join_higher_button.isVisibleTo(lower)
+
+    # "Send upstream" at an office sends up (its catalogue button still sends down).
+    lower.box = None
+    lower.last_export = None
+    lower.export_to(usb, up=True)
+    qtbot.waitUntil(lambda: lower.last_export is not None, timeout=WAIT_MS)
+    assert lower.last_export is not None
+    file = lower.last_export.file
+    assert "_data_" in file.name
+    close(wait_box(qtbot, lower))
+    import_all(qtbot, higher, [file], acks)
+    # The higher office lists the province office and, under it, the centre it relays.
+    qtbot.waitUntil(lambda: higher.centres_model.rowCount() == 2, timeout=WAIT_MS)
+    assert higher.view is not None
+    listed = {c.id: c for c in higher.view.centres}
+    assert listed[centre_id].status == "relayed"
+    row = higher.centres_model.row_of(centre_id)
+    assert row is not None
+    status = higher.centres_model.index(row, C_STATUS).data()
+    assert "Sở GD&ĐT tỉnh Đồng Nai" in status
+    with Workspace.open(tmp_path / "office.sqlite3", read_only=True) as ws:
+        assert len(ws.people.roster(sites=(centre_id,))) == len(PEOPLE)

@@ -52,7 +52,9 @@ def _row(rows: Sequence[Any], index: Index) -> Any:
 # The centres of an office ---------------------------------------------------------------------
 
 (C_NAME, C_SEQ, C_DATE, C_STATUS) = range(4)
-CENTRE_ORDER = {"ledger-rewritten": 0, "overdue": 1, "never": 2, "ok": 3, "revoked": 4}
+CENTRE_ORDER = {
+    "ledger-rewritten": 0, "overdue": 1, "never": 2, "ok": 3, "revoked": 4, "relayed": 5,
+}  # fmt: skip
 
 
 class CentresModel(ListModel):
@@ -88,6 +90,8 @@ class CentresModel(ListModel):
             if column == C_DATE:
                 return when(c.last_import)
             if column == C_STATUS:
+                if c.status == "relayed":
+                    return tr(CENTRE_STATUS_LABELS["relayed"], office=c.via)
                 return label(CENTRE_STATUS_LABELS, c.status)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == C_SEQ:
             return ALIGN_RIGHT
@@ -105,7 +109,7 @@ class CentresModel(ListModel):
 
 def centre_note(c: CentreStatus) -> str:
     note = CENTRE_STATUS_NOTES.get(c.status)
-    lines = [tr(note, days=SyncService.OVERDUE_DAYS)] if note else []
+    lines = [tr(note, days=SyncService.OVERDUE_DAYS, office=c.via)] if note else []
     if c.detail:
         lines.append(c.detail)
     if c.fingerprint:

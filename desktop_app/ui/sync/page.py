@@ -538,6 +538,14 @@ class SyncPage(QWidget):
         self.enrol_button = QPushButton(_("&Enrol a centre…"))
         self.enrol_button.setToolTip(_("From the request file the centre made"))
         self.revoke_button = QPushButton(_("Re&voke the centre…"))
+        self.join_higher_button = QPushButton(_("Report to a &higher office…"))
+        self.join_higher_button.setToolTip(
+            _(
+                "A province office that sends its centres' records on to a higher office: "
+                "join it as a centre joins an office"
+            )
+        )
+        self.higher_asked = False
         self.catalogue_button = QPushButton(_("Send &catalogues…"))
         self.catalogue_button.setToolTip(
             _("Kinds of class and other lists the office keeps, for every enrolled centre")
@@ -548,6 +556,7 @@ class SyncPage(QWidget):
                 self.enrol_button,
                 self.revoke_button,
                 self.catalogue_button,
+                self.join_higher_button,
             )
         )
         layout.addWidget(self.office_box)
@@ -656,12 +665,13 @@ class SyncPage(QWidget):
         self.request_button.clicked.connect(self.choose_request_folder)
         self.reply_button.clicked.connect(self.choose_reply)
         self.setup_button.clicked.connect(self.set_up)
-        self.send_button.clicked.connect(self.choose_send_folder)
+        self.send_button.clicked.connect(lambda: self.choose_send_folder(up=True))
         self.import_up_button.clicked.connect(self.choose_import_files)
         self.import_many_button.clicked.connect(self.choose_import_files)
         self.enrol_button.clicked.connect(self.choose_request)
         self.revoke_button.clicked.connect(self.ask_revoke)
-        self.catalogue_button.clicked.connect(self.choose_send_folder)
+        self.catalogue_button.clicked.connect(lambda: self.choose_send_folder(up=False))
+        self.join_higher_button.clicked.connect(self.ask_higher)
         self.centres_table.selectionModel().selectionChanged.connect(
             lambda *_a: self._update_buttons()
         )
@@ -737,6 +747,11 @@ class SyncPage(QWidget):
                 tr("Role: {role}.", role=label(ROLE_LABELS, site.role))
                 + " "
                 + _("Centres enrol here with their request file; their bundles come in below.")
+                + (
+                    " " + tr("Reports to: {office}", office=site.upstream_name or site.upstream[:8])
+                    if site.upstream
+                    else ""
+                )
             )
         elif site.upstream:
             self.upstream_label.setText(
@@ -799,7 +814,17 @@ class SyncPage(QWidget):
         """ "centre", "office", or "" for a site not set up yet."""
         office = role == "office"
         self.setup_box.setVisible(not role)
-        self.centre_box.setVisible(role == "centre")
+        # An office may report to a higher office too (province to ministry): the same
+        # buttons join it and send it the records of this office's centres. Most offices
+        # report to none, so the box shows once asked for, or once joined.
+        joined = bool(self.view and self.view.site.upstream)
+        self.centre_box.setVisible(role == "centre" or (office and (joined or self.higher_asked)))
+        self.join_higher_button.setVisible(office and not joined and not self.higher_asked)
+        self.centre_box.setTitle(
+            _("The higher office this office reports to")
+            if office
+            else _("The office this centre reports to")
+        )
         self.office_box.setVisible(office)
         self.recover_button.setVisible(role == "centre")
         self.tabs.setTabVisible(TAB_CENTRES, office)
@@ -808,7 +833,6 @@ class SyncPage(QWidget):
         self.correction_buttons.setVisible(role == "centre")
         if not office:
             self.tabs.setCurrentIndex(TAB_HISTORY)
-        joined = bool(self.view and self.view.site.upstream)
         first = self.send_row if joined else self.join_row
         if self.centre_layout.indexOf(first) != 0:
             self.centre_layout.removeWidget(first)
@@ -1066,21 +1090,30 @@ class SyncPage(QWidget):
             write=True,
         )
 
+    def ask_higher(self) -> None:
+        """An office shows the buttons that join a higher office (and later send to it)."""
+        self.higher_asked = True
+        self._show_role("office")
+        self.request_button.setFocus()
+
     # Sending ----------------------------------------------------------------------------------
 
-    def choose_send_folder(self) -> None:
+    def choose_send_folder(self, *, up: bool = True) -> None:
         folder = self._choose_folder(_("Choose the USB stick or folder"))
         if folder is not None:
-            self.export_to(folder)
+            self.export_to(folder, up=up)
 
-    def export_to(self, folder: Path) -> None:
-        """Data up (a centre) or catalogues down (an office), with progress and Cancel.
-        "Safe to remove the stick" is said only once the file is written and read back."""
+    def export_to(self, folder: Path, *, up: bool | None = None) -> None:
+        """Data up (a centre, or an office to the higher office it reports to) or catalogues
+        down (an office), with progress and Cancel. "Safe to remove the stick" is said only
+        once the file is written and read back. `up` None: a centre's data up, an office's
+        catalogues down."""
         office = self.office
-        title = _("Send catalogues") if office else _("Send upstream")
+        up = not office if up is None else up
+        title = _("Send catalogues") if office and not up else _("Send upstream")
 
         def run(ws: Workspace, progress: Progress) -> ExportResult:
-            return ws.sync.export(folder, progress)
+            return ws.sync.export(folder, progress, up=up and office)
 
         def done(result: ExportResult) -> None:
             self.last_export = result

@@ -39,8 +39,12 @@ CENTRE_STATUS_LABELS = {
     "never": N_("Nothing received yet"),
     "revoked": N_("Revoked"),
     "ledger-rewritten": N_("Ledger rewritten after it was reported"),
+    "relayed": N_("Through {office}"),
 }
 CENTRE_STATUS_NOTES = {
+    "relayed": N_(
+        "A centre of {office}, which sends its records here: it sends no file here itself."
+    ),
     "overdue": N_("No bundle arrived from this centre for {days} days."),
     "never": N_("The centre is enrolled but has sent nothing yet."),
     "revoked": N_("Its bundles are refused: it must enrol again."),
