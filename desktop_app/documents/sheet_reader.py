@@ -276,63 +276,106 @@ def _zip_format(path: Path, data: bytes) -> str:
 
 
 def _ole_format(path: Path, data: bytes) -> str:
-    names = {name.casefold() for name in _ole_stream_names(path, data)}
-    # Excel 2007+ encrypts the whole xlsx into an OLE file with these two streams.
-    if "encryptioninfo" in names or "encryptedpackage" in names:
-        raise _password(path)
-    if "workbook" in names or "book" in names:  # BIFF8 (Excel 97-2003), BIFF5 (Excel 5/95)
-        return "xls"
-    raise _not_a_spreadsheet(path)  # a .doc, a .ppt, an .msg
-
-
-def _ole_stream_names(path: Path, data: bytes) -> list[str]:
-    """Names in an OLE (Compound File Binary) directory; just enough of [MS-CFB] for that."""
-    end_of_chain = 0xFFFFFFFA  # every sector id from here up is a marker, not a sector
     try:
+        ole = _Ole(data)
+        streams = {name.casefold(): (start, size) for name, start, size in ole.streams()}
+        # Excel 2007+ encrypts the whole xlsx into an OLE file with these two streams.
+        if "encryptioninfo" in streams or "encryptedpackage" in streams:
+            raise _password(path)
+        book = streams.get("workbook") or streams.get("book")  # BIFF8 (97-2003), BIFF5 (95)
+        if book is None:
+            raise _not_a_spreadsheet(path)  # a .doc, a .ppt, an .msg
+        # calamine says "password" only when it picks its reader by the extension; from the
+        # bytes it says "cannot detect file format". So look for the FILEPASS record ourselves.
+        if _biff_has_filepass(ole.read(*book, limit=64 * 1024)):
+            raise _password(path)
+    except (struct.error, ValueError, IndexError):
+        raise _damaged(path) from None
+    return "xls"
+
+
+class _Ole:
+    """Just enough of an OLE (Compound File Binary, [MS-CFB]) reader to list its streams and
+    read the start of one. Raises ValueError, IndexError or struct.error on damage."""
+
+    _MARKERS = 0xFFFFFFFA  # every sector id from here up ends a chain or marks a special sector
+    _MINI_CUTOFF = 4096  # smaller streams live in the mini stream, which we never need to read
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
         shift = struct.unpack_from("<H", data, 30)[0]
         if shift not in (9, 12):
             raise ValueError(shift)
-        size = 1 << shift
-        fat_count, first_dir = struct.unpack_from("<II", data, 44)
+        self.size = 1 << shift
+        per_sector = self.size // 4
+        fat_count, self.first_dir = struct.unpack_from("<II", data, 44)
         first_difat, difat_count = struct.unpack_from("<II", data, 68)
-        per_sector = size // 4
-        limit = len(data) // size + 1  # no chain is longer than the file; a loop is damage
-
-        def sector(sid: int) -> bytes:
-            start = (sid + 1) * size
-            if sid >= end_of_chain or start >= len(data):
-                raise ValueError(sid)
-            return data[start : start + size]
-
+        limit = len(data) // self.size + 1  # no chain is longer than the file; loops are damage
         fat_sectors = list(struct.unpack_from("<109I", data, 76))
         sid = first_difat
         for _ in range(min(difat_count, limit)):
-            if sid >= end_of_chain:
+            if sid >= self._MARKERS:
                 break
-            entries = struct.unpack(f"<{per_sector}I", sector(sid).ljust(size, b"\0"))
+            entries = struct.unpack(f"<{per_sector}I", self._sector(sid))
             fat_sectors.extend(entries[:-1])
             sid = entries[-1]
-        fat: list[int] = []
+        self.fat: list[int] = []
         for fat_sid in fat_sectors[: min(fat_count, limit)]:
-            if fat_sid < end_of_chain:
-                fat.extend(struct.unpack(f"<{per_sector}I", sector(fat_sid).ljust(size, b"\0")))
-        names: list[str] = []
-        sid, seen = first_dir, set()
-        while sid < end_of_chain:
-            if sid in seen or sid >= len(fat):
+            if fat_sid < self._MARKERS:
+                self.fat.extend(struct.unpack(f"<{per_sector}I", self._sector(fat_sid)))
+
+    def _sector(self, sid: int) -> bytes:
+        start = (sid + 1) * self.size
+        if sid >= self._MARKERS or start >= len(self.data):
+            raise ValueError(sid)
+        # Some writers cut the last sector short; what is missing reads as zeros.
+        return self.data[start : start + self.size].ljust(self.size, b"\0")
+
+    def _chain(self, sid: int) -> Iterator[int]:
+        seen: set[int] = set()
+        while sid < self._MARKERS:
+            if sid in seen or sid >= len(self.fat):
                 raise ValueError(sid)
             seen.add(sid)
-            block = sector(sid)
-            for offset in range(0, len(block) - 127, 128):
-                length = struct.unpack_from("<H", block, offset + 64)[0]
-                kind = block[offset + 66]
-                if kind in (1, 2) and 2 <= length <= 64:  # a storage or a stream
-                    raw = block[offset : offset + length - 2]
-                    names.append(raw.decode("utf-16-le", errors="replace"))
-            sid = fat[sid]
-    except (struct.error, ValueError, IndexError):
-        raise _damaged(path) from None
-    return names
+            yield sid
+            sid = self.fat[sid]
+
+    def streams(self) -> list[tuple[str, int, int]]:
+        """(name, first sector, size) of every stream and storage."""
+        found = []
+        for sid in self._chain(self.first_dir):
+            block = self._sector(sid)
+            for offset in range(0, self.size, 128):
+                length, kind = struct.unpack_from("<HB", block, offset + 64)
+                if kind in (1, 2) and 2 <= length <= 64:
+                    name = block[offset : offset + length - 2].decode("utf-16-le", errors="replace")
+                    start, size = struct.unpack_from("<IQ", block, offset + 116)
+                    found.append((name, start, size))
+        return found
+
+    def read(self, start: int, size: int, *, limit: int) -> bytes:
+        if size < self._MINI_CUTOFF:
+            return b""
+        out = bytearray()
+        for sid in self._chain(start):
+            out += self._sector(sid)
+            if len(out) >= min(size, limit):
+                break
+        return bytes(out[: min(size, limit)])
+
+
+def _biff_has_filepass(stream: bytes) -> bool:
+    """Whether the workbook globals (up to their EOF record) hold FILEPASS: the file is
+    encrypted, with a password to open it (a password only to modify is no FILEPASS)."""
+    offset = 0
+    while offset + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, offset)
+        if kind == 0x002F:
+            return True
+        if kind == 0x000A:  # EOF of the globals
+            return False
+        offset += 4 + length
+    return False
 
 
 def _decode_head(data: bytes) -> str | None:
