@@ -23,9 +23,13 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import posixpath
+import re
 import struct
 import unicodedata
+import xml.etree.ElementTree as ElementTree
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
@@ -83,6 +87,18 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS_MIMETYPES = (
     b"application/vnd.oasis.opendocument.spreadsheet",
     b"application/vnd.oasis.opendocument.spreadsheet-template",
+)
+# What zipfile raises on a damaged or odd archive (RuntimeError: an encrypted member).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
 )
 _CSV_DELIMITERS = (",", ";", "\t")
 _SNIFF_LINES = 50
@@ -161,6 +177,8 @@ def iter_rows(path: Path, sheet: str, *, limit: int | None = None) -> Iterator[l
     """read_rows, one row at a time, for callers that convert as they go. The file is read and
     the sheet parsed on the first `next()`, in full: calamine cannot stop early (only `limit`
     saves the conversion of the rows past it)."""
+    if limit is not None and limit < 0:
+        raise ValueError(limit)
     data = _read_file(path)
     fmt = _detect_format(path, data)
     if fmt == "csv":
@@ -171,6 +189,8 @@ def iter_rows(path: Path, sheet: str, *, limit: int | None = None) -> Iterator[l
             raise _empty_sheet(path, sheet)
         yield from islice(rows, limit)
         return
+    if fmt == "xlsx":
+        _check_xlsx_extent(path, data, sheet)
     yield from _workbook_rows(path, data, sheet, limit)
 
 
@@ -234,7 +254,7 @@ def _detect_format(path: Path, data: bytes) -> str:
     head = _decode_head(data)
     if head is None:
         raise _not_a_spreadsheet(path)
-    if head.lstrip().startswith("<"):
+    if head.lstrip("\ufeff \t\r\n").startswith("<"):
         lowered = head.lower()
         if "<html" in lowered or "<table" in lowered or "<!doctype html" in lowered:
             raise SheetError(
@@ -263,7 +283,7 @@ def _zip_format(path: Path, data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype").strip() if "mimetype" in names else b""
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError):
+    except _ZIP_ERRORS:
         raise _damaged(path) from None
     if "xl/workbook.xml" in names:
         return "xlsx"
@@ -285,10 +305,7 @@ def _ole_format(path: Path, data: bytes) -> str:
         book = streams.get("workbook") or streams.get("book")  # BIFF8 (97-2003), BIFF5 (95)
         if book is None:
             raise _not_a_spreadsheet(path)  # a .doc, a .ppt, an .msg
-        # calamine says "password" only when it picks its reader by the extension; from the
-        # bytes it says "cannot detect file format". So look for the FILEPASS record ourselves.
-        if _biff_has_filepass(ole.read(*book, limit=64 * 1024)):
-            raise _password(path)
+        _check_biff(path, ole.read(*book, limit=MAX_FILE_BYTES))
     except (struct.error, ValueError, IndexError):
         raise _damaged(path) from None
     return "xls"
@@ -326,10 +343,9 @@ class _Ole:
 
     def _sector(self, sid: int) -> bytes:
         start = (sid + 1) * self.size
-        if sid >= self._MARKERS or start >= len(self.data):
-            raise ValueError(sid)
-        # Some writers cut the last sector short; what is missing reads as zeros.
-        return self.data[start : start + self.size].ljust(self.size, b"\0")
+        if sid >= self._MARKERS or start + self.size > len(self.data):
+            raise ValueError(sid)  # a cut file: the directory or the FAT is not all there
+        return self.data[start : start + self.size]
 
     def _chain(self, sid: int) -> Iterator[int]:
         seen: set[int] = set()
@@ -364,18 +380,42 @@ class _Ole:
         return bytes(out[: min(size, limit)])
 
 
-def _biff_has_filepass(stream: bytes) -> bool:
-    """Whether the workbook globals (up to their EOF record) hold FILEPASS: the file is
-    encrypted, with a password to open it (a password only to modify is no FILEPASS)."""
-    offset = 0
+def _check_biff(path: Path, stream: bytes) -> None:
+    """Raise for what calamine cannot be trusted with in a Workbook stream.
+
+    A password: calamine says "password" only when it picks its reader by the extension (from
+    the bytes it says "cannot detect file format"), so the FILEPASS record is looked for here.
+    A sheet's DIMENSIONS out of BIFF's bounds: calamine allocates the sheet from them before
+    reading a cell, and one flipped byte there (a damaged file) aborts the whole process."""
+    offset, sheets = 0, []
     while offset + 4 <= len(stream):
         kind, length = struct.unpack_from("<HH", stream, offset)
-        if kind == 0x002F:
-            return True
+        if kind == 0x002F:  # FILEPASS: a password to open (one only to modify is not this)
+            raise _password(path)
+        if kind == 0x0085:  # BOUNDSHEET: where the sheet's substream starts
+            sheets.append(struct.unpack_from("<I", stream, offset + 4)[0])
         if kind == 0x000A:  # EOF of the globals
-            return False
+            break
         offset += 4 + length
-    return False
+    for start in sheets:
+        offset = start
+        while offset + 4 <= len(stream):
+            kind, length = struct.unpack_from("<HH", stream, offset)
+            if kind == 0x0200:
+                if length >= 14:  # BIFF8: rows as 32 bits
+                    first_row, end_row, first_col, end_col = struct.unpack_from(
+                        "<IIHH", stream, offset + 4
+                    )
+                else:  # BIFF5
+                    first_row, end_row, first_col, end_col = struct.unpack_from(
+                        "<HHHH", stream, offset + 4
+                    )
+                if first_row > end_row or first_col > end_col or end_row > 65536 or end_col > 256:
+                    raise ValueError(start)
+                break
+            if kind == 0x000A or (offset > start and kind == 0x0809):
+                break
+            offset += 4 + length
 
 
 def _decode_head(data: bytes) -> str | None:
@@ -408,7 +448,10 @@ def _cp1258(data: bytes) -> str:
 
 def _csv_text(data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
-        return data.decode("utf-8-sig")
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return _cp1258(data[len(codecs.BOM_UTF8) :])
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace")
     try:
@@ -503,6 +546,8 @@ def _workbook_rows(path: Path, data: bytes, name: str, limit: int | None) -> Ite
             height, width = end[0] + 1, end[1] + 1
             if height * width > MAX_CELLS:
                 raise _too_many_cells(path, name, height * width)
+            if limit == 0:  # calamine 0.37 panics on nrows=0
+                return
             # Not iter_rows: it starts at the first used column but at row 1, a quirk of
             # python-calamine 0.9 we would depend on. skip_empty_area=False gives the sheet from
             # A1, so indexes are Excel's.
@@ -511,7 +556,8 @@ def _workbook_rows(path: Path, data: bytes, name: str, limit: int | None) -> Ite
         except BaseException as error:
             raise _calamine_error(path, error) from None
     rows = 0
-    for row in _normalised(raw):
+    # Blank rows at the end of a window that stops short of the sheet's end are not its end.
+    for row in _normalised(raw, keep_trailing=limit is not None and limit < height):
         rows += 1
         yield row
     # Cells that hold only "" or an error make a range but no list; a limit may stop short of
@@ -520,7 +566,7 @@ def _workbook_rows(path: Path, data: bytes, name: str, limit: int | None) -> Ite
         raise _empty_sheet(path, name)
 
 
-def _normalised(rows: list[list[Cell]]) -> Iterator[list[Cell]]:
+def _normalised(rows: list[list[Cell]], *, keep_trailing: bool) -> Iterator[list[Cell]]:
     """Rows with empty, blank and error texts as None, changed in place (a 50,000-row sheet is
     half a million cells: no second copy). Blank rows are held back until a filled row follows,
     which drops the trailing ones (a sheet formatted down to row 5000 but filled to row 40)."""
@@ -543,6 +589,82 @@ def _normalised(rows: list[list[Cell]]) -> Iterator[list[Cell]]:
             yield from pending
             pending = []
         yield row
+    if keep_trailing:
+        yield from pending
+
+
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_VALUE_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*?(/?)>')
+_WIDE_REFS = ((re.compile(rb' r="[A-Z]{3}[0-9]'), 16384), (re.compile(rb' r="[A-Z]{2}[0-9]'), 702))
+_CHUNK = 4 * 1024 * 1024
+
+
+def _check_xlsx_extent(path: Path, data: bytes, name: str) -> None:
+    """Refuse a sheet whose used range is too large before calamine sees it.
+
+    calamine allocates every cell of the range from A1 to the last filled cell at once: one
+    stray "x" typed in XFD1048576 asks for 512 GB and aborts the process (no exception), a
+    value in ZZ200000 takes 4 GB. A bound from the last row and the longest column letters
+    costs a fast scan; the exact extent (cells with a value only, as calamine counts) is
+    computed only when the bound is over the limit. Any surprise in the ZIP is left to
+    calamine, which reports it as damage."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            part = _xlsx_sheet_part(archive, name)
+            if part is None:
+                return
+            last_row, columns = 0, 26
+            for chunk in _chunks(archive, part):
+                rows = _ROW_NUMBER.findall(chunk[-65536:])
+                if rows:
+                    last_row = max(last_row, int(rows[-1]))
+                for pattern, width in _WIDE_REFS:
+                    if width > columns and pattern.search(chunk):
+                        columns = width
+            if last_row * columns <= MAX_CELLS:
+                return
+            end_row = end_col = 0
+            for chunk in _chunks(archive, part):
+                for letters, row, closed in _VALUE_CELL.findall(chunk):
+                    if not closed:
+                        end_row = max(end_row, int(row))
+                        end_col = max(end_col, _column_number(letters))
+    except (*_ZIP_ERRORS, ElementTree.ParseError):
+        return
+    if end_row * end_col > MAX_CELLS:
+        raise _too_many_cells(path, name, end_row * end_col)
+
+
+def _xlsx_sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
+    """The ZIP member holding sheet `name`, through workbook.xml and its relationships."""
+    target_id = None
+    for element in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter():
+        if element.tag.rsplit("}", 1)[-1] == "sheet" and element.get("name") == name:
+            target_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for element in rels.iter():
+        if element.get("Id") == target_id and target_id is not None:
+            target = element.get("Target", "")
+            if target.startswith("/"):
+                return target.lstrip("/")
+            return posixpath.normpath(posixpath.join("xl", target))
+    return None
+
+
+def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    # Overlapping, so that no reference is cut in two; the XML of a 200,000-row sheet is 100 MB.
+    with archive.open(part) as stream:
+        tail = b""
+        while block := stream.read(_CHUNK):
+            yield tail + block
+            tail = block[-256:]
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
 
 
 def _calamine_error(path: Path, error: BaseException) -> BaseException:
