@@ -1,6 +1,8 @@
-"""One A4 page that proves PDF output works: official header, Vietnamese text, embedded font.
+"""One A4 page that proves PDF output works: official header, Vietnamese text, embedded font;
+and one small workbook read back, which proves the spreadsheet reader (calamine's native
+library) made it into the build.
 
-`tthtcd selfcheck` renders it in the frozen app, and tests read it back with pdftotext.
+`tthtcd selfcheck` renders them in the frozen app, and tests read the page back with pdftotext.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import unicodedata
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from openpyxl import Workbook as XlsxWorkbook
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -30,12 +33,24 @@ from desktop_app.documents.official import (
     nfc,
 )
 from desktop_app.documents.output import atomic_output
+from desktop_app.documents.sheet_reader import Cell, open_workbook, read_rows
 
 CENTRE = "Trung tâm học tập cộng đồng xã Đông Hòa"
 NAMES = ("Nguyễn Văn Đặng", "Trần Thị Ánh", "Lê Hữu Phước", "Đỗ Thị Ngọc Ẩn")
 
 _VOWELS = "aăâeêioôơuưy"
 _TONES = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")  # ngang, huyền, hỏi, ngã, sắc, nặng
+
+
+# A title row over a blank one, then a header and a person: the shape of a real list, with a
+# date and a number, the two values a reader gets wrong most easily.
+SHEET_NAME = "Danh sách"
+SHEET_ROWS: tuple[tuple[Cell, ...], ...] = (
+    ("DANH SÁCH HỌC VIÊN",),
+    (),
+    ("Họ và tên", "Ngày sinh", "Số tiền"),
+    (NAMES[0], dt.date(1985, 2, 5), 1250000),
+)
 
 
 def vietnamese_letters() -> list[str]:
@@ -137,3 +152,25 @@ def _write_selfcheck_page(path: Path, day: dt.date | None) -> None:
     )
     canvas.showPage()
     canvas.save()
+
+
+def check_spreadsheet_reading(folder: Path) -> None:
+    """Write a small xlsx into `folder` (a temporary one) and read it back with the import's
+    reader. Raises RuntimeError when what comes back is not what was written."""
+    path = folder / "selfcheck.xlsx"
+    book = XlsxWorkbook()
+    sheet = book.active
+    assert sheet is not None  # a new openpyxl workbook always has one sheet
+    sheet.title = SHEET_NAME
+    for row in SHEET_ROWS:
+        sheet.append(row)
+    book.save(path)
+    opened = open_workbook(path)
+    if opened.format != "xlsx" or [s.name for s in opened.sheets] != [SHEET_NAME]:
+        raise RuntimeError(f"The spreadsheet reader sees {opened.format} {opened.sheets}")
+    width = max(len(row) for row in SHEET_ROWS)
+    # Whole numbers come back as floats (xlsx stores every number as one): 1250000 == 1250000.0.
+    expected = [[*row, *([None] * (width - len(row)))] for row in SHEET_ROWS]
+    got = read_rows(path, SHEET_NAME)
+    if got != expected:
+        raise RuntimeError(f"The spreadsheet reader read {got!r}, not {expected!r}")
