@@ -260,6 +260,7 @@ _ADDRESS = Field(
 )
 _ETHNICITY = Field("ethnicity", N_("Ethnicity"), ("Dân tộc", "Ethnicity", "Ethnic group"))
 _RELIGION = Field("religion", N_("Religion"), ("Tôn giáo", "Religion"))
+# "Hộ" alone is not an alias: folded, it is "Họ", the family name.
 _HOUSEHOLD = Field(
     "household",
     N_("Household"),
@@ -268,7 +269,6 @@ _HOUSEHOLD = Field(
         "Hộ số",
         "Mã hộ",
         "Mã số hộ",
-        "Hộ",
         "Hộ gia đình",
         "Chủ hộ",
         "Tên chủ hộ",
@@ -790,7 +790,10 @@ def find_header(
         columns: list[list[Cell]] = [[cell] for cell in row]
         mapping, score = _guess(columns, kind)
         header_end = index + 1
-        if index + 1 < len(rows):
+        # A merged title over the header is not the top of a two-row header: the top row must
+        # be a header itself, with more than one cell and a field recognised.
+        filled = sum(1 for cell in row if cell is not None)
+        if index + 1 < len(rows) and mapping and filled > 1:
             sub = prepared(index + 1)
             two_rows = None if _is_numbering(sub) else _two_row_columns(row, sub)
             if two_rows is not None:
