@@ -393,7 +393,8 @@ def test_no_header_is_found_without_a_name_column() -> None:
 
 
 def test_the_scan_limit() -> None:
-    rows: list[list[Cell]] = [[None]] * 45 + [["Họ và tên", "Năm sinh"]]
+    blank: list[Cell] = [None]
+    rows: list[list[Cell]] = [blank] * 45 + [["Họ và tên", "Năm sinh"]]
     assert find_header(rows, "people") is None
     guess = find_header(rows, "people", scan=50)
     assert guess is not None
