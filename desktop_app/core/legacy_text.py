@@ -81,11 +81,11 @@ _TCVN3_VOWELS = {
     "y": "yúûüýþ",
 }
 # The seven capitals TCVN3 has; toned capitals exist only in the capitals fonts (see to_unicode).
-_TCVN3_CAPITALS = {"¡": "Ă", "¢": "Â", "£": "Ê", "¤": "Ô", "¥": "Ơ", "¦": "Ư", "§": "Đ", "®": "đ"}
+_TCVN3_CAPITALS = {"¡": "Ă", "¢": "Â", "£": "Ê", "¤": "Ô", "¥": "Ơ", "¦": "Ư", "§": "Đ"}
 
 
 def _tcvn3_decoding() -> dict[str, str]:
-    table = dict(_TCVN3_CAPITALS)
+    table = _TCVN3_CAPITALS | {"®": "đ"}
     for vowel, codes in _TCVN3_VOWELS.items():
         if not codes[0].isascii():
             table[codes[0]] = vowel
@@ -135,13 +135,39 @@ def _vni_decoding() -> dict[str, str]:
                 # mark byte ("Aù"), which the font draws the same.
                 table[spelling[0] + spelling[1].upper()] = letter
                 table[spelling[0].upper() + spelling[1]] = letter.upper()
+    # Not in the chart, which has letters of their own for them, but what the font shows when
+    # a tone byte was put after i, or the dot after y, by hand: read as the reader saw it.
+    for base, marks, letters in (("i", "øûõùï", "ìỉĩíị"), ("y", "ï", "ỵ")):
+        for mark, letter in zip(marks, letters, strict=True):
+            for b, m in ((base, mark), (base, mark.upper())):
+                table[b + m] = letter
+                table[b.upper() + m] = letter.upper()
     return table
 
 
 _VNI = _vni_decoding()
 _VNI_RE = re.compile("|".join(sorted(map(re.escape, _VNI), key=len, reverse=True)))
-_VNI_CHARS = frozenset("".join(_VNI))
 
+# The fast way. VNI's mark bytes are combining marks drawn by the font, so turning them into
+# Unicode combining marks and composing gives the chart's letter wherever a mark follows a
+# letter that takes it. Elsewhere (after a consonant, a second tone) the chart has no letter
+# and the slow way leaves the bytes as they are, while composing would leave a combining mark
+# or make a letter VNI writes otherwise (û, ñ, î, which VNI input can never hold once
+# translated); the fast result is used only when it holds neither. A combining grapheme joiner
+# after the circumflex, the breve and the dot keeps a second mark byte from composing with
+# them ("aâù" is "â" and a stray "ù", not "ấ").
+_CGJ = "\u034f"
+_VNI_MARKS = {
+    "ø": "\u0300", "û": "\u0309", "õ": "\u0303", "ù": "\u0301", "ï": "\u0323" + _CGJ,
+    "â": "\u0302" + _CGJ, "à": "\u0302\u0300", "å": "\u0302\u0309", "ã": "\u0302\u0303",
+    "á": "\u0302\u0301", "ä": "\u0302\u0323",
+    "ê": "\u0306" + _CGJ, "è": "\u0306\u0300", "ú": "\u0306\u0309", "ü": "\u0306\u0303",
+    "é": "\u0306\u0301", "ë": "\u0306\u0323",
+}  # fmt: skip
+_VNI_COMBINING = str.maketrans(
+    {k: v for mark, marks in _VNI_MARKS.items() for k, v in ((mark, marks), (mark.upper(), marks))}
+    | {c: _VNI[c] for c in _VNI if len(c) == 1}
+)
 # --- shared ------------------------------------------------------------------------------------
 
 # What Windows-1252 can give (with the C1 controls, which a Latin-1 reading gives for its holes):
@@ -149,6 +175,11 @@ _VNI_CHARS = frozenset("".join(_VNI))
 _CP1252 = frozenset(bytes(range(256)).decode("cp1252", errors="ignore")) | frozenset(
     map(chr, range(0x80, 0xA0))
 )
+_NOT_CP1252 = re.compile(f"[^{re.escape(''.join(sorted(_CP1252)))}]")
+# What the fast VNI reading may hold: Windows-1252 characters but the VNI letters it
+# translates, and the letters VNI spells.
+_VNI_EXPECTED = (_CP1252 - set("ûÛñÑîÎ")) | set(_VNI.values())
+_VNI_UNEXPECTED = re.compile(f"[^{re.escape(''.join(sorted(_VNI_EXPECTED)))}]")
 # A word is what lies between spaces and ASCII punctuation; every legacy code is above 0x7F, so
 # splitting there never cuts a legacy letter in two.
 _WORD = re.compile(r"[^\s!-/:-@\[-`{-~]+")
@@ -184,21 +215,23 @@ def _tcvn3_capitals(text: str, converted: str) -> str:
 
 
 def _decode_vni(text: str) -> str:
+    fast = unicodedata.normalize("NFC", text.translate(_VNI_COMBINING)).replace(_CGJ, "")
+    if _VNI_UNEXPECTED.search(fast) is None:
+        return fast
     return _VNI_RE.sub(lambda m: _VNI[m.group()], text)
 
 
 def _decode(text: str, encoding: Encoding) -> str:
-    """The legacy reading of a text of Windows-1252 characters, not yet NFC."""
+    """The legacy reading of a text of Windows-1252 characters (not necessarily NFC yet)."""
     if encoding is Encoding.TCVN3:
         return _decode_tcvn3(text)
     if encoding is Encoding.VNI:
-        return _decode_vni(text) if not _VNI_CHARS.isdisjoint(text) else text
+        return _decode_vni(text)
     return text
 
 
 def _is_windows_1252(text: str) -> bool:
-    # max() runs in C: most texts are decided without a Python loop.
-    return max(text, default="") <= "\xff" or all(c in _CP1252 for c in text)
+    return _NOT_CP1252.search(text) is None
 
 
 def to_unicode(text: str, encoding: Encoding) -> str:
@@ -236,28 +269,38 @@ def to_unicode(text: str, encoding: Encoding) -> str:
 # --- is it Vietnamese? -------------------------------------------------------------------------
 
 # Initial consonants, vowel groups without tones and final consonants, as regular expressions.
-# The vowel groups are generous on purpose: a rhyme missing here would make real Unicode text
-# look like a legacy one, while an extra one only makes detection more careful.
+# Vowel groups that end in a glide take no final consonant; some need one. The groups are
+# generous: a rhyme missing here would make real Unicode text look like a legacy one, while an
+# extra one only makes detection more careful.
 _INITIALS = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx]"
-_NUCLEI = (
-    "iêu|yêu|oai|oay|oao|oeo|uây|uôi|uya|uyê|uyu|ươi|ươu|uêu|uơi|uai|uay|"
-    "ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|oo|ôô|ôi|ơi|ua|uâ|uă|ue|uê|ui|uo|uô|uơ|uy|"
-    "ưa|ưi|ươ|ưu|ya|yê|"
-    "[aăâeêioôơuưy]"
+_OPEN = (
+    "iêu|yêu|oai|oay|oao|oeo|uây|uôi|uya|ươi|ươu|uyu|uêu|uơi|uai|uay|"
+    "ai|ao|au|ay|âu|ây|eo|êu|ia|iu|oi|ôi|ơi|ua|ui|ưa|ưi|ưu|uơ"
 )
+_CLOSED = "uyê|iê|yê|uâ|uô|ươ|oă|oo|ôô|uă|[ăâ]"
+_EITHER = "oa|oe|uê|uy|ue|[aeêioôơuưy]"
 _FINALS = "ng|nh|ch|[cmnpt]"
-_SYLLABLE = re.compile(f"(?:{_INITIALS})?(?:{_NUCLEI})(?:{_FINALS})?")
+_SYLLABLE = re.compile(
+    f"(?:{_INITIALS})?(?:{_OPEN}|{_EITHER}|(?:{_CLOSED}|{_EITHER})(?P<final>{_FINALS}))"
+)
 _TONE_MARKS = frozenset(_TONES)
+# A syllable closed by c, ch, p or t only takes the acute or the dot below.
+_STOPS = frozenset(("c", "ch", "p", "t"))
+_STOP_TONES = frozenset(("\u0301", "\u0323"))
 
 
 @lru_cache(maxsize=16_384)
 def _is_syllable(word: str) -> bool:
     """One Vietnamese syllable (any case, at most one tone, tone anywhere on the vowels)."""
     decomposed = unicodedata.normalize("NFD", word.lower())
-    if sum(c in _TONE_MARKS for c in decomposed) > 1:
+    tones = [c for c in decomposed if c in _TONE_MARKS]
+    if len(tones) > 1:
         return False
     bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
-    return _SYLLABLE.fullmatch(bare) is not None
+    match = _SYLLABLE.fullmatch(bare)
+    if match is None:
+        return False
+    return match.group("final") not in _STOPS or (bool(tones) and tones[0] in _STOP_TONES)
 
 
 @dataclass(frozen=True)
@@ -309,6 +352,40 @@ class Detection:
 _LEGACY = (Encoding.TCVN3, Encoding.VNI)
 
 
+@dataclass
+class _Tally:
+    non_ascii: int = 0
+    tcvn3: int = 0
+    vni: int = 0
+    against_tcvn3: int = 0
+    against_vni: int = 0
+
+    def legacy(self, encoding: Encoding) -> int:
+        return self.tcvn3 if encoding is Encoding.TCVN3 else self.vni
+
+    def against(self, encoding: Encoding) -> int:
+        return self.against_tcvn3 if encoding is Encoding.TCVN3 else self.against_vni
+
+
+def _tally(texts: Iterable[str]) -> _Tally:
+    tally = _Tally()
+    for text in texts:
+        if text.isascii():
+            continue
+        tally.non_ascii += 1
+        if not _is_windows_1252(text):
+            tally.against_tcvn3 += 1
+            tally.against_vni += 1
+            continue
+        tcvn3 = _read(text, Encoding.TCVN3)
+        vni = _read(text, Encoding.VNI)
+        tally.tcvn3 += tcvn3.legacy
+        tally.vni += vni.legacy
+        tally.against_tcvn3 += tcvn3.unicode
+        tally.against_vni += vni.unicode
+    return tally
+
+
 def detect_column(texts: Iterable[str], *, limit: int = 2000) -> Detection:
     """The encoding of one column, from up to `limit` of its non-empty texts.
 
@@ -324,29 +401,16 @@ def detect_column(texts: Iterable[str], *, limit: int = 2000) -> Detection:
             break
         if isinstance(text, str) and text.strip():
             examined.append(text)
-    non_ascii = 0
-    legacy = dict.fromkeys(_LEGACY, 0)
-    against = dict.fromkeys(_LEGACY, 0)
-    for text in examined:
-        if text.isascii():
-            continue
-        non_ascii += 1
-        if not _is_windows_1252(text):
-            for encoding in _LEGACY:
-                against[encoding] += 1
-            continue
-        for encoding in _LEGACY:
-            reading = _read(text, encoding)
-            legacy[encoding] += reading.legacy
-            against[encoding] += reading.unicode
-    best, other = sorted(_LEGACY, key=lambda e: legacy[e], reverse=True)
-    evidence = legacy[best]
+    tally = _tally(examined)
+    best, other = sorted(_LEGACY, key=tally.legacy, reverse=True)
+    evidence = tally.legacy(best)
+    non_ascii = tally.non_ascii
     convincing = (
         evidence >= min(2, non_ascii)
         and evidence > 0
         and evidence >= 0.3 * non_ascii
-        and evidence >= 2 * against[best]
-        and evidence > legacy[other]
+        and evidence >= 2 * tally.against(best)
+        and evidence > tally.legacy(other)
     )
     if not convincing:
         confidence = 1.0 if non_ascii == 0 else 1.0 - evidence / non_ascii
@@ -376,9 +440,24 @@ def guess_text(text: str) -> Encoding:
 
 
 def convert_row(cells: Sequence[Cell]) -> list[Cell]:
-    """A row with each text cell converted by its own guess; other cells as they are.
+    """A row with its text cells converted to Unicode; other cells as they are.
 
     For rows whose columns are not known yet (titles, the header); data columns are converted
-    by the encoding `detect_column` found for the whole column.
+    by the encoding `detect_column` finds for the whole column. When some of the row's texts
+    read as one legacy encoding, none as the other and none as Unicode Vietnamese that this
+    encoding would spoil (as in a header typed in one font), all of them are read in it, so
+    that a cell too short to tell ("Soá CCCD", which could be a Unicode "soá") follows its
+    neighbours; otherwise each text cell goes by its own `guess_text`.
     """
-    return [to_unicode(c, guess_text(c)) if isinstance(c, str) else c for c in cells]
+    tally = _tally(c for c in cells if isinstance(c, str))
+    row = Encoding.UNICODE
+    if tally.tcvn3 and not tally.vni and not tally.against_tcvn3:
+        row = Encoding.TCVN3
+    elif tally.vni and not tally.tcvn3 and not tally.against_vni:
+        row = Encoding.VNI
+    return [
+        (to_unicode(c, row if row is not Encoding.UNICODE else guess_text(c)))
+        if isinstance(c, str)
+        else c
+        for c in cells
+    ]
