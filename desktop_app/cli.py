@@ -538,6 +538,7 @@ def build_parser() -> argparse.ArgumentParser:
     _backup_parsers(commands, common)
     _sync_parsers(commands, common)
     _units_parsers(commands, common)
+    _import_parsers(commands, common)
     return parser
 
 
@@ -574,7 +575,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     set_language(_language_from(args_list))
     try:
-        args = build_parser().parse_args(args_list)
+        parser = build_parser()
+        args, rest = parser.parse_known_args(args_list)
+        if rest:
+            # `import undo --db X ID`: argparse leaves a positional after the options over;
+            # only the import command takes such words, every other leftover is an error.
+            if getattr(args, "command", None) == "import" and not any(
+                r.startswith("-") for r in rest
+            ):
+                args.words = [*args.words, *rest]
+            else:
+                parser.parse_args(args_list)  # says what was not understood, exit 2
         return _dispatch(args)
     except CliError as exc:
         print(f"tthtcd: {exc.text}", file=sys.stderr)
@@ -726,6 +737,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _sync_commands(args)
     if args.command == "units":
         return _units_commands(args)
+    if args.command == "import":
+        return _import_command(args)
     if args.command == "selfcheck":
         return selfcheck()
     raise CliError(tr("unknown command {name}", name=args.command), EXIT_USAGE)
@@ -2291,7 +2304,7 @@ def _units_tree(args: argparse.Namespace) -> int:
 def selfcheck() -> int:
     """Temp database, migrations, a write and a search, one PDF page, both languages."""
     from desktop_app.core.people import PersonInput
-    from desktop_app.documents.selfcheck import render_selfcheck_page
+    from desktop_app.documents.selfcheck import check_spreadsheet_reading, render_selfcheck_page
     from desktop_app.i18n import current_language, translations_loaded
 
     with tempfile.TemporaryDirectory(prefix="tthtcd-selfcheck-") as tmp:
@@ -2307,6 +2320,13 @@ def selfcheck() -> int:
         if not pdf.read_bytes().startswith(b"%PDF"):
             raise CliError(_("selfcheck: the PDF was not written"))
         print(_("PDF with Vietnamese text: ok"))
+        try:
+            check_spreadsheet_reading(folder)
+        except RuntimeError as exc:
+            raise CliError(
+                tr("selfcheck: spreadsheets cannot be read ({reason})", reason=str(exc))
+            ) from exc
+        print(_("spreadsheet reading: ok"))
     loaded = translations_loaded()
     missing = [lang for lang in LANGUAGES if not loaded.get(lang)]
     if missing:
@@ -2410,6 +2430,255 @@ def _bundle_recovery(args: argparse.Namespace) -> int:
     else:
         print(tr("Wrote {path} ({count} records).", path=str(path),
                  count=sum(int(n) for n in rows.values())))  # fmt: skip
+    return EXIT_OK
+
+
+# Spreadsheet imports ------------------------------------------------------------------------
+
+IMPORT_KINDS = ("people", "members", "attendance", "ledger")
+
+
+def _import_parsers(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    """`import FILE`, `import list` and `import undo IMPORT_ID`."""
+    imp = commands.add_parser(
+        "import",
+        parents=[common],
+        help=_("bring in a list kept in Excel (xlsx, xls, ods or csv); 'import list'; "
+               "'import undo IMPORT_ID'"),
+    )  # fmt: skip
+    imp.add_argument(
+        "words", nargs="*", metavar="FILE | list | undo IMPORT_ID",
+        help=_("the spreadsheet to import; or 'list', or 'undo' and an import's id"),
+    )  # fmt: skip
+    imp.add_argument(
+        "--kind", choices=IMPORT_KINDS, help=_("what the list holds (people: the registry)")
+    )
+    imp.add_argument(
+        "--sheet", metavar="NAME", help=_("the sheet (default: the first with a header)")
+    )
+    imp.add_argument(
+        "--mapping", metavar="FILE", type=Path,
+        help=_(
+            'a JSON file that maps columns (by letter or header) to fields, e.g. "B": '
+            '"full_name"; a field "" leaves a column out'
+        ),
+    )  # fmt: skip
+    imp.add_argument("--course", metavar="ID", help=_("the class (attendance lists)"))
+    imp.add_argument(
+        "--on-match", choices=("skip", "fill", "update"), default="skip",
+        help=_("people already in the registry: leave them (skip), fill their empty fields "
+               "(fill), or take the file's values (update)"),
+    )  # fmt: skip
+    imp.add_argument(
+        "--create-hamlets", action="store_true",
+        help=_("add the hamlets the centre's list does not have yet"),
+    )  # fmt: skip
+    imp.add_argument(
+        "--skip-rejected", action="store_true",
+        help=_("import the good rows and leave the rejected ones out"),
+    )  # fmt: skip
+    imp.add_argument(
+        "--dry-run", action="store_true", help=_("check the whole file and change nothing")
+    )
+    imp.add_argument("--json", action="store_true", help=_("print JSON"))
+
+
+def _import_command(args: argparse.Namespace) -> int:
+    words = list(args.words)
+    if words[:1] == ["list"] and len(words) == 1 and not Path("list").exists():
+        return _import_list(args)
+    if words[:1] == ["undo"] and not Path("undo").exists():
+        if len(words) != 2:
+            raise CliError(_("say 'import undo IMPORT_ID' (see 'import list')"), EXIT_USAGE)
+        return _import_undo(args, words[1])
+    if len(words) != 1:
+        raise CliError(
+            _("say 'import --kind KIND FILE', 'import list' or 'import undo IMPORT_ID'"),
+            EXIT_USAGE,
+        )
+    if args.kind is None:
+        raise CliError(
+            _("say what the list holds with --kind people|members|attendance|ledger"), EXIT_USAGE
+        )
+    return _import_file(args, Path(words[0]))
+
+
+def _read_mapping(path: Path) -> dict[str, str]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise UserError(
+            N_("The mapping file {path} cannot be read ({reason})."),
+            {"path": str(path), "reason": exc.strerror or str(exc)},
+        ) from None
+    except ValueError:
+        raise UserError(
+            N_(
+                "The mapping file {path} is not JSON like "
+                '{{"B": "full_name", "Ngày sinh": "birth"}}.'
+            ),
+            {"path": str(path)},
+        ) from None
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise UserError(
+            N_(
+                "The mapping file {path} is not JSON like "
+                '{{"B": "full_name", "Ngày sinh": "birth"}}.'
+            ),
+            {"path": str(path)},
+        )
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _import_file(args: argparse.Namespace, file: Path) -> int:
+    from desktop_app.services.imports import KINDS, REJECTED, ImportOptions
+
+    if args.kind not in KINDS:
+        raise UserError(
+            N_(
+                "This version imports lists of people only; a list of {kind} cannot be imported "
+                "yet. Nothing was imported."
+            ),
+            {"kind": args.kind},
+        )
+    mapping = _read_mapping(args.mapping) if args.mapping is not None else None
+    options = ImportOptions(
+        on_match=args.on_match, create_hamlets=args.create_hamlets,
+        skip_rejected=args.skip_rejected,
+    )  # fmt: skip
+    # The first import may start the database (a centre's first day is its lists); a dry run
+    # changes nothing, so it needs one that exists.
+    with Workspace.open(
+        _need_db(args), read_only=args.dry_run, create=not args.dry_run, check=True
+    ) as ws:
+        opened = ws.imports.open_file(file, args.kind)
+        plan = ws.imports.plan(
+            file, args.kind, sheet=args.sheet, mapping=mapping, options=options, opened=opened
+        )
+        status, import_id, reason = "dry-run", None, ""
+        if opened.already is not None:
+            status = "already-imported"
+            reason = tr(
+                "This file was imported already, on {date} (import {id}). Nothing was imported.",
+                date=_day(opened.already.imported_at), id=opened.already.id,
+            )  # fmt: skip
+        elif not args.dry_run:
+            if plan.count(REJECTED) and not args.skip_rejected:
+                status = "refused"
+                reason = tr(
+                    "{count} rows cannot be imported as they are (listed above): fix them in "
+                    "the file, or add --skip-rejected to import the others. Nothing was imported.",
+                    count=plan.count(REJECTED),
+                )  # fmt: skip
+            else:
+                result = ws.imports.apply(plan, options)
+                status, import_id = "applied", result.import_id
+    counts = plan.counts
+    rejected = [
+        {"row": r.row, "field": p.field, "reason": tr(p.message, **p.params)}
+        for r in plan.rows
+        if r.status == REJECTED
+        for p in r.problems
+    ]
+    if args.json:
+        columns: dict[str, dict[str, str | None]] = {}
+        for c in plan.columns:
+            key = c.header or c.letter
+            if key in columns:
+                key = f"{key} ({c.letter})"
+            columns[key] = {"field": c.field, "encoding": c.encoding.value}
+        _print_json(
+            {
+                "file": str(file), "sha256": plan.file.sha256, "sheet": plan.sheet,
+                "header_row": plan.header_row, "columns": columns, "rows": counts["rows"],
+                "new": counts["new"], "matched": counts["match"],
+                "duplicates": counts["duplicate"], "rejected": rejected, "status": status,
+                "import_id": import_id,
+            }
+        )  # fmt: skip
+    else:
+        print(
+            tr(
+                "{file}, sheet {sheet}, header on row {header}: {rows} rows: {new} new, "
+                "{matched} already in the registry, {duplicates} repeated in the file, "
+                "{rejected} rejected.",
+                file=file.name, sheet=plan.sheet, header=plan.header_row,
+                rows=format_int(counts["rows"]), new=format_int(counts["new"]),
+                matched=format_int(counts["match"]), duplicates=format_int(counts["duplicate"]),
+                rejected=format_int(counts["rejected"]),
+            )
+        )  # fmt: skip
+        for c in plan.columns:
+            if c.encoding.value != "unicode" and c.field:
+                print(
+                    tr(
+                        "Column {letter} ({header}) is typed in {encoding}: converted, e.g. "
+                        "{sample}.",
+                        letter=c.letter, header=c.header, encoding=c.encoding.value.upper(),
+                        sample=" → ".join(c.sample[0]) if c.sample else "",
+                    )
+                )  # fmt: skip
+        for item in rejected:
+            print(tr("Row {row}, {field}: {reason}", **item))
+        if status == "applied":
+            print(
+                tr(
+                    "Imported: import {id}. 'tthtcd import undo {id}' undoes all of it.",
+                    id=import_id or "",
+                )
+            )
+        elif status == "dry-run":
+            print(_("Dry run: nothing was changed."))
+    if reason:
+        print(reason, file=sys.stderr)
+    if status in ("refused", "already-imported"):
+        return EXIT_FAILURE if status == "refused" else EXIT_OK
+    if rejected and not args.skip_rejected:
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
+def _import_list(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        batches = ws.imports.history()
+    if args.json:
+        _print_json(
+            [
+                {"id": b.id, "kind": b.kind, "file": b.file_name, "sha256": b.sha256,
+                 "sheet": b.sheet, "imported_at": b.imported_at, "imported_by": b.imported_by,
+                 "counts": b.counts, "undone_at": b.undone_at}
+                for b in batches
+            ]
+        )  # fmt: skip
+        return EXIT_OK
+    if not batches:
+        print(_("Nothing was imported into this database yet."))
+    for b in batches:
+        undone = tr(" (undone {date})", date=_day(b.undone_at)) if b.undone_at else ""
+        print(
+            tr(
+                "{id}  {date}  {file} ({sheet}): {created} people added, {updated} updated{undone}",
+                id=b.id, date=_day(b.imported_at), file=b.file_name, sheet=b.sheet,
+                created=format_int(int(b.counts.get("created", 0))),
+                updated=format_int(int(b.counts.get("updated", 0))), undone=undone,
+            )
+        )  # fmt: skip
+    return EXIT_OK
+
+
+def _import_undo(args: argparse.Namespace, import_id: str) -> int:
+    with Workspace.open(_need_db(args), check=True) as ws:
+        result = ws.imports.undo(import_id)
+    print(
+        tr(
+            "Import {id} is undone: {removed} people it added were deleted, {restored} people "
+            "it changed have their values back.",
+            id=result.import_id, removed=format_int(result.removed),
+            restored=format_int(result.restored),
+        )
+    )  # fmt: skip
     return EXIT_OK
 
 

@@ -802,6 +802,10 @@ def find_header(
                     columns, mapping, score, header_end = two_rows, joined, joined_score, index + 2
         if not has_required(mapping, kind):
             continue
+        # A merged title ("DANH SÁCH HỌC VIÊN LỚP …") names a field only inside a sentence: a
+        # row of one cell is a header only when that cell is a column title itself.
+        if filled == 1 and score < _EXACT:
+            continue
         if best is None or score > best[0]:
             best = (score, index, mapping, columns, header_end)
     if best is None:

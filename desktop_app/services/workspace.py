@@ -21,6 +21,7 @@ class Workspace:
         from desktop_app.services.fund import FundService
         from desktop_app.services.fund_documents import FundDocumentService
         from desktop_app.services.households import HouseholdService
+        from desktop_app.services.imports import ImportService
         from desktop_app.services.members import MemberService
         from desktop_app.services.org_units import OrgUnitService
         from desktop_app.services.people import PeopleService
@@ -42,6 +43,7 @@ class Workspace:
         self.org_units = OrgUnitService(db, self.ops)
         self.sync = SyncService(db, self.ops)
         self.recovery = RecoveryService(db, self.ops, self.sync)
+        self.imports = ImportService(db, self.ops)
 
     @classmethod
     def open(

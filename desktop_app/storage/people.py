@@ -126,6 +126,11 @@ def _hamlet_key(db: Database, hamlet_id: str | None) -> str:
     return str(row[0]) if row else ""
 
 
+def hamlet_sort_key(db: Database, hamlet_id: str | None) -> str:
+    """The hamlet's sort key, as a person row keeps it ('' for no hamlet)."""
+    return _hamlet_key(db, hamlet_id)
+
+
 def insert_person(tx: Tx, fields: PersonFields) -> str:
     return tx.insert("person", _fields_params(fields, _hamlet_key(tx.db, fields.hamlet_id)))
 

@@ -978,3 +978,57 @@ def relay(db: UtilsDatabase) -> None:
         );
         """,
     )
+
+
+# 0013: imports from spreadsheets ---------------------------------------------------------
+#
+# Each import of a spreadsheet is one `import_batch` (the file's name and SHA-256, the sheet,
+# the mapping used, the counts); `import_effect` says what it did to each row (created it, or
+# changed some of its fields, with their values before), so that the whole import can be
+# undone. `import_mapping` keeps the column mapping a user confirmed for a set of headers, to
+# offer it again for the next file with the same headers. None of them travel: the records the
+# import made travel as any other.
+
+
+@migrations(name="0013_imports")
+def imports(db: UtilsDatabase) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE import_batch (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('people', 'members', 'attendance', 'ledger')),
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            sheet TEXT NOT NULL DEFAULT '',
+            header_row INTEGER NOT NULL DEFAULT 0,
+            mapping TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(mapping)),
+            counts TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(counts)),
+            target_id TEXT,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL DEFAULT '',
+            undone_at TEXT,
+            undone_by TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX import_batch_sha256 ON import_batch (sha256, kind) WHERE undone_at IS NULL;
+        CREATE TABLE import_effect (
+            batch_id TEXT NOT NULL REFERENCES import_batch (id),
+            table_name TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('created', 'updated')),
+            -- 'updated': the fields it changed, with their values before (JSON object).
+            before TEXT CHECK (before IS NULL OR json_valid(before)),
+            -- The row's version right after the import: an undo refuses a row changed since.
+            version INTEGER NOT NULL,
+            PRIMARY KEY (batch_id, table_name, row_id)
+        );
+        CREATE INDEX import_effect_row ON import_effect (table_name, row_id);
+        CREATE TABLE import_mapping (
+            signature TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            mapping TEXT NOT NULL CHECK (json_valid(mapping)),
+            saved_at TEXT NOT NULL,
+            PRIMARY KEY (signature, kind)
+        );
+        """,
+    )

@@ -484,3 +484,13 @@ def test_find_header_never_raises(rows: list[list[Cell]], kind: str) -> None:
         assert all(0 <= column < len(guess.header) for column in guess.mapping)
     for row in rows:
         header_signature(row)
+
+
+def test_a_merged_title_naming_learners_is_no_name_column() -> None:
+    rows = [
+        ["DANH SÁCH HỌC VIÊN LỚP XÓA MÙ CHỮ NĂM 2026", None, None],
+        [None, None, None],
+        ["STT", "Ngày sinh", "Giới tính"],
+        [1, "1990", "Nữ"],
+    ]
+    assert find_header(rows, "people") is None

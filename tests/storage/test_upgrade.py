@@ -97,6 +97,10 @@ NEW_TABLES: dict[str, int] = {
     "sync_correction": 0,
     "org_unit": 0,  # 0010_org_units (filled only when an office copies its province's units)
     "relay_ack": 0,  # 0012_relay
+    # 0013_imports
+    "import_batch": 0,
+    "import_effect": 0,
+    "import_mapping": 0,
 }
 
 # Tables that gain rows in an upgrade (only the record of the migrations applied).
