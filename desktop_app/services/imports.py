@@ -141,6 +141,7 @@ class PlannedRow:
     hamlet_name: str = ""  # a hamlet the centre's list does not have yet
     household: str = ""  # the household key of the file ('' when none)
     relation: str = ""
+    raw: tuple[Cell, ...] = ()  # the row's cells as in the file (for the list of rejects)
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ class ImportPlan:
     unknown_hamlets: tuple[str, ...]
     signature: str
     complete: bool = True  # False: a preview of the first rows only
+    header_cells: tuple[Cell, ...] = ()  # the header row as in the file
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -312,7 +314,7 @@ class ImportService:
         planned = self._read_rows(data, data_start, columns)
         plan = ImportPlan(
             opened, kind, sheet, header_index + 1, tuple(columns), tuple(planned), (),
-            signature, complete,
+            signature, complete, tuple(rows[header_index]),
         )  # fmt: skip
         plan = self._classify(plan, options or ImportOptions())
         check(progress, 3, 3)
@@ -411,9 +413,9 @@ class ImportService:
             if _is_footer(everything) or (
                 has_number and "row_number" not in cells and not _name_of(cells)
             ):
-                out.append(PlannedRow(row_number, IGNORED, shown))
+                out.append(PlannedRow(row_number, IGNORED, shown, raw=tuple(raw)))
                 continue
-            out.append(self._person_row(row_number, cells, shown))
+            out.append(replace(self._person_row(row_number, cells, shown), raw=tuple(raw)))
         return out
 
     def _person_row(
@@ -769,6 +771,26 @@ class ImportService:
             )
         tx.update("person", person_id, changed)
         return before
+
+    def save_rejected(self, plan: ImportPlan, out: Path) -> Path:
+        """The rejected rows as an xlsx (the sheet's own columns, then the reasons), to fix
+        and import again. `out` is checked like every output (never the database)."""
+        from desktop_app.documents.import_rejects import write_rejects
+        from desktop_app.i18n import tr
+        from desktop_app.services.outputs import check_output
+
+        target = check_output(Path(out), self._db.path)
+        rows = [
+            (
+                r.row, r.raw,
+                "; ".join(tr(p.message, **p.params) for p in r.problems),
+            )
+            for r in plan.rows
+            if r.status == REJECTED
+        ]  # fmt: skip
+        if not rows:
+            raise UserError(N_("No row was rejected: there is nothing to save."))
+        return write_rejects(target, plan.header_cells, rows)
 
     # History and undo -----------------------------------------------------------------------
 

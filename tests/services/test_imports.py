@@ -339,3 +339,26 @@ def test_bad_files_get_a_clear_message_and_nothing_is_written(
     assert ws.imports.history() == []
     assert people(ws.db.path) == []
     assert json.dumps([]) == "[]"
+
+
+def test_the_rejected_rows_are_saved_to_fix_and_import_again(ws: Workspace, tmp_path: Path) -> None:
+    file = write_xlsx(
+        tmp_path / "list.xlsx",
+        roster(
+            [
+                (1, "Trần Thị Bích", "12/05/1990", "Nữ", "", "", "Thôn Đông", "Kinh"),
+                (2, "Nguyễn Văn An", "31/02/1960", "Nam", "", "", "Thôn Tây", "Kinh"),
+            ]
+        ),
+    )
+    plan = ws.imports.plan(file)
+    out = ws.imports.save_rejected(plan, tmp_path / "rejected.xlsx")
+    book = openpyxl.load_workbook(out)
+    rows = list(book.active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert rows[0][:3] == ("STT", "Họ và tên", "Ngày sinh")
+    assert rows[0][-2:] == ("Lý do không nhập được", "Dòng trong tệp gốc")
+    (bad,) = rows[1:]
+    assert bad[1] == "Nguyễn Văn An" and bad[2] == "31/02/1960" and bad[-1] == 8
+    assert bad[-2]  # the reason, in the language of the app
+    with pytest.raises(UserError):
+        ws.imports.save_rejected(plan, ws.db.path)
