@@ -66,7 +66,7 @@ def check_day(year: int, month: int, day: int) -> dt.date:
     """The date, or a DateError that names what does not exist (31/02, 13th month)."""
     if not 1 <= month <= 12:
         raise DateError(NO_SUCH_MONTH, {"month": month})
-    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+    if day < 1 or (day > 28 and day > calendar.monthrange(year, month)[1]):
         if month == 2 and day == 29:
             raise DateError(NOT_A_LEAP_YEAR, {"year": year})
         raise DateError(NO_SUCH_DAY[month - 1], {"day": day})

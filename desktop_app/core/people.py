@@ -203,7 +203,7 @@ def validate_person(
                 {"count": len(full_name), "limit": MAX_NAME_LENGTH},
             )
         )
-    elif any(ch.isdigit() for ch in full_name):
+    elif any(map(str.isdigit, full_name)):
         problems.append(Problem("full_name", N_("A name cannot contain digits; check the name.")))
 
     birth: Birth | None = None

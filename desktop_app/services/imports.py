@@ -156,6 +156,10 @@ class ImportPlan:
     signature: str
     complete: bool = True  # False: a preview of the first rows only
     header_cells: tuple[Cell, ...] = ()  # the header row as in the file
+    # The registry as the rows were classified against it, and the options they were
+    # classified with: `apply` classifies again when either is not the same any more.
+    stamp: tuple[int, ...] = ()
+    options: ImportOptions | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -207,6 +211,21 @@ class ImportService:
     def __init__(self, db: Database, ops: Ops) -> None:
         self._db = db
         self._ops = ops
+        # The sheets of the last file opened, as read: the reader parses a whole sheet even
+        # for its first rows, so the preview, the full check and the import read it once.
+        self._read: tuple[Path, str, dict[str, list[list[Cell]]]] | None = None
+
+    def _rows(self, path: Path, sha256: str, sheet: str) -> list[list[Cell]]:
+        cached = self._read
+        if cached is not None and cached[0] == path and cached[1] == sha256:
+            if sheet in cached[2]:
+                return cached[2][sheet]
+        else:
+            cached = (path, sha256, {})
+            self._read = cached
+        rows: list[list[Cell]] = _reader().read_rows(path, sheet)
+        cached[2][sheet] = rows
+        return rows
 
     def open_file(self, path: Path, kind: str = "people") -> ImportFile:
         """The file's sheets, which of them has a recognisable header, and whether this very
@@ -219,7 +238,7 @@ class ImportService:
         for info in book.sheets:
             header = None
             try:
-                head = _reader().read_rows(path, info.name, limit=HEADER_SCAN)
+                head = self._rows(path, book.sha256, info.name)[:HEADER_SCAN]
             except _reader().SheetError:
                 head = []
             guess = _header_guess(head, kind) if head else None
@@ -268,8 +287,10 @@ class ImportService:
             )
         check(progress, 0, 3)
         wanted = None if limit is None else HEADER_SCAN + limit + 5
-        rows = _reader().read_rows(opened.path, sheet, limit=wanted)
+        rows = self._rows(opened.path, opened.sha256, sheet)
         complete = limit is None or len(rows) < (wanted or 0)
+        if wanted is not None:
+            rows = rows[:wanted]
         check(progress, 1, 3)
         guess = _header_guess(rows, kind)
         if header_row is not None:
@@ -405,17 +426,18 @@ class ImportService:
             texts = [v for v in shown.values() if v]
             if not texts:
                 continue  # a blank row
-            everything = " ".join(
-                _shown(legacy_text.to_unicode(x, Encoding.UNICODE) if isinstance(x, str) else x)
-                for x in raw
-                if x is not None
+            # The signature block and totals under the table: their words sit where a name
+            # or a row number would ("Người lập biểu", "Tổng cộng"). Only there: a person's
+            # notes may well say "Chủ tịch hội".
+            label = " ".join(
+                shown.get(k, "") for k in ("row_number", "full_name", "family_name", "given_name")
             )
-            if _is_footer(everything) or (
+            if _is_footer(label) or (
                 has_number and "row_number" not in cells and not _name_of(cells)
             ):
                 out.append(PlannedRow(row_number, IGNORED, shown, raw=tuple(raw)))
                 continue
-            out.append(replace(self._person_row(row_number, cells, shown), raw=tuple(raw)))
+            out.append(_with(self._person_row(row_number, cells, shown), raw=tuple(raw)))
         return out
 
     def _person_row(
@@ -594,7 +616,7 @@ class ImportService:
                 if birth:
                     seen_name.setdefault((folded, birth), r.row)
             out.append(
-                replace(
+                _with(
                     r, status=status, fields=fields if status != REJECTED else None,
                     problems=tuple(problems), match_id=match.id if match else None,
                     match_name=match.full_name if match else "", match_certain=certain,
@@ -602,7 +624,10 @@ class ImportService:
                     hamlet_name=hamlet_name if hamlet_id is None else "",
                 )
             )  # fmt: skip
-        return replace(plan, rows=tuple(out), unknown_hamlets=tuple(unknown.values()))
+        return replace(
+            plan, rows=tuple(out), unknown_hamlets=tuple(unknown.values()),
+            stamp=repo.registry_stamp(db), options=options,
+        )  # fmt: skip
 
     # Importing ---------------------------------------------------------------------------
 
@@ -634,8 +659,11 @@ class ImportService:
             done = repo.live_batch_of_file(self._db, plan.file.sha256, plan.kind)
             if done is not None:
                 raise _already(done)
-            # What is imported is what the registry holds now, not at the preview.
-            fresh = self._classify(replace(plan, rows=tuple(_unclassified(plan.rows))), options)
+            # What is imported is what the registry holds now, not at the preview: classified
+            # again if anything was written since, or the options changed.
+            fresh = plan
+            if plan.stamp != repo.registry_stamp(self._db) or plan.options != options:
+                fresh = self._classify(replace(plan, rows=tuple(_unclassified(plan.rows))), options)
             if fresh.counts != plan.counts and not options.skip_rejected:
                 raise UserError(
                     N_(
@@ -657,7 +685,9 @@ class ImportService:
                 assert r.fields is not None
                 fields = r.fields
                 if r.hamlet_name:
-                    fields = replace(fields, hamlet_id=created_hamlets[fold(r.hamlet_name).strip()])
+                    fields = _copy_with(
+                        fields, hamlet_id=created_hamlets[fold(r.hamlet_name).strip()]
+                    )
                 people.append((r, fields))
             households = _households(people)
             household_ids = people_repo.bulk_insert_households(
@@ -885,6 +915,21 @@ def _shown(cell: Cell) -> str:
     return nfc(str(cell))
 
 
+def _copy_with(fields: PersonFields, **changes: object) -> PersonFields:
+    new = object.__new__(PersonFields)
+    new.__dict__.update(fields.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
+def _with(row: PlannedRow, **changes: object) -> PlannedRow:
+    """`dataclasses.replace` for the many rows of a big file (it is ten times slower)."""
+    new = object.__new__(PlannedRow)
+    new.__dict__.update(row.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
 def _looks_like_year(cell: Cell) -> bool:
     if isinstance(cell, dt.date):
         return True
@@ -930,7 +975,7 @@ def _unclassified(rows: Sequence[PlannedRow]) -> list[PlannedRow]:
             continue
         parse_problems = tuple(p for p in r.problems if p.field in _PARSED_FIELDS)
         out.append(
-            replace(
+            _with(
                 r, status=REJECTED if parse_problems else NEW, fields=None,
                 problems=parse_problems, match_id=None, match_name="", match_certain=False,
                 duplicate_of=None, hamlet_name=r.hamlet_name or r.cells.get("hamlet", ""),

@@ -251,6 +251,17 @@ def held_people(db: Database, site_id: str) -> list[HeldPerson]:
     ]  # fmt: skip
 
 
+def registry_stamp(db: Database) -> tuple[int, ...]:
+    """Changes when people or hamlets are written: this site's change counter, and the count
+    and last row of people and hamlets (rows that came from elsewhere move no counter)."""
+    r = db.conn.execute(
+        "SELECT (SELECT value FROM change_counter WHERE id = 1),"
+        " (SELECT count(*) FROM person), (SELECT coalesce(max(rowid), 0) FROM person),"
+        " (SELECT count(*) FROM hamlet), (SELECT coalesce(max(rowid), 0) FROM hamlet)"
+    ).fetchone()
+    return tuple(int(v) for v in r)
+
+
 def person_columns(db: Database, person_id: str, columns: Sequence[str]) -> dict[str, object]:
     r = db.conn.execute(
         f"SELECT {', '.join(columns)} FROM person WHERE id = ?", (person_id,)
