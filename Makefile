@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/backup.py
 	$(BIN)/python bench/sync.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/sync_gui.py
+	$(BIN)/python bench/import.py
 
 selfcheck: $(STAMP)
 	$(BIN)/tthtcd selfcheck
