@@ -130,7 +130,7 @@ def main() -> int:
                         "--json",
                     ],
                     env,
-                )  # fmt: skip
+                )
             )
         # The preview: from choosing the file to the first 100 rows classified, in process
         # (the wizard's worker), on a database that already holds the people once.
