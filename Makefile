@@ -8,11 +8,12 @@ STAMP := $(VENV)/.installed
 
 # Shared libraries PySide6's wheels load on Linux (offscreen and X11), plus poppler-utils
 # whose pdftotext/pdffonts the tests use to read PDFs the way a person does, and zbar-tools to
-# scan the certificates' QR codes back.
+# scan the certificates' QR codes back; age to decrypt bundles with the reference tool, and
+# LibreOffice's Calc (headless) to re-save the import tests' lists as xls, ods and xlsx.
 DEBIAN_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 \
 	libdbus-1-3 libglib2.0-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-randr0 \
-	poppler-utils zbar-tools age
+	poppler-utils zbar-tools age libreoffice-calc-nogui
 
 .PHONY: run test soak bench deps clean catalogs selfcheck wheel package package-check
 

@@ -319,6 +319,11 @@ class ImportService:
                 {"sheet": sheet, "rows": HEADER_SCAN},
             )
         width = max((len(r) for r in rows), default=0)
+        data = rows[data_start:]
+        found = _column_encodings(data, width, encodings or {})
+        header_cells, guessed = _legacy_headers(
+            rows[header_index], header_cells, guessed, found, kind
+        )
         headers = [table.header_text(c) for c in header_cells] + [""] * width
         signature = table.header_signature(header_cells)
         chosen = dict(guessed)
@@ -329,8 +334,7 @@ class ImportService:
             chosen = self._mapping_from(mapping, headers, width, kind, base=chosen)
         if not _has_name(chosen.values()):
             raise table.no_name_column_error(kind)
-        data = rows[data_start:]
-        columns = self._columns(data, headers, width, chosen, encodings or {})
+        columns = self._columns(data, headers, width, chosen, found)
         check(progress, 2, 3)
         planned = self._read_rows(data, data_start, columns)
         plan = ImportPlan(
@@ -383,14 +387,13 @@ class ImportService:
     @staticmethod
     def _columns(
         data: Sequence[Sequence[Cell]], headers: Sequence[str], width: int,
-        chosen: Mapping[int, str], encodings: Mapping[str, Encoding],
+        chosen: Mapping[int, str], encodings: Sequence[Encoding],
     ) -> list[ColumnPlan]:  # fmt: skip
         columns = []
         for i in range(width):
             letter = _letter(i)
             texts = [r[i] for r in data if i < len(r) and isinstance(r[i], str)]
-            detection = legacy_text.detect_column([t for t in texts if isinstance(t, str)])
-            encoding = encodings.get(letter, detection.encoding)
+            encoding = encodings[i]
             sample = tuple(
                 (t, legacy_text.to_unicode(t, encoding))
                 for t in dict.fromkeys(t for t in texts if isinstance(t, str))
@@ -913,6 +916,49 @@ def _shown(cell: Cell) -> str:
     if isinstance(cell, dt.date):
         return cell.strftime("%d/%m/%Y")
     return nfc(str(cell))
+
+
+def _column_encodings(
+    data: Sequence[Sequence[Cell]], width: int, given: Mapping[str, Encoding]
+) -> list[Encoding]:
+    """Per column, the encoding the user gave, else the one its cells show."""
+    out = []
+    for i in range(width):
+        letter = _letter(i)
+        if letter in given:
+            out.append(given[letter])
+            continue
+        texts = [r[i] for r in data if i < len(r) and isinstance(r[i], str)]
+        out.append(legacy_text.detect_column([t for t in texts if isinstance(t, str)]).encoding)
+    return out
+
+
+def _legacy_headers(
+    raw: Sequence[Cell], header: Sequence[Cell], mapping: Mapping[int, str],
+    encodings: Sequence[Encoding], kind: str,
+) -> tuple[list[Cell], dict[int, str]]:  # fmt: skip
+    """A header that alone reads as Unicode ("Ghi chó") above a column whose cells are TCVN3
+    or VNI is in that font too ("Ghi chú"): convert it as its column, and map it again."""
+    fixed = list(header)
+    changed = []
+    for i, cell in enumerate(raw):
+        if i >= len(fixed) or i >= len(encodings) or encodings[i] is Encoding.UNICODE:
+            continue
+        if isinstance(cell, str) and fixed[i] == cell:
+            converted = legacy_text.to_unicode(cell, encodings[i])
+            if converted != cell:
+                fixed[i] = converted
+                changed.append(i)
+    out = dict(mapping)
+    if changed:
+        again = table.guess_mapping(fixed, kind)
+        used = set(out.values())
+        for i in changed:
+            key = again.get(i)
+            if key and (key not in used or key == table.SESSION) and i not in out:
+                out[i] = key
+                used.add(key)
+    return fixed, out
 
 
 def _copy_with(fields: PersonFields, **changes: object) -> PersonFields:
