@@ -870,13 +870,15 @@ class ImportService:
         self, tx: object, plan: ImportPlan, person_of_row: Mapping[int, str]
     ) -> list[str]:
         """A member for each new person and each matched one who is not a member yet: the
-        file's card number, or the next free number (in the order of the rows)."""
+        file's card number, or else the next number, as the member form gives it: after the
+        highest held or in the file (in the order of the rows)."""
         from desktop_app.storage.tx import Tx
 
         assert isinstance(tx, Tx)
         taken = set(members_repo.held_numbers(self._db))
         taken.update(r.card_number for r in plan.rows if r.card_number)
-        following = members_repo.next_member_number(self._db)
+        in_file = [int(r.card_number) for r in plan.rows if r.card_number.isdigit()]
+        following = max([members_repo.next_member_number(self._db), *(n + 1 for n in in_file)])
         rows = []
         for r in plan.rows:
             if r.status == NEW:

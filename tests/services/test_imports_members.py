@@ -146,9 +146,10 @@ def test_apply_makes_members_of_new_and_matched_people_and_books_no_dues(
            for m in ws.members.members()}  # fmt: skip
     assert got == {
         "Trần Thị Bích": ("101", "Chi hội Thôn Đông", dt.date(2019, 9, 1)),
-        # No card number: the next free numbers, in the order of the rows.
-        "Lê Văn Cường": ("8", "Chi hội Thôn Tây", JOINED),
-        "Vũ Minh Đức": ("9", "Chi hội Thôn Tây", dt.date.today()),
+        # No card number: the next numbers after the highest (held or in the file), in the
+        # order of the rows.
+        "Lê Văn Cường": ("102", "Chi hội Thôn Tây", JOINED),
+        "Vũ Minh Đức": ("103", "Chi hội Thôn Tây", dt.date.today()),
         "Phạm Thị Hoa": ("7", "Chi hội Thôn Đông", JOINED),
     }
     assert ws.members.of_person(held) is not None
@@ -181,7 +182,7 @@ def test_undo_removes_the_members_frees_their_numbers_and_the_list_comes_in_agai
     assert len(removed) == 3 and all(str(n).startswith("undone ") for (n,) in removed)
     again = ws.imports.apply(ws.imports.plan(file, "members", options=options), options)
     assert again.counts["members_created"] == 3
-    assert sorted(m.member_number for m in ws.members.members()) == ["101", "7", "8", "9"]
+    assert sorted(m.member_number for m in ws.members.members()) == ["101", "102", "103", "7"]
 
 
 def test_undo_is_refused_once_dues_were_collected_from_an_imported_member(
