@@ -2465,6 +2465,15 @@ def _import_parsers(commands: argparse._SubParsersAction[_Parser], common: _Pars
     )  # fmt: skip
     imp.add_argument("--course", metavar="ID", help=_("the class (attendance lists)"))
     imp.add_argument(
+        "--branch", metavar="NAME",
+        help=_("members lists: the branch (chi hội) of the rows that name none"),
+    )  # fmt: skip
+    imp.add_argument(
+        "--joined", metavar="DATE", type=_date,
+        help=_("members lists: the day joined of the rows that give none (dd/mm/yyyy; "
+               "default: today)"),
+    )  # fmt: skip
+    imp.add_argument(
         "--on-match", choices=("skip", "fill", "update"), default="skip",
         help=_("people already in the registry: leave them (skip), fill their empty fields "
                "(fill), or take the file's values (update)"),
@@ -2533,26 +2542,32 @@ def _read_mapping(path: Path) -> dict[str, str]:
 
 
 def _import_file(args: argparse.Namespace, file: Path) -> int:
+    from dataclasses import replace
+
     from desktop_app.services.imports import KINDS, REJECTED, ImportOptions
 
     if args.kind not in KINDS:
         raise UserError(
             N_(
-                "This version imports lists of people only; a list of {kind} cannot be imported "
-                "yet. Nothing was imported."
+                "This version imports lists of people and of members only; a list of {kind} "
+                "cannot be imported yet. Nothing was imported."
             ),
             {"kind": args.kind},
         )
+    if args.kind != "members" and (args.branch is not None or args.joined is not None):
+        raise CliError(_("--branch and --joined are for --kind members"), EXIT_USAGE)
     mapping = _read_mapping(args.mapping) if args.mapping is not None else None
     options = ImportOptions(
         on_match=args.on_match, create_hamlets=args.create_hamlets,
-        skip_rejected=args.skip_rejected,
+        skip_rejected=args.skip_rejected, joined_on=args.joined,
     )  # fmt: skip
     # The first import may start the database (a centre's first day is its lists); a dry run
     # changes nothing, so it needs one that exists.
     with Workspace.open(
         _need_db(args), read_only=args.dry_run, create=not args.dry_run, check=True
     ) as ws:
+        if args.branch is not None:
+            options = replace(options, branch_id=ws.imports.branch_named(args.branch))
         opened = ws.imports.open_file(file, args.kind)
         plan = ws.imports.plan(
             file, args.kind, sheet=args.sheet, mapping=mapping, options=options, opened=opened
@@ -2620,6 +2635,10 @@ def _import_file(args: argparse.Namespace, file: Path) -> int:
                         sample=" → ".join(c.sample[0]) if c.sample else "",
                     )
                 )  # fmt: skip
+        for c in plan.columns:
+            if c.note:
+                print(tr("Column {letter} ({header}): {note}", letter=c.letter,
+                         header=c.header, note=tr(c.note)))  # fmt: skip
         for item in rejected:
             print(tr("Row {row}, {field}: {reason}", **item))
         if status == "applied":
@@ -2679,6 +2698,13 @@ def _import_undo(args: argparse.Namespace, import_id: str) -> int:
             restored=format_int(result.restored),
         )
     )  # fmt: skip
+    if result.members_removed:
+        print(
+            tr(
+                "{count} members it added were removed (their numbers may be given again).",
+                count=format_int(result.members_removed),
+            )
+        )
     return EXIT_OK
 
 

@@ -354,6 +354,11 @@ _MEMBERS = (
         ),
     ),
     Field(
+        "branch",
+        N_("Branch (chi hội)"),
+        ("Chi hội", "Chi hội khuyến học", "Thuộc chi hội", "Branch"),
+    ),
+    Field(
         "dues",
         N_("Dues"),
         ("Hội phí", "Đóng hội phí", "Số tiền hội phí", "Tiền hội phí", "Dues", "Membership fee"),

@@ -1,4 +1,5 @@
-"""Bringing in the lists a centre already keeps in Excel: people (with their households).
+"""Bringing in the lists a centre already keeps in Excel: people (with their households), and
+the Hội Khuyến học's members (people matched or created, each made a member of a branch).
 
 The wizard and `tthtcd import` go the same way: open the file (reader, SHA-256, sheets) →
 find the header past the title rows → guess the mapping (or take the one saved for the same
@@ -7,6 +8,9 @@ person form would get → classify each row (new, a match of a person held, a du
 earlier row, rejected with the reason per field, or not a record at all) → on confirmation,
 import all of it in one operation (or nothing), recorded in the import history so that the
 same file is refused the second time and the whole import can be undone.
+
+A members list's dues column is shown but never booked: money comes into the fund only through
+the fund's own receipts (a dues batch per branch), so an import cannot make one up.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from desktop_app.core import sheet_table as table
 from desktop_app.core.cccd import mask_cccd
 from desktop_app.core.ids import new_id
 from desktop_app.core.legacy_text import Encoding
+from desktop_app.core.members import MemberStatus
 from desktop_app.core.people import (
     Birth,
     HamletKind,
@@ -37,6 +42,7 @@ from desktop_app.core.progress import Progress, check, no_progress
 from desktop_app.core.text import fold, nfc
 from desktop_app.services.ops import OpChanges, Ops
 from desktop_app.storage import imports as repo
+from desktop_app.storage import members as members_repo
 from desktop_app.storage import people as people_repo
 from desktop_app.storage.db import Database
 
@@ -55,7 +61,7 @@ def _reader() -> ModuleType:
     return sheet_reader
 
 
-KINDS = ("people",)  # the kinds this version imports (members, attendance, ledger: later)
+KINDS = ("people", "members")  # the kinds this version imports (attendance, ledger: later)
 ON_MATCH = ("skip", "fill", "update")
 
 NEW, MATCH, DUPLICATE, REJECTED, IGNORED = "new", "match", "duplicate", "rejected", "ignored"
@@ -124,6 +130,7 @@ class ColumnPlan:
     field: str | None  # None: not imported
     encoding: Encoding
     sample: tuple[tuple[str, str], ...] = ()  # (as in the file, as it will be) pairs
+    note: str = ""  # a msgid saying what the import does with the column ('' when nothing)
 
 
 @dataclass(frozen=True)
@@ -142,6 +149,14 @@ class PlannedRow:
     household: str = ""  # the household key of the file ('' when none)
     relation: str = ""
     raw: tuple[Cell, ...] = ()  # the row's cells as in the file (for the list of rejects)
+    # Members lists: the day joined (the file's, else the default), the card number in the
+    # file, the branch as the file names it and the branch it is matched to, and, for a person
+    # who is a member already, their number (nothing is done for them then).
+    joined: dt.date | None = None
+    card_number: str = ""
+    branch_name: str = ""
+    branch_id: str | None = None
+    member_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,6 +196,10 @@ class ImportOptions:
     create_hamlets: bool = False  # add the hamlets the centre's list does not have
     hamlet_map: Mapping[str, str] = field(default_factory=dict)  # file's name -> hamlet id
     skip_rejected: bool = False  # import the good rows and leave the rejected out
+    # Members lists: the branch and the day joined of the rows that do not give them (None:
+    # no branch, such rows are rejected; today).
+    branch_id: str | None = None
+    joined_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +215,7 @@ class UndoResult:
     removed: int
     restored: int
     changes: OpChanges
+    members_removed: int = 0
 
 
 # Reading the file -------------------------------------------------------------------------
@@ -256,7 +276,8 @@ class ImportService:
     def _check_kind(kind: str) -> None:
         if kind not in KINDS:
             raise UserError(
-                N_("This version imports lists of people only, not {kind}."), {"kind": kind}
+                N_("This version imports lists of people and of members only, not {kind}."),
+                {"kind": kind},
             )
 
     def plan(
@@ -402,7 +423,8 @@ class ImportService:
             header = headers[i]
             if not header and not texts and i not in chosen:
                 continue  # an empty column
-            columns.append(ColumnPlan(i, letter, header, chosen.get(i), encoding, sample))
+            note = _DUES_NOTE if chosen.get(i) == "dues" else ""
+            columns.append(ColumnPlan(i, letter, header, chosen.get(i), encoding, sample, note))
         return columns
 
     def _read_rows(
@@ -486,6 +508,9 @@ class ImportService:
             for k in ("hamlet", "address", "ethnicity", "religion", "notes", "household",
                       "relation")
         }  # fmt: skip
+        joined = parsed("joined", values.parse_day_cell)
+        card = values.parse_text(cells["card_number"]) if "card_number" in cells else ""
+        branch = values.parse_text(cells["branch"]) if "branch" in cells else ""
         notes = text["notes"]
         if text["address"] and not text["hamlet"]:
             found = self._hamlet_in(text["address"])
@@ -507,6 +532,8 @@ class ImportService:
         return PlannedRow(
             row_number, REJECTED if problems else NEW, shown, person, None, tuple(problems),
             hamlet_name=text["hamlet"], household=text["household"], relation=text["relation"],
+            joined=joined if isinstance(joined, dt.date) else None, card_number=card,
+            branch_name=branch,
         )  # fmt: skip
 
     def _hamlets(self) -> dict[str, str]:
@@ -627,10 +654,132 @@ class ImportService:
                     hamlet_name=hamlet_name if hamlet_id is None else "",
                 )
             )  # fmt: skip
+        if plan.kind == "members":
+            out = self._classify_members(out, options, today)
         return replace(
             plan, rows=tuple(out), unknown_hamlets=tuple(unknown.values()),
             stamp=repo.registry_stamp(db), options=options,
         )  # fmt: skip
+
+    def _branches(self) -> dict[str, str]:
+        """Folded branch name -> id, of the centre's branches: with and without "Chi hội"
+        ("Chi hội Thôn Đông", "Thôn Đông") and, after it, without the hamlet's kind word
+        ("Đông"); a shortened name that two branches share is left out."""
+        out: dict[str, str] = {}
+        short: dict[str, set[str]] = {}
+        for b in members_repo.list_branches(self._db):
+            keys = _branch_keys(fold(b.name).strip())
+            out[keys[0]] = b.id
+            for key in keys[1:]:
+                short.setdefault(key, set()).add(b.id)
+        for key, ids in short.items():
+            if len(ids) == 1 and key not in out:
+                out[key] = next(iter(ids))
+        return out
+
+    def branch_named(self, name: str) -> str:
+        """The id of the branch called `name` (matched as a file's "Chi hội" column is);
+        a UserError listing the branches when there is none."""
+        found = _find_branch(self._branches(), name)
+        if found is None:
+            raise _unknown_branch(name, self._db)
+        return found
+
+    def _classify_members(
+        self, rows: Sequence[PlannedRow], options: ImportOptions, today: dt.date
+    ) -> list[PlannedRow]:
+        """A members list: each row that is (or matches) a person who is not a member yet
+        needs a branch, a day joined that is not in the future, and a card number no other
+        member holds (or none: the next free number is given on import). A person who is a
+        member already is a match with nothing to do."""
+        branches = self._branches()
+        live_branches = {b.id for b in members_repo.list_branches(self._db)}
+        if options.branch_id is not None and options.branch_id not in live_branches:
+            raise UserError(
+                N_("The branch chosen for the rows without one is not in the list of branches.")
+            )
+        default_joined = options.joined_on or today
+        if default_joined > today:
+            raise UserError(N_("The join date for the rows without one is in the future."))
+        numbers = members_repo.held_numbers(self._db)
+        members = members_repo.live_members_of_people(self._db)
+        seen: dict[str, int] = {}
+        out = []
+        for r in rows:
+            if r.person is None or r.status in (IGNORED, DUPLICATE):
+                out.append(r)
+                continue
+            card = r.card_number
+            first = seen.setdefault(card, r.row) if card else r.row
+            if r.status == REJECTED:
+                out.append(r)
+                continue
+            if r.status == MATCH and r.match_id in members:
+                assert r.match_id is not None
+                out.append(replace(r, member_number=members[r.match_id]))
+                continue
+            problems = list(r.problems)
+            branch_id = None
+            if r.branch_name:
+                branch_id = _find_branch(branches, r.branch_name)
+                if branch_id is None:
+                    problems.append(
+                        Problem(
+                            "branch",
+                            N_(
+                                "The branch {branch} is not in the centre's list of branches "
+                                "({branches}): add it on the Members page, or correct the "
+                                "file."
+                            ),
+                            {"branch": r.branch_name, "branches": _branch_list(self._db)},
+                        )
+                    )
+            elif options.branch_id is not None:
+                branch_id = options.branch_id
+            else:
+                problems.append(
+                    Problem(
+                        "branch",
+                        N_(
+                            "No branch (chi hội) is given for this member: fill the Chi hội "
+                            "column, or choose the branch for the rows without one."
+                        ),
+                    )
+                )
+            joined = r.joined or default_joined
+            if joined > today:
+                problems.append(Problem("joined", N_("The join date is in the future.")))
+            if card:
+                holder = numbers.get(card)
+                if holder is not None:
+                    problems.append(
+                        Problem(
+                            "card_number",
+                            N_(
+                                "Member number {number} is already {name}'s: a number is "
+                                "never given twice. Correct it in the file, or leave it empty "
+                                "for the next free one."
+                            ),
+                            {"number": card, "name": holder.full_name},
+                        )
+                    )
+                elif first != r.row:
+                    problems.append(
+                        Problem(
+                            "card_number",
+                            N_("Member number {number} is also on row {row} of the file."),
+                            {"number": card, "row": first},
+                        )
+                    )
+            rejected = len(problems) > len(r.problems)
+            out.append(
+                replace(
+                    r, status=REJECTED if rejected else r.status,
+                    fields=None if rejected else r.fields, problems=tuple(problems),
+                    joined=joined, branch_id=branch_id,
+                )
+            )  # fmt: skip
+        return out
 
     # Importing ---------------------------------------------------------------------------
 
@@ -716,10 +865,12 @@ class ImportService:
                 (hid, row_ids[h.head]) for h, hid in zip(households, household_ids, strict=True)
             ]
             people_repo.bulk_set_heads(tx, heads)
+            member_ids = self._insert_members(tx, fresh, row_ids) if plan.kind == "members" else []
             check(progress, 2, 4)
             effects = [repo.Effect("hamlet", hid, repo.CREATED) for hid in created_hamlets.values()]
             effects += [repo.Effect("household", hid, repo.CREATED) for hid in household_ids]
             effects += [repo.Effect("person", pid, repo.CREATED) for pid in ids]
+            effects += [repo.Effect("member", mid, repo.CREATED) for mid in member_ids]
             updated = 0
             if options.on_match != "skip":
                 for r in fresh.rows:
@@ -734,6 +885,8 @@ class ImportService:
                 created=len(ids), updated=updated, hamlets_created=len(created_hamlets),
                 households_created=len(household_ids),
             )  # fmt: skip
+            if plan.kind == "members":
+                counts["members_created"] = len(member_ids)
             repo.insert_batch(
                 tx, batch_id=batch_id, kind=plan.kind, file_name=plan.file.path.name,
                 sha256=plan.file.sha256, sheet=plan.sheet, header_row=plan.header_row,
@@ -745,6 +898,37 @@ class ImportService:
             check(progress, 3, 4)  # the last moment Cancel leaves nothing imported
         progress(4, 4)
         return ImportResult(batch_id, counts, op.result(None).changes)
+
+    def _insert_members(
+        self, tx: object, plan: ImportPlan, person_of_row: Mapping[int, str]
+    ) -> list[str]:
+        """A member for each new person and each matched one who is not a member yet: the
+        file's card number, or else the next number, as the member form gives it: after the
+        highest held or in the file (in the order of the rows)."""
+        from desktop_app.storage.tx import Tx
+
+        assert isinstance(tx, Tx)
+        taken = set(members_repo.held_numbers(self._db))
+        taken.update(r.card_number for r in plan.rows if r.card_number)
+        in_file = [int(r.card_number) for r in plan.rows if r.card_number.isdigit()]
+        following = max([members_repo.next_member_number(self._db), *(n + 1 for n in in_file)])
+        rows = []
+        for r in plan.rows:
+            if r.status == NEW:
+                person_id = person_of_row[r.row]
+            elif r.status == MATCH and r.match_id is not None and not r.member_number:
+                person_id = r.match_id
+            else:
+                continue
+            assert r.branch_id is not None and r.joined is not None
+            number = r.card_number
+            if not number:
+                while str(following) in taken:
+                    following += 1
+                number = str(following)
+                taken.add(number)
+            rows.append((person_id, number, r.branch_id, r.joined, MemberStatus.ACTIVE, None))
+        return members_repo.bulk_insert_members(tx, rows)
 
     def _merge(
         self, tx: object, person_id: str, fields: PersonFields, how: str
@@ -851,7 +1035,7 @@ class ImportService:
             effects = repo.effects_of(self._db, import_id)
             mine = {(e.table, e.row_id) for e in effects}
             changed_since = []
-            for tbl in ("person", "household", "hamlet"):
+            for tbl in _UNDONE_TABLES:
                 ids = [e.row_id for e in effects if e.table == tbl]
                 held = repo.versions(self._db, tbl, ids)
                 want = {e.row_id: e.version for e in effects if e.table == tbl}
@@ -866,12 +1050,23 @@ class ImportService:
                     {"names": names or str(len(changed_since))},
                 )
             created = {t: [e.row_id for e in effects if e.table == t and e.action == repo.CREATED]
-                       for t in ("person", "household", "hamlet")}  # fmt: skip
-            later = repo.dependants(self._db, "person", created["person"], mine)
+                       for t in _UNDONE_TABLES}  # fmt: skip
+            paid = members_repo.members_with_dues(self._db, created["member"])
+            if paid:
+                raise UserError(
+                    N_(
+                        "Dues were collected since from members this import added ({count} of "
+                        "them, e.g. {names}): undoing it would lose the record of their "
+                        "payments. Mark those who left as left instead. Nothing was undone."
+                    ),
+                    {"count": len(paid), "names": ", ".join(sorted(paid.values())[:3])},
+                )
+            later = repo.dependants(self._db, "member", created["member"], mine)
+            later += repo.dependants(self._db, "person", created["person"], mine)
             later += repo.dependants(self._db, "household", created["household"], mine)
             later += repo.dependants(self._db, "hamlet", created["hamlet"], mine)
             if later:
-                names = self._names([ref for _t, _i, ref in later])
+                names = self._names([self._person_of(ref) for _t, _i, ref in later])
                 raise UserError(
                     N_(
                         "Records added after the import use what it created ({count} of them, "
@@ -881,6 +1076,10 @@ class ImportService:
                     {"count": len(later), "names": names},
                 )
             tx = op.tx
+            numbers = members_repo.held_numbers(self._db)
+            of_member = {h.member_id: number for number, h in numbers.items()}
+            for member_id in created["member"]:
+                members_repo.remove_imported_member(tx, member_id, of_member[member_id], import_id)
             for tbl in ("person", "household", "hamlet"):
                 for row_id in created[tbl]:
                     tx.update(tbl, row_id, {"deleted": 1})
@@ -890,7 +1089,15 @@ class ImportService:
                     repo.restore_columns(tx, e.table, e.row_id, e.before)
                     restored += 1
             repo.mark_undone(tx, import_id)
-        return UndoResult(import_id, len(created["person"]), restored, op.result(None).changes)
+        return UndoResult(
+            import_id, len(created["person"]), restored, op.result(None).changes,
+            len(created["member"]),
+        )  # fmt: skip
+
+    def _person_of(self, row_id: str) -> str:
+        """The person a member is (a member's id given), else the id itself."""
+        member = members_repo.get_member(self._db, row_id)
+        return member.person_id if member is not None else row_id
 
     def _names(self, person_ids: Sequence[str]) -> str:
         names = []
@@ -904,6 +1111,44 @@ class ImportService:
 _HAMLET_WORDS = frozenset(
     {"thon", "ap", "ban", "xom", "to", "khu", "khom", "to dan pho", "khu pho", "doi", "lang"}
 )
+_UNDONE_TABLES = ("member", "person", "household", "hamlet")
+_BRANCH_WORDS = ("chi hoi khuyen hoc", "chi hoi")
+_DUES_NOTE = N_(
+    "Shown only: dues are not booked into the fund by an import. Record them with the fund's "
+    "receipts (a dues batch per branch)."
+)
+
+
+def _branch_keys(folded: str) -> list[str]:
+    """A folded branch name, then without "Chi hội (khuyến học)", then also without the
+    hamlet's kind word: "chi hoi thon dong", "thon dong", "dong"."""
+    keys = [folded]
+    for word in _BRANCH_WORDS:
+        if folded.startswith(word + " "):
+            keys.append(folded[len(word) :].strip())
+            break
+    words = keys[-1].split()
+    for size in (1, 2):
+        if len(words) > size and " ".join(words[:size]) in _HAMLET_WORDS:
+            keys.append(" ".join(words[size:]))
+            break
+    return keys
+
+
+def _find_branch(branches: Mapping[str, str], name: str) -> str | None:
+    keys = _branch_keys(fold(nfc(name)).strip())
+    return next((branches[k] for k in keys if k in branches), None)
+
+
+def _branch_list(db: Database) -> str:
+    return ", ".join(b.name for b in members_repo.list_branches(db))
+
+
+def _unknown_branch(name: str, db: Database) -> UserError:
+    return UserError(
+        N_("There is no branch called {name}; the branches are: {branches}."),
+        {"name": name, "branches": _branch_list(db) or "—"},
+    )
 
 
 def _shown(cell: Cell) -> str:
@@ -1025,6 +1270,8 @@ def _unclassified(rows: Sequence[PlannedRow]) -> list[PlannedRow]:
                 r, status=REJECTED if parse_problems else NEW, fields=None,
                 problems=parse_problems, match_id=None, match_name="", match_certain=False,
                 duplicate_of=None, hamlet_name=r.hamlet_name or r.cells.get("hamlet", ""),
+                joined=r.joined if "joined" in r.cells else None, branch_id=None,
+                member_number="",
             )
         )  # fmt: skip
     return out
@@ -1032,7 +1279,7 @@ def _unclassified(rows: Sequence[PlannedRow]) -> list[PlannedRow]:
 
 # The fields whose problems come from reading the cell (not from checking the person).
 _PARSED_FIELDS = frozenset(
-    {"birth", "birth_year", "sex", "female_mark", "male_mark", "cccd", "phone"}
+    {"birth", "birth_year", "sex", "female_mark", "male_mark", "cccd", "phone", "joined"}
 )
 
 

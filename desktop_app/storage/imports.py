@@ -252,12 +252,15 @@ def held_people(db: Database, site_id: str) -> list[HeldPerson]:
 
 
 def registry_stamp(db: Database) -> tuple[int, ...]:
-    """Changes when people or hamlets are written: this site's change counter, and the count
-    and last row of people and hamlets (rows that came from elsewhere move no counter)."""
+    """Changes when people, hamlets, members or branches are written: this site's change
+    counter, and the count and last row of each (rows that came from elsewhere move no
+    counter)."""
     r = db.conn.execute(
         "SELECT (SELECT value FROM change_counter WHERE id = 1),"
         " (SELECT count(*) FROM person), (SELECT coalesce(max(rowid), 0) FROM person),"
-        " (SELECT count(*) FROM hamlet), (SELECT coalesce(max(rowid), 0) FROM hamlet)"
+        " (SELECT count(*) FROM hamlet), (SELECT coalesce(max(rowid), 0) FROM hamlet),"
+        " (SELECT count(*) FROM member), (SELECT coalesce(max(rowid), 0) FROM member),"
+        " (SELECT count(*) FROM branch)"
     ).fetchone()
     return tuple(int(v) for v in r)
 

@@ -312,3 +312,57 @@ def names_in_branch(db: Database, branch_id: str, member_ids: Sequence[str]) -> 
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class HeldNumber:
+    """A member number of this site as held now (a removed member's number stays taken)."""
+
+    member_id: str
+    person_id: str
+    full_name: str
+    deleted: bool
+
+
+def held_numbers(db: Database) -> dict[str, HeldNumber]:
+    """Every member number of this site, removed members' too: number -> who holds it."""
+    return {
+        str(r[0]): HeldNumber(str(r[1]), str(r[2]), str(r[3]), bool(r[4]))
+        for r in db.conn.execute(
+            "SELECT m.member_number, m.id, m.person_id, p.full_name, m.deleted"
+            " FROM member m JOIN person p ON p.id = m.person_id WHERE m.owner_site = ?",
+            (db.site_id,),
+        )
+    }
+
+
+def live_members_of_people(db: Database) -> dict[str, str]:
+    """person id -> member number, of the people who are members now (any status)."""
+    return {
+        str(r[0]): str(r[1])
+        for r in db.conn.execute("SELECT person_id, member_number FROM member WHERE deleted = 0")
+    }
+
+
+def members_with_dues(db: Database, member_ids: Sequence[str]) -> dict[str, str]:
+    """member id -> full name, of those of `member_ids` who have a live dues payment."""
+    out: dict[str, str] = {}
+    for start in range(0, len(member_ids), 500):
+        chunk = list(member_ids[start : start + 500])
+        marks = ", ".join("?" for _ in chunk)
+        out.update(
+            (str(r[0]), str(r[1]))
+            for r in db.conn.execute(
+                f"SELECT DISTINCT m.id, p.full_name FROM dues_payment d"
+                f" JOIN member m ON m.id = d.member_id JOIN person p ON p.id = m.person_id"
+                f" WHERE d.deleted = 0 AND d.member_id IN ({marks})",
+                chunk,
+            )
+        )
+    return out
+
+
+def remove_imported_member(tx: Tx, member_id: str, number: str, import_id: str) -> None:
+    """Soft-delete a member an undone import added, freeing its number (the unique index
+    holds removed members' numbers too) so that the corrected list can bring it in again."""
+    tx.update("member", member_id, {"deleted": 1, "member_number": f"undone {import_id} {number}"})

@@ -122,3 +122,61 @@ def test_bad_input_exits_1_or_2_with_one_line(tmp_path: Path) -> None:
                     str(bad_mapping))  # fmt: skip
     assert result.returncode == 1
     assert_one_line_error(result)
+
+
+def test_a_members_list_with_a_default_branch_and_join_date(tmp_path: Path) -> None:
+    from desktop_app.core.members import BranchKind
+    from desktop_app.core.people import HamletKind
+    from desktop_app.services.workspace import Workspace
+
+    db = tmp_path / "centre.sqlite3"
+    with Workspace.open(db, create=True) as ws:
+        for name in ("Thôn Đông", "Thôn Tây"):
+            hamlet_id = ws.centre.add_hamlet(name, HamletKind.THON).value
+            ws.members.save_branch(f"Chi hội {name}", BranchKind.HAMLET, hamlet_id)
+    header = ("STT", "Họ và tên", "Năm sinh", "Thôn", "Chi hội", "Số thẻ", "Hội phí")
+    rows = [
+        (1, "Trần Thị Bích", 1990, "Thôn Đông", "Chi hội Thôn Đông", 12, 20_000),
+        (2, "Lê Văn Cường", 1975, "Thôn Tây", "", "", 20_000),
+        (3, "Vũ Minh Đức", 2001, "Thôn Tây", "", 12, ""),
+    ]
+    file = write_xlsx(tmp_path / "members.xlsx", roster(rows, header))
+    base = ("import", "--db", str(db), "--kind", "members", str(file))
+    # The row without a branch is rejected; the repeated card number too.
+    code, dry = run(*base, "--dry-run")
+    assert code == 1 and set(dry) == KEYS and dry["status"] == "dry-run"
+    assert dry["columns"]["Chi hội"] == {"field": "branch", "encoding": "unicode"}
+    assert dry["columns"]["Hội phí"] == {"field": "dues", "encoding": "unicode"}
+    assert sorted((r["row"], r["field"]) for r in dry["rejected"]) == [
+        (8, "branch"), (9, "branch"), (9, "card_number"),
+    ]  # fmt: skip
+    # An unknown branch is refused with the list of branches.
+    unknown = tthtcd(*base, "--branch", "Xóm Bãi", "--dry-run")
+    assert unknown.returncode == 1
+    assert "Chi hội Thôn Tây" in assert_one_line_error(unknown)
+    # --branch and --joined are for members lists.
+    people = tthtcd("import", "--db", str(db), "--kind", "people", str(file), "--branch", "Tây")
+    assert people.returncode == 2
+    code, done = run(*base, "--branch", "Thôn Tây", "--joined", "01/09/2020", "--skip-rejected")
+    assert code == 0 and done["status"] == "applied" and set(done) == KEYS
+    assert (done["new"], [r["field"] for r in done["rejected"]]) == (2, ["card_number"])
+    conn = sqlite3.connect(db)
+    try:
+        got = conn.execute(
+            "SELECT p.full_name, m.member_number, b.name, m.joined_on FROM member m"
+            " JOIN person p ON p.id = m.person_id JOIN branch b ON b.id = m.branch_id"
+            " ORDER BY m.member_number"
+        ).fetchall()
+        booked = conn.execute("SELECT count(*) FROM ledger_entry").fetchone()[0]
+    finally:
+        conn.close()
+    assert got == [
+        ("Trần Thị Bích", "12", "Chi hội Thôn Đông", "2020-09-01"),
+        ("Lê Văn Cường", "13", "Chi hội Thôn Tây", "2020-09-01"),
+    ]
+    assert booked == 0  # the dues column is shown, never booked
+    text = tthtcd(*base, "--dry-run")
+    assert "Hội phí" in text.stdout  # the column's note
+    undo = tthtcd("import", "undo", "--db", str(db), done["import_id"])
+    assert undo.returncode == 0, undo.stderr
+    assert live_people(db) == 0

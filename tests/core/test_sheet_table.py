@@ -116,7 +116,7 @@ def test_the_fields_of_each_kind() -> None:
         "religion", "household", "relation", "notes", "row_number",
     }  # fmt: skip
     assert keys["people"] == people
-    assert keys["members"] == people | {"joined", "card_number", "dues"}
+    assert keys["members"] == people | {"joined", "card_number", "branch", "dues"}
     assert keys["attendance"] == people | {"session"}
     assert keys["ledger"] == {
         "row_number", "date", "voucher", "payer", "reason", "amount", "kind", "notes",
@@ -170,6 +170,7 @@ def test_members_and_ledger_headers() -> None:
         2: "joined",
         3: "card_number",
         4: "dues",
+        5: "branch",
     }
     ledger = ["Ngày tháng", "Số phiếu", "Họ tên người nộp", "Nội dung", "Số tiền (đồng)", "Ghi chú"]
     assert guess_mapping(ledger, "ledger") == {
