@@ -16,11 +16,13 @@ the fund's own receipts (a dues batch per branch), so an import cannot make one 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from desktop_app.core import import_values as values
 from desktop_app.core import legacy_text
@@ -51,6 +53,28 @@ if TYPE_CHECKING:
 
 # What a reader gives per cell (documents.sheet_reader.Cell).
 Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _gc_paused(work: Callable[P, R]) -> Callable[P, R]:
+    """Run without Python's cycle collector: a big list makes millions of small objects, all
+    alive until the end, and the collector would walk them again and again (a third of the
+    time of a 50,000-row import). Nothing of it is a cycle left behind."""
+
+    @functools.wraps(work)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return work(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused
 
 
 def _reader() -> ModuleType:
@@ -280,6 +304,7 @@ class ImportService:
                 {"kind": kind},
             )
 
+    @_gc_paused
     def plan(
         self,
         path: Path,
@@ -783,6 +808,7 @@ class ImportService:
 
     # Importing ---------------------------------------------------------------------------
 
+    @_gc_paused
     def apply(
         self, plan: ImportPlan, options: ImportOptions | None = None,
         progress: Progress = no_progress,
@@ -1160,6 +1186,8 @@ def _shown(cell: Cell) -> str:
         return cell.strftime("%d/%m/%Y") if cell.time() == dt.time() else cell.isoformat(" ")
     if isinstance(cell, dt.date):
         return cell.strftime("%d/%m/%Y")
+    if isinstance(cell, str):
+        return " ".join(cell.split())  # already NFC (the legacy conversion makes it so)
     return nfc(str(cell))
 
 
