@@ -2676,6 +2676,12 @@ def _import_list(args: argparse.Namespace) -> int:
         print(_("Nothing was imported into this database yet."))
     for b in batches:
         undone = tr(" (undone {date})", date=_day(b.undone_at)) if b.undone_at else ""
+        if b.kind == "members":
+            undone = (
+                tr(", {members} members added", members=format_int(
+                    int(b.counts.get("members_created", 0))))
+                + undone
+            )  # fmt: skip
         print(
             tr(
                 "{id}  {date}  {file} ({sheet}): {created} people added, {updated} updated{undone}",
