@@ -30,6 +30,7 @@ from desktop_app.ui.classes import CertificateRegisterPage, ClassesPage
 from desktop_app.ui.context import CHECKING_MESSAGE, DAMAGED, READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.fit import resize_within_screen
 from desktop_app.ui.help import AboutDialog, HelpDialog
+from desktop_app.ui.import_wizard import ImportWizard
 from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
 from desktop_app.ui.people_page import PeoplePage
 from desktop_app.ui.qt_texts import apply_qt_locale
@@ -127,6 +128,9 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(_("File"))
         self.open_action = self._action(file_menu, _("&Open another database…"), self.open_other)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.import_action = self._action(
+            file_menu, _("&Import a list from Excel…"), self.open_import
+        )
         file_menu.addSeparator()
         self.backup_action = self._action(file_menu, _("Back up &now"), self.backup_now)
         self.export_action = self._action(
@@ -148,6 +152,11 @@ class MainWindow(QMainWindow):
         action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         return action
+
+    def open_import(self) -> ImportWizard | None:
+        """The import wizard, over the People page (the list it fills)."""
+        self.sidebar.setCurrentRow(PEOPLE)
+        return self.people_page.open_import()
 
     def backup_tab(self) -> BackupTab:
         tab = self.settings_page.findChild(BackupTab)

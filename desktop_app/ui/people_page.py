@@ -36,6 +36,7 @@ from desktop_app.ui import errors
 from desktop_app.ui.centre_scope import CentreScope
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.household_view import HouseholdDialog
+from desktop_app.ui.import_wizard import ImportWizard, open_import_wizard
 from desktop_app.ui.people_model import (
     COL_BIRTH,
     COL_HAMLET,
@@ -129,6 +130,12 @@ class PeoplePage(QWidget):
         self.correction_button.setVisible(self.scope.office)
         self.correction_dialog: CorrectionDialog | None = None
         self.last_correction: Path | None = None
+        self.import_button = QPushButton(_("Import from E&xcel…"))
+        self.import_button.setToolTip(
+            _("Bring in a list of people kept in Excel, checked before anything is saved")
+        )
+        self.import_button.clicked.connect(lambda _checked=False: self.open_import())
+        self.import_wizard: ImportWizard | None = None
         self.new_button.clicked.connect(self.new_person)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -139,6 +146,7 @@ class PeoplePage(QWidget):
             self.delete_button,
             self.household_button,
             self.correction_button,
+            self.import_button,
         ):
             button.setAutoDefault(False)
             buttons.addWidget(button)
@@ -268,6 +276,7 @@ class PeoplePage(QWidget):
         writable = not self.ctx.read_only
         ours = self._selected_is_ours()
         self.new_button.setEnabled(writable)
+        self.import_button.setEnabled(writable)
         self.edit_button.setEnabled(has and ours)
         self.delete_button.setEnabled(has and writable and ours)
         self.household_button.setEnabled(has and ours)
@@ -290,6 +299,23 @@ class PeoplePage(QWidget):
             self._show_read_only()
             return
         self._open_form(None)
+
+    def open_import(self) -> ImportWizard | None:
+        """The import wizard (one at a time); the list refreshes by subscription after an
+        import or its undo."""
+        if self.ctx.read_only:
+            self._show_read_only()
+            return None
+        if self.import_wizard is not None:
+            self.import_wizard.raise_()
+            self.import_wizard.activateWindow()
+            return self.import_wizard
+
+        def closed() -> None:
+            self.import_wizard = None
+
+        self.import_wizard = open_import_wizard(self.ctx, self, on_close=closed)
+        return self.import_wizard
 
     def edit_selected(self) -> None:
         person_id = self.selected_id()

@@ -1,0 +1,1249 @@
+"""The import wizard: a list of people kept in Excel brought in without retyping.
+
+Five steps in one dialog: choose the file (a file imported before says so and offers to undo
+that import) → the sheet and its header row, with the sheet's first rows shown → what each
+column holds, with its font (a column typed in TCVN3 or VNI is flagged and its converted
+sample shown) → the preview: counts, every row with its status and reason, the hamlets the
+centre's list lacks, what to do with the people already held → the import (all or nothing,
+with progress and Cancel), then a summary with Undo.
+
+Everything goes through `ws.imports` off the GUI thread; the first 100 rows are planned first
+(`plan(limit=100)`) so the preview appears at once, and only the full plan can be imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStackedWidget,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.appinfo import documents_folder
+from desktop_app.core.legacy_text import Encoding
+from desktop_app.core.problems import N_, UserError
+from desktop_app.core.sheet_table import FIELDS
+from desktop_app.i18n import _, format_date, format_int, tr
+from desktop_app.services.imports import (
+    DUPLICATE,
+    HEADER_SCAN,
+    IGNORED,
+    MATCH,
+    NEW,
+    PREVIEW_ROWS,
+    REJECTED,
+    ImportFile,
+    ImportOptions,
+    ImportPlan,
+    ImportResult,
+    PlannedRow,
+    UndoResult,
+)
+from desktop_app.services.ops import OpResult, Progress
+from desktop_app.services.workspace import Workspace
+from desktop_app.ui import errors
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.fit import fit_columns, resize_within_screen
+from desktop_app.ui.list_model import Index, ListModel
+from desktop_app.ui.preview import ask_output_path
+from desktop_app.ui.widgets import ERROR_STYLE, WARNING_STYLE, confirm
+
+log = logging.getLogger(__name__)
+
+FILE, SHEET, MAPPING, PREVIEW, DONE = range(5)
+# Rows of the sheet shown under the header chooser.
+HEAD_ROWS = HEADER_SCAN
+# After a change of mapping or font, the preview is planned again once typing settles.
+REPLAN_DELAY_MS = 250
+
+FILE_FILTER = "*.xlsx *.xls *.ods *.csv"
+
+STATUS_LABELS = {
+    NEW: N_("New"),
+    MATCH: N_("Already in the registry"),
+    DUPLICATE: N_("Duplicate in the file"),
+    REJECTED: N_("Rejected"),
+    IGNORED: N_("Not a record"),
+}
+# What the filter offers ("" for every row).
+FILTERS = ("", NEW, MATCH, DUPLICATE, REJECTED)
+ENCODING_LABELS = {
+    Encoding.UNICODE: "Unicode",
+    Encoding.TCVN3: "TCVN3 (ABC, .VnTime)",
+    Encoding.VNI: "VNI (VNI-Times)",
+}
+ON_MATCH_LABELS = (
+    ("skip", N_("Leave them as they are in the registry")),
+    ("fill", N_("Fill only their empty fields from the file")),
+    ("update", N_("Update them with the file's values")),
+)
+CREATE_HAMLET = ""  # the hamlet choice "add it to the centre's list"
+
+
+def status_label(status: str) -> str:
+    return _(STATUS_LABELS.get(status, status))
+
+
+def when_text(stamp: str) -> str:
+    """An ISO time of the database (UTC) as the user reads it: local date and time."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp[:16]
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return f"{format_date(moment.date())} {moment:%H:%M}"
+
+
+def cell_text(cell: object) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, dt.datetime):
+        return format_date(cell.date()) if cell.time() == dt.time() else cell.isoformat(" ")
+    if isinstance(cell, dt.date):
+        return format_date(cell)
+    return str(cell)
+
+
+def row_name(r: PlannedRow) -> str:
+    if r.fields is not None:
+        return r.fields.full_name
+    if r.person is not None and r.person.full_name:
+        return r.person.full_name
+    parts = (r.cells.get(k, "") for k in ("family_name", "middle_name", "given_name"))
+    return r.cells.get("full_name") or " ".join(p for p in parts if p)
+
+
+def row_details(r: PlannedRow) -> str:
+    """Why a row is rejected, whom it matches, which row it repeats."""
+    if r.status == REJECTED:
+        return "; ".join(tr(p.message, **p.params) for p in r.problems)
+    if r.status == MATCH:
+        if r.match_certain:
+            return tr("{name}: the same CCCD", name=r.match_name)
+        return tr(
+            "{name}: the same name and birth, check that it is the same person",
+            name=r.match_name,
+        )
+    if r.status == DUPLICATE and r.duplicate_of is not None:
+        return tr("The same person as row {row}", row=r.duplicate_of)
+    if r.status == IGNORED:
+        return _("A title, a total or the signature: not imported")
+    return ""
+
+
+# The preview's rows ------------------------------------------------------------------------
+
+R_ROW, R_STATUS, R_NAME, R_BIRTH, R_CCCD, R_HAMLET, R_DETAILS = range(7)
+
+
+class PlanRowsModel(ListModel):
+    """The rows of a plan, filtered by status."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.all_rows: list[PlannedRow] = []
+        self.rows: list[PlannedRow] = []
+        self.status = ""
+        self.headers = [
+            _("Row"),
+            _("Status"),
+            _("Full name"),
+            _("Birth"),
+            _("CCCD"),
+            _("Hamlet"),
+            _("Details"),
+        ]
+
+    def set_plan_rows(self, rows: Sequence[PlannedRow]) -> None:
+        self.beginResetModel()
+        self.all_rows = list(rows)
+        self._filter()
+        self.endResetModel()
+
+    def set_status(self, status: str) -> None:
+        self.beginResetModel()
+        self.status = status
+        self._filter()
+        self.endResetModel()
+
+    def _filter(self) -> None:
+        self.rows = [r for r in self.all_rows if not self.status or r.status == self.status]
+
+    def row_at(self, row: int) -> PlannedRow | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if column == R_ROW:
+                return str(r.row)
+            if column == R_STATUS:
+                text = status_label(r.status)
+                if r.status == MATCH and not r.match_certain:
+                    text += " (?)"
+                return text
+            if column == R_NAME:
+                return row_name(r)
+            if column == R_BIRTH:
+                return r.cells.get("birth") or r.cells.get("birth_year", "")
+            if column == R_CCCD:
+                return r.cells.get("cccd", "")
+            if column == R_HAMLET:
+                return r.cells.get("hamlet", "")
+            if column == R_DETAILS:
+                return row_details(r)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if r.status == REJECTED:
+                return QBrush(QColor("#b00020"))
+            if r.status in (DUPLICATE, IGNORED) or (r.status == MATCH and not r.match_certain):
+                return QBrush(QColor("#8a5a00"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == R_ROW:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+@dataclass
+class _Choices:
+    """What the user chose so far; what the next plan is asked with."""
+
+    sheet: str = ""
+    header_row: int | None = None  # None: the header the service finds
+    mapping: dict[str, str] | None = None  # None: the service's guess (or the saved one)
+    encodings: dict[str, Encoding] | None = None
+
+
+def _table(model: ListModel) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    return table
+
+
+def _message_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class ImportWizard(QDialog):
+    """Import a list of people from a spreadsheet, step by step."""
+
+    # An import was applied (its id) / undone (its id): the pages refresh by subscription.
+    imported = Signal(str)
+    undone = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, kind: str = "people"):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.kind = kind
+        self.path: Path | None = None
+        self.opened: ImportFile | None = None
+        self.head_rows: list[list[Any]] = []
+        self.choices = _Choices()
+        self.preview: ImportPlan | None = None  # the first rows, or the whole plan
+        self.plan: ImportPlan | None = None  # the whole file, checked
+        self.hamlet_names: list[str] = []
+        self.hamlet_combos: dict[str, QComboBox] = {}
+        self.hamlets: list[tuple[str, str]] = []  # (id, name) of the centre's list
+        self.import_result: ImportResult | None = None
+        self.undo_result: UndoResult | None = None
+        self.saved_rejects: Path | None = None
+        self._generation = 0  # plans asked for; an answer to an older question is dropped
+        self._building = False  # the mapping table is being filled: no re-plan
+
+        self.setWindowTitle(_("Import a list from Excel"))
+        resize_within_screen(self, 1040, 660)
+        layout = QVBoxLayout(self)
+        self.step_label = QLabel()
+        font = self.step_label.font()
+        font.setBold(True)
+        self.step_label.setFont(font)
+        layout.addWidget(self.step_label)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+        self.stack.addWidget(self._file_page())
+        self.stack.addWidget(self._sheet_page())
+        self.stack.addWidget(self._mapping_page())
+        self.stack.addWidget(self._preview_page())
+        self.stack.addWidget(self._done_page())
+
+        self.buttons = QDialogButtonBox()
+        self.back_button = self.buttons.addButton(
+            _("< &Back"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.next_button = self.buttons.addButton(
+            _("&Next >"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.import_button = self.buttons.addButton(
+            _("&Import"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        for button in (self.back_button, self.next_button, self.import_button):
+            button.setAutoDefault(False)
+        self.back_button.clicked.connect(lambda _c=False: self.back())
+        self.next_button.clicked.connect(lambda _c=False: self.next())
+        self.import_button.clicked.connect(lambda _c=False: self.start_import())
+        self.close_button.clicked.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        self._replan_timer = QTimer(self)
+        self._replan_timer.setSingleShot(True)
+        self._replan_timer.setInterval(REPLAN_DELAY_MS)
+        self._replan_timer.timeout.connect(self.replan_preview)
+        self.go(FILE)
+
+    # The pages -----------------------------------------------------------------------------
+
+    def _file_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        intro = QLabel(
+            _(
+                "Choose the spreadsheet (Excel, LibreOffice or CSV) that holds the list. "
+                "Nothing is saved until you press Import at the end; an import can be undone "
+                "as a whole."
+            )
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        row = QHBoxLayout()
+        self.file_edit = QLineEdit()
+        self.file_edit.setReadOnly(True)
+        self.file_edit.setAccessibleName(_("File"))
+        row.addWidget(self.file_edit, 1)
+        self.choose_button = QPushButton(_("&Choose the file…"))
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.clicked.connect(lambda _c=False: self.choose_file())
+        row.addWidget(self.choose_button)
+        layout.addLayout(row)
+        self.file_message = _message_label()
+        layout.addWidget(self.file_message)
+        self.undo_earlier_button = QPushButton(_("&Undo that import…"))
+        self.undo_earlier_button.setAutoDefault(False)
+        self.undo_earlier_button.clicked.connect(lambda _c=False: self.ask_undo_earlier())
+        self.undo_earlier_button.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.undo_earlier_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        return page
+
+    def _sheet_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        form = QFormLayout()
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.setAccessibleName(_("Sheet"))
+        self.sheet_combo.activated.connect(lambda _i: self.sheet_chosen())
+        form.addRow(_("&Sheet:"), self.sheet_combo)
+        self.header_spin = QSpinBox()
+        self.header_spin.setRange(1, HEAD_ROWS)
+        self.header_spin.setAccessibleName(_("Header row"))
+        self.header_spin.valueChanged.connect(lambda _v: self.header_chosen())
+        form.addRow(_("&Header row (column titles):"), self.header_spin)
+        layout.addLayout(form)
+        note = QLabel(
+            _(
+                "The first rows of the sheet: the header row is shown in bold, the rows under "
+                "it are the list. Change the number if the app found the wrong row."
+            )
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.head_table = QTableWidget()
+        self.head_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.head_table.setWordWrap(False)
+        self.head_table.setTabKeyNavigation(False)
+        self.head_table.setAccessibleName(_("The first rows of the sheet"))
+        self.head_table.horizontalHeader().setDefaultSectionSize(130)
+        self.head_table.cellClicked.connect(lambda row, _col: self.header_spin.setValue(row + 1))
+        layout.addWidget(self.head_table, 1)
+        self.sheet_message = _message_label()
+        layout.addWidget(self.sheet_message)
+        return page
+
+    def _mapping_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        intro = QLabel(
+            _(
+                "What each column holds. Check the guesses; choose “(not imported)” for a "
+                "column to leave out. A column typed in an old font (TCVN3 or VNI) is shown "
+                "with what its text becomes in Unicode."
+            )
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.legacy_label = _message_label()
+        self.legacy_label.setStyleSheet(WARNING_STYLE)
+        layout.addWidget(self.legacy_label)
+        self.mapping_table = QTableWidget(0, 5)
+        self.mapping_table.setHorizontalHeaderLabels(
+            [_("Column"), _("Header in the file"), _("Imported as"), _("Font"), _("Sample")]
+        )
+        self.mapping_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.mapping_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.mapping_table.setWordWrap(False)
+        self.mapping_table.setTabKeyNavigation(False)
+        self.mapping_table.verticalHeader().hide()
+        self.mapping_table.setAccessibleName(_("Columns"))
+        header = self.mapping_table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, width in ((0, 70), (1, 220), (2, 220), (3, 190)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.mapping_table.setColumnWidth(column, width)
+        layout.addWidget(self.mapping_table, 1)
+        self.mapping_message = _message_label()
+        self.mapping_message.setStyleSheet(ERROR_STYLE)
+        layout.addWidget(self.mapping_message)
+        return page
+
+    def _preview_page(self) -> QWidget:
+        page = QWidget()
+        self.rows_model = PlanRowsModel(self)
+        layout = QVBoxLayout(page)
+        self.counts_label = _message_label()
+        font = self.counts_label.font()
+        font.setBold(True)
+        self.counts_label.setFont(font)
+        layout.addWidget(self.counts_label)
+        self.preview_note = _message_label()
+        layout.addWidget(self.preview_note)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel(_("Show:")))
+        self.filter_combo = QComboBox()
+        self.filter_combo.setAccessibleName(_("Show"))
+        for status in FILTERS:
+            self.filter_combo.addItem(status_label(status) if status else _("All rows"), status)
+        self.filter_combo.currentIndexChanged.connect(
+            lambda _i: self.rows_model.set_status(str(self.filter_combo.currentData()))
+        )
+        filters.addWidget(self.filter_combo)
+        filters.addStretch(1)
+        self.save_rejects_button = QPushButton(_("Save the &rejected rows…"))
+        self.save_rejects_button.setToolTip(
+            _("An Excel file of the rejected rows with the reason of each, to fix and import")
+        )
+        self.save_rejects_button.setAutoDefault(False)
+        self.save_rejects_button.clicked.connect(lambda _c=False: self.choose_rejects_file())
+        filters.addWidget(self.save_rejects_button)
+        layout.addLayout(filters)
+
+        self.rows_table = _table(self.rows_model)
+        self.rows_table.setAccessibleName(_("Rows of the file"))
+        fit_columns(
+            self.rows_table,
+            {R_ROW: 50, R_STATUS: 150, R_BIRTH: 90, R_CCCD: 110, R_HAMLET: 110},
+            stretch=(R_NAME, R_DETAILS),
+        )
+        layout.addWidget(self.rows_table, 1)
+        # Under the rows: the hamlets to map, what to do with the people held.
+        choices = QHBoxLayout()
+        self.hamlet_box = QGroupBox(_("Hamlets not in the centre's list"))
+        hamlet_layout = QVBoxLayout(self.hamlet_box)
+        hamlet_layout.setContentsMargins(4, 4, 4, 4)
+        hamlet_widget = QWidget()
+        self.hamlet_form = QFormLayout(hamlet_widget)
+        hamlet_scroll = QScrollArea()
+        hamlet_scroll.setWidget(hamlet_widget)
+        hamlet_scroll.setWidgetResizable(True)
+        hamlet_scroll.setMaximumHeight(110)
+        hamlet_layout.addWidget(hamlet_scroll)
+        choices.addWidget(self.hamlet_box, 1)
+        match_box = QGroupBox(_("People already in the registry"))
+        match_layout = QVBoxLayout(match_box)
+        self.on_match_combo = QComboBox()
+        self.on_match_combo.setAccessibleName(_("People already in the registry"))
+        for key, label in ON_MATCH_LABELS:
+            self.on_match_combo.addItem(_(label), key)
+        match_layout.addWidget(self.on_match_combo)
+        self.skip_rejected_check = QCheckBox(_("Import the other rows, leave the rejected out"))
+        self.skip_rejected_check.toggled.connect(lambda _c: self._update_buttons())
+        match_layout.addWidget(self.skip_rejected_check)
+        match_layout.addStretch(1)
+        choices.addWidget(match_box, 1)
+        layout.addLayout(choices)
+        self.preview_message = _message_label()
+        layout.addWidget(self.preview_message)
+        return page
+
+    def _done_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.done_label = _message_label()
+        font = self.done_label.font()
+        font.setBold(True)
+        self.done_label.setFont(font)
+        layout.addWidget(self.done_label)
+        self.done_details = _message_label()
+        layout.addWidget(self.done_details)
+        self.undo_button = QPushButton(_("&Undo this import…"))
+        self.undo_button.setAutoDefault(False)
+        self.undo_button.clicked.connect(lambda _c=False: self.ask_undo())
+        row = QHBoxLayout()
+        row.addWidget(self.undo_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.done_message = _message_label()
+        layout.addWidget(self.done_message)
+        layout.addStretch(1)
+        return page
+
+    # Moving between steps ------------------------------------------------------------------
+
+    @property
+    def step(self) -> int:
+        return self.stack.currentIndex()
+
+    def go(self, step: int) -> None:
+        self.stack.setCurrentIndex(step)
+        titles = {
+            FILE: _("Step 1 of 5: the file"),
+            SHEET: _("Step 2 of 5: the sheet and its header row"),
+            MAPPING: _("Step 3 of 5: the columns"),
+            PREVIEW: _("Step 4 of 5: check before importing"),
+            DONE: _("Step 5 of 5: done"),
+        }
+        self.step_label.setText(titles[step])
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        step = self.step
+        done = step == DONE
+        self.back_button.setVisible(not done)
+        self.back_button.setEnabled(step > FILE)
+        self.next_button.setVisible(step < PREVIEW)
+        ready = {
+            FILE: self.opened is not None and self.opened.already is None,
+            SHEET: bool(self.choices.sheet),
+            MAPPING: self.preview is not None and not self.mapping_message.text(),
+        }
+        self.next_button.setEnabled(ready.get(step, False))
+        self.import_button.setVisible(step == PREVIEW)
+        self.import_button.setEnabled(self.can_import())
+        self.close_button.setText(_("Close") if done else _("Cancel"))
+        if step == PREVIEW and self.plan is not None:
+            rejected = self.plan.count(REJECTED)
+            self.skip_rejected_check.setVisible(rejected > 0)
+            self.save_rejects_button.setEnabled(rejected > 0)
+
+    def can_import(self) -> bool:
+        plan = self.plan
+        if plan is None or not plan.complete or self.ctx.read_only or self.step != PREVIEW:
+            return False
+        if plan.count(REJECTED) and not self.skip_rejected_check.isChecked():
+            return False
+        return plan.count(NEW) + plan.count(MATCH) > 0
+
+    def back(self) -> None:
+        if self.step > FILE and self.step != DONE:
+            self._generation += 1  # an answer still on its way is no longer wanted
+            self.go(self.step - 1)
+
+    def next(self) -> None:
+        if not self.next_button.isEnabled():
+            return
+        if self.step == FILE:
+            self.go(SHEET)
+        elif self.step == SHEET:
+            self.plan_preview(then=MAPPING)
+        elif self.step == MAPPING:
+            self.show_preview()
+
+    # Step 1: the file ----------------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self,
+            _("Choose the list to import"),
+            str(documents_folder()),
+            tr("Spreadsheets ({patterns})", patterns=FILE_FILTER),
+        )
+        if name:
+            self.open_path(Path(name))
+
+    def open_path(self, path: Path) -> None:
+        """Open the file: its sheets, the first rows of the default one, the quick preview."""
+        self.path = path
+        self.file_edit.setText(str(path))
+        self.opened = None
+        self.preview = self.plan = None
+        self.choices = _Choices()
+        self.file_message.setText(_("Reading the file…"))
+        self.file_message.setStyleSheet("")
+        self.undo_earlier_button.hide()
+        self._update_buttons()
+        kind = self.kind
+        self._generation += 1
+        generation = self._generation
+
+        def work(ws: Workspace, _progress: Progress) -> tuple[ImportFile, list[Any], Any]:
+            opened = ws.imports.open_file(path, kind)
+            sheet = opened.default_sheet or (opened.sheets[0].name if opened.sheets else "")
+            head = _head_rows(path, sheet) if sheet else []
+            preview: ImportPlan | UserError | None = None
+            if opened.already is None and sheet:
+                try:
+                    preview = ws.imports.plan(
+                        path, kind, sheet=sheet, limit=PREVIEW_ROWS, opened=opened
+                    )
+                except UserError as exc:
+                    preview = exc
+            return opened, head, preview
+
+        def done(value: tuple[ImportFile, list[Any], Any]) -> None:
+            if generation != self._generation:
+                return
+            opened, head, preview = value
+            self.opened = opened
+            sheet = opened.default_sheet or (opened.sheets[0].name if opened.sheets else "")
+            self.choices = _Choices(sheet=sheet)
+            self.head_rows = head
+            self._fill_sheets()
+            if isinstance(preview, ImportPlan):
+                self.preview = preview
+            self._show_file_state()
+            if opened.already is None:
+                self.go(SHEET)
+
+        def failed(exc: BaseException) -> None:
+            if generation != self._generation:
+                return
+            text = errors.error_text(exc)
+            if text is None:
+                errors.report_error(self, _("Import"), exc)
+                text = _("The file could not be read.")
+            self.file_message.setText(text)
+            self.file_message.setStyleSheet(ERROR_STYLE)
+            self._update_buttons()
+
+        self.ctx.task(self, _("Reading the file…"), work, done, failed, write=False)
+
+    def _show_file_state(self) -> None:
+        opened = self.opened
+        if opened is None:
+            return
+        batch = opened.already
+        if batch is not None:
+            self.file_message.setText(
+                tr(
+                    "This file was imported already, on {when} (import {id}, {count} people "
+                    "added): importing it again would add them twice. If that import was "
+                    "wrong, undo it first.",
+                    when=when_text(batch.imported_at),
+                    id=batch.id,
+                    count=format_int(int(batch.counts.get("created", 0))),
+                )
+            )
+            self.file_message.setStyleSheet(WARNING_STYLE)
+            self.undo_earlier_button.setVisible(True)
+            self.undo_earlier_button.setEnabled(not self.ctx.read_only)
+        else:
+            names = ", ".join(s.name for s in opened.sheets)
+            self.file_message.setText(tr("Sheets: {names}.", names=names))
+            self.file_message.setStyleSheet("")
+            self.undo_earlier_button.hide()
+        self._update_buttons()
+
+    def ask_undo_earlier(self) -> None:
+        batch = self.opened.already if self.opened is not None else None
+        if batch is None:
+            return
+        self.confirm_box = confirm(
+            self,
+            _("Undo the import"),
+            tr(
+                "Undo the import of {file} of {when}? The people it added are removed and "
+                "the fields it changed get their values back.",
+                file=batch.file_name,
+                when=when_text(batch.imported_at),
+            ),
+            _("Undo the import"),
+            lambda: self.undo(batch.id, reopen=True),
+        )
+
+    # Step 2: the sheet and its header -------------------------------------------------------
+
+    def _fill_sheets(self) -> None:
+        opened = self.opened
+        self.sheet_combo.blockSignals(True)
+        self.sheet_combo.clear()
+        if opened is not None:
+            for s in opened.sheets:
+                text = s.name
+                if s.header_row is None:
+                    text = tr("{sheet} (no header found)", sheet=s.name)
+                elif not s.visible:
+                    text = tr("{sheet} (hidden)", sheet=s.name)
+                self.sheet_combo.addItem(text, s.name)
+            index = self.sheet_combo.findData(self.choices.sheet)
+            self.sheet_combo.setCurrentIndex(max(index, 0))
+        self.sheet_combo.blockSignals(False)
+        self._fill_head()
+
+    def _found_header(self, sheet: str) -> int | None:
+        if self.opened is None:
+            return None
+        return next((s.header_row for s in self.opened.sheets if s.name == sheet), None)
+
+    def _fill_head(self) -> None:
+        rows = self.head_rows
+        width = max((len(r) for r in rows), default=0)
+        self.head_table.clear()
+        self.head_table.setRowCount(len(rows))
+        self.head_table.setColumnCount(width)
+        self.head_table.setHorizontalHeaderLabels([_letter(i) for i in range(width)])
+        self.head_table.setVerticalHeaderLabels([str(i + 1) for i in range(len(rows))])
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                if cell is not None:
+                    self.head_table.setItem(r, c, QTableWidgetItem(cell_text(cell)))
+        header = self.choices.header_row or self._found_header(self.choices.sheet)
+        self.header_spin.blockSignals(True)
+        self.header_spin.setRange(1, max(len(rows), 1))
+        self.header_spin.setValue(header or 1)
+        self.header_spin.blockSignals(False)
+        self._mark_header()
+        if header is None and self.choices.sheet:
+            self.sheet_message.setText(
+                _(
+                    "No header row was recognised in this sheet: choose the row that holds "
+                    "the column titles, or another sheet."
+                )
+            )
+            self.sheet_message.setStyleSheet(WARNING_STYLE)
+        else:
+            self.sheet_message.setText("")
+
+    def _mark_header(self) -> None:
+        chosen = self.header_spin.value() - 1
+        bold = QFont(self.head_table.font())
+        bold.setBold(True)
+        for r in range(self.head_table.rowCount()):
+            for c in range(self.head_table.columnCount()):
+                item = self.head_table.item(r, c)
+                if item is not None:
+                    item.setFont(bold if r == chosen else self.head_table.font())
+                    item.setBackground(QBrush(QColor("#fff2c2")) if r == chosen else QBrush())
+        if 0 <= chosen < self.head_table.rowCount():
+            self.head_table.scrollToItem(self.head_table.item(chosen, 0) or QTableWidgetItem())
+
+    def sheet_chosen(self) -> None:
+        sheet = str(self.sheet_combo.currentData() or "")
+        if not sheet or sheet == self.choices.sheet or self.path is None:
+            return
+        self.choices = _Choices(sheet=sheet)
+        self.preview = self.plan = None
+        path = self.path
+        self._generation += 1
+        generation = self._generation
+
+        def done(rows: list[Any]) -> None:
+            if generation == self._generation:
+                self.head_rows = rows
+                self._fill_head()
+                self._update_buttons()
+
+        self.ctx.task(
+            self,
+            _("Reading the sheet…"),
+            lambda _ws, _p: _head_rows(path, sheet),
+            done,
+            self._sheet_failed,
+            write=False,
+        )
+
+    def _sheet_failed(self, exc: BaseException) -> None:
+        text = errors.error_text(exc)
+        if text is None:
+            errors.report_error(self, _("Import"), exc)
+            return
+        self.sheet_message.setText(text)
+        self.sheet_message.setStyleSheet(ERROR_STYLE)
+        self._update_buttons()
+
+    def header_chosen(self) -> None:
+        value = self.header_spin.value()
+        found = self._found_header(self.choices.sheet)
+        header = None if value == found else value
+        if header != self.choices.header_row:
+            # Another header row: other columns, so the mapping is guessed again.
+            self.choices.header_row = header
+            self.choices.mapping = None
+            self.choices.encodings = None
+            self.preview = self.plan = None
+        self._mark_header()
+
+    # Step 3: the mapping -------------------------------------------------------------------
+
+    def plan_preview(self, then: int | None = None) -> None:
+        """Plan the first rows with the choices made (fast), then show the mapping."""
+        if then is not None and self.preview is not None:
+            self._show_mapping()
+            self.go(then)
+            return
+        self._run_plan(limit=PREVIEW_ROWS, then=then)
+
+    def replan_preview(self) -> None:
+        self._run_plan(limit=PREVIEW_ROWS, then=None)
+
+    def _options(self) -> ImportOptions:
+        hamlet_map = {
+            name: str(combo.currentData())
+            for name, combo in self.hamlet_combos.items()
+            if combo.currentData()
+        }
+        return ImportOptions(
+            on_match=str(self.on_match_combo.currentData() or "skip"),
+            # A hamlet not mapped to one of the list is added to it (the choice shown).
+            create_hamlets=True,
+            hamlet_map=hamlet_map,
+            skip_rejected=self.skip_rejected_check.isChecked(),
+        )
+
+    def _run_plan(self, *, limit: int | None, then: int | None) -> None:
+        if self.path is None or self.opened is None:
+            return
+        path, opened, kind = self.path, self.opened, self.kind
+        choices = _Choices(
+            self.choices.sheet,
+            self.choices.header_row,
+            dict(self.choices.mapping) if self.choices.mapping is not None else None,
+            dict(self.choices.encodings) if self.choices.encodings is not None else None,
+        )
+        options = self._options()
+        self._generation += 1
+        generation = self._generation
+
+        def work(ws: Workspace, progress: Progress) -> ImportPlan:
+            return ws.imports.plan(
+                path, kind, sheet=choices.sheet, header_row=choices.header_row,
+                mapping=choices.mapping, encodings=choices.encodings, options=options,
+                limit=limit, progress=progress, opened=opened,
+            )  # fmt: skip
+
+        def done(plan: ImportPlan) -> None:
+            if generation != self._generation:
+                return
+            if limit is None:
+                self.plan = plan
+                self._show_plan(plan)
+                return
+            self.preview = plan
+            self.mapping_message.setText("")
+            self._show_mapping()
+            if then is not None:
+                self.go(then)
+            self._update_buttons()
+
+        def failed(exc: BaseException) -> None:
+            if generation != self._generation:
+                return
+            text = errors.error_text(exc)
+            if text is None:
+                errors.report_error(self, _("Import"), exc)
+                return
+            target = {SHEET: self.sheet_message, MAPPING: self.mapping_message}.get(
+                self.step, self.preview_message
+            )
+            target.setText(text)
+            target.setStyleSheet(ERROR_STYLE)
+            self._update_buttons()
+
+        def cancelled() -> None:
+            if generation == self._generation:
+                self.preview_message.setText(
+                    _("The check of the whole file was stopped: nothing can be imported yet.")
+                )
+
+        title = _("Checking the whole file…") if limit is None else _("Reading the first rows…")
+        self.ctx.task(self, title, work, done, failed, write=False, on_cancelled=cancelled)
+
+    def _show_mapping(self) -> None:
+        plan = self.preview
+        if plan is None:
+            return
+        labels = [("", _("(not imported)"))] + [(f.key, _(f.label)) for f in FIELDS[self.kind]]
+        self._building = True
+        table = self.mapping_table
+        table.setRowCount(len(plan.columns))
+        legacy = []
+        for row, column in enumerate(plan.columns):
+            letter = QTableWidgetItem(column.letter)
+            letter.setData(Qt.ItemDataRole.UserRole, column.letter)
+            header = QTableWidgetItem(column.header)
+            table.setItem(row, 0, letter)
+            table.setItem(row, 1, header)
+            field_combo = QComboBox()
+            field_combo.setAccessibleName(tr("Column {letter}", letter=column.letter))
+            for key, label in labels:
+                field_combo.addItem(label, key)
+            field_combo.setCurrentIndex(max(field_combo.findData(column.field or ""), 0))
+            field_combo.currentIndexChanged.connect(lambda _i: self.mapping_edited())
+            table.setCellWidget(row, 2, field_combo)
+            font_combo = QComboBox()
+            font_combo.setAccessibleName(tr("Font of column {letter}", letter=column.letter))
+            for encoding, label in ENCODING_LABELS.items():
+                font_combo.addItem(label, encoding.value)
+            font_combo.setCurrentIndex(max(font_combo.findData(column.encoding.value), 0))
+            font_combo.currentIndexChanged.connect(lambda _i: self.mapping_edited())
+            table.setCellWidget(row, 3, font_combo)
+            sample = "; ".join(f"{before} → {after}" for before, after in column.sample[:3])
+            if column.encoding != Encoding.UNICODE:
+                legacy.append(f"{column.letter} ({ENCODING_LABELS[column.encoding]})")
+                sample = tr("Converted: {sample}", sample=sample) if sample else ""
+                for item in (letter, header):
+                    item.setBackground(QBrush(QColor("#fff2c2")))
+                    item.setToolTip(_("Typed in an old font: converted to Unicode"))
+            item = QTableWidgetItem(sample)
+            item.setToolTip(sample)
+            table.setItem(row, 4, item)
+        self._building = False
+        if legacy:
+            self.legacy_label.setText(
+                tr(
+                    "Typed in an old font, converted to Unicode on import: column {columns}. "
+                    "Check the samples; if one reads wrong, choose another font.",
+                    columns=", ".join(legacy),
+                )
+            )
+            self.legacy_label.show()
+        else:
+            self.legacy_label.setText("")
+            self.legacy_label.hide()
+
+    def current_mapping(self) -> tuple[dict[str, str], dict[str, Encoding]]:
+        mapping: dict[str, str] = {}
+        encodings: dict[str, Encoding] = {}
+        table = self.mapping_table
+        for row in range(table.rowCount()):
+            item = table.item(row, 0)
+            field_combo = table.cellWidget(row, 2)
+            font_combo = table.cellWidget(row, 3)
+            if item is None or not isinstance(field_combo, QComboBox):
+                continue
+            letter = str(item.data(Qt.ItemDataRole.UserRole))
+            mapping[letter] = str(field_combo.currentData() or "")
+            if isinstance(font_combo, QComboBox):
+                encodings[letter] = Encoding(str(font_combo.currentData()))
+        return mapping, encodings
+
+    def mapping_edited(self) -> None:
+        if self._building:
+            return
+        self.choices.mapping, self.choices.encodings = self.current_mapping()
+        self.plan = None
+        self._generation += 1  # the preview shown is out of date
+        self._replan_timer.start()
+
+    def field_combo(self, letter: str) -> QComboBox:
+        return self._cell_combo(letter, 2)
+
+    def font_combo(self, letter: str) -> QComboBox:
+        return self._cell_combo(letter, 3)
+
+    def _cell_combo(self, letter: str, column: int) -> QComboBox:
+        for row in range(self.mapping_table.rowCount()):
+            item = self.mapping_table.item(row, 0)
+            if item is not None and item.text() == letter:
+                combo = self.mapping_table.cellWidget(row, column)
+                assert isinstance(combo, QComboBox)
+                return combo
+        raise KeyError(letter)
+
+    # Step 4: the preview -------------------------------------------------------------------
+
+    def show_preview(self) -> None:
+        """The first rows at once, then the whole file checked in the background."""
+        if self._replan_timer.isActive():
+            self._replan_timer.stop()
+        self.plan = None
+        self.hamlet_names = []
+        self._clear_hamlets()
+        self.preview_message.setText("")
+        if self.preview is not None:
+            self._show_plan(self.preview)
+        self.go(PREVIEW)
+        self._run_plan(limit=None, then=None)
+
+    def recheck(self) -> None:
+        """A hamlet's choice changed: the whole file is classified again with it."""
+        self.plan = None
+        self._update_buttons()
+        self._run_plan(limit=None, then=None)
+
+    def _show_plan(self, plan: ImportPlan) -> None:
+        counts = plan.counts
+        parts = [
+            tr("{label}: {count}", label=status_label(s), count=format_int(counts[s]))
+            for s in (NEW, MATCH, DUPLICATE, REJECTED, IGNORED)
+        ]
+        self.counts_label.setText(" · ".join(parts))
+        if plan.complete:
+            self.preview_note.setText(
+                tr(
+                    "The whole sheet {sheet} was checked: {rows} rows under the header on row "
+                    "{header}.",
+                    sheet=plan.sheet,
+                    rows=format_int(counts["rows"]),
+                    header=plan.header_row,
+                )
+            )
+            self.preview_note.setStyleSheet("")
+        else:
+            self.preview_note.setText(
+                tr(
+                    "The first {count} rows only: the whole file is being checked…",
+                    count=format_int(PREVIEW_ROWS),
+                )
+            )
+            self.preview_note.setStyleSheet(WARNING_STYLE)
+        self.rows_model.set_plan_rows(plan.rows)
+        for name in plan.unknown_hamlets:
+            if name not in self.hamlet_names:
+                self.hamlet_names.append(name)
+                self._add_hamlet_row(name)
+        self.hamlet_box.setVisible(bool(self.hamlet_names))
+        self._update_buttons()
+
+    def _clear_hamlets(self) -> None:
+        while self.hamlet_form.rowCount():
+            self.hamlet_form.removeRow(0)
+        self.hamlet_combos = {}
+        if not self.hamlets:
+            try:
+                self.hamlets = [(h.id, h.name) for h in self.ctx.reader.centre.hamlets()]
+            except UserError:
+                self.hamlets = []
+
+    def _add_hamlet_row(self, name: str) -> None:
+        combo = QComboBox()
+        combo.setAccessibleName(tr("Hamlet {name}", name=name))
+        combo.addItem(_("Add it to the centre's list"), CREATE_HAMLET)
+        for hamlet_id, hamlet_name in self.hamlets:
+            combo.addItem(tr("Is {hamlet}", hamlet=hamlet_name), hamlet_id)
+        combo.currentIndexChanged.connect(lambda _i: self.recheck())
+        self.hamlet_combos[name] = combo
+        self.hamlet_form.addRow(name, combo)
+
+    def choose_rejects_file(self) -> None:
+        if self.plan is None or self.path is None:
+            return
+        suggested = documents_folder() / f"{self.path.stem} - {_('rejected rows')}.xlsx"
+        target = ask_output_path(
+            self, suggested, tr("Excel files ({patterns})", patterns="*.xlsx"), self.ctx.path
+        )
+        if target is not None:
+            self.save_rejects(target)
+
+    def save_rejects(self, target: Path) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+
+        def done(path: Path) -> None:
+            self.saved_rejects = path
+            self.preview_message.setStyleSheet("")
+            self.preview_message.setText(
+                tr(
+                    "The rejected rows were saved to {file}, each with its reason: fix them "
+                    "there and import that file.",
+                    file=str(path),
+                )
+            )
+
+        self.ctx.task(
+            self,
+            _("Saving the rejected rows…"),
+            lambda ws, _p: ws.imports.save_rejected(plan, target),
+            done,
+            write=False,
+        )
+
+    # Step 5: import, summary, undo ---------------------------------------------------------
+
+    def start_import(self) -> None:
+        if not self.can_import():
+            return
+        plan = self.plan
+        assert plan is not None
+        options = self._options()
+        self.import_button.setEnabled(False)
+        self.back_button.setEnabled(False)
+
+        def work(ws: Workspace, progress: Progress) -> OpResult[ImportResult]:
+            result = ws.imports.apply(plan, options, progress)
+            return OpResult(result, result.changes)
+
+        def done(result: ImportResult) -> None:
+            self.import_result = result
+            self._show_done(result)
+            self.go(DONE)
+            self.imported.emit(result.import_id)
+
+        def failed(exc: BaseException) -> None:
+            self._update_buttons()
+            text = errors.error_text(exc)
+            if text is None:
+                errors.report_error(self, _("Import"), exc)
+                return
+            self.preview_message.setText(text)
+            self.preview_message.setStyleSheet(ERROR_STYLE)
+
+        def cancelled() -> None:
+            self._update_buttons()
+            self.preview_message.setText(_("The import was stopped: nothing was imported."))
+            self.preview_message.setStyleSheet(WARNING_STYLE)
+
+        self.ctx.task(self, _("Importing…"), work, done, failed, write=True, on_cancelled=cancelled)
+
+    def _show_done(self, result: ImportResult) -> None:
+        counts = result.counts
+        self.done_label.setText(
+            tr(
+                "Imported: {created} people added, {updated} people already in the registry "
+                "updated.",
+                created=format_int(counts.get("created", 0)),
+                updated=format_int(counts.get("updated", 0)),
+            )
+        )
+        lines = [
+            tr("{label}: {count}", label=label, count=format_int(counts.get(key, 0)))
+            for key, label in (
+                (MATCH, _("Already in the registry")),
+                (DUPLICATE, _("Duplicates in the file (not imported)")),
+                (REJECTED, _("Rejected (not imported)")),
+                ("hamlets_created", _("Hamlets added")),
+                ("households_created", _("Households added")),
+            )
+        ]
+        lines.append(tr("Import {id}", id=result.import_id))
+        self.done_details.setText("\n".join(lines))
+        self.undo_button.setEnabled(not self.ctx.read_only)
+        self.done_message.setText(
+            _("If the list was the wrong one, undo this import: everything it did is undone.")
+        )
+        self.done_message.setStyleSheet("")
+
+    def ask_undo(self) -> None:
+        if self.import_result is None or self.undo_result is not None:
+            return
+        import_id = self.import_result.import_id
+        self.confirm_box = confirm(
+            self,
+            _("Undo the import"),
+            _(
+                "Undo this import? The people it added are removed and the fields it "
+                "changed get their values back."
+            ),
+            _("Undo the import"),
+            lambda: self.undo(import_id),
+        )
+
+    def undo(self, import_id: str, *, reopen: bool = False) -> None:
+        def work(ws: Workspace, _progress: Progress) -> OpResult[UndoResult]:
+            result = ws.imports.undo(import_id)
+            return OpResult(result, result.changes)
+
+        def done(result: UndoResult) -> None:
+            self.undo_result = None if reopen else result
+            text = tr(
+                "The import was undone: {removed} people removed, {restored} records given "
+                "their values back.",
+                removed=format_int(result.removed),
+                restored=format_int(result.restored),
+            )
+            self.undone.emit(import_id)
+            self.ctx.notify(text)
+            if reopen and self.path is not None:
+                self.open_path(self.path)
+                return
+            self.undo_button.setEnabled(False)
+            self.done_message.setText(text)
+            self.done_message.setStyleSheet("")
+
+        def failed(exc: BaseException) -> None:
+            text = errors.error_text(exc)
+            if text is None:
+                errors.report_error(self, _("Undo the import"), exc)
+                return
+            target = self.file_message if reopen else self.done_message
+            target.setText(text)
+            target.setStyleSheet(ERROR_STYLE)
+
+        self.ctx.task(self, _("Undoing the import…"), work, done, failed, write=True)
+
+
+def _letter(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
+
+
+def _head_rows(path: Path, sheet: str) -> list[list[Any]]:
+    """The first rows of a sheet as in the file, for the header chooser.
+
+    The import service gives no raw rows of a sheet, so the reader it uses is asked directly
+    (a read of the file, never of the database)."""
+    from desktop_app.documents import sheet_reader
+
+    return [list(r) for r in sheet_reader.read_rows(path, sheet, limit=HEAD_ROWS)]
+
+
+def open_import_wizard(
+    ctx: AppContext, parent: QWidget | None, on_close: Callable[[], None] | None = None
+) -> ImportWizard:
+    """Open the wizard (non-modal to the app's event loop: `open`, not `exec`)."""
+    wizard = ImportWizard(ctx, parent)
+    wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if on_close is not None:
+        wizard.finished.connect(lambda _r: on_close())
+    wizard.open()
+    return wizard
+
+
+__all__ = ["ImportWizard", "PlanRowsModel", "open_import_wizard"]
