@@ -1211,26 +1211,25 @@ def _legacy_headers(
     encodings: Sequence[Encoding], kind: str,
 ) -> tuple[list[Cell], dict[int, str]]:  # fmt: skip
     """A header that alone reads as Unicode ("Ghi chó") above a column whose cells are TCVN3
-    or VNI is in that font too ("Ghi chú"): convert it as its column, and map it again."""
+    or VNI may be in that font too ("Ghi chú"). Taken so only when it names no field as it
+    is and names one converted: a Unicode header over a legacy column ("Họ và tên" over names
+    typed in .VnTime) stays as it is."""
     fixed = list(header)
-    changed = []
+    out = dict(mapping)
+    used = set(out.values())
     for i, cell in enumerate(raw):
         if i >= len(fixed) or i >= len(encodings) or encodings[i] is Encoding.UNICODE:
             continue
-        if isinstance(cell, str) and fixed[i] == cell:
-            converted = legacy_text.to_unicode(cell, encodings[i])
-            if converted != cell:
-                fixed[i] = converted
-                changed.append(i)
-    out = dict(mapping)
-    if changed:
-        again = table.guess_mapping(fixed, kind)
-        used = set(out.values())
-        for i in changed:
-            key = again.get(i)
-            if key and (key not in used or key == table.SESSION) and i not in out:
-                out[i] = key
-                used.add(key)
+        if i in out or not isinstance(cell, str) or fixed[i] != cell:
+            continue
+        converted = legacy_text.to_unicode(cell, encodings[i])
+        if converted == cell:
+            continue
+        key = table.guess_mapping([*([None] * i), converted], kind).get(i)
+        if key and (key not in used or key == table.SESSION):
+            fixed[i] = converted
+            out[i] = key
+            used.add(key)
     return fixed, out
 
 

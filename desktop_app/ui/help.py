@@ -24,6 +24,7 @@ from desktop_app.ui.fit import resize_within_screen
 HELP_PAGES = (
     "index",
     "people",
+    "import",
     "classes",
     "certificates",
     "members",

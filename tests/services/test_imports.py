@@ -362,3 +362,13 @@ def test_the_rejected_rows_are_saved_to_fix_and_import_again(ws: Workspace, tmp_
     assert bad[-2]  # the reason, in the language of the app
     with pytest.raises(UserError):
         ws.imports.save_rejected(plan, ws.db.path)
+
+
+def test_a_unicode_header_over_tcvn3_names_stays_as_it_is(ws: Workspace, tmp_path: Path) -> None:
+    names = ("Ngô Thị Mai", "Lê Văn Cường", "Đỗ Văn Tú")
+    rows = [(i, encode_tcvn3(n), 1980, "Nam", "", "", "Thôn Đông", "Kinh") for i, n in
+            enumerate(names, 1)]  # fmt: skip
+    plan = ws.imports.plan(write_xlsx(tmp_path / "mixed.xlsx", roster(rows)))
+    name = next(c for c in plan.columns if c.field == "full_name")
+    assert (name.header, name.encoding) == ("Họ và tên", Encoding.TCVN3)
+    assert [r.fields.full_name for r in plan.rows if r.fields] == list(names)
