@@ -1070,7 +1070,7 @@ class ImportWizard(QDialog):
     def choose_rejects_file(self) -> None:
         if self.plan is None or self.path is None:
             return
-        suggested = documents_folder() / f"{self.path.stem} - {_('rejected rows')}.xlsx"
+        suggested = documents_folder() / tr("{name} - rejected rows.xlsx", name=self.path.stem)
         target = ask_output_path(
             self, suggested, tr("Excel files ({patterns})", patterns="*.xlsx"), self.ctx.path
         )
