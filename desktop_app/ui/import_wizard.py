@@ -1070,8 +1070,7 @@ class ImportWizard(QDialog):
     def choose_rejects_file(self) -> None:
         if self.plan is None or self.path is None:
             return
-        rejected = _("rejected rows")
-        suggested = documents_folder() / f"{self.path.stem} - {rejected}.xlsx"
+        suggested = documents_folder() / tr("{name} - rejected rows.xlsx", name=self.path.stem)
         target = ask_output_path(
             self, suggested, tr("Excel files ({patterns})", patterns="*.xlsx"), self.ctx.path
         )
