@@ -108,7 +108,7 @@ _FOOTER_WORDS = (
 _HEAD_OF_HOUSEHOLD = ("chu ho", "chu", "ch", "head", "head of household")
 
 
-def _letter(index: int) -> str:
+def column_letter(index: int) -> str:
     """Excel's column name: 0 → A, 25 → Z, 26 → AA."""
     name = ""
     index += 1
@@ -397,7 +397,7 @@ class ImportService:
         base: Mapping[int, str] | None = None,
     ) -> dict[int, str]:  # fmt: skip
         keys = {f.key for f in table.FIELDS[kind]}
-        letters = {_letter(i): i for i in range(width)}
+        letters = {column_letter(i): i for i in range(width)}
         folded: dict[str, int] = {}
         for i in range(width):
             if headers[i]:
@@ -437,7 +437,7 @@ class ImportService:
     ) -> list[ColumnPlan]:  # fmt: skip
         columns = []
         for i in range(width):
-            letter = _letter(i)
+            letter = column_letter(i)
             texts = [r[i] for r in data if i < len(r) and isinstance(r[i], str)]
             encoding = encodings[i]
             sample = tuple(
@@ -1015,6 +1015,14 @@ class ImportService:
         tx.update("person", person_id, changed)
         return before
 
+    def head_rows(self, path: Path, sheet: str, count: int = HEADER_SCAN) -> list[list[Cell]]:
+        """The first rows of a sheet as in the file (for choosing the header row)."""
+        path = Path(path)
+        cached = self._read
+        if cached is not None and cached[0] == path and sheet in cached[2]:
+            return [list(r) for r in cached[2][sheet][:count]]
+        return [list(r) for r in _reader().read_rows(path, sheet, limit=count)]
+
     def save_rejected(self, plan: ImportPlan, out: Path) -> Path:
         """The rejected rows as an xlsx (the sheet's own columns, then the reasons), to fix
         and import again. `out` is checked like every output (never the database)."""
@@ -1197,7 +1205,7 @@ def _column_encodings(
     """Per column, the encoding the user gave, else the one its cells show."""
     out = []
     for i in range(width):
-        letter = _letter(i)
+        letter = column_letter(i)
         if letter in given:
             out.append(given[letter])
             continue

@@ -65,6 +65,7 @@ from desktop_app.services.imports import (
     ImportResult,
     PlannedRow,
     UndoResult,
+    column_letter,
 )
 from desktop_app.services.ops import OpResult, Progress
 from desktop_app.services.workspace import Workspace
@@ -621,7 +622,7 @@ class ImportWizard(QDialog):
         def work(ws: Workspace, _progress: Progress) -> tuple[ImportFile, list[Any], Any]:
             opened = ws.imports.open_file(path, kind)
             sheet = opened.default_sheet or (opened.sheets[0].name if opened.sheets else "")
-            head = _head_rows(path, sheet) if sheet else []
+            head = ws.imports.head_rows(path, sheet) if sheet else []
             preview: ImportPlan | UserError | None = None
             if opened.already is None and sheet:
                 try:
@@ -733,7 +734,7 @@ class ImportWizard(QDialog):
         self.head_table.clear()
         self.head_table.setRowCount(len(rows))
         self.head_table.setColumnCount(width)
-        self.head_table.setHorizontalHeaderLabels([_letter(i) for i in range(width)])
+        self.head_table.setHorizontalHeaderLabels([column_letter(i) for i in range(width)])
         self.head_table.setVerticalHeaderLabels([str(i + 1) for i in range(len(rows))])
         for r, row in enumerate(rows):
             for c, cell in enumerate(row):
@@ -788,7 +789,7 @@ class ImportWizard(QDialog):
         self.ctx.task(
             self,
             _("Reading the sheet…"),
-            lambda _ws, _p: _head_rows(path, sheet),
+            lambda ws, _p: ws.imports.head_rows(path, sheet),
             done,
             self._sheet_failed,
             write=False,
@@ -1213,25 +1214,6 @@ class ImportWizard(QDialog):
             target.setStyleSheet(ERROR_STYLE)
 
         self.ctx.task(self, _("Undoing the import…"), work, done, failed, write=True)
-
-
-def _letter(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(ord("A") + rest) + name
-    return name
-
-
-def _head_rows(path: Path, sheet: str) -> list[list[Any]]:
-    """The first rows of a sheet as in the file, for the header chooser.
-
-    The import service gives no raw rows of a sheet, so the reader it uses is asked directly
-    (a read of the file, never of the database)."""
-    from desktop_app.documents import sheet_reader
-
-    return [list(r) for r in sheet_reader.read_rows(path, sheet, limit=HEAD_ROWS)]
 
 
 def open_import_wizard(
