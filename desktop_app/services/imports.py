@@ -173,6 +173,9 @@ class PlannedRow:
     household: str = ""  # the household key of the file ('' when none)
     relation: str = ""
     raw: tuple[Cell, ...] = ()  # the row's cells as in the file (for the list of rejects)
+    # What reading the cells found wrong (before the row is checked against the registry):
+    # a classification starts again from these.
+    read_problems: tuple[Problem, ...] = ()
     # Members lists: the day joined (the file's, else the default), the card number in the
     # file, the branch as the file names it and the branch it is matched to, and, for a person
     # who is a member already, their number (nothing is done for them then).
@@ -556,6 +559,7 @@ class ImportService:
         )
         return PlannedRow(
             row_number, REJECTED if problems else NEW, shown, person, None, tuple(problems),
+            read_problems=tuple(problems),
             hamlet_name=text["hamlet"], household=text["household"], relation=text["relation"],
             joined=joined if isinstance(joined, dt.date) else None, card_number=card,
             branch_name=branch,
@@ -608,7 +612,7 @@ class ImportService:
                 continue
             hamlet_id = None
             hamlet_name = r.hamlet_name
-            problems = list(r.problems)
+            problems = list(r.read_problems)
             if hamlet_name:
                 key = fold(hamlet_name).strip()
                 hamlet_id = chosen_hamlets.get(key) or hamlets.get(key)
@@ -1299,7 +1303,7 @@ def _unclassified(rows: Sequence[PlannedRow]) -> list[PlannedRow]:
         if r.person is None:
             out.append(r)
             continue
-        parse_problems = tuple(p for p in r.problems if p.field in _PARSED_FIELDS)
+        parse_problems = r.read_problems
         out.append(
             _with(
                 r, status=REJECTED if parse_problems else NEW, fields=None,
@@ -1310,12 +1314,6 @@ def _unclassified(rows: Sequence[PlannedRow]) -> list[PlannedRow]:
             )
         )  # fmt: skip
     return out
-
-
-# The fields whose problems come from reading the cell (not from checking the person).
-_PARSED_FIELDS = frozenset(
-    {"birth", "birth_year", "sex", "female_mark", "male_mark", "cccd", "phone", "joined"}
-)
 
 
 @dataclass

@@ -372,3 +372,36 @@ def test_a_unicode_header_over_tcvn3_names_stays_as_it_is(ws: Workspace, tmp_pat
     name = next(c for c in plan.columns if c.field == "full_name")
     assert (name.header, name.encoding) == ("Họ và tên", Encoding.TCVN3)
     assert [r.fields.full_name for r in plan.rows if r.fields] == list(names)
+
+
+def test_a_registry_changed_since_the_check_is_checked_again_at_import(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    file = write_xlsx(
+        tmp_path / "list.xlsx",
+        roster(
+            [
+                (1, "Trần Thị Bích", "12/05/1990", "Nữ", "", "", "Thôn Đông", "Kinh"),
+                (2, "Nguyễn Văn An", "31/02/1960", "Nam", "", "", "Thôn Tây", "Kinh"),
+                (3, "Lê Văn Cường", "1975", "Nam", "", "", "Thôn Tây", "Kinh"),
+            ]
+        ),
+    )
+    options = ImportOptions(skip_rejected=True)
+    plan = ws.imports.plan(file, options=options)
+    assert plan.count(NEW) == 2
+    # Someone types Lê Văn Cường in meanwhile: the import finds him held, adds one person.
+    ws.people.add(PersonInput("Lê Văn Cường", Sex.MALE, "1975"))
+    result = ws.imports.apply(plan, options)
+    assert (result.counts["created"], result.counts["match"], result.counts["rejected"]) == (
+        1,
+        1,
+        1,
+    )
+    from desktop_app.services.imports import _unclassified
+
+    again = ws.imports._classify(  # the same reasons once, not twice, when checked again
+        plan.__class__(**{**plan.__dict__, "rows": tuple(_unclassified(plan.rows))}), options
+    )
+    (bad,) = [r for r in again.rows if r.status == REJECTED]
+    assert [p.field for p in bad.problems] == ["birth"]
