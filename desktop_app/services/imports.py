@@ -47,6 +47,7 @@ from desktop_app.storage import imports as repo
 from desktop_app.storage import members as members_repo
 from desktop_app.storage import people as people_repo
 from desktop_app.storage.db import Database
+from desktop_app.storage.tx import Tx
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -926,6 +927,7 @@ class ImportService:
             repo.insert_effects(tx, batch_id, effects)
             repo.save_mapping(tx, plan.signature, plan.kind, plan.mapping())
             check(progress, 3, 4)  # the last moment Cancel leaves nothing imported
+        self._read = None  # the list is in: its rows need not stay in memory
         progress(4, 4)
         return ImportResult(batch_id, counts, op.result(None).changes)
 
@@ -960,14 +962,9 @@ class ImportService:
             rows.append((person_id, number, r.branch_id, r.joined, MemberStatus.ACTIVE, None))
         return members_repo.bulk_insert_members(tx, rows)
 
-    def _merge(
-        self, tx: object, person_id: str, fields: PersonFields, how: str
-    ) -> dict[str, object]:
+    def _merge(self, tx: Tx, person_id: str, fields: PersonFields, how: str) -> dict[str, object]:
         """Fill (only empty) or update (the file's non-empty values win) the fields of a
         person held; returns the changed columns with their values before."""
-        from desktop_app.storage.tx import Tx
-
-        assert isinstance(tx, Tx)
         held = repo.person_columns(self._db, person_id, PERSON_COLUMNS)
         incoming: dict[str, object] = {
             "sex": fields.sex.value if fields.sex else None,
@@ -1370,10 +1367,3 @@ def _day(stamp: str) -> str:
         return dt.datetime.fromisoformat(stamp).strftime("%d/%m/%Y")
     except ValueError:
         return stamp[:10]
-
-
-def read_cost(path: Path, sheet: str | None = None) -> int:
-    """Rows in a sheet (the bench's floor: the same reader reading the same file)."""
-    book = _reader().open_workbook(Path(path))
-    name = sheet or book.sheets[0].name
-    return len(_reader().read_rows(Path(path), name))
