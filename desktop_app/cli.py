@@ -2639,8 +2639,13 @@ def _import_file(args: argparse.Namespace, file: Path) -> int:
             if c.note:
                 print(tr("Column {letter} ({header}): {note}", letter=c.letter,
                          header=c.header, note=tr(c.note)))  # fmt: skip
+        # A reason names its column as the sheet does ("Ngày sinh"), not by the field key.
+        headers = {c.field: c.header or c.letter for c in plan.columns if c.field}
+        headers.setdefault("hamlet_id", headers.get("hamlet", "hamlet"))
         for item in rejected:
-            print(tr("Row {row}, {field}: {reason}", **item))
+            print(tr("Row {row}, {field}: {reason}", row=item["row"],
+                     field=headers.get(str(item["field"]), item["field"]),
+                     reason=item["reason"]))  # fmt: skip
         if status == "applied":
             print(
                 tr(

@@ -95,6 +95,8 @@ STATUSES = (NEW, MATCH, DUPLICATE, REJECTED, IGNORED)
 # How many rows the header is looked for in, and how many are read for a preview.
 HEADER_SCAN = 40
 PREVIEW_ROWS = 100
+# The rows a column's font is told from (the detection looks at no more than these).
+DETECT_ROWS = 2000
 # From this many new people the people's indexes are built once after the insert.
 BULK_MIN_ROWS = 20_000
 
@@ -1203,15 +1205,18 @@ def _shown(cell: Cell) -> str:
 def _column_encodings(
     data: Sequence[Sequence[Cell]], width: int, given: Mapping[str, Encoding]
 ) -> list[Encoding]:
-    """Per column, the encoding the user gave, else the one its cells show."""
+    """Per column, the encoding the user gave, else the one its cells show. The signature
+    block under a list is typed later, often in Unicode: it is no evidence against the font
+    of the rows above it."""
     out = []
     for i in range(width):
         letter = column_letter(i)
         if letter in given:
             out.append(given[letter])
             continue
-        texts = [r[i] for r in data if i < len(r) and isinstance(r[i], str)]
-        out.append(legacy_text.detect_column([t for t in texts if isinstance(t, str)]).encoding)
+        texts = [t for r in data[:DETECT_ROWS] if i < len(r) and isinstance(t := r[i], str)]
+        texts = [t for t in texts if not _is_footer(t)]
+        out.append(legacy_text.detect_column(texts).encoding)
     return out
 
 

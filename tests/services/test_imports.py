@@ -403,3 +403,16 @@ def test_a_registry_changed_since_the_check_is_checked_again_at_import(
     )
     (bad,) = [r for r in again.rows if r.status == REJECTED]
     assert [p.field for p in bad.problems] == ["birth"]
+
+
+def test_a_unicode_signature_block_does_not_hide_a_tcvn3_column(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    names = ("Nguyễn Thị Hoà", "Trần Thị Bích", "Lê Thị Ước")
+    rows = [(i, encode_tcvn3(n), 1980 + i, "Nữ", "", "", "Thôn Đông", "Kinh") for i, n in
+            enumerate(names, 1)]  # fmt: skip
+    rows.append((4, "Phạm Văn Đức", 1970, "Nam", "", "", "Thôn Đông", "Kinh"))  # typed later
+    plan = ws.imports.plan(write_xlsx(tmp_path / "mixed.xlsx", roster(rows)))
+    # roster() ends with "Người lập biểu" in the name column, in Unicode.
+    assert {c.field: c.encoding for c in plan.columns}["full_name"] is Encoding.TCVN3
+    assert [r.fields.full_name for r in plan.rows if r.fields][:3] == list(names)
