@@ -447,12 +447,28 @@ _LEDGER = (
             "Số tiền",
             "Thành tiền",
             "Tiền",
-            "Số tiền thu",
-            "Số tiền chi",
             "Số tiền ủng hộ",
             "Amount",
         ),
         required=True,
+    ),
+    # A cash book ("Sổ quỹ tiền mặt") has one amount column for money in and one for money
+    # out, often under a merged "Số tiền": a row is a receipt or a payment by which is filled.
+    Field(
+        "amount_in",
+        N_("Amount received"),
+        ("Thu", "Số tiền thu", "Tiền thu", "Số thu", "Thu (đồng)", "Received", "Amount in", "In"),
+    ),
+    Field(
+        "amount_out",
+        N_("Amount paid"),
+        ("Chi", "Số tiền chi", "Tiền chi", "Số chi", "Chi (đồng)", "Paid", "Amount out", "Out"),
+    ),
+    # The running balance: recognised so that it is not taken for an amount, never imported.
+    Field(
+        "balance",
+        N_("Balance (checked, not imported)"),
+        ("Tồn", "Số dư", "Tồn quỹ", "Số tồn", "Còn lại", "Tồn cuối", "Balance"),
     ),
     Field("kind", N_("Kind"), ("Loại", "Loại phiếu", "Thu/Chi", "Thu chi", "Kind", "Type")),
     _NOTES,
@@ -646,11 +662,12 @@ def _guess(columns: Sequence[Sequence[Cell]], kind: str) -> tuple[dict[int, str]
 
 def has_required(mapping: Mapping[int, str], kind: str) -> bool:
     """Whether a mapping can be imported: a name (one full-name column, or family and given
-    name columns) for people, members and attendance; an amount for the ledger."""
+    name columns) for people, members and attendance; an amount for the ledger (one column,
+    or the "Thu" and "Chi" columns of a cash book)."""
     _check_kind(kind)
     fields = set(mapping.values())
     if kind == "ledger":
-        return "amount" in fields
+        return bool(fields & {"amount", "amount_in", "amount_out"})
     return "full_name" in fields or {"family_name", "given_name"} <= fields
 
 

@@ -22,12 +22,13 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
 
 from desktop_app.core import import_values as values
 from desktop_app.core import legacy_text
 from desktop_app.core import sheet_table as table
 from desktop_app.core.cccd import mask_cccd
+from desktop_app.core.fund import EntryInput
 from desktop_app.core.ids import new_id
 from desktop_app.core.legacy_text import Encoding
 from desktop_app.core.members import MemberStatus
@@ -86,7 +87,7 @@ def _reader() -> ModuleType:
     return sheet_reader
 
 
-KINDS = ("people", "members")  # the kinds this version imports (attendance, ledger: later)
+KINDS = ("people", "members", "attendance", "ledger")
 ON_MATCH = ("skip", "fill", "update")
 
 NEW, MATCH, DUPLICATE, REJECTED, IGNORED = "new", "match", "duplicate", "rejected", "ignored"
@@ -187,6 +188,10 @@ class PlannedRow:
     branch_name: str = ""
     branch_id: str | None = None
     member_number: str = ""
+    # Ledgers: the entry that will be recorded, and the voucher number as the file has it
+    # (kept for display and history: the app numbers its own vouchers).
+    entry: EntryInput | None = None
+    voucher: str = ""
 
 
 @dataclass(frozen=True)
@@ -230,6 +235,7 @@ class ImportOptions:
     # no branch, such rows are rejected; today).
     branch_id: str | None = None
     joined_on: dt.date | None = None
+    fund_id: str | None = None  # ledgers: the fund (None: the centre's only fund)
 
 
 @dataclass(frozen=True)
@@ -246,6 +252,24 @@ class UndoResult:
     restored: int
     changes: OpChanges
     members_removed: int = 0
+    voided: int = 0  # ledgers: the entries voided (each by its reversal)
+
+
+class KindImport(Protocol):
+    """A kind whose rows are not people (the ledger): it reads, classifies, imports and undoes
+    them itself; ImportService finds the file, the sheet, the header and the mapping."""
+
+    def read_rows(
+        self, data: Sequence[Sequence[Cell]], data_start: int, columns: Sequence[ColumnPlan]
+    ) -> list[PlannedRow]: ...
+
+    def classify(self, plan: ImportPlan, options: ImportOptions) -> ImportPlan: ...
+
+    def apply(
+        self, plan: ImportPlan, options: ImportOptions, progress: Progress
+    ) -> ImportResult: ...
+
+    def undo(self, import_id: str) -> UndoResult: ...
 
 
 # Reading the file -------------------------------------------------------------------------
@@ -258,9 +282,12 @@ def _header_guess(rows: Sequence[Sequence[Cell]], kind: str) -> table.HeaderGues
 class ImportService:
     """Spreadsheet imports into one open database."""
 
-    def __init__(self, db: Database, ops: Ops) -> None:
+    def __init__(
+        self, db: Database, ops: Ops, kinds: Mapping[str, KindImport] | None = None
+    ) -> None:
         self._db = db
         self._ops = ops
+        self._kinds = dict(kinds or {})
         # The sheets of the last file opened, as read: the reader parses a whole sheet even
         # for its first rows, so the preview, the full check and the import read it once.
         self._read: tuple[Path, str, dict[str, list[list[Cell]]]] | None = None
@@ -384,11 +411,15 @@ class ImportService:
             chosen = self._mapping_from(saved, headers, width, kind)
         if mapping is not None:
             chosen = self._mapping_from(mapping, headers, width, kind, base=chosen)
-        if not _has_name(chosen.values()):
+        if not table.has_required(chosen, kind):
             raise table.no_name_column_error(kind)
         columns = self._columns(data, headers, width, chosen, found)
         check(progress, 2, 3)
-        planned = self._read_rows(data, data_start, columns)
+        own = self._kinds.get(kind)
+        if own is not None:
+            planned = own.read_rows(data, data_start, columns)
+        else:
+            planned = self._read_rows(data, data_start, columns)
         plan = ImportPlan(
             opened, kind, sheet, header_index + 1, tuple(columns), tuple(planned), (),
             signature, complete, tuple(rows[header_index]),
@@ -594,6 +625,8 @@ class ImportService:
     def _classify(self, plan: ImportPlan, options: ImportOptions) -> ImportPlan:
         """Validate every row as the person form would, match it against the people held,
         and find duplicates within the file. Reads the database as it is now."""
+        if (own := self._kinds.get(plan.kind)) is not None:
+            return own.classify(plan, options)
         db = self._db
         today = dt.date.today()
         hamlets = self._hamlets()
@@ -839,6 +872,10 @@ class ImportService:
                 {"count": rejected},
             )
         check(progress, 0, 4)
+        if (own := self._kinds.get(plan.kind)) is not None:
+            result = own.apply(plan, options, progress)
+            self._read = None
+            return result
         batch_id = new_id()
         with self._ops.op(f"import.{plan.kind}") as op:
             done = repo.live_batch_of_file(self._db, plan.file.sha256, plan.kind)
@@ -1062,6 +1099,8 @@ class ImportService:
         (soft, as any deletion) and the fields it changed get their values back. Refused, with
         the reason, when a record made later depends on what it created, or when a row it
         wrote was changed since."""
+        if (own := self._kinds.get(self.get(import_id).kind)) is not None:
+            return own.undo(import_id)
         with self._ops.op("import.undo") as op:
             batch = self.get(import_id)
             if batch.undone_at is not None:
@@ -1276,11 +1315,6 @@ def _name_of(cells: Mapping[str, Cell]) -> str:
     parts = [values.parse_text(cells[k]) for k in ("family_name", "middle_name", "given_name")
              if k in cells]  # fmt: skip
     return " ".join(p for p in parts if p)
-
-
-def _has_name(fields: object) -> bool:
-    keys = set(fields)  # type: ignore[call-overload]
-    return "full_name" in keys or {"family_name", "given_name"} <= keys
 
 
 def _is_footer(text: str) -> bool:

@@ -21,6 +21,7 @@ class Workspace:
         from desktop_app.services.fund import FundService
         from desktop_app.services.fund_documents import FundDocumentService
         from desktop_app.services.households import HouseholdService
+        from desktop_app.services.import_ledger import LedgerImport
         from desktop_app.services.imports import ImportService
         from desktop_app.services.members import MemberService
         from desktop_app.services.org_units import OrgUnitService
@@ -43,7 +44,9 @@ class Workspace:
         self.org_units = OrgUnitService(db, self.ops)
         self.sync = SyncService(db, self.ops)
         self.recovery = RecoveryService(db, self.ops, self.sync)
-        self.imports = ImportService(db, self.ops)
+        self.imports = ImportService(
+            db, self.ops, {"ledger": LedgerImport(db, self.ops, self.fund, self.people)}
+        )
 
     @classmethod
     def open(

@@ -119,7 +119,8 @@ def test_the_fields_of_each_kind() -> None:
     assert keys["members"] == people | {"joined", "card_number", "branch", "dues"}
     assert keys["attendance"] == people | {"session"}
     assert keys["ledger"] == {
-        "row_number", "date", "voucher", "payer", "reason", "amount", "kind", "notes",
+        "row_number", "date", "voucher", "payer", "reason", "amount", "amount_in",
+        "amount_out", "balance", "kind", "notes",
     }  # fmt: skip
     assert [field.key for field in FIELDS["ledger"] if field.required] == ["amount"]
 
@@ -380,6 +381,28 @@ def test_ledger_header() -> None:
     assert guess.mapping == {0: "date", 1: "voucher", 2: "payer", 3: "reason", 4: "amount"}
     # The same sheet has no name column for a people import.
     assert find_header(rows, "people") is None
+
+
+def test_a_cash_book_with_thu_chi_and_balance_columns() -> None:
+    # "Số tiền" merged over "Thu" | "Chi" | "Tồn": one amount column for each way, and the
+    # running balance recognised (so that it is never taken for an amount).
+    rows: list[list[Cell]] = [
+        ["SỔ QUỸ TIỀN MẶT", None, None, None, None, None, None],
+        ["Ngày", "Số phiếu", "Người nộp/nhận", "Diễn giải", "Số tiền", None, None],
+        [None, None, None, None, "Thu", "Chi", "Tồn"],
+        [dt.datetime(2026, 1, 5), "PT001", "Lê Văn Cường", "Ủng hộ quỹ", 500000.0, None, 500000.0],
+    ]
+    guess = find_header(rows, "ledger")
+    assert guess is not None and (guess.row, guess.data_start) == (1, 3)
+    assert guess.mapping == {
+        0: "date", 1: "voucher", 2: "payer", 3: "reason", 4: "amount_in", 5: "amount_out",
+        6: "balance",
+    }  # fmt: skip
+    one_row = ["Ngày", "Nội dung", "Số tiền thu", "Số tiền chi", "Số dư"]
+    assert guess_mapping(one_row, "ledger") == {
+        0: "date", 1: "reason", 2: "amount_in", 3: "amount_out", 4: "balance",
+    }  # fmt: skip
+    assert has_required({2: "amount_in"}, "ledger") and has_required({3: "amount_out"}, "ledger")
 
 
 def test_no_header_is_found_without_a_name_column() -> None:
