@@ -37,6 +37,7 @@ from desktop_app.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from desktop_app.services.certificates import Decision
+    from desktop_app.services.imports import ImportPlan
     from desktop_app.services.sync import ImportOutcome, SiteInfo, TableCounts
 
 EXIT_OK = 0
@@ -2465,6 +2466,10 @@ def _import_parsers(commands: argparse._SubParsersAction[_Parser], common: _Pars
     )  # fmt: skip
     imp.add_argument("--course", metavar="ID", help=_("the class (attendance lists)"))
     imp.add_argument(
+        "--fund", metavar="FUND_ID",
+        help=_("ledgers: the fund the entries go into (needed when the centre has several)"),
+    )  # fmt: skip
+    imp.add_argument(
         "--branch", metavar="NAME",
         help=_("members lists: the branch (chi hội) of the rows that name none"),
     )  # fmt: skip
@@ -2556,10 +2561,12 @@ def _import_file(args: argparse.Namespace, file: Path) -> int:
         )
     if args.kind != "members" and (args.branch is not None or args.joined is not None):
         raise CliError(_("--branch and --joined are for --kind members"), EXIT_USAGE)
+    if args.kind != "ledger" and args.fund is not None:
+        raise CliError(_("--fund is for --kind ledger"), EXIT_USAGE)
     mapping = _read_mapping(args.mapping) if args.mapping is not None else None
     options = ImportOptions(
         on_match=args.on_match, create_hamlets=args.create_hamlets,
-        skip_rejected=args.skip_rejected, joined_on=args.joined,
+        skip_rejected=args.skip_rejected, joined_on=args.joined, fund_id=args.fund,
     )  # fmt: skip
     # The first import may start the database (a centre's first day is its lists); a dry run
     # changes nothing, so it needs one that exists.
@@ -2639,6 +2646,8 @@ def _import_file(args: argparse.Namespace, file: Path) -> int:
             if c.note:
                 print(tr("Column {letter} ({header}): {note}", letter=c.letter,
                          header=c.header, note=tr(c.note)))  # fmt: skip
+        if plan.kind == "ledger":
+            _ledger_lines(plan)
         # A reason names its column as the sheet does ("Ngày sinh"), not by the field key.
         headers = {c.field: c.header or c.letter for c in plan.columns if c.field}
         headers.setdefault("hamlet_id", headers.get("hamlet", "hamlet"))
@@ -2664,6 +2673,29 @@ def _import_file(args: argparse.Namespace, file: Path) -> int:
     return EXIT_OK
 
 
+def _ledger_lines(plan: ImportPlan) -> None:
+    """A ledger's totals, its rows that match the fund's entries, and its balance warnings."""
+    from desktop_app.services.import_ledger import totals
+    from desktop_app.services.imports import MATCH
+
+    entries, receipts, payments = totals(plan)
+    print(
+        tr(
+            "Entries to record: {entries}: receipts {receipts}, payments {payments} (the app "
+            "numbers the vouchers itself).",
+            entries=format_int(entries), receipts=format_money(receipts),
+            payments=format_money(payments),
+        )
+    )  # fmt: skip
+    for r in plan.rows:
+        if r.status == MATCH:
+            print(tr("Row {row}: already in the fund as {voucher}.", row=r.row,
+                     voucher=r.match_name))  # fmt: skip
+        for p in r.problems:
+            if p.warning:
+                print(tr("Row {row}: {reason}", row=r.row, reason=problem_text(p)))
+
+
 def _import_list(args: argparse.Namespace) -> int:
     with _open(args) as ws:
         batches = ws.imports.history()
@@ -2687,6 +2719,15 @@ def _import_list(args: argparse.Namespace) -> int:
                     int(b.counts.get("members_created", 0))))
                 + undone
             )  # fmt: skip
+        if b.kind == "ledger":
+            print(
+                tr(
+                    "{id}  {date}  {file} ({sheet}): {entries} fund entries recorded{undone}",
+                    id=b.id, date=_day(b.imported_at), file=b.file_name, sheet=b.sheet,
+                    entries=format_int(int(b.counts.get("entries", 0))), undone=undone,
+                )
+            )  # fmt: skip
+            continue
         print(
             tr(
                 "{id}  {date}  {file} ({sheet}): {created} people added, {updated} updated{undone}",
@@ -2701,6 +2742,15 @@ def _import_list(args: argparse.Namespace) -> int:
 def _import_undo(args: argparse.Namespace, import_id: str) -> int:
     with Workspace.open(_need_db(args), check=True) as ws:
         result = ws.imports.undo(import_id)
+    if result.voided:
+        print(
+            tr(
+                "Import {id} is undone: the {count} fund entries it recorded were voided (each "
+                "by a reversal voucher dated today).",
+                id=result.import_id, count=format_int(result.voided),
+            )
+        )  # fmt: skip
+        return EXIT_OK
     print(
         tr(
             "Import {id} is undone: {removed} people it added were deleted, {restored} people "

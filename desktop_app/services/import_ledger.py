@@ -55,6 +55,7 @@ from desktop_app.services.imports import (
     PlannedRow,
     UndoResult,
     _day,
+    _is_footer,
     _shown,
 )
 from desktop_app.services.ops import Ops
@@ -103,14 +104,14 @@ NOTES_NOTE = N_("Shown only: an entry has no notes; put what the voucher must sa
 
 # Rows of a cash book that are no entry: the balance brought forward, the totals, the balance
 # carried over ("Số dư đầu kỳ", "Cộng phát sinh", "Tồn cuối kỳ", "Chuyển sang trang sau"), told
-# by how their label begins (folded: "cong" alone is also "Công tác phí", so "Cộng" is matched
-# with its marks).
+# by how their label begins (folded, "cong" alone is also "Công tác phí": a lone "Cộng" is
+# matched with its marks).
 _TOTALS = (
     "so du", "ton dau", "ton cuoi", "ton quy", "cong phat sinh", "cong luy ke", "cong thang",
     "cong quy", "cong nam", "cong trang", "tong cong", "tong thu", "tong chi", "tong so",
     "luy ke", "chuyen sang", "mang sang",
 )  # fmt: skip
-_TOTAL_MARKED = re.compile(r"(?:cộng|tổng)\b")
+_TOTAL_MARKED = re.compile(r"cộng\s*(?::|$)")  # "Cộng", "Cộng:", never "Cộng đồng"
 
 
 def _is_total(cells: Mapping[str, str]) -> bool:
@@ -249,7 +250,11 @@ class LedgerImport:
                 continue  # a blank row
             # The signature block, a month's heading: no day and no amount, no entry.
             some_amount = any(k in cells and shown[k] not in _EMPTY_MARKS for k in AMOUNT_FIELDS)
-            if (not some_amount and "date" not in cells) or _is_total(shown):
+            # Under the table, the signatures may sit in the amount column ("Thủ quỹ").
+            signed = "date" not in cells and any(
+                _is_footer(t) or _words_in(fold(t), ("thu quy", "ke toan")) for t in shown.values()
+            )
+            if (not some_amount and "date" not in cells) or signed or _is_total(shown):
                 balance = self._balance(cells)
                 if balance is not None and running is None:
                     running = balance  # the balance brought forward

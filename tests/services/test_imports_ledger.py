@@ -247,6 +247,44 @@ def test_a_cash_book_with_thu_chi_and_balance_columns(ws: Workspace, tmp_path: P
     assert [v[0] for v in vouchers(ws, fund_id)] == ["PT-0001/2025", "PC-0001/2025", "PT-0002/2025"]
 
 
+def test_a_minor_pupil_does_not_sign_for_the_money(ws: Workspace, tmp_path: Path) -> None:
+    open_fund(ws)
+    ws.people.add(PersonInput("Phạm Văn Nam", Sex.MALE, "12/03/2014"))
+    rows = [(1, "05/01/2025", "PC1", "Phạm Văn Nam", "Học bổng", "Chi", 100_000, "")]
+    plan = ws.imports.plan(ledger_file(tmp_path / "hb.xlsx", rows), "ledger")
+    row = plan.rows[0]
+    # The form's own reason: the parent or guardian receives it and signs.
+    assert row.status == REJECTED and [p.field for p in row.problems] == ["payer"]
+    assert "under 18" in row.problems[0].message
+
+
+def test_a_list_of_donations_without_a_kind_column(ws: Workspace, tmp_path: Path) -> None:
+    # No kind column, no Thu/Chi columns: the reason's words or the voucher tell the way.
+    fund_id = open_fund(ws)
+    rows = [
+        (1, "02/03/2025", None, "Trần Văn Bình", "Ủng hộ quỹ khuyến học", 300_000),
+        (2, "02/03/2025", "PC-07", "Nguyễn Thị Hạnh", "Mua sổ sách", 50_000),
+        (3, "03/03/2025", None, "Cộng đồng thôn Đông", "Ủng hộ xây dựng", "1.000.000"),
+        (4, "04/03/2025", None, "Lê Văn Cường", "Tiền mặt", 20_000),
+        (None, "Cộng:", None, None, None, 1_370_000),
+    ]
+    header = ("STT", "Ngày", "Số phiếu", "Họ và tên", "Lý do", "Số tiền")
+    plan = ws.imports.plan(ledger_file(tmp_path / "ung-ho.xlsx", rows, header), "ledger")
+    got = {r.row: (r.status, r.entry.kind if r.entry else None) for r in plan.rows}
+    assert got == {
+        5: (NEW, EntryKind.DONATION_CASH),
+        6: (NEW, EntryKind.EXPENSE),  # PC: a payment
+        7: (NEW, EntryKind.DONATION_CASH),  # "Cộng đồng" (a community) is no total
+        8: (REJECTED, None),  # neither the words nor the voucher say
+        9: (IGNORED, None),
+        10: (IGNORED, None),
+        12: (IGNORED, None),
+    }
+    assert [p.field for p in next(r for r in plan.rows if r.row == 8).problems] == ["kind"]
+    ws.imports.apply(plan, ImportOptions(skip_rejected=True))
+    assert ws.fund.balance(fund_id) == OPENING + 300_000 - 50_000 + 1_000_000
+
+
 def test_the_fund_is_the_only_one_or_the_one_named(ws: Workspace, tmp_path: Path) -> None:
     file = ledger_file(tmp_path / "so-quy.xlsx", kind_column_rows()[:1])
     with pytest.raises(UserError, match="no fund yet"):
