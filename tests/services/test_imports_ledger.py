@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.fund import Book, EntryInput, EntryKind
+from desktop_app.core.fund import Book, EntryInput, EntryKind, book_of
 from desktop_app.core.people import PersonInput, Sex
 from desktop_app.core.problems import UserError
 from desktop_app.services.fund import FundInput, LedgerFilter
@@ -315,7 +315,7 @@ def test_dates_the_fund_refuses_and_a_closed_year(ws: Workspace, tmp_path: Path)
     assert reasons == {5: ["date"], 7: ["payer"], 8: ["date"]}
     # "Quà" in the kind column: a gift, a payment.
     gift = next(r for r in plan.rows if r.row == 9)
-    assert gift.entry is not None and book_of_kind(gift.entry.kind) is Book.PAYMENT
+    assert gift.entry is not None and book_of(gift.entry.kind) is Book.PAYMENT
     ws.imports.apply(plan, ImportOptions(skip_rejected=True))
     ws.fund.close_year(fund_id, 2025, today=dt.date(2026, 1, 5))
     closed = ws.imports.plan(ledger_file(tmp_path / "b.xlsx", rows[1:2]), "ledger")
@@ -325,12 +325,6 @@ def test_dates_the_fund_refuses_and_a_closed_year(ws: Workspace, tmp_path: Path)
         ws.imports.undo(ws.imports.history()[0].id)
 
 
-def book_of_kind(kind: EntryKind) -> Book:
-    from desktop_app.core.fund import book_of
-
-    return book_of(kind)
-
-
 def test_a_dry_plan_writes_nothing(ws: Workspace, tmp_path: Path) -> None:
     fund_id = setup_fund(ws)
     before = ws.db.conn.execute("SELECT count(*) FROM ledger_entry").fetchone()[0]
@@ -338,3 +332,34 @@ def test_a_dry_plan_writes_nothing(ws: Workspace, tmp_path: Path) -> None:
     assert plan.count(NEW) == 5
     assert ws.db.conn.execute("SELECT count(*) FROM ledger_entry").fetchone()[0] == before
     assert ws.imports.history() == [] and ws.fund.balance(fund_id) == OPENING + HELD[1]
+
+
+def test_undo_is_refused_once_an_entry_was_voided(ws: Workspace, tmp_path: Path) -> None:
+    fund_id = open_fund(ws)
+    file = ledger_file(tmp_path / "a.xlsx", kind_column_rows()[:2])
+    result = ws.imports.apply(ws.imports.plan(file, "ledger"))
+    first = ws.fund.find_voucher("PT-0001/2025", fund_id)
+    ws.fund.void(first.id, "Ghi nhầm")
+    with pytest.raises(UserError, match="voided since") as refused:
+        ws.imports.undo(result.import_id)
+    assert refused.value.params["vouchers"] == "PT-0001/2025"
+    assert ws.fund.balance(fund_id) == OPENING + 1_250_000
+
+
+def test_a_fund_changed_since_the_check_is_checked_again(ws: Workspace, tmp_path: Path) -> None:
+    fund_id = open_fund(ws)
+    file = ledger_file(tmp_path / "a.xlsx", kind_column_rows()[:2])
+    plan = ws.imports.plan(file, "ledger")
+    # Meanwhile the first row's receipt is recorded with the form: it is a match now.
+    ws.fund.record(
+        EntryInput(fund_id, EntryKind.DONATION_CASH, dt.date(2025, 1, 5), 2_000_000,
+                   "Trần Văn Bình", reason="Ủng hộ quỹ khuyến học"),
+        today=dt.date(2025, 1, 5),
+    )  # fmt: skip
+    with pytest.raises(UserError, match="changed since"):
+        ws.imports.apply(plan)
+    assert ws.fund.balance(fund_id) == OPENING + 2_000_000 and ws.imports.history() == []
+    fresh = ws.imports.plan(file, "ledger")
+    assert (fresh.count(MATCH), fresh.count(NEW)) == (1, 1)
+    ws.imports.apply(fresh)
+    assert ws.fund.balance(fund_id) == OPENING + 2_000_000 + 1_250_000
