@@ -42,6 +42,8 @@ from desktop_app.core.people import (
 from desktop_app.core.problems import N_, Problem, UserError
 from desktop_app.core.progress import Progress, check, no_progress
 from desktop_app.core.text import fold, nfc
+from desktop_app.services import import_attendance as attendance
+from desktop_app.services.import_attendance import PlannedSession
 from desktop_app.services.ops import OpChanges, Ops
 from desktop_app.storage import imports as repo
 from desktop_app.storage import members as members_repo
@@ -86,7 +88,7 @@ def _reader() -> ModuleType:
     return sheet_reader
 
 
-KINDS = ("people", "members")  # the kinds this version imports (attendance, ledger: later)
+KINDS = ("people", "members", "attendance", "ledger")
 ON_MATCH = ("skip", "fill", "update")
 
 NEW, MATCH, DUPLICATE, REJECTED, IGNORED = "new", "match", "duplicate", "rejected", "ignored"
@@ -187,6 +189,8 @@ class PlannedRow:
     branch_name: str = ""
     branch_id: str | None = None
     member_number: str = ""
+    # Attendance rosters: the sessions ticked (indexes into ImportPlan.sessions).
+    present: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,8 @@ class ImportPlan:
     # classified with: `apply` classifies again when either is not the same any more.
     stamp: tuple[int, ...] = ()
     options: ImportOptions | None = None
+    # Attendance rosters: each session column as the class's session it is (or one to add).
+    sessions: tuple[PlannedSession, ...] = ()
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -230,6 +236,7 @@ class ImportOptions:
     # no branch, such rows are rejected; today).
     branch_id: str | None = None
     joined_on: dt.date | None = None
+    course_id: str | None = None  # attendance rosters: the class
 
 
 @dataclass(frozen=True)
@@ -246,6 +253,7 @@ class UndoResult:
     restored: int
     changes: OpChanges
     members_removed: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # the kind's own (attendance: ticks...)
 
 
 # Reading the file -------------------------------------------------------------------------
@@ -688,6 +696,8 @@ class ImportService:
             )  # fmt: skip
         if plan.kind == "members":
             out = self._classify_members(out, options, today)
+        if plan.kind == "attendance":
+            out, plan = self._classify_attendance(out, plan, options)
         return replace(
             plan, rows=tuple(out), unknown_hamlets=tuple(unknown.values()),
             stamp=repo.registry_stamp(db), options=options,
@@ -813,6 +823,32 @@ class ImportService:
             )  # fmt: skip
         return out
 
+    def _classify_attendance(
+        self, rows: Sequence[PlannedRow], plan: ImportPlan, options: ImportOptions
+    ) -> tuple[list[PlannedRow], ImportPlan]:
+        """A roster: its session columns as the class's sessions (import_attendance), and each
+        row's ticks; a cell that is neither a tick nor an absence rejects its row."""
+        columns = attendance.session_columns(plan.columns)
+        sessions = attendance.plan_sessions(self._db, options.course_id, columns, plan.header_cells)
+        out = []
+        for r in rows:
+            if r.person is None or r.status in (IGNORED, DUPLICATE):
+                out.append(r)
+                continue
+            present, bad = attendance.read_ticks(r.raw, columns)
+            cells = {k: v for k, v in r.cells.items() if k != table.SESSION}
+            if bad:
+                r = _with(r, status=REJECTED, fields=None, match_id=None, match_name="",
+                          match_certain=False, problems=r.problems + bad)  # fmt: skip
+            out.append(_with(r, present=() if bad else present, cells=cells))
+        return out, replace(plan, sessions=sessions)
+
+    def attendance_counts(self, plan: ImportPlan) -> dict[str, int]:
+        """What importing a roster would do to its class: `enrolled`, `ticks` (marks added)
+        and `sessions_created`."""
+        course = attendance.course_of(self._db, (plan.options or ImportOptions()).course_id)
+        return attendance.forecast(self._db, course.id, plan.sessions, _roster(plan.rows, {}))
+
     # Importing ---------------------------------------------------------------------------
 
     @_gc_paused
@@ -920,11 +956,23 @@ class ImportService:
             )  # fmt: skip
             if plan.kind == "members":
                 counts["members_created"] = len(member_ids)
+            if plan.kind == "attendance":
+                course_id = attendance.course_of(self._db, options.course_id).id
+                now = attendance.plan_sessions(
+                    self._db, course_id, attendance.session_columns(plan.columns),
+                    plan.header_cells,
+                )  # fmt: skip
+                more, recorded = attendance.record(
+                    tx, self._db, course_id, plan.sessions, now, _roster(fresh.rows, row_ids)
+                )
+                effects += more
+                counts.update(recorded)
             repo.insert_batch(
                 tx, batch_id=batch_id, kind=plan.kind, file_name=plan.file.path.name,
                 sha256=plan.file.sha256, sheet=plan.sheet, header_row=plan.header_row,
                 mapping={"columns": plan.mapping(), "on_match": options.on_match},
-                counts=counts, target_id=None,
+                counts=counts,
+                target_id=options.course_id if plan.kind == "attendance" else None,
             )  # fmt: skip
             repo.insert_effects(tx, batch_id, effects)
             repo.save_mapping(tx, plan.signature, plan.kind, plan.mapping())
@@ -1112,7 +1160,10 @@ class ImportService:
                     ),
                     {"count": len(later), "names": names},
                 )
+            if batch.kind == "attendance":
+                attendance.check_undo(self._db, effects, mine)
             tx = op.tx
+            extra = attendance.undo(tx, self._db, effects) if batch.kind == "attendance" else {}
             numbers = members_repo.held_numbers(self._db)
             of_member = {h.member_id: number for number, h in numbers.items()}
             for member_id in created["member"]:
@@ -1128,7 +1179,7 @@ class ImportService:
             repo.mark_undone(tx, import_id)
         return UndoResult(
             import_id, len(created["person"]), restored, op.result(None).changes,
-            len(created["member"]),
+            len(created["member"]), extra,
         )  # fmt: skip
 
     def _person_of(self, row_id: str) -> str:
@@ -1355,6 +1406,18 @@ def _households(people: Sequence[tuple[PlannedRow, PersonFields]]) -> list[_Hous
                 out.append(current)
             current.members.append((r.row, relation))
     return out
+
+
+def _roster(
+    rows: Sequence[PlannedRow], person_of_row: Mapping[int, str]
+) -> list[tuple[str | None, tuple[int, ...]]]:
+    """An attendance roster's learners: (the person, or None for one not created yet, and the
+    sessions ticked) of each row imported."""
+    return [
+        (person_of_row.get(r.row) if r.status == NEW else r.match_id, r.present)
+        for r in rows
+        if r.status == NEW or (r.status == MATCH and r.match_id is not None)
+    ]
 
 
 def _already(batch: repo.BatchRow) -> UserError:
