@@ -333,3 +333,41 @@ def test_a_session_added_meanwhile_refuses_the_import(ws: Workspace, tmp_path: P
     with pytest.raises(UserError):
         ws.imports.apply(plan, options)
     assert table_rows(ws.db.path) == before
+
+
+def test_undo_is_refused_once_a_certificate_is_issued_for_an_imported_enrolment(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    course = make_class(ws)
+    _cuong, hoa = held_learners(ws, course)
+    rows = [(1, "Phạm Thị Hoa", 1988, "x", "✓")]
+    options = ImportOptions(course_id=course)
+    file = write_roster(tmp_path / "r.xlsx", ("STT", "Họ và tên", "Năm sinh", "05/03", "12/03"),
+                        rows)  # fmt: skip
+    result = ws.imports.apply(ws.imports.plan(file, "attendance", options=options), options)
+    assert result.counts["enrolled"] == 1 and result.counts["created"] == 0
+    enrolment = next(e.id for e in ws.courses.enrolments(course) if e.person_id == hoa)
+    ws.certificates.issue_for_course(course, enrolment_ids={enrolment})
+    with pytest.raises(UserError) as err:
+        ws.imports.undo(result.import_id)
+    assert "Phạm Thị Hoa" in str(err.value.params)
+    assert grid_of(ws, course)["Phạm Thị Hoa"] == {"05/03", "12/03"}
+
+
+def test_matched_learners_get_their_empty_fields_filled_and_undo_restores_them(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    course = make_class(ws)
+    cuong, _hoa = held_learners(ws, course)
+    header = ("STT", "Họ và tên", "Năm sinh", "Số điện thoại", "05/03")
+    rows = [(1, "Lê Văn Cường", 1975, "0912345678", "x")]
+    options = ImportOptions(course_id=course, on_match="fill")
+    file = write_roster(tmp_path / "r.xlsx", header, rows)
+    result = ws.imports.apply(ws.imports.plan(file, "attendance", options=options), options)
+    assert (result.counts["updated"], result.counts["enrolled"], result.counts["ticks"]) == (
+        1, 0, 0,
+    )  # fmt: skip
+    assert ws.people.get(cuong).phone == "0912345678"
+    undone = ws.imports.undo(result.import_id)
+    assert undone.restored == 1 and ws.people.get(cuong).phone is None
+    assert grid_of(ws, course) == {"Lê Văn Cường": {"05/03"}}
