@@ -43,7 +43,7 @@ from desktop_app.core.problems import N_, Problem, UserError
 from desktop_app.core.progress import Progress, check, no_progress
 from desktop_app.core.text import fold, nfc
 from desktop_app.services import import_attendance as attendance
-from desktop_app.services.import_attendance import PlannedSession
+from desktop_app.services.import_attendance import PlannedSession as PlannedSession
 from desktop_app.services.ops import OpChanges, Ops
 from desktop_app.storage import imports as repo
 from desktop_app.storage import members as members_repo
