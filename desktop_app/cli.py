@@ -2563,10 +2563,17 @@ def _import_file(args: argparse.Namespace, file: Path) -> int:
         raise CliError(_("--branch and --joined are for --kind members"), EXIT_USAGE)
     if args.kind != "ledger" and args.fund is not None:
         raise CliError(_("--fund is for --kind ledger"), EXIT_USAGE)
+    if (args.kind == "attendance") != (args.course is not None):
+        raise CliError(
+            _("--kind attendance needs --course COURSE_ID (see 'courses list'); other kinds "
+              "take no --course"),
+            EXIT_USAGE,
+        )  # fmt: skip
     mapping = _read_mapping(args.mapping) if args.mapping is not None else None
     options = ImportOptions(
         on_match=args.on_match, create_hamlets=args.create_hamlets,
         skip_rejected=args.skip_rejected, joined_on=args.joined, fund_id=args.fund,
+        course_id=args.course,
     )  # fmt: skip
     # The first import may start the database (a centre's first day is its lists); a dry run
     # changes nothing, so it needs one that exists.
@@ -2580,6 +2587,7 @@ def _import_file(args: argparse.Namespace, file: Path) -> int:
             file, args.kind, sheet=args.sheet, mapping=mapping, options=options, opened=opened
         )
         status, import_id, reason = "dry-run", None, ""
+        roster = ws.imports.attendance_counts(plan) if args.kind == "attendance" else {}
         if opened.already is not None:
             status = "already-imported"
             reason = tr(
@@ -2597,6 +2605,7 @@ def _import_file(args: argparse.Namespace, file: Path) -> int:
             else:
                 result = ws.imports.apply(plan, options)
                 status, import_id = "applied", result.import_id
+                roster = {k: result.counts.get(k, 0) for k in roster}
     counts = plan.counts
     rejected = [
         {"row": r.row, "field": p.field, "reason": tr(p.message, **p.params)}
@@ -2651,10 +2660,13 @@ def _import_file(args: argparse.Namespace, file: Path) -> int:
         # A reason names its column as the sheet does ("Ngày sinh"), not by the field key.
         headers = {c.field: c.header or c.letter for c in plan.columns if c.field}
         headers.setdefault("hamlet_id", headers.get("hamlet", "hamlet"))
+        headers.pop("session", None)  # many columns: a tick's reason names its own
         for item in rejected:
             print(tr("Row {row}, {field}: {reason}", row=item["row"],
                      field=headers.get(str(item["field"]), item["field"]),
                      reason=item["reason"]))  # fmt: skip
+        if args.kind == "attendance":
+            _print_roster(plan, roster, status)
         if status == "applied":
             print(
                 tr(
@@ -2696,6 +2708,30 @@ def _ledger_lines(plan: ImportPlan) -> None:
                 print(tr("Row {row}: {reason}", row=r.row, reason=problem_text(p)))
 
 
+def _print_roster(plan: ImportPlan, counts: dict[str, int], status: str) -> None:
+    """An attendance roster: which session each column is, and what it does to the class."""
+    for s in plan.sessions:
+        day = f"{s.day:%d/%m/%Y}" if s.day else ""
+        print(
+            tr("Column {letter} ({header}): the session of {day}.", letter=s.letter,
+               header=s.header, day=day)
+            if s.session_id
+            else tr("Column {letter} ({header}): a new session on {day}.", letter=s.letter,
+                    header=s.header, day=day)
+        )  # fmt: skip
+    values = {
+        "enrolled": format_int(counts.get("enrolled", 0)),
+        "ticks": format_int(counts.get("ticks", 0)),
+        "sessions": format_int(counts.get("sessions_created", 0)),
+    }
+    if status == "applied":
+        print(tr("The class: {enrolled} enrolled, {ticks} attendance marks added, {sessions} "
+                 "sessions added.", **values))  # fmt: skip
+    else:
+        print(tr("The class would get: {enrolled} enrolled, {ticks} attendance marks, "
+                 "{sessions} new sessions.", **values))  # fmt: skip
+
+
 def _import_list(args: argparse.Namespace) -> int:
     with _open(args) as ws:
         batches = ws.imports.history()
@@ -2728,6 +2764,13 @@ def _import_list(args: argparse.Namespace) -> int:
                 )
             )  # fmt: skip
             continue
+        if b.kind == "attendance":
+            undone = (
+                tr(", {enrolled} enrolled, {ticks} attendance marks",
+                   enrolled=format_int(int(b.counts.get("enrolled", 0))),
+                   ticks=format_int(int(b.counts.get("ticks", 0))))
+                + undone
+            )  # fmt: skip
         print(
             tr(
                 "{id}  {date}  {file} ({sheet}): {created} people added, {updated} updated{undone}",
@@ -2764,6 +2807,16 @@ def _import_undo(args: argparse.Namespace, import_id: str) -> int:
             tr(
                 "{count} members it added were removed (their numbers may be given again).",
                 count=format_int(result.members_removed),
+            )
+        )
+    if result.counts.get("enrolments_removed") or result.counts.get("ticks_removed"):
+        print(
+            tr(
+                "{enrolments} enrolments, {ticks} attendance marks and {sessions} sessions it "
+                "added were removed from the class.",
+                enrolments=format_int(result.counts.get("enrolments_removed", 0)),
+                ticks=format_int(result.counts.get("ticks_removed", 0)),
+                sessions=format_int(result.counts.get("sessions_removed", 0)),
             )
         )
     return EXIT_OK

@@ -39,7 +39,6 @@ from desktop_app.core.money import Money
 from desktop_app.core.problems import N_, Problem, UserError
 from desktop_app.core.progress import Progress, check
 from desktop_app.core.text import fold, nfc
-from desktop_app.i18n import tr
 from desktop_app.services.fund import FundRow, FundService, LedgerFilter
 from desktop_app.services.imports import (
     DUPLICATE,
@@ -67,8 +66,9 @@ __all__ = ["VOID_REASON", "LedgerImport", "totals"]
 
 AMOUNT_FIELDS = ("amount", "amount_in", "amount_out")
 
-# The void's reason of each entry when an import is undone (printed on the reversal).
-VOID_REASON = N_("Import from Excel {file} undone")
+# The void's reason of each entry when an import is undone: printed on the reversal, which
+# is a Vietnamese document whatever the screen's language (as "Hủy phiếu …").
+VOID_REASON = "Hủy nhập từ Excel {file}"
 
 NO_DATE = N_("The date is empty: type the day of the entry as dd/mm/yyyy.")
 BOTH_AMOUNTS = N_(
@@ -654,9 +654,9 @@ class LedgerImport:
 
 
 def _void_reason(file_name: str) -> str:
-    room = MAX_VOID_REASON - len(tr(VOID_REASON, file=""))
+    room = MAX_VOID_REASON - len(VOID_REASON.format(file=""))
     name = file_name if len(file_name) <= room else file_name[: room - 1] + "…"
-    return tr(VOID_REASON, file=name)
+    return VOID_REASON.format(file=name)
 
 
 def _unclassified(rows: Sequence[PlannedRow]) -> list[PlannedRow]:

@@ -43,6 +43,8 @@ from desktop_app.core.people import (
 from desktop_app.core.problems import N_, Problem, UserError
 from desktop_app.core.progress import Progress, check, no_progress
 from desktop_app.core.text import fold, nfc
+from desktop_app.services import import_attendance as attendance
+from desktop_app.services.import_attendance import PlannedSession as PlannedSession
 from desktop_app.services.ops import OpChanges, Ops
 from desktop_app.storage import imports as repo
 from desktop_app.storage import members as members_repo
@@ -192,6 +194,8 @@ class PlannedRow:
     # (kept for display and history: the app numbers its own vouchers).
     entry: EntryInput | None = None
     voucher: str = ""
+    # Attendance rosters: the sessions ticked (indexes into ImportPlan.sessions).
+    present: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -210,6 +214,8 @@ class ImportPlan:
     # classified with: `apply` classifies again when either is not the same any more.
     stamp: tuple[int, ...] = ()
     options: ImportOptions | None = None
+    # Attendance rosters: each session column as the class's session it is (or one to add).
+    sessions: tuple[PlannedSession, ...] = ()
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -236,6 +242,7 @@ class ImportOptions:
     branch_id: str | None = None
     joined_on: dt.date | None = None
     fund_id: str | None = None  # ledgers: the fund (None: the centre's only fund)
+    course_id: str | None = None  # attendance rosters: the class
 
 
 @dataclass(frozen=True)
@@ -253,6 +260,7 @@ class UndoResult:
     changes: OpChanges
     members_removed: int = 0
     voided: int = 0  # ledgers: the entries voided (each by its reversal)
+    counts: dict[str, int] = field(default_factory=dict)  # the kind's own (attendance: ticks...)
 
 
 class KindImport(Protocol):
@@ -721,6 +729,8 @@ class ImportService:
             )  # fmt: skip
         if plan.kind == "members":
             out = self._classify_members(out, options, today)
+        if plan.kind == "attendance":
+            out, plan = self._classify_attendance(out, plan, options)
         return replace(
             plan, rows=tuple(out), unknown_hamlets=tuple(unknown.values()),
             stamp=repo.registry_stamp(db), options=options,
@@ -846,6 +856,32 @@ class ImportService:
             )  # fmt: skip
         return out
 
+    def _classify_attendance(
+        self, rows: Sequence[PlannedRow], plan: ImportPlan, options: ImportOptions
+    ) -> tuple[list[PlannedRow], ImportPlan]:
+        """A roster: its session columns as the class's sessions (import_attendance), and each
+        row's ticks; a cell that is neither a tick nor an absence rejects its row."""
+        columns = attendance.session_columns(plan.columns)
+        sessions = attendance.plan_sessions(self._db, options.course_id, columns, plan.header_cells)
+        out = []
+        for r in rows:
+            if r.person is None or r.status in (IGNORED, DUPLICATE):
+                out.append(r)
+                continue
+            present, bad = attendance.read_ticks(r.raw, columns)
+            cells = {k: v for k, v in r.cells.items() if k != table.SESSION}
+            if bad:
+                r = _with(r, status=REJECTED, fields=None, match_id=None, match_name="",
+                          match_certain=False, problems=r.problems + bad)  # fmt: skip
+            out.append(_with(r, present=() if bad else present, cells=cells))
+        return out, replace(plan, sessions=sessions)
+
+    def attendance_counts(self, plan: ImportPlan) -> dict[str, int]:
+        """What importing a roster would do to its class: `enrolled`, `ticks` (marks added)
+        and `sessions_created`."""
+        course = attendance.course_of(self._db, (plan.options or ImportOptions()).course_id)
+        return attendance.forecast(self._db, course.id, plan.sessions, _roster(plan.rows, {}))
+
     # Importing ---------------------------------------------------------------------------
 
     @_gc_paused
@@ -957,11 +993,23 @@ class ImportService:
             )  # fmt: skip
             if plan.kind == "members":
                 counts["members_created"] = len(member_ids)
+            if plan.kind == "attendance":
+                course_id = attendance.course_of(self._db, options.course_id).id
+                now = attendance.plan_sessions(
+                    self._db, course_id, attendance.session_columns(plan.columns),
+                    plan.header_cells,
+                )  # fmt: skip
+                more, recorded = attendance.record(
+                    tx, self._db, course_id, plan.sessions, now, _roster(fresh.rows, row_ids)
+                )
+                effects += more
+                counts.update(recorded)
             repo.insert_batch(
                 tx, batch_id=batch_id, kind=plan.kind, file_name=plan.file.path.name,
                 sha256=plan.file.sha256, sheet=plan.sheet, header_row=plan.header_row,
                 mapping={"columns": plan.mapping(), "on_match": options.on_match},
-                counts=counts, target_id=None,
+                counts=counts,
+                target_id=options.course_id if plan.kind == "attendance" else None,
             )  # fmt: skip
             repo.insert_effects(tx, batch_id, effects)
             repo.save_mapping(tx, plan.signature, plan.kind, plan.mapping())
@@ -1151,7 +1199,10 @@ class ImportService:
                     ),
                     {"count": len(later), "names": names},
                 )
+            if batch.kind == "attendance":
+                attendance.check_undo(self._db, effects, mine)
             tx = op.tx
+            extra = attendance.undo(tx, self._db, effects) if batch.kind == "attendance" else {}
             numbers = members_repo.held_numbers(self._db)
             of_member = {h.member_id: number for number, h in numbers.items()}
             for member_id in created["member"]:
@@ -1167,7 +1218,7 @@ class ImportService:
             repo.mark_undone(tx, import_id)
         return UndoResult(
             import_id, len(created["person"]), restored, op.result(None).changes,
-            len(created["member"]),
+            len(created["member"]), counts=extra,
         )  # fmt: skip
 
     def _person_of(self, row_id: str) -> str:
@@ -1389,6 +1440,18 @@ def _households(people: Sequence[tuple[PlannedRow, PersonFields]]) -> list[_Hous
                 out.append(current)
             current.members.append((r.row, relation))
     return out
+
+
+def _roster(
+    rows: Sequence[PlannedRow], person_of_row: Mapping[int, str]
+) -> list[tuple[str | None, tuple[int, ...]]]:
+    """An attendance roster's learners: (the person, or None for one not created yet, and the
+    sessions ticked) of each row imported."""
+    return [
+        (person_of_row.get(r.row) if r.status == NEW else r.match_id, r.present)
+        for r in rows
+        if r.status == NEW or (r.status == MATCH and r.match_id is not None)
+    ]
 
 
 def _already(batch: repo.BatchRow) -> UserError:

@@ -373,6 +373,64 @@ def set_present(tx: Tx, pairs: Iterable[tuple[str, str]], present: bool) -> int:
     return changed
 
 
+def enrolments_by_person(db: Database, course_id: str) -> dict[str, EnrolmentState]:
+    """Person id -> their enrolment in the course, removed ones too (an import revives those)."""
+    rows = db.conn.execute(
+        "SELECT id, course_id, person_id, deleted FROM enrolment WHERE course_id = ?",
+        (course_id,),
+    ).fetchall()
+    return {str(r[2]): EnrolmentState(r[0], r[1], r[2], bool(r[3])) for r in rows}
+
+
+def attendance_states(db: Database, course_id: str) -> dict[tuple[str, str], tuple[str, bool]]:
+    """(enrolment_id, session_id) -> (attendance id, deleted) of every mark of the course,
+    tombstones too."""
+    rows = db.conn.execute(
+        "SELECT a.enrolment_id, a.session_id, a.id, a.deleted FROM attendance a"
+        " JOIN enrolment e ON e.id = a.enrolment_id WHERE e.course_id = ?",
+        (course_id,),
+    ).fetchall()
+    return {(str(r[0]), str(r[1])): (str(r[2]), bool(r[3])) for r in rows}
+
+
+def enrolments_of_marks(db: Database, mark_ids: Sequence[str]) -> list[str]:
+    """The enrolments the attendance marks are of."""
+    out: list[str] = []
+    for start in range(0, len(mark_ids), 500):
+        chunk = list(mark_ids[start : start + 500])
+        marks = ", ".join("?" for _ in chunk)
+        out += [
+            str(r[0])
+            for r in db.conn.execute(
+                f"SELECT enrolment_id FROM attendance WHERE id IN ({marks})", chunk
+            )
+        ]
+    return out
+
+
+def sessions_by_id(db: Database, session_ids: Sequence[str]) -> list[Session]:
+    """The sessions with these ids, removed ones too, in date order."""
+    out: list[Session] = []
+    for start in range(0, len(session_ids), 500):
+        chunk = list(session_ids[start : start + 500])
+        marks = ", ".join("?" for _ in chunk)
+        rows = db.conn.execute(
+            f"SELECT id, course_id, day, topic, position FROM session WHERE id IN ({marks})",
+            chunk,
+        ).fetchall()
+        out += [Session(r[0], r[1], dt.date.fromisoformat(r[2]), r[3], r[4]) for r in rows]
+    return sorted(out, key=lambda s: (s.day, s.position, s.id))
+
+
+def insert_attendance(tx: Tx, enrolment_id: str, session_id: str) -> str:
+    return tx.insert("attendance", {"session_id": session_id, "enrolment_id": enrolment_id})
+
+
+def set_attendance_deleted(tx: Tx, attendance_id: str, deleted: bool) -> None:
+    """Untick (a tombstone, as set_present) or tick again one attendance mark."""
+    tx.update("attendance", attendance_id, {"deleted": int(deleted)})
+
+
 def bulk_insert_course_rows(
     tx: Tx,
     courses: Sequence[tuple[str, CourseInput]],
