@@ -50,6 +50,7 @@ from desktop_app.storage import imports as repo
 from desktop_app.storage import members as members_repo
 from desktop_app.storage import people as people_repo
 from desktop_app.storage.db import Database
+from desktop_app.storage.imports import BatchRow as BatchRow
 from desktop_app.storage.tx import Tx
 
 if TYPE_CHECKING:

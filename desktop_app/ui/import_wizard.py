@@ -1,7 +1,8 @@
-"""The import wizard: a list of people kept in Excel brought in without retyping.
+"""The import wizard: a list kept in Excel brought in without retyping: people, members of the
+Hội (into a branch), a class's attendance (into that class) or a fund's entries (into that fund).
 
-Five steps in one dialog: choose the file (a file imported before says so and offers to undo
-that import) → the sheet and its header row, with the sheet's first rows shown → what each
+Five steps in one dialog: what the list holds (and its class, fund or default branch), the file
+(a file imported before says so and offers to undo that import) → the sheet and its header row, with the sheet's first rows shown → what each
 column holds, with its font (a column typed in TCVN3 or VNI is flagged and its converted
 sample shown) → the preview: counts, every row with its status and reason, the hamlets the
 centre's list lacks, what to do with the people already held → the import (all or nothing,
@@ -15,17 +16,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -47,10 +49,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.appinfo import documents_folder
+from desktop_app.core.fund import KIND_LABELS as ENTRY_KIND_LABELS
 from desktop_app.core.legacy_text import Encoding
 from desktop_app.core.problems import N_, UserError
 from desktop_app.core.sheet_table import FIELDS
-from desktop_app.i18n import _, format_date, format_int, tr
+from desktop_app.i18n import _, format_date, format_int, format_money, tr
+from desktop_app.services.courses import CourseFilter
 from desktop_app.services.imports import (
     DUPLICATE,
     HEADER_SCAN,
@@ -105,10 +109,24 @@ ON_MATCH_LABELS = (
     ("fill", N_("Fill only their empty fields from the file")),
     ("update", N_("Update them with the file's values")),
 )
+NO_CLASS = N_(
+    "There is no class yet: create the class on the Classes page first (with its sessions, or "
+    "let the import add them from the dates of the columns)."
+)
+NO_FUND = N_("There is no fund yet: create it on the Fund page first.")
 CREATE_HAMLET = ""  # the hamlet choice "add it to the centre's list"
+# What a list can hold, as the first step offers it.
+KIND_LABELS = (
+    ("people", N_("People (the registry of the commune)")),
+    ("members", N_("Members of the Hội Khuyến học")),
+    ("attendance", N_("A class: its learners and their attendance")),
+    ("ledger", N_("Fund entries: receipts and payments")),
+)
 
 
-def status_label(status: str) -> str:
+def status_label(status: str, kind: str = "people") -> str:
+    if kind == "ledger" and status == MATCH:
+        return _("Already in the fund")
     return _(STATUS_LABELS.get(status, status))
 
 
@@ -121,6 +139,57 @@ def when_text(stamp: str) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone()
     return f"{format_date(moment.date())} {moment:%H:%M}"
+
+
+def _count(counts: Mapping[str, object], key: str) -> int:
+    value = counts.get(key, 0)
+    return int(value) if isinstance(value, int | float) else 0
+
+
+def import_summary(kind: str, counts: Mapping[str, object]) -> str:
+    """What an import brought in, in the words of its kind of list (the done page, the
+    history)."""
+    if kind == "ledger":
+        return tr(
+            "{entries} fund entries recorded: receipts {receipts}, payments {payments}",
+            entries=format_int(_count(counts, "entries")),
+            receipts=format_money(_count(counts, "receipts_total")),
+            payments=format_money(_count(counts, "payments_total")),
+        )
+    people = tr(
+        "{created} people added, {updated} people already in the registry updated",
+        created=format_int(_count(counts, "created")),
+        updated=format_int(_count(counts, "updated")),
+    )
+    if kind == "members":
+        return tr(
+            "{members} members added; {people}",
+            members=format_int(_count(counts, "members_created")), people=people,
+        )  # fmt: skip
+    if kind == "attendance":
+        return tr(
+            "{enrolled} learners enrolled, {ticks} attendance marks, {sessions} sessions "
+            "added; {people}",
+            enrolled=format_int(_count(counts, "enrolled")),
+            ticks=format_int(_count(counts, "ticks")),
+            sessions=format_int(_count(counts, "sessions_created")), people=people,
+        )  # fmt: skip
+    return people
+
+
+def undo_question(kind: str) -> str:
+    """What undoing an import of this kind does."""
+    if kind == "ledger":
+        return _(
+            "Every entry the import recorded is voided (a reversal entry each, as the Void "
+            "command does): the fund's balance is as before the import."
+        )
+    if kind == "attendance":
+        return _(
+            "The attendance marks and enrolments it added are removed, the people it added "
+            "are removed and the fields it changed get their values back."
+        )
+    return _("The people it added are removed and the fields it changed get their values back.")
 
 
 def cell_text(cell: object) -> str:
@@ -145,10 +214,14 @@ def row_name(r: PlannedRow) -> str:
 
 
 def row_details(r: PlannedRow) -> str:
-    """Why a row is rejected, whom it matches, which row it repeats."""
+    """Why a row is rejected, whom it matches, which row it repeats; for a fund entry, what
+    it will be recorded as."""
+    warnings = [tr(p.message, **p.params) for p in r.problems if p.warning]
     if r.status == REJECTED:
         return "; ".join(tr(p.message, **p.params) for p in r.problems)
     if r.status == MATCH:
+        if r.person is None:  # a fund entry the fund holds already
+            return tr("Already in the fund as {voucher}: not recorded again", voucher=r.match_name)
         if r.match_certain:
             return tr("{name}: the same CCCD", name=r.match_name)
         return tr(
@@ -156,34 +229,104 @@ def row_details(r: PlannedRow) -> str:
             name=r.match_name,
         )
     if r.status == DUPLICATE and r.duplicate_of is not None:
+        if r.person is None:
+            return tr("The same entry as row {row}", row=r.duplicate_of)
         return tr("The same person as row {row}", row=r.duplicate_of)
     if r.status == IGNORED:
         return _("A title, a total or the signature: not imported")
-    return ""
+    if r.entry is not None:
+        text = tr(
+            "{kind}: {reason}", kind=_(ENTRY_KIND_LABELS[r.entry.kind]), reason=r.entry.reason
+        )
+        return "; ".join([text, *warnings])
+    return "; ".join(warnings)
 
 
 # The preview's rows ------------------------------------------------------------------------
 
-R_ROW, R_STATUS, R_NAME, R_BIRTH, R_CCCD, R_HAMLET, R_DETAILS = range(7)
+
+def _birth(r: PlannedRow) -> str:
+    return r.cells.get("birth") or r.cells.get("birth_year", "")
+
+
+def _amount(r: PlannedRow) -> str:
+    if r.entry is not None:
+        return format_int(r.entry.amount)
+    for key in ("amount", "amount_in", "amount_out"):
+        if r.cells.get(key):
+            return r.cells[key]
+    return ""
+
+
+def _present(r: PlannedRow) -> str:
+    return format_int(len(r.present)) if r.person is not None else ""
+
+
+RowColumn = tuple[str, Callable[[PlannedRow], str], int]  # header msgid, text, width (0: stretch)
+_ROW = (N_("Row"), lambda r: str(r.row), 50)
+_STATUS = (N_("Status"), lambda r: "", 150)  # filled by the model (it marks an unsure match)
+_DETAILS = (N_("Details"), row_details, 0)
+# The columns of the preview, per kind of list.
+ROW_COLUMNS: dict[str, tuple[RowColumn, ...]] = {
+    "people": (
+        _ROW,
+        _STATUS,
+        (N_("Full name"), row_name, 0),
+        (N_("Birth"), _birth, 90),
+        (N_("CCCD"), lambda r: r.cells.get("cccd", ""), 110),
+        (N_("Hamlet"), lambda r: r.cells.get("hamlet", ""), 110),
+        _DETAILS,
+    ),
+    "members": (
+        _ROW,
+        _STATUS,
+        (N_("Full name"), row_name, 0),
+        (N_("Birth"), _birth, 90),
+        (N_("Member number"), lambda r: r.member_number or r.card_number, 90),
+        (N_("Branch (chi hội)"), lambda r: r.branch_name, 130),
+        _DETAILS,
+    ),
+    "attendance": (
+        _ROW,
+        _STATUS,
+        (N_("Full name"), row_name, 0),
+        (N_("Birth"), _birth, 90),
+        (N_("Hamlet"), lambda r: r.cells.get("hamlet", ""), 110),
+        (N_("Sessions present"), _present, 110),
+        _DETAILS,
+    ),
+    "ledger": (
+        _ROW,
+        _STATUS,
+        (N_("Date"), lambda r: r.cells.get("date", ""), 90),
+        (N_("Voucher in the file"), lambda r: r.voucher or r.cells.get("voucher", ""), 110),
+        (N_("Payer or receiver"), lambda r: r.cells.get("payer", ""), 110),
+        (N_("Amount"), _amount, 120),
+        _DETAILS,
+    ),
+}
+R_ROW, R_STATUS = 0, 1
 
 
 class PlanRowsModel(ListModel):
-    """The rows of a plan, filtered by status."""
+    """The rows of a plan, filtered by status, in the columns of its kind of list."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, kind: str = "people") -> None:
         super().__init__(parent)
         self.all_rows: list[PlannedRow] = []
         self.rows: list[PlannedRow] = []
         self.status = ""
-        self.headers = [
-            _("Row"),
-            _("Status"),
-            _("Full name"),
-            _("Birth"),
-            _("CCCD"),
-            _("Hamlet"),
-            _("Details"),
-        ]
+        self.kind = kind
+        self.columns = ROW_COLUMNS["people"]
+        self.headers: list[str] = []
+        self.set_kind(kind)
+
+    def set_kind(self, kind: str) -> None:
+        self.beginResetModel()
+        self.kind = kind
+        self.columns = ROW_COLUMNS[kind]
+        self.headers = [_(c[0]) for c in self.columns]
+        self.endResetModel()
 
     def set_plan_rows(self, rows: Sequence[PlannedRow]) -> None:
         self.beginResetModel()
@@ -209,23 +352,12 @@ class PlanRowsModel(ListModel):
         r = self.rows[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if column == R_ROW:
-                return str(r.row)
             if column == R_STATUS:
-                text = status_label(r.status)
+                text = status_label(r.status, self.kind)
                 if r.status == MATCH and not r.match_certain:
                     text += " (?)"
                 return text
-            if column == R_NAME:
-                return row_name(r)
-            if column == R_BIRTH:
-                return r.cells.get("birth") or r.cells.get("birth_year", "")
-            if column == R_CCCD:
-                return r.cells.get("cccd", "")
-            if column == R_HAMLET:
-                return r.cells.get("hamlet", "")
-            if column == R_DETAILS:
-                return row_details(r)
+            return self.columns[column][1](r)
         if role == Qt.ItemDataRole.ForegroundRole:
             if r.status == REJECTED:
                 return QBrush(QColor("#b00020"))
@@ -246,7 +378,7 @@ class _Choices:
     encodings: dict[str, Encoding] | None = None
 
 
-def _table(model: ListModel) -> QTableView:
+def list_table(model: ListModel) -> QTableView:
     table = QTableView()
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -267,16 +399,22 @@ def _message_label() -> QLabel:
 
 
 class ImportWizard(QDialog):
-    """Import a list of people from a spreadsheet, step by step."""
+    """Import a list from a spreadsheet, step by step."""
 
     # An import was applied (its id) / undone (its id): the pages refresh by subscription.
     imported = Signal(str)
     undone = Signal(str)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None, kind: str = "people"):
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, kind: str = "people",
+        target_id: str | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(parent)
         self.ctx = ctx
         self.kind = kind
+        # The class (attendance), the fund (ledger) or the branch (members) the page that
+        # opened the wizard shows: chosen at first.
+        self.target_id = target_id
         self.path: Path | None = None
         self.opened: ImportFile | None = None
         self.head_rows: list[list[Any]] = []
@@ -331,6 +469,8 @@ class ImportWizard(QDialog):
         self._replan_timer.setSingleShot(True)
         self._replan_timer.setInterval(REPLAN_DELAY_MS)
         self._replan_timer.timeout.connect(self.replan_preview)
+        self._fill_targets()
+        self._show_kind()
         self.go(FILE)
 
     # The pages -----------------------------------------------------------------------------
@@ -347,6 +487,38 @@ class ImportWizard(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        form = QFormLayout()
+        self.kind_combo = QComboBox()
+        self.kind_combo.setAccessibleName(_("The list holds"))
+        for key, label in KIND_LABELS:
+            self.kind_combo.addItem(_(label), key)
+        self.kind_combo.setCurrentIndex(max(self.kind_combo.findData(self.kind), 0))
+        self.kind_combo.activated.connect(lambda _i: self.kind_chosen())
+        form.addRow(_("The list &holds:"), self.kind_combo)
+        self.course_combo = QComboBox()
+        self.course_combo.setAccessibleName(_("Class"))
+        self.course_combo.activated.connect(lambda _i: self.target_chosen())
+        form.addRow(_("&Class:"), self.course_combo)
+        self.fund_combo = QComboBox()
+        self.fund_combo.setAccessibleName(_("Fund"))
+        self.fund_combo.activated.connect(lambda _i: self.target_chosen())
+        form.addRow(_("F&und:"), self.fund_combo)
+        self.branch_combo = QComboBox()
+        self.branch_combo.setAccessibleName(_("Branch of the rows that name none"))
+        self.branch_combo.activated.connect(lambda _i: self.target_chosen())
+        form.addRow(_("&Branch of the rows that name none:"), self.branch_combo)
+        self.joined_edit = QDateEdit(QDate.currentDate())
+        self.joined_edit.setCalendarPopup(True)
+        self.joined_edit.setDisplayFormat("dd/MM/yyyy")
+        self.joined_edit.setMaximumDate(QDate.currentDate())
+        self.joined_edit.setAccessibleName(_("Day joined of the rows that give none"))
+        self.joined_edit.dateChanged.connect(lambda _d: self.target_chosen())
+        form.addRow(_("Day &joined of the rows that give none:"), self.joined_edit)
+        self.kind_form = form
+        layout.addLayout(form)
+        self.target_message = _message_label()
+        self.target_message.setStyleSheet(WARNING_STYLE)
+        layout.addWidget(self.target_message)
         row = QHBoxLayout()
         self.file_edit = QLineEdit()
         self.file_edit.setReadOnly(True)
@@ -442,7 +614,7 @@ class ImportWizard(QDialog):
 
     def _preview_page(self) -> QWidget:
         page = QWidget()
-        self.rows_model = PlanRowsModel(self)
+        self.rows_model = PlanRowsModel(self, self.kind)
         layout = QVBoxLayout(page)
         self.counts_label = _message_label()
         font = self.counts_label.font()
@@ -455,8 +627,7 @@ class ImportWizard(QDialog):
         filters.addWidget(QLabel(_("Show:")))
         self.filter_combo = QComboBox()
         self.filter_combo.setAccessibleName(_("Show"))
-        for status in FILTERS:
-            self.filter_combo.addItem(status_label(status) if status else _("All rows"), status)
+        self._fill_filters()
         self.filter_combo.currentIndexChanged.connect(
             lambda _i: self.rows_model.set_status(str(self.filter_combo.currentData()))
         )
@@ -471,14 +642,17 @@ class ImportWizard(QDialog):
         filters.addWidget(self.save_rejects_button)
         layout.addLayout(filters)
 
-        self.rows_table = _table(self.rows_model)
+        self.rows_table = list_table(self.rows_model)
         self.rows_table.setAccessibleName(_("Rows of the file"))
-        fit_columns(
-            self.rows_table,
-            {R_ROW: 50, R_STATUS: 150, R_BIRTH: 90, R_CCCD: 110, R_HAMLET: 110},
-            stretch=(R_NAME, R_DETAILS),
-        )
+        self._fit_rows()
         layout.addWidget(self.rows_table, 1)
+        # The chosen row's details in full: a reason is often longer than its column.
+        self.row_detail = _message_label()
+        layout.addWidget(self.row_detail)
+        self.rows_table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._show_row_detail(current.row())
+        )
+        self.rows_model.modelReset.connect(lambda: self.row_detail.setText(""))
         # Under the rows: the hamlets to map, what to do with the people held.
         choices = QHBoxLayout()
         self.hamlet_box = QGroupBox(_("Hamlets not in the centre's list"))
@@ -493,6 +667,7 @@ class ImportWizard(QDialog):
         hamlet_layout.addWidget(hamlet_scroll)
         choices.addWidget(self.hamlet_box, 1)
         match_box = QGroupBox(_("People already in the registry"))
+        self.match_box = match_box
         match_layout = QVBoxLayout(match_box)
         self.on_match_combo = QComboBox()
         self.on_match_combo.setAccessibleName(_("People already in the registry"))
@@ -592,7 +767,108 @@ class ImportWizard(QDialog):
         elif self.step == MAPPING:
             self.show_preview()
 
-    # Step 1: the file ----------------------------------------------------------------------
+    # Step 1: what the list holds, and the file ----------------------------------------------
+
+    def _fill_targets(self) -> None:
+        """The classes, funds and branches the import can write to."""
+        reader = self.ctx.reader
+        try:
+            courses = reader.courses.find(CourseFilter())
+            funds = reader.fund.funds()
+            branches = reader.members.branches()
+        except UserError:
+            courses, funds, branches = [], [], []
+        self.course_combo.clear()
+        for c in courses:
+            when = f" ({format_date(c.start)})" if c.start else ""
+            self.course_combo.addItem(f"{c.title}{when}", c.id)
+        self.fund_combo.clear()
+        for f in funds:
+            self.fund_combo.addItem(f.name, f.id)
+        self.branch_combo.clear()
+        self.branch_combo.addItem(_("(none: such rows are rejected)"), "")
+        for b in branches:
+            self.branch_combo.addItem(b.name, b.id)
+        for combo in (self.course_combo, self.fund_combo, self.branch_combo):
+            index = combo.findData(self.target_id) if self.target_id else -1
+            if index >= 0:
+                combo.setCurrentIndex(index)
+
+    def _show_kind(self) -> None:
+        """The choices the kind of list needs, and whether it can be imported at all."""
+        kind = self.kind
+        form = self.kind_form
+        for widget, kinds in (
+            (self.course_combo, ("attendance",)),
+            (self.fund_combo, ("ledger",)),
+            (self.branch_combo, ("members",)),
+            (self.joined_edit, ("members",)),
+        ):
+            form.setRowVisible(widget, kind in kinds)
+        missing = ""
+        if kind == "attendance" and not self.course_combo.count():
+            missing = _(NO_CLASS)
+        elif kind == "ledger" and not self.fund_combo.count():
+            missing = _(NO_FUND)
+        self.target_message.setText(missing)
+        self.target_message.setVisible(bool(missing))
+        self.choose_button.setEnabled(not missing)
+        self.rows_model.set_kind(kind)
+        self._fit_rows()
+        self._fill_filters()
+        self.match_box.setVisible(kind != "ledger")
+        self.setWindowTitle(tr("Import from Excel: {kind}", kind=_(dict(KIND_LABELS)[kind])))
+
+    def _show_row_detail(self, row: int) -> None:
+        r = self.rows_model.row_at(row)
+        text = row_details(r) if r is not None else ""
+        self.row_detail.setText(
+            tr("Row {row}: {reason}", row=r.row, reason=text) if r and text else ""
+        )
+
+    def _fill_filters(self) -> None:
+        chosen = self.filter_combo.currentData()
+        self.filter_combo.clear()
+        for status in FILTERS:
+            self.filter_combo.addItem(
+                status_label(status, self.kind) if status else _("All rows"), status
+            )
+        self.filter_combo.setCurrentIndex(max(self.filter_combo.findData(chosen), 0))
+
+    def _fit_rows(self) -> None:
+        columns = ROW_COLUMNS[self.kind]
+        fit_columns(
+            self.rows_table,
+            {i: c[2] for i, c in enumerate(columns) if c[2]},
+            stretch=tuple(i for i, c in enumerate(columns) if not c[2]),
+        )
+
+    def kind_chosen(self) -> None:
+        kind = str(self.kind_combo.currentData() or "people")
+        if kind == self.kind:
+            return
+        self.kind = kind
+        self._show_kind()
+        self._reopen()
+
+    def target_chosen(self) -> None:
+        """Another class, fund, branch or day joined: the rows are checked again with it."""
+        self._reopen()
+
+    def _reopen(self) -> None:
+        self._generation += 1  # an answer for the choices before is not wanted
+        if self.path is not None and self.choose_button.isEnabled():
+            self.open_path(self.path)
+        else:
+            self.opened = None
+            self.preview = self.plan = None
+            self._update_buttons()
+
+    def target(self) -> str | None:
+        combo = {"attendance": self.course_combo, "ledger": self.fund_combo}.get(self.kind)
+        if combo is None:
+            return None
+        return str(combo.currentData()) if combo.currentData() else None
 
     def choose_file(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(
@@ -616,6 +892,7 @@ class ImportWizard(QDialog):
         self.undo_earlier_button.hide()
         self._update_buttons()
         kind = self.kind
+        options = self._options()
         self._generation += 1
         generation = self._generation
 
@@ -627,8 +904,9 @@ class ImportWizard(QDialog):
             if opened.already is None and sheet:
                 try:
                     preview = ws.imports.plan(
-                        path, kind, sheet=sheet, limit=PREVIEW_ROWS, opened=opened
-                    )
+                        path, kind, sheet=sheet, limit=PREVIEW_ROWS, opened=opened,
+                        options=options,
+                    )  # fmt: skip
                 except UserError as exc:
                     preview = exc
             return opened, head, preview
@@ -669,12 +947,12 @@ class ImportWizard(QDialog):
         if batch is not None:
             self.file_message.setText(
                 tr(
-                    "This file was imported already, on {when} (import {id}, {count} people "
-                    "added): importing it again would add them twice. If that import was "
-                    "wrong, undo it first.",
+                    "This file was imported already, on {when} (import {id}: {summary}): "
+                    "importing it again would bring it in twice. If that import was wrong, "
+                    "undo it first.",
                     when=when_text(batch.imported_at),
                     id=batch.id,
-                    count=format_int(int(batch.counts.get("created", 0))),
+                    summary=import_summary(batch.kind, batch.counts),
                 )
             )
             self.file_message.setStyleSheet(WARNING_STYLE)
@@ -695,10 +973,10 @@ class ImportWizard(QDialog):
             self,
             _("Undo the import"),
             tr(
-                "Undo the import of {file} of {when}? The people it added are removed and "
-                "the fields it changed get their values back.",
+                "Undo the import of {file} of {when}? {what}",
                 file=batch.file_name,
                 when=when_text(batch.imported_at),
+                what=undo_question(batch.kind),
             ),
             _("Undo the import"),
             lambda: self.undo(batch.id, reopen=True),
@@ -835,12 +1113,18 @@ class ImportWizard(QDialog):
             for name, combo in self.hamlet_combos.items()
             if combo.currentData()
         }
+        members = self.kind == "members"
+        joined = self.joined_edit.date().toPython()
         return ImportOptions(
             on_match=str(self.on_match_combo.currentData() or "skip"),
             # A hamlet not mapped to one of the list is added to it (the choice shown).
             create_hamlets=True,
             hamlet_map=hamlet_map,
             skip_rejected=self.skip_rejected_check.isChecked(),
+            branch_id=str(self.branch_combo.currentData() or "") or None if members else None,
+            joined_on=joined if members and isinstance(joined, dt.date) else None,
+            course_id=self.target() if self.kind == "attendance" else None,
+            fund_id=self.target() if self.kind == "ledger" else None,
         )
 
     def _run_plan(self, *, limit: int | None, then: int | None) -> None:
@@ -1017,7 +1301,7 @@ class ImportWizard(QDialog):
     def _show_plan(self, plan: ImportPlan) -> None:
         counts = plan.counts
         parts = [
-            tr("{label}: {count}", label=status_label(s), count=format_int(counts[s]))
+            tr("{label}: {count}", label=status_label(s, plan.kind), count=format_int(counts[s]))
             for s in (NEW, MATCH, DUPLICATE, REJECTED, IGNORED)
         ]
         self.counts_label.setText(" · ".join(parts))
@@ -1032,6 +1316,10 @@ class ImportWizard(QDialog):
                 )
             )
             self.preview_note.setStyleSheet("")
+            if plan.kind == "ledger":
+                self.preview_note.setText(
+                    self.preview_note.text() + "\n" + ledger_totals_text(plan)
+                )
         else:
             self.preview_note.setText(
                 tr(
@@ -1040,6 +1328,8 @@ class ImportWizard(QDialog):
                 )
             )
             self.preview_note.setStyleSheet(WARNING_STYLE)
+        if plan.kind == "attendance" and plan.sessions:
+            self.preview_note.setText(self.preview_note.text() + "\n" + sessions_text(plan))
         self.rows_model.set_plan_rows(plan.rows)
         for name in plan.unknown_hamlets:
             if name not in self.hamlet_names:
@@ -1142,22 +1432,22 @@ class ImportWizard(QDialog):
     def _show_done(self, result: ImportResult) -> None:
         counts = result.counts
         self.done_label.setText(
-            tr(
-                "Imported: {created} people added, {updated} people already in the registry "
-                "updated.",
-                created=format_int(counts.get("created", 0)),
-                updated=format_int(counts.get("updated", 0)),
-            )
+            tr("Imported: {summary}.", summary=import_summary(self.kind, counts))
         )
+        shown = (
+            (MATCH, _("Already in the fund (not recorded again)")),
+            (DUPLICATE, _("Duplicates in the file (not imported)")),
+            (REJECTED, _("Rejected (not imported)")),
+        ) if self.kind == "ledger" else (
+            (MATCH, _("Already in the registry")),
+            (DUPLICATE, _("Duplicates in the file (not imported)")),
+            (REJECTED, _("Rejected (not imported)")),
+            ("hamlets_created", _("Hamlets added")),
+            ("households_created", _("Households added")),
+        )  # fmt: skip
         lines = [
             tr("{label}: {count}", label=label, count=format_int(counts.get(key, 0)))
-            for key, label in (
-                (MATCH, _("Already in the registry")),
-                (DUPLICATE, _("Duplicates in the file (not imported)")),
-                (REJECTED, _("Rejected (not imported)")),
-                ("hamlets_created", _("Hamlets added")),
-                ("households_created", _("Households added")),
-            )
+            for key, label in shown
         ]
         lines.append(tr("Import {id}", id=result.import_id))
         self.done_details.setText("\n".join(lines))
@@ -1174,10 +1464,7 @@ class ImportWizard(QDialog):
         self.confirm_box = confirm(
             self,
             _("Undo the import"),
-            _(
-                "Undo this import? The people it added are removed and the fields it "
-                "changed get their values back."
-            ),
+            tr("Undo this import? {what}", what=undo_question(self.kind)),
             _("Undo the import"),
             lambda: self.undo(import_id),
         )
@@ -1189,12 +1476,7 @@ class ImportWizard(QDialog):
 
         def done(result: UndoResult) -> None:
             self.undo_result = None if reopen else result
-            text = tr(
-                "The import was undone: {removed} people removed, {restored} records given "
-                "their values back.",
-                removed=format_int(result.removed),
-                restored=format_int(result.restored),
-            )
+            text = undone_text(result)
             self.undone.emit(import_id)
             self.ctx.notify(text)
             if reopen and self.path is not None:
@@ -1216,11 +1498,52 @@ class ImportWizard(QDialog):
         self.ctx.task(self, _("Undoing the import…"), work, done, failed, write=True)
 
 
+def sessions_text(plan: ImportPlan) -> str:
+    """Which of the class's sessions each ticked column is (a new one: the import adds it)."""
+    parts = []
+    for s in plan.sessions:
+        day = format_date(s.day) if s.day else "?"
+        if s.session_id is None:
+            parts.append(tr("{letter} ({header}): a new session on {day}", letter=s.letter,
+                            header=s.header, day=day))  # fmt: skip
+        else:
+            parts.append(tr("{letter} ({header}): the session of {day}", letter=s.letter,
+                            header=s.header, day=day))  # fmt: skip
+    return tr("Attendance columns: {columns}.", columns="; ".join(parts))
+
+
+def ledger_totals_text(plan: ImportPlan) -> str:
+    from desktop_app.services.import_ledger import totals
+
+    entries, receipts, payments = totals(plan)
+    return tr(
+        "To record: {entries} entries, receipts {receipts}, payments {payments}; the app "
+        "numbers the vouchers itself.",
+        entries=format_int(entries), receipts=format_money(receipts),
+        payments=format_money(payments),
+    )  # fmt: skip
+
+
+def undone_text(result: UndoResult) -> str:
+    if result.voided:
+        return tr(
+            "The import was undone: {count} fund entries voided.",
+            count=format_int(result.voided),
+        )
+    return tr(
+        "The import was undone: {removed} people removed, {restored} records given their "
+        "values back.",
+        removed=format_int(result.removed),
+        restored=format_int(result.restored),
+    )
+
+
 def open_import_wizard(
-    ctx: AppContext, parent: QWidget | None, on_close: Callable[[], None] | None = None
-) -> ImportWizard:
+    ctx: AppContext, parent: QWidget | None, on_close: Callable[[], None] | None = None,
+    kind: str = "people", target_id: str | None = None,
+) -> ImportWizard:  # fmt: skip
     """Open the wizard (non-modal to the app's event loop: `open`, not `exec`)."""
-    wizard = ImportWizard(ctx, parent)
+    wizard = ImportWizard(ctx, parent, kind, target_id)
     wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if on_close is not None:
         wizard.finished.connect(lambda _r: on_close())
@@ -1228,4 +1551,29 @@ def open_import_wizard(
     return wizard
 
 
-__all__ = ["ImportWizard", "PlanRowsModel", "open_import_wizard"]
+class WizardSlot:
+    """A page's import wizard, one at a time: asked again, the open one comes to the front.
+    The page's lists refresh by subscription after an import or its undo."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget) -> None:
+        self.ctx = ctx
+        self.parent = parent
+        self.wizard: ImportWizard | None = None
+
+    def open(self, kind: str, target_id: str | None = None) -> ImportWizard | None:
+        if self.ctx.read_only:
+            errors.report_error(self.parent, _("Import"), self.ctx.read_only_error())
+            return None
+        if self.wizard is not None:
+            self.wizard.raise_()
+            self.wizard.activateWindow()
+            return self.wizard
+
+        def closed() -> None:
+            self.wizard = None
+
+        self.wizard = open_import_wizard(self.ctx, self.parent, closed, kind, target_id)
+        return self.wizard
+
+
+__all__ = ["ImportWizard", "PlanRowsModel", "WizardSlot", "open_import_wizard"]

@@ -30,6 +30,7 @@ from desktop_app.ui.classes import CertificateRegisterPage, ClassesPage
 from desktop_app.ui.context import CHECKING_MESSAGE, DAMAGED, READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.fit import resize_within_screen
 from desktop_app.ui.help import AboutDialog, HelpDialog
+from desktop_app.ui.import_history import ImportHistoryDialog, open_import_history
 from desktop_app.ui.import_wizard import ImportWizard
 from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
 from desktop_app.ui.people_page import PeoplePage
@@ -131,6 +132,9 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(
             file_menu, _("&Import a list from Excel…"), self.open_import
         )
+        self.import_history_action = self._action(
+            file_menu, _("Imports from Excel (&history)…"), self.open_import_history
+        )
         file_menu.addSeparator()
         self.backup_action = self._action(file_menu, _("Back up &now"), self.backup_now)
         self.export_action = self._action(
@@ -157,6 +161,10 @@ class MainWindow(QMainWindow):
         """The import wizard, over the People page (the list it fills)."""
         self.sidebar.setCurrentRow(PEOPLE)
         return self.people_page.open_import()
+
+    def open_import_history(self) -> ImportHistoryDialog:
+        self.import_history = open_import_history(self.ctx, self)
+        return self.import_history
 
     def backup_tab(self) -> BackupTab:
         tab = self.settings_page.findChild(BackupTab)

@@ -36,7 +36,7 @@ from desktop_app.ui import errors
 from desktop_app.ui.centre_scope import CentreScope
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.household_view import HouseholdDialog
-from desktop_app.ui.import_wizard import ImportWizard, open_import_wizard
+from desktop_app.ui.import_wizard import ImportWizard, WizardSlot
 from desktop_app.ui.people_model import (
     COL_BIRTH,
     COL_HAMLET,
@@ -135,7 +135,7 @@ class PeoplePage(QWidget):
             _("Bring in a list of people kept in Excel, checked before anything is saved")
         )
         self.import_button.clicked.connect(lambda _checked=False: self.open_import())
-        self.import_wizard: ImportWizard | None = None
+        self.imports = WizardSlot(ctx, self)
         self.new_button.clicked.connect(self.new_person)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -301,21 +301,15 @@ class PeoplePage(QWidget):
         self._open_form(None)
 
     def open_import(self) -> ImportWizard | None:
-        """The import wizard (one at a time); the list refreshes by subscription after an
-        import or its undo."""
+        """The import wizard for a list of people (one at a time)."""
         if self.ctx.read_only:
             self._show_read_only()
             return None
-        if self.import_wizard is not None:
-            self.import_wizard.raise_()
-            self.import_wizard.activateWindow()
-            return self.import_wizard
+        return self.imports.open("people")
 
-        def closed() -> None:
-            self.import_wizard = None
-
-        self.import_wizard = open_import_wizard(self.ctx, self, on_close=closed)
-        return self.import_wizard
+    @property
+    def import_wizard(self) -> ImportWizard | None:
+        return self.imports.wizard
 
     def edit_selected(self) -> None:
         person_id = self.selected_id()

@@ -38,6 +38,7 @@ from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.classes.common import ClassSnapshot, Index, alive, date_text
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.import_wizard import ImportWizard, WizardSlot
 from desktop_app.ui.widgets import confirm
 
 TICK = "✓"
@@ -315,6 +316,14 @@ class AttendanceTab(QWidget):
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.undo)
         top.addWidget(self.undo_button)
+        self.import_button = QPushButton(_("Import from Excel…"))
+        self.import_button.setToolTip(
+            _("Bring in the learners and the ticks of an attendance sheet kept in Excel")
+        )
+        self.import_button.setEnabled(not ctx.read_only)
+        self.imports = WizardSlot(ctx, self)
+        self.import_button.clicked.connect(lambda _c=False: self.open_import())
+        top.addWidget(self.import_button)
         layout.addLayout(top)
         self.model = AttendanceModel(parent=self)
         self.view = AttendanceView()
@@ -333,6 +342,10 @@ class AttendanceTab(QWidget):
         self.model.dataChanged.connect(lambda *_a: self._update_summary())
         self.model.modelReset.connect(self._update_summary)
         self._update_summary()
+
+    def open_import(self) -> ImportWizard | None:
+        """The import wizard for an attendance sheet of this class."""
+        return self.imports.open("attendance", self.course_id)
 
     def show_snapshot(self, snapshot: ClassSnapshot) -> None:
         if self.pending:

@@ -48,6 +48,7 @@ from desktop_app.ui import errors
 from desktop_app.ui.centre_scope import CentreScope
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.fit import fit_columns
+from desktop_app.ui.import_wizard import ImportWizard, WizardSlot
 from desktop_app.ui.khuyen_hoc.common import Latest, open_one_dialog, print_document
 from desktop_app.ui.khuyen_hoc.entry_form import EntryForm
 from desktop_app.ui.khuyen_hoc.fund_dialogs import (
@@ -201,7 +202,15 @@ class FundPage(QWidget):
         self.close_year_button = QPushButton(_("Close &year…"))
         self.verify_button = QPushButton(_("Check &ledger"))
         self.verify_button.setToolTip(_("Check that no entry was changed outside the app"))
-        for button in (self.new_fund_button, self.close_year_button, self.verify_button):
+        self.import_button = QPushButton(_("Import from Excel…"))
+        self.import_button.setToolTip(
+            _("Bring in the receipts and payments of a cash book kept in Excel")
+        )
+        self.imports = WizardSlot(ctx, self)
+        self.import_button.clicked.connect(lambda _c=False: self.open_import())
+        for button in (
+            self.new_fund_button, self.close_year_button, self.verify_button, self.import_button,
+        ):  # fmt: skip
             button.setAutoDefault(False)
             left_layout.addWidget(button)
         splitter.addWidget(left)
@@ -403,6 +412,10 @@ class FundPage(QWidget):
         line = self.funds_model.line(rows[0].row()) if rows else None
         return line.fund if line else None
 
+    def open_import(self) -> ImportWizard | None:
+        """The import wizard for a cash book, into the fund shown."""
+        return self.imports.open("ledger", self.current_fund_id())
+
     def current_fund_id(self) -> str | None:
         fund = self.current_fund()
         return fund.id if fund else None
@@ -539,6 +552,7 @@ class FundPage(QWidget):
         can_void = entry is not None and entry.reversed_by is None and entry.reverses is None
         self.new_fund_button.setEnabled(not self.ctx.read_only)
         self.close_year_button.setEnabled(writable and fund)
+        self.import_button.setEnabled(writable and fund)
         self.verify_button.setEnabled(fund)
         self.receipt_button.setEnabled(writable and fund)
         self.payment_button.setEnabled(writable and fund)

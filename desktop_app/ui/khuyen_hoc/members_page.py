@@ -41,6 +41,7 @@ from desktop_app.ui import errors
 from desktop_app.ui.centre_scope import CentreScope
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.fit import fit_columns
+from desktop_app.ui.import_wizard import ImportWizard, WizardSlot
 from desktop_app.ui.khuyen_hoc.common import Latest, open_one_dialog, print_document
 from desktop_app.ui.khuyen_hoc.dues_dialog import DuesDialog
 from desktop_app.ui.khuyen_hoc.member_dialogs import (
@@ -209,6 +210,9 @@ class MembersPage(QWidget):
         self.unpaid_button = QPushButton(_("&Unpaid…"))
         self.cards_button = QPushButton(_("Print member &cards…"))
         self.shares_button = QPushButton(_("Membership &share…"))
+        self.import_button = QPushButton(_("Import from Excel…"))
+        self.import_button.setToolTip(_("Bring in a list of members kept in Excel"))
+        self.imports = WizardSlot(ctx, self)
         for i, button in enumerate(
             (
                 self.new_button,
@@ -217,6 +221,7 @@ class MembersPage(QWidget):
                 self.unpaid_button,
                 self.cards_button,
                 self.shares_button,
+                self.import_button,
             )
         ):
             button.setAutoDefault(False)
@@ -236,6 +241,7 @@ class MembersPage(QWidget):
         self.unpaid_button.clicked.connect(self.show_unpaid)
         self.cards_button.clicked.connect(self.print_cards)
         self.shares_button.clicked.connect(self.show_shares)
+        self.import_button.clicked.connect(lambda _c=False: self.open_import())
         self.branch_list.currentRowChanged.connect(lambda _r: self.load_members())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
 
@@ -416,6 +422,7 @@ class MembersPage(QWidget):
         ours = member is None or self.scope.owns("member", member.id)
         branch_ours = current is None or self.scope.owns("branch", current.id)
         self.new_button.setEnabled(writable and bool(self.branches) and branch_ours)
+        self.import_button.setEnabled(writable)
         self.edit_button.setEnabled(member is not None and ours)
         self.edit_button.setToolTip(
             self.scope.not_ours_text("member", member.id) if member and not ours else ""
@@ -430,6 +437,11 @@ class MembersPage(QWidget):
 
     def _open(self, dialog: QDialog) -> None:
         open_one_dialog(self, dialog)
+
+    def open_import(self) -> ImportWizard | None:
+        """The import wizard for a list of members; the branch shown is the default of the
+        rows that name none."""
+        return self.imports.open("members", self.current_branch_id())
 
     def new_member(self) -> None:
         if self.ctx.read_only or not self.branches:
