@@ -1,12 +1,13 @@
 """The import wizard: a list kept in Excel brought in without retyping: people, members of the
 Hội (into a branch), a class's attendance (into that class) or a fund's entries (into that fund).
 
-Five steps in one dialog: what the list holds (and its class, fund or default branch), the file
-(a file imported before says so and offers to undo that import) → the sheet and its header row, with the sheet's first rows shown → what each
-column holds, with its font (a column typed in TCVN3 or VNI is flagged and its converted
-sample shown) → the preview: counts, every row with its status and reason, the hamlets the
-centre's list lacks, what to do with the people already held → the import (all or nothing,
-with progress and Cancel), then a summary with Undo.
+Five steps in one dialog: what the list holds (and its class, fund or default branch) and
+the file (a file imported before says so and offers to undo that import) → the sheet and its
+header row, with the sheet's first rows shown → what each column holds, with its font (a
+column typed in TCVN3 or VNI is flagged and its converted sample shown) → the preview:
+counts, every row with its status and reason, the hamlets the centre's list lacks, what to do
+with the people already held → the import (all or nothing, with progress and Cancel), then a
+summary with Undo.
 
 Everything goes through `ws.imports` off the GUI thread; the first 100 rows are planned first
 (`plan(limit=100)`) so the preview appears at once, and only the full plan can be imported.
