@@ -39,6 +39,7 @@ def test_menus_and_their_shortcuts(window: MainWindow) -> None:
         _("File"): [
             _("&Open another database…"),
             _("&Import a list from Excel…"),
+            _("Imports from Excel (&history)…"),
             _("Back up &now"),
             _("Back up to a &USB stick or folder…"),
             _("&Restore from a backup…"),
