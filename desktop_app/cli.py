@@ -2652,9 +2652,11 @@ def _import_file(args: argparse.Namespace, file: Path) -> int:
                     )
                 )  # fmt: skip
         for c in plan.columns:
-            if c.note:
+            if c.note and c.header:
                 print(tr("Column {letter} ({header}): {note}", letter=c.letter,
                          header=c.header, note=tr(c.note)))  # fmt: skip
+            elif c.note:
+                print(tr("Column {letter}: {note}", letter=c.letter, note=tr(c.note)))
         if plan.kind == "ledger":
             _ledger_lines(plan)
         # A reason names its column as the sheet does ("Ngày sinh"), not by the field key.

@@ -86,6 +86,15 @@ IN_KIND = N_(
     "A gift in kind (hiện vật) is not imported: record goods with the goods receipt form on "
     "the Fund page, which values them and keeps them out of the cash."
 )
+NO_PUPIL_NAMED = N_(
+    "A scholarship or an award is paid for a pupil of the people list, and this row names "
+    "none: put the pupil's name in the reason (\u201cHọc bổng cho em …\u201d) or the receiver "
+    "column, or change the kind of the row (e.g. to Chi hoạt động)."
+)
+NO_PAYER_COLUMN = N_(
+    "No column is mapped to who paid or received the money (\u201cNgười nộp/nhận\u201d): "
+    "every voucher names them. Map that column, or add it to the file."
+)
 NO_PUPIL = N_(
     "A scholarship or an award is paid for a pupil of the people list, and no one there is "
     "called {name}: add the pupil first, or change the kind of the row (e.g. to Chi hoạt "
@@ -146,6 +155,10 @@ def _receipt_kind(folded: str, marked: str) -> EntryKind | None:
 
 
 def _payment_kind(folded: str, marked: str) -> EntryKind | None:
+    # Buying the prizes or organising the ceremony is an expense of the fund, not a payment
+    # to a pupil ("Chi mua phần thưởng cho học sinh giỏi", "Tổ chức lễ trao học bổng").
+    if _words_in(folded, _EXPENSE_WORDS):
+        return None
     if _words_in(folded, ("hoc bong", "scholarship")):
         return EntryKind.SCHOLARSHIP
     # "thưởng" (award), not "thường" (usual): the marks tell them apart.
@@ -154,6 +167,11 @@ def _payment_kind(folded: str, marked: str) -> EntryKind | None:
     if re.search(r"\bquà\b", marked) or _words_in(folded, ("qua tang", "gift")):
         return EntryKind.GIFT
     return None
+
+
+_EXPENSE_WORDS = (
+    "mua", "in an", "to chuc", "hoi nghi", "van phong pham", "thue", "buy", "purchase",
+)  # fmt: skip
 
 
 def _entry_kind(book: Book, texts: Sequence[str]) -> EntryKind:
@@ -398,6 +416,8 @@ class LedgerImport:
         entries the fund holds, find the rows repeated in the file, and check, in the order
         the entries would be recorded, that the cash covers every payment."""
         fund = self.fund_for(options.fund_id)
+        if not any(c.field == "payer" for c in plan.columns):
+            raise UserError(NO_PAYER_COLUMN)
         today = dt.date.today()
         closed = self._fund.closed_years(fund.id)
         last_closed = max(closed) if closed else None
@@ -428,7 +448,7 @@ class LedgerImport:
             problems += [
                 dataclasses.replace(p, field=_FORM_FIELDS.get(p.field, amount_field))
                 for p in validate_entry(entry, today)
-                if not (p.field == "person_id" and pupil)
+                if not (p.field in ("person_id", "party_name") and pupil)
             ]
             if entry.entry_date < fund.opening_date:
                 problems.append(
@@ -492,7 +512,9 @@ class LedgerImport:
         if len(in_reason) == 1:
             candidates = in_reason[0]
         if not candidates:
-            return entry, [Problem("payer", NO_PUPIL, {"name": name or "—"})]
+            if not name:
+                return entry, [Problem("payer", NO_PUPIL_NAMED)]
+            return entry, [Problem("payer", NO_PUPIL, {"name": name})]
         if len(candidates) > 1:
             return entry, [
                 Problem("payer", SEVERAL_PUPILS, {"count": len(candidates), "name": name})

@@ -413,6 +413,11 @@ class ImportService:
             rows[header_index], header_cells, guessed, found, kind
         )
         headers = [table.header_text(c) for c in header_cells] + [""] * width
+        if header_row is None and guess is not None:
+            # Under a merged "Số tiền", the second header row names the column ("Chi", "Tồn").
+            for i, text in enumerate(guess.header[:width]):
+                if text and not headers[i]:
+                    headers[i] = text
         signature = table.header_signature(header_cells)
         chosen = dict(guessed)
         saved = repo.saved_mapping(self._db, signature, kind) if mapping is None else None

@@ -214,7 +214,7 @@ def test_a_cash_book_with_thu_chi_and_balance_columns(ws: Workspace, tmp_path: P
     rows = [
         (None, None, None, "Số dư đầu kỳ", None, None, OPENING),
         ("03/02/2025", "01", "Trần Văn Bình", "Ủng hộ quỹ", 500_000, None, 1_500_000),
-        ("04/02/2025", "02", "Nguyễn Thị Hạnh", "Mua phần thưởng cho học sinh", None, "200.000",
+        ("04/02/2025", "02", "Nguyễn Thị Hạnh", "Phần thưởng cho học sinh", None, "200.000",
          1_300_000),
         ("05/02/2025", "03", "Lê Văn Cường", "Công tác phí", 0, 100_000, 1_250_000),
         ("06/02/2025", "04", "Hội viên chi hội", "Thu hội phí", "50.000", "-", 1_300_000),
@@ -363,3 +363,41 @@ def test_a_fund_changed_since_the_check_is_checked_again(ws: Workspace, tmp_path
     assert (fresh.count(MATCH), fresh.count(NEW)) == (1, 1)
     ws.imports.apply(fresh)
     assert ws.fund.balance(fund_id) == OPENING + 2_000_000 + 1_250_000
+
+
+def test_buying_the_prizes_is_an_expense_paying_one_is_an_award(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    open_fund(ws)
+    ws.people.add(PersonInput("Lê Văn Phúc", Sex.MALE, "1990"))
+    rows = [
+        (1, "04/02/2025", "PC01", "Cửa hàng Minh Tâm", "Chi mua phần thưởng cho học sinh giỏi",
+         "Chi", 1_200_000, ""),
+        (2, "05/02/2025", "PC02", "Nhà in Hòa Bình", "In ấn giấy khen học bổng", "Chi", 300_000,
+         ""),
+        (3, "06/02/2025", "PC03", "Lê Văn Phúc", "Phần thưởng học sinh giỏi", "Chi", 200_000, ""),
+        (4, "07/02/2025", "PC04", "", "Học bổng học sinh nghèo", "Chi", 500_000, ""),
+    ]  # fmt: skip
+    plan = ws.imports.plan(ledger_file(tmp_path / "chi.xlsx", rows), "ledger")
+    by_row = {r.row: r for r in plan.rows}
+    assert by_row[5].entry is not None and by_row[5].entry.kind is EntryKind.EXPENSE
+    assert by_row[6].entry is not None and by_row[6].entry.kind is EntryKind.EXPENSE
+    assert by_row[7].entry is not None and by_row[7].entry.kind is EntryKind.AWARD
+    assert by_row[7].status == NEW and by_row[7].entry.person_id is not None
+    # A scholarship that names no pupil: one reason, saying where to put the name.
+    assert by_row[8].status == REJECTED
+    assert [p.field for p in by_row[8].problems] == ["payer"]
+    assert "Học bổng cho em" in by_row[8].problems[0].message
+
+
+def test_a_ledger_without_a_payer_column_is_refused_with_what_to_do(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    open_fund(ws)
+    header = ("STT", "Ngày", "Số phiếu", "Nội dung", "Loại", "Số tiền")
+    rows = [(1, "05/01/2025", "PT01", "Ông Bình ủng hộ quỹ", "Thu", 2_000_000)]
+    file = ledger_file(tmp_path / "khong-nguoi-nop.xlsx", rows, header)
+    with pytest.raises(UserError, match="Người nộp/nhận"):
+        ws.imports.plan(file, "ledger")
+    with Workspace.open(ws.db.path, read_only=True) as other:
+        assert not other.imports.history()
