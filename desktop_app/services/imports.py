@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import gc
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -218,8 +219,13 @@ class ImportPlan:
     # Attendance rosters: each session column as the class's session it is (or one to add).
     sessions: tuple[PlannedSession, ...] = ()
 
+    @functools.cached_property
+    def _tally(self) -> Counter[str]:
+        # The rows never change (a new plan is made with replace): counted once.
+        return Counter(r.status for r in self.rows)
+
     def count(self, status: str) -> int:
-        return sum(1 for r in self.rows if r.status == status)
+        return self._tally[status]
 
     @property
     def counts(self) -> dict[str, int]:
