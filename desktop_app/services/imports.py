@@ -219,17 +219,13 @@ class ImportPlan:
     # Attendance rosters: each session column as the class's session it is (or one to add).
     sessions: tuple[PlannedSession, ...] = ()
 
-    @functools.cached_property
-    def _tally(self) -> Counter[str]:
-        # The rows never change (a new plan is made with replace): counted once.
-        return Counter(r.status for r in self.rows)
-
     def count(self, status: str) -> int:
-        return self._tally[status]
+        return sum(1 for r in self.rows if r.status == status)
 
     @property
     def counts(self) -> dict[str, int]:
-        out = {s: self.count(s) for s in STATUSES}
+        tally = Counter(r.status for r in self.rows)  # one pass, not one per status
+        out = {s: tally[s] for s in STATUSES}
         out["rows"] = sum(out[s] for s in (NEW, MATCH, DUPLICATE, REJECTED))
         return out
 
