@@ -540,6 +540,7 @@ def build_parser() -> argparse.ArgumentParser:
     _sync_parsers(commands, common)
     _units_parsers(commands, common)
     _import_parsers(commands, common)
+    _models_parsers(commands, common)
     return parser
 
 
@@ -740,6 +741,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _units_commands(args)
     if args.command == "import":
         return _import_command(args)
+    if args.command == "models":
+        return _models_command(args)
     if args.command == "selfcheck":
         return selfcheck()
     raise CliError(tr("unknown command {name}", name=args.command), EXIT_USAGE)
@@ -2821,6 +2824,52 @@ def _import_undo(args: argparse.Namespace, import_id: str) -> int:
                 sessions=format_int(result.counts.get("sessions_removed", 0)),
             )
         )
+    return EXIT_OK
+
+
+# Learning models ---------------------------------------------------------------------------
+
+
+def _models_parsers(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    """The `models` group: `models criteria check FILE`."""
+    models = commands.add_parser(
+        "models",
+        parents=[common],
+        help=_("the learning models: Gia đình, Dòng họ, Cộng đồng, Đơn vị and Công dân học tập"),
+    )
+    model_commands = models.add_subparsers(dest="models_command", parser_class=_Parser)
+    criteria = model_commands.add_parser(
+        "criteria", parents=[common], help=_("the criteria sets the models are scored against")
+    )
+    criteria_commands = criteria.add_subparsers(dest="criteria_command", parser_class=_Parser)
+    check = criteria_commands.add_parser(
+        "check", parents=[common], help=_("check a criteria file; name the line of each fault")
+    )
+    check.add_argument("file", metavar="FILE", type=Path, help=_("the criteria file (.json)"))
+
+
+def _models_command(args: argparse.Namespace) -> int:
+    if args.models_command == "criteria" and args.criteria_command == "check":
+        return _models_criteria_check(args)
+    raise CliError(_("say 'models criteria check FILE'"), EXIT_USAGE)
+
+
+def _models_criteria_check(args: argparse.Namespace) -> int:
+    from desktop_app.services.learning_criteria import CriteriaError, check_criteria_file
+
+    try:
+        found = check_criteria_file(args.file)
+    except CriteriaError as e:
+        for f in e.faults:  # FILE:LINE: message, as compilers write it, for editors
+            text = " ".join(tr(f.message, **f.params).split())
+            print(f"{f.file}:{f.line}: {text}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(
+        tr(
+            "valid: {title}, {criteria} criteria, {items} items",
+            title=found.title, criteria=len(found.criteria), items=len(found.items),
+        )
+    )  # fmt: skip
     return EXIT_OK
 
 
