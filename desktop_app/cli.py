@@ -2437,6 +2437,212 @@ def _bundle_recovery(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# Learning models: registration and status, clans and units (issue 12 parts 2, 3) ----
+
+
+# `models register | status | clans | units`; the `models` group itself is at the end.
+_MODELS_REGISTRATION_COMMANDS = ("register", "status", "clans", "units")
+
+
+def _models_registration_parsers(
+    model_commands: argparse._SubParsersAction[_Parser], common: _Parser
+) -> None:
+    from desktop_app.core.learning_subjects import MODEL_KEYS, UnitKind
+
+    register = model_commands.add_parser(
+        "register", parents=[common], help=_("register a subject for a model's title in a year")
+    )
+    register.add_argument("--model", required=True, choices=MODEL_KEYS, help=_("the model"))
+    register.add_argument("--year", required=True, type=_year, help=_("the year"))
+    subject = register.add_mutually_exclusive_group(required=True)
+    subject.add_argument("--household", metavar="ID", help=_("a household's id (model family)"))
+    subject.add_argument("--clan", metavar="ID", help=_("a clan's id (model clan)"))
+    subject.add_argument("--hamlet", metavar="NAME", help=_("a hamlet's name (model community)"))
+    subject.add_argument("--unit", metavar="ID", help=_("a unit's id (model unit)"))
+    subject.add_argument("--person", metavar="ID", help=_("a person's id (model citizen)"))
+    register.add_argument(
+        "--on", type=_date, metavar="DD/MM/YYYY", help=_("the day of registration (default today)")
+    )
+    register.add_argument("--by", metavar="NAME", default="", help=_("who registered"))
+    register.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    status = model_commands.add_parser(
+        "status", parents=[common], help=_("registered subjects per model against the targets")
+    )
+    status.add_argument("--year", required=True, type=_year, help=_("the year"))
+    status.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    helps = {
+        "clans": (_("the clans (dòng họ)"), _("add a clan"), _("the clan's name"),
+                  _("the clan's hamlet"), _("list the clans")),
+        "units": (_("the learning units: agencies, schools, enterprises"), _("add a unit"),
+                  _("the unit's name"), _("the unit's hamlet"), _("list the units")),
+    }  # fmt: skip
+    for group, (what, add_help, name_help, hamlet_help, list_help) in helps.items():
+        parser = model_commands.add_parser(group, parents=[common], help=what)
+        sub = parser.add_subparsers(dest="models_sub", parser_class=_Parser)
+        add = sub.add_parser("add", parents=[common], help=add_help)
+        add.add_argument("--name", required=True, help=name_help)
+        add.add_argument("--hamlet", metavar="NAME", default="", help=hamlet_help)
+        if group == "clans":
+            add.add_argument("--head", metavar="ID", help=_("the head of the clan (a person's id)"))
+        else:
+            add.add_argument(
+                "--kind", choices=[k.value for k in UnitKind], default="other",
+                help=_("the kind of unit"),
+            )  # fmt: skip
+        add.add_argument("--json", action="store_true", help=_("print JSON"))
+        listing = sub.add_parser("list", parents=[common], help=list_help)
+        listing.add_argument("--json", action="store_true", help=_("print JSON"))
+
+
+def _models_registration_command(args: argparse.Namespace) -> int:
+    if args.models_command == "register":
+        return _models_register(args)
+    if args.models_command == "status":
+        return _models_status(args)
+    if args.models_sub == "add":
+        return _models_subject_add(args)
+    if args.models_sub == "list":
+        return _models_subject_list(args)
+    raise CliError(
+        tr("say 'models {group} add' or 'models {group} list'", group=args.models_command),
+        EXIT_USAGE,
+    )
+
+
+def _models_register(args: argparse.Namespace) -> int:
+    from desktop_app.core.learning_subjects import MODEL_TITLES
+
+    with Workspace.open(_need_db(args), check=True) as ws:
+        if args.hamlet is not None:
+            subject_id = _hamlet_id(ws, args.hamlet)
+            if subject_id is None:
+                raise CliError(_("give the hamlet's name with --hamlet NAME"), EXIT_USAGE)
+        else:
+            subject_id = args.household or args.clan or args.unit or args.person
+        registration_id = ws.models.register(
+            args.model, args.year, subject_id, on=args.on, by=args.by
+        ).value
+        registration = next(
+            r for r in ws.models.registrations(args.model, args.year) if r.id == registration_id
+        )
+    if args.json:
+        _print_json(
+            {"id": registration_id, "model": args.model, "year": args.year,
+             "subject_id": subject_id, "subject": registration.subject_name,
+             "registered_on": (registration.registered_on or dt.date.today()).isoformat()}
+        )  # fmt: skip
+        return EXIT_OK
+    print(
+        tr(
+            "{name}: registered for {title} {year} ({id}).",
+            name=registration.subject_name, title=MODEL_TITLES[args.model], year=args.year,
+            id=registration_id,
+        )
+    )  # fmt: skip
+    return EXIT_OK
+
+
+def _models_status(args: argparse.Namespace) -> int:
+    from desktop_app.core.learning_subjects import MODEL_TITLES
+    from desktop_app.i18n import format_percent
+
+    with _open(args) as ws:
+        status = ws.models.status(args.year)
+    if args.json:
+        # assessed, passed and recognised come with the self-assessment and recognition.
+        _print_json(
+            {
+                "year": args.year,
+                "models": {
+                    model: {
+                        "registered": s.registered, "assessed": 0, "passed": 0,
+                        "recognised": 0, "target_rate": s.target_rate,
+                        "by_hamlet": {
+                            hamlet: {"registered": c.registered, "eligible": c.eligible,
+                                     "assessed": 0, "passed": 0, "recognised": 0}
+                            for hamlet, c in s.by_hamlet.items()
+                        },
+                    }
+                    for model, s in status.items()
+                },
+            }
+        )  # fmt: skip
+        return EXIT_OK
+
+    def share(registered: int, eligible: int, rate: float | None) -> str:
+        shown = format_percent(100 * rate) if rate is not None else "–"
+        return tr(
+            "{registered} of {eligible} registered ({rate})",
+            registered=format_int(registered), eligible=format_int(eligible), rate=shown,
+        )  # fmt: skip
+
+    for model, s in status.items():
+        print(
+            tr(
+                "{title} {year}: {share}; target {target}",
+                title=MODEL_TITLES[model], year=args.year,
+                share=share(s.registered, s.eligible, s.rate),
+                target=format_percent(100 * s.target_rate),
+            )
+        )  # fmt: skip
+        for hamlet, c in s.by_hamlet.items():
+            if c.eligible or c.registered:
+                name = hamlet or _("(no hamlet)")
+                print(f"  {name}: {share(c.registered, c.eligible, c.rate)}")
+    return EXIT_OK
+
+
+def _models_subject_add(args: argparse.Namespace) -> int:
+    from desktop_app.core.learning_subjects import UnitKind
+
+    with Workspace.open(_need_db(args), check=True) as ws:
+        hamlet_id = _hamlet_id(ws, args.hamlet)
+        if args.models_command == "clans":
+            new_id = ws.models.add_clan(args.name, args.head, hamlet_id).value
+        else:
+            new_id = ws.models.add_unit(args.name, UnitKind(args.kind), hamlet_id).value
+    if args.json:
+        _print_json({"id": new_id})
+    else:
+        print(new_id)
+    return EXIT_OK
+
+
+def _models_subject_list(args: argparse.Namespace) -> int:
+    from desktop_app.core.learning_subjects import UNIT_KIND_LABELS
+
+    lines: list[str] = []
+    with _open(args) as ws:
+        if args.models_command == "clans":
+            clans = ws.models.clans()
+            rows = [
+                {"id": c.id, "name": c.name, "head": c.head_name, "hamlet": c.hamlet_name,
+                 "households": c.households}
+                for c in clans
+            ]  # fmt: skip
+            for c in clans:
+                count = ngettext("{n} household", "{n} households", c.households)
+                lines.append(f"{c.id}  {c.name}  ({count.format(n=c.households)})  {c.hamlet_name}")
+        else:
+            units = ws.models.units()
+            rows = [
+                {"id": u.id, "name": u.name, "kind": u.kind.value, "hamlet": u.hamlet_name,
+                 "members": u.members}
+                for u in units
+            ]  # fmt: skip
+            for u in units:
+                count = ngettext("{n} member", "{n} members", u.members).format(n=u.members)
+                kind = _(UNIT_KIND_LABELS[u.kind])
+                lines.append(f"{u.id}  {u.name}  ({kind}, {count})  {u.hamlet_name}")
+    if args.json:
+        _print_json(rows)
+        return EXIT_OK
+    print("\n".join(lines) if lines else _("None yet: add one with 'add --name NAME'."))
+    return EXIT_OK
+
+
 # Spreadsheet imports ------------------------------------------------------------------------
 
 IMPORT_KINDS = ("people", "members", "attendance", "ledger")
@@ -2831,7 +3037,7 @@ def _import_undo(args: argparse.Namespace, import_id: str) -> int:
 
 
 def _models_parsers(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
-    """The `models` group: `models criteria check FILE`."""
+    """The `models` group: criteria sets, registration and status, clans and units."""
     models = commands.add_parser(
         "models",
         parents=[common],
@@ -2847,11 +3053,19 @@ def _models_parsers(commands: argparse._SubParsersAction[_Parser], common: _Pars
     )
     check.add_argument("file", metavar="FILE", type=Path, help=_("the criteria file (.json)"))
 
+    _models_registration_parsers(model_commands, common)
+
 
 def _models_command(args: argparse.Namespace) -> int:
     if args.models_command == "criteria" and args.criteria_command == "check":
         return _models_criteria_check(args)
-    raise CliError(_("say 'models criteria check FILE'"), EXIT_USAGE)
+    if args.models_command in _MODELS_REGISTRATION_COMMANDS:
+        return _models_registration_command(args)
+    raise CliError(
+        _("say 'models criteria check FILE', 'models register', 'models status', "
+          "'models clans' or 'models units'"),
+        EXIT_USAGE,
+    )  # fmt: skip
 
 
 def _models_criteria_check(args: argparse.Namespace) -> int:

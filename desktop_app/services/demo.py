@@ -19,6 +19,7 @@ from desktop_app.core.progress import Progress, check, no_progress
 from desktop_app.services.centre import CentreProfile, communes, provinces
 from desktop_app.services.demo_courses import add_demo_courses
 from desktop_app.services.demo_khuyen_hoc import Adult, add_demo_khuyen_hoc
+from desktop_app.services.demo_models import DemoPerson, add_demo_models
 from desktop_app.services.demo_places import DemoPlace
 from desktop_app.services.households import HEAD_RELATION
 from desktop_app.services.ops import OpResult
@@ -189,6 +190,11 @@ def create_demo(
             [(pid, m.birth.year) for pid, m, _ in inserted if 4 <= today.year - m.birth.year <= 17],
             place,
         )
+        add_demo_models(
+            tx, seed,
+            [DemoPerson(pid, hamlet, _full_name(m), m.birth.year) for pid, m, hamlet in inserted],
+            list(zip(hamlet_ids, hamlet_names, strict=True)), today, place,
+        )  # fmt: skip
         tx.note("demo", tx.site_id, f"people={people},seed={seed}")
     return op.result(
         DemoSummary(

@@ -1032,3 +1032,93 @@ def imports(db: UtilsDatabase) -> None:
         );
         """,
     )
+
+
+# 0014: learning models: clans, units, yearly registration ---------------------------------
+#
+# The subjects of the five learning models (Gia đình, Dòng họ, Cộng đồng, Đơn vị and Công dân
+# học tập) and their registration for a year. Households, hamlets and people are the registry's
+# own; a clan (dòng họ) groups households, a unit (đơn vị: an agency, a school, an enterprise)
+# groups people. `model_registration.subject_id` names a row of the table its `subject_kind`
+# says (household, clan, hamlet, learning_unit, person), so it has no foreign key; the service
+# checks it. One live registration per model, year and subject (an unregistered one is kept as
+# a tombstone, so a later registration of the same subject is a new row).
+
+LEARNING_MODEL_KEYS = ("family", "clan", "community", "unit", "citizen")
+LEARNING_SUBJECT_KINDS = ("household", "clan", "hamlet", "unit", "person")
+
+
+@migrations(name="0014_learning_models")
+def learning_models(db: UtilsDatabase) -> None:
+    models = ", ".join(f"'{m}'" for m in LEARNING_MODEL_KEYS)
+    kinds = ", ".join(f"'{k}'" for k in LEARNING_SUBJECT_KINDS)
+    run_script(
+        db,
+        f"""
+        CREATE TABLE clan (
+            {SYNC_COLUMNS},
+            name TEXT NOT NULL,
+            sort_key TEXT NOT NULL DEFAULT '',
+            head_person_id TEXT REFERENCES person (id),
+            hamlet_id TEXT REFERENCES hamlet (id),
+            notes TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX clan_sort ON clan (deleted, sort_key);
+        CREATE TABLE clan_household (
+            {SYNC_COLUMNS},
+            clan_id TEXT NOT NULL REFERENCES clan (id),
+            household_id TEXT NOT NULL REFERENCES household (id)
+        );
+        CREATE UNIQUE INDEX clan_household_live ON clan_household (clan_id, household_id)
+            WHERE deleted = 0;
+        CREATE TABLE learning_unit (
+            {SYNC_COLUMNS},
+            name TEXT NOT NULL,
+            sort_key TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL CHECK (kind IN ('agency', 'school', 'enterprise', 'other')),
+            hamlet_id TEXT REFERENCES hamlet (id),
+            notes TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX learning_unit_sort ON learning_unit (deleted, sort_key);
+        CREATE TABLE unit_member (
+            {SYNC_COLUMNS},
+            unit_id TEXT NOT NULL REFERENCES learning_unit (id),
+            person_id TEXT NOT NULL REFERENCES person (id)
+        );
+        CREATE UNIQUE INDEX unit_member_live ON unit_member (unit_id, person_id)
+            WHERE deleted = 0;
+        CREATE TABLE model_registration (
+            {SYNC_COLUMNS},
+            model TEXT NOT NULL CHECK (model IN ({models})),
+            year INTEGER NOT NULL,
+            subject_kind TEXT NOT NULL CHECK (subject_kind IN ({kinds})),
+            subject_id TEXT NOT NULL,
+            registered_on TEXT,
+            -- Who registered for the household (or the clan, the unit...), as typed.
+            registered_by TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            CHECK (subject_kind = CASE model WHEN 'family' THEN 'household'
+                WHEN 'clan' THEN 'clan' WHEN 'community' THEN 'hamlet' WHEN 'unit' THEN 'unit'
+                WHEN 'citizen' THEN 'person' END)
+        );
+        CREATE UNIQUE INDEX model_registration_live
+            ON model_registration (model, year, subject_id) WHERE deleted = 0;
+        CREATE INDEX model_registration_subject ON model_registration (subject_id);
+        """,
+    )
+    for table, column in (
+        ("clan", "head_person_id"),
+        ("clan", "hamlet_id"),
+        ("clan_household", "clan_id"),
+        ("clan_household", "household_id"),
+        ("learning_unit", "hamlet_id"),
+        ("unit_member", "unit_id"),
+        ("unit_member", "person_id"),
+    ):
+        db.execute(f"CREATE INDEX IF NOT EXISTS {table}_fk_{column} ON {table} ({column})")
+    for table in ("clan", "clan_household", "learning_unit", "unit_member", "model_registration"):
+        db.execute(
+            f"CREATE TRIGGER {table}_no_hard_delete BEFORE DELETE ON {table} BEGIN"
+            f" SELECT RAISE(ABORT, 'rows of {table} are marked deleted, never removed'); END"
+        )
+    index_travelling_tables(db)

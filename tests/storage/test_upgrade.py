@@ -101,6 +101,12 @@ NEW_TABLES: dict[str, int] = {
     "import_batch": 0,
     "import_effect": 0,
     "import_mapping": 0,
+    # 0014_learning_models
+    "clan": 0,
+    "clan_household": 0,
+    "learning_unit": 0,
+    "unit_member": 0,
+    "model_registration": 0,
 }
 
 # Tables that gain rows in an upgrade (only the record of the migrations applied).
