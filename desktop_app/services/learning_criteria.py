@@ -393,6 +393,8 @@ def _item(c: _Checker, one: object, path: Path_, scale: str | None, model: str |
         max_points = c.number(it, path, "max_points", required=True, above=0) or 0.0
         if max_points == 0 and "max_points" in it and _is_number(it["max_points"]):
             c.fault((*path, "max_points"), N_("max_points of an item must be more than 0"))
+    elif scale is None and "max_points" in it:
+        c.number(it, path, "max_points", required=False)
     elif scale == PASS_FAIL:
         if kind == POINTS:
             c.fault((*path, "kind"), N_("a pass_fail set has only check and percent items"))
@@ -481,6 +483,8 @@ def _validate(c: _Checker, data: object) -> CriteriaSet | None:
         max_points = 0.0
         if scale == POINTS:
             max_points = c.number(cr, path, "max_points", required=True) or 0.0
+        elif scale is None and "max_points" in cr:
+            c.number(cr, path, "max_points", required=False)  # the scale is wrong: still checked
         elif cr.get("max_points") not in (None, 0):
             c.fault((*path, "max_points"), N_("a pass_fail set gives no points (leave "
                                               "max_points out)"))  # fmt: skip

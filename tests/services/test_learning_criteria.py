@@ -152,6 +152,21 @@ def test_type_and_scale_faults() -> None:
     assert "source unit_members_cdht_percent is computed for unit, not for family" in messages
 
 
+def test_a_wrong_scale_is_one_fault_and_the_points_are_still_checked() -> None:
+    """A mistyped scale must not make every item look wrong for the other scale, nor hide a
+    fault of its own."""
+    s = json.loads(FAMILY.read_text(encoding="utf-8"))
+    s["scale"] = "diem"
+    s["criteria"][0]["items"][0]["max_points"] = "mười"
+    text = json.dumps(s, ensure_ascii=False, indent=1)
+    faults = _faults(text)
+    assert [m for _, m in faults] == [
+        "scale must be one of points, pass_fail",
+        "max_points must be a number of at least 0",
+    ]
+    assert faults[0][0] == _line(text, '"scale"') and faults[1][0] == _line(text, "mười")
+
+
 def test_pass_fail_faults() -> None:
     s = json.loads(resource_path("criteria", "unit-2024.json").read_text(encoding="utf-8"))
     s["levels"][0]["rank"] = 3  # ranks 3 and 1: a gap
