@@ -26,14 +26,14 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.fit import fit_columns, resize_within_screen
 from desktop_app.ui.import_wizard import (
     KIND_LABELS,
+    confirm_undo,
     import_summary,
     list_table,
-    undo_question,
     undone_text,
     when_text,
 )
 from desktop_app.ui.list_model import Index, ListModel
-from desktop_app.ui.widgets import ERROR_STYLE, confirm
+from desktop_app.ui.widgets import ERROR_STYLE
 
 H_WHEN, H_KIND, H_FILE, H_SHEET, H_BY, H_WHAT, H_UNDONE = range(7)
 # The tables an import writes: the history is read again when one of them changes.
@@ -159,18 +159,7 @@ class ImportHistoryDialog(QDialog):
         batch = self.selected()
         if batch is None or batch.undone_at is not None:
             return
-        self.confirm_box = confirm(
-            self,
-            _("Undo the import"),
-            tr(
-                "Undo the import of {file} of {when}? {what}",
-                file=batch.file_name,
-                when=when_text(batch.imported_at),
-                what=undo_question(batch.kind),
-            ),
-            _("Undo the import"),
-            lambda: self.undo(batch.id),
-        )
+        self.confirm_box = confirm_undo(self, batch, lambda: self.undo(batch.id))
 
     def undo(self, import_id: str) -> None:
         def work(ws: Workspace) -> OpResult[UndoResult]:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -64,6 +65,7 @@ from desktop_app.services.imports import (
     NEW,
     PREVIEW_ROWS,
     REJECTED,
+    BatchRow,
     ImportFile,
     ImportOptions,
     ImportPlan,
@@ -970,18 +972,7 @@ class ImportWizard(QDialog):
         batch = self.opened.already if self.opened is not None else None
         if batch is None:
             return
-        self.confirm_box = confirm(
-            self,
-            _("Undo the import"),
-            tr(
-                "Undo the import of {file} of {when}? {what}",
-                file=batch.file_name,
-                when=when_text(batch.imported_at),
-                what=undo_question(batch.kind),
-            ),
-            _("Undo the import"),
-            lambda: self.undo(batch.id, reopen=True),
-        )
+        self.confirm_box = confirm_undo(self, batch, lambda: self.undo(batch.id, reopen=True))
 
     # Step 2: the sheet and its header -------------------------------------------------------
 
@@ -1523,6 +1514,22 @@ def ledger_totals_text(plan: ImportPlan) -> str:
         entries=format_int(entries), receipts=format_money(receipts),
         payments=format_money(payments),
     )  # fmt: skip
+
+
+def confirm_undo(parent: QWidget, batch: BatchRow, on_yes: Callable[[], None]) -> QMessageBox:
+    """Ask before undoing an import made earlier, saying what undoing it does."""
+    return confirm(
+        parent,
+        _("Undo the import"),
+        tr(
+            "Undo the import of {file} of {when}? {what}",
+            file=batch.file_name,
+            when=when_text(batch.imported_at),
+            what=undo_question(batch.kind),
+        ),
+        _("Undo the import"),
+        on_yes,
+    )
 
 
 def undone_text(result: UndoResult) -> str:

@@ -26,18 +26,15 @@ from desktop_app.ui.import_history import H_KIND, H_UNDONE, H_WHAT, ImportHistor
 from desktop_app.ui.import_wizard import (
     DONE,
     FILE,
-    MAPPING,
     NO_CLASS,
     NO_FUND,
-    PREVIEW,
-    SHEET,
     ImportWizard,
 )
 from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
 from desktop_app.ui.main_window import MainWindow
 from tests.services.test_imports import roster, write_xlsx
 from tests.services.test_imports_attendance import write_roster
-from tests.ui.test_import_wizard import WAIT, choose, click, settle, yes
+from tests.ui.test_import_wizard import WAIT, choose, click, idle, settle, walk_to_preview, yes
 
 MEMBERS_HEADER = ("STT", "Họ và tên", "Ngày sinh", "Giới tính", "Thôn/Ấp", "Số thẻ hội viên")
 
@@ -63,21 +60,6 @@ def with_branches(db: Path) -> tuple[str, str]:
         east = ws.members.save_branch("Chi hội Xóm Đông", BranchKind.HAMLET, hamlets["Xóm Đông"])
         west = ws.members.save_branch("Chi hội Thôn 1", BranchKind.HAMLET, hamlets["Thôn 1"])
         return east.value, west.value
-
-
-def idle(qtbot: QtBot, ctx: AppContext) -> None:
-    qtbot.waitUntil(lambda: ctx.worker.pending == 0 and ctx.queries.pending == 0, timeout=WAIT)
-
-
-def walk_to_preview(qtbot: QtBot, ctx: AppContext, wizard: ImportWizard) -> None:
-    """The sheet and the columns as guessed, then the whole file checked."""
-    qtbot.waitUntil(lambda: wizard.step == SHEET, timeout=WAIT)
-    click(qtbot, wizard.next_button)
-    qtbot.waitUntil(lambda: wizard.step == MAPPING, timeout=WAIT)
-    click(qtbot, wizard.next_button)
-    qtbot.waitUntil(lambda: wizard.step == PREVIEW, timeout=WAIT)
-    qtbot.waitUntil(lambda: wizard.plan is not None and wizard.plan.complete, timeout=WAIT)
-    idle(qtbot, ctx)
 
 
 def choose_file(

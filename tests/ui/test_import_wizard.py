@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.i18n import _, format_int
 from desktop_app.services.imports import DUPLICATE, IGNORED, MATCH, NEW, REJECTED
 from desktop_app.services.workspace import Workspace
+from desktop_app.ui.context import AppContext
 from desktop_app.ui.import_wizard import (
     DONE,
     MAPPING,
@@ -54,8 +55,7 @@ def names(window: MainWindow) -> list[str]:
 
 
 def settle(qtbot: QtBot, window: MainWindow) -> None:
-    ctx = window.ctx
-    qtbot.waitUntil(lambda: ctx.worker.pending == 0 and ctx.queries.pending == 0, timeout=WAIT)
+    idle(qtbot, window.ctx)
 
 
 def click(qtbot: QtBot, widget: QWidget) -> None:
@@ -87,14 +87,23 @@ def open_wizard(
     return wizard
 
 
-def to_preview(qtbot: QtBot, window: MainWindow, wizard: ImportWizard) -> None:
+def idle(qtbot: QtBot, ctx: AppContext) -> None:
+    qtbot.waitUntil(lambda: ctx.worker.pending == 0 and ctx.queries.pending == 0, timeout=WAIT)
+
+
+def walk_to_preview(qtbot: QtBot, ctx: AppContext, wizard: ImportWizard) -> None:
+    """The sheet and the columns as guessed, then the whole file checked."""
     qtbot.waitUntil(lambda: wizard.step == SHEET, timeout=WAIT)
     click(qtbot, wizard.next_button)
     qtbot.waitUntil(lambda: wizard.step == MAPPING, timeout=WAIT)
     click(qtbot, wizard.next_button)
     qtbot.waitUntil(lambda: wizard.step == PREVIEW, timeout=WAIT)
     qtbot.waitUntil(lambda: wizard.plan is not None and wizard.plan.complete, timeout=WAIT)
-    settle(qtbot, window)
+    idle(qtbot, ctx)
+
+
+def to_preview(qtbot: QtBot, window: MainWindow, wizard: ImportWizard) -> None:
+    walk_to_preview(qtbot, window.ctx, wizard)
 
 
 def test_a_list_goes_through_every_step_is_imported_and_undone(
