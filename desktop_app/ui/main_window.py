@@ -33,6 +33,7 @@ from desktop_app.ui.help import AboutDialog, HelpDialog
 from desktop_app.ui.import_history import ImportHistoryDialog, open_import_history
 from desktop_app.ui.import_wizard import ImportWizard
 from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
+from desktop_app.ui.learning_models_page import LearningModelsPage
 from desktop_app.ui.people_page import PeoplePage
 from desktop_app.ui.qt_texts import apply_qt_locale
 from desktop_app.ui.settings_page import SECTION_BACKUPS, SECTION_PROFILE, SettingsPage
@@ -52,6 +53,7 @@ EXTRA_SECTIONS: list[tuple[str, SectionFactory]] = [
     (N_("Certificates"), CertificateRegisterPage),
     (N_("Members"), MembersPage),
     (N_("Fund"), FundPage),
+    (N_("Learning models"), LearningModelsPage),
     (N_("Sync"), SyncPage),
 ]
 
@@ -210,6 +212,7 @@ class MainWindow(QMainWindow):
             CertificateRegisterPage: "certificates",
             MembersPage: "members",
             FundPage: "fund",
+            LearningModelsPage: "models",
             SyncPage: "sync",
         }
         page = self.stack.currentWidget()

@@ -1,0 +1,390 @@
+"""The learning models (Mô hình học tập): for a year and a model, how many have registered,
+hamlet by hamlet against the plans' target, the list of registrations, and registering or
+withdrawing one. Reads go through `ctx.query`, writes through `ctx.op`; the page reads again
+when a registration, a clan, a unit, a household or a person changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.learning_models import MODELS
+from desktop_app.core.learning_subjects import ModelStatus, Registration
+from desktop_app.core.problems import N_, UserError
+from desktop_app.i18n import _, format_date, format_int, format_percent, tr
+from desktop_app.services.ops import OpResult
+from desktop_app.services.workspace import Workspace
+from desktop_app.ui import errors
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.fit import fit_columns
+from desktop_app.ui.import_wizard import list_table
+from desktop_app.ui.khuyen_hoc.common import PersonPicker
+from desktop_app.ui.list_model import Index, ListModel
+from desktop_app.ui.widgets import ERROR_STYLE, confirm
+
+# What the page shows changes with these tables.
+MODEL_KINDS = (
+    "model_registration", "clan", "clan_household", "learning_unit", "unit_member", "household",
+    "person", "hamlet",
+)  # fmt: skip
+FIRST_YEAR = 2000
+# What the list of registrations names, per kind of subject.
+SUBJECT_HEADERS = {
+    "household": N_("Household (head)"), "clan": N_("Clan"), "hamlet": N_("Hamlet"),
+    "unit": N_("Learning unit"), "person": N_("Full name"),
+}  # fmt: skip
+
+
+def _rate(value: float | None) -> str:
+    return format_percent(value * 100) if value is not None else "—"
+
+
+class HamletsModel(ListModel):
+    """Hamlet by hamlet: registered, eligible, the share."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[tuple[str, int, int, float | None]] = []
+        self.headers = [_("Hamlet"), _("Registered"), _("Could register"), _("Share")]
+
+    def set_status(self, status: ModelStatus | None) -> None:
+        self.beginResetModel()
+        self.rows = []
+        if status is not None:
+            for name, count in sorted(status.by_hamlet.items(), key=lambda kv: kv[0] == ""):
+                self.rows.append(
+                    (name or _("(no hamlet)"), count.registered, count.eligible, count.rate)
+                )
+        self.endResetModel()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        name, registered, eligible, rate = self.rows[index.row()]
+        return (name, format_int(registered), format_int(eligible), _rate(rate))[index.column()]
+
+
+class RegistrationsModel(ListModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Registration] = []
+        self.headers = [_("Household (head)"), _("Hamlet"), _("Registration date"),
+                        _("Registered by")]  # fmt: skip
+
+    def set_rows(self, rows: list[Registration], subject: str = "household") -> None:
+        self.beginResetModel()
+        self.headers[0] = _(SUBJECT_HEADERS[subject])
+        self.rows = sorted(rows, key=lambda r: (r.hamlet_name, r.subject_name))
+        self.endResetModel()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+        ):  # fmt: skip
+            return None
+        r = self.rows[index.row()]
+        day = format_date(r.registered_on) if r.registered_on else ""
+        return (r.subject_name, r.hamlet_name, day, r.registered_by)[index.column()]
+
+
+class LearningModelsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.status: ModelStatus | None = None
+        self.dialog: RegisterDialog | None = None
+        self.confirm_box: object = None
+        self._asked = 0  # reads asked; an older answer is dropped
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(_("Year:")))
+        self.year_spin = QSpinBox()
+        self.year_spin.setRange(FIRST_YEAR, dt.date.today().year + 1)
+        self.year_spin.setValue(dt.date.today().year)
+        self.year_spin.setAccessibleName(_("Year"))
+        self.year_spin.valueChanged.connect(lambda _v: self.reload())
+        top.addWidget(self.year_spin)
+        top.addWidget(QLabel(_("Model:")))
+        self.model_combo = QComboBox()
+        self.model_combo.setAccessibleName(_("Model"))
+        for key, info in MODELS.items():
+            self.model_combo.addItem(_(info.label), key)
+        self.model_combo.currentIndexChanged.connect(lambda _i: self.reload())
+        top.addWidget(self.model_combo)
+        top.addStretch(1)
+        layout.addLayout(top)
+        self.summary = QLabel()
+        font = self.summary.font()
+        font.setBold(True)
+        self.summary.setFont(font)
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+
+        splitter = QSplitter()
+        self.hamlets_model = HamletsModel(self)
+        self.hamlets_table = list_table(self.hamlets_model)
+        self.hamlets_table.setAccessibleName(_("Hamlet by hamlet"))
+        fit_columns(self.hamlets_table, {1: 80, 2: 90, 3: 70}, stretch=(0,))
+        splitter.addWidget(self.hamlets_table)
+        self.registrations_model = RegistrationsModel(self)
+        self.registrations_table = list_table(self.registrations_model)
+        self.registrations_table.setAccessibleName(_("Registrations"))
+        fit_columns(self.registrations_table, {1: 110, 2: 110, 3: 150}, stretch=(0,))
+        self.registrations_table.selectionModel().selectionChanged.connect(
+            lambda *_a: self._update_buttons()
+        )
+        splitter.addWidget(self.registrations_table)
+        splitter.setSizes([460, 620])
+        layout.addWidget(splitter, 1)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.message)
+        buttons = QHBoxLayout()
+        self.register_button = QPushButton(_("&Register…"))
+        self.register_button.setToolTip(_("Record a registration for the year's title"))
+        self.register_button.clicked.connect(lambda _c=False: self.open_register())
+        self.unregister_button = QPushButton(_("&Withdraw the registration…"))
+        self.unregister_button.clicked.connect(lambda _c=False: self.ask_unregister())
+        for button in (self.register_button, self.unregister_button):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        note = QLabel(_("Assessment against the criteria and recognition come in a later version."))
+        note.setWordWrap(True)
+        buttons.addWidget(note)
+        layout.addLayout(buttons)
+        ctx.subscribe(self, MODEL_KINDS, lambda _c: self.reload())
+        self._update_buttons()
+        self.reload()
+
+    @property
+    def model(self) -> str:
+        return str(self.model_combo.currentData() or "family")
+
+    @property
+    def year(self) -> int:
+        return self.year_spin.value()
+
+    def reload(self) -> None:
+        model, year = self.model, self.year
+        self._asked += 1
+        asked = self._asked
+
+        def read(ws: Workspace) -> tuple[ModelStatus | None, list[Registration]]:
+            return ws.models.status(year).get(model), ws.models.registrations(model, year)
+
+        def done(value: tuple[ModelStatus | None, list[Registration]]) -> None:
+            if asked != self._asked:
+                return
+            status, rows = value
+            self.status = status
+            self.hamlets_model.set_status(status)
+            self.registrations_model.set_rows(rows, MODELS[model].subject)
+            self._show_summary()
+            self._update_buttons()
+
+        self.ctx.query(read, done, parent=self)
+
+    def _show_summary(self) -> None:
+        status = self.status
+        title = MODELS[self.model].title
+        if status is None:
+            self.summary.setText("")
+            return
+        self.summary.setText(
+            tr(
+                "{title} {year}: {registered} of {eligible} registered ({rate}); the plans' "
+                "target is {target} recognised.",
+                title=title, year=self.year, registered=format_int(status.registered),
+                eligible=format_int(status.eligible), rate=_rate(status.rate),
+                target=_rate(status.target_rate),
+            )
+        )  # fmt: skip
+
+    def selected(self) -> Registration | None:
+        rows = self.registrations_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        row = rows[0].row()
+        items = self.registrations_model.rows
+        return items[row] if 0 <= row < len(items) else None
+
+    def _update_buttons(self) -> None:
+        writable = not self.ctx.read_only
+        self.register_button.setEnabled(writable)
+        self.unregister_button.setEnabled(writable and self.selected() is not None)
+
+    def open_register(self) -> RegisterDialog | None:
+        if self.ctx.read_only:
+            errors.report_error(self, _("Register"), self.ctx.read_only_error())
+            return None
+        self.dialog = RegisterDialog(self.ctx, self.model, self.year, self)
+        self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog.open()
+        return self.dialog
+
+    def ask_unregister(self) -> None:
+        r = self.selected()
+        if r is None:
+            return
+        self.confirm_box = confirm(
+            self,
+            _("Withdraw the registration"),
+            tr(
+                "Withdraw the registration of {name} for {title} {year}?",
+                name=r.subject_name,
+                title=MODELS[r.model].title,
+                year=r.year,
+            ),
+            _("Withdraw the registration"),
+            lambda: self.unregister(r),
+        )
+
+    def unregister(self, r: Registration) -> None:
+        def done(_value: str) -> None:
+            self.message.setStyleSheet("")
+            self.message.setText(
+                tr("The registration of {name} was withdrawn.", name=r.subject_name)
+            )
+
+        self.ctx.op(
+            lambda ws: ws.models.unregister(r.model, r.year, r.subject_id), done,
+            self._failed, parent=self,
+        )  # fmt: skip
+
+    def _failed(self, exc: BaseException) -> None:
+        text = errors.error_text(exc)
+        if text is None:
+            errors.report_error(self, _("Learning models"), exc)
+            return
+        self.message.setText(text)
+        self.message.setStyleSheet(ERROR_STYLE)
+
+
+class RegisterDialog(QDialog):
+    """Who registers (a household through one of its people, a clan, a hamlet, a unit or a
+    person), on which day, and who came to register."""
+
+    def __init__(self, ctx: AppContext, model: str, year: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = model
+        self.year = year
+        self.setWindowTitle(tr("Register for {title} {year}", title=MODELS[model].title,
+                               year=year))  # fmt: skip
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        subject = MODELS[model].subject
+        self.picker: PersonPicker | None = None
+        self.combo: QComboBox | None = None
+        if subject in ("household", "person"):
+            self.picker = PersonPicker(ctx, self)
+            self.picker.setAccessibleName(_("Person"))
+            label = _("&Household of:") if subject == "household" else _("&Person:")
+            form.addRow(label, self.picker)
+        else:
+            self.combo = QComboBox()
+            self.combo.setAccessibleName(_("Registers"))
+            try:
+                if subject == "hamlet":
+                    choices = [(h.id, h.name) for h in ctx.reader.centre.hamlets()]
+                elif subject == "clan":
+                    choices = [(c.id, c.name) for c in ctx.reader.models.clans()]
+                else:
+                    choices = [(u.id, u.name) for u in ctx.reader.models.units()]
+            except UserError:
+                choices = []
+            for value, name in choices:
+                self.combo.addItem(name, value)
+            labels = {"hamlet": _("&Hamlet:"), "clan": _("&Clan:"), "unit": _("&Learning unit:")}
+            form.addRow(labels[subject], self.combo)
+        self.day_edit = QDateEdit(QDate.currentDate())
+        self.day_edit.setCalendarPopup(True)
+        self.day_edit.setDisplayFormat("dd/MM/yyyy")
+        self.day_edit.setMaximumDate(QDate.currentDate())
+        self.day_edit.setAccessibleName(_("Registration date"))
+        form.addRow(_("&Date:"), self.day_edit)
+        self.by_edit = QLineEdit()
+        self.by_edit.setAccessibleName(_("Registered by"))
+        self.by_edit.setPlaceholderText(_("who came to register (optional)"))
+        form.addRow(_("Registered &by:"), self.by_edit)
+        layout.addLayout(form)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setStyleSheet(ERROR_STYLE)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(_("Register"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.registered_id: str | None = None
+
+    def subject_id(self) -> str | None:
+        """The subject chosen: for a family, the household of the person picked."""
+        if self.combo is not None:
+            return str(self.combo.currentData()) if self.combo.currentData() else None
+        if self.picker is None or self.picker.person_id is None:
+            return None
+        if MODELS[self.model].subject == "person":
+            return self.picker.person_id
+        person = self.ctx.reader.people.get(self.picker.person_id)
+        return person.household_id
+
+    def save(self) -> None:
+        subject_id = self.subject_id()
+        if subject_id is None:
+            if self.picker is not None and self.picker.person_id is not None:
+                self.message.setText(
+                    _("This person is in no household: put them in one on the People page.")
+                )
+            else:
+                self.message.setText(_("Choose who registers."))
+            return
+        day = self.day_edit.date().toPython()
+        assert isinstance(day, dt.date)
+        model, year, by = self.model, self.year, self.by_edit.text()
+
+        def work(ws: Workspace) -> OpResult[str]:
+            return ws.models.register(model, year, subject_id, on=day, by=by)
+
+        def done(registration_id: str) -> None:
+            self.registered_id = registration_id
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            text = errors.error_text(exc)
+            if text is None:
+                errors.report_error(self, _("Register"), exc)
+                return
+            self.message.setText(text)
+
+        self.ctx.op(work, done, failed, parent=self)
+
+
+__all__ = ["LearningModelsPage", "RegisterDialog"]

@@ -1,0 +1,115 @@
+"""The Learning models page with its real widgets on a real database: the year's registrations
+against the eligible subjects hamlet by hamlet, a family registered through one of its people,
+a hamlet registered from the list, a second registration refused in the dialog, a
+registration withdrawn."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.learning_models import MODELS
+from desktop_app.i18n import _, format_percent
+from desktop_app.services.workspace import Workspace
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.learning_models_page import LearningModelsPage, RegisterDialog
+from tests.ui.test_import_wizard import WAIT, choose, click, idle, yes
+
+YEAR = dt.date.today().year
+
+
+def page_on(qtbot: QtBot, ctx: AppContext) -> LearningModelsPage:
+    page = LearningModelsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    idle(qtbot, ctx)
+    return page
+
+
+def registered(page: LearningModelsPage) -> list[str]:
+    return [r.subject_name for r in page.registrations_model.rows]
+
+
+def press_ok(qtbot: QtBot, dialog: RegisterDialog) -> None:
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons is not None
+    click(qtbot, buttons.button(QDialogButtonBox.StandardButton.Ok))
+
+
+def test_a_family_and_a_hamlet_are_registered_and_one_withdrawn(
+    qtbot: QtBot, people_db: Path, open_context: Callable[[Path], AppContext]
+) -> None:
+    with Workspace.open(people_db) as ws:
+        people = {p.full_name: p.id for p in ws.people.roster()}
+        household = ws.households.create(people["Trần Thị Bích"]).value
+        ws.households.add_member(household, people["Lê Văn Cường"], "Chồng")
+        ws.households.create(people["Phạm Thị Hoa"])
+    ctx = open_context(people_db)
+    page = page_on(qtbot, ctx)
+    assert page.model == "family" and page.year == YEAR
+    assert page.status is not None and page.status.eligible == 2 and page.status.registered == 0
+    assert format_percent(70.0) in page.summary.text()
+
+    # A family, through any one of its people.
+    click(qtbot, page.register_button)
+    dialog = page.dialog
+    assert isinstance(dialog, RegisterDialog) and dialog.picker is not None
+    dialog.picker.pick(people["Lê Văn Cường"], "Lê Văn Cường")
+    dialog.by_edit.setText("Trần Thị Bích")
+    press_ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.registered_id is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: len(registered(page)) == 1, timeout=WAIT)
+    idle(qtbot, ctx)
+    assert page.status is not None and page.status.registered == 1
+    assert page.registrations_model.rows[0].registered_by == "Trần Thị Bích"
+    assert format_percent(50.0) in page.summary.text()
+
+    # The same household again, through its other person: refused, said in the dialog.
+    click(qtbot, page.register_button)
+    again = page.dialog
+    assert isinstance(again, RegisterDialog) and again.picker is not None
+    again.picker.pick(people["Trần Thị Bích"], "Trần Thị Bích")
+    press_ok(qtbot, again)
+    qtbot.waitUntil(lambda: bool(again.message.text()), timeout=WAIT)
+    assert again.registered_id is None and again.isVisible()
+    again.reject()
+
+    # A person in no household cannot register a family.
+    click(qtbot, page.register_button)
+    alone = page.dialog
+    assert isinstance(alone, RegisterDialog) and alone.picker is not None
+    alone.picker.pick(people["Nguyễn Văn An"], "Nguyễn Văn An")
+    press_ok(qtbot, alone)
+    assert alone.message.text() == _(
+        "This person is in no household: put them in one on the People page."
+    )
+    alone.reject()
+
+    # A hamlet, chosen from the list.
+    choose(page.model_combo, "community")
+    idle(qtbot, ctx)
+    assert page.status is not None and page.status.eligible == 3
+    click(qtbot, page.register_button)
+    hamlet = page.dialog
+    assert isinstance(hamlet, RegisterDialog) and hamlet.combo is not None
+    choose(hamlet.combo, next(h.id for h in ctx.reader.centre.hamlets() if h.name == "Thôn 2"))
+    press_ok(qtbot, hamlet)
+    qtbot.waitUntil(lambda: registered(page) == ["Thôn 2"], timeout=WAIT)
+    idle(qtbot, ctx)
+    rows = {page.hamlets_model.rows[i][0]: page.hamlets_model.rows[i][1:3] for i in range(3)}
+    assert rows["Thôn 2"] == (1, 1) and rows["Thôn 1"] == (0, 1)
+    assert MODELS["community"].title in page.summary.text()
+
+    # Withdrawn, after a confirmation.
+    page.registrations_table.selectRow(0)
+    assert page.unregister_button.isEnabled()
+    click(qtbot, page.unregister_button)
+    yes(qtbot, page.confirm_box, _("Withdraw the registration"))
+    qtbot.waitUntil(lambda: registered(page) == [], timeout=WAIT)
+    with Workspace.open(people_db, read_only=True) as ws:
+        assert not ws.models.registrations("community", YEAR)
+        assert len(ws.models.registrations("family", YEAR)) == 1
