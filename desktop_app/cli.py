@@ -3054,11 +3054,14 @@ def _models_parsers(commands: argparse._SubParsersAction[_Parser], common: _Pars
     check.add_argument("file", metavar="FILE", type=Path, help=_("the criteria file (.json)"))
 
     _models_registration_parsers(model_commands, common)
+    _models_forms_parser(model_commands, common)
 
 
 def _models_command(args: argparse.Namespace) -> int:
     if args.models_command == "criteria" and args.criteria_command == "check":
         return _models_criteria_check(args)
+    if args.models_command == "forms":
+        return _models_forms(args)
     if args.models_command in _MODELS_REGISTRATION_COMMANDS:
         return _models_registration_command(args)
     raise CliError(
@@ -3084,6 +3087,47 @@ def _models_criteria_check(args: argparse.Namespace) -> int:
             title=found.title, criteria=len(found.criteria), items=len(found.items),
         )
     )  # fmt: skip
+    return EXIT_OK
+
+
+def _models_forms_parser(
+    model_commands: argparse._SubParsersAction[_Parser], common: _Parser
+) -> None:
+    forms = model_commands.add_parser(
+        "forms", parents=[common],
+        help=_("print the year's registration forms (Giấy đăng ký), one page each"),
+    )  # fmt: skip
+    forms.add_argument("--year", required=True, type=_year, help=_("the year"))
+    whose = forms.add_mutually_exclusive_group(required=True)
+    whose.add_argument("--household", metavar="ID", action="append", help=_("a household's id "
+                       "(Gia đình học tập; may be given more than once)"))  # fmt: skip
+    whose.add_argument("--hamlet", metavar="NAME", help=_("every household of a hamlet"))
+    whose.add_argument("--clan", metavar="ID", action="append", help=_("a clan's id (Dòng họ "
+                       "học tập; may be given more than once)"))  # fmt: skip
+    forms.add_argument("--registered", action="store_true", help=_("with --hamlet: only the "
+                       "households registered for the year"))  # fmt: skip
+    forms.add_argument("--out", required=True, type=Path, help=_("the PDF file to write"))
+
+
+def _models_forms(args: argparse.Namespace) -> int:
+    if args.registered and args.hamlet is None:
+        raise CliError(_("--registered goes with --hamlet NAME"), EXIT_USAGE)
+    out = _out(args)
+    with Workspace.open(_need_db(args), check=True) as ws:
+        papers = ws.model_documents
+        if args.clan:
+            paper = papers.clan_forms(args.year, args.clan)
+        elif args.hamlet is not None:
+            hamlet_id = _hamlet_id(ws, args.hamlet)
+            if hamlet_id is None:
+                raise CliError(_("give the hamlet's name with --hamlet NAME"), EXIT_USAGE)
+            paper = papers.family_forms(args.year, hamlet_id=hamlet_id,
+                                        registered_only=args.registered)  # fmt: skip
+        else:
+            paper = papers.family_forms(args.year, args.household)
+        pages = papers.write(paper, out)
+    print(tr("Wrote {path}: registration forms: {forms}, pages: {pages}.", path=str(out),
+             forms=len(paper.forms), pages=pages))  # fmt: skip
     return EXIT_OK
 
 

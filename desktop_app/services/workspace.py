@@ -25,6 +25,7 @@ class Workspace:
         from desktop_app.services.imports import ImportService
         from desktop_app.services.learning_models import LearningModelService
         from desktop_app.services.members import MemberService
+        from desktop_app.services.model_documents import ModelDocumentService
         from desktop_app.services.org_units import OrgUnitService
         from desktop_app.services.people import PeopleService
         from desktop_app.services.sync import SyncService
@@ -38,6 +39,7 @@ class Workspace:
         self.courses = CourseService(db, self.ops, self.people, self.households)
         self.certificates = CertificateService(db, self.ops, self.courses, self.centre)
         self.class_documents = ClassDocumentService(self.ops, self.courses, self.centre)
+        self.model_documents = ModelDocumentService(db, self.ops, self.centre)
         self.fund = FundService(db, self.ops, self.people)
         self.members = MemberService(db, self.ops, self.people, self.fund)
         self.fund_documents = FundDocumentService(self.ops, self.centre, self.fund, self.members)
