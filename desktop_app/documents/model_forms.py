@@ -136,7 +136,7 @@ def _fact(label: str, value: str, style: ParagraphStyle) -> Paragraph:
 
 def _table(form: RegistrationForm, width: float, size: float) -> Table:
     styles = _styles(size)
-    number = 10 * mm
+    number = 12 * mm  # "STT" on one line at the largest size
     rest = width - number
     total = sum(form.widths) or 1.0
     widths = [number, *(rest * share / total for share in form.widths)]

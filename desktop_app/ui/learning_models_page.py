@@ -6,6 +6,7 @@ when a registration, a clan, a unit, a household or a person changes."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
@@ -29,13 +30,14 @@ from desktop_app.core.learning_models import MODELS
 from desktop_app.core.learning_subjects import ModelStatus, Registration
 from desktop_app.core.problems import N_, UserError
 from desktop_app.i18n import _, format_date, format_int, format_percent, tr
+from desktop_app.services.model_documents import FormsPaper, ModelDocumentService
 from desktop_app.services.ops import OpResult
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.import_wizard import list_table
-from desktop_app.ui.khuyen_hoc.common import PersonPicker
+from desktop_app.ui.khuyen_hoc.common import PersonPicker, preview, temp_path
 from desktop_app.ui.list_model import Index, ListModel
 from desktop_app.ui.widgets import ERROR_STYLE, confirm
 
@@ -62,13 +64,16 @@ class HamletsModel(ListModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[tuple[str, int, int, float | None]] = []
+        self.keys: list[str] = []  # the hamlet of each row as the registrations name it
         self.headers = [_("Hamlet"), _("Registered"), _("Could register"), _("Share")]
 
     def set_status(self, status: ModelStatus | None) -> None:
         self.beginResetModel()
         self.rows = []
+        self.keys = []
         if status is not None:
             for name, count in sorted(status.by_hamlet.items(), key=lambda kv: kv[0] == ""):
+                self.keys.append(name)
                 self.rows.append(
                     (name or _("(no hamlet)"), count.registered, count.eligible, count.rate)
                 )
@@ -152,6 +157,9 @@ class LearningModelsPage(QWidget):
         self.registrations_table.selectionModel().selectionChanged.connect(
             lambda *_a: self._update_buttons()
         )
+        self.hamlets_table.selectionModel().selectionChanged.connect(
+            lambda *_a: self._update_buttons()
+        )
         splitter.addWidget(self.registrations_table)
         splitter.setSizes([460, 620])
         layout.addWidget(splitter, 1)
@@ -165,7 +173,12 @@ class LearningModelsPage(QWidget):
         self.register_button.clicked.connect(lambda _c=False: self.open_register())
         self.unregister_button = QPushButton(_("&Withdraw the registration…"))
         self.unregister_button.clicked.connect(lambda _c=False: self.ask_unregister())
-        for button in (self.register_button, self.unregister_button):
+        self.forms_button = QPushButton(_("Print the registration &forms…"))
+        self.forms_button.setToolTip(
+            _("The registration forms of the hamlet chosen on the left (or of all), one page each")
+        )
+        self.forms_button.clicked.connect(lambda _c=False: self.print_forms())
+        for button in (self.register_button, self.unregister_button, self.forms_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -233,6 +246,10 @@ class LearningModelsPage(QWidget):
         writable = not self.ctx.read_only
         self.register_button.setEnabled(writable)
         self.unregister_button.setEnabled(writable and self.selected() is not None)
+        # Forms exist for families and clans; those registered are printed.
+        self.forms_button.setEnabled(
+            self.model in ("family", "clan") and bool(self.registrations_model.rows)
+        )
 
     def open_register(self) -> RegisterDialog | None:
         if self.ctx.read_only:
@@ -270,6 +287,50 @@ class LearningModelsPage(QWidget):
         self.ctx.op(
             lambda ws: ws.models.unregister(r.model, r.year, r.subject_id), done,
             self._failed, parent=self,
+        )  # fmt: skip
+
+    def chosen_hamlet(self) -> str | None:
+        """The hamlet chosen in the left table (its name), if any."""
+        rows = self.hamlets_table.selectionModel().selectedRows()
+        if not rows or not 0 <= rows[0].row() < len(self.hamlets_model.keys):
+            return None
+        return self.hamlets_model.keys[rows[0].row()]
+
+    def print_forms(self) -> None:
+        """The registered families' (or clans') forms, of the hamlet chosen or all; rendered
+        on the document pool, audited, then previewed."""
+        model, year = self.model, self.year
+        hamlet = self.chosen_hamlet()
+        subjects = [
+            r.subject_id for r in self.registrations_model.rows
+            if hamlet is None or r.hamlet_name == hamlet
+        ]  # fmt: skip
+        if not subjects:
+            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.setText(_("No one of this hamlet registered: there is no form to print."))
+            return
+        title = _("Printing the registration forms")
+
+        def read(ws: Workspace, _progress: object) -> FormsPaper:
+            papers = ws.model_documents
+            if model == "clan":
+                return papers.clan_forms(year, subjects)
+            return papers.family_forms(year, subjects)
+
+        def render(paper: FormsPaper, progress: object) -> tuple[FormsPaper, Path]:
+            out = temp_path(f"Giấy đăng ký {MODELS[model].title} {year}.pdf")
+            ModelDocumentService.render(paper, out)
+            return paper, out
+
+        def done(result: tuple[FormsPaper, Path]) -> None:
+            paper, path = result
+            if not self.ctx.read_only:
+                self.ctx.op(lambda ws: ws.model_documents.record_print(paper), parent=self)
+            preview(self, path, path.name, self.ctx.path)
+
+        self.ctx.task(
+            self, title, read, done, self._failed, write=False, render=render,
+            label=_("Writing the document…"),
         )  # fmt: skip
 
     def _failed(self, exc: BaseException) -> None:

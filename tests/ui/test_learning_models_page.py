@@ -6,15 +6,18 @@ registration withdrawn."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.learning_models import MODELS
 from desktop_app.i18n import _, format_percent
 from desktop_app.services.workspace import Workspace
+from desktop_app.ui import preview as preview_module
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.learning_models_page import LearningModelsPage, RegisterDialog
 from tests.ui.test_import_wizard import WAIT, choose, click, idle, yes
@@ -113,3 +116,43 @@ def test_a_family_and_a_hamlet_are_registered_and_one_withdrawn(
     with Workspace.open(people_db, read_only=True) as ws:
         assert not ws.models.registrations("community", YEAR)
         assert len(ws.models.registrations("family", YEAR)) == 1
+
+
+def test_the_registered_families_forms_print_for_the_hamlet_chosen(
+    qtbot: QtBot,
+    people_db: Path,
+    open_context: Callable[[Path], AppContext],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shown: list[Path] = []
+    monkeypatch.setattr(
+        preview_module, "preview_pdf", lambda _parent, path, *_a, **_k: shown.append(Path(path))
+    )
+    with Workspace.open(people_db) as ws:
+        people = {p.full_name: p for p in ws.people.roster()}
+        for name in ("Trần Thị Bích", "Lê Văn Cường", "Phạm Thị Hoa"):
+            household = ws.households.create(people[name].id).value
+            ws.models.register("family", YEAR, household, by=name)
+    ctx = open_context(people_db)
+    page = page_on(qtbot, ctx)
+    assert page.forms_button.isEnabled()
+    # The hamlet of Trần Thị Bích only: one form.
+    hamlet = next(r.hamlet_name for r in page.registrations_model.rows
+                  if r.subject_name == "Trần Thị Bích")  # fmt: skip
+    page.hamlets_table.selectRow(page.hamlets_model.keys.index(hamlet))
+    click(qtbot, page.forms_button)
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=WAIT)
+    idle(qtbot, ctx)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(shown[0]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert f"GIẤY ĐĂNG KÝ GIA ĐÌNH HỌC TẬP NĂM {YEAR}" in text
+    assert "Trần Thị Bích" in text and "Lê Văn Cường" not in text
+    pages = subprocess.run(["pdfinfo", str(shown[0])], capture_output=True, text=True).stdout
+    assert [line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")] == ["1"]
+    # The print is in the audit.
+    with Workspace.open(people_db, read_only=True) as ws:
+        rows = ws.db.conn.execute(
+            "SELECT count(*) FROM audit WHERE action = 'family_form.print'"
+        ).fetchone()
+    assert rows[0] == 1
