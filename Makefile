@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/sync.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/sync_gui.py
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/models.py
 
 selfcheck: $(STAMP)
 	$(BIN)/tthtcd selfcheck

@@ -2551,17 +2551,18 @@ def _models_status(args: argparse.Namespace) -> int:
     with _open(args) as ws:
         status = ws.models.status(args.year)
     if args.json:
-        # assessed, passed and recognised come with the self-assessment and recognition.
+        # recognised comes with the recognition.
         _print_json(
             {
                 "year": args.year,
                 "models": {
                     model: {
-                        "registered": s.registered, "assessed": 0, "passed": 0,
-                        "recognised": 0, "target_rate": s.target_rate,
+                        "registered": s.registered, "assessed": s.assessed,
+                        "passed": s.passed, "recognised": 0, "target_rate": s.target_rate,
                         "by_hamlet": {
                             hamlet: {"registered": c.registered, "eligible": c.eligible,
-                                     "assessed": 0, "passed": 0, "recognised": 0}
+                                     "assessed": c.assessed, "passed": c.passed,
+                                     "recognised": 0}
                             for hamlet, c in s.by_hamlet.items()
                         },
                     }
@@ -2641,6 +2642,122 @@ def _models_subject_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     print("\n".join(lines) if lines else _("None yet: add one with 'add --name NAME'."))
     return EXIT_OK
+
+
+# Learning models: self-assessment (issue 12 part 4) ------------------------------------------
+
+
+def _models_assess_parser(
+    model_commands: argparse._SubParsersAction[_Parser], common: _Parser
+) -> None:
+    from desktop_app.core.learning_subjects import MODEL_KEYS
+
+    assess = model_commands.add_parser(
+        "assess", parents=[common],
+        help=_("score a subject against the year's criteria, with what the records answer"),
+    )  # fmt: skip
+    assess.add_argument("--model", required=True, choices=MODEL_KEYS, help=_("the model"))
+    assess.add_argument("--year", required=True, type=_year, help=_("the year"))
+    assess.add_argument(
+        "--subject", required=True, metavar="ID",
+        help=_("the household's, clan's, hamlet's, unit's or person's id (a hamlet: or its name)"),
+    )  # fmt: skip
+    assess.add_argument("--json", action="store_true", help=_("print JSON"))
+    assess.add_argument("--save", action="store_true", help=_("save the assessment"))
+    assess.add_argument(
+        "--register", action="store_true", help=_("register the subject first if it did not")
+    )
+    assess.add_argument(
+        "--set", action="append", default=[], metavar="CODE=VALUE",
+        help=_("an item's value typed by hand: points, a share, yes/no, n/a (repeatable)"),
+    )  # fmt: skip
+    assess.add_argument(
+        "--reason", default="", metavar="TEXT",
+        help=_("why the values given with --set replace those from the records"),
+    )  # fmt: skip
+
+
+def _models_assess(args: argparse.Namespace) -> int:
+    from desktop_app.core.learning_assessment import parse_hand_value
+    from desktop_app.core.learning_models import ItemValue
+
+    with Workspace.open(_need_db(args), check=True) as ws:
+        subject_id = args.subject
+        if args.model == "community" and subject_id not in {h.id for h in ws.centre.hamlets()}:
+            subject_id = _hamlet_id(ws, subject_id) or subject_id
+        known = {i.code: i for i in ws.assessments.criteria_set(args.model, args.year).items}
+        hand: dict[str, ItemValue] = {}
+        for given in args.set:
+            code, sep, value = given.partition("=")
+            if not sep or code.strip() not in known:
+                raise CliError(
+                    tr("--set {given}: say CODE=VALUE with an item code of the set ({codes})",
+                       given=given, codes=", ".join(known)),
+                    EXIT_USAGE,
+                )  # fmt: skip
+            hand[code.strip()] = parse_hand_value(known[code.strip()], value, args.reason)
+        if args.save:
+            sheet = ws.assessments.save_assessment(
+                args.model, args.year, subject_id, hand, register=args.register
+            ).value
+        else:
+            if args.register and not any(
+                r.subject_id == subject_id for r in ws.models.registrations(args.model, args.year)
+            ):
+                ws.models.register(args.model, args.year, subject_id)
+            sheet = ws.assessments.assess(args.model, args.year, subject_id, hand)
+    rows = [
+        {"code": i.item.code, "title": i.item.title, "value": _assess_value(i.value),
+         "source": _assess_source(i), "points": i.points, "max_points": i.item.max_points}
+        for i in sheet.items
+    ]  # fmt: skip
+    if args.json:
+        _print_json(
+            {"model": args.model, "year": args.year, "subject": subject_id,
+             "set": sheet.set_title, "items": rows, "total": sheet.total, "level": sheet.level,
+             "passed": sheet.passed, "saved": bool(args.save)}
+        )  # fmt: skip
+        return EXIT_OK
+    print(f"{sheet.subject_name}: {sheet.set_title} ({args.year})")
+    for row in rows:
+        value = row["value"]
+        shown = _("yes") if value is True else _("no") if value is False else str(value)
+        shown = "–" if value is None else shown
+        points, most = _num_text(row["points"]), _num_text(row["max_points"])
+        print(f"  {row['code']}  {row['title']}")
+        print("      " + tr("value {value}, {points} of {max} points", value=shown,
+                           points=points, max=most))  # fmt: skip
+        print(f"      {row['source']}")
+    verdict = _("passed") if sheet.passed else _("not passed")
+    print(tr("Total {total} of {max} points: {level} ({verdict})",
+             total=_num_text(sheet.total), max=_num_text(sheet.criteria_set.max_points),
+             level=sheet.level or "–", verdict=verdict))  # fmt: skip
+    print(_("Saved.") if args.save else _("Not saved: add --save to save it."))
+    return EXIT_OK
+
+
+def _num_text(x: object) -> str:
+    number = float(x)  # type: ignore[arg-type]
+    return str(int(number)) if number == int(number) else f"{number:g}"
+
+
+def _assess_value(v: object) -> object:
+    from desktop_app.core.learning_models import ItemValue
+
+    if not isinstance(v, ItemValue):
+        return None
+    return "n/a" if v.not_applicable else v.value
+
+
+def _assess_source(i: object) -> str:
+    from desktop_app.core.learning_assessment import SheetItem
+
+    assert isinstance(i, SheetItem)
+    text = tr(i.source.message, **i.source.params)
+    if i.computed_source is not None:
+        records = tr(i.computed_source.message, **i.computed_source.params)
+        text = tr("{hand} (instead of the records: {records})", hand=text, records=records)
+    return text
 
 
 # Spreadsheet imports ------------------------------------------------------------------------
@@ -3055,6 +3172,7 @@ def _models_parsers(commands: argparse._SubParsersAction[_Parser], common: _Pars
 
     _models_registration_parsers(model_commands, common)
     _models_forms_parser(model_commands, common)
+    _models_assess_parser(model_commands, common)
 
 
 def _models_command(args: argparse.Namespace) -> int:
@@ -3064,9 +3182,11 @@ def _models_command(args: argparse.Namespace) -> int:
         return _models_forms(args)
     if args.models_command in _MODELS_REGISTRATION_COMMANDS:
         return _models_registration_command(args)
+    if args.models_command == "assess":
+        return _models_assess(args)
     raise CliError(
-        _("say 'models criteria check FILE', 'models register', 'models status', "
-          "'models clans' or 'models units'"),
+        _("say 'models register', 'models status', 'models assess', 'models forms', "
+          "'models clans', 'models units' or 'models criteria check FILE'"),
         EXIT_USAGE,
     )  # fmt: skip
 

@@ -116,6 +116,8 @@ class Count:
 
     registered: int = 0
     eligible: int = 0
+    assessed: int = 0  # with a saved assessment of the year
+    passed: int = 0  # of those, passed
 
     @property
     def rate(self) -> float | None:
@@ -131,6 +133,8 @@ class ModelStatus:
     target_rate: float
     # Hamlet name ('' for subjects with no hamlet) -> counts.
     by_hamlet: dict[str, Count] = field(default_factory=dict)
+    assessed: int = 0
+    passed: int = 0
 
     @property
     def rate(self) -> float | None:

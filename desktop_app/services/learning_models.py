@@ -22,6 +22,7 @@ from desktop_app.core.learning_subjects import (
 from desktop_app.core.problems import N_, UserError
 from desktop_app.core.text import nfc
 from desktop_app.services.ops import OpResult, Ops
+from desktop_app.storage import learning_assessment as assessment_repo
 from desktop_app.storage import learning_models as repo
 from desktop_app.storage.db import Database
 
@@ -278,8 +279,9 @@ class LearningModelService:
 
     def status(self, year: int) -> dict[str, ModelStatus]:
         """Per model: registered out of eligible (households, clans, hamlets, units, adults
-        aged 15 or more of the registry), for the commune and hamlet by hamlet, with the
-        target rate of that year. Subjects with no hamlet are counted under ''."""
+        aged 15 or more of the registry), assessed and passed (saved assessments), for the
+        commune and hamlet by hamlet, with the target rate of that year. Subjects with no
+        hamlet are counted under ''."""
         check_year(year)
         names = dict(repo.hamlet_names(self._db))
         out: dict[str, ModelStatus] = {}
@@ -287,22 +289,34 @@ class LearningModelService:
             kind = SUBJECT_OF_MODEL[model]
             registered = repo.registered_by_hamlet(self._db, model, kind, year)
             eligible = repo.eligible_by_hamlet(self._db, kind, year)
-            counts: dict[str, list[int]] = {name: [0, 0] for name in names.values()}
+            assessed = assessment_repo.assessed_by_hamlet(self._db, model, kind, year)
+            counts: dict[str, list[int]] = {name: [0, 0, 0, 0] for name in names.values()}
             for hamlet_id, n in registered.items():
-                counts.setdefault(names.get(hamlet_id or "", ""), [0, 0])[0] += n
+                counts.setdefault(names.get(hamlet_id or "", ""), [0, 0, 0, 0])[0] += n
             for hamlet_id, n in eligible.items():
-                counts.setdefault(names.get(hamlet_id or "", ""), [0, 0])[1] += n
+                counts.setdefault(names.get(hamlet_id or "", ""), [0, 0, 0, 0])[1] += n
+            for hamlet_id, (n, passed) in assessed.items():
+                row = counts.setdefault(names.get(hamlet_id or "", ""), [0, 0, 0, 0])
+                row[2] += n
+                row[3] += passed
             out[model] = ModelStatus(
                 model=model,
                 year=year,
                 registered=sum(registered.values()),
                 eligible=sum(eligible.values()),
                 target_rate=target_rate(model, year),
-                by_hamlet={name: Count(r, e) for name, (r, e) in counts.items()},
+                by_hamlet={name: Count(r, e, a, p) for name, (r, e, a, p) in counts.items()},
+                assessed=sum(n for n, _ in assessed.values()),
+                passed=sum(p for _, p in assessed.values()),
             )
         return out
 
     # Checks ----------------------------------------------------------------------------
+
+    def subject(self, model: str, subject_id: str) -> Subject:
+        """The live subject of the kind `model` is registered by, or a clear refusal."""
+        _subject_kind(model)
+        return self._subject(model, subject_id)
 
     def _subject(self, model: str, subject_id: str) -> Subject:
         """The live subject of the kind `model` is registered by, or a clear refusal."""

@@ -23,6 +23,7 @@ class Workspace:
         from desktop_app.services.households import HouseholdService
         from desktop_app.services.import_ledger import LedgerImport
         from desktop_app.services.imports import ImportService
+        from desktop_app.services.learning_assessment import AssessmentService
         from desktop_app.services.learning_models import LearningModelService
         from desktop_app.services.members import MemberService
         from desktop_app.services.model_documents import ModelDocumentService
@@ -46,6 +47,7 @@ class Workspace:
         self.backup = BackupService(db)
         self.org_units = OrgUnitService(db, self.ops)
         self.models = LearningModelService(db, self.ops)
+        self.assessments = AssessmentService(db, self.ops, self.models)
         self.sync = SyncService(db, self.ops)
         self.recovery = RecoveryService(db, self.ops, self.sync)
         self.imports = ImportService(

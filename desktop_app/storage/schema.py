@@ -1122,3 +1122,40 @@ def learning_models(db: UtilsDatabase) -> None:
             f" SELECT RAISE(ABORT, 'rows of {table} are marked deleted, never removed'); END"
         )
     index_travelling_tables(db)
+
+
+# 0015: self-assessment of the learning models' subjects --------------------------------------
+#
+# One saved assessment per live registration: the criteria set it was scored against (its
+# model and the year it is valid from), every item's value, source line and points as JSON,
+# the total, the level reached and whether it passed. Saving again updates the same row.
+
+
+@migrations(name="0015_model_assessment")
+def model_assessment(db: UtilsDatabase) -> None:
+    run_script(
+        db,
+        f"""
+        CREATE TABLE model_assessment (
+            {SYNC_COLUMNS},
+            registration_id TEXT NOT NULL REFERENCES model_registration (id),
+            set_model TEXT NOT NULL,
+            set_valid_from INTEGER NOT NULL,
+            -- {{item code: {{value, not_applicable, reason, source: {{message, params}},
+            --   points}}}}
+            items TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(items)),
+            total REAL NOT NULL DEFAULT 0,
+            level TEXT NOT NULL DEFAULT '',
+            passed INTEGER NOT NULL DEFAULT 0 CHECK (passed IN (0, 1)),
+            assessed_on TEXT NOT NULL,
+            assessed_by TEXT NOT NULL DEFAULT ''
+        );
+        CREATE UNIQUE INDEX model_assessment_live ON model_assessment (registration_id)
+            WHERE deleted = 0;
+        CREATE INDEX model_assessment_fk_registration_id ON model_assessment (registration_id);
+        CREATE TRIGGER model_assessment_no_hard_delete BEFORE DELETE ON model_assessment BEGIN
+            SELECT RAISE(ABORT, 'rows of model_assessment are marked deleted, never removed');
+        END;
+        """,
+    )
+    index_travelling_tables(db)

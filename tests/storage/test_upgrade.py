@@ -107,6 +107,7 @@ NEW_TABLES: dict[str, int] = {
     "learning_unit": 0,
     "unit_member": 0,
     "model_registration": 0,
+    "model_assessment": 0,  # 0015_model_assessment
 }
 
 # Tables that gain rows in an upgrade (only the record of the migrations applied).
