@@ -29,6 +29,7 @@ HELP_PAGES = (
     "certificates",
     "members",
     "fund",
+    "models",
     "sync",
     "settings",
     "backups",

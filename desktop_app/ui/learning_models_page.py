@@ -182,7 +182,12 @@ class LearningModelsPage(QWidget):
             button.setAutoDefault(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
-        note = QLabel(_("Assessment against the criteria and recognition come in a later version."))
+        note = QLabel(
+            _(
+                "Scoring against the criteria is on the command line for now (tthtcd models "
+                "assess); recognition comes in a later version."
+            )
+        )
         note.setWordWrap(True)
         buttons.addWidget(note)
         layout.addLayout(buttons)

@@ -60,7 +60,9 @@ def test_f1_opens_the_guide_page_of_the_screen_shown(qtbot: QtBot, window: MainW
     assert dialog is not None
     assert dialog.page == "people"
     assert _heading("people", "vi") in dialog.browser.toPlainText()
-    for section, page in ((3, "members"), (4, "fund"), (window.settings_index, "settings")):
+    for section, page in (
+        (3, "members"), (4, "fund"), (5, "models"), (window.settings_index, "settings"),
+    ):  # fmt: skip
         window.show_section(section)
         window.show_help()
         assert dialog.page == page, section
