@@ -1113,7 +1113,7 @@ class ImportWizard(QDialog):
             create_hamlets=True,
             hamlet_map=hamlet_map,
             skip_rejected=self.skip_rejected_check.isChecked(),
-            branch_id=str(self.branch_combo.currentData() or "") or None if members else None,
+            branch_id=(str(self.branch_combo.currentData() or "") or None) if members else None,
             joined_on=joined if members and isinstance(joined, dt.date) else None,
             course_id=self.target() if self.kind == "attendance" else None,
             fund_id=self.target() if self.kind == "ledger" else None,
