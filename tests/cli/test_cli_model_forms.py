@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app import cli
 from desktop_app.core.people import PersonInput
 from desktop_app.services.workspace import Workspace
 
@@ -33,14 +32,8 @@ def db(demo_copy: Callable[..., Path]) -> Path:
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = cli.main([*args, "--lang", "en"])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+def run(run_en: Run) -> Run:
+    return run_en
 
 
 def text_of(pdf: Path, page: int | None = None) -> str:

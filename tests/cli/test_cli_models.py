@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app import cli
 from desktop_app.services.workspace import Workspace
 
 Run = Callable[..., tuple[int, str, str]]
@@ -23,14 +22,8 @@ def db(demo_copy: Callable[..., Path]) -> Path:
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = cli.main([*args, "--lang", "en"])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+def run(run_en: Run) -> Run:
+    return run_en
 
 
 def _unregistered_household(db: Path, year: int) -> tuple[str, str]:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app import cli
 from desktop_app.core.courses import CourseInput
 from desktop_app.core.people import HamletKind, PersonInput
 from desktop_app.services.workspace import Workspace
@@ -19,14 +18,8 @@ Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = cli.main([*args, "--lang", "en"])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+def run(run_en: Run) -> Run:
+    return run_en
 
 
 @pytest.fixture
