@@ -4,9 +4,7 @@ back with pdftotext; the database's own path refused."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import pytest
 
 from desktop_app.core.people import PersonInput
 from desktop_app.services.workspace import Workspace
+from tests.documents.test_roster import page_count, text_of
 
 pytestmark = pytest.mark.skipif(
     any(shutil.which(tool) is None for tool in ("pdftotext", "pdfinfo")),
@@ -34,21 +33,6 @@ def db(demo_copy: Callable[..., Path]) -> Path:
 @pytest.fixture
 def run(run_en: Run) -> Run:
     return run_en
-
-
-def text_of(pdf: Path, page: int | None = None) -> str:
-    pages = ["-f", str(page), "-l", str(page)] if page else []
-    out = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", *pages, str(pdf), "-"], check=True, capture_output=True
-    ).stdout.decode("utf-8")
-    return " ".join(out.split())
-
-
-def page_count(pdf: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
-    match = re.search(r"Pages:\s+(\d+)", info.stdout)
-    assert match
-    return int(match.group(1))
 
 
 def test_a_registered_households_form(db: Path, run: Run, tmp_path: Path) -> None:

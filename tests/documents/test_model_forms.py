@@ -3,9 +3,7 @@ them: one page a form, every name whole, the pledge lines, nothing off the page.
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from desktop_app.documents.model_forms import (
     RegistrationForm,
     render_registration_forms,
 )
+from tests.documents.test_roster import page_count, text_of
 
 pytestmark = pytest.mark.skipif(
     any(shutil.which(tool) is None for tool in ("pdftotext", "pdfinfo")),
@@ -50,21 +49,6 @@ def form(head: str, members: list[tuple[str, str, str]], year: int = 2026) -> Re
         right_signer="Chủ hộ",
         signer_name=head,
     )
-
-
-def text_of(pdf: Path, page: int | None = None) -> str:
-    pages = ["-f", str(page), "-l", str(page)] if page else []
-    out = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", *pages, str(pdf), "-"], check=True, capture_output=True
-    ).stdout.decode("utf-8")
-    return " ".join(out.split())
-
-
-def page_count(pdf: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
-    match = re.search(r"Pages:\s+(\d+)", info.stdout)
-    assert match
-    return int(match.group(1))
 
 
 def test_twelve_members_with_80_character_names_fit_one_page(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ registration withdrawn."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from desktop_app.services.workspace import Workspace
 from desktop_app.ui import preview as preview_module
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.learning_models_page import LearningModelsPage, RegisterDialog
+from tests.documents.test_roster import page_count, text_of
 from tests.ui.test_import_wizard import WAIT, choose, click, idle, yes
 
 YEAR = dt.date.today().year
@@ -143,13 +143,10 @@ def test_the_registered_families_forms_print_for_the_hamlet_chosen(
     click(qtbot, page.forms_button)
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=WAIT)
     idle(qtbot, ctx)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(shown[0]), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = text_of(shown[0], layout=True)
     assert f"GIẤY ĐĂNG KÝ GIA ĐÌNH HỌC TẬP NĂM {YEAR}" in text
     assert "Trần Thị Bích" in text and "Lê Văn Cường" not in text
-    pages = subprocess.run(["pdfinfo", str(shown[0])], capture_output=True, text=True).stdout
-    assert [line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")] == ["1"]
+    assert page_count(shown[0]) == 1
     # The print is in the audit.
     with Workspace.open(people_db, read_only=True) as ws:
         rows = ws.db.conn.execute(
