@@ -6,8 +6,9 @@ Builds a demo database as `tthtcd demo --people N` does (classes, attendance, me
 demo's registrations included; timed), then measures the self-assessment of every household of
 the commune for the last year (`assess_all(..., registered_only=False)`: about 55,000 at this
 size; computed in bulk, nothing saved), the same for the registered households only, and the
-status the model screens open with (`models.status` and the family registrations). Each
-figure is the best of `--repeat` runs; the first (cold) run is reported too.
+status the model screens open with (`models.status` and the family registrations of the
+first hamlet). Each figure is the best of `--repeat` runs; the first (cold) run is reported
+too.
 """
 
 from __future__ import annotations
@@ -61,6 +62,16 @@ def main() -> None:
             results["generate_s"] = round(time.perf_counter() - started, 2)
         year = dt.date.today().year
         with Workspace.open(db, read_only=True) as ws:
+            # What the page reads when it opens: the status of every model and the
+            # registrations of the first hamlet (a hamlet at a time, as the page shows them).
+            # Measured first, as in a freshly started app: after the bulk assessments the
+            # collector's pass over their millions of objects would be timed too.
+            def screen() -> object:
+                status = ws.models.status(year)
+                first = next(iter(status["family"].by_hamlet), "")
+                return ws.models.registrations("family", year, first)
+
+            s_first, s_best, _ = _timed(screen, args.repeat)
             ws.assessments.criteria_sets()  # the JSON files are read once per workspace
             first, best, sheets = _timed(
                 lambda: ws.assessments.assess_all("family", year, registered_only=False),
@@ -71,10 +82,7 @@ def main() -> None:
             r_first, r_best, registered = _timed(
                 lambda: ws.assessments.assess_all("family", year), args.repeat
             )
-            s_first, s_best, _ = _timed(
-                lambda: (ws.models.status(year), ws.models.registrations("family", year)),
-                args.repeat,
-            )
+
         results.update(
             year=year,
             households=households,

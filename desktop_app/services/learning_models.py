@@ -273,9 +273,17 @@ class LearningModelService:
             repo.set_registration_deleted(op.tx, held.id)
         return op.result(held.id)
 
-    def registrations(self, model: str, year: int) -> list[Registration]:
-        """The live registrations of a model and year, by hamlet then name."""
-        return repo.list_registrations(self._db, model, _subject_kind(model), year)
+    def registrations(self, model: str, year: int, hamlet: str | None = None) -> list[Registration]:
+        """The live registrations of a model and year, by hamlet then name; with `hamlet` (a
+        hamlet's name as the status names it, '' for the subjects with no hamlet), those of
+        that hamlet only."""
+        kind = _subject_kind(model)
+        if hamlet is None:
+            return repo.list_registrations(self._db, model, kind, year)
+        if hamlet == "":
+            return repo.list_registrations(self._db, model, kind, year, None)
+        ids = [i for i, name in repo.hamlet_names(self._db) if name == hamlet]
+        return [r for i in ids for r in repo.list_registrations(self._db, model, kind, year, i)]
 
     def status(self, year: int) -> dict[str, ModelStatus]:
         """Per model: registered out of eligible (households, clans, hamlets, units, adults

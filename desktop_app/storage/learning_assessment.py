@@ -299,9 +299,9 @@ def assessed_by_hamlet(
     registrations of live subjects."""
     table, hamlet, _ = _SUBJECTS[subject_kind]
     rows = db.conn.execute(
-        f"SELECT {hamlet}, count(*), sum(a.passed) FROM model_assessment a"
-        " JOIN model_registration r ON r.id = a.registration_id"
-        f" JOIN {table} s ON s.id = r.subject_id"
+        f"SELECT {hamlet}, count(*), sum(a.passed) FROM model_registration r"
+        " CROSS JOIN model_assessment a ON a.registration_id = r.id"
+        f" CROSS JOIN {table} s ON s.id = r.subject_id"
         " WHERE a.deleted = 0 AND r.deleted = 0 AND s.deleted = 0 AND r.model = ?"
         " AND r.year = ? GROUP BY 1",
         (model, year),

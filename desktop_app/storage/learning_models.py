@@ -257,13 +257,47 @@ def find_registration(
     return _registration(r) if r else None
 
 
+# How each kind of subject sorts by name: Vietnamese order (the sort keys), a household by
+# its head's.
+_SORT: dict[str, str] = {
+    "household": "(SELECT p.sort_key FROM person p WHERE p.id = s.head_id)",
+    "clan": "s.sort_key",
+    "hamlet": "s.sort_key",
+    "unit": "s.sort_key",
+    "person": "s.sort_key",
+}
+ALL_HAMLETS = "*"
+
+
 def list_registrations(
-    db: Database, model: str, subject_kind: str, year: int
+    db: Database, model: str, subject_kind: str, year: int, hamlet_id: str | None = ALL_HAMLETS
 ) -> list[Registration]:
+    """The live registrations of a model and year, by hamlet then name (Vietnamese order);
+    those of one hamlet only when `hamlet_id` is given (None: the subjects with no hamlet).
+    One hamlet is read from the hamlet's subjects, not by filtering every registration:
+    the page asks for a hamlet at a time and must open fast at 37,000 registered
+    households."""
+    table, hamlet, _ = _SUBJECTS[subject_kind]
+    order = (
+        f" ORDER BY (SELECT h.sort_key FROM hamlet h WHERE h.id = {hamlet}),"
+        f" {_SORT[subject_kind]}, r.id"
+    )
+    if hamlet_id == ALL_HAMLETS:
+        rows = db.conn.execute(
+            f"{_registration_select(subject_kind)}"
+            f" WHERE r.model = ? AND r.year = ? AND r.deleted = 0{order}",
+            (model, year),
+        )
+        return [_registration(r) for r in rows]
+    table_select = _registration_select(subject_kind).replace(
+        f" FROM model_registration r LEFT JOIN {table} s ON s.id = r.subject_id",
+        f" FROM {table} s CROSS JOIN model_registration r ON r.subject_id = s.id",
+    )
+    where = f"{hamlet} IS NULL" if hamlet_id is None else f"{hamlet} = ?"
+    params: list[object] = [] if hamlet_id is None else [hamlet_id]
     rows = db.conn.execute(
-        f"{_registration_select(subject_kind)}"
-        " WHERE r.model = ? AND r.year = ? AND r.deleted = 0 ORDER BY 7, 6, r.id",
-        (model, year),
+        f"{table_select} WHERE {where} AND r.model = ? AND r.year = ? AND r.deleted = 0{order}",
+        [*params, model, year],
     )
     return [_registration(r) for r in rows]
 
@@ -313,8 +347,10 @@ def registered_by_hamlet(
 ) -> dict[str | None, int]:
     """Live registrations of live subjects, per the subject's hamlet id (None: no hamlet)."""
     table, hamlet, _ = _SUBJECTS[subject_kind]
+    # CROSS JOIN keeps the registrations outermost: the planner, left alone, walked all
+    # 200,000 people and looked each up in the registrations (5 times slower).
     rows = db.conn.execute(
-        f"SELECT {hamlet}, count(*) FROM model_registration r JOIN {table} s"
+        f"SELECT {hamlet}, count(*) FROM model_registration r CROSS JOIN {table} s"
         " ON s.id = r.subject_id WHERE r.model = ? AND r.year = ? AND r.deleted = 0"
         " AND s.deleted = 0 GROUP BY 1",
         (model, year),
@@ -329,8 +365,9 @@ def eligible_by_hamlet(db: Database, subject_kind: str, year: int) -> dict[str |
     table, hamlet, _ = _SUBJECTS[subject_kind]
     where, params = "s.deleted = 0", []
     if subject_kind == "person":
-        where += " AND s.birth_year IS NOT NULL AND ? - s.birth_year >= ?"
-        params = [year, ADULT_AGE]
+        # Written as a bound on the birth year, so that the index person_adults answers it.
+        where += " AND s.birth_year <= ?"
+        params = [year - ADULT_AGE]
     rows = db.conn.execute(
         f"SELECT {hamlet}, count(*) FROM {table} s WHERE {where} GROUP BY 1", params
     )

@@ -1159,3 +1159,22 @@ def model_assessment(db: UtilsDatabase) -> None:
         """,
     )
     index_travelling_tables(db)
+
+
+# 0018: the indexes the learning models' status reads --------------------------------------
+#
+# The status of the models counts subjects per hamlet. Without an index holding the hamlet
+# and the birth year, counting the adults read every person's whole row (220 ms at 200,000
+# people; 11 ms with it); and the registrations, joined to their households and people by
+# id, read those rows for their hamlet alone (370 ms on the first opening; 70 ms when the
+# id indexes below also hold the hamlet).
+
+
+@migrations(name="0018_model_status_indexes")
+def model_status_indexes(db: UtilsDatabase) -> None:
+    for sql in (
+        "CREATE INDEX IF NOT EXISTS person_adults ON person (deleted, hamlet_id, birth_year)",
+        "CREATE INDEX IF NOT EXISTS person_id_hamlet ON person (id, deleted, hamlet_id)",
+        "CREATE INDEX IF NOT EXISTS household_id_hamlet ON household (id, deleted, hamlet_id)",
+    ):
+        db.execute(sql)

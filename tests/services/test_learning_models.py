@@ -249,3 +249,30 @@ def test_registrations_clans_and_units_travel_to_the_office(tmp_path: Path) -> N
         assert o.models.status(2026)["family"].registered == 0
     finally:
         pair.close()
+
+
+def test_registrations_of_one_hamlet_in_vietnamese_name_order(
+    ws: Workspace, hamlets: dict[str, str]
+) -> None:
+    names = {"Trần Văn Bình": "Thôn 1", "Nguyễn Thị An": "Thôn 1", "Lê Văn Ân": "Thôn 2"}
+    for name, hamlet in names.items():
+        ws.models.register("family", 2026, household(ws, name, hamlets[hamlet])[0], on=ON)
+    loose = ws.households.create(ws.people.add(PersonInput(full_name="Phạm Văn Cường")).value)
+    ws.models.register("family", 2026, loose.value, on=ON)
+    # By given name: An, Bình (not by the family name's first letter).
+    got = [r.subject_name for r in ws.models.registrations("family", 2026, "Thôn 1")]
+    assert got == ["Nguyễn Thị An", "Trần Văn Bình"]
+    assert [r.subject_name for r in ws.models.registrations("family", 2026, "Thôn 2")] == [
+        "Lê Văn Ân"
+    ]
+    assert [r.subject_name for r in ws.models.registrations("family", 2026, "")] == [
+        "Phạm Văn Cường"
+    ]
+    assert ws.models.registrations("family", 2026, "Thôn không có") == []
+    # The whole list is the hamlets' lists one after the other.
+    every = ws.models.registrations("family", 2026)
+    assert len(every) == 4
+    by_hamlet = {
+        name: c.registered for name, c in ws.models.status(2026)["family"].by_hamlet.items()
+    }
+    assert by_hamlet["Thôn 1"] == 2 and by_hamlet[""] == 1
