@@ -2494,6 +2494,85 @@ def _models_registration_parsers(
         add.add_argument("--json", action="store_true", help=_("print JSON"))
         listing = sub.add_parser("list", parents=[common], help=list_help)
         listing.add_argument("--json", action="store_true", help=_("print JSON"))
+        _models_membership_parsers(group, sub, common)
+
+
+# `models clans join|leave|households` and `models units join|leave|members`: the
+# households of a clan and the people of a unit.
+_MEMBERSHIP = {"clans": ("--clan", "--household"), "units": ("--unit", "--person")}
+
+
+def _models_membership_parsers(
+    group: str, sub: argparse._SubParsersAction[_Parser], common: _Parser
+) -> None:
+    owner, member = _MEMBERSHIP[group]
+    owner_help = _("the clan's id") if group == "clans" else _("the unit's id")
+    member_help = _("the household's id") if group == "clans" else _("the person's id")
+    helps = (
+        (
+            "join",
+            _("put a household in the clan") if group == "clans" else _("add a member to the unit"),
+        ),
+        (
+            "leave",
+            _("take a household out of the clan")
+            if group == "clans"
+            else _("take a member out of the unit"),
+        ),
+    )
+    for name, help_text in helps:
+        parser = sub.add_parser(name, parents=[common], help=help_text)
+        parser.add_argument(owner, dest="owner", metavar="ID", required=True, help=owner_help)
+        parser.add_argument(member, dest="member", metavar="ID", required=True, help=member_help)
+    listed = sub.add_parser(
+        "households" if group == "clans" else "members",
+        parents=[common],
+        help=_("the households of a clan") if group == "clans" else _("the members of a unit"),
+    )
+    listed.add_argument(owner, dest="owner", metavar="ID", required=True, help=owner_help)
+    listed.add_argument("--json", action="store_true", help=_("print JSON"))
+
+
+def _models_membership(args: argparse.Namespace) -> int:
+    clans = args.models_command == "clans"
+    if args.models_sub in ("join", "leave"):
+        with Workspace.open(_need_db(args), check=True) as ws:
+            if clans:
+                change = (
+                    ws.models.add_clan_household
+                    if args.models_sub == "join"
+                    else ws.models.remove_clan_household
+                )
+                change(args.owner, args.member)
+                clan = ws.models.clan(args.owner)
+                count = ngettext("{n} household", "{n} households", clan.households)
+                print(f"{clan.name}: {count.format(n=format_int(clan.households))}")
+            else:
+                change_member = (
+                    ws.models.add_unit_member
+                    if args.models_sub == "join"
+                    else ws.models.remove_unit_member
+                )
+                change_member(args.owner, args.member)
+                unit = ws.models.unit(args.owner)
+                count = ngettext("{n} member", "{n} members", unit.members)
+                print(f"{unit.name}: {count.format(n=format_int(unit.members))}")
+        return EXIT_OK
+    with _open(args) as ws:
+        if clans:
+            ws.models.clan(args.owner)
+            subjects = ws.models.clan_households(args.owner)
+        else:
+            ws.models.unit(args.owner)
+            subjects = ws.models.unit_members(args.owner)
+    if args.json:
+        _print_json([{"id": s.id, "name": s.name} for s in subjects])
+        return EXIT_OK
+    for s in subjects:
+        print(f"{s.id}  {s.name}")
+    if not subjects:
+        print(_("None yet: add one with 'join'."))
+    return EXIT_OK
 
 
 def _models_registration_command(args: argparse.Namespace) -> int:
@@ -2505,8 +2584,14 @@ def _models_registration_command(args: argparse.Namespace) -> int:
         return _models_subject_add(args)
     if args.models_sub == "list":
         return _models_subject_list(args)
+    if args.models_sub in ("join", "leave", "households", "members"):
+        return _models_membership(args)
     raise CliError(
-        tr("say 'models {group} add' or 'models {group} list'", group=args.models_command),
+        tr(
+            "say 'models {group} add', 'list', 'join', 'leave' or '{listed}'",
+            group=args.models_command,
+            listed="households" if args.models_command == "clans" else "members",
+        ),
         EXIT_USAGE,
     )
 

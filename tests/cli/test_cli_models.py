@@ -156,3 +156,56 @@ def test_clans_and_units_add_list_and_register(db: Path, run: Run) -> None:
     assert run(*base, "--model", "unit", "--unit", unit)[0] == 0
     code, _, err = run(*base, "--model", "unit", "--clan", clan)
     assert code == 1 and "Dòng họ Vương is not a unit" in err
+
+
+def test_clan_households_and_unit_members_join_and_leave(db: Path, run: Run) -> None:
+    code, out, err = run(
+        "models", "clans", "add", "--db", str(db), "--name", "Dòng họ Vũ (thử)", "--json"
+    )
+    assert code == 0, err
+    clan = json.loads(out)["id"]
+    with Workspace.open(db, read_only=True) as ws:
+        household, person = ws.db.conn.execute(
+            "SELECT id, head_id FROM household WHERE deleted = 0 AND id NOT IN"
+            " (SELECT household_id FROM clan_household WHERE deleted = 0) LIMIT 1"
+        ).fetchone()
+    code, out, err = run(
+        "models", "clans", "join", "--db", str(db), "--clan", clan, "--household", household
+    )
+    assert code == 0, err
+    assert "Dòng họ Vũ (thử): 1 household" in out
+    code, out, _ = run("models", "clans", "households", "--db", str(db), "--clan", clan, "--json")
+    assert [h["id"] for h in json.loads(out)] == [household]
+    # Twice is refused with the reason; a person's id is not a household's.
+    code, _, err = run(
+        "models", "clans", "join", "--db", str(db), "--clan", clan, "--household", household
+    )
+    assert code == 1 and "already in Dòng họ Vũ (thử)" in err
+    code, _, err = run(
+        "models", "clans", "join", "--db", str(db), "--clan", clan, "--household", person
+    )
+    assert code == 1 and "no household" in err
+    code, out, err = run(
+        "models", "clans", "leave", "--db", str(db), "--clan", clan, "--household", household
+    )
+    assert code == 0 and "0 households" in out, err
+    code, out, _ = run("models", "clans", "households", "--db", str(db), "--clan", clan)
+    assert "None yet" in out
+
+    code, out, err = run(
+        "models", "units", "add", "--db", str(db), "--name", "Trường THCS Thử", "--kind",
+        "school", "--json",
+    )  # fmt: skip
+    unit = json.loads(out)["id"]
+    code, out, err = run(
+        "models", "units", "join", "--db", str(db), "--unit", unit, "--person", person
+    )
+    assert code == 0 and "Trường THCS Thử: 1 member" in out, err
+    code, out, _ = run("models", "units", "members", "--db", str(db), "--unit", unit, "--json")
+    assert [m["id"] for m in json.loads(out)] == [person]
+    code, _, err = run("models", "units", "members", "--db", str(db), "--unit", "nope")
+    assert code == 1 and "no unit with the id nope" in err
+    code, out, err = run(
+        "models", "units", "leave", "--db", str(db), "--unit", unit, "--person", person
+    )
+    assert code == 0 and "0 members" in out, err
