@@ -16,6 +16,7 @@ class Workspace:
         from desktop_app.services.backup import BackupService
         from desktop_app.services.centre import CentreService
         from desktop_app.services.certificates import CertificateService
+        from desktop_app.services.citizen_tracker import CitizenTrackerService
         from desktop_app.services.class_documents import ClassDocumentService
         from desktop_app.services.courses import CourseService
         from desktop_app.services.fund import FundService
@@ -48,6 +49,7 @@ class Workspace:
         self.org_units = OrgUnitService(db, self.ops)
         self.models = LearningModelService(db, self.ops)
         self.assessments = AssessmentService(db, self.ops, self.models)
+        self.cdht = CitizenTrackerService(db, self.ops, self.centre)
         self.sync = SyncService(db, self.ops)
         self.recovery = RecoveryService(db, self.ops, self.sync)
         self.imports = ImportService(
