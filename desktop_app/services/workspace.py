@@ -22,6 +22,7 @@ class Workspace:
         from desktop_app.services.fund import FundService
         from desktop_app.services.fund_documents import FundDocumentService
         from desktop_app.services.households import HouseholdService
+        from desktop_app.services.import_cdht import CdhtImport
         from desktop_app.services.import_ledger import LedgerImport
         from desktop_app.services.imports import ImportService
         from desktop_app.services.learning_assessment import AssessmentService
@@ -53,7 +54,12 @@ class Workspace:
         self.sync = SyncService(db, self.ops)
         self.recovery = RecoveryService(db, self.ops, self.sync)
         self.imports = ImportService(
-            db, self.ops, {"ledger": LedgerImport(db, self.ops, self.fund, self.people)}
+            db,
+            self.ops,
+            {
+                "ledger": LedgerImport(db, self.ops, self.fund, self.people),
+                "cdht": CdhtImport(db, self.ops),
+            },
         )
 
     @classmethod
