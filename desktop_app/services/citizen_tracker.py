@@ -178,8 +178,7 @@ class CitizenTrackerService:
         return [
             a
             for a in repo.adults(self._db, year)
-            if a.person_id not in held
-            or held[a.person_id].status is CitizenStatus.NOT_REGISTERED
+            if a.person_id not in held or held[a.person_id].status is CitizenStatus.NOT_REGISTERED
         ]
 
     # The export ------------------------------------------------------------------------------
@@ -196,7 +195,7 @@ class CitizenTrackerService:
                 (
                     a.cccd or None,
                     a.full_name,
-                    _SEX_WORDS.get(a.sex or "", None),
+                    _SEX_WORDS.get(a.sex or ""),
                     a.birth_year,
                     (a.ethnicity or None) if include_sensitive else None,
                     (a.religion or None) if include_sensitive else None,

@@ -77,8 +77,7 @@ NO_ONE = N_(
     "the person to the people list first, or leave the row out."
 )
 NO_NAME = N_(
-    "The row has neither a CCCD number nor a name and birth year: it cannot be matched to "
-    "anyone."
+    "The row has neither a CCCD number nor a name and birth year: it cannot be matched to anyone."
 )
 SEVERAL = N_(
     "{count} people of the people list are called {name} and born in {year}: the row cannot "
@@ -88,9 +87,7 @@ OTHER_CCCD = N_(
     "{name}, born in {year}, has another CCCD number in the people list ({held}): check which "
     "number is right."
 )
-CHILD = N_(
-    "{name} is {age} in {year}: “Công dân học tập” is for adults aged {adult} or more."
-)
+CHILD = N_("{name} is {age} in {year}: “Công dân học tập” is for adults aged {adult} or more.")
 ALREADY = N_("{name} is “{status}” already: nothing to change.")
 
 
@@ -167,14 +164,16 @@ class CdhtImport:
                 problems.append(Problem(key, exc.message, exc.params))
                 continue
             days.append((key, day))
-            if day is not None and (status is None or stage.rank > status.rank):
-                if cells.get("status") is None or status is not None:
-                    status = stage
+            # The furthest stage with a day is the status (unless the status column holds
+            # words that are not a status: that row is refused already).
+            later = day is not None and (status is None or stage.rank > status.rank)
+            if later and (cells.get("status") is None or status is not None):
+                status = stage
         if status is None and not problems:
             problems.append(Problem("status", NO_STATUS))
-        if not cccd and not (cells.get("full_name") is not None and year is not None):
-            if not problems:
-                problems.append(Problem("full_name", NO_NAME))
+        named = cells.get("full_name") is not None and year is not None
+        if not cccd and not named and not problems:
+            problems.append(Problem("full_name", NO_NAME))
         keyed = dict(shown)
         keyed["cccd"] = cccd
         if year is not None:
@@ -217,8 +216,7 @@ class CdhtImport:
                     {"name": person.full_name, "age": today.year - int(shown_year),
                      "year": today.year, "adult": ADULT_AGE},
                 )  # fmt: skip
-                out.append(dataclasses.replace(r, status=REJECTED, problems=(child,),
-                                               match_id=person.id, match_name=person.full_name))  # fmt: skip
+                out.append(_refused(r, child, person))
                 continue
             if person.id in seen:
                 out.append(
@@ -234,8 +232,7 @@ class CdhtImport:
                 moved = advance(record, CitizenStatus(r.cdht_status), _days(r), today)
             except UserError as exc:
                 problem = Problem("status", exc.message, exc.params)
-                out.append(dataclasses.replace(r, status=REJECTED, problems=(problem,),
-                                               match_id=person.id, match_name=person.full_name))  # fmt: skip
+                out.append(_refused(r, problem, person))
                 continue
             status = NEW if moved is not None else MATCH
             note = () if moved is not None else (
@@ -362,6 +359,12 @@ class CdhtImport:
             list(row_ids[:3]),
         ).fetchall()
         return ", ".join(str(r[0]) for r in rows)
+
+
+def _refused(r: PlannedRow, problem: Problem, person: tracker_repo.HeldPerson) -> PlannedRow:
+    return dataclasses.replace(
+        r, status=REJECTED, problems=(problem,), match_id=person.id, match_name=person.full_name
+    )
 
 
 def _days(r: PlannedRow) -> dict[CitizenStatus, dt.date | None]:
