@@ -3046,13 +3046,11 @@ def _cdht_lines(plan: ImportPlan, status: str) -> None:
 
     moving = [r for r in plan.rows if r.status == NEW]
     already = [r for r in plan.rows if r.status == MATCH]
-    print(
-        tr(
-            "Statuses {verb}: {count}; already that far: {already}.",
-            verb=_("recorded") if status == "applied" else _("to record"),
-            count=format_int(len(moving)), already=format_int(len(already)),
-        )
-    )  # fmt: skip
+    counts = {"count": format_int(len(moving)), "already": format_int(len(already))}
+    if status == "applied":
+        print(tr("Statuses recorded: {count}; already that far: {already}.", **counts))
+    else:
+        print(tr("Statuses to record: {count}; already that far: {already}.", **counts))
     for r in moving:
         label = _(STATUS_LABELS[CitizenStatus(r.cdht_status)])
         print(tr("Row {row}: {name}: {status}.", row=r.row, name=r.match_name, status=label))
