@@ -862,7 +862,14 @@ class ImportWizard(QDialog):
         self.rows_model.set_kind(kind)
         self._fit_rows()
         self._fill_filters()
-        self.match_box.setVisible(kind not in ("ledger", "cdht"))
+        self.match_box.setVisible(kind != "ledger")
+        # A status list changes no one's details: only whether to leave the unmatched out.
+        self.on_match_combo.setVisible(kind != "cdht")
+        self.match_box.setTitle(
+            _("Rows not matched to anyone")
+            if kind == "cdht"
+            else _("People already in the registry")
+        )
         self.setWindowTitle(tr("Import from Excel: {kind}", kind=_(dict(KIND_LABELS)[kind])))
 
     def _show_row_detail(self, row: int) -> None:
