@@ -20,7 +20,6 @@ from desktop_app.core.citizen_tracker import (
     parse_platform_status,
     reached_by,
 )
-
 from desktop_app.core.people import PersonInput, Sex
 from desktop_app.core.problems import UserError
 from desktop_app.services.centre import CentreProfile, communes, provinces
