@@ -2847,7 +2847,7 @@ def _assess_source(i: object) -> str:
 
 # Spreadsheet imports ------------------------------------------------------------------------
 
-IMPORT_KINDS = ("people", "members", "attendance", "ledger")
+IMPORT_KINDS = ("people", "members", "attendance", "ledger", "cdht")
 
 
 def _import_parsers(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
@@ -2923,7 +2923,8 @@ def _import_command(args: argparse.Namespace) -> int:
         )
     if args.kind is None:
         raise CliError(
-            _("say what the list holds with --kind people|members|attendance|ledger"), EXIT_USAGE
+            _("say what the list holds with --kind people|members|attendance|ledger|cdht"),
+            EXIT_USAGE,
         )
     return _import_file(args, Path(words[0]))
 
@@ -3070,6 +3071,8 @@ def _import_file(args: argparse.Namespace, file: Path) -> int:
                 print(tr("Column {letter}: {note}", letter=c.letter, note=tr(c.note)))
         if plan.kind == "ledger":
             _ledger_lines(plan)
+        if plan.kind == "cdht":
+            _cdht_lines(plan, status)
         # A reason names its column as the sheet does ("Ngày sinh"), not by the field key.
         headers = {c.field: c.header or c.letter for c in plan.columns if c.field}
         headers.setdefault("hamlet_id", headers.get("hamlet", "hamlet"))
@@ -3121,6 +3124,23 @@ def _ledger_lines(plan: ImportPlan) -> None:
                 print(tr("Row {row}: {reason}", row=r.row, reason=problem_text(p)))
 
 
+def _cdht_lines(plan: ImportPlan, status: str) -> None:
+    """A platform's status list: whom each row moves forward, and who is that far already."""
+    from desktop_app.core.citizen_tracker import STATUS_LABELS, CitizenStatus
+    from desktop_app.services.imports import MATCH, NEW
+
+    moving = [r for r in plan.rows if r.status == NEW]
+    already = [r for r in plan.rows if r.status == MATCH]
+    counts = {"count": format_int(len(moving)), "already": format_int(len(already))}
+    if status == "applied":
+        print(tr("Statuses recorded: {count}; already that far: {already}.", **counts))
+    else:
+        print(tr("Statuses to record: {count}; already that far: {already}.", **counts))
+    for r in moving:
+        label = _(STATUS_LABELS[CitizenStatus(r.cdht_status)])
+        print(tr("Row {row}: {name}: {status}.", row=r.row, name=r.match_name, status=label))
+
+
 def _print_roster(plan: ImportPlan, counts: dict[str, int], status: str) -> None:
     """An attendance roster: which session each column is, and what it does to the class."""
     for s in plan.sessions:
@@ -3168,6 +3188,16 @@ def _import_list(args: argparse.Namespace) -> int:
                     int(b.counts.get("members_created", 0))))
                 + undone
             )  # fmt: skip
+        if b.kind == "cdht":
+            print(
+                tr(
+                    "{id}  {date}  {file} ({sheet}): {count} Công dân học tập statuses "
+                    "recorded{undone}",
+                    id=b.id, date=_day(b.imported_at), file=b.file_name, sheet=b.sheet,
+                    count=format_int(int(b.counts.get("statuses", 0))), undone=undone,
+                )
+            )  # fmt: skip
+            continue
         if b.kind == "ledger":
             print(
                 tr(
@@ -3204,6 +3234,16 @@ def _import_undo(args: argparse.Namespace, import_id: str) -> int:
                 "Import {id} is undone: the {count} fund entries it recorded were voided (each "
                 "by a reversal voucher dated today).",
                 id=result.import_id, count=format_int(result.voided),
+            )
+        )  # fmt: skip
+        return EXIT_OK
+    if "statuses_removed" in result.counts:
+        print(
+            tr(
+                "Import {id} is undone: {removed} Công dân học tập statuses it added were "
+                "removed, {restored} it changed have their values back.",
+                id=result.import_id, removed=format_int(result.counts["statuses_removed"]),
+                restored=format_int(result.counts.get("statuses_restored", 0)),
             )
         )  # fmt: skip
         return EXIT_OK
@@ -3258,6 +3298,7 @@ def _models_parsers(commands: argparse._SubParsersAction[_Parser], common: _Pars
     _models_registration_parsers(model_commands, common)
     _models_forms_parser(model_commands, common)
     _models_assess_parser(model_commands, common)
+    _models_cdht_parser(model_commands, common)
 
 
 def _models_command(args: argparse.Namespace) -> int:
@@ -3269,9 +3310,11 @@ def _models_command(args: argparse.Namespace) -> int:
         return _models_registration_command(args)
     if args.models_command == "assess":
         return _models_assess(args)
+    if args.models_command == "cdht":
+        return _models_cdht(args)
     raise CliError(
         _("say 'models register', 'models status', 'models assess', 'models forms', "
-          "'models clans', 'models units' or 'models criteria check FILE'"),
+          "'models clans', 'models units', 'models cdht' or 'models criteria check FILE'"),
         EXIT_USAGE,
     )  # fmt: skip
 
@@ -3333,6 +3376,153 @@ def _models_forms(args: argparse.Namespace) -> int:
         pages = papers.write(paper, out)
     print(tr("Wrote {path}: registration forms: {forms}, pages: {pages}.", path=str(out),
              forms=len(paper.forms), pages=pages))  # fmt: skip
+    return EXIT_OK
+
+
+# Learning models: the "Công dân học tập" tracker (issue 12 part 6) ---------------------------
+
+
+def _models_cdht_parser(
+    model_commands: argparse._SubParsersAction[_Parser], common: _Parser
+) -> None:
+    from desktop_app.core.citizen_tracker import CitizenStatus
+
+    cdht = model_commands.add_parser(
+        "cdht", parents=[common],
+        help=_("the adults on the Công dân học tập platform: 'set', 'summary', 'export'"),
+    )  # fmt: skip
+    sub = cdht.add_subparsers(dest="cdht_command", parser_class=_Parser)
+    export = sub.add_parser(
+        "export", parents=[common],
+        help=_("the adults still to register on the platform, as xlsx in its fields' order"),
+    )  # fmt: skip
+    export.add_argument("--out", required=True, type=Path, help=_("the xlsx file to write"))
+    export.add_argument(
+        "--include-sensitive", action="store_true",
+        help=_("fill in the ethnicity and religion columns (sensitive personal data; the "
+               "audit records it)"),
+    )  # fmt: skip
+    setting = sub.add_parser(
+        "set", parents=[common], help=_("set where a person stands on the platform")
+    )
+    setting.add_argument("--person", required=True, metavar="ID", help=_("the person's id"))
+    setting.add_argument(
+        "--status", required=True, choices=[s.value for s in CitizenStatus],
+        help=_("not registered, account created, self-assessed, achieved"),
+    )  # fmt: skip
+    setting.add_argument(
+        "--on", type=_date, metavar="DD/MM/YYYY", help=_("the day of that stage (default today)")
+    )
+    setting.add_argument(
+        "--correct", action="store_true",
+        help=_("correct a mistake: set the status back, or change the day of the status held"),
+    )  # fmt: skip
+    setting.add_argument("--notes", metavar="TEXT", help=_("notes on the person's status"))
+    setting.add_argument("--json", action="store_true", help=_("print JSON"))
+    summary = sub.add_parser(
+        "summary", parents=[common],
+        help=_("adults, accounts, self-assessments and titles per hamlet against the target"),
+    )  # fmt: skip
+    summary.add_argument("--year", required=True, type=_year, help=_("the year"))
+    summary.add_argument("--json", action="store_true", help=_("print JSON"))
+
+
+def _models_cdht(args: argparse.Namespace) -> int:
+    if args.cdht_command == "export":
+        return _models_cdht_export(args)
+    if args.cdht_command == "set":
+        return _models_cdht_set(args)
+    if args.cdht_command == "summary":
+        return _models_cdht_summary(args)
+    raise CliError(
+        _("say 'models cdht export', 'models cdht set' or 'models cdht summary'"), EXIT_USAGE
+    )
+
+
+def _models_cdht_export(args: argparse.Namespace) -> int:
+    out = _out(args)
+    with Workspace.open(_need_db(args), check=True) as ws:
+        count = ws.cdht.export(out, include_sensitive=args.include_sensitive)
+        profile = ws.centre.profile()
+    print(
+        tr(
+            "Wrote {path}: {count} adults still to register on the platform.",
+            path=str(out), count=format_int(count),
+        )
+    )  # fmt: skip
+    if args.include_sensitive:
+        print(_("The ethnicity and religion columns are filled in: keep the file safe and "
+                "delete it once the accounts are created."))  # fmt: skip
+    else:
+        print(_("The ethnicity and religion columns are empty (add --include-sensitive to "
+                "fill them in)."))  # fmt: skip
+    if not (profile.province_name and profile.commune_name):
+        print(
+            _("The centre's province and commune are not set, so those columns are empty: "
+              "set them in the centre's profile."),
+            file=sys.stderr,
+        )  # fmt: skip
+    return EXIT_OK
+
+
+def _models_cdht_set(args: argparse.Namespace) -> int:
+    from desktop_app.core.citizen_tracker import STATUS_LABELS
+
+    with Workspace.open(_need_db(args), check=True) as ws:
+        ws.cdht.set_status(
+            args.person, args.status, args.on, correct=args.correct, notes=args.notes
+        )
+        record = ws.cdht.status_of(args.person)
+        name = ws.people.get(args.person).full_name
+    dates = {k: (v.isoformat() if v else None) for k, v in record.dates().items()}
+    if args.json:
+        _print_json(
+            {"person_id": args.person, "name": name, "status": record.status.value, **dates,
+             "notes": record.notes}
+        )  # fmt: skip
+        return EXIT_OK
+    print(tr("{name}: {status}.", name=name, status=_(STATUS_LABELS[record.status])))
+    return EXIT_OK
+
+
+def _models_cdht_summary(args: argparse.Namespace) -> int:
+    from desktop_app.i18n import format_percent
+
+    with _open(args) as ws:
+        s = ws.cdht.summary(args.year)
+    if args.json:
+        _print_json(
+            {"year": s.year, "adults": s.adults, "account": s.account,
+             "self_assessed": s.self_assessed, "achieved": s.achieved,
+             "target_rate": s.target_rate,
+             "by_hamlet": {
+                 hamlet: {"adults": c.adults, "account": c.account,
+                          "self_assessed": c.self_assessed, "achieved": c.achieved}
+                 for hamlet, c in s.by_hamlet.items()
+             }}
+        )  # fmt: skip
+        return EXIT_OK
+
+    def line(adults: int, account: int, assessed: int, achieved: int) -> str:
+        rate = format_percent(100 * achieved / adults) if adults else "–"
+        return tr(
+            "{adults} adults: {account} with an account, {assessed} self-assessed, "
+            "{achieved} achieved ({rate})",
+            adults=format_int(adults), account=format_int(account),
+            assessed=format_int(assessed), achieved=format_int(achieved), rate=rate,
+        )  # fmt: skip
+
+    print(
+        tr(
+            "Công dân học tập {year}: {line}; target {target}",
+            year=s.year, line=line(s.adults, s.account, s.self_assessed, s.achieved),
+            target=format_percent(100 * s.target_rate),
+        )
+    )  # fmt: skip
+    for hamlet, c in s.by_hamlet.items():
+        if c.adults:
+            name = hamlet or _("(no hamlet)")
+            print(f"  {name}: {line(c.adults, c.account, c.self_assessed, c.achieved)}")
     return EXIT_OK
 
 

@@ -36,7 +36,7 @@ __all__ = [
 
 Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
 
-KINDS = ("people", "members", "attendance", "ledger")
+KINDS = ("people", "members", "attendance", "ledger", "cdht")
 
 # Every column of an attendance roster whose header names a session maps to this one key.
 SESSION = "session"
@@ -474,11 +474,94 @@ _LEDGER = (
     _NOTES,
 )
 
+# A list exported from the "Công dân học tập" platform: who it is (CCCD, else name and birth)
+# and how far they are, in a status column ("Đã tạo tài khoản", "Đã tự đánh giá", "Đạt") or
+# by the days of the stages.
+CDHT_STAGE_FIELDS = ("status", "account_on", "self_assessed_on", "achieved_on")
+_CDHT = (
+    _ROW_NUMBER,
+    _FULL_NAME,
+    _CCCD,
+    _BIRTH,
+    _BIRTH_YEAR,
+    _HAMLET,
+    Field(
+        "status",
+        N_("Status on the platform"),
+        (
+            "Trạng thái",
+            "Tình trạng",
+            "Trạng thái tài khoản",
+            "Trạng thái đánh giá",
+            "Trạng thái tự đánh giá",
+            "Kết quả",
+            "Kết quả đánh giá",
+            "Kết quả tự đánh giá",
+            "Kết quả công nhận",
+            "Xếp loại",
+            "Status",
+            "Result",
+            "Progress",
+        ),
+    ),
+    Field(
+        "account_on",
+        N_("Account created on"),
+        (
+            "Ngày tạo tài khoản",
+            "Ngày tạo",
+            "Ngày đăng ký",
+            "Ngày đăng ký tài khoản",
+            "Ngày lập tài khoản",
+            "Thời gian tạo",
+            "Thời gian đăng ký",
+            "Account created",
+            "Account created on",
+            "Created on",
+            "Registered on",
+            "Registration date",
+        ),
+    ),
+    Field(
+        "self_assessed_on",
+        N_("Self-assessed on"),
+        (
+            "Ngày tự đánh giá",
+            "Ngày đánh giá",
+            "Ngày hoàn thành tự đánh giá",
+            "Thời gian tự đánh giá",
+            "Thời gian đánh giá",
+            "Self-assessed on",
+            "Self-assessment date",
+            "Assessed on",
+            "Assessment date",
+        ),
+    ),
+    Field(
+        "achieved_on",
+        N_("Achieved on"),
+        (
+            "Ngày đạt",
+            "Ngày công nhận",
+            "Ngày được công nhận",
+            "Ngày hoàn thành",
+            "Ngày đạt danh hiệu",
+            "Thời gian công nhận",
+            "Achieved on",
+            "Recognised on",
+            "Recognized on",
+            "Completed on",
+            "Date achieved",
+        ),
+    ),
+)
+
 FIELDS: Mapping[str, tuple[Field, ...]] = {
     "people": _PEOPLE,
     "members": _MEMBERS,
     "attendance": _ATTENDANCE,
     "ledger": _LEDGER,
+    "cdht": _CDHT,
 }
 
 # How well a header matched an alias: the whole text, the text before a bracket ("Nữ (đánh x)")
@@ -663,11 +746,14 @@ def _guess(columns: Sequence[Sequence[Cell]], kind: str) -> tuple[dict[int, str]
 def has_required(mapping: Mapping[int, str], kind: str) -> bool:
     """Whether a mapping can be imported: a name (one full-name column, or family and given
     name columns) for people, members and attendance; an amount for the ledger (one column,
-    or the "Thu" and "Chi" columns of a cash book)."""
+    or the "Thu" and "Chi" columns of a cash book); for a platform's status list the CCCD or
+    the name, and the status or a stage's day."""
     _check_kind(kind)
     fields = set(mapping.values())
     if kind == "ledger":
         return bool(fields & {"amount", "amount_in", "amount_out"})
+    if kind == "cdht":
+        return bool(fields & {"cccd", "full_name"}) and bool(fields & set(CDHT_STAGE_FIELDS))
     return "full_name" in fields or {"family_name", "given_name"} <= fields
 
 
@@ -679,6 +765,14 @@ def no_name_column_error(kind: str) -> UserError:
             N_(
                 "No column is mapped to the amount. In the mapping, choose “Amount” for the "
                 "column that holds each entry's amount."
+            )
+        )
+    if kind == "cdht":
+        return UserError(
+            N_(
+                "No column is mapped to who the row is (“CCCD number” or “Full name”), or "
+                "none to how far they are (“Status on the platform”, or the day the account "
+                "was created, self-assessed or achieved). Choose them in the mapping."
             )
         )
     return UserError(

@@ -91,7 +91,7 @@ def _reader() -> ModuleType:
     return sheet_reader
 
 
-KINDS = ("people", "members", "attendance", "ledger")
+KINDS = ("people", "members", "attendance", "ledger", "cdht")
 ON_MATCH = ("skip", "fill", "update")
 
 NEW, MATCH, DUPLICATE, REJECTED, IGNORED = "new", "match", "duplicate", "rejected", "ignored"
@@ -198,6 +198,11 @@ class PlannedRow:
     voucher: str = ""
     # Attendance rosters: the sessions ticked (indexes into ImportPlan.sessions).
     present: tuple[int, ...] = ()
+    # Status lists of the Công dân học tập platform: the status the row says (a
+    # core.citizen_tracker.CitizenStatus value, '' when it cannot be told) and the days of the
+    # stages it gives (citizen_status column, day or None).
+    cdht_status: str = ""
+    cdht_days: tuple[tuple[str, dt.date | None], ...] = ()
 
 
 @dataclass(frozen=True)

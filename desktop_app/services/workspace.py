@@ -16,11 +16,13 @@ class Workspace:
         from desktop_app.services.backup import BackupService
         from desktop_app.services.centre import CentreService
         from desktop_app.services.certificates import CertificateService
+        from desktop_app.services.citizen_tracker import CitizenTrackerService
         from desktop_app.services.class_documents import ClassDocumentService
         from desktop_app.services.courses import CourseService
         from desktop_app.services.fund import FundService
         from desktop_app.services.fund_documents import FundDocumentService
         from desktop_app.services.households import HouseholdService
+        from desktop_app.services.import_cdht import CdhtImport
         from desktop_app.services.import_ledger import LedgerImport
         from desktop_app.services.imports import ImportService
         from desktop_app.services.learning_assessment import AssessmentService
@@ -48,10 +50,16 @@ class Workspace:
         self.org_units = OrgUnitService(db, self.ops)
         self.models = LearningModelService(db, self.ops)
         self.assessments = AssessmentService(db, self.ops, self.models)
+        self.cdht = CitizenTrackerService(db, self.ops, self.centre)
         self.sync = SyncService(db, self.ops)
         self.recovery = RecoveryService(db, self.ops, self.sync)
         self.imports = ImportService(
-            db, self.ops, {"ledger": LedgerImport(db, self.ops, self.fund, self.people)}
+            db,
+            self.ops,
+            {
+                "ledger": LedgerImport(db, self.ops, self.fund, self.people),
+                "cdht": CdhtImport(db, self.ops),
+            },
         )
 
     @classmethod

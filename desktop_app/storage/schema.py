@@ -1161,6 +1161,68 @@ def model_assessment(db: UtilsDatabase) -> None:
     index_travelling_tables(db)
 
 
+# 0017: the "Công dân học tập" tracker ---------------------------------------------------------
+#
+# Where each adult stands on the national platform (congdanhoctap.vn): not registered, account
+# created, self-assessed, achieved, each stage with its day when known; notes; whether it was
+# typed or came from an import (with the import's id, so that the import can be undone). One
+# live row per person. `import_id` names a row of import_batch, which does not travel, so it
+# has no foreign key. import_batch takes the new import kind 'cdht'.
+
+CITIZEN_STATUSES = ("not_registered", "account", "self_assessed", "achieved")
+
+
+@migrations(name="0017_citizen_status")
+def citizen_status(db: UtilsDatabase) -> None:
+    statuses = ", ".join(f"'{s}'" for s in CITIZEN_STATUSES)
+    run_script(
+        db,
+        f"""
+        CREATE TABLE citizen_status (
+            {SYNC_COLUMNS},
+            person_id TEXT NOT NULL REFERENCES person (id),
+            status TEXT NOT NULL CHECK (status IN ({statuses})),
+            account_on TEXT,
+            self_assessed_on TEXT,
+            achieved_on TEXT,
+            notes TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT 'typed' CHECK (source IN ('typed', 'imported')),
+            import_id TEXT
+        );
+        CREATE UNIQUE INDEX citizen_status_live ON citizen_status (person_id) WHERE deleted = 0;
+        CREATE INDEX citizen_status_fk_person_id ON citizen_status (person_id);
+        CREATE TRIGGER citizen_status_no_hard_delete BEFORE DELETE ON citizen_status BEGIN
+            SELECT RAISE(ABORT, 'rows of citizen_status are marked deleted, never removed');
+        END;
+        """,
+    )
+    # import_batch.kind gains 'cdht' (SQLite changes a CHECK only by rebuilding the table).
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    _rebuild_table(
+        db,
+        "import_batch",
+        """
+        CREATE TABLE import_batch (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('people', 'members', 'attendance', 'ledger', 'cdht')),
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            sheet TEXT NOT NULL DEFAULT '',
+            header_row INTEGER NOT NULL DEFAULT 0,
+            mapping TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(mapping)),
+            counts TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(counts)),
+            target_id TEXT,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL DEFAULT '',
+            undone_at TEXT,
+            undone_by TEXT NOT NULL DEFAULT ''
+        )
+        """,
+    )
+    index_travelling_tables(db)
+
+
 # 0018: the indexes the learning models' status reads --------------------------------------
 #
 # The status of the models counts subjects per hamlet. Without an index holding the hamlet

@@ -51,6 +51,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.appinfo import documents_folder
+from desktop_app.core.citizen_tracker import STATUS_LABELS as CDHT_LABELS
+from desktop_app.core.citizen_tracker import CitizenStatus
 from desktop_app.core.fund import KIND_LABELS as ENTRY_KIND_LABELS
 from desktop_app.core.legacy_text import Encoding
 from desktop_app.core.problems import N_, UserError
@@ -124,12 +126,15 @@ KIND_LABELS = (
     ("members", N_("Members of the Hội Khuyến học")),
     ("attendance", N_("A class: its learners and their attendance")),
     ("ledger", N_("Fund entries: receipts and payments")),
+    ("cdht", N_("Statuses on the Công dân học tập platform")),
 )
 
 
 def status_label(status: str, kind: str = "people") -> str:
     if kind == "ledger" and status == MATCH:
         return _("Already in the fund")
+    if kind == "cdht" and status == MATCH:
+        return _("Already that far")
     return _(STATUS_LABELS.get(status, status))
 
 
@@ -152,6 +157,15 @@ def _count(counts: Mapping[str, object], key: str) -> int:
 def import_summary(kind: str, counts: Mapping[str, object]) -> str:
     """What an import brought in, in the words of its kind of list (the done page, the
     history)."""
+    if kind == "cdht":
+        return tr(
+            "{count} Công dân học tập statuses recorded: {account} accounts created, "
+            "{assessed} self-assessed, {achieved} achieved",
+            count=format_int(_count(counts, "statuses")),
+            account=format_int(_count(counts, "account")),
+            assessed=format_int(_count(counts, "self_assessed")),
+            achieved=format_int(_count(counts, "achieved")),
+        )
     if kind == "ledger":
         return tr(
             "{entries} fund entries recorded: receipts {receipts}, payments {payments}",
@@ -186,6 +200,11 @@ def undo_question(kind: str) -> str:
         return _(
             "Every entry the import recorded is voided (a reversal entry each, as the Void "
             "command does): the fund's balance is as before the import."
+        )
+    if kind == "cdht":
+        return _(
+            "The Công dân học tập statuses it added are removed, and those it moved forward "
+            "get their values back."
         )
     if kind == "attendance":
         return _(
@@ -222,6 +241,8 @@ def row_details(r: PlannedRow) -> str:
     warnings = [tr(p.message, **p.params) for p in r.problems if p.warning]
     if r.status == REJECTED:
         return "; ".join(tr(p.message, **p.params) for p in r.problems)
+    if r.cdht_status:  # a status list of the Công dân học tập platform
+        return _cdht_details(r, warnings)
     if r.status == MATCH:
         if r.person is None:  # a fund entry the fund holds already
             return tr("Already in the fund as {voucher}: not recorded again", voucher=r.match_name)
@@ -243,6 +264,19 @@ def row_details(r: PlannedRow) -> str:
         )
         return "; ".join([text, *warnings])
     return "; ".join(warnings)
+
+
+def _cdht_details(r: PlannedRow, warnings: Sequence[str]) -> str:
+    if r.status == DUPLICATE and r.duplicate_of is not None:
+        return tr("The same person as row {row}", row=r.duplicate_of)
+    if r.status == MATCH:
+        return "; ".join(warnings)
+    status = _(CDHT_LABELS[CitizenStatus(r.cdht_status)])
+    return tr("{name}: {status}", name=r.match_name, status=status) if r.match_name else status
+
+
+def _cdht_status(r: PlannedRow) -> str:
+    return _(CDHT_LABELS[CitizenStatus(r.cdht_status)]) if r.cdht_status else ""
 
 
 # The preview's rows ------------------------------------------------------------------------
@@ -305,6 +339,15 @@ ROW_COLUMNS: dict[str, tuple[RowColumn, ...]] = {
         (N_("Voucher in the file"), lambda r: r.voucher or r.cells.get("voucher", ""), 110),
         (N_("Payer or receiver"), lambda r: r.cells.get("payer", ""), 110),
         (N_("Amount"), _amount, 120),
+        _DETAILS,
+    ),
+    "cdht": (
+        _ROW,
+        _STATUS,
+        (N_("Full name"), lambda r: r.match_name or r.cells.get("full_name", ""), 0),
+        (N_("Birth"), _birth, 90),
+        (N_("CCCD"), lambda r: r.cells.get("cccd", ""), 110),
+        (N_("Status on the platform"), _cdht_status, 130),
         _DETAILS,
     ),
 }
@@ -820,6 +863,13 @@ class ImportWizard(QDialog):
         self._fit_rows()
         self._fill_filters()
         self.match_box.setVisible(kind != "ledger")
+        # A status list changes no one's details: only whether to leave the unmatched out.
+        self.on_match_combo.setVisible(kind != "cdht")
+        self.match_box.setTitle(
+            _("Rows not matched to anyone")
+            if kind == "cdht"
+            else _("People already in the registry")
+        )
         self.setWindowTitle(tr("Import from Excel: {kind}", kind=_(dict(KIND_LABELS)[kind])))
 
     def _show_row_detail(self, row: int) -> None:
@@ -1431,6 +1481,10 @@ class ImportWizard(QDialog):
             (DUPLICATE, _("Duplicates in the file (not imported)")),
             (REJECTED, _("Rejected (not imported)")),
         ) if self.kind == "ledger" else (
+            (MATCH, _("Already that far (nothing to change)")),
+            (DUPLICATE, _("Duplicates in the file (not imported)")),
+            (REJECTED, _("Not matched to anyone (not imported)")),
+        ) if self.kind == "cdht" else (
             (MATCH, _("Already in the registry")),
             (DUPLICATE, _("Duplicates in the file (not imported)")),
             (REJECTED, _("Rejected (not imported)")),
@@ -1537,6 +1591,13 @@ def undone_text(result: UndoResult) -> str:
         return tr(
             "The import was undone: {count} fund entries voided.",
             count=format_int(result.voided),
+        )
+    if "statuses_removed" in result.counts:
+        return tr(
+            "The import was undone: {removed} Công dân học tập statuses removed, {restored} "
+            "given their values back.",
+            removed=format_int(result.counts["statuses_removed"]),
+            restored=format_int(result.counts.get("statuses_restored", 0)),
         )
     return tr(
         "The import was undone: {removed} people removed, {restored} records given their "

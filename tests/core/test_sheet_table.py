@@ -123,6 +123,10 @@ def test_the_fields_of_each_kind() -> None:
         "amount_out", "balance", "kind", "notes",
     }  # fmt: skip
     assert [field.key for field in FIELDS["ledger"] if field.required] == ["amount"]
+    assert keys["cdht"] == {
+        "row_number", "full_name", "cccd", "birth", "birth_year", "hamlet", "status",
+        "account_on", "self_assessed_on", "achieved_on",
+    }  # fmt: skip
 
 
 def test_each_field_goes_to_one_column_the_best_and_unknown_columns_stay_unmapped() -> None:
@@ -455,6 +459,9 @@ def test_has_required_and_the_no_name_message() -> None:
     assert not has_required({0: "birth", 1: "sex"}, "people")
     assert has_required({4: "amount"}, "ledger")
     assert not has_required({2: "payer"}, "ledger")
+    assert has_required({0: "cccd", 3: "status"}, "cdht")
+    assert has_required({1: "full_name", 4: "achieved_on"}, "cdht")
+    assert not has_required({1: "full_name", 2: "birth_year"}, "cdht")
     for kind in KINDS:
         error = no_name_column_error(kind)
         assert isinstance(error, UserError)

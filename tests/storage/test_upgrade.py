@@ -108,6 +108,7 @@ NEW_TABLES: dict[str, int] = {
     "unit_member": 0,
     "model_registration": 0,
     "model_assessment": 0,  # 0015_model_assessment
+    "citizen_status": 0,  # 0017_citizen_status
 }
 
 # Tables that gain rows in an upgrade (only the record of the migrations applied).
