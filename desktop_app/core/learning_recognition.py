@@ -107,7 +107,7 @@ def subject_line(
     kind word + its bare name ('Thôn' + 'Đông'); a unit's name alone; 'Ông'/'Bà' + a person."""
     name = _one_line(name)
     if kind == "household":
-        who = {Sex.MALE: "ông", Sex.FEMALE: "bà"}.get(sex or "", "ông/bà")
+        who = {Sex.MALE.value: "ông", Sex.FEMALE.value: "bà"}.get(sex or "", "ông/bà")
         return f"Gia đình {who}", name
     if kind == "clan":
         return ("" if fold(name).startswith("dong ho ") else "Dòng họ"), name
@@ -115,7 +115,7 @@ def subject_line(
         label = hamlet_label(hamlet_kind)
         return label, bare_hamlet(label, name)
     if kind == "person":
-        return {Sex.MALE: "Ông", Sex.FEMALE: "Bà"}.get(sex or "", "Ông/Bà"), name
+        return {Sex.MALE.value: "Ông", Sex.FEMALE.value: "Bà"}.get(sex or "", "Ông/Bà"), name
     return "", name
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from desktop_app.core.dates import check_year
+from desktop_app.core.learning_recognition import TARGET_SOURCES, parse_percent
 from desktop_app.core.learning_subjects import (
     MODEL_KEYS,
     MODEL_TITLES,
@@ -20,7 +21,6 @@ from desktop_app.core.learning_subjects import (
     UnitKind,
     target_rate,
 )
-from desktop_app.core.learning_recognition import TARGET_SOURCES, parse_percent
 from desktop_app.core.problems import N_, UserError
 from desktop_app.core.text import nfc
 from desktop_app.services.ops import OpResult, Ops
@@ -30,7 +30,12 @@ from desktop_app.storage import learning_recognition as recognition_repo
 from desktop_app.storage.db import Database
 
 __all__ = [
-    "Clan", "LearningModelService", "LearningUnit", "ModelStatus", "Registration", "Target",
+    "Clan",
+    "LearningModelService",
+    "LearningUnit",
+    "ModelStatus",
+    "Registration",
+    "Target",
 ]
 
 # The registration refused because nothing live has the id, per the kind the model needs.
@@ -319,9 +324,7 @@ class LearningModelService:
                 registered=sum(registered.values()),
                 eligible=sum(eligible.values()),
                 target_rate=target.rate,
-                by_hamlet={
-                    name: Count(r, e, a, p, c) for name, (r, e, a, p, c) in counts.items()
-                },
+                by_hamlet={name: Count(r, e, a, p, c) for name, (r, e, a, p, c) in counts.items()},
                 assessed=sum(n for n, _ in assessed.values()),
                 passed=sum(p for _, p in assessed.values()),
                 recognised=sum(recognised.values()),

@@ -141,10 +141,15 @@ def proposals(db: Database, model: str, subject_kind: str, year: int) -> list[Pr
     )
     return [
         ProposalRow(
-            str(r[0]), str(r[1]), str(r[2]), None if r[3] is None else str(r[3]),
-            dt.date.fromisoformat(str(r[4])) if r[4] else None, str(r[5]), float(str(r[6])),
+            str(r[0]),
+            str(r[1]),
+            str(r[2]),
+            None if r[3] is None else str(r[3]),
+            dt.date.fromisoformat(str(r[4])) if r[4] else None,
+            str(r[5]),
+            float(str(r[6])),
             dt.date.fromisoformat(str(r[7])),
-        )  # fmt: skip
+        )
         for r in rows
     ]
 
