@@ -40,7 +40,7 @@ from desktop_app.core.learning_recognition import (
 )
 from desktop_app.core.learning_subjects import MODEL_TITLES
 from desktop_app.core.problems import N_, UserError
-from desktop_app.core.text import nfc
+from desktop_app.core.text import fold, nfc
 from desktop_app.services.centre import CentreService
 from desktop_app.services.certificates import centre_issuer
 from desktop_app.services.learning_models import LearningModelService, _subject_kind
@@ -72,6 +72,8 @@ __all__ = [
 # Who issues the Giấy công nhận: the commune's People's Committee (the usual case) or the
 # centre itself.
 ISSUERS = ("commune", "centre")
+# What clean_decision leaves of a decision typed without its number.
+_BARE_WORDS = frozenset({"quyet dinh so", "quyet dinh", "qd so", "qd", "so"})
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,8 @@ class RecognitionService:
         check_year(year)
         title = MODEL_TITLES[model]
         number = clean_decision(nfc(decision))
+        if fold(number) in _BARE_WORDS:  # "Quyết định số" with no number after it
+            number = ""
         if not number or decided_on is None:
             raise UserError(
                 N_(
