@@ -187,8 +187,7 @@ def test_targets_come_from_the_settings(ws: Workspace) -> None:
     audit = ws.db.conn.execute(
         "SELECT action, entity, record_id, detail FROM audit WHERE action = 'model.target'"
     ).fetchall()
-    assert [tuple(r) for r in audit][0] == ("model.target", "setting", "models.target.family",
-                                            "rate=0.75")  # fmt: skip
+    assert tuple(audit[0]) == ("model.target", "setting", "models.target.family", "rate=0.75")
     for bad in ("101", "-1", "abc", "nan", ""):
         with pytest.raises(UserError) as info:
             ws.models.set_target("family", bad)
