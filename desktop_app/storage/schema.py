@@ -1222,6 +1222,8 @@ def model_recognition(db: UtilsDatabase) -> None:
         CREATE UNIQUE INDEX model_recognition_serial
             ON model_recognition (owner_site, serial_year, number);
         CREATE INDEX model_recognition_fk_decision_id ON model_recognition (decision_id);
+        CREATE INDEX model_recognition_fk_registration_id
+            ON model_recognition (registration_id);
         CREATE INDEX model_recognition_model_year ON model_recognition (model, year);
         """,
     )
