@@ -1228,7 +1228,10 @@ def _certificates_print(args: argparse.Namespace) -> int:
 
 def _certificates_verify(args: argparse.Namespace) -> int:
     from desktop_app.core.certificates import KIND_LABELS, CertificateKind
+    from desktop_app.core.learning_recognition import is_recognition_payload
 
+    if is_recognition_payload(args.payload):
+        return _recognition_verify(args)
     with _open(args) as ws:
         check = ws.certificates.verify(args.payload)
     facts = check.facts
@@ -1256,6 +1259,32 @@ def _certificates_verify(args: argparse.Namespace) -> int:
         print(_("Genuine commendation: the signature and the register agree."))
     else:
         print(_("Genuine: the signature and the register agree."))
+    return EXIT_OK
+
+
+def _recognition_verify(args: argparse.Namespace) -> int:
+    """A Giấy công nhận's QR text: what it states, then genuine, revoked or unknown."""
+    from desktop_app.core.learning_recognition import recognised_title
+    from desktop_app.core.learning_subjects import MODEL_TITLES
+
+    with _open(args) as ws:
+        check = ws.recognitions.verify(args.payload)
+    facts = check.facts
+    if facts is not None:
+        title = recognised_title(MODEL_TITLES.get(facts.model, facts.model), facts.year)
+        subject = f"{facts.prefix} {facts.name}".strip()
+        if facts.hamlet:
+            subject = f"{subject}, {facts.hamlet}"
+        print(
+            tr(
+                "Giấy công nhận {serial}: {subject}, {title}, by decision {number} of {date}.",
+                serial=facts.serial, subject=subject, title=title, number=facts.decision,
+                date=f"{facts.decided_on:%d/%m/%Y}",
+            )
+        )  # fmt: skip
+    if not check.ok:
+        raise CliError(tr(check.reason, **check.params))
+    print(_("Genuine: the signature and the register agree."))
     return EXIT_OK
 
 
@@ -2636,18 +2665,18 @@ def _models_status(args: argparse.Namespace) -> int:
     with _open(args) as ws:
         status = ws.models.status(args.year)
     if args.json:
-        # recognised comes with the recognition.
         _print_json(
             {
                 "year": args.year,
                 "models": {
                     model: {
                         "registered": s.registered, "assessed": s.assessed,
-                        "passed": s.passed, "recognised": 0, "target_rate": s.target_rate,
+                        "passed": s.passed, "recognised": s.recognised,
+                        "target_rate": s.target_rate,
                         "by_hamlet": {
                             hamlet: {"registered": c.registered, "eligible": c.eligible,
                                      "assessed": c.assessed, "passed": c.passed,
-                                     "recognised": 0}
+                                     "recognised": c.recognised}
                             for hamlet, c in s.by_hamlet.items()
                         },
                     }
@@ -3299,6 +3328,7 @@ def _models_parsers(commands: argparse._SubParsersAction[_Parser], common: _Pars
     _models_forms_parser(model_commands, common)
     _models_assess_parser(model_commands, common)
     _models_cdht_parser(model_commands, common)
+    _models_recognition_parsers(model_commands, common)
 
 
 def _models_command(args: argparse.Namespace) -> int:
@@ -3312,9 +3342,16 @@ def _models_command(args: argparse.Namespace) -> int:
         return _models_assess(args)
     if args.models_command == "cdht":
         return _models_cdht(args)
+    if args.models_command == "recognise":
+        return _models_recognise(args)
+    if args.models_command == "print":
+        return _models_print(args)
+    if args.models_command == "targets":
+        return _models_targets(args)
     raise CliError(
-        _("say 'models register', 'models status', 'models assess', 'models forms', "
-          "'models clans', 'models units', 'models cdht' or 'models criteria check FILE'"),
+        _("say 'models register', 'models status', 'models assess', 'models recognise', "
+          "'models print', 'models targets', 'models forms', 'models clans', 'models units', "
+          "'models cdht' or 'models criteria check FILE'"),
         EXIT_USAGE,
     )  # fmt: skip
 
@@ -3523,6 +3560,171 @@ def _models_cdht_summary(args: argparse.Namespace) -> int:
         if c.adults:
             name = hamlet or _("(no hamlet)")
             print(f"  {name}: {line(c.adults, c.account, c.self_assessed, c.achieved)}")
+    return EXIT_OK
+
+
+# Learning models: recognition and targets (issue 12 part 5) ---------------------------------
+
+
+def _models_recognition_parsers(
+    model_commands: argparse._SubParsersAction[_Parser], common: _Parser
+) -> None:
+    # --model is checked by the service (exit 1 with the models named), not by argparse.
+    model_help = _("the model: family, clan, community, unit or citizen")
+    recognise = model_commands.add_parser(
+        "recognise", parents=[common],
+        help=_("record the commune's decision and number the Giấy công nhận of those proposed"),
+    )  # fmt: skip
+    recognise.add_argument("--model", required=True, help=model_help)
+    recognise.add_argument("--year", required=True, type=_year, help=_("the year"))
+    recognise.add_argument(
+        "--decision", required=True, metavar="TEXT",
+        help=_("the decision's number, e.g. 45/QĐ-UBND"),
+    )  # fmt: skip
+    recognise.add_argument(
+        "--decision-date", required=True, metavar="DD/MM/YYYY", help=_("the decision's date")
+    )
+    recognise.add_argument(
+        "--subject", action="append", metavar="ID",
+        help=_("only this proposed subject (may be given more than once; default: all proposed)"),
+    )  # fmt: skip
+    recognise.add_argument(
+        "--issued-by", choices=("commune", "centre"), default="commune",
+        help=_("who issues the Giấy công nhận: the commune's People's Committee (default) or "
+               "the centre"),
+    )  # fmt: skip
+    recognise.add_argument(
+        "--signer", metavar="NAME", default="", help=_("the name of who signs them")
+    )
+    recognise.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    printing = model_commands.add_parser(
+        "print", parents=[common],
+        help=_("print the Giấy công nhận of every recognised subject of a model and year"),
+    )  # fmt: skip
+    printing.add_argument("--model", required=True, help=model_help)
+    printing.add_argument("--year", required=True, type=_year, help=_("the year"))
+    printing.add_argument("--out", required=True, type=Path, help=_("the PDF file to write"))
+
+    targets = model_commands.add_parser(
+        "targets", parents=[common], help=_("the target rate of each model, kept in the settings")
+    )
+    targets.add_argument(
+        "--year",
+        type=_year,
+        help=_("the year whose default targets are shown (default: this year)"),
+    )
+    targets.add_argument(
+        "--set", action="append", default=[], metavar="MODEL=PERCENT",
+        help=_("keep a model's target, a percentage from 0 to 100 (repeatable)"),
+    )  # fmt: skip
+    targets.add_argument("--json", action="store_true", help=_("print JSON"))
+
+
+def _models_recognise(args: argparse.Namespace) -> int:
+    from desktop_app.core.learning_subjects import MODEL_TITLES
+
+    decided_on, problems = _entry_date(args.decision_date)
+    if problems:
+        raise CliError(
+            tr("--decision-date: {problem}",
+               problem=tr(problems[0].message, **problems[0].params))
+        )  # fmt: skip
+    with Workspace.open(_need_db(args), check=True) as ws:
+        subjects = args.subject
+        if subjects and args.model == "community":
+            known = {h.id for h in ws.centre.hamlets()}
+            subjects = [s if s in known else (_hamlet_id(ws, s) or s) for s in subjects]
+        result = ws.recognitions.recognise(
+            args.model, args.year, args.decision, decided_on, subjects,
+            issued_by=args.issued_by, signer_name=args.signer,
+        ).value  # fmt: skip
+    if args.json:
+        _print_json(
+            {"model": args.model, "year": args.year, "decision": result.decision,
+             "decision_date": result.decided_on.isoformat(),
+             "supplementary": result.supplementary, "recognised": len(result.serials),
+             "serials": list(result.serials), "ids": list(result.ids)}
+        )  # fmt: skip
+        return EXIT_OK
+    count = len(result.serials)
+    print(
+        ngettext(
+            "{count} subject recognised as {title} {year} by decision {number} of {date}.",
+            "{count} subjects recognised as {title} {year} by decision {number} of {date}.",
+            count,
+        ).format(
+            count=count, title=MODEL_TITLES[args.model], year=args.year,
+            number=result.decision, date=f"{result.decided_on:%d/%m/%Y}",
+        )
+    )  # fmt: skip
+    if count == 1:
+        print(tr("Register number: {serial}.", serial=result.serials[0]))
+    else:
+        print(tr("Register numbers: {first} to {last}.", first=result.serials[0],
+                 last=result.serials[-1]))  # fmt: skip
+    if result.supplementary:
+        print(_("Added to the decision recorded before (a supplementary list)."))
+    return EXIT_OK
+
+
+def _models_print(args: argparse.Namespace) -> int:
+    from desktop_app.core.learning_subjects import MODEL_TITLES
+
+    out = _out(args)
+    with Workspace.open(_need_db(args), check=True) as ws:
+        result = ws.recognitions.print_recognitions(args.model, args.year, out)
+    print(
+        tr(
+            "Wrote {path}: {pages} Giấy công nhận of {title} {year} ({reprinted} reprinted), "
+            "register numbers {first} to {last}.",
+            path=str(result.path), pages=result.pages, title=MODEL_TITLES[args.model],
+            year=args.year, reprinted=result.reprinted, first=result.serials[0],
+            last=result.serials[-1],
+        )
+    )  # fmt: skip
+    return EXIT_OK
+
+
+def _models_targets(args: argparse.Namespace) -> int:
+    from desktop_app.core.learning_subjects import MODEL_TITLES
+    from desktop_app.i18n import format_percent
+
+    year = args.year or dt.date.today().year
+    wanted: list[tuple[str, str]] = []
+    for given in args.set:
+        model, sep, percent = given.partition("=")
+        if not sep:
+            raise CliError(
+                tr("--set {given}: say MODEL=PERCENT, e.g. family=75", given=given), EXIT_USAGE
+            )
+        wanted.append((model.strip(), percent.strip()))
+    opened = Workspace.open(_need_db(args), check=True) if wanted else _open(args)
+    with opened as ws:
+        if wanted:
+            with ws.ops.op("model.targets"):  # all of them or none
+                for model, percent in wanted:
+                    ws.models.set_target(model, percent)
+        targets = ws.models.targets(year)
+    if args.json:
+        _print_json(
+            {"year": year,
+             "targets": {
+                 m: {"rate": t.rate, "default_rate": t.default_rate, "source": t.source,
+                     "custom": t.custom, "set_on": t.set_on.isoformat() if t.set_on else None}
+                 for m, t in targets.items()
+             }}
+        )  # fmt: skip
+        return EXIT_OK
+    for model, t in targets.items():
+        rate = format_percent(100 * t.rate)
+        if t.custom:
+            when = f"{t.set_on:%d/%m/%Y}" if t.set_on else "?"
+            note = tr("set on {date}; the plan's: {default} ({source})", date=when,
+                      default=format_percent(100 * t.default_rate), source=t.source)  # fmt: skip
+        else:
+            note = t.source
+        print(f"{MODEL_TITLES[model]} {year}: {rate} ({note})")
     return EXIT_OK
 
 

@@ -118,6 +118,7 @@ class Count:
     eligible: int = 0
     assessed: int = 0  # with a saved assessment of the year
     passed: int = 0  # of those, passed
+    recognised: int = 0  # with a recognition (not revoked) of the year
 
     @property
     def rate(self) -> float | None:
@@ -135,7 +136,24 @@ class ModelStatus:
     by_hamlet: dict[str, Count] = field(default_factory=dict)
     assessed: int = 0
     passed: int = 0
+    recognised: int = 0
+    # Where the target comes from: the plan's citation, or '' when set in the settings.
+    target_source: str = ""
 
     @property
     def rate(self) -> float | None:
         return self.registered / self.eligible if self.eligible else None
+
+
+@dataclass(frozen=True)
+class Target:
+    """A model's target share: the plan's default (with its source) or the one kept in the
+    settings (with the day it was set)."""
+
+    model: str
+    rate: float
+    default_rate: float
+    source: str  # the default's citation, e.g. "QĐ 677/QĐ-TTg 2022"
+    custom: bool = False
+    set_on: dt.date | None = None
+    set_by: str = ""

@@ -70,7 +70,11 @@ __all__ = [
 
 Progress = Callable[[int, int], bool]
 
-KIND_TITLES = {"completion": "Giấy chứng nhận", "commendation": "Giấy khen"}
+KIND_TITLES = {
+    "completion": "Giấy chứng nhận",
+    "commendation": "Giấy khen",
+    "recognition": "Giấy công nhận",
+}
 
 _RULE_WIDTH = 0.6
 _RULE_GAP = 2.0  # points between the lowest marks (ộ, ạ) and a rule under the text
@@ -97,7 +101,7 @@ def keep_phrases(name: str) -> str:
 @dataclass(frozen=True)
 class CertificatePage:
     """What one certificate prints. Every text is printed as given (after NFC); an empty field
-    prints nothing. `kind` names the template ("completion", "commendation")."""
+    prints nothing. `kind` names the template ("completion", "commendation", "recognition")."""
 
     kind: str
     serial: str  # "12/2026"
@@ -122,6 +126,10 @@ class CertificatePage:
     hamlet_label: str = "Thôn"  # "Ấp", "Tổ dân phố"...
     achievement: str = ""  # "Đã đạt thành tích học tập loại Giỏi trong khóa học:"
     decision: str = ""  # "Theo Quyết định số 12/QĐ-TTHTCĐ, ngày 20/05/2026"
+    # A Giấy công nhận: the title recognised ("Gia đình học tập năm 2026") and the line above
+    # the signer's title when the body signs through its head ("TM. ỦY BAN NHÂN DÂN").
+    model_title: str = ""
+    signer_for: str = ""
 
     def values(self) -> dict[str, str]:
         values = {name: getattr(self, name) or "" for name in PLACEHOLDER_FIELDS}

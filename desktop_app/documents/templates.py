@@ -84,6 +84,8 @@ PLACEHOLDER_FIELDS: frozenset[str] = frozenset(
         "hamlet_label",
         "achievement",
         "decision",
+        "model_title",
+        "signer_for",
     }
 )
 

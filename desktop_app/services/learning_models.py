@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from desktop_app.core.dates import check_year
+from desktop_app.core.learning_recognition import TARGET_SOURCES, parse_percent
 from desktop_app.core.learning_subjects import (
     MODEL_KEYS,
     MODEL_TITLES,
@@ -16,6 +17,7 @@ from desktop_app.core.learning_subjects import (
     ModelStatus,
     Registration,
     Subject,
+    Target,
     UnitKind,
     target_rate,
 )
@@ -24,9 +26,17 @@ from desktop_app.core.text import nfc
 from desktop_app.services.ops import OpResult, Ops
 from desktop_app.storage import learning_assessment as assessment_repo
 from desktop_app.storage import learning_models as repo
+from desktop_app.storage import learning_recognition as recognition_repo
 from desktop_app.storage.db import Database
 
-__all__ = ["Clan", "LearningModelService", "LearningUnit", "ModelStatus", "Registration"]
+__all__ = [
+    "Clan",
+    "LearningModelService",
+    "LearningUnit",
+    "ModelStatus",
+    "Registration",
+    "Target",
+]
 
 # The registration refused because nothing live has the id, per the kind the model needs.
 _NO_SUBJECT: dict[str, str] = {
@@ -287,37 +297,80 @@ class LearningModelService:
 
     def status(self, year: int) -> dict[str, ModelStatus]:
         """Per model: registered out of eligible (households, clans, hamlets, units, adults
-        aged 15 or more of the registry), assessed and passed (saved assessments), for the
-        commune and hamlet by hamlet, with the target rate of that year. Subjects with no
-        hamlet are counted under ''."""
+        aged 15 or more of the registry), assessed and passed (saved assessments), recognised
+        (not revoked), for the commune and hamlet by hamlet, with the target rate of that year
+        (kept in the settings, else the plan's). Subjects with no hamlet are counted under ''."""
         check_year(year)
         names = dict(repo.hamlet_names(self._db))
+        targets = self.targets(year)
         out: dict[str, ModelStatus] = {}
         for model in MODEL_KEYS:
             kind = SUBJECT_OF_MODEL[model]
             registered = repo.registered_by_hamlet(self._db, model, kind, year)
             eligible = repo.eligible_by_hamlet(self._db, kind, year)
             assessed = assessment_repo.assessed_by_hamlet(self._db, model, kind, year)
-            counts: dict[str, list[int]] = {name: [0, 0, 0, 0] for name in names.values()}
+            recognised = recognition_repo.recognised_by_hamlet(self._db, model, kind, year)
+            counts: dict[str, list[int]] = {name: [0, 0, 0, 0, 0] for name in names.values()}
+
+            def row(hamlet_id: str | None, counts: dict[str, list[int]] = counts) -> list[int]:
+                return counts.setdefault(names.get(hamlet_id or "", ""), [0, 0, 0, 0, 0])
+
             for hamlet_id, n in registered.items():
-                counts.setdefault(names.get(hamlet_id or "", ""), [0, 0, 0, 0])[0] += n
+                row(hamlet_id)[0] += n
             for hamlet_id, n in eligible.items():
-                counts.setdefault(names.get(hamlet_id or "", ""), [0, 0, 0, 0])[1] += n
+                row(hamlet_id)[1] += n
             for hamlet_id, (n, passed) in assessed.items():
-                row = counts.setdefault(names.get(hamlet_id or "", ""), [0, 0, 0, 0])
-                row[2] += n
-                row[3] += passed
+                cells = row(hamlet_id)
+                cells[2] += n
+                cells[3] += passed
+            for hamlet_id, n in recognised.items():
+                row(hamlet_id)[4] += n
+            target = targets[model]
             out[model] = ModelStatus(
                 model=model,
                 year=year,
                 registered=sum(registered.values()),
                 eligible=sum(eligible.values()),
-                target_rate=target_rate(model, year),
-                by_hamlet={name: Count(r, e, a, p) for name, (r, e, a, p) in counts.items()},
+                target_rate=target.rate,
+                by_hamlet={name: Count(r, e, a, p, c) for name, (r, e, a, p, c) in counts.items()},
                 assessed=sum(n for n, _ in assessed.values()),
                 passed=sum(p for _, p in assessed.values()),
+                recognised=sum(recognised.values()),
+                target_source="" if target.custom else target.source,
             )
         return out
+
+    # Targets ---------------------------------------------------------------------------
+
+    def targets(self, year: int) -> dict[str, Target]:
+        """Per model, the target share for `year`: the one kept in the settings, else the
+        plan's (core.learning_subjects.TARGET_RATES) with its source."""
+        check_year(year)
+        held = recognition_repo.target_settings(self._db)
+        out: dict[str, Target] = {}
+        for model in MODEL_KEYS:
+            default = target_rate(model, year)
+            source = TARGET_SOURCES[model]
+            kept = held.get(model)
+            if kept is None:
+                out[model] = Target(model, default, default, source)
+                continue
+            set_on = kept.get("set_on")
+            out[model] = Target(
+                model, float(kept["rate"]), default, source, custom=True,  # type: ignore[arg-type]
+                set_on=dt.date.fromisoformat(set_on) if isinstance(set_on, str) else None,
+                set_by=str(kept.get("by", "")),
+            )  # fmt: skip
+        return out
+
+    def set_target(self, model: str, percent: float | str) -> OpResult[float]:
+        """Keep a model's target (a percentage from 0 to 100) in the settings, for every
+        year; refused, with nothing changed, outside 0-100 %. Returns the share (0.7)."""
+        _subject_kind(model)
+        rate = parse_percent(percent if isinstance(percent, str) else f"{percent:g}")
+        with self._ops.op("model.target") as op:
+            recognition_repo.set_target(op.tx, model, rate, dt.date.today(), self._ops.actor)
+        return op.result(rate)
 
     # Checks ----------------------------------------------------------------------------
 

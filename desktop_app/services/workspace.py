@@ -27,6 +27,7 @@ class Workspace:
         from desktop_app.services.imports import ImportService
         from desktop_app.services.learning_assessment import AssessmentService
         from desktop_app.services.learning_models import LearningModelService
+        from desktop_app.services.learning_recognition import RecognitionService
         from desktop_app.services.members import MemberService
         from desktop_app.services.model_documents import ModelDocumentService
         from desktop_app.services.org_units import OrgUnitService
@@ -51,6 +52,7 @@ class Workspace:
         self.models = LearningModelService(db, self.ops)
         self.assessments = AssessmentService(db, self.ops, self.models)
         self.cdht = CitizenTrackerService(db, self.ops, self.centre)
+        self.recognitions = RecognitionService(db, self.ops, self.models, self.centre)
         self.sync = SyncService(db, self.ops)
         self.recovery = RecoveryService(db, self.ops, self.sync)
         self.imports = ImportService(

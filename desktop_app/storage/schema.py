@@ -1161,6 +1161,80 @@ def model_assessment(db: UtilsDatabase) -> None:
     index_travelling_tables(db)
 
 
+# 0016: recognition of the learning models' subjects -----------------------------------------
+#
+# `model_decision` is the commune's decision that recognises subjects of a model for a year (its
+# number and date, and who issues and signs the Giấy công nhận as printed). `model_recognition`
+# is the register "Sổ cấp Giấy công nhận": one row per recognised registration, numbered when
+# the decision is recorded (its own series per site and year, apart from the course
+# certificates'), with the subject's name and hamlet as printed, the signed QR text and the
+# signed state, the prints and a revocation. A revoked recognition is kept (its number is
+# never given again) and still counts as the registration's one recognition.
+
+
+@migrations(name="0016_model_recognition")
+def model_recognition(db: UtilsDatabase) -> None:
+    models = ", ".join(f"'{m}'" for m in LEARNING_MODEL_KEYS)
+    run_script(
+        db,
+        f"""
+        CREATE TABLE model_decision (
+            {SYNC_COLUMNS},
+            model TEXT NOT NULL CHECK (model IN ({models})),
+            year INTEGER NOT NULL,
+            number TEXT NOT NULL,
+            decided_on TEXT NOT NULL,
+            -- 'commune' (the People's Committee) or 'centre'; the body as printed.
+            issued_by TEXT NOT NULL DEFAULT 'commune' CHECK (issued_by IN ('commune', 'centre')),
+            issuer_parent TEXT NOT NULL DEFAULT '',
+            issuer TEXT NOT NULL DEFAULT '',
+            signer_for TEXT NOT NULL DEFAULT '',
+            signer_title TEXT NOT NULL DEFAULT '',
+            signer_name TEXT NOT NULL DEFAULT ''
+        );
+        CREATE UNIQUE INDEX model_decision_live
+            ON model_decision (owner_site, model, year, number) WHERE deleted = 0;
+        CREATE TABLE model_recognition (
+            {SYNC_COLUMNS},
+            registration_id TEXT NOT NULL REFERENCES model_registration (id),
+            decision_id TEXT NOT NULL REFERENCES model_decision (id),
+            model TEXT NOT NULL CHECK (model IN ({models})),
+            year INTEGER NOT NULL,
+            -- The register's number: number/serial_year, the year of the decision.
+            serial_year INTEGER NOT NULL,
+            number INTEGER NOT NULL CHECK (number > 0),
+            subject_prefix TEXT NOT NULL DEFAULT '',
+            subject_name TEXT NOT NULL,
+            birth TEXT NOT NULL DEFAULT '',
+            hamlet_label TEXT NOT NULL DEFAULT '',
+            hamlet_name TEXT NOT NULL DEFAULT '',
+            level TEXT NOT NULL DEFAULT '',
+            total REAL NOT NULL DEFAULT 0,
+            payload TEXT NOT NULL,
+            state_sig TEXT NOT NULL DEFAULT '',
+            print_count INTEGER NOT NULL DEFAULT 0,
+            last_printed_at TEXT,
+            revoked_at TEXT,
+            revoke_reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE UNIQUE INDEX model_recognition_live ON model_recognition (registration_id)
+            WHERE deleted = 0;
+        CREATE UNIQUE INDEX model_recognition_serial
+            ON model_recognition (owner_site, serial_year, number);
+        CREATE INDEX model_recognition_fk_decision_id ON model_recognition (decision_id);
+        CREATE INDEX model_recognition_fk_registration_id
+            ON model_recognition (registration_id);
+        CREATE INDEX model_recognition_model_year ON model_recognition (model, year);
+        """,
+    )
+    for table in ("model_decision", "model_recognition"):
+        db.execute(
+            f"CREATE TRIGGER {table}_no_hard_delete BEFORE DELETE ON {table} BEGIN"
+            f" SELECT RAISE(ABORT, 'rows of {table} are marked deleted, never removed'); END"
+        )
+    index_travelling_tables(db)
+
+
 # 0017: the "Công dân học tập" tracker ---------------------------------------------------------
 #
 # Where each adult stands on the national platform (congdanhoctap.vn): not registered, account

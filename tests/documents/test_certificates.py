@@ -409,8 +409,9 @@ def test_error_halfway_leaves_no_file(tmp_path: Path) -> None:
 
 
 def test_unknown_kind_is_a_template_error_before_any_file(tmp_path: Path) -> None:
-    with pytest.raises(TemplateError, match=r"recognition\.json"):
-        render_certificates([dataclasses.replace(PAGES[0], kind="recognition")], tmp_path / "x.pdf")
+    # (recognition.json exists now: the Giấy công nhận of the learning models.)
+    with pytest.raises(TemplateError, match=r"honour\.json"):
+        render_certificates([dataclasses.replace(PAGES[0], kind="honour")], tmp_path / "x.pdf")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -108,6 +108,9 @@ NEW_TABLES: dict[str, int] = {
     "unit_member": 0,
     "model_registration": 0,
     "model_assessment": 0,  # 0015_model_assessment
+    # 0016_model_recognition
+    "model_decision": 0,
+    "model_recognition": 0,
     "citizen_status": 0,  # 0017_citizen_status
 }
 
