@@ -40,6 +40,18 @@ def key_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["TTHTCD_KEY_DIR"] = old
 
 
+@pytest.fixture
+def english() -> Iterator[None]:
+    """The messages in English for one test (`pytestmark = pytest.mark.usefixtures("english")`
+    for a whole file), the language before it put back after."""
+    from desktop_app.i18n import current_language, set_language
+
+    was = current_language()
+    set_language("en")
+    yield
+    set_language(was)
+
+
 @pytest.fixture(autouse=True)
 def bug_log_folder(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, key_folder: Path

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from desktop_app.core.problems import N_, UserError
+from desktop_app.core.problems import N_, Label, UserError
 from desktop_app.core.text import fold
 
 __all__ = [
@@ -51,11 +51,12 @@ _ORDER = (
 # The stages that have a day, in order.
 STAGES = _ORDER[1:]
 
+# Labels, so that a message naming a status shows it translated.
 STATUS_LABELS: dict[CitizenStatus, str] = {
-    CitizenStatus.NOT_REGISTERED: N_("not registered"),
-    CitizenStatus.ACCOUNT: N_("account created"),
-    CitizenStatus.SELF_ASSESSED: N_("self-assessed"),
-    CitizenStatus.ACHIEVED: N_("achieved"),
+    CitizenStatus.NOT_REGISTERED: Label(N_("not registered")),
+    CitizenStatus.ACCOUNT: Label(N_("account created")),
+    CitizenStatus.SELF_ASSESSED: Label(N_("self-assessed")),
+    CitizenStatus.ACHIEVED: Label(N_("achieved")),
 }
 
 # The column of citizen_status holding each stage's day.

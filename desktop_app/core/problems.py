@@ -12,6 +12,13 @@ def N_(message: str) -> str:
     return message
 
 
+class Label(str):
+    """A parameter of a message that is itself a msgid (a status, a kind: "achieved"), to be
+    translated with the message; any other parameter (a name, a number) is shown as given."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one field, with a message that says how to fix it.

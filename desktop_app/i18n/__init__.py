@@ -18,7 +18,7 @@ from babel.numbers import format_decimal
 
 from desktop_app.appinfo import package_dir, project_root
 from desktop_app.core.money import Money
-from desktop_app.core.problems import N_, Problem, UserError
+from desktop_app.core.problems import N_, Label, Problem, UserError
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -172,7 +172,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def _fill(msgid: str, translated: str, params: dict[str, object]) -> str:
-    params = {k: format_money(v) if isinstance(v, Money) else v for k, v in params.items()}
+    params = {
+        k: format_money(v) if isinstance(v, Money) else _(v) if isinstance(v, Label) else v
+        for k, v in params.items()
+    }
     try:
         return translated.format(**params)
     except (KeyError, IndexError, ValueError):

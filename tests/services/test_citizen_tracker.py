@@ -22,6 +22,7 @@ from desktop_app.core.citizen_tracker import (
 )
 from desktop_app.core.people import PersonInput, Sex
 from desktop_app.core.problems import UserError
+from desktop_app.i18n import user_error_text
 from desktop_app.services.centre import CentreProfile, communes, provinces
 from desktop_app.services.workspace import Workspace
 
@@ -279,3 +280,24 @@ def test_status_rows_travel_and_keep_one_live_row(ws: Workspace, hamlets: dict[s
     with pytest.raises(Exception):  # noqa: B017 (the trigger's abort, wrapped by the store)
         ws.db.conn.execute("DELETE FROM citizen_status")
     assert ws.db.conn.execute("SELECT count(*) FROM citizen_status").fetchone()[0] == 1
+
+
+def test_a_refusal_names_the_status_in_the_users_language(
+    ws: Workspace, hamlets: dict[str, str]
+) -> None:
+    from desktop_app.i18n import current_language, set_language
+
+    pid = ws.people.add(PersonInput(full_name="Đỗ Thị Lan", birth="1980")).value
+    ws.cdht.set_status(pid, "achieved", dt.date(2025, 5, 1))
+    with pytest.raises(UserError) as info:
+        ws.cdht.set_status(pid, "account", dt.date(2025, 6, 1))
+    was = current_language()
+    try:
+        set_language("vi")
+        text = user_error_text(info.value)
+        # The statuses are words of the message, translated with it (“đạt”, not “achieved”).
+        assert "“đạt”" in text and "achieved" not in text
+        set_language("en")
+        assert "“achieved” already, further than “account created”" in user_error_text(info.value)
+    finally:
+        set_language(was)

@@ -6,7 +6,6 @@ and the bulk assessment agreeing with the one-by-one."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,9 +14,12 @@ from desktop_app.core.learning_models import ItemValue
 from desktop_app.core.members import BranchKind
 from desktop_app.core.people import PersonInput
 from desktop_app.core.problems import UserError
-from desktop_app.i18n import current_language, set_language, tr, user_error_text
+from desktop_app.i18n import tr, user_error_text
 from desktop_app.services.members import MemberInput
 from desktop_app.services.workspace import Workspace
+
+# The source lines and refusals are read in English.
+pytestmark = pytest.mark.usefixtures("english")
 
 YEAR = 2026
 ON = dt.date(2026, 1, 10)
@@ -42,16 +44,6 @@ def course(ws: Workspace, title: str, code: str, day: dt.date, people: list[str]
     grid = ws.courses.grid(cid)
     ws.courses.set_attendance(cid, [(e.id, grid.sessions[0].id) for e in grid.enrolments], True)
     return cid
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """The source lines are read in English (they were only when an earlier test had left
-    the language so)."""
-    was = current_language()
-    set_language("en")
-    yield
-    set_language(was)
 
 
 def text(line: object) -> str:

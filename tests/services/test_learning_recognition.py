@@ -18,6 +18,9 @@ from desktop_app.i18n import tr, user_error_text
 from desktop_app.services.centre import CentreProfile
 from desktop_app.services.workspace import Workspace
 
+# The refusals and what verify says are read in English.
+pytestmark = pytest.mark.usefixtures("english")
+
 YEAR = 2026
 ON = dt.date(2026, 1, 10)
 DECIDED = dt.date(2026, 11, 20)

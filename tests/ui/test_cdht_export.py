@@ -54,7 +54,7 @@ def test_the_export_asks_before_the_sensitive_fields(
         ctx, None, include_sensitive=sensitive, on_done=lambda p, n: written.append((p, n))
     )
     if sensitive:
-        assert isinstance(box, QMessageBox) and "sensitive personal data" in box.text()
+        assert isinstance(box, QMessageBox) and "dữ liệu cá nhân nhạy cảm" in box.text()
         assert not out.exists()
         yes(qtbot, box, _("Include ethnicity and religion"))
     else:

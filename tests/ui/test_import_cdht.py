@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop_app.i18n import _, format_int
+from desktop_app.i18n import _, format_int, tr
+from desktop_app.services.import_cdht import ALREADY, NO_ONE
 from desktop_app.services.imports import MATCH, NEW, REJECTED
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.import_wizard import DONE, FILE, ImportWizard
@@ -61,8 +62,12 @@ def test_a_platform_status_list_through_the_wizard(
     details = model.headers.index(_("Details"))
     assert model.data(model.index(0, status)) == _("account created")
     assert model.data(model.index(1, details)) == "Nguyễn Văn An: " + _("achieved")
-    assert "already" in model.data(model.index(2, details))
-    assert "No one in the people list" in model.data(model.index(3, details))
+    # The status it already holds, in the user's language.
+    assert model.data(model.index(2, details)) == tr(
+        ALREADY, name="Lê Văn Cường", status=_("achieved")
+    )
+    assert "“đạt”" in model.data(model.index(2, details))
+    assert tr(NO_ONE) in model.data(model.index(3, details))
     wizard.skip_rejected_check.setChecked(True)
     click(qtbot, wizard.import_button)
     qtbot.waitUntil(lambda: wizard.step == DONE, timeout=WAIT)
