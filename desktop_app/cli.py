@@ -1284,7 +1284,7 @@ def _recognition_verify(args: argparse.Namespace) -> int:
         )  # fmt: skip
     if not check.ok:
         raise CliError(tr(check.reason, **check.params))
-    print(_("Genuine: the signature and the register agree."))
+    print(_("Genuine Giấy công nhận: the signature and the register agree."))
     return EXIT_OK
 
 

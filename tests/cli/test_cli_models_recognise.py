@@ -96,7 +96,7 @@ def test_recognise_print_and_verify(db: tuple[Path, list[str]], run: Run, tmp_pa
     assert text.splitlines() == [
         "Giấy công nhận 2/2026: Bà Trần Thị Bích, Thôn 1, Công dân học tập năm 2026, by "
         "decision 45/QĐ-UBND of 20/11/2026.",
-        "Genuine: the signature and the register agree.",
+        "Genuine Giấy công nhận: the signature and the register agree.",
     ]
     code, _, err = run("certificates", "verify", "--db", str(path),
                        bich.payload.replace("Thôn 1", "Thôn 2"))  # fmt: skip
