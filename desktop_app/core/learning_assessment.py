@@ -39,8 +39,10 @@ __all__ = [
     "Member",
     "SheetBuilder",
     "SheetItem",
+    "NOT_IN_RECORDS_LINE",
     "build_sheet",
     "check_hand_value",
+    "explain",
     "computed_values",
     "parse_hand_value",
 ]
@@ -387,6 +389,9 @@ def _compute(key: str, g: Group, f: Facts) -> Computed | None:
 
 _NOT_IN_RECORDS = N_("Not in the records: answer by hand")
 _NOT_IN_RECORDS_LINE = Explanation(_NOT_IN_RECORDS)
+# The line of an item the records do not answer; a computed line made an Explanation.
+NOT_IN_RECORDS_LINE = _NOT_IN_RECORDS_LINE
+explain = _explain
 _HAND = N_("Typed by hand")
 _HAND_REASON = N_("Typed by hand: {reason}")
 
