@@ -2765,9 +2765,11 @@ def _models_assess_all(args: argparse.Namespace) -> int:
         for sheet in sheets:
             levels[sheet.level] = levels.get(sheet.level, 0) + 1
         passed = sum(1 for s in sheets if s.passed)
-        saved = ws.assessments.save_all(args.model, args.year, replace=args.replace).value if (
-            args.save
-        ) else 0
+        saved = (
+            ws.assessments.save_all(args.model, args.year, replace=args.replace).value
+            if (args.save)
+            else 0
+        )
     if args.json:
         _print_json(
             {"model": args.model, "year": args.year, "assessed": len(sheets), "passed": passed,

@@ -33,17 +33,17 @@ from desktop_app.core.problems import N_, UserError
 __all__ = [
     "CHILD_AGES",
     "HAND",
+    "NOT_IN_RECORDS_LINE",
     "AssessmentSheet",
     "Facts",
     "Group",
     "Member",
     "SheetBuilder",
     "SheetItem",
-    "NOT_IN_RECORDS_LINE",
     "build_sheet",
     "check_hand_value",
-    "explain",
     "computed_values",
+    "explain",
     "parse_hand_value",
 ]
 

@@ -37,7 +37,12 @@ from desktop_app.services.ops import OpResult, Ops
 from desktop_app.storage import learning_assessment as repo
 from desktop_app.storage.db import Database
 
-__all__ = ["AssessmentService", "AssessmentSheet", "hand_values"]
+__all__ = [
+    "AssessmentService", "AssessmentSheet", "SavedAssessment", "SavedSummary", "hand_values",
+]  # fmt: skip
+
+SavedAssessment = repo.SavedAssessment
+SavedSummary = repo.SavedSummary
 
 # The sources each model's items read, beyond the subjects' people.
 _NEEDS: dict[str, frozenset[str]] = {
@@ -230,7 +235,8 @@ class AssessmentService:
                         continue
                     row: dict[str, object] = {
                         "registration_id": registration_id, "set_model": criteria_set.model,
-                        "set_valid_from": criteria_set.valid_from, "items": _items_text(sheet, texts),
+                        "set_valid_from": criteria_set.valid_from,
+                        "items": _items_text(sheet, texts),
                         "total": sheet.total, "level": sheet.level, "passed": sheet.passed,
                         "assessed_on": on, "assessed_by": by,
                     }  # fmt: skip

@@ -374,7 +374,8 @@ def _assessment_values(row: Mapping[str, object]) -> dict[str, object]:
 
 def insert_assessments(tx: Tx, rows: Sequence[Mapping[str, object]]) -> list[str]:
     """Insert many assessments at once (registrations that have none); each row has the
-    columns of `save_assessment`'s arguments, `items` as a mapping or its JSON text. Returns their ids."""
+    columns of `save_assessment`'s arguments, `items` as a mapping or its JSON text.
+    Returns their ids."""
     return tx.insert_many("model_assessment", [_assessment_values(r) for r in rows])
 
 
