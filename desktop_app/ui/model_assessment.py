@@ -178,6 +178,18 @@ class SheetModel(ListModel):
                     self.group_of.append(f"{c.code}. {c.title}")
         self.endResetModel()
 
+    def rescored(self, sheet: AssessmentSheet) -> None:
+        """The same subject's sheet scored again: the cells change, the rows stay (an editor
+        open on the sheet is not disturbed)."""
+        if self.sheet is None or len(sheet.items) != len(self.rows):
+            self.set_sheet(sheet)
+            return
+        self.sheet = sheet
+        self.rows = list(sheet.items)
+        if self.rows:
+            last = self.index(len(self.rows) - 1, len(self.headers) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
     def cells(self, row: int) -> tuple[str, ...]:
         i = self.rows[row]
         group = self.group_of[row] if row in self.first_of_group else ""
@@ -283,7 +295,9 @@ class SheetView(QTableView):
                 self.toggle(row)
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
-            self.go_to(row + 1)
+            # From an open editor the key comes here too: closing the editor moves then.
+            if self.state() != QAbstractItemView.State.EditingState:
+                self.go_to(row + 1)
             return
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and plain:
             if row >= 0 and self.clear is not None:
@@ -604,13 +618,15 @@ class AssessmentView(ModelView):
         self.ctx.query(read, done, self._failed, parent=self)
 
     def _show_sheet(self, sheet: AssessmentSheet | None) -> None:
-        row = max(self.sheet_view.currentIndex().row(), 0)
         same = (
             sheet is not None and self.sheet is not None
             and sheet.subject_id == self.sheet.subject_id
         )  # fmt: skip
         self.sheet = sheet
-        self.sheet_model.set_sheet(sheet)
+        if same and sheet is not None:
+            self.sheet_model.rescored(sheet)
+        else:
+            self.sheet_model.set_sheet(sheet)
         if sheet is None:
             self.subject_id = None
             self.title.setText("")
@@ -633,7 +649,8 @@ class AssessmentView(ModelView):
             self.explanation.setPlainText(
                 "\n".join(tr(e.message, **e.params) for e in sheet.assessment.explanation)
             )
-            self.sheet_view.go_to(row if same else 0)
+            if not same:
+                self.sheet_view.go_to(0)
         self._update_buttons()
 
     # Editing -------------------------------------------------------------------------
