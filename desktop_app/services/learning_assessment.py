@@ -127,7 +127,7 @@ class AssessmentService:
         on = on or dt.date.today()
         with self._ops.op("model.assess") as op:
             subject = self._models.subject(model, subject_id)
-            registration_id = repo.registered(self._db, model, year).get(subject_id)
+            registration_id = repo.registration_of(self._db, model, year, subject_id)
             if registration_id is None:
                 if not register:
                     self._registration(model, year, subject_id, subject.name)
@@ -159,7 +159,7 @@ class AssessmentService:
 
     def saved(self, model: str, year: int, subject_id: str) -> repo.SavedAssessment | None:
         """The saved assessment of a subject's live registration of the year, if any."""
-        registration_id = repo.registered(self._db, model, year).get(subject_id)
+        registration_id = repo.registration_of(self._db, model, year, subject_id)
         return repo.find_assessment(self._db, registration_id) if registration_id else None
 
     # Every subject ---------------------------------------------------------------------
@@ -254,7 +254,7 @@ class AssessmentService:
     # Helpers ---------------------------------------------------------------------------
 
     def _registration(self, model: str, year: int, subject_id: str, name: str) -> str:
-        registration_id = repo.registered(self._db, model, year).get(subject_id)
+        registration_id = repo.registration_of(self._db, model, year, subject_id)
         if registration_id is None:
             raise UserError(
                 N_(

@@ -135,6 +135,7 @@ class RateChart(QWidget):
     def _paint(self, p: QPainter) -> None:
         fm = self.fontMetrics()
         text_color = self.palette().windowText().color()
+        background = self.palette().window().color()
         width = self.width()
         pad = self.PAD
         bold = QFont(self.font())
@@ -175,6 +176,10 @@ class RateChart(QWidget):
             p.drawText(int(tx - fm.horizontalAdvance(label) / 2), top - pad, label)
         if not self.rows:
             p.drawText(left, top + fm.ascent() + pad, self.empty_text)
+        if self.target is not None:  # under the bars, so the figures stay readable
+            tx = int(left + min(max(self.target, 0.0), 1.0) * plot_w)
+            p.setPen(QPen(QColor(RED), 2, Qt.PenStyle.DashLine))
+            p.drawLine(tx, top - 2, tx, bottom)
         bar = self._bar()
         y = top + pad // 2
         for row in self.rows:
@@ -199,15 +204,18 @@ class RateChart(QWidget):
                 share = min(max(rate or 0.0, 0.0), 1.0)
                 if rate is not None:
                     p.fillRect(QRectF(left, by + 2, share * plot_w, bar - 4), QColor(s.color))
+                # The figure on a patch of background: the target line never crosses it.
+                figure = rate_text(rate)
+                fx = left + share * plot_w + 4
+                p.fillRect(
+                    QRectF(fx - 2, by + 1, row_fm.horizontalAdvance(figure) + 4, bar - 2),
+                    background,
+                )
                 p.setPen(text_color)
                 p.drawText(
-                    QRectF(left + share * plot_w + 4, by, value_w, bar),
+                    QRectF(fx, by, value_w, bar),
                     int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                    rate_text(rate),
+                    figure,
                 )
             y += self._group()
         p.setFont(self.font())
-        if self.target is not None:
-            tx = int(left + min(max(self.target, 0.0), 1.0) * plot_w)
-            p.setPen(QPen(QColor(RED), 2, Qt.PenStyle.DashLine))
-            p.drawLine(tx, top - 2, tx, bottom)

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.collation import sort_key
 from desktop_app.core.learning_assessment import (
     HAND,
     AssessmentSheet,
@@ -56,7 +57,7 @@ from desktop_app.ui import errors
 from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.import_wizard import list_table
 from desktop_app.ui.list_model import Index, ListModel
-from desktop_app.ui.model_view import SUBJECT_HEADERS, ModelHost, ModelView
+from desktop_app.ui.model_view import SUBJECT_HEADERS, ModelHost, ModelView, name_order
 from desktop_app.ui.widgets import ERROR_STYLE, confirm
 
 __all__ = ["AssessmentView", "ReasonDialog", "SheetModel", "SheetView", "SubjectsModel"]
@@ -119,13 +120,13 @@ class SubjectsModel(ListModel):
 
     def set_rows(self, rows: list[SubjectRow], hamlet: str | None) -> None:
         self.beginResetModel()
-        self.every = sorted(rows, key=lambda r: (r.hamlet, r.name))
+        self.every = sorted(rows, key=lambda r: (name_order(r.hamlet), sort_key(r.name)))
         self.hamlet = hamlet
         self.rows = [r for r in self.every if hamlet is None or r.hamlet == hamlet]
         self.endResetModel()
 
     def hamlets(self) -> list[str]:
-        return sorted({r.hamlet for r in self.every})
+        return sorted({r.hamlet for r in self.every}, key=name_order)
 
     def cells(self, row: int) -> tuple[str, ...]:
         r = self.rows[row]
@@ -396,7 +397,7 @@ class AssessmentView(ModelView):
         self.subjects_model = SubjectsModel(subject, self)
         self.subjects_table = list_table(self.subjects_model)
         self.subjects_table.setAccessibleName(_("Registered, with their assessment"))
-        fit_columns(self.subjects_table, {1: 90, 2: 50, 3: 80, 4: 90}, stretch=(0,))
+        fit_columns(self.subjects_table, {1: 80, 2: 50, 3: 70, 4: 100}, stretch=(0,))
         self.subjects_table.selectionModel().selectionChanged.connect(
             lambda *_a: self._subject_chosen()
         )
@@ -465,7 +466,7 @@ class AssessmentView(ModelView):
         buttons.addWidget(hint)
         right_layout.addLayout(buttons)
         splitter.addWidget(right)
-        splitter.setSizes([380, 760])
+        splitter.setSizes([500, 700])
         layout.addWidget(splitter)
         shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -20,11 +20,12 @@ from desktop_app.ui.charts import BLUE, GREEN, ChartRow, RateChart, Series, rate
 from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.import_wizard import list_table
 from desktop_app.ui.list_model import Index, ListModel
-from desktop_app.ui.model_view import ModelHost, ModelView
+from desktop_app.ui.model_view import ModelHost, ModelView, name_order
 
 __all__ = ["ProgressRow", "ProgressView", "progress_rows"]
 
 REGISTERED, PASSED = "registered", "passed"
+CHART_HEIGHT_MAX = 460
 SERIES = (
     (REGISTERED, N_("Registered"), BLUE),
     (PASSED, N_("Passed the assessment"), GREEN),
@@ -55,9 +56,9 @@ def progress_rows(status: ModelStatus) -> list[ProgressRow]:
     """The hamlets that have someone who could register or registered, by name (those with
     no hamlet last), then the commune."""
     hamlets = sorted(
-        (name, c) for name, c in status.by_hamlet.items() if c.eligible or c.registered
+        ((name, c) for name, c in status.by_hamlet.items() if c.eligible or c.registered),
+        key=lambda nc: (nc[0] == "", name_order(nc[0])),
     )
-    hamlets.sort(key=lambda nc: nc[0] == "")
     rows = [ProgressRow(name or _("(no hamlet)"), c) for name, c in hamlets]
     commune = Count(status.registered, status.eligible, status.assessed, status.passed)
     rows.append(ProgressRow(_("Whole commune"), commune, total=True))
@@ -116,16 +117,16 @@ class ProgressView(ModelView):
             tr("Progress of {title} against the target", title=MODELS[model].title)
         )
         self.chart.empty_text = _("No one could register yet.")
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.chart)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        layout.addWidget(scroll, 3)
+        layout.addWidget(scroll)
         self.table_model = ProgressModel(self)
         self.table = list_table(self.table_model)
         self.table.setAccessibleName(_("Progress hamlet by hamlet"))
         fit_columns(self.table, {1: 90, 2: 80, 3: 90, 4: 80, 5: 70, 6: 90}, stretch=(0,))
-        layout.addWidget(self.table, 2)
+        layout.addWidget(self.table, 1)
 
     def load(self) -> None:
         year = self.year
@@ -154,6 +155,10 @@ class ProgressView(ModelView):
             target,
             _("Target"),
         )
+        # The chart whole when it fits; a long list of hamlets scrolls.
+        wanted = self.chart.minimumHeight() + 2 * self.scroll.frameWidth() + 2
+        self.scroll.setMinimumHeight(min(wanted, CHART_HEIGHT_MAX))
+        self.scroll.setMaximumHeight(min(wanted, CHART_HEIGHT_MAX))
         if status is None:
             self.summary.setText("")
             return

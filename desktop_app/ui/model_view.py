@@ -4,21 +4,32 @@ marked stale when an operation changed what it shows."""
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 from PySide6.QtWidgets import QWidget
 
+from desktop_app.core.collation import sort_key
 from desktop_app.core.learning_subjects import ModelStatus
 from desktop_app.core.problems import N_
 from desktop_app.ui.context import AppContext
 
-__all__ = ["SUBJECT_HEADERS", "ModelHost", "ModelView"]
+__all__ = ["SUBJECT_HEADERS", "ModelHost", "ModelView", "name_order"]
 
 # What the list of registrations names, per kind of subject.
 SUBJECT_HEADERS = {
     "household": N_("Household (head)"), "clan": N_("Clan"), "hamlet": N_("Hamlet"),
     "unit": N_("Learning unit"), "person": N_("Full name"),
 }  # fmt: skip
+
+
+def name_order(name: str) -> tuple[tuple[str, int], ...]:
+    """Vietnamese order with the numbers in names as numbers: Thôn 2 before Thôn 10."""
+    parts = re.split(r"(\d+)", name)
+    return tuple(
+        (sort_key(parts[i]), int(parts[i + 1]) if i + 1 < len(parts) else -1)
+        for i in range(0, len(parts), 2)
+    )
 
 
 class ModelHost(Protocol):

@@ -110,7 +110,7 @@ def test_a_sheet_is_typed_with_the_keyboard_and_saved(
     page, view = assessment_on(qtbot, ctx)
     # The registered households, Thôn 1 first; none assessed.
     names = [r.name for r in view.subjects_model.rows]
-    assert names == ["Nguyễn Văn An", "Phạm Thị Hoa", "Đỗ Văn Tú"]
+    assert names == ["Nguyễn Văn An", "Đỗ Văn Tú", "Phạm Thị Hoa"]
     assert {view.subjects_model.cells(n)[4] for n in range(3)} == {_("Not assessed")}
 
     # The first is open: the items computed from the records, with where they came from.
