@@ -117,7 +117,7 @@ class ProgressView(ModelView):
             tr("Progress of {title} against the target", title=MODELS[model].title)
         )
         self.chart.empty_text = _("No one could register yet.")
-        self.scroll = scroll = QScrollArea()
+        self.chart_area = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.chart)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -156,9 +156,9 @@ class ProgressView(ModelView):
             _("Target"),
         )
         # The chart whole when it fits; a long list of hamlets scrolls.
-        wanted = self.chart.minimumHeight() + 2 * self.scroll.frameWidth() + 2
-        self.scroll.setMinimumHeight(min(wanted, CHART_HEIGHT_MAX))
-        self.scroll.setMaximumHeight(min(wanted, CHART_HEIGHT_MAX))
+        wanted = self.chart.minimumHeight() + 2 * self.chart_area.frameWidth() + 2
+        self.chart_area.setMinimumHeight(min(wanted, CHART_HEIGHT_MAX))
+        self.chart_area.setMaximumHeight(min(wanted, CHART_HEIGHT_MAX))
         if status is None:
             self.summary.setText("")
             return
