@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from desktop_app.core.dates import check_year
@@ -177,12 +177,19 @@ class AssessmentService:
             return self._assess_all(model, year, kind, criteria_set, registered_only)
 
     def _assess_all(
-        self, model: str, year: int, kind: str, criteria_set: CriteriaSet, registered_only: bool
+        self,
+        model: str,
+        year: int,
+        kind: str,
+        criteria_set: CriteriaSet,
+        registered_only: bool,
+        subjects: Container[str] | None = None,
     ) -> list[AssessmentSheet]:
         groups = repo.groups(self._db, kind)
-        if registered_only:
-            wanted = repo.registered(self._db, model, year)
-            groups = {sid: g for sid, g in groups.items() if sid in wanted}
+        if subjects is None and registered_only:
+            subjects = repo.registered(self._db, model, year)
+        if subjects is not None:
+            groups = {sid: g for sid, g in groups.items() if sid in subjects}
         names = repo.subject_names(self._db, kind)
         facts = self._facts(model, year, list(groups.values()), everyone=True)
         builder = SheetBuilder(criteria_set)
@@ -223,7 +230,7 @@ class AssessmentService:
             if not replace:
                 wanted = {s: r for s, r in wanted.items() if r not in held}
             with _no_gc():
-                sheets = self._assess_all(model, year, kind, criteria_set, True)
+                sheets = self._assess_all(model, year, kind, criteria_set, True, wanted)
                 check(progress, 1, 3)
                 by = nfc(by).strip() or self._ops.actor
                 texts: dict[tuple[object, ...], str] = {}
