@@ -2787,8 +2787,12 @@ def _models_assess_all(args: argparse.Namespace) -> int:
     for level, n in sorted(levels.items(), key=lambda kv: -kv[1]):
         print(f"  {level or '–'}: {format_int(n)}")
     if args.save:
-        print(tr("Saved: {n} (those already saved were {kept}).", n=format_int(saved),
-                 kept=_("replaced") if args.replace else _("kept")))  # fmt: skip
+        message = (
+            N_("Saved: {n}; those already saved were replaced.")
+            if args.replace
+            else N_("Saved: {n}; those already saved were kept.")
+        )
+        print(tr(message, n=format_int(saved)))
     else:
         print(_("Not saved: add --save to save those not assessed yet."))
     return EXIT_OK

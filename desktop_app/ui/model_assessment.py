@@ -116,7 +116,7 @@ class SubjectsModel(ListModel):
         self.rows: list[SubjectRow] = []
         self.hamlet: str | None = None
         self.headers = [_(SUBJECT_HEADERS[subject]), _("Hamlet"), _("Total"), _("Level"),
-                        _("Result")]  # fmt: skip
+                        _("Assessment result")]  # fmt: skip
 
     def set_rows(self, rows: list[SubjectRow], hamlet: str | None) -> None:
         self.beginResetModel()

@@ -44,7 +44,7 @@ def test_assess_all_counts_then_saves(db: tuple[Path, str, str], run: Run) -> No
     code, out, err = run(*args, "--save")
     assert code == 0, err
     assert "2 registered assessed from the records, 0 passed, 2 not passed" in out
-    assert "Saved: 1 (those already saved were kept)." in out
+    assert "Saved: 1; those already saved were kept." in out
     totals = saved(path)
     assert set(totals) == {home, other} and totals[other] == kept
     # 1.1 (no child) 10, 2.1 (literate) 10; 2.2 one adult of two attended: 0 (100% needed).
