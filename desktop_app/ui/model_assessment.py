@@ -597,7 +597,6 @@ class AssessmentView(ModelView):
         model, year = self.model, self.year
         self._sheet_asked += 1
         asked = self._sheet_asked
-        keep = dict(self.hand) if subject_id == self.subject_id and self.dirty else None
         self.subject_id = subject_id
         self._select_current()
 
@@ -608,6 +607,15 @@ class AssessmentView(ModelView):
             if asked != self._sheet_asked:
                 return
             sheet, saved = value
+            shown = self.sheet
+            # Typing not saved on this very sheet (same subject and year) is kept, even typing
+            # done while this read was on its way.
+            keep = (
+                dict(self.hand)
+                if shown is not None and self.dirty
+                and (shown.subject_id, shown.year) == (sheet.subject_id, sheet.year)
+                else None
+            )  # fmt: skip
             self.saved = saved
             self.saved_hand = hand_values(saved) if saved is not None else {}
             self.hand = dict(self.saved_hand)

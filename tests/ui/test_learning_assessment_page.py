@@ -55,7 +55,7 @@ def db(tmp_path: Path) -> dict[str, object]:
         )
         hoa, _h = household(ws, two, [("Phạm Thị Hoa", 56)])
         tu, _t = household(ws, two, [("Đỗ Văn Tú", 36)])
-        household(ws, two, [("Lê Văn Cường", 30)])
+        cuong, _c = household(ws, two, [("Lê Văn Cường", 30)])
         day = dt.date(YEAR, 1, 15)
         cid = ws.courses.create(
             CourseInput(type_code="ky_nang_so", title="Lớp tin học", start=day), [day]
@@ -65,7 +65,7 @@ def db(tmp_path: Path) -> dict[str, object]:
         ws.courses.set_attendance(cid, [(grid.enrolments[0].id, grid.sessions[0].id)], True)
         for home in (an, hoa, tu):
             ws.models.register("family", YEAR, home, on=dt.date(YEAR, 1, 5))
-    return {"path": path, "an": an, "hoa": hoa, "tu": tu}
+    return {"path": path, "an": an, "hoa": hoa, "tu": tu, "cuong": cuong}
 
 
 def assessment_on(
@@ -212,6 +212,11 @@ def test_unsaved_typing_is_dropped_only_when_the_user_agrees(
     view.sheet_view.go_to(row_of(view, "1.3"))
     type_value(qtbot, view.sheet_view, "5")
     assert view.dirty
+    # A change elsewhere reads the list and the sheet again: the typing stays.
+    ctx.op(lambda ws: ws.models.register("family", YEAR, db["cuong"]), parent=page)
+    qtbot.waitUntil(lambda: len(view.subjects_model.every) == 4, timeout=WAIT)
+    idle(qtbot, ctx)
+    assert view.dirty and cell(view, "1.3", VALUE) == "5"
     # The year switcher asks too, and stays until the answer.
     page.year_spin.setValue(YEAR - 1)
     assert page.year == YEAR and page.year_spin.value() == YEAR
