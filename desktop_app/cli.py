@@ -2772,9 +2772,14 @@ def _models_assess_parser(
     )  # fmt: skip
     assess.add_argument("--model", required=True, choices=MODEL_KEYS, help=_("the model"))
     assess.add_argument("--year", required=True, type=_year, help=_("the year"))
-    assess.add_argument(
-        "--subject", required=True, metavar="ID",
+    which = assess.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--subject", metavar="ID",
         help=_("the household's, clan's, hamlet's, unit's or person's id (a hamlet: or its name)"),
+    )  # fmt: skip
+    which.add_argument(
+        "--all", action="store_true",
+        help=_("every registered subject, from the records (with --save: those not assessed yet)"),
     )  # fmt: skip
     assess.add_argument("--json", action="store_true", help=_("print JSON"))
     assess.add_argument("--save", action="store_true", help=_("save the assessment"))
@@ -2789,12 +2794,20 @@ def _models_assess_parser(
         "--reason", default="", metavar="TEXT",
         help=_("why the values given with --set replace those from the records"),
     )  # fmt: skip
+    assess.add_argument(
+        "--replace", action="store_true",
+        help=_("with --all --save: also overwrite the assessments already saved"),
+    )  # fmt: skip
 
 
 def _models_assess(args: argparse.Namespace) -> int:
     from desktop_app.core.learning_assessment import parse_hand_value
     from desktop_app.core.learning_models import ItemValue
 
+    if args.all:
+        return _models_assess_all(args)
+    if args.replace:
+        raise CliError(_("--replace goes with --all --save."), EXIT_USAGE)
     with Workspace.open(_need_db(args), check=True) as ws:
         subject_id = args.subject
         if args.model == "community" and subject_id not in {h.id for h in ws.centre.hamlets()}:
@@ -2847,6 +2860,55 @@ def _models_assess(args: argparse.Namespace) -> int:
              total=_num_text(sheet.total), max=_num_text(sheet.criteria_set.max_points),
              level=sheet.level or "–", verdict=verdict))  # fmt: skip
     print(_("Saved.") if args.save else _("Not saved: add --save to save it."))
+    return EXIT_OK
+
+
+def _models_assess_all(args: argparse.Namespace) -> int:
+    """Every registered subject scored from the records: the counts by level; with --save,
+    those not assessed yet saved (all with --replace)."""
+    from desktop_app.core.learning_subjects import MODEL_TITLES
+
+    if args.set or args.register:
+        raise CliError(_("--all scores from the records only: --set and --register go with "
+                         "--subject."), EXIT_USAGE)  # fmt: skip
+    if args.replace and not args.save:
+        raise CliError(_("--replace goes with --all --save."), EXIT_USAGE)
+    with Workspace.open(_need_db(args), check=True) as ws:
+        sheets = ws.assessments.assess_all(args.model, args.year)
+        levels: dict[str, int] = {}
+        for sheet in sheets:
+            levels[sheet.level] = levels.get(sheet.level, 0) + 1
+        passed = sum(1 for s in sheets if s.passed)
+        saved = (
+            ws.assessments.save_all(args.model, args.year, replace=args.replace).value
+            if (args.save)
+            else 0
+        )
+    if args.json:
+        _print_json(
+            {"model": args.model, "year": args.year, "assessed": len(sheets), "passed": passed,
+             "failed": len(sheets) - passed, "levels": levels, "saved": saved}
+        )  # fmt: skip
+        return EXIT_OK
+    print(
+        tr(
+            "{title} {year}: {n} registered assessed from the records, {passed} passed, "
+            "{failed} not passed.",
+            title=MODEL_TITLES[args.model], year=args.year, n=format_int(len(sheets)),
+            passed=format_int(passed), failed=format_int(len(sheets) - passed),
+        )
+    )  # fmt: skip
+    for level, n in sorted(levels.items(), key=lambda kv: -kv[1]):
+        print(f"  {level or '–'}: {format_int(n)}")
+    if args.save:
+        message = (
+            N_("Saved: {n}; those already saved were replaced.")
+            if args.replace
+            else N_("Saved: {n}; those already saved were kept.")
+        )
+        print(tr(message, n=format_int(saved)))
+    else:
+        print(_("Not saved: add --save to save those not assessed yet."))
     return EXIT_OK
 
 

@@ -33,6 +33,7 @@ from desktop_app.core.problems import N_, UserError
 __all__ = [
     "CHILD_AGES",
     "HAND",
+    "NOT_IN_RECORDS_LINE",
     "AssessmentSheet",
     "Facts",
     "Group",
@@ -42,6 +43,7 @@ __all__ = [
     "build_sheet",
     "check_hand_value",
     "computed_values",
+    "explain",
     "parse_hand_value",
 ]
 
@@ -387,6 +389,9 @@ def _compute(key: str, g: Group, f: Facts) -> Computed | None:
 
 _NOT_IN_RECORDS = N_("Not in the records: answer by hand")
 _NOT_IN_RECORDS_LINE = Explanation(_NOT_IN_RECORDS)
+# The line of an item the records do not answer; a computed line made an Explanation.
+NOT_IN_RECORDS_LINE = _NOT_IN_RECORDS_LINE
+explain = _explain
 _HAND = N_("Typed by hand")
 _HAND_REASON = N_("Typed by hand: {reason}")
 

@@ -1,7 +1,9 @@
-"""The learning models (Mô hình học tập): for a year and a model, how many have registered,
-hamlet by hamlet against the plans' target, the list of registrations, and registering or
-withdrawing one. Reads go through `ctx.query`, writes through `ctx.op`; the page reads again
-when a registration, a clan, a unit, a household or a person changes."""
+"""The learning models (Mô hình học tập): a year switcher, a tab per model, and in each the
+views of that model for the year: registration (how many registered, hamlet by hamlet against
+the plans' target, the list, registering or withdrawing one, the forms), the self-assessment
+(ui/model_assessment.py) and the progress chart (ui/model_progress.py). Reads go through
+`ctx.query`, writes through `ctx.op`; only the view on screen reads, again when a
+registration, an assessment, a clan, a unit, a household or a person changes."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -22,13 +25,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.core.learning_models import MODELS
 from desktop_app.core.learning_subjects import ModelStatus, Registration
-from desktop_app.core.problems import N_, UserError
+from desktop_app.core.problems import UserError
 from desktop_app.i18n import _, format_date, format_int, format_percent, tr
 from desktop_app.services.model_documents import FormsPaper, ModelDocumentService
 from desktop_app.services.ops import OpResult
@@ -39,19 +43,17 @@ from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.import_wizard import list_table
 from desktop_app.ui.khuyen_hoc.common import PersonPicker, preview, temp_path
 from desktop_app.ui.list_model import Index, ListModel
+from desktop_app.ui.model_assessment import AssessmentView
+from desktop_app.ui.model_progress import ProgressView
+from desktop_app.ui.model_view import SUBJECT_HEADERS, ModelHost, ModelView
 from desktop_app.ui.widgets import ERROR_STYLE, confirm
 
 # What the page shows changes with these tables.
 MODEL_KINDS = (
     "model_registration", "clan", "clan_household", "learning_unit", "unit_member", "household",
-    "person", "hamlet",
+    "person", "hamlet", "model_assessment",
 )  # fmt: skip
 FIRST_YEAR = 2000
-# What the list of registrations names, per kind of subject.
-SUBJECT_HEADERS = {
-    "household": N_("Household (head)"), "clan": N_("Clan"), "hamlet": N_("Hamlet"),
-    "unit": N_("Learning unit"), "person": N_("Full name"),
-}  # fmt: skip
 
 
 def _rate(value: float | None) -> str:
@@ -112,31 +114,165 @@ class RegistrationsModel(ListModel):
 
 
 class LearningModelsPage(QWidget):
+    """The year switcher on top, then a tab per model; each model's tab has inner tabs
+    (registration, self-assessment, progress). Only the view on screen reads its data; an
+    operation that changes what the section shows marks every view stale."""
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.status: ModelStatus | None = None
-        self.dialog: RegisterDialog | None = None
         self.confirm_box: object = None
-        self._asked = 0  # reads asked; an older answer is dropped
+        self._statuses: dict[int, dict[str, ModelStatus]] = {}
+        self._shown_year = dt.date.today().year
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Year:")))
         self.year_spin = QSpinBox()
         self.year_spin.setRange(FIRST_YEAR, dt.date.today().year + 1)
-        self.year_spin.setValue(dt.date.today().year)
+        self.year_spin.setValue(self._shown_year)
         self.year_spin.setAccessibleName(_("Year"))
-        self.year_spin.valueChanged.connect(lambda _v: self.reload())
+        self.year_spin.valueChanged.connect(self._year_changed)
         top.addWidget(self.year_spin)
-        top.addWidget(QLabel(_("Model:")))
-        self.model_combo = QComboBox()
-        self.model_combo.setAccessibleName(_("Model"))
-        for key, info in MODELS.items():
-            self.model_combo.addItem(_(info.label), key)
-        self.model_combo.currentIndexChanged.connect(lambda _i: self.reload())
-        top.addWidget(self.model_combo)
         top.addStretch(1)
         layout.addLayout(top)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(_("Learning models"))
+        self.model_tabs: dict[str, ModelTab] = {}
+        for key, info in MODELS.items():
+            tab = ModelTab(self, key)
+            self.model_tabs[key] = tab
+            self.tabs.addTab(tab, _(info.label))
+        self.tabs.currentChanged.connect(lambda _i: self.refresh())
+        layout.addWidget(self.tabs, 1)
+        ctx.subscribe(self, MODEL_KINDS, self._changed)
+
+    @property
+    def current(self) -> ModelTab:
+        tab = self.tabs.currentWidget()
+        assert isinstance(tab, ModelTab)
+        return tab
+
+    @property
+    def model(self) -> str:
+        return self.current.model
+
+    @property
+    def year(self) -> int:
+        return self._shown_year
+
+    def show_model(self, model: str) -> ModelTab:
+        tab = self.model_tabs[model]
+        self.tabs.setCurrentWidget(tab)
+        return tab
+
+    def status_of(self, year: int) -> dict[str, ModelStatus] | None:
+        return self._statuses.get(year)
+
+    def keep_status(self, year: int, status: dict[str, ModelStatus]) -> None:
+        self._statuses[year] = status
+
+    def views(self) -> list[ModelView]:
+        return [v for tab in self.model_tabs.values() for v in tab.views]
+
+    def refresh(self) -> None:
+        """Read what the view on screen shows, if stale (nothing while the page is hidden)."""
+        if self.isVisible():
+            self.current.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def _changed(self, _changes: object) -> None:
+        self._statuses.clear()
+        for view in self.views():
+            view.mark_stale()
+        self.refresh()
+
+    def _year_changed(self, year: int) -> None:
+        if year == self._shown_year:
+            return
+        editing = [v for v in self.views() if isinstance(v, AssessmentView) and v.dirty]
+        if editing:
+            # Unsaved typing is never dropped without asking: the switcher goes back until
+            # the user says so.
+            self.year_spin.blockSignals(True)
+            self.year_spin.setValue(self._shown_year)
+            self.year_spin.blockSignals(False)
+            self.confirm_box = confirm(
+                self,
+                _("Unsaved assessment"),
+                tr(
+                    "The assessment of {name} has changes that are not saved. Discard them and "
+                    "show {year}?",
+                    name=editing[0].subject_name(), year=year,
+                ),
+                _("Discard the changes"),
+                lambda: self._switch_year(year, editing),
+            )  # fmt: skip
+            return
+        self._switch_year(year, [])
+
+    def _switch_year(self, year: int, editing: list[AssessmentView]) -> None:
+        for editor in editing:
+            editor.discard()
+        self._shown_year = year
+        self.year_spin.blockSignals(True)
+        self.year_spin.setValue(year)
+        self.year_spin.blockSignals(False)
+        for view in self.views():
+            view.mark_stale()
+        self.refresh()
+
+
+class ModelTab(QWidget):
+    """One model: inner tabs, each a view of the model for the year. More views (recognition,
+    the citizens' tracker) come with `add_tab`."""
+
+    def __init__(self, page: LearningModelsPage, model: str) -> None:
+        super().__init__()
+        self.page = page
+        self.model = model
+        self.views: list[ModelView] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.inner = QTabWidget()
+        self.inner.setAccessibleName(tr("{model}: views", model=_(MODELS[model].label)))
+        self.inner.currentChanged.connect(lambda _i: self.refresh())
+        layout.addWidget(self.inner)
+        self.registrations = RegistrationsView(page, model)
+        self.add_tab(self.registrations, _("Registration"))
+        self.assessment = AssessmentView(page, model)
+        self.add_tab(self.assessment, _("Self-assessment"))
+        self.progress = ProgressView(page, model)
+        self.add_tab(self.progress, _("Progress"))
+
+    def add_tab(self, view: ModelView, label: str) -> int:
+        """Add an inner tab; the view reads its data when it comes on screen."""
+        self.views.append(view)
+        return self.inner.addTab(view, label)
+
+    def show_view(self, view: ModelView) -> ModelView:
+        self.page.show_model(self.model)
+        self.inner.setCurrentWidget(view)
+        return view
+
+    def refresh(self) -> None:
+        view = self.inner.currentWidget()
+        if isinstance(view, ModelView) and self.page.isVisible() and self.page.current is self:
+            view.show_data()
+
+
+class RegistrationsView(ModelView):
+    """Hamlet by hamlet, how many registered out of those who could; the registrations;
+    registering, withdrawing, printing the forms."""
+
+    def __init__(self, host: ModelHost, model: str, parent: QWidget | None = None) -> None:
+        super().__init__(host, model, parent)
+        self.status: ModelStatus | None = None
+        self.dialog: RegisterDialog | None = None
+        self.confirm_box: object = None
+        layout = QVBoxLayout(self)
         self.summary = QLabel()
         font = self.summary.font()
         font.setBold(True)
@@ -182,41 +318,25 @@ class LearningModelsPage(QWidget):
             button.setAutoDefault(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
-        note = QLabel(
-            _(
-                "Scoring against the criteria is on the command line for now (tthtcd models "
-                "assess); recognition comes in a later version."
-            )
-        )
-        note.setWordWrap(True)
-        buttons.addWidget(note)
         layout.addLayout(buttons)
-        ctx.subscribe(self, MODEL_KINDS, lambda _c: self.reload())
         self._update_buttons()
-        self.reload()
 
-    @property
-    def model(self) -> str:
-        return str(self.model_combo.currentData() or "family")
-
-    @property
-    def year(self) -> int:
-        return self.year_spin.value()
-
-    def reload(self) -> None:
+    def load(self) -> None:
         model, year = self.model, self.year
-        self._asked += 1
-        asked = self._asked
+        asked = self.ask()
+        known = self.host.status_of(year)
 
-        def read(ws: Workspace) -> tuple[ModelStatus | None, list[Registration]]:
-            return ws.models.status(year).get(model), ws.models.registrations(model, year)
+        def read(ws: Workspace) -> tuple[dict[str, ModelStatus], list[Registration]]:
+            status = known if known is not None else ws.models.status(year)
+            return status, ws.models.registrations(model, year)
 
-        def done(value: tuple[ModelStatus | None, list[Registration]]) -> None:
-            if asked != self._asked:
+        def done(value: tuple[dict[str, ModelStatus], list[Registration]]) -> None:
+            if not self.answered(asked):
                 return
-            status, rows = value
-            self.status = status
-            self.hamlets_model.set_status(status)
+            statuses, rows = value
+            self.host.keep_status(year, statuses)
+            self.status = statuses.get(model)
+            self.hamlets_model.set_status(self.status)
             self.registrations_model.set_rows(rows, MODELS[model].subject)
             self._show_summary()
             self._update_buttons()
@@ -453,4 +573,4 @@ class RegisterDialog(QDialog):
         self.ctx.op(work, done, failed, parent=self)
 
 
-__all__ = ["LearningModelsPage", "RegisterDialog"]
+__all__ = ["LearningModelsPage", "ModelTab", "RegisterDialog", "RegistrationsView"]

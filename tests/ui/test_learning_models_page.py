@@ -18,7 +18,11 @@ from desktop_app.i18n import _, format_percent
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import preview as preview_module
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.learning_models_page import LearningModelsPage, RegisterDialog
+from desktop_app.ui.learning_models_page import (
+    LearningModelsPage,
+    RegisterDialog,
+    RegistrationsView,
+)
 from tests.documents.test_roster import page_count, text_of
 from tests.ui.test_import_wizard import WAIT, choose, click, idle, yes
 
@@ -33,8 +37,8 @@ def page_on(qtbot: QtBot, ctx: AppContext) -> LearningModelsPage:
     return page
 
 
-def registered(page: LearningModelsPage) -> list[str]:
-    return [r.subject_name for r in page.registrations_model.rows]
+def registered(view: RegistrationsView) -> list[str]:
+    return [r.subject_name for r in view.registrations_model.rows]
 
 
 def press_ok(qtbot: QtBot, dialog: RegisterDialog) -> None:
@@ -54,26 +58,32 @@ def test_a_family_and_a_hamlet_are_registered_and_one_withdrawn(
     ctx = open_context(people_db)
     page = page_on(qtbot, ctx)
     assert page.model == "family" and page.year == YEAR
-    assert page.status is not None and page.status.eligible == 2 and page.status.registered == 0
-    assert format_percent(70.0) in page.summary.text()
+    # A tab per model, each with its views.
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == [
+        _(info.label) for info in MODELS.values()
+    ]
+    assert page.current.inner.count() == 3
+    view = page.current.registrations
+    assert view.status is not None and view.status.eligible == 2 and view.status.registered == 0
+    assert format_percent(70.0) in view.summary.text()
 
     # A family, through any one of its people.
-    click(qtbot, page.register_button)
-    dialog = page.dialog
+    click(qtbot, view.register_button)
+    dialog = view.dialog
     assert isinstance(dialog, RegisterDialog) and dialog.picker is not None
     dialog.picker.pick(people["Lê Văn Cường"], "Lê Văn Cường")
     dialog.by_edit.setText("Trần Thị Bích")
     press_ok(qtbot, dialog)
     qtbot.waitUntil(lambda: dialog.registered_id is not None, timeout=WAIT)
-    qtbot.waitUntil(lambda: len(registered(page)) == 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: len(registered(view)) == 1, timeout=WAIT)
     idle(qtbot, ctx)
-    assert page.status is not None and page.status.registered == 1
-    assert page.registrations_model.rows[0].registered_by == "Trần Thị Bích"
-    assert format_percent(50.0) in page.summary.text()
+    assert view.status is not None and view.status.registered == 1
+    assert view.registrations_model.rows[0].registered_by == "Trần Thị Bích"
+    assert format_percent(50.0) in view.summary.text()
 
     # The same household again, through its other person: refused, said in the dialog.
-    click(qtbot, page.register_button)
-    again = page.dialog
+    click(qtbot, view.register_button)
+    again = view.dialog
     assert isinstance(again, RegisterDialog) and again.picker is not None
     again.picker.pick(people["Trần Thị Bích"], "Trần Thị Bích")
     press_ok(qtbot, again)
@@ -82,8 +92,8 @@ def test_a_family_and_a_hamlet_are_registered_and_one_withdrawn(
     again.reject()
 
     # A person in no household cannot register a family.
-    click(qtbot, page.register_button)
-    alone = page.dialog
+    click(qtbot, view.register_button)
+    alone = view.dialog
     assert isinstance(alone, RegisterDialog) and alone.picker is not None
     alone.picker.pick(people["Nguyễn Văn An"], "Nguyễn Văn An")
     press_ok(qtbot, alone)
@@ -93,26 +103,26 @@ def test_a_family_and_a_hamlet_are_registered_and_one_withdrawn(
     alone.reject()
 
     # A hamlet, chosen from the list.
-    choose(page.model_combo, "community")
+    view = page.show_model("community").registrations
     idle(qtbot, ctx)
-    assert page.status is not None and page.status.eligible == 3
-    click(qtbot, page.register_button)
-    hamlet = page.dialog
+    assert view.status is not None and view.status.eligible == 3
+    click(qtbot, view.register_button)
+    hamlet = view.dialog
     assert isinstance(hamlet, RegisterDialog) and hamlet.combo is not None
     choose(hamlet.combo, next(h.id for h in ctx.reader.centre.hamlets() if h.name == "Thôn 2"))
     press_ok(qtbot, hamlet)
-    qtbot.waitUntil(lambda: registered(page) == ["Thôn 2"], timeout=WAIT)
+    qtbot.waitUntil(lambda: registered(view) == ["Thôn 2"], timeout=WAIT)
     idle(qtbot, ctx)
-    rows = {page.hamlets_model.rows[i][0]: page.hamlets_model.rows[i][1:3] for i in range(3)}
+    rows = {view.hamlets_model.rows[i][0]: view.hamlets_model.rows[i][1:3] for i in range(3)}
     assert rows["Thôn 2"] == (1, 1) and rows["Thôn 1"] == (0, 1)
-    assert MODELS["community"].title in page.summary.text()
+    assert MODELS["community"].title in view.summary.text()
 
     # Withdrawn, after a confirmation.
-    page.registrations_table.selectRow(0)
-    assert page.unregister_button.isEnabled()
-    click(qtbot, page.unregister_button)
-    yes(qtbot, page.confirm_box, _("Withdraw the registration"))
-    qtbot.waitUntil(lambda: registered(page) == [], timeout=WAIT)
+    view.registrations_table.selectRow(0)
+    assert view.unregister_button.isEnabled()
+    click(qtbot, view.unregister_button)
+    yes(qtbot, view.confirm_box, _("Withdraw the registration"))
+    qtbot.waitUntil(lambda: registered(view) == [], timeout=WAIT)
     with Workspace.open(people_db, read_only=True) as ws:
         assert not ws.models.registrations("community", YEAR)
         assert len(ws.models.registrations("family", YEAR)) == 1
@@ -135,12 +145,13 @@ def test_the_registered_families_forms_print_for_the_hamlet_chosen(
             ws.models.register("family", YEAR, household, by=name)
     ctx = open_context(people_db)
     page = page_on(qtbot, ctx)
-    assert page.forms_button.isEnabled()
+    view = page.current.registrations
+    assert view.forms_button.isEnabled()
     # The hamlet of Trần Thị Bích only: one form.
-    hamlet = next(r.hamlet_name for r in page.registrations_model.rows
+    hamlet = next(r.hamlet_name for r in view.registrations_model.rows
                   if r.subject_name == "Trần Thị Bích")  # fmt: skip
-    page.hamlets_table.selectRow(page.hamlets_model.keys.index(hamlet))
-    click(qtbot, page.forms_button)
+    view.hamlets_table.selectRow(view.hamlets_model.keys.index(hamlet))
+    click(qtbot, view.forms_button)
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=WAIT)
     idle(qtbot, ctx)
     text = text_of(shown[0], layout=True)
