@@ -37,7 +37,7 @@ from desktop_app.i18n import _, format_date, format_int, format_percent, tr
 from desktop_app.services.model_documents import FormsPaper, ModelDocumentService
 from desktop_app.services.ops import OpResult
 from desktop_app.services.workspace import Workspace
-from desktop_app.ui import errors
+from desktop_app.ui import errors, model_view
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.import_wizard import list_table
@@ -45,7 +45,7 @@ from desktop_app.ui.khuyen_hoc.common import PersonPicker, preview, temp_path
 from desktop_app.ui.list_model import Index, ListModel
 from desktop_app.ui.model_assessment import AssessmentView
 from desktop_app.ui.model_progress import ProgressView
-from desktop_app.ui.model_view import SUBJECT_HEADERS, ModelHost, ModelView
+from desktop_app.ui.model_view import SUBJECT_HEADERS, ModelHost, ModelView, first_hamlet
 from desktop_app.ui.widgets import ERROR_STYLE, confirm
 
 # What the page shows changes with these tables.
@@ -61,12 +61,13 @@ def _rate(value: float | None) -> str:
 
 
 class HamletsModel(ListModel):
-    """Hamlet by hamlet: registered, eligible, the share."""
+    """The whole commune, then hamlet by hamlet: registered, eligible, the share."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[tuple[str, int, int, float | None]] = []
-        self.keys: list[str] = []  # the hamlet of each row as the registrations name it
+        # The hamlet of each row as the registrations name it; None: the whole commune.
+        self.keys: list[str | None] = []
         self.headers = [_("Hamlet"), _("Registered"), _("Could register"), _("Share")]
 
     def set_status(self, status: ModelStatus | None) -> None:
@@ -74,6 +75,8 @@ class HamletsModel(ListModel):
         self.rows = []
         self.keys = []
         if status is not None:
+            self.keys.append(None)
+            self.rows.append((_("Whole commune"), status.registered, status.eligible, status.rate))
             for name, count in sorted(status.by_hamlet.items(), key=lambda kv: kv[0] == ""):
                 self.keys.append(name)
                 self.rows.append(
@@ -98,9 +101,10 @@ class RegistrationsModel(ListModel):
                         _("Registered by")]  # fmt: skip
 
     def set_rows(self, rows: list[Registration], subject: str = "household") -> None:
+        """`rows` as the service orders them: by hamlet, then name in Vietnamese order."""
         self.beginResetModel()
         self.headers[0] = _(SUBJECT_HEADERS[subject])
-        self.rows = sorted(rows, key=lambda r: (r.hamlet_name, r.subject_name))
+        self.rows = list(rows)
         self.endResetModel()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -293,8 +297,11 @@ class RegistrationsView(ModelView):
         self.registrations_table.selectionModel().selectionChanged.connect(
             lambda *_a: self._update_buttons()
         )
+        # The registrations shown are the chosen hamlet's (or the whole commune's).
+        self.shown_hamlet: str | None = None
+        self._hamlet_chosen = False
         self.hamlets_table.selectionModel().selectionChanged.connect(
-            lambda *_a: self._update_buttons()
+            lambda *_a: self._hamlet_changed()
         )
         splitter.addWidget(self.registrations_table)
         splitter.setSizes([460, 620])
@@ -322,26 +329,70 @@ class RegistrationsView(ModelView):
         self._update_buttons()
 
     def load(self) -> None:
+        """The status, then the registrations of the hamlet shown: the one chosen before, or
+        at first the whole commune when its list is short, else its first hamlet."""
         model, year = self.model, self.year
         asked = self.ask()
         known = self.host.status_of(year)
+        chosen, kept = self.shown_hamlet, self._hamlet_chosen
 
-        def read(ws: Workspace) -> tuple[dict[str, ModelStatus], list[Registration]]:
-            status = known if known is not None else ws.models.status(year)
-            return status, ws.models.registrations(model, year)
+        def read(
+            ws: Workspace,
+        ) -> tuple[dict[str, ModelStatus], str | None, list[Registration]]:
+            statuses = known if known is not None else ws.models.status(year)
+            hamlet = chosen
+            status = statuses.get(model)
+            if (
+                not kept
+                and status is not None
+                and status.registered > model_view.WHOLE_LIST_AT_MOST
+            ):
+                hamlet = first_hamlet(status)
+            return statuses, hamlet, ws.models.registrations(model, year, hamlet)
 
-        def done(value: tuple[dict[str, ModelStatus], list[Registration]]) -> None:
+        def done(value: tuple[dict[str, ModelStatus], str | None, list[Registration]]) -> None:
             if not self.answered(asked):
                 return
-            statuses, rows = value
+            statuses, hamlet, rows = value
             self.host.keep_status(year, statuses)
             self.status = statuses.get(model)
             self.hamlets_model.set_status(self.status)
+            self.shown_hamlet = hamlet if hamlet in self.hamlets_model.keys else None
+            self._select_hamlet_row()
             self.registrations_model.set_rows(rows, MODELS[model].subject)
             self._show_summary()
             self._update_buttons()
 
         self.ctx.query(read, done, parent=self)
+
+    def _select_hamlet_row(self) -> None:
+        """Show the hamlet of the list as chosen in the table, without reading again."""
+        keys = self.hamlets_model.keys
+        if self.shown_hamlet not in keys:
+            return
+        selection = self.hamlets_table.selectionModel()
+        selection.blockSignals(True)
+        self.hamlets_table.selectRow(keys.index(self.shown_hamlet))
+        selection.blockSignals(False)
+        self.hamlets_table.viewport().update()
+
+    def _hamlet_changed(self) -> None:
+        hamlet = self.chosen_hamlet()
+        rows = self.hamlets_table.selectionModel().selectedRows()
+        if not rows or hamlet == self.shown_hamlet:
+            self._update_buttons()
+            return
+        self.shown_hamlet = hamlet
+        self._hamlet_chosen = True
+        model, year = self.model, self.year
+        asked = self.ask()
+
+        def done(rows: list[Registration]) -> None:
+            if self.answered(asked):
+                self.registrations_model.set_rows(rows, MODELS[model].subject)
+                self._update_buttons()
+
+        self.ctx.query(lambda ws: ws.models.registrations(model, year, hamlet), done, parent=self)
 
     def _show_summary(self) -> None:
         status = self.status
@@ -415,21 +466,17 @@ class RegistrationsView(ModelView):
         )  # fmt: skip
 
     def chosen_hamlet(self) -> str | None:
-        """The hamlet chosen in the left table (its name), if any."""
+        """The hamlet chosen in the left table (its name); None for the whole commune."""
         rows = self.hamlets_table.selectionModel().selectedRows()
         if not rows or not 0 <= rows[0].row() < len(self.hamlets_model.keys):
             return None
         return self.hamlets_model.keys[rows[0].row()]
 
     def print_forms(self) -> None:
-        """The registered families' (or clans') forms, of the hamlet chosen or all; rendered
-        on the document pool, audited, then previewed."""
+        """The registered families' (or clans') forms of the list shown: the hamlet chosen,
+        or the whole commune; rendered on the document pool, audited, then previewed."""
         model, year = self.model, self.year
-        hamlet = self.chosen_hamlet()
-        subjects = [
-            r.subject_id for r in self.registrations_model.rows
-            if hamlet is None or r.hamlet_name == hamlet
-        ]  # fmt: skip
+        subjects = [r.subject_id for r in self.registrations_model.rows]
         if not subjects:
             self.message.setStyleSheet(ERROR_STYLE)
             self.message.setText(_("No one of this hamlet registered: there is no form to print."))

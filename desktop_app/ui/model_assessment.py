@@ -48,16 +48,22 @@ from desktop_app.core.learning_assessment import (
     parse_hand_value,
 )
 from desktop_app.core.learning_models import CHECK, MODELS, PERCENT, Item, ItemValue
-from desktop_app.core.learning_subjects import Registration
+from desktop_app.core.learning_subjects import ModelStatus
 from desktop_app.core.problems import UserError
 from desktop_app.i18n import _, current_language, format_int, format_percent, ngettext, tr
 from desktop_app.services.learning_assessment import SavedAssessment, SavedSummary, hand_values
 from desktop_app.services.workspace import Workspace
-from desktop_app.ui import errors
+from desktop_app.ui import errors, model_view
 from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.import_wizard import list_table
 from desktop_app.ui.list_model import Index, ListModel
-from desktop_app.ui.model_view import SUBJECT_HEADERS, ModelHost, ModelView, name_order
+from desktop_app.ui.model_view import (
+    SUBJECT_HEADERS,
+    ModelHost,
+    ModelView,
+    first_hamlet,
+    name_order,
+)
 from desktop_app.ui.widgets import ERROR_STYLE, confirm
 
 __all__ = ["AssessmentView", "ReasonDialog", "SheetModel", "SheetView", "SubjectsModel"]
@@ -371,6 +377,7 @@ class AssessmentView(ModelView):
     def __init__(self, host: ModelHost, model: str, parent: QWidget | None = None) -> None:
         super().__init__(host, model, parent)
         self.subject_id: str | None = None
+        self.status: ModelStatus | None = None  # of the model and year, every hamlet
         self.sheet: AssessmentSheet | None = None
         self.saved: SavedAssessment | None = None
         self.hand: dict[str, ItemValue] = {}
@@ -492,38 +499,53 @@ class AssessmentView(ModelView):
     # Reading -------------------------------------------------------------------------
 
     def load(self) -> None:
+        """The registered of the hamlet chosen (at first: all of them when the list is short,
+        else the first hamlet's, as on the registration tab), with their saved results."""
         model, year = self.model, self.year
         asked = self.ask()
+        known = self.host.status_of(year)
+        chosen = self.hamlet_combo.currentData() if self.hamlet_combo.count() else None
 
-        def read(ws: Workspace) -> tuple[list[Registration], dict[str, SavedSummary]]:
-            return ws.models.registrations(model, year), ws.assessments.saved_summaries(model, year)
-
-        def done(value: tuple[list[Registration], dict[str, SavedSummary]]) -> None:
-            if not self.answered(asked):
-                return
-            registrations, summaries = value
+        def read(ws: Workspace) -> tuple[dict[str, ModelStatus], str, list[SubjectRow]]:
+            statuses = known if known is not None else ws.models.status(year)
+            status = statuses[model]
+            hamlet = chosen
+            if hamlet is None:
+                big = status.registered > model_view.WHOLE_LIST_AT_MOST
+                hamlet = (first_hamlet(status) if big else None) or ALL_HAMLETS
+            registrations = ws.models.registrations(
+                model, year, None if hamlet == ALL_HAMLETS else hamlet
+            )
+            summaries = ws.assessments.saved_summaries(model, year)
             rows = [
                 SubjectRow(r.subject_id, r.subject_name, r.hamlet_name,
                            summaries.get(r.subject_id))
                 for r in registrations
             ]  # fmt: skip
-            self._show_subjects(rows)
+            return statuses, hamlet, rows
+
+        def done(value: tuple[dict[str, ModelStatus], str, list[SubjectRow]]) -> None:
+            if not self.answered(asked):
+                return
+            statuses, hamlet, rows = value
+            self.host.keep_status(year, statuses)
+            self.status = statuses[model]
+            self._show_subjects(rows, hamlet)
 
         self.ctx.query(read, done, self._failed, parent=self)
 
-    def _show_subjects(self, rows: list[SubjectRow]) -> None:
-        hamlet = self.hamlet_combo.currentData()
-        self.subjects_model.set_rows(rows, None if hamlet in (None, ALL_HAMLETS) else hamlet)
+    def _show_subjects(self, rows: list[SubjectRow], hamlet: str) -> None:
+        """`rows`: those of `hamlet` (a name, '' for no hamlet, or ALL_HAMLETS)."""
+        self.subjects_model.set_rows(rows, None)
         self.hamlet_combo.blockSignals(True)
         self.hamlet_combo.clear()
         self.hamlet_combo.addItem(_("All hamlets"), ALL_HAMLETS)
-        for name in self.subjects_model.hamlets():
-            self.hamlet_combo.addItem(name or _("(no hamlet)"), name)
-        found = self.hamlet_combo.findData(hamlet) if hamlet is not None else 0
-        self.hamlet_combo.setCurrentIndex(max(found, 0))
+        names = self.status.by_hamlet if self.status is not None else {}
+        for name in sorted(names, key=name_order):
+            if names[name].registered or name == hamlet:
+                self.hamlet_combo.addItem(name or _("(no hamlet)"), name)
+        self.hamlet_combo.setCurrentIndex(max(self.hamlet_combo.findData(hamlet), 0))
         self.hamlet_combo.blockSignals(False)
-        if found < 0:
-            self.subjects_model.set_rows(rows, None)
         assessed = [r for r in rows if r.saved is not None]
         self.counts.setText(
             tr(
@@ -555,11 +577,8 @@ class AssessmentView(ModelView):
         self.subjects_table.viewport().update()
 
     def _filter(self) -> None:
-        hamlet = self.hamlet_combo.currentData()
-        self.subjects_model.set_rows(
-            self.subjects_model.every, None if hamlet in (None, ALL_HAMLETS) else hamlet
-        )
-        self._select_current()
+        """Another hamlet: its registered are read (a hamlet at a time, as they are shown)."""
+        self.load()
 
     def chosen(self) -> str | None:
         rows = self.subjects_table.selectionModel().selectedRows()
@@ -784,8 +803,11 @@ class AssessmentView(ModelView):
         )  # fmt: skip
 
     def ask_assess_all(self) -> None:
-        rows = self.subjects_model.every
-        todo = sum(1 for r in rows if r.saved is None)
+        # Every hamlet's, not only the one shown: the status counts them all.
+        status = self.status
+        registered = status.registered if status is not None else 0
+        done = status.assessed if status is not None else 0
+        todo = registered - done
         if not todo:
             self._say(_("Everyone registered is assessed already: there is nothing to save."))
             return
@@ -797,7 +819,7 @@ class AssessmentView(ModelView):
                 "{title} {year} who are not assessed yet? The {kept} assessments already "
                 "saved (with what was typed by hand) are kept.",
                 n=format_int(todo), title=MODELS[self.model].title, year=self.year,
-                kept=format_int(len(rows) - todo),
+                kept=format_int(done),
             ),
             _("Save the assessments"),
             self.assess_all,

@@ -14,7 +14,14 @@ from desktop_app.core.learning_subjects import ModelStatus
 from desktop_app.core.problems import N_
 from desktop_app.ui.context import AppContext
 
-__all__ = ["SUBJECT_HEADERS", "ModelHost", "ModelView", "name_order"]
+__all__ = [
+    "SUBJECT_HEADERS",
+    "WHOLE_LIST_AT_MOST",
+    "ModelHost",
+    "ModelView",
+    "first_hamlet",
+    "name_order",
+]
 
 # What the list of registrations names, per kind of subject.
 SUBJECT_HEADERS = {
@@ -30,6 +37,20 @@ def name_order(name: str) -> tuple[tuple[str, int], ...]:
         (sort_key(parts[i]), int(parts[i + 1]) if i + 1 < len(parts) else -1)
         for i in range(0, len(parts), 2)
     )
+
+
+# A commune with more registrations than this opens on its first hamlet rather than on the
+# whole list: 37,000 registered households take 400 ms to read, a hamlet's 20 ms.
+WHOLE_LIST_AT_MOST = 2000
+
+
+def first_hamlet(status: ModelStatus) -> str | None:
+    """The first hamlet, in the table's order, where someone registered (else the first)."""
+    names = sorted(status.by_hamlet, key=lambda name: name == "")
+    for name in names:
+        if status.by_hamlet[name].registered:
+            return name
+    return names[0] if names else None
 
 
 class ModelHost(Protocol):

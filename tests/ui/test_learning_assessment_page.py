@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.courses import CourseInput
 from desktop_app.core.learning_models import ItemValue
 from desktop_app.core.people import HamletKind, PersonInput
-from desktop_app.i18n import _, format_percent, tr
+from desktop_app.i18n import _, format_int, format_percent, tr
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.charts import rate_text
 from desktop_app.ui.context import AppContext
@@ -300,3 +300,32 @@ def test_the_progress_chart_shows_the_status_figures(
         lambda: view.chart.rows and view.chart.rows[-1].rates["registered"] == 2 / 4,
         timeout=WAIT,
     )
+
+
+def test_a_large_commune_is_assessed_a_hamlet_at_a_time(
+    qtbot: QtBot,
+    db: dict[str, object],
+    open_context: Callable[[Path], AppContext],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from desktop_app.ui import model_view
+
+    # As if the three registered households were more than a whole list is read for.
+    monkeypatch.setattr(model_view, "WHOLE_LIST_AT_MOST", 2)
+    ctx = open_context(Path(str(db["path"])))
+    _page, view = assessment_on(qtbot, ctx)
+    assert view.hamlet_combo.currentData() == "Thôn 1"
+    assert [r.name for r in view.subjects_model.rows] == ["Nguyễn Văn An"]
+    combo = [view.hamlet_combo.itemText(i) for i in range(view.hamlet_combo.count())]
+    assert combo == [_("All hamlets"), "Thôn 1", "Thôn 2"]
+    view.hamlet_combo.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: len(view.subjects_model.rows) == 2, timeout=WAIT)
+    assert {r.hamlet for r in view.subjects_model.rows} == {"Thôn 2"}
+    view.hamlet_combo.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: len(view.subjects_model.rows) == 3, timeout=WAIT)
+    # The bulk save counts every hamlet's, not only the one shown.
+    view.hamlet_combo.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: len(view.subjects_model.rows) == 1, timeout=WAIT)
+    click(qtbot, view.bulk_button)
+    assert view.confirm_box is not None
+    assert format_int(3) in view.confirm_box.text()  # type: ignore[attr-defined]

@@ -113,8 +113,9 @@ def test_a_family_and_a_hamlet_are_registered_and_one_withdrawn(
     press_ok(qtbot, hamlet)
     qtbot.waitUntil(lambda: registered(view) == ["Thôn 2"], timeout=WAIT)
     idle(qtbot, ctx)
-    rows = {view.hamlets_model.rows[i][0]: view.hamlets_model.rows[i][1:3] for i in range(3)}
+    rows = {row[0]: row[1:3] for row in view.hamlets_model.rows}
     assert rows["Thôn 2"] == (1, 1) and rows["Thôn 1"] == (0, 1)
+    assert rows[_("Whole commune")] == (1, 3)
     assert MODELS["community"].title in view.summary.text()
 
     # Withdrawn, after a confirmation.
@@ -151,6 +152,7 @@ def test_the_registered_families_forms_print_for_the_hamlet_chosen(
     hamlet = next(r.hamlet_name for r in view.registrations_model.rows
                   if r.subject_name == "Trần Thị Bích")  # fmt: skip
     view.hamlets_table.selectRow(view.hamlets_model.keys.index(hamlet))
+    qtbot.waitUntil(lambda: registered(view) == ["Trần Thị Bích"], timeout=WAIT)
     click(qtbot, view.forms_button)
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=WAIT)
     idle(qtbot, ctx)
@@ -164,3 +166,39 @@ def test_the_registered_families_forms_print_for_the_hamlet_chosen(
             "SELECT count(*) FROM audit WHERE action = 'family_form.print'"
         ).fetchone()
     assert rows[0] == 1
+
+
+def test_a_large_commune_opens_on_its_first_hamlet_and_lists_a_hamlet_at_a_time(
+    qtbot: QtBot,
+    people_db: Path,
+    open_context: Callable[[Path], AppContext],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from desktop_app.ui import model_view
+
+    with Workspace.open(people_db) as ws:
+        for p in ws.people.roster():
+            household = ws.households.create(p.id).value
+            ws.models.register("family", YEAR, household)
+        by_hamlet = {
+            name: c.registered for name, c in ws.models.status(YEAR)["family"].by_hamlet.items()
+        }
+    # As if the five registrations were more than a whole list is read for.
+    monkeypatch.setattr(model_view, "WHOLE_LIST_AT_MOST", 4)
+    ctx = open_context(people_db)
+    page = page_on(qtbot, ctx)
+    view = page.current.registrations
+    first = next(name for name in view.hamlets_model.keys if name and by_hamlet[name])
+    assert view.shown_hamlet == first and view.chosen_hamlet() == first
+    assert {r.hamlet_name for r in view.registrations_model.rows} == {first}
+    assert len(view.registrations_model.rows) == by_hamlet[first]
+    # The whole commune, when asked for.
+    view.hamlets_table.selectRow(0)
+    qtbot.waitUntil(lambda: len(view.registrations_model.rows) == 5, timeout=WAIT)
+    # A registration elsewhere reloads the list shown, on the same choice.
+    other = next(name for name in view.hamlets_model.keys if name and name != first)
+    view.hamlets_table.selectRow(view.hamlets_model.keys.index(other))
+    qtbot.waitUntil(
+        lambda: {r.hamlet_name for r in view.registrations_model.rows} <= {other}, timeout=WAIT
+    )
+    assert view.shown_hamlet == other
