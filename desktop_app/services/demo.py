@@ -19,7 +19,7 @@ from desktop_app.core.progress import Progress, check, no_progress
 from desktop_app.services.centre import CentreProfile, communes, provinces
 from desktop_app.services.demo_courses import add_demo_courses
 from desktop_app.services.demo_khuyen_hoc import Adult, add_demo_khuyen_hoc
-from desktop_app.services.demo_models import DemoPerson, add_demo_models
+from desktop_app.services.demo_models import DemoPerson, add_demo_models, add_demo_results
 from desktop_app.services.demo_places import DemoPlace
 from desktop_app.services.households import HEAD_RELATION
 from desktop_app.services.ops import OpResult
@@ -194,6 +194,12 @@ def create_demo(
             tx, seed,
             [DemoPerson(pid, hamlet, _full_name(m), m.birth.year) for pid, m, hamlet in inserted],
             list(zip(hamlet_ids, hamlet_names, strict=True)), today, place,
+        )  # fmt: skip
+        # The chair who signs the commune's decisions, from a generator of its own.
+        chair = random.Random(f"chair-{commune.code}")
+        add_demo_results(
+            workspace, seed, today, place,
+            f"{_family(chair)} {chair.choice(MIDDLE_MALE)} {chair.choice(GIVEN_MALE)}",
         )  # fmt: skip
         tx.note("demo", tx.site_id, f"people={people},seed={seed}")
     return op.result(

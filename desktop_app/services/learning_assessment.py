@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
-from collections.abc import Container, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from desktop_app.core.dates import check_year
@@ -184,6 +184,7 @@ class AssessmentService:
         criteria_set: CriteriaSet,
         registered_only: bool,
         subjects: Container[str] | None = None,
+        hand_of: Callable[[str], Mapping[str, ItemValue]] | None = None,
     ) -> list[AssessmentSheet]:
         groups = repo.groups(self._db, kind)
         if subjects is None and registered_only:
@@ -200,7 +201,7 @@ class AssessmentService:
                 subject_id=sid,
                 subject_name=names.get(sid, ""),
                 computed=builder.computed(g, facts),
-                hand={},
+                hand=hand_of(sid) if hand_of is not None else {},
             )
             for sid, g in groups.items()
         ]
@@ -214,11 +215,12 @@ class AssessmentService:
         on: dt.date | None = None,
         by: str = "",
         progress: Progress = no_progress,
+        hand_of: Callable[[str], Mapping[str, ItemValue]] | None = None,
     ) -> OpResult[int]:
         """Save the sheet computed from the records of every registered subject of a model
         and year that has no saved assessment, in one operation; with `replace`, those
         already saved (which may hold values typed by hand) are overwritten too. Returns how
-        many were saved."""
+        many were saved. `hand_of(subject id)` gives values typed by hand (the demo's)."""
         kind = _subject_kind(model)
         check_year(year)
         on = on or dt.date.today()
@@ -230,7 +232,7 @@ class AssessmentService:
             if not replace:
                 wanted = {s: r for s, r in wanted.items() if r not in held}
             with _no_gc():
-                sheets = self._assess_all(model, year, kind, criteria_set, True, wanted)
+                sheets = self._assess_all(model, year, kind, criteria_set, True, wanted, hand_of)
                 check(progress, 1, 3)
                 by = nfc(by).strip() or self._ops.actor
                 texts: dict[tuple[object, ...], str] = {}

@@ -69,6 +69,13 @@ def insert_status(tx: Tx, record: CitizenRecord) -> str:
     return tx.insert("citizen_status", {"person_id": record.person_id, **_values(record)})
 
 
+def bulk_insert_statuses(tx: Tx, records: Sequence[CitizenRecord]) -> list[str]:
+    """New rows for people who have none (the demo's)."""
+    return tx.insert_many(
+        "citizen_status", [{"person_id": r.person_id, **_values(r)} for r in records]
+    )
+
+
 def update_status(tx: Tx, record_id: str, record: CitizenRecord) -> bool:
     """Write the row's values (only when one differs); True if it changed."""
     return tx.update_changed("citizen_status", record_id, _values(record))
