@@ -2846,19 +2846,21 @@ def _models_assess(args: argparse.Namespace) -> int:
         )  # fmt: skip
         return EXIT_OK
     print(f"{sheet.subject_name}: {sheet.set_title} ({args.year})")
-    for row in rows:
-        value = row["value"]
-        shown = _("yes") if value is True else _("no") if value is False else str(value)
-        shown = "–" if value is None else shown
+    for row, item in zip(rows, sheet.items, strict=True):
+        shown = _assess_shown(item.item.kind, row["value"])
         points, most = _num_text(row["points"]), _num_text(row["max_points"])
         print(f"  {row['code']}  {row['title']}")
         print("      " + tr("value {value}, {points} of {max} points", value=shown,
                            points=points, max=most))  # fmt: skip
         print(f"      {row['source']}")
     verdict = _("passed") if sheet.passed else _("not passed")
-    print(tr("Total {total} of {max} points: {level} ({verdict})",
-             total=_num_text(sheet.total), max=_num_text(sheet.criteria_set.max_points),
-             level=sheet.level or "–", verdict=verdict))  # fmt: skip
+    total, most = _num_text(sheet.total), _num_text(sheet.criteria_set.max_points)
+    if sheet.level.casefold() == verdict.casefold():  # "Chưa đạt (chưa đạt)" said once
+        print(tr("Total {total} of {max} points: {level}", total=total, max=most,
+                 level=sheet.level))  # fmt: skip
+    else:
+        print(tr("Total {total} of {max} points: {level} ({verdict})", total=total, max=most,
+                 level=sheet.level or "–", verdict=verdict))  # fmt: skip
     print(_("Saved.") if args.save else _("Not saved: add --save to save it."))
     return EXIT_OK
 
@@ -2913,8 +2915,29 @@ def _models_assess_all(args: argparse.Namespace) -> int:
 
 
 def _num_text(x: object) -> str:
+    """7, or 7,5 in Vietnamese (7.5 in English)."""
+    from desktop_app.i18n import current_language
+
     number = float(x)  # type: ignore[arg-type]
-    return str(int(number)) if number == int(number) else f"{number:g}"
+    if number == int(number):
+        return format_int(int(number))
+    text = f"{round(number, 2):g}"
+    return text.replace(".", ",") if current_language() == "vi" else text
+
+
+def _assess_shown(kind: str, value: object) -> str:
+    """An item's value as the sheet prints it: yes/no, a share as a percentage, points."""
+    from desktop_app.i18n import format_percent
+
+    if value is None:
+        return "–"
+    if value == "n/a":
+        return _("does not apply")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if kind == "percent":
+        return format_percent(float(value))  # type: ignore[arg-type]
+    return _num_text(value)
 
 
 def _assess_value(v: object) -> object:
