@@ -3433,6 +3433,10 @@ def _models_command(args: argparse.Namespace) -> int:
         return _models_print(args)
     if args.models_command == "targets":
         return _models_targets(args)
+    if args.models_command in ("proposals", "recognised"):
+        return _models_listing(args)
+    if args.models_command == "revoke":
+        return _models_revoke(args)
     raise CliError(
         _("say 'models register', 'models status', 'models assess', 'models recognise', "
           "'models print', 'models targets', 'models forms', 'models clans', 'models units', "
@@ -3704,6 +3708,67 @@ def _models_recognition_parsers(
         help=_("keep a model's target, a percentage from 0 to 100 (repeatable)"),
     )  # fmt: skip
     targets.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    for name, help_text in (
+        ("proposals", _("who is proposed: registered, assessed and passed, not yet recognised")),
+        ("recognised", _("the recognised of a model and year, in the register's order")),
+    ):
+        listing = model_commands.add_parser(name, parents=[common], help=help_text)
+        listing.add_argument("--model", required=True, help=model_help)
+        listing.add_argument("--year", required=True, type=_year, help=_("the year"))
+        listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    revoke = model_commands.add_parser(
+        "revoke", parents=[common], help=_("revoke a Giấy công nhận (its number is kept)")
+    )
+    revoke.add_argument(
+        "--id", required=True, metavar="ID", help=_("the recognition's id ('models recognised')")
+    )
+    revoke.add_argument("--reason", required=True, help=_("why it is revoked"))
+
+
+def _models_listing(args: argparse.Namespace) -> int:
+    """`models proposals` and `models recognised`."""
+    with _open(args) as ws:
+        if args.models_command == "proposals":
+            proposals = ws.recognitions.proposals(args.model, args.year)
+            rows: list[dict[str, object]] = [
+                {"subject_id": p.subject_id, "name": p.name, "hamlet": p.hamlet,
+                 "level": p.level, "total": p.total}
+                for p in proposals
+            ]  # fmt: skip
+            lines = [
+                f"{p.subject_id}  {p.name}  {p.hamlet}  {p.level} ({_num_text(p.total)})"
+                for p in proposals
+            ]
+        else:
+            recognised = ws.recognitions.recognised(args.model, args.year)
+            rows = [
+                {"id": r.id, "subject_id": r.subject_id, "serial": r.serial, "name": r.name,
+                 "hamlet": r.hamlet, "level": r.level, "decision": r.decision,
+                 "decision_date": f"{r.decided_on:%d/%m/%Y}", "prints": r.print_count,
+                 "revoked": r.revoked_at is not None, "revoke_reason": r.revoke_reason}
+                for r in recognised
+            ]  # fmt: skip
+            lines = []
+            for r in recognised:
+                line = f"{r.serial}  {r.id}  {r.name}  {r.hamlet}  {r.level}  {r.decision}"
+                if r.revoked_at is not None:
+                    line += "  " + tr("revoked: {reason}", reason=r.revoke_reason)
+                lines.append(line)
+    if args.json:
+        _print_json(rows)
+    elif lines:
+        print("\n".join(lines))
+    else:
+        print(_("None."))
+    return EXIT_OK
+
+
+def _models_revoke(args: argparse.Namespace) -> int:
+    with Workspace.open(_need_db(args), check=True) as ws:
+        ws.recognitions.revoke(args.id, args.reason)
+    print(_("Revoked: the Giấy công nhận now verifies as revoked; its number is not given again."))
+    return EXIT_OK
 
 
 def _models_recognise(args: argparse.Namespace) -> int:

@@ -186,3 +186,38 @@ def test_targets(db: tuple[Path, list[str]], run: Run) -> None:
     assert text.splitlines()[0].startswith("Gia đình học tập 2026: 75.0 % (set on ")
     code, text, _ = run("models", "status", "--db", str(path), "--year", YEAR, "--json")
     assert json.loads(text)["models"]["family"]["target_rate"] == 0.75
+
+
+def test_proposals_recognised_and_revoke(db: tuple[Path, list[str]], run: Run) -> None:
+    path, ids = db
+    code, out, err = run("models", "proposals", "--db", str(path), "--model", "citizen",
+                         "--year", YEAR, "--json")  # fmt: skip
+    assert code == 0, err
+    assert sorted(p["subject_id"] for p in json.loads(out)) == sorted(ids[:3])
+    code, _, err = run("models", "recognise", "--db", str(path), "--model", "citizen",
+                       "--year", YEAR, "--decision", "45/QĐ-UBND", "--decision-date",
+                       "20/11/2026", "--subject", ids[0])  # fmt: skip
+    assert code == 0, err
+    code, out, _ = run("models", "proposals", "--db", str(path), "--model", "citizen",
+                       "--year", YEAR, "--json")  # fmt: skip
+    assert sorted(p["subject_id"] for p in json.loads(out)) == sorted(ids[1:3])
+    code, out, _ = run("models", "recognised", "--db", str(path), "--model", "citizen",
+                       "--year", YEAR, "--json")  # fmt: skip
+    (line,) = json.loads(out)
+    assert (line["subject_id"], line["serial"], line["decision"], line["revoked"]) == (
+        ids[0], "1/2026", "45/QĐ-UBND", False,
+    )  # fmt: skip
+    code, out, err = run("models", "revoke", "--db", str(path), "--id", line["id"],
+                         "--reason", "cấp nhầm người")  # fmt: skip
+    assert code == 0 and "Revoked" in out, err
+    code, out, _ = run("models", "recognised", "--db", str(path), "--model", "citizen",
+                       "--year", YEAR)  # fmt: skip
+    assert "1/2026" in out and "revoked: cấp nhầm người" in out
+    # Twice, or an unknown id: exit 1, said.
+    code, _, err = run("models", "revoke", "--db", str(path), "--id", line["id"],
+                       "--reason", "x")  # fmt: skip
+    assert code == 1 and "already" in err
+    code, _, err = run("models", "revoke", "--db", str(path), "--id", "nope", "--reason", "x")
+    assert code == 1 and err
+    with Workspace.open(path, read_only=True) as ws:
+        assert ws.models.status(2026)["citizen"].recognised == 0
