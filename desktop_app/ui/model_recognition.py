@@ -180,7 +180,7 @@ class RecognisedModel(ListModel):
         super().__init__(parent)
         self.rows: list[Recognised] = []
         self.headers = [
-            _("Serial"), _("Recognised"), _("Hamlet"), _("Level"), _("Decision"),
+            _("Serial"), _("Name on the Giấy công nhận"), _("Hamlet"), _("Level"), _("Decision"),
             _("Decision date"), _("Prints"), _("Revoked"),
         ]  # fmt: skip
 
@@ -272,7 +272,7 @@ class RecognitionView(ModelView):
         ticks = QHBoxLayout()
         self.all_button = QPushButton(_("Select &all"))
         self.all_button.clicked.connect(lambda _c=False: self.proposals_model.tick_all(True))
-        self.none_button = QPushButton(_("Select &none"))
+        self.none_button = QPushButton(_("Select n&one"))
         self.none_button.clicked.connect(lambda _c=False: self.proposals_model.tick_all(False))
         self.ticked_label = QLabel()
         for button in (self.all_button, self.none_button):
@@ -311,37 +311,38 @@ class RecognitionView(ModelView):
         )
         self.recognise_button.clicked.connect(lambda _c=False: self.ask_recognise())
         form.addRow("", self.recognise_button)
-        top.addWidget(decision_box)
-        top.setStretchFactor(0, 3)
-        top.setStretchFactor(1, 2)
+        # Under the decision, the decisions recorded for the model and year.
+        self.decisions_model = DecisionsModel(self)
+        self.decisions_table = list_table(self.decisions_model)
+        self.decisions_table.setAccessibleName(_("Decisions recorded"))
+        fit_columns(self.decisions_table, {0: 100, 1: 85, 3: 120, 4: 70}, stretch=(2,))
+        decisions_box, _d = _group(_("Decisions recorded"), self.decisions_table)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(decision_box)
+        right_layout.addWidget(decisions_box, 1)
+        top.addWidget(right)
+        top.setStretchFactor(0, 1)
+        top.setStretchFactor(1, 1)
 
-        # Bottom: the recognised list and the decisions recorded.
-        bottom = QSplitter(Qt.Orientation.Horizontal)
+        # Bottom: the recognised list, the whole width.
         self.recognised_model = RecognisedModel(self)
         self.recognised_table = list_table(self.recognised_model)
         self.recognised_table.setAccessibleName(_("Recognised"))
         fit_columns(
-            self.recognised_table, {0: 70, 2: 90, 3: 70, 4: 100, 5: 90, 6: 50, 7: 120},
-            stretch=(1,),
+            self.recognised_table, {0: 70, 2: 100, 3: 70, 4: 110, 5: 100, 6: 50, 7: 120},
+            stretch=(1, 7),
         )  # fmt: skip
         self.recognised_table.selectionModel().selectionChanged.connect(
             lambda *_a: self._update_buttons()
         )
         recognised_box, _l = _group(_("Recognised (register of Giấy công nhận)"),
                                     self.recognised_table)  # fmt: skip
-        bottom.addWidget(recognised_box)
-        self.decisions_model = DecisionsModel(self)
-        self.decisions_table = list_table(self.decisions_model)
-        self.decisions_table.setAccessibleName(_("Decisions recorded"))
-        fit_columns(self.decisions_table, {1: 85, 2: 120, 3: 110, 4: 70}, stretch=(0,))
-        decisions_box, _d = _group(_("Decisions recorded"), self.decisions_table)
-        bottom.addWidget(decisions_box)
-        bottom.setStretchFactor(0, 3)
-        bottom.setStretchFactor(1, 2)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
-        splitter.addWidget(bottom)
+        splitter.addWidget(recognised_box)
         layout.addWidget(splitter, 1)
 
         self.message = QLabel()
@@ -386,8 +387,8 @@ class RecognitionView(ModelView):
         live = sum(1 for r in data.recognised if not r.revoked_at)
         self.summary.setText(
             tr(
-                "{title} {year}: {proposed} proposed, {recognised} recognised by {decisions} "
-                "decision(s).",
+                "{title} {year}: {proposed} proposed, {recognised} recognised; decisions "
+                "recorded: {decisions}.",
                 title=MODELS[self.model].title, year=self.year,
                 proposed=format_int(len(data.proposals)), recognised=format_int(live),
                 decisions=format_int(len(data.decisions)),
