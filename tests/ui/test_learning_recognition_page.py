@@ -27,6 +27,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.learning_models_page import LearningModelsPage
 from desktop_app.ui.model_progress import ProgressView, TargetDialog
 from desktop_app.ui.model_recognition import NO_NUMBER, RecognitionView, RevokeDialog
+from desktop_app.ui.widgets import ERROR_STYLE
 from desktop_app.ui.worker import DbWorker
 from tests.documents.test_roster import page_count, text_of
 from tests.ui.test_import_wizard import WAIT, click, idle, yes
@@ -135,8 +136,18 @@ def test_two_of_three_proposed_are_recognised_printed_and_one_revoked(
     view.signer_edit.setText("Nguyễn Văn Chủ")
     click(qtbot, view.recognise_button)
     assert view.message.text() == tr(NO_NUMBER, year=YEAR)
-    assert "color" in view.message.styleSheet()
+    assert view.message.styleSheet() == ERROR_STYLE
     assert view.confirm_box is None and counts(db["path"]) == (0, 0)
+    # "Quyết định số" with no number after it: the service refuses it, said in red.
+    view.message.clear()
+    view.number_edit.setText("Quyết định số")
+    click(qtbot, view.recognise_button)
+    yes(qtbot, view.confirm_box, _("Recognise"))
+    view.confirm_box = None
+    qtbot.waitUntil(lambda: view.message.text() == tr(NO_NUMBER, year=YEAR), timeout=WAIT)
+    idle(qtbot, ctx)
+    assert view.message.styleSheet() == ERROR_STYLE and view.last_result is None
+    assert counts(db["path"]) == (0, 0) and len(model.rows) == 3
 
     # With it: a confirmation naming how many and the decision, then one operation.
     view.number_edit.setText("45/QĐ-UBND")
