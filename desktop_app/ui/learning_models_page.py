@@ -1,9 +1,10 @@
 """The learning models (Mô hình học tập): a year switcher, a tab per model, and in each the
 views of that model for the year: registration (how many registered, hamlet by hamlet against
 the plans' target, the list, registering or withdrawing one, the forms), the self-assessment
-(ui/model_assessment.py) and the progress chart (ui/model_progress.py). Reads go through
-`ctx.query`, writes through `ctx.op`; only the view on screen reads, again when a
-registration, an assessment, a clan, a unit, a household or a person changes."""
+(ui/model_assessment.py), the recognition (ui/model_recognition.py) and the progress chart
+(ui/model_progress.py). Reads go through `ctx.query`, writes through `ctx.op`; only the view on
+screen reads, again when a registration, an assessment, a recognition, a clan, a unit, a
+household or a person changes."""
 
 from __future__ import annotations
 
@@ -45,13 +46,14 @@ from desktop_app.ui.khuyen_hoc.common import PersonPicker, preview, temp_path
 from desktop_app.ui.list_model import Index, ListModel
 from desktop_app.ui.model_assessment import AssessmentView
 from desktop_app.ui.model_progress import ProgressView
+from desktop_app.ui.model_recognition import RecognitionView
 from desktop_app.ui.model_view import SUBJECT_HEADERS, ModelHost, ModelView, first_hamlet
 from desktop_app.ui.widgets import ERROR_STYLE, confirm
 
 # What the page shows changes with these tables.
 MODEL_KINDS = (
     "model_registration", "clan", "clan_household", "learning_unit", "unit_member", "household",
-    "person", "hamlet", "model_assessment",
+    "person", "hamlet", "model_assessment", "model_decision", "model_recognition",
 )  # fmt: skip
 FIRST_YEAR = 2000
 
@@ -187,6 +189,11 @@ class LearningModelsPage(QWidget):
         super().showEvent(event)
         self.refresh()
 
+    def reload(self) -> None:
+        """Something no operation announces (a target kept in the settings) changed what the
+        views show: every view reads again when it comes on screen."""
+        self._changed(None)
+
     def _changed(self, _changes: object) -> None:
         self._statuses.clear()
         for view in self.views():
@@ -230,8 +237,8 @@ class LearningModelsPage(QWidget):
 
 
 class ModelTab(QWidget):
-    """One model: inner tabs, each a view of the model for the year. More views (recognition,
-    the citizens' tracker) come with `add_tab`."""
+    """One model: inner tabs, each a view of the model for the year. More views (the
+    citizens' tracker) come with `add_tab`."""
 
     def __init__(self, page: LearningModelsPage, model: str) -> None:
         super().__init__()
@@ -248,6 +255,8 @@ class ModelTab(QWidget):
         self.add_tab(self.registrations, _("Registration"))
         self.assessment = AssessmentView(page, model)
         self.add_tab(self.assessment, _("Self-assessment"))
+        self.recognition = RecognitionView(page, model)
+        self.add_tab(self.recognition, _("Recognition"))
         self.progress = ProgressView(page, model)
         self.add_tab(self.progress, _("Progress"))
 

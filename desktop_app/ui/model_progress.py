@@ -1,7 +1,9 @@
-"""Progress of one model in a year against the plans' target: per hamlet and for the commune,
-the share of those who could register that registered, and the share that passed their saved
-assessment, drawn as bars with the target as a line (ui/charts.py), and the same figures in a
-table under the chart. The figures are those of `ws.models.status` (`tthtcd models status`)."""
+"""Progress of one model in a year against the target: per hamlet and for the commune, the
+share of those who could register that registered, that passed their saved assessment and that
+are recognised, drawn as bars with the target (of the recognised) as a line (ui/charts.py), the
+target's source under the chart with a button to set it, and the same figures in a table. The
+figures are those of `ws.models.status` (`tthtcd models status`), the target's of
+`ws.models.targets` (`tthtcd models targets`)."""
 
 from __future__ import annotations
 
@@ -9,33 +11,48 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.core.learning_models import MODELS
-from desktop_app.core.learning_subjects import Count, ModelStatus
+from desktop_app.core.learning_subjects import Count, ModelStatus, Target
 from desktop_app.core.problems import N_
-from desktop_app.i18n import _, format_int, tr
+from desktop_app.i18n import _, format_date, format_int, tr
 from desktop_app.services.workspace import Workspace
-from desktop_app.ui.charts import BLUE, GREEN, ChartRow, RateChart, Series, rate_text
+from desktop_app.ui import errors
+from desktop_app.ui.charts import BLUE, GREEN, ORANGE, ChartRow, RateChart, Series, rate_text
 from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.import_wizard import list_table
 from desktop_app.ui.list_model import Index, ListModel
+from desktop_app.ui.model_assessment import number_text
 from desktop_app.ui.model_view import ModelHost, ModelView, name_order
+from desktop_app.ui.widgets import ERROR_STYLE
 
-__all__ = ["ProgressRow", "ProgressView", "progress_rows"]
+__all__ = ["ProgressRow", "ProgressView", "TargetDialog", "progress_rows"]
 
-REGISTERED, PASSED = "registered", "passed"
-CHART_HEIGHT_MAX = 460
+REGISTERED, PASSED, RECOGNISED = "registered", "passed", "recognised"
+CHART_HEIGHT_MAX = 520
 SERIES = (
     (REGISTERED, N_("Registered"), BLUE),
     (PASSED, N_("Passed the assessment"), GREEN),
+    (RECOGNISED, N_("Recognised"), ORANGE),
 )
 
 
 class ProgressRow:
     """One row of the chart and the table: a hamlet, or the commune."""
 
-    __slots__ = ("assessed", "eligible", "name", "passed", "registered", "total")
+    __slots__ = ("assessed", "eligible", "name", "passed", "recognised", "registered", "total")
 
     def __init__(self, name: str, count: Count, total: bool = False) -> None:
         self.name = name
@@ -43,13 +60,18 @@ class ProgressRow:
         self.registered = count.registered
         self.assessed = count.assessed
         self.passed = count.passed
+        self.recognised = count.recognised
         self.total = total
 
     def rates(self) -> dict[str, float | None]:
         """The series' rates: of those who could register."""
         if not self.eligible:
-            return {REGISTERED: None, PASSED: None}
-        return {REGISTERED: self.registered / self.eligible, PASSED: self.passed / self.eligible}
+            return {REGISTERED: None, PASSED: None, RECOGNISED: None}
+        return {
+            REGISTERED: self.registered / self.eligible,
+            PASSED: self.passed / self.eligible,
+            RECOGNISED: self.recognised / self.eligible,
+        }
 
 
 def progress_rows(status: ModelStatus) -> list[ProgressRow]:
@@ -60,7 +82,9 @@ def progress_rows(status: ModelStatus) -> list[ProgressRow]:
         key=lambda nc: (nc[0] == "", name_order(nc[0])),
     )
     rows = [ProgressRow(name or _("(no hamlet)"), c) for name, c in hamlets]
-    commune = Count(status.registered, status.eligible, status.assessed, status.passed)
+    commune = Count(
+        status.registered, status.eligible, status.assessed, status.passed, status.recognised
+    )
     rows.append(ProgressRow(_("Whole commune"), commune, total=True))
     return rows
 
@@ -71,7 +95,7 @@ class ProgressModel(ListModel):
         self.rows: list[ProgressRow] = []
         self.headers = [
             _("Hamlet"), _("Could register"), _("Registered"), _("Share registered"),
-            _("Assessed"), _("Passed"), _("Share passed"),
+            _("Assessed"), _("Passed"), _("Share passed"), _("Recognised"), _("Share recognised"),
         ]  # fmt: skip
 
     def set_rows(self, rows: list[ProgressRow]) -> None:
@@ -85,6 +109,7 @@ class ProgressModel(ListModel):
         return (
             r.name, format_int(r.eligible), format_int(r.registered), rate_text(rates[REGISTERED]),
             format_int(r.assessed), format_int(r.passed), rate_text(rates[PASSED]),
+            format_int(r.recognised), rate_text(rates[RECOGNISED]),
         )  # fmt: skip
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -105,6 +130,8 @@ class ProgressView(ModelView):
     def __init__(self, host: ModelHost, model: str, parent: QWidget | None = None) -> None:
         super().__init__(host, model, parent)
         self.status: ModelStatus | None = None
+        self.target: Target | None = None
+        self.dialog: TargetDialog | None = None
         layout = QVBoxLayout(self)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -122,27 +149,79 @@ class ProgressView(ModelView):
         scroll.setWidget(self.chart)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         layout.addWidget(scroll)
+        # Where the target comes from, and setting it.
+        target_row = QHBoxLayout()
+        self.target_label = QLabel()
+        self.target_label.setWordWrap(True)
+        self.target_label.setTextFormat(Qt.TextFormat.PlainText)
+        target_row.addWidget(self.target_label, 1)
+        self.target_button = QPushButton(_("&Target…"))
+        self.target_button.setAutoDefault(False)
+        self.target_button.setToolTip(
+            _("Set the share to reach, kept in this installation's settings for every year")
+        )
+        self.target_button.clicked.connect(lambda _c=False: self.open_target())
+        target_row.addWidget(self.target_button)
+        layout.addLayout(target_row)
         self.table_model = ProgressModel(self)
         self.table = list_table(self.table_model)
         self.table.setAccessibleName(_("Progress hamlet by hamlet"))
-        fit_columns(self.table, {1: 90, 2: 80, 3: 90, 4: 80, 5: 70, 6: 90}, stretch=(0,))
+        fit_columns(
+            self.table, {1: 90, 2: 80, 3: 90, 4: 80, 5: 70, 6: 90, 7: 80, 8: 100}, stretch=(0,)
+        )
         layout.addWidget(self.table, 1)
+        self.target_button.setEnabled(not self.ctx.read_only)
 
     def load(self) -> None:
-        year = self.year
+        year, model = self.year, self.model
         known = self.host.status_of(year)
         if known is not None:
-            self.show_status(known.get(self.model))
-            return
+            self.show_status(known.get(model))
         asked = self.ask()
 
-        def done(status: dict[str, ModelStatus]) -> None:
+        def read(ws: Workspace) -> tuple[dict[str, ModelStatus] | None, Target]:
+            status = None if known is not None else ws.models.status(year)
+            return status, ws.models.targets(year)[model]
+
+        def done(value: tuple[dict[str, ModelStatus] | None, Target]) -> None:
             if not self.answered(asked):
                 return
-            self.host.keep_status(year, status)
-            self.show_status(status.get(self.model))
+            status, target = value
+            if status is not None:
+                self.host.keep_status(year, status)
+                self.show_status(status.get(model))
+            self.show_target(target)
 
-        self.ctx.query(lambda ws: _status(ws, year), done, parent=self)
+        self.ctx.query(read, done, parent=self)
+
+    def show_target(self, target: Target) -> None:
+        self.target = target
+        rate = rate_text(target.rate)
+        if not target.custom:
+            text = tr("Target: {target} recognised, from the plans ({source}).",
+                      target=rate, source=target.source)  # fmt: skip
+        else:
+            text = tr(
+                "Target: {target} recognised, set in this installation's settings on {date} by "
+                "{who} (the plans' target is {default}, {source}).",
+                target=rate, date=format_date(target.set_on) if target.set_on else "—",
+                who=target.set_by or "—", default=rate_text(target.default_rate),
+                source=target.source,
+            )  # fmt: skip
+        self.target_label.setText(text)
+        self.target_button.setEnabled(not self.ctx.read_only)
+
+    def open_target(self) -> TargetDialog | None:
+        if self.ctx.read_only:
+            errors.report_error(self, _("Target"), self.ctx.read_only_error())
+            return None
+        rate = self.target.rate if self.target is not None else None
+        if rate is None and self.status is not None:
+            rate = self.status.target_rate
+        self.dialog = TargetDialog(self, rate)
+        self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog.open()
+        return self.dialog
 
     def show_status(self, status: ModelStatus | None) -> None:
         self.status = status
@@ -165,15 +244,84 @@ class ProgressView(ModelView):
         rates = rows[-1].rates()
         self.summary.setText(
             tr(
-                "{title} {year}: {registered} registered ({rate}), {passed} passed ({passed_rate}) "
-                "of {eligible} who could register; the plans' target is {target}.",
+                "{title} {year}: {registered} registered ({rate}), {passed} passed "
+                "({passed_rate}), {recognised} recognised ({recognised_rate}) of {eligible} who "
+                "could register; the target is {target} recognised.",
                 title=MODELS[self.model].title, year=status.year,
                 registered=format_int(status.registered), rate=rate_text(rates[REGISTERED]),
                 passed=format_int(status.passed), passed_rate=rate_text(rates[PASSED]),
+                recognised=format_int(status.recognised),
+                recognised_rate=rate_text(rates[RECOGNISED]),
                 eligible=format_int(status.eligible), target=rate_text(status.target_rate),
             )
         )  # fmt: skip
 
 
-def _status(ws: Workspace, year: int) -> dict[str, ModelStatus]:
-    return ws.models.status(year)
+class TargetDialog(QDialog):
+    """A model's target: the share of those who could register to be recognised, a percentage
+    kept in this installation's settings for every year (one operation)."""
+
+    def __init__(self, view: ProgressView, rate: float | None) -> None:
+        super().__init__(view)
+        self.view = view
+        self.saved: float | None = None
+        title = MODELS[view.model].title
+        self.setWindowTitle(tr("Target of {title}", title=title))
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            tr(
+                "The share of those who could register that are to be recognised as {title}, "
+                "for every year, as the plans of the commune set it.",
+                title=title,
+            )
+        )
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(intro)
+        target = view.target
+        if target is not None:
+            plans = QLabel(
+                tr("The plans' target: {default} ({source}).",
+                   default=rate_text(target.default_rate), source=target.source)
+            )  # fmt: skip
+            plans.setWordWrap(True)
+            plans.setTextFormat(Qt.TextFormat.PlainText)
+            layout.addWidget(plans)
+        form = QFormLayout()
+        self.percent_edit = QLineEdit(number_text(round(rate * 100, 2)) if rate is not None else "")
+        self.percent_edit.setAccessibleName(_("Target in percent"))
+        self.percent_edit.setPlaceholderText(_("from 0 to 100, e.g. 75"))
+        form.addRow(_("&Target (%):"), self.percent_edit)
+        layout.addLayout(form)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setStyleSheet(ERROR_STYLE)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(_("Save"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        model, text = self.view.model, self.percent_edit.text()
+
+        def done(rate: float) -> None:
+            self.saved = rate
+            self.accept()
+            # A setting is no row an operation announces: the section reads again itself.
+            self.view.host.reload()
+
+        def failed(exc: BaseException) -> None:
+            text = errors.error_text(exc)
+            if text is None:
+                errors.report_error(self, _("Target"), exc)
+                return
+            self.message.setText(text)
+
+        self.view.ctx.op(lambda ws: ws.models.set_target(model, text), done, failed, parent=self)

@@ -66,6 +66,11 @@ class ModelHost(Protocol):
 
     def keep_status(self, year: int, status: dict[str, ModelStatus]) -> None: ...
 
+    def reload(self) -> None:
+        """Forget what was read: a change no operation announces (a target kept in the
+        settings)."""
+        ...
+
 
 class ModelView(QWidget):
     def __init__(self, host: ModelHost, model: str, parent: QWidget | None = None) -> None:

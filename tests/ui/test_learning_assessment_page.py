@@ -287,11 +287,16 @@ def test_the_progress_chart_shows_the_status_figures(
         assert rates["registered"] == count.registered / count.eligible
         assert rates["passed"] == count.passed / count.eligible
     commune = by_name[_("Whole commune")].rates
-    assert commune == {"registered": 3 / 4, "passed": 1 / 4} and by_name[_("Whole commune")].total
+    assert commune == {"registered": 3 / 4, "passed": 1 / 4, "recognised": 0.0}
+    assert by_name[_("Whole commune")].total
     # The table under it: the same figures, as written on the chart.
     cells = [view.table_model.cells(n) for n in range(view.table_model.rowCount())]
-    assert cells[1] == ("Thôn 2", "3", "2", rate_text(2 / 3), "1", "1", rate_text(1 / 3))
-    assert cells[2][1:] == ("4", "3", format_percent(75.0), "1", "1", format_percent(25.0))
+    assert cells[1] == (
+        "Thôn 2", "3", "2", rate_text(2 / 3), "1", "1", rate_text(1 / 3), "0", rate_text(0.0),
+    )  # fmt: skip
+    assert cells[2][1:] == (
+        "4", "3", format_percent(75.0), "1", "1", format_percent(25.0), "0", format_percent(0.0),
+    )  # fmt: skip
     assert f"{_('Registered')} {format_percent(75.0)}" in chart.accessibleDescription()
     assert format_percent(status.target_rate * 100) in view.summary.text()
     # A change elsewhere (a registration withdrawn) is shown again at once.

@@ -62,7 +62,7 @@ def test_a_family_and_a_hamlet_are_registered_and_one_withdrawn(
     assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == [
         _(info.label) for info in MODELS.values()
     ]
-    assert page.current.inner.count() == 3
+    assert page.current.inner.count() == 4
     view = page.current.registrations
     assert view.status is not None and view.status.eligible == 2 and view.status.registered == 0
     assert format_percent(70.0) in view.summary.text()
