@@ -44,6 +44,7 @@ from desktop_app.ui.import_wizard import list_table
 from desktop_app.ui.khuyen_hoc.common import PersonPicker, preview, temp_path
 from desktop_app.ui.list_model import Index, ListModel
 from desktop_app.ui.model_assessment import AssessmentView
+from desktop_app.ui.model_citizens import CitizensView
 from desktop_app.ui.model_progress import ProgressView
 from desktop_app.ui.model_view import SUBJECT_HEADERS, ModelHost, ModelView
 from desktop_app.ui.widgets import ERROR_STYLE, confirm
@@ -51,7 +52,7 @@ from desktop_app.ui.widgets import ERROR_STYLE, confirm
 # What the page shows changes with these tables.
 MODEL_KINDS = (
     "model_registration", "clan", "clan_household", "learning_unit", "unit_member", "household",
-    "person", "hamlet", "model_assessment",
+    "person", "hamlet", "model_assessment", "citizen_status",
 )  # fmt: skip
 FIRST_YEAR = 2000
 
@@ -246,6 +247,8 @@ class ModelTab(QWidget):
         self.add_tab(self.assessment, _("Self-assessment"))
         self.progress = ProgressView(page, model)
         self.add_tab(self.progress, _("Progress"))
+        if model == "citizen":
+            self.add_tab(CitizensView(page, model), _("On the platform"))
 
     def add_tab(self, view: ModelView, label: str) -> int:
         """Add an inner tab; the view reads its data when it comes on screen."""

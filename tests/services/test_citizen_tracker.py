@@ -203,6 +203,37 @@ def test_summary_counts_by_hamlet_against_the_target(
     assert [r.person_id for r in ws.cdht.unregistered(2025)] == [e]
 
 
+def test_the_adults_of_one_hamlet_with_their_statuses(
+    ws: Workspace, hamlets: dict[str, str]
+) -> None:
+    one, two = hamlets["Thôn 1"], hamlets["Thôn 2"]
+    a = person(ws, "Trần Văn Bảo", one, "1970")
+    b = person(ws, "Nguyễn Thị An", one, "1985")
+    person(ws, "Lê Văn Cường", one, "2012")  # 13 in 2025: not listed
+    gone = person(ws, "Đỗ Văn Giang", one, "1950")
+    person(ws, "Phạm Văn Đức", two, "1990")
+    e = person(ws, "Vũ Thị Hoa", None, "1960")
+    ws.cdht.set_status(a, "achieved", dt.date(2025, 10, 1), notes="Đạt đợt 1")
+    ws.people.delete(gone)
+    listed = ws.cdht.adults(2025, "Thôn 1")
+    # Vietnamese order: by given name (An before Bảo).
+    assert [x.person_id for x in listed] == [b, a]
+    assert [x.full_name for x in listed] == ["Nguyễn Thị An", "Trần Văn Bảo"]
+    assert listed[0].record == CitizenRecord(b) and listed[0].birth_year == 1985
+    held = listed[1].record
+    assert (held.status, held.achieved_on, held.notes) == (
+        CitizenStatus.ACHIEVED, dt.date(2025, 10, 1), "Đạt đợt 1",
+    )  # fmt: skip
+    assert [x.person_id for x in ws.cdht.adults(2025, "")] == [e]
+    assert ws.cdht.adults(2025, "Thôn 10") == []
+    # The child is an adult three years later.
+    assert len(ws.cdht.adults(2027, "Thôn 1")) == 3
+    # The list agrees with the summary's count of each hamlet.
+    s = ws.cdht.summary(2025)
+    assert s.by_hamlet["Thôn 1"].adults == len(listed)
+    assert s.by_hamlet["Thôn 1"].achieved == 1
+
+
 # The export ------------------------------------------------------------------------------
 
 
