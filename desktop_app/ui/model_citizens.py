@@ -50,12 +50,11 @@ from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.import_wizard import ImportWizard, WizardSlot, list_table
 from desktop_app.ui.list_model import Index, ListModel
 from desktop_app.ui.model_view import ModelHost, ModelView, name_order
-from desktop_app.ui.widgets import ERROR_STYLE
+from desktop_app.ui.widgets import FieldMessage
 
-__all__ = ["CitizensView", "SetStatusDialog", "needed_for_target"]
+__all__ = ["CitizensView", "SetStatusDialog", "needed_for_target", "status_text"]
 
 ACCOUNT, ACHIEVED = "account", "achieved"
-CHART_HEIGHT_MAX = 360
 SERIES = (
     (ACCOUNT, N_("With an account"), BLUE),
     (ACHIEVED, N_("Achieved"), GREEN),
@@ -64,13 +63,19 @@ SERIES = (
 ALL = "all"
 FILTERS: tuple[tuple[str, str], ...] = (
     (ALL, N_("All adults")),
-    *((s.value, str(STATUS_LABELS[s])) for s in CitizenStatus),
+    *((s.value, "") for s in CitizenStatus),  # the status's own label
 )
 
 
 def needed_for_target(count: HamletCount, target: float) -> int:
     """How many more adults must achieve the title for the share to reach the target."""
     return max(0, math.ceil(target * count.adults - 1e-9) - count.achieved)
+
+
+def status_text(status: CitizenStatus) -> str:
+    """A status as a list or a choice shows it: translated, with a capital ("Đạt")."""
+    text = _(STATUS_LABELS[status])
+    return text[:1].upper() + text[1:]
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -114,7 +119,7 @@ class CitizenHamletsModel(ListModel):
         self.target = 0.0
         self.headers = [
             _("Hamlet"), _("Adults"), _("With an account"), _("Self-assessed"), _("Achieved"),
-            _("Share achieved"), _("Still needed for the target"),
+            _("Share achieved"), _("Short of the target"),
         ]  # fmt: skip
 
     def set_rows(self, rows: list[HamletRow], target: float) -> None:
@@ -122,6 +127,16 @@ class CitizenHamletsModel(ListModel):
         self.rows = rows
         self.target = target
         self.endResetModel()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            if section == 6:
+                return _("How many more adults must achieve the title to reach the target")
+            if section == 5:
+                return _("The share of the adults who achieved the title")
+        return super().headerData(section, orientation, role)
 
     def cells(self, row: int) -> tuple[str, ...]:
         r = self.rows[row]
@@ -195,7 +210,7 @@ class AdultsModel(ListModel):
         a = self.rows[row]
         r = a.record
         return (
-            a.full_name, str(a.birth_year), _(STATUS_LABELS[r.status]), _day(r.account_on),
+            a.full_name, str(a.birth_year), status_text(r.status), _day(r.account_on),
             _day(r.self_assessed_on), _day(r.achieved_on), r.notes,
         )  # fmt: skip
 
@@ -228,18 +243,17 @@ class CitizensView(ModelView):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
 
-        splitter = QSplitter()
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
+        # On top the hamlets' figures beside their chart; under them the hamlet's adults.
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        top = QSplitter()
         self.hamlets_model = CitizenHamletsModel(self)
         self.hamlets_table = list_table(self.hamlets_model)
         self.hamlets_table.setAccessibleName(_("Hamlet by hamlet"))
-        fit_columns(self.hamlets_table, {1: 70, 2: 90, 3: 80, 4: 70, 5: 80, 6: 110}, stretch=(0,))
+        fit_columns(self.hamlets_table, {1: 60, 2: 70, 3: 70, 4: 50, 5: 60, 6: 70}, stretch=(0,))
         self.hamlets_table.selectionModel().selectionChanged.connect(
             lambda *_a: self._hamlet_chosen()
         )
-        left_layout.addWidget(self.hamlets_table, 1)
+        top.addWidget(self.hamlets_table)
         self.chart = RateChart()
         self.chart.setAccessibleName(_("Công dân học tập against the target"))
         self.chart.empty_text = _("There are no adults in the registry yet.")
@@ -247,19 +261,20 @@ class CitizensView(ModelView):
         self.chart_area.setWidgetResizable(True)
         self.chart_area.setWidget(self.chart)
         self.chart_area.setFrameShape(QScrollArea.Shape.NoFrame)
-        left_layout.addWidget(self.chart_area)
-        splitter.addWidget(left)
+        top.addWidget(self.chart_area)
+        top.setSizes([720, 440])
+        splitter.addWidget(top)
 
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
+        below = QWidget()
+        below_layout = QVBoxLayout(below)
+        below_layout.setContentsMargins(0, 0, 0, 0)
         self.list_title = QLabel()
-        right_layout.addWidget(self.list_title)
+        below_layout.addWidget(self.list_title)
         filters = QHBoxLayout()
         self.filter_combo = QComboBox()
         self.filter_combo.setAccessibleName(_("Show"))
         for key, label in FILTERS:
-            self.filter_combo.addItem(_(label), key)
+            self.filter_combo.addItem(_(label) if label else status_text(CitizenStatus(key)), key)
         self.filter_combo.currentIndexChanged.connect(lambda _i: self._filter())
         show_label = QLabel(_("&Show:"))
         show_label.setBuddy(self.filter_combo)
@@ -271,7 +286,7 @@ class CitizensView(ModelView):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(lambda _t: self._filter())
         filters.addWidget(self.search_edit, 1)
-        right_layout.addLayout(filters)
+        below_layout.addLayout(filters)
         self.adults_model = AdultsModel(self)
         self.adults_table = list_table(self.adults_model)
         self.adults_table.setAccessibleName(_("Adults of the hamlet"))
@@ -282,11 +297,11 @@ class CitizensView(ModelView):
         self.adults_table.selectionModel().selectionChanged.connect(
             lambda *_a: self._update_buttons()
         )
-        right_layout.addWidget(self.adults_table, 1)
+        below_layout.addWidget(self.adults_table, 1)
         self.count_label = QLabel()
-        right_layout.addWidget(self.count_label)
-        splitter.addWidget(right)
-        splitter.setSizes([520, 640])
+        below_layout.addWidget(self.count_label)
+        splitter.addWidget(below)
+        splitter.setSizes([280, 420])
         layout.addWidget(splitter, 1)
 
         self.message = QLabel()
@@ -362,9 +377,6 @@ class CitizensView(ModelView):
             target,
             _("Target"),
         )
-        wanted = self.chart.minimumHeight() + 2 * self.chart_area.frameWidth() + 2
-        self.chart_area.setMinimumHeight(min(wanted, CHART_HEIGHT_MAX))
-        self.chart_area.setMaximumHeight(min(wanted, CHART_HEIGHT_MAX))
         self.summary.setText(
             tr(
                 "Công dân học tập {year}: {achieved} of {adults} adults achieved the title "
@@ -544,7 +556,7 @@ class SetStatusDialog(QDialog):
         self.status_combo = QComboBox()
         self.status_combo.setAccessibleName(_("Status"))
         for status in CitizenStatus:
-            self.status_combo.addItem(_(STATUS_LABELS[status]), status.value)
+            self.status_combo.addItem(status_text(status), status.value)
         statuses = list(CitizenStatus)
         following = statuses[min(held.status.rank + 1, len(statuses) - 1)]
         self.status_combo.setCurrentIndex(self.status_combo.findData(following.value))
@@ -562,10 +574,7 @@ class SetStatusDialog(QDialog):
         self.correct_check = QCheckBox(_("&Correct a mistake (set back, or change the day)"))
         form.addRow("", self.correct_check)
         layout.addLayout(form)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message = FieldMessage()
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -605,7 +614,7 @@ class SetStatusDialog(QDialog):
             if text is None:
                 errors.report_error(self, _("Set the status"), exc)
                 return
-            self.message.setText(text)
+            self.message.show_messages([text])
 
-        self.message.setText("")
+        self.message.clear_message()
         self.ctx.op(work, done, failed, parent=self)
