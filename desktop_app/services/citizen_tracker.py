@@ -20,7 +20,6 @@ from desktop_app.core.citizen_tracker import (
     CitizenStatus,
     HamletCount,
     move,
-    reached_by,
 )
 from desktop_app.core.dates import check_year
 from desktop_app.core.learning_subjects import ADULT_AGE, target_rate
@@ -32,7 +31,7 @@ from desktop_app.services.outputs import check_output
 from desktop_app.storage import citizen_tracker as repo
 from desktop_app.storage import learning_models as models_repo
 from desktop_app.storage import people as people_repo
-from desktop_app.storage.citizen_tracker import AdultRow
+from desktop_app.storage.citizen_tracker import AdultRow, TrackedAdult
 from desktop_app.storage.db import Database, read_snapshot
 
 __all__ = [
@@ -44,6 +43,7 @@ __all__ = [
     "CitizenStatus",
     "CitizenSummary",
     "CitizenTrackerService",
+    "TrackedAdult",
 ]
 
 # The platform's words for the sex field.
@@ -143,22 +143,14 @@ class CitizenTrackerService:
         """Adults of `year`, and how many reached each stage by 31/12 of it (a stage whose
         day is not known counts), per hamlet and for the commune, with the year's target."""
         check_year(year)
-        last_day = dt.date(year, 12, 31)
         names = dict(models_repo.hamlet_names(self._db))
         counts: dict[str, list[int]] = {name: [0, 0, 0, 0] for name in names.values()}
-        held = repo.statuses_by_person(self._db)
-        for adult in repo.adults(self._db, year):
-            row = counts.setdefault(names.get(adult.hamlet_id or "", ""), [0, 0, 0, 0])
-            row[0] += 1
-            record = held.get(adult.person_id)
-            if record is None:
-                continue
-            for i, stage in enumerate(
-                (CitizenStatus.ACCOUNT, CitizenStatus.SELF_ASSESSED, CitizenStatus.ACHIEVED),
-                start=1,
-            ):
-                if reached_by(record, stage, last_day):
-                    row[i] += 1
+        for hamlet_id, adults in repo.adult_counts(self._db, year).items():
+            counts.setdefault(names.get(hamlet_id or "", ""), [0, 0, 0, 0])[0] += adults
+        for hamlet_id, stages in repo.stage_counts(self._db, year).items():
+            row = counts.setdefault(names.get(hamlet_id or "", ""), [0, 0, 0, 0])
+            for i, count in enumerate(stages, start=1):
+                row[i] += count
         by_hamlet = {name: HamletCount(*row) for name, row in counts.items()}
         return CitizenSummary(
             year=year,
@@ -169,6 +161,14 @@ class CitizenTrackerService:
             target_rate=target_rate("citizen", year),
             by_hamlet=by_hamlet,
         )
+
+    def adults(self, year: int, hamlet: str) -> list[TrackedAdult]:
+        """The adults of `year` of the hamlet named `hamlet` ('' for those of no hamlet, as
+        `summary` names them), with where each stands, by name in Vietnamese order: one
+        hamlet at a time, so that the tracker's list opens at once in a large commune."""
+        check_year(year)
+        ids = [i for i, name in models_repo.hamlet_names(self._db) if name == hamlet]
+        return repo.hamlet_adults(self._db, year, ids if hamlet else None)
 
     def unregistered(self, year: int | None = None) -> list[AdultRow]:
         """The adults of `year` (default this year) with no account on the platform, by

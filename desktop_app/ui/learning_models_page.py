@@ -45,6 +45,7 @@ from desktop_app.ui.import_wizard import list_table
 from desktop_app.ui.khuyen_hoc.common import PersonPicker, preview, temp_path
 from desktop_app.ui.list_model import Index, ListModel
 from desktop_app.ui.model_assessment import AssessmentView
+from desktop_app.ui.model_citizens import CitizensView
 from desktop_app.ui.model_progress import ProgressView
 from desktop_app.ui.model_recognition import RecognitionView
 from desktop_app.ui.model_view import SUBJECT_HEADERS, ModelHost, ModelView, first_hamlet
@@ -54,6 +55,7 @@ from desktop_app.ui.widgets import ERROR_STYLE, confirm
 MODEL_KINDS = (
     "model_registration", "clan", "clan_household", "learning_unit", "unit_member", "household",
     "person", "hamlet", "model_assessment", "model_decision", "model_recognition",
+    "citizen_status",
 )  # fmt: skip
 FIRST_YEAR = 2000
 
@@ -259,6 +261,8 @@ class ModelTab(QWidget):
         self.add_tab(self.recognition, _("Recognition"))
         self.progress = ProgressView(page, model)
         self.add_tab(self.progress, _("Progress"))
+        if model == "citizen":
+            self.add_tab(CitizensView(page, model), _("On the platform"))
 
     def add_tab(self, view: ModelView, label: str) -> int:
         """Add an inner tab; the view reads its data when it comes on screen."""

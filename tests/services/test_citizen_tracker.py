@@ -203,6 +203,68 @@ def test_summary_counts_by_hamlet_against_the_target(
     assert [r.person_id for r in ws.cdht.unregistered(2025)] == [e]
 
 
+def test_the_summary_counted_in_sql_follows_reached_by(
+    ws: Workspace, hamlets: dict[str, str]
+) -> None:
+    """Every pattern of known and unknown days, counted in SQL, as reached_by counts it."""
+    one, two = hamlets["Thôn 1"], hamlets["Thôn 2"]
+    d = dt.date
+    moves: list[list[tuple[str, dt.date | None, bool]]] = [
+        [("achieved", d(2024, 5, 1), False)],  # straight to the title: earlier days unknown
+        [("self_assessed", d(2023, 2, 1), False), ("achieved", d(2025, 3, 1), False)],
+        [("account", d(2022, 1, 1), False), ("achieved", d(2026, 1, 2), False)],
+        [("account", d(2025, 12, 31), False)],
+        [("achieved", d(2024, 1, 1), False), ("account", d(2024, 6, 1), True)],  # set back
+        [("account", d(2023, 1, 1), False), ("not_registered", None, True)],
+        [("self_assessed", d(2026, 1, 1), False)],
+    ]
+    for i, steps in enumerate(moves):
+        name = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em",
+                "Vũ Thị Giang", "Đỗ Văn Hùng")[i]  # fmt: skip
+        pid = person(ws, name, one if i % 2 else two, "1980")
+        for status, on, correct in steps:
+            ws.cdht.set_status(pid, status, on, correct=correct)
+    person(ws, "Bùi Thị Lan", None, "1990")
+    stages = (CitizenStatus.ACCOUNT, CitizenStatus.SELF_ASSESSED, CitizenStatus.ACHIEVED)
+    for year in range(2022, 2028):
+        s = ws.cdht.summary(year)
+        records = [ws.cdht.status_of(pid) for pid in (p.id for p in ws.people.roster())]
+        expected = [sum(reached_by(r, stage, d(year, 12, 31)) for r in records) for stage in stages]
+        assert [s.account, s.self_assessed, s.achieved] == expected, year
+        assert s.adults == 8
+
+
+def test_the_adults_of_one_hamlet_with_their_statuses(
+    ws: Workspace, hamlets: dict[str, str]
+) -> None:
+    one, two = hamlets["Thôn 1"], hamlets["Thôn 2"]
+    a = person(ws, "Trần Văn Bảo", one, "1970")
+    b = person(ws, "Nguyễn Thị An", one, "1985")
+    person(ws, "Lê Văn Cường", one, "2012")  # 13 in 2025: not listed
+    gone = person(ws, "Đỗ Văn Giang", one, "1950")
+    person(ws, "Phạm Văn Đức", two, "1990")
+    e = person(ws, "Vũ Thị Hoa", None, "1960")
+    ws.cdht.set_status(a, "achieved", dt.date(2025, 10, 1), notes="Đạt đợt 1")
+    ws.people.delete(gone)
+    listed = ws.cdht.adults(2025, "Thôn 1")
+    # Vietnamese order: by given name (An before Bảo).
+    assert [x.person_id for x in listed] == [b, a]
+    assert [x.full_name for x in listed] == ["Nguyễn Thị An", "Trần Văn Bảo"]
+    assert listed[0].record == CitizenRecord(b) and listed[0].birth_year == 1985
+    held = listed[1].record
+    assert (held.status, held.achieved_on, held.notes) == (
+        CitizenStatus.ACHIEVED, dt.date(2025, 10, 1), "Đạt đợt 1",
+    )  # fmt: skip
+    assert [x.person_id for x in ws.cdht.adults(2025, "")] == [e]
+    assert ws.cdht.adults(2025, "Thôn 10") == []
+    # The child is an adult three years later.
+    assert len(ws.cdht.adults(2027, "Thôn 1")) == 3
+    # The list agrees with the summary's count of each hamlet.
+    s = ws.cdht.summary(2025)
+    assert s.by_hamlet["Thôn 1"].adults == len(listed)
+    assert s.by_hamlet["Thôn 1"].achieved == 1
+
+
 # The export ------------------------------------------------------------------------------
 
 
