@@ -4,6 +4,7 @@ clans, hamlets, units and adults for the five titles; how far each model is from
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from desktop_app.core.dates import check_year
 from desktop_app.core.learning_recognition import TARGET_SOURCES, parse_percent
@@ -24,7 +25,6 @@ from desktop_app.core.learning_subjects import (
 from desktop_app.core.problems import N_, UserError
 from desktop_app.core.text import nfc
 from desktop_app.services.ops import OpResult, Ops
-from desktop_app.storage import learning_assessment as assessment_repo
 from desktop_app.storage import learning_models as repo
 from desktop_app.storage import learning_recognition as recognition_repo
 from desktop_app.storage.db import Database
@@ -295,47 +295,47 @@ class LearningModelService:
         ids = [i for i, name in repo.hamlet_names(self._db) if name == hamlet]
         return [r for i in ids for r in repo.list_registrations(self._db, model, kind, year, i)]
 
-    def status(self, year: int) -> dict[str, ModelStatus]:
+    def status(self, year: int, models: Sequence[str] | None = None) -> dict[str, ModelStatus]:
         """Per model: registered out of eligible (households, clans, hamlets, units, adults
         aged 15 or more of the registry), assessed and passed (saved assessments), recognised
         (not revoked), for the commune and hamlet by hamlet, with the target rate of that year
-        (kept in the settings, else the plan's). Subjects with no hamlet are counted under ''."""
+        (kept in the settings, else the plan's). Subjects with no hamlet are counted under ''.
+        `models`: those only (a page shows one model at a time; all five cost five times as
+        much)."""
         check_year(year)
+        for model in models or ():
+            _subject_kind(model)
         names = dict(repo.hamlet_names(self._db))
         targets = self.targets(year)
         out: dict[str, ModelStatus] = {}
-        for model in MODEL_KEYS:
+        for model in MODEL_KEYS if models is None else [m for m in MODEL_KEYS if m in models]:
             kind = SUBJECT_OF_MODEL[model]
-            registered = repo.registered_by_hamlet(self._db, model, kind, year)
+            results = repo.results_by_hamlet(self._db, model, kind, year)
             eligible = repo.eligible_by_hamlet(self._db, kind, year)
-            assessed = assessment_repo.assessed_by_hamlet(self._db, model, kind, year)
-            recognised = recognition_repo.recognised_by_hamlet(self._db, model, kind, year)
             counts: dict[str, list[int]] = {name: [0, 0, 0, 0, 0] for name in names.values()}
 
             def row(hamlet_id: str | None, counts: dict[str, list[int]] = counts) -> list[int]:
                 return counts.setdefault(names.get(hamlet_id or "", ""), [0, 0, 0, 0, 0])
 
-            for hamlet_id, n in registered.items():
-                row(hamlet_id)[0] += n
+            for hamlet_id, (registered, assessed, passed, recognised) in results.items():
+                cells = row(hamlet_id)
+                cells[0] += registered
+                cells[2] += assessed
+                cells[3] += passed
+                cells[4] += recognised
             for hamlet_id, n in eligible.items():
                 row(hamlet_id)[1] += n
-            for hamlet_id, (n, passed) in assessed.items():
-                cells = row(hamlet_id)
-                cells[2] += n
-                cells[3] += passed
-            for hamlet_id, n in recognised.items():
-                row(hamlet_id)[4] += n
             target = targets[model]
             out[model] = ModelStatus(
                 model=model,
                 year=year,
-                registered=sum(registered.values()),
-                eligible=sum(eligible.values()),
+                registered=sum(c[0] for c in counts.values()),
+                eligible=sum(c[1] for c in counts.values()),
                 target_rate=target.rate,
                 by_hamlet={name: Count(r, e, a, p, c) for name, (r, e, a, p, c) in counts.items()},
-                assessed=sum(n for n, _ in assessed.values()),
-                passed=sum(p for _, p in assessed.values()),
-                recognised=sum(recognised.values()),
+                assessed=sum(c[2] for c in counts.values()),
+                passed=sum(c[3] for c in counts.values()),
+                recognised=sum(c[4] for c in counts.values()),
                 target_source="" if target.custom else target.source,
             )
         return out

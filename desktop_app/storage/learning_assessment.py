@@ -308,23 +308,6 @@ def save_assessment(
     return tx.insert("model_assessment", values)
 
 
-def assessed_by_hamlet(
-    db: Database, model: str, subject_kind: str, year: int
-) -> dict[str | None, tuple[int, int]]:
-    """(assessed, passed) per the subject's hamlet id, of the saved assessments of live
-    registrations of live subjects."""
-    table, hamlet, _ = _SUBJECTS[subject_kind]
-    rows = db.conn.execute(
-        f"SELECT {hamlet}, count(*), sum(a.passed) FROM model_registration r"
-        " CROSS JOIN model_assessment a ON a.registration_id = r.id"
-        f" CROSS JOIN {table} s ON s.id = r.subject_id"
-        " WHERE a.deleted = 0 AND r.deleted = 0 AND s.deleted = 0 AND r.model = ?"
-        " AND r.year = ? GROUP BY 1",
-        (model, year),
-    )
-    return {r[0]: (int(r[1]), int(r[2] or 0)) for r in rows}
-
-
 def assessment_ids(db: Database, model: str, year: int) -> dict[str, str]:
     """registration id -> its live assessment's id, of the live registrations of a model and
     year."""

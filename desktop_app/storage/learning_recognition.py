@@ -317,23 +317,6 @@ def revoke(tx: Tx, recognition_id: str, reason: str, state_sig: str) -> None:
     )
 
 
-def recognised_by_hamlet(
-    db: Database, model: str, subject_kind: str, year: int
-) -> dict[str | None, int]:
-    """Recognitions (not revoked) of live registrations of live subjects, per the subject's
-    hamlet id (None: no hamlet)."""
-    table, hamlet, _ = _SUBJECTS[subject_kind]
-    rows = db.conn.execute(
-        f"SELECT {hamlet}, count(*) FROM model_recognition m"
-        " JOIN model_registration r ON r.id = m.registration_id"
-        f" JOIN {table} s ON s.id = r.subject_id"
-        " WHERE m.deleted = 0 AND m.revoked_at IS NULL AND r.deleted = 0 AND s.deleted = 0"
-        " AND r.model = ? AND r.year = ? GROUP BY 1",
-        (model, year),
-    )
-    return {r[0]: int(r[1]) for r in rows}
-
-
 # Targets in the settings -----------------------------------------------------------------
 
 TARGET_KEY = "models.target.{model}"

@@ -48,7 +48,13 @@ from desktop_app.ui.model_assessment import AssessmentView
 from desktop_app.ui.model_citizens import CitizensView
 from desktop_app.ui.model_progress import ProgressView
 from desktop_app.ui.model_recognition import RecognitionView
-from desktop_app.ui.model_view import SUBJECT_HEADERS, ModelHost, ModelView, first_hamlet
+from desktop_app.ui.model_view import (
+    SUBJECT_HEADERS,
+    ModelHost,
+    ModelView,
+    first_hamlet,
+    status_with,
+)
 from desktop_app.ui.widgets import ERROR_STYLE, confirm
 
 # What the page shows changes with these tables.
@@ -177,7 +183,8 @@ class LearningModelsPage(QWidget):
         return self._statuses.get(year)
 
     def keep_status(self, year: int, status: dict[str, ModelStatus]) -> None:
-        self._statuses[year] = status
+        """Keep the statuses read (of one model or more) with those of the year held."""
+        self._statuses[year] = {**self._statuses.get(year, {}), **status}
 
     def views(self) -> list[ModelView]:
         return [v for tab in self.model_tabs.values() for v in tab.views]
@@ -352,7 +359,7 @@ class RegistrationsView(ModelView):
         def read(
             ws: Workspace,
         ) -> tuple[dict[str, ModelStatus], str | None, list[Registration]]:
-            statuses = known if known is not None else ws.models.status(year)
+            statuses = status_with(ws, known, year, model)
             hamlet = chosen
             status = statuses.get(model)
             if (

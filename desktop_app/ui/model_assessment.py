@@ -63,6 +63,7 @@ from desktop_app.ui.model_view import (
     ModelView,
     first_hamlet,
     name_order,
+    status_with,
 )
 from desktop_app.ui.widgets import ERROR_STYLE, confirm
 
@@ -507,7 +508,7 @@ class AssessmentView(ModelView):
         chosen = self.hamlet_combo.currentData() if self.hamlet_combo.count() else None
 
         def read(ws: Workspace) -> tuple[dict[str, ModelStatus], str, list[SubjectRow]]:
-            statuses = known if known is not None else ws.models.status(year)
+            statuses = status_with(ws, known, year, model)
             status = statuses[model]
             hamlet = chosen
             if hamlet is None:

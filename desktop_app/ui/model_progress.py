@@ -35,7 +35,7 @@ from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.import_wizard import list_table
 from desktop_app.ui.list_model import Index, ListModel
 from desktop_app.ui.model_assessment import number_text
-from desktop_app.ui.model_view import ModelHost, ModelView, name_order
+from desktop_app.ui.model_view import ModelHost, ModelView, name_order, status_with
 from desktop_app.ui.widgets import ERROR_STYLE
 
 __all__ = ["ProgressRow", "ProgressView", "TargetDialog", "progress_rows"]
@@ -175,12 +175,15 @@ class ProgressView(ModelView):
     def load(self) -> None:
         year, model = self.year, self.model
         known = self.host.status_of(year)
-        if known is not None:
-            self.show_status(known.get(model))
+        if known is not None and model in known:
+            self.show_status(known[model])
+        else:
+            known = None if known is None else dict(known)
         asked = self.ask()
 
         def read(ws: Workspace) -> tuple[dict[str, ModelStatus] | None, Target]:
-            status = None if known is not None else ws.models.status(year)
+            have = known is not None and model in known
+            status = None if have else status_with(ws, known, year, model)
             return status, ws.models.targets(year)[model]
 
         def done(value: tuple[dict[str, ModelStatus] | None, Target]) -> None:

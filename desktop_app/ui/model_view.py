@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 from desktop_app.core.collation import sort_key
 from desktop_app.core.learning_subjects import ModelStatus
 from desktop_app.core.problems import N_
+from desktop_app.services.workspace import Workspace
 from desktop_app.ui.context import AppContext
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "ModelView",
     "first_hamlet",
     "name_order",
+    "status_with",
 ]
 
 # What the list of registrations names, per kind of subject.
@@ -51,6 +53,16 @@ def first_hamlet(status: ModelStatus) -> str | None:
         if status.by_hamlet[name].registered:
             return name
     return names[0] if names else None
+
+
+def status_with(
+    ws: Workspace, known: dict[str, ModelStatus] | None, year: int, model: str
+) -> dict[str, ModelStatus]:
+    """The year's statuses read so far with the model's, read now if it was not (on a
+    reader: one model's status at 200,000 people is a fifth of all five's)."""
+    if known is not None and model in known:
+        return known
+    return {**(known or {}), **ws.models.status(year, (model,))}
 
 
 class ModelHost(Protocol):

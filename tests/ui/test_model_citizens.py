@@ -88,7 +88,7 @@ def tracker_on(qtbot: QtBot, ctx: AppContext) -> CitizensView:
     page.show()
     idle(qtbot, ctx)
     tab = page.show_model("citizen")
-    assert tab.inner.count() == 4 and tab.inner.tabText(3) == _("On the platform")
+    assert tab.inner.count() == 5 and tab.inner.tabText(4) == _("On the platform")
     view = tab.views[-1]
     assert isinstance(view, CitizensView)
     tab.show_view(view)
