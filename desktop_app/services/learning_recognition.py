@@ -52,7 +52,6 @@ from desktop_app.storage import learning_models as models_repo
 from desktop_app.storage import learning_recognition as repo
 from desktop_app.storage.db import Database, read_snapshot
 from desktop_app.storage.learning_recognition import DecisionRow, RecognitionRow
-from desktop_app.storage.tx import Tx
 from desktop_app.sync import keys
 
 if TYPE_CHECKING:
@@ -311,14 +310,13 @@ class RecognitionService:
                 supplementary = True
             private = self._keys.require().signing_private
             hamlets = repo.hamlet_kinds(self._db)
-            ids: list[str] = []
-            serials: list[str] = []
-            for p in proposed:
-                recognition_id, serial = self._register(
-                    op.tx, model, year, kind, p, held, private, hamlets
-                )
-                ids.append(recognition_id)
-                serials.append(serial)
+            first = repo.next_number(self._db, held.decided_on.year)
+            entries = [
+                self._entry(model, year, kind, p, held, first + n, private, hamlets)
+                for n, p in enumerate(proposed)
+            ]
+            ids = repo.insert_recognitions(op.tx, entries)
+            serials = [f"{e.number}/{e.serial_year}" for e in entries]
         result = RecognitionResult(
             held.id, held.number, held.decided_on, tuple(serials), tuple(ids), supplementary
         )
@@ -354,18 +352,18 @@ class RecognitionService:
             signer_name=signer_name or profile.director,
         )  # fmt: skip
 
-    def _register(
+    def _entry(
         self,
-        tx: Tx,
         model: str,
         year: int,
         kind: str,
         p: repo.ProposalRow,
         decision: DecisionRow,
+        number: int,
         private: str,
         hamlets: dict[str, tuple[str, str]],
-    ) -> tuple[str, str]:
-        """Number one subject in the register and sign its QR text; (id, serial)."""
+    ) -> repo.NewRecognition:
+        """One subject's entry in the register under `number`, its QR text signed."""
         facts_of = repo.print_facts(self._db, kind, p.subject_id)
         hamlet_kind = "thon"
         label = name_of_hamlet = ""
@@ -378,25 +376,19 @@ class RecognitionService:
         prefix, name = subject_line(kind, p.name, facts_of.sex, hamlet_kind)
         birth = str(facts_of.birth_year) if kind == "person" and facts_of.birth_year else ""
         serial_year = decision.decided_on.year
-        number = repo.next_number(self._db, serial_year)
-        serial = f"{number}/{serial_year}"
         facts = RecognitionFacts(
-            site_id=self._db.site_id, serial=serial, model=model, year=year, prefix=prefix,
-            name=name, hamlet=_printed_hamlet(label, name_of_hamlet), decision=decision.number,
-            decided_on=decision.decided_on,
+            site_id=self._db.site_id, serial=f"{number}/{serial_year}", model=model, year=year,
+            prefix=prefix, name=name, hamlet=_printed_hamlet(label, name_of_hamlet),
+            decision=decision.number, decided_on=decision.decided_on,
         )  # fmt: skip
         payload = build_recognition_payload(facts, keys.sign(private, facts.signed_bytes()))
-        recognition_id = repo.insert_recognition(
-            tx,
-            repo.NewRecognition(
-                registration_id=p.registration_id, decision_id=decision.id, model=model,
-                year=year, serial_year=serial_year, number=number, subject_prefix=prefix,
-                subject_name=name, birth=birth, hamlet_label=label, hamlet_name=name_of_hamlet,
-                level=p.level, total=p.total, payload=payload,
-                state_sig=self._keys.sign_state(payload, None, ""),
-            ),
+        return repo.NewRecognition(
+            registration_id=p.registration_id, decision_id=decision.id, model=model,
+            year=year, serial_year=serial_year, number=number, subject_prefix=prefix,
+            subject_name=name, birth=birth, hamlet_label=label, hamlet_name=name_of_hamlet,
+            level=p.level, total=p.total, payload=payload,
+            state_sig=self._keys.sign_state(payload, None, ""),
         )  # fmt: skip
-        return recognition_id, serial
 
     def _names(self, subject_ids: Sequence[str]) -> str:
         names = []

@@ -253,14 +253,19 @@ class NewRecognition:
     state_sig: str
 
 
-def insert_recognition(tx: Tx, n: NewRecognition) -> str:
-    return tx.insert(
+def insert_recognitions(tx: Tx, rows: Sequence[NewRecognition]) -> list[str]:
+    """The register's new entries, in one statement (a decision recognises thousands)."""
+    return tx.insert_many(
         "model_recognition",
-        {"registration_id": n.registration_id, "decision_id": n.decision_id, "model": n.model,
-         "year": n.year, "serial_year": n.serial_year, "number": n.number,
-         "subject_prefix": n.subject_prefix, "subject_name": n.subject_name, "birth": n.birth,
-         "hamlet_label": n.hamlet_label, "hamlet_name": n.hamlet_name, "level": n.level,
-         "total": n.total, "payload": n.payload, "state_sig": n.state_sig, "print_count": 0},
+        [
+            {"registration_id": n.registration_id, "decision_id": n.decision_id,
+             "model": n.model, "year": n.year, "serial_year": n.serial_year, "number": n.number,
+             "subject_prefix": n.subject_prefix, "subject_name": n.subject_name,
+             "birth": n.birth, "hamlet_label": n.hamlet_label, "hamlet_name": n.hamlet_name,
+             "level": n.level, "total": n.total, "payload": n.payload,
+             "state_sig": n.state_sig, "print_count": 0}
+            for n in rows
+        ],
     )  # fmt: skip
 
 

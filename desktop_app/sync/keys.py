@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -49,9 +50,15 @@ def public_of(private: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4)
+def _private_key(private: str) -> Ed25519PrivateKey:
+    # Made once per key: a recognition signs its QR text and its state, 30,000 at a time, and
+    # loading the key took longer than signing.
+    return Ed25519PrivateKey.from_private_bytes(unb64u(private))
+
+
 def sign(private: str, message: bytes) -> str:
-    key = Ed25519PrivateKey.from_private_bytes(unb64u(private))
-    return b64u(key.sign(message))
+    return b64u(_private_key(private).sign(message))
 
 
 def verify(public: str, message: bytes, signature: str) -> bool:
