@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -55,7 +54,7 @@ from desktop_app.ui.model_view import (
     first_hamlet,
     status_with,
 )
-from desktop_app.ui.widgets import ERROR_STYLE, confirm
+from desktop_app.ui.widgets import ERROR_STYLE, confirm, ok_cancel
 
 # What the page shows changes with these tables.
 MODEL_KINDS = (
@@ -583,19 +582,7 @@ class RegisterDialog(QDialog):
         self.by_edit.setPlaceholderText(_("who came to register (optional)"))
         form.addRow(_("Registered &by:"), self.by_edit)
         layout.addLayout(form)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setStyleSheet(ERROR_STYLE)
-        layout.addWidget(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_("Register"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.message, self.ok_button = ok_cancel(self, layout, _("Register"), self.save)
         self.registered_id: str | None = None
 
     def subject_id(self) -> str | None:

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -65,7 +64,7 @@ from desktop_app.ui.model_view import (
     name_order,
     status_with,
 )
-from desktop_app.ui.widgets import ERROR_STYLE, confirm
+from desktop_app.ui.widgets import ERROR_STYLE, confirm, ok_cancel
 
 __all__ = ["AssessmentView", "ReasonDialog", "SheetModel", "SheetView", "SubjectsModel"]
 
@@ -353,17 +352,7 @@ class ReasonDialog(QDialog):
         self.reason_edit.setAccessibleName(_("Reason"))
         self.reason_edit.setPlaceholderText(_("for example: checked at the household's visit"))
         layout.addWidget(self.reason_edit)
-        self.message = QLabel()
-        self.message.setStyleSheet(ERROR_STYLE)
-        layout.addWidget(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_("Change the value"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.message, self.ok_button = ok_cancel(self, layout, _("Change the value"), self.save)
 
     def save(self) -> None:
         reason = self.reason_edit.text().strip()

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -36,7 +35,7 @@ from desktop_app.ui.import_wizard import list_table
 from desktop_app.ui.list_model import Index, ListModel
 from desktop_app.ui.model_assessment import number_text
 from desktop_app.ui.model_view import ModelHost, ModelView, name_order, status_with
-from desktop_app.ui.widgets import ERROR_STYLE
+from desktop_app.ui.widgets import ok_cancel
 
 __all__ = ["ProgressRow", "ProgressView", "TargetDialog", "progress_rows"]
 
@@ -297,19 +296,7 @@ class TargetDialog(QDialog):
         self.percent_edit.setPlaceholderText(_("from 0 to 100, e.g. 75"))
         form.addRow(_("&Target (%):"), self.percent_edit)
         layout.addLayout(form)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setStyleSheet(ERROR_STYLE)
-        layout.addWidget(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_("Save"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.message, self.ok_button = ok_cancel(self, layout, _("Save"), self.save)
 
     def save(self) -> None:
         model, text = self.view.model, self.percent_edit.text()

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -50,7 +49,7 @@ from desktop_app.ui.khuyen_hoc.common import preview, temp_path
 from desktop_app.ui.list_model import Index, ListModel
 from desktop_app.ui.model_assessment import number_text
 from desktop_app.ui.model_view import SUBJECT_HEADERS, ModelHost, ModelView
-from desktop_app.ui.widgets import ERROR_STYLE, confirm
+from desktop_app.ui.widgets import ERROR_STYLE, confirm, ok_cancel
 
 __all__ = ["DecisionLine", "RecognitionData", "RecognitionView", "RevokeDialog"]
 
@@ -596,19 +595,7 @@ class RevokeDialog(QDialog):
         self.reason_edit.setPlaceholderText(_("why it is revoked (required)"))
         form.addRow(_("&Reason:"), self.reason_edit)
         layout.addLayout(form)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setStyleSheet(ERROR_STYLE)
-        layout.addWidget(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_("Revoke"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.message, self.ok_button = ok_cancel(self, layout, _("Revoke"), self.save)
 
     def save(self) -> None:
         recognition_id, reason = self.recognition.id, self.reason_edit.text()

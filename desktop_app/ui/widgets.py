@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.ui.fit import fit_dialog_height
 
@@ -123,6 +133,28 @@ def confirm(
     box.finished.connect(finished)
     box.open()
     return box
+
+
+def ok_cancel(
+    dialog: QDialog, layout: QBoxLayout, ok_text: str, on_ok: Callable[[], None]
+) -> tuple[QLabel, QPushButton]:
+    """The foot of a small dialog: a line for its refusals (red, plain text, wrapped), then
+    OK (named `ok_text`, running `on_ok`, which closes the dialog itself when it succeeds)
+    and Cancel. Returns the message line and the OK button."""
+    message = QLabel()
+    message.setWordWrap(True)
+    message.setTextFormat(Qt.TextFormat.PlainText)
+    message.setStyleSheet(ERROR_STYLE)
+    layout.addWidget(message)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return message, ok
 
 
 def add_field_row(
