@@ -85,13 +85,16 @@ def main() -> None:
             r_first, r_best, registered = _timed(
                 lambda: ws.assessments.assess_all("family", year), args.repeat
             )
-            a_first, a_best, _ = _timed(
-                lambda: (
-                    ws.models.registrations("family", year),
-                    ws.assessments.saved_summaries("family", year),
-                ),
-                args.repeat,
-            )
+
+            # The self-assessment tab as it opens: the first hamlet's registered with their
+            # saved results.
+            def assessment_list() -> object:
+                status = ws.models.status(year, ("family",))
+                first = next(iter(status["family"].by_hamlet), "")
+                shown = ws.models.registrations("family", year, first)
+                return ws.assessments.saved_summaries("family", year, [r.subject_id for r in shown])
+
+            a_first, a_best, _ = _timed(assessment_list, args.repeat)
             one = registered[len(registered) // 2].subject_id  # type: ignore[index]
             o_first, o_best, _ = _timed(
                 lambda: ws.assessments.sheet_as_saved("family", year, one), args.repeat

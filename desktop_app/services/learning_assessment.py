@@ -150,12 +150,14 @@ class AssessmentService:
         hand = hand_values(found) if found is not None else {}
         return self.assess(model, year, subject_id, hand), found
 
-    def saved_summaries(self, model: str, year: int) -> dict[str, repo.SavedSummary]:
+    def saved_summaries(
+        self, model: str, year: int, subjects: Sequence[str] | None = None
+    ) -> dict[str, repo.SavedSummary]:
         """subject id -> total, level, result of its saved assessment, for the model and
-        year's registered subjects that have one."""
+        year's registered subjects that have one (of `subjects` only, when given)."""
         _subject_kind(model)
         check_year(year)
-        return repo.saved_summaries(self._db, model, year)
+        return repo.saved_summaries(self._db, model, year, subjects)
 
     def saved(self, model: str, year: int, subject_id: str) -> repo.SavedAssessment | None:
         """The saved assessment of a subject's live registration of the year, if any."""

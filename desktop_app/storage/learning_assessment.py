@@ -333,20 +333,30 @@ class SavedSummary:
     hand: int  # items typed by hand
 
 
-def saved_summaries(db: Database, model: str, year: int) -> dict[str, SavedSummary]:
+def saved_summaries(
+    db: Database, model: str, year: int, subjects: Sequence[str] | None = None
+) -> dict[str, SavedSummary]:
     """subject id -> its saved assessment's total, level, result, of the live registrations
-    of a model and year."""
-    rows = db.conn.execute(
+    of a model and year (of `subjects` only, when given: counting the hand values reads each
+    sheet's items, 3 s for 37,000 households)."""
+    rows = _rows(
+        db,
         "SELECT r.subject_id, a.total, a.level, a.passed, a.assessed_on,"
         " (SELECT count(*) FROM json_each(a.items) j"
         "  WHERE json_extract(j.value, '$.hand') = 1)"
-        " FROM model_assessment a JOIN model_registration r ON r.id = a.registration_id"
-        " WHERE a.deleted = 0 AND r.deleted = 0 AND r.model = ? AND r.year = ?",
+        " FROM model_registration r CROSS JOIN model_assessment a ON a.registration_id = r.id"
+        " WHERE a.deleted = 0 AND r.deleted = 0 AND r.model = ? AND r.year = ?{only}",
+        "r.subject_id",
+        subjects,
         (model, year),
     )
     return {
         str(r[0]): SavedSummary(
-            float(r[1]), str(r[2]), bool(r[3]), dt.date.fromisoformat(str(r[4])), int(r[5])
+            float(str(r[1])),
+            str(r[2]),
+            bool(r[3]),
+            dt.date.fromisoformat(str(r[4])),
+            int(str(r[5])),
         )
         for r in rows
     }

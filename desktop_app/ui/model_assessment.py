@@ -506,7 +506,11 @@ class AssessmentView(ModelView):
             registrations = ws.models.registrations(
                 model, year, None if hamlet == ALL_HAMLETS else hamlet
             )
-            summaries = ws.assessments.saved_summaries(model, year)
+            summaries = ws.assessments.saved_summaries(
+                model,
+                year,
+                None if hamlet == ALL_HAMLETS else [r.subject_id for r in registrations],
+            )
             rows = [
                 SubjectRow(r.subject_id, r.subject_name, r.hamlet_name,
                            summaries.get(r.subject_id))
