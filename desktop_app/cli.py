@@ -3707,6 +3707,10 @@ def _models_recognition_parsers(
         "--set", action="append", default=[], metavar="MODEL=PERCENT",
         help=_("keep a model's target, a percentage from 0 to 100 (repeatable)"),
     )  # fmt: skip
+    targets.add_argument(
+        "--reset", action="append", default=[], metavar="MODEL",
+        help=_("go back to the plan's target for a model (repeatable)"),
+    )  # fmt: skip
     targets.add_argument("--json", action="store_true", help=_("print JSON"))
 
     for name, help_text in (
@@ -3849,10 +3853,13 @@ def _models_targets(args: argparse.Namespace) -> int:
                 tr("--set {given}: say MODEL=PERCENT, e.g. family=75", given=given), EXIT_USAGE
             )
         wanted.append((model.strip(), percent.strip()))
-    opened = Workspace.open(_need_db(args), check=True) if wanted else _open(args)
+    writes = bool(wanted or args.reset)
+    opened = Workspace.open(_need_db(args), check=True) if writes else _open(args)
     with opened as ws:
-        if wanted:
+        if writes:
             with ws.ops.op("model.targets"):  # all of them or none
+                for model in args.reset:
+                    ws.models.reset_target(model)
                 for model, percent in wanted:
                     ws.models.set_target(model, percent)
         targets = ws.models.targets(year)

@@ -372,6 +372,14 @@ class LearningModelService:
             recognition_repo.set_target(op.tx, model, rate, dt.date.today(), self._ops.actor)
         return op.result(rate)
 
+    def reset_target(self, model: str) -> OpResult[bool]:
+        """Go back to the plan's target for the model (what the settings kept is forgotten);
+        the value says whether one was kept."""
+        _subject_kind(model)
+        with self._ops.op("model.target") as op:
+            gone = recognition_repo.clear_target(op.tx, model)
+        return op.result(gone)
+
     # Checks ----------------------------------------------------------------------------
 
     def subject(self, model: str, subject_id: str) -> Subject:

@@ -353,3 +353,13 @@ def set_target(tx: Tx, model: str, rate: float, set_on: dt.date, by: str) -> Non
         (key, value),
     )
     tx.note("setting", key, f"rate={rate:g}")
+
+
+def clear_target(tx: Tx, model: str) -> bool:
+    """Forget the model's target kept in the settings (the plan's applies again); True if
+    one was kept."""
+    key = TARGET_KEY.format(model=model)
+    gone = tx.conn.execute("DELETE FROM setting WHERE key = ?", (key,)).rowcount > 0
+    if gone:
+        tx.note("setting", key, "rate=plan")
+    return gone

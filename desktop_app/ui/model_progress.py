@@ -296,7 +296,30 @@ class TargetDialog(QDialog):
         self.percent_edit.setPlaceholderText(_("from 0 to 100, e.g. 75"))
         form.addRow(_("&Target (%):"), self.percent_edit)
         layout.addLayout(form)
+        self.plan_button = QPushButton(_("Use the &plans' target"))
+        self.plan_button.setAutoDefault(False)
+        self.plan_button.setEnabled(target is not None and target.custom)
+        self.plan_button.clicked.connect(lambda _c=False: self.use_plan())
+        layout.addWidget(self.plan_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.message, self.ok_button = ok_cancel(self, layout, _("Save"), self.save)
+
+    def use_plan(self) -> None:
+        """Forget the target kept here: the plans' applies again."""
+        model = self.view.model
+
+        def done(_gone: bool) -> None:
+            self.saved = None
+            self.accept()
+            self.view.host.reload()
+
+        self.view.ctx.op(lambda ws: ws.models.reset_target(model), done, self._failed, parent=self)
+
+    def _failed(self, exc: BaseException) -> None:
+        text = errors.error_text(exc)
+        if text is None:
+            errors.report_error(self, _("Target"), exc)
+            return
+        self.message.setText(text)
 
     def save(self) -> None:
         model, text = self.view.model, self.percent_edit.text()
@@ -307,11 +330,6 @@ class TargetDialog(QDialog):
             # A setting is no row an operation announces: the section reads again itself.
             self.view.host.reload()
 
-        def failed(exc: BaseException) -> None:
-            text = errors.error_text(exc)
-            if text is None:
-                errors.report_error(self, _("Target"), exc)
-                return
-            self.message.setText(text)
-
-        self.view.ctx.op(lambda ws: ws.models.set_target(model, text), done, failed, parent=self)
+        self.view.ctx.op(
+            lambda ws: ws.models.set_target(model, text), done, self._failed, parent=self
+        )

@@ -198,6 +198,11 @@ def test_targets_come_from_the_settings(ws: Workspace) -> None:
     with pytest.raises(UserError, match="There is no learning model"):
         ws.models.set_target("households", 50)
     assert ws.models.targets(2026)["family"].rate == 0.75
+    # Back to the plan's: the setting is forgotten, and saying it again changes nothing.
+    assert ws.models.reset_target("family").value is True
+    assert ws.models.targets(2026)["family"].rate == 0.70
+    assert not ws.models.targets(2026)["family"].custom
+    assert ws.models.reset_target("family").value is False
 
 
 def test_the_qr_text_verifies_genuine_then_revoked(ws: Workspace, families: dict[str, str]) -> None:

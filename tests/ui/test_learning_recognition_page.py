@@ -293,6 +293,18 @@ def test_the_target_dialog_moves_the_chart_target_line(
     assert tab.registrations.status.target_rate == 0.75
     with Workspace.open(Path(db["path"]), read_only=True) as ws:
         assert ws.models.targets(YEAR)["family"].rate == 0.75
+    # Back to the plans' target.
+    tab.show_view(tab.progress)
+    idle(qtbot, ctx)
+    click(qtbot, view.target_button)
+    again = view.dialog
+    assert isinstance(again, TargetDialog) and again.plan_button.isEnabled()
+    click(qtbot, again.plan_button)
+    qtbot.waitUntil(lambda: view.chart.target == 0.7, timeout=WAIT)
+    idle(qtbot, ctx)
+    assert view.target is not None and not view.target.custom
+    with Workspace.open(Path(db["path"]), read_only=True) as ws:
+        assert ws.models.targets(YEAR)["family"].rate == 0.7
 
 
 def test_read_only_disables_the_writing_buttons(qtbot: QtBot, db: dict[str, str]) -> None:
