@@ -74,8 +74,8 @@ __all__ = [
     "period_line",
     "render_pdf",
     "render_xlsx",
-    "site_dates_line",
     "sheet_names",
+    "site_dates_line",
 ]
 
 BLANK = "……"
