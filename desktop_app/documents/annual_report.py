@@ -265,13 +265,18 @@ def _title_block(
     return story
 
 
+def _cell_text(figure: Figure) -> str:
+    text = format_figure(figure)
+    return f"{text} {MISSING_MARK}" if figure.value is None else text
+
+
 def _number_width(table: ReportTable, size: float) -> float:
     widest = max(stringWidth("STT", BOLD, size), stringWidth(str(len(table.rows)), REGULAR, size))
     return float(widest) + 9
 
 
 def _column_widths(
-    table: ReportTable, size: float, content: float, translate: Translate
+    table: ReportTable, size: float, content: float, translate: Translate, least: float
 ) -> tuple[list[float], float] | None:
     """STT, label, value columns: each value column as wide as its widest entry (its
     heading may wrap at words), the label the rest; None when the label would get too little."""
@@ -281,16 +286,16 @@ def _column_widths(
         heading = translate(table.columns[c]) if c < len(table.columns) else ""
         word = max((stringWidth(w, BOLD, size) for w in _clean(heading).split()), default=0.0)
         cells = [
-            stringWidth(format_figure(figures[c]) + (" " + MISSING_MARK), BOLD, size)
+            stringWidth(_cell_text(figures[c]), BOLD, size)
             for _, figures in table.rows
             if c < len(figures)
         ]
-        natural = max([word, *cells, 16 * mm]) + 9
+        natural = max([word, *cells, size * 1.3 * mm]) + 9
         # A heading up to three lines at most.
         whole = stringWidth(_clean(heading), BOLD, size) / 3 + 9
         values.append(max(natural, min(whole, 40 * mm)))
     label = content - number_w - sum(values)
-    if label < 40 * mm:
+    if label < least:
         return None
     return [number_w, label, *values], size
 
@@ -301,8 +306,9 @@ def _table(
 ) -> Table:  # fmt: skip
     # The body size drops a little for wide tables before the columns are shared out evenly.
     layout = None
-    for size in (12.0, 11.0, 10.0, 9.0, 8.0):
-        layout = _column_widths(table, size, content, translate)
+    # A wide table first gets a smaller size, then a narrower label column.
+    for size, least in ((12.0, 40), (11.0, 40), (10.0, 40), (10.0, 28), (9.0, 28), (8.0, 28)):
+        layout = _column_widths(table, size, content, translate, least * mm)
         if layout is not None:
             break
     if layout is None:
@@ -332,10 +338,7 @@ def _table(
     total_row = len(table.rows) if table.total and table.rows else None
     for number, (label, figures) in enumerate(table.rows, start=1):
         is_total = number == total_row
-        texts = []
-        for f in figures:
-            text = format_figure(f)
-            texts.append(f"{text} {MISSING_MARK}" if f.value is None else text)
+        texts = [_cell_text(f) for f in figures]
         texts += [""] * (count - len(texts))
         rows.append(
             [
