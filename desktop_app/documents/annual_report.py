@@ -559,7 +559,10 @@ def _info_sheet(ws: Worksheet, report: AnnualReport, header: ReportHeader) -> No
     from openpyxl.styles import Alignment
 
     wrap = Alignment(wrap_text=True, vertical="top")
-    _put(ws, 1, 1, upper(header.title), font=_font(bold=True, size=14))
+    title = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    _put(ws, 1, 1, upper(header.title), font=_font(bold=True, size=14), alignment=title)
+    ws.merge_cells("A1:C1")
+    ws.row_dimensions[1].height = 40
     fields: list[tuple[str, Any]] = [
         ("Cơ quan chủ quản", upper(header.issuer_parent)),
         ("Đơn vị báo cáo", upper(header.issuer)),
@@ -594,6 +597,7 @@ def _info_sheet(ws: Worksheet, report: AnnualReport, header: ReportHeader) -> No
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 50
     ws.column_dimensions["C"].width = 22
+    _print_setup(ws)
 
 
 def _table_sheet(
@@ -680,6 +684,11 @@ def _table_sheet(
     ws.column_dimensions[get_column_letter(note_column)].width = 12
     ws.freeze_panes = ws.cell(row=first, column=3)
     ws.print_title_rows = f"{head}:{head}"
+    _print_setup(ws)
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """A4 portrait, one page wide and as many tall as needed."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -694,16 +703,13 @@ def _records_sheet(
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
-    labels = [
-        _clean(translate(f.label))
-        for t in report.tables
-        for _, figures in t.rows
-        for f in figures
-        if f.records == key
+    # Which tables count these records (the figures link here one by one).
+    titles = [
+        f"{_roman(n)}. {_clean(translate(t.title))}"
+        for n, t in enumerate(report.tables, start=1)
+        if any(f.records == key for _, figures in t.rows for f in figures)
     ]
-    heading = "Danh sách hồ sơ được tính" + (
-        f": {'; '.join(dict.fromkeys(labels))}" if labels else ""
-    )
+    heading = "Danh sách hồ sơ được tính" + (f" ({'; '.join(titles)})" if titles else "")
     _put(ws, 1, 1, heading, font=_font(bold=True, size=13))
     _put(ws, 2, 1, f"{period_line(report)} (mã: {key})", font=_font(italic=True))
     head = 4
@@ -729,6 +735,9 @@ def _records_sheet(
         ws.auto_filter.ref = f"A{head}:{get_column_letter(max(1, columns))}{head + len(rows) - 1}"
     for column, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
+    if rows:
+        ws.print_title_rows = f"{head}:{head}"
+    _print_setup(ws)
 
 
 def render_xlsx(

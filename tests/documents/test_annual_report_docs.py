@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -362,6 +363,10 @@ def test_xlsx_records_sheets(workbook: Path) -> None:
     wb = openpyxl.load_workbook(workbook)
     _, lists = sheet_names(REPORT, vi, RECORDS)
     classes = wb[lists["classes"]]
+    assert classes["A1"].value == (
+        "Danh sách hồ sơ được tính (I. Lớp học và chuyên đề theo loại hình)"
+    )
+    assert wb[lists["dues"]]["A1"].value == "Danh sách hồ sơ được tính (III. Quỹ khuyến học)"
     assert [classes.cell(row=4, column=c).value for c in range(1, 5)] == RECORDS["classes"][0]
     body = [classes.cell(row=r, column=1).value for r in range(5, 5 + 20)]
     assert body == [f"L{i:02d}" for i in range(1, 21)]
@@ -415,3 +420,35 @@ def test_libreoffice_evaluates_the_totals_to_the_sum(workbook: Path, tmp_path: P
     numbers = [int(v.replace(",", "").replace(".", "")) for v in total[2:4]]
     assert numbers == [3 + 12 + 5, 1234 + 10456 + 789]
     assert numbers == [CLASSES.rows[-1][1][0].value, CLASSES.rows[-1][1][1].value]
+
+
+@needs_poppler
+def test_a_wide_table_fits_the_portrait_page(tmp_path: Path) -> None:
+    """Eight value columns (age bands by sex, total, share) still fit A4 portrait."""
+    bands = [f"Nhóm tuổi {b} {s}" for b in ("15-35", "15-60", "trên 60") for s in ("Nam", "Nữ")]
+    columns = (*bands, "Tổng số người học", "Tỷ lệ so với dân số")
+    wide = ReportTable(
+        key="wide",
+        title="Người học theo thôn, giới tính và nhóm tuổi",
+        columns=columns,
+        rows=tuple(
+            (f"Thôn {i}", tuple(
+                fig(f"w{i}.{c}", 33.3, "percent") if c == 7 else fig(f"w{i}.{c}", 12_345 + c)
+                for c in range(8)
+            ))
+            for i in range(1, 6)
+        ),
+    )  # fmt: skip
+    report = AnnualReport(
+        kind="annual", period_from=dt.date(2026, 1, 1), period_to=dt.date(2026, 12, 31),
+        sites=(), site_dates=(), tables=(wide,), empty=False,
+    )  # fmt: skip
+    out = tmp_path / "wide.pdf"
+    assert render_pdf(report, out, HEADER) == 1
+    text = text_of(out)
+    for i in range(1, 6):
+        assert f"Thôn {i} 12.345 12.346 12.347 12.348 12.349 12.350 12.351 33,3 %" in text
+    # Nothing runs past the right margin: the last column's text ends inside the page.
+    bbox = run("pdftotext", "-bbox", str(out), "-")
+    right_edges = [float(x) for x in re.findall(r'xMax="([0-9.]+)"', bbox)]
+    assert max(right_edges) <= 595.3 - 15 * 72 / 25.4 + 1
