@@ -321,14 +321,13 @@ def _table(
         widths, size = layout
     styles = styles_for(size)
     head, cell, bold = styles["head"], styles["cell"], styles["cell_bold"]
-    value_head = ParagraphStyle("value_head", parent=head)
     count = _width(table)
     rows: list[list[Any]] = [
         [
             "STT",
             Paragraph(LABEL_HEADING, head),
             *(
-                Paragraph(escape(_clean(translate(table.columns[c]))), value_head)
+                Paragraph(escape(_clean(translate(table.columns[c]))), head)
                 if c < len(table.columns)
                 else ""
                 for c in range(count)
