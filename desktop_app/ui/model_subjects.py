@@ -146,13 +146,15 @@ class SubjectsDialog(QDialog):
     member_headers: tuple[str, ...] = ()
     add_member_text = ""
     remove_text = ""
+    # The widths of the columns after the name (which stretches).
+    group_widths: tuple[int, ...] = ()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(_(self.title))
         self.setModal(False)
-        self.resize(980, 520)
+        self.resize(1060, 540)
         # The clan or unit shown on the right (its id), kept across reloads.
         self.group_id: str | None = None
         self.form: QDialog | None = None
@@ -170,7 +172,8 @@ class SubjectsDialog(QDialog):
         )
         self.groups_table = list_table(self.groups_model)
         self.groups_table.setAccessibleName(_(self.title))
-        fit_columns(self.groups_table, {1: 150, 2: 110, 3: 80}, stretch=(0,))
+        widths = dict(enumerate(self.group_widths, start=1))
+        fit_columns(self.groups_table, widths, stretch=(0,))
         self.groups_table.selectionModel().selectionChanged.connect(
             lambda *_a: self._group_changed()
         )
@@ -197,8 +200,10 @@ class SubjectsDialog(QDialog):
         )
         self.members_table = list_table(self.members_model)
         self.members_table.setAccessibleName(_("Members of the one chosen"))
-        widths = {1: 110} if len(self.member_headers) == 2 else {1: 80, 2: 110}
-        fit_columns(self.members_table, widths, stretch=(0,))
+        fit_columns(
+            self.members_table, {1: 110} if len(self.member_headers) == 2 else {1: 80, 2: 110},
+            stretch=(0,),
+        )  # fmt: skip
         self.members_table.selectionModel().selectionChanged.connect(
             lambda *_a: self._update_buttons()
         )
@@ -214,7 +219,7 @@ class SubjectsDialog(QDialog):
         member_buttons.addStretch(1)
         right_layout.addLayout(member_buttons)
         splitter.addWidget(right)
-        splitter.setSizes([520, 440])
+        splitter.setSizes([620, 440])
         layout.addWidget(splitter, 1)
 
         self.message = QLabel()
@@ -435,6 +440,7 @@ class ClansDialog(SubjectsDialog):
     member_headers = (N_("Household (head)"), N_("Hamlet"))
     add_member_text = N_("Add a &household…")
     remove_text = N_("Remove from the clan")
+    group_widths = (150, 110, 70)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -513,6 +519,7 @@ class UnitsDialog(SubjectsDialog):
     member_headers = (N_("Full name"), N_("Birth year"), N_("Hamlet"))
     add_member_text = N_("Add a &member…")
     remove_text = N_("Remove from the unit")
+    group_widths = (110, 110, 70)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
