@@ -47,6 +47,7 @@ from desktop_app.ui.model_assessment import AssessmentView
 from desktop_app.ui.model_citizens import CitizensView
 from desktop_app.ui.model_progress import ProgressView
 from desktop_app.ui.model_recognition import RecognitionView
+from desktop_app.ui.model_subjects import ClansDialog, SubjectsDialog, UnitsDialog
 from desktop_app.ui.model_view import (
     SUBJECT_HEADERS,
     ModelHost,
@@ -343,6 +344,18 @@ class RegistrationsView(ModelView):
         for button in (self.register_button, self.unregister_button, self.forms_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)
+        # The clans and the units themselves (who may register) are kept in their own window.
+        self.subjects_dialog: SubjectsDialog | None = None
+        self.subjects_button: QPushButton | None = None
+        if model in ("clan", "unit"):
+            self.subjects_button = QPushButton(_("C&lans…") if model == "clan" else _("U&nits…"))
+            self.subjects_button.setToolTip(
+                _("The clans: their heads and households") if model == "clan"
+                else _("The learning units: agencies, schools, enterprises and their members")
+            )  # fmt: skip
+            self.subjects_button.setAutoDefault(False)
+            self.subjects_button.clicked.connect(lambda _c=False: self.open_subjects())
+            buttons.addWidget(self.subjects_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self._update_buttons()
@@ -454,6 +467,16 @@ class RegistrationsView(ModelView):
         self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog.open()
         return self.dialog
+
+    def open_subjects(self) -> SubjectsDialog:
+        """The clans' (or units') window, non-modal; asked again, it comes to the front."""
+        if self.subjects_dialog is None:
+            kind = ClansDialog if self.model == "clan" else UnitsDialog
+            self.subjects_dialog = kind(self.ctx, self)
+        self.subjects_dialog.show()
+        self.subjects_dialog.raise_()
+        self.subjects_dialog.activateWindow()
+        return self.subjects_dialog
 
     def ask_unregister(self) -> None:
         r = self.selected()
