@@ -144,7 +144,8 @@ def clan_households(db: Database, clan_id: str) -> list[Subject]:
     rows = db.conn.execute(
         f"SELECT s.id, {hamlet}, {name} FROM clan_household ch JOIN {table} s"
         " ON s.id = ch.household_id WHERE ch.clan_id = ? AND ch.deleted = 0 AND s.deleted = 0"
-        " ORDER BY 3, 1",
+        # Vietnamese order of the heads' names (given name first), as every list sorts.
+        " ORDER BY (SELECT p.sort_key FROM person p WHERE p.id = s.head_id), 3, 1",
         (clan_id,),
     )
     return [Subject("household", str(r[0]), str(r[2]), r[1]) for r in rows]
