@@ -3892,14 +3892,18 @@ def _deadlines_parsers(commands: argparse._SubParsersAction[_Parser], common: _P
     deadlines.add_argument("--json", action="store_true", help=_("print JSON"))
     sub = deadlines.add_subparsers(dest="deadlines_command", parser_class=_Parser)
     change = sub.add_parser("set", parents=[common], help=_("change a deadline's day"))
-    change.add_argument("--key", required=True, help=_("the deadline's key ('deadlines' lists them)"))
+    change.add_argument(
+        "--key", required=True, help=_("the deadline's key ('deadlines' lists them)")
+    )
     change.add_argument("--day", required=True, metavar="DD/MM", help=_("the new day, dd/mm"))
     add = sub.add_parser("add", parents=[common], help=_("add a deadline of the centre's own"))
     add.add_argument("--title", required=True, help=_("what is due"))
     add.add_argument("--day", required=True, metavar="DD/MM", help=_("its day every year, dd/mm"))
     add.add_argument("--json", action="store_true", help=_("print JSON"))
     remove = sub.add_parser("remove", parents=[common], help=_("remove a deadline you added"))
-    remove.add_argument("--key", required=True, help=_("the deadline's key ('deadlines' lists them)"))
+    remove.add_argument(
+        "--key", required=True, help=_("the deadline's key ('deadlines' lists them)")
+    )
     sub.add_parser(
         "reset", parents=[common], help=_("put the plans' deadlines back, dropping your changes")
     )
@@ -3967,8 +3971,10 @@ def _deadlines_command(args: argparse.Namespace) -> int:
             )  # fmt: skip
         shown = next(u for u in ws.deadlines.upcoming() if u.deadline.key == key)
     if command == "add" and args.json:
-        _print_json({"key": key, "title": deadline_title(shown.deadline),
-                     "date": shown.date.strftime("%d/%m/%Y"), "days_left": shown.days_left})  # fmt: skip
+        _print_json(
+            {"key": key, "title": deadline_title(shown.deadline),
+             "date": shown.date.strftime("%d/%m/%Y"), "days_left": shown.days_left}
+        )  # fmt: skip
         return EXIT_OK
     print(
         tr(

@@ -275,9 +275,7 @@ def occurrence(deadline: Deadline, today: dt.date) -> Upcoming:
 
 def upcoming(deadlines: Iterable[Deadline], today: dt.date) -> list[Upcoming]:
     """Every deadline's day from `today`, soonest first (overdue ones first of all)."""
-    return sorted(
-        (occurrence(d, today) for d in deadlines), key=lambda u: (u.date, u.deadline.key)
-    )
+    return sorted((occurrence(d, today) for d in deadlines), key=lambda u: (u.date, u.deadline.key))
 
 
 def find(deadlines: Sequence[Deadline], key: str) -> Deadline:

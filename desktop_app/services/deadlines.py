@@ -1,8 +1,8 @@
 """The reporting deadlines: the plans' defaults, the days the centre changed and its own.
 
-    ws.deadlines.upcoming()                 # soonest first, each with its days left
-    ws.deadlines.add("Báo cáo quý", "30/03")
-    ws.deadlines.set_day("annual_report", "05/11")
+ws.deadlines.upcoming()                 # soonest first, each with its days left
+ws.deadlines.add("Báo cáo quý", "30/03")
+ws.deadlines.set_day("annual_report", "05/11")
 """
 
 from __future__ import annotations
