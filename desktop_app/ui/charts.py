@@ -1,4 +1,5 @@
-"""Small charts drawn with QPainter: horizontal bars of rates, one group of bars per row.
+"""Small charts drawn with QPainter: horizontal bars of rates, one group of bars per row
+(`RateChart`), and columns or lines over categories such as the months (`ColumnChart`).
 
 Why not Qt Charts: it is in PySide6-Addons, a second wheel of about 100 MB that the frozen
 installer would carry for one chart; a light library (matplotlib, pyqtgraph) would add as much
@@ -231,7 +232,7 @@ class ColumnChart(QWidget):
     blank. The same look as RateChart: the legend above, light grid lines, the screen's font."""
 
     PAD = 8
-    HEIGHT = 210
+    HEIGHT = 230
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -239,6 +240,7 @@ class ColumnChart(QWidget):
         self.series: list[Series] = []
         self.values: dict[str, list[float | None]] = {}
         self.line = False
+        self.integer = False  # counts: the axis goes by whole steps
         self.value_text: Callable[[float], str] = lambda v: f"{v:g}"
         self.empty_text = ""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -252,9 +254,11 @@ class ColumnChart(QWidget):
         values: Mapping[str, Sequence[float | None]],
         *,
         line: bool = False,
+        integer: bool = False,
         value_text: Callable[[float], str] | None = None,
     ) -> None:
         self.labels = list(labels)
+        self.integer = integer
         self.series = list(series)
         self.values = {s.key: list(values.get(s.key, ())) for s in series}
         self.line = line
@@ -279,7 +283,8 @@ class ColumnChart(QWidget):
         return "\n".join(lines)
 
     def _top(self) -> float:
-        """The axis' top: a round number above the largest column (or point)."""
+        """The axis' top: four round steps (1, 2, 2.5 or 5 times a power of ten) reaching
+        the largest column (or point); whole steps for counts."""
         if self.line:
             peak = max((v for col in self.values.values() for v in col if v is not None), default=0)
         else:
@@ -291,12 +296,16 @@ class ColumnChart(QWidget):
                 default=0,
             )
         if peak <= 0:
-            return 1.0
-        magnitude = 10 ** math.floor(math.log10(peak))
-        for step in (1, 2, 2.5, 5, 10):
-            if step * magnitude >= peak:
-                return float(step * magnitude)
-        return float(10 * magnitude)
+            return 4.0 if self.integer else 1.0
+        wanted = peak / 4
+        magnitude = 10 ** math.floor(math.log10(wanted))
+        for factor in (1, 2, 2.5, 5, 10):
+            step = factor * magnitude
+            if self.integer and (step < 1 or step != int(step)):
+                continue
+            if step >= wanted:
+                return float(4 * step)
+        return float(40 * magnitude)
 
     def sizeHint(self) -> QSize:
         return QSize(420, self.HEIGHT)
@@ -320,6 +329,9 @@ class ColumnChart(QWidget):
         x, y = pad, pad
         if len(self.series) > 1 or self.line:
             for s in self.series:
+                width = int(h * 0.8) + 4 + fm.horizontalAdvance(s.label)
+                if x > pad and x + width > self.width() - pad:
+                    x, y = pad, y + h + 2  # the legend goes on over as many lines as it needs
                 p.fillRect(QRectF(x, y + h * 0.2, h * 0.8, h * 0.6), QColor(s.color))
                 x += int(h * 0.8) + 4
                 p.setPen(text_color)

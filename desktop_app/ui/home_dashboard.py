@@ -44,7 +44,7 @@ from desktop_app.core.deadlines import (
 )
 from desktop_app.core.learning_models import MODELS
 from desktop_app.core.problems import N_
-from desktop_app.i18n import _, format_date, format_int, format_money, ngettext, tr
+from desktop_app.i18n import _, format_date, format_int, format_money, format_percent, ngettext, tr
 from desktop_app.services.dashboard import DASHBOARD_TABLES, DashboardFigures
 from desktop_app.services.ops import OpResult
 from desktop_app.services.workspace import Workspace
@@ -109,8 +109,12 @@ def days_left_text(days: int) -> str:
 
 
 def million_text(value: float) -> str:
-    """An amount of đồng on a chart's axis, in millions: "1.250 tr"."""
-    return tr("{n} M", n=format_int(round(value / 1_000_000)))
+    """An amount of đồng on a chart's axis, in millions: "1.250 tr", "2,5 tr"."""
+    millions = value / 1_000_000
+    if millions == int(millions):
+        return tr("{n} M", n=format_int(int(millions)))
+    # One decimal, with the language's decimal mark (format_percent writes "2,5 %").
+    return tr("{n} M", n=format_percent(millions).removesuffix("%").strip())
 
 
 def count_text(value: float) -> str:
@@ -150,6 +154,7 @@ class FigureTile(QFrame):
 
 def _section_title(text: str) -> QLabel:
     label = QLabel(text)
+    label.setWordWrap(True)
     font = QFont(label.font())
     font.setBold(True)
     label.setFont(font)
@@ -181,6 +186,7 @@ class HomeDashboard(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)
@@ -219,6 +225,17 @@ class HomeDashboard(QWidget):
             tiles.addWidget(tile, i // 3, i % 3)
         layout.addLayout(tiles)
 
+        deadline_top = QHBoxLayout()
+        deadline_top.addWidget(_section_title(_("Reports due")), 1)
+        self.deadlines_button = QPushButton(_("Report &deadlines…"))
+        self.deadlines_button.setAutoDefault(False)
+        self.deadlines_button.setToolTip(_("Change the days, add the centre's own deadlines"))
+        self.deadlines_button.clicked.connect(lambda _c=False: self.open_deadlines())
+        deadline_top.addWidget(self.deadlines_button)
+        layout.addLayout(deadline_top)
+        self.deadline_grid = QGridLayout()
+        self.deadline_grid.setColumnStretch(1, 1)
+        layout.addLayout(self.deadline_grid)
         charts = QGridLayout()
         self.attendance_chart = ColumnChart()
         self.attendance_chart.setAccessibleName(_("Learner-attendances per month"))
@@ -232,6 +249,7 @@ class HomeDashboard(QWidget):
         self.models_chart = RateChart()
         self.models_chart.setAccessibleName(_("Learning models against their targets"))
         self.models_chart.empty_text = _("No one could register yet.")
+        self.models_chart.setMinimumWidth(260)
         for i, (title, chart) in enumerate(
             (
                 (_("Learner-attendances per month, by kind of class"), self.attendance_chart),
@@ -248,17 +266,6 @@ class HomeDashboard(QWidget):
             charts.addLayout(box, i // 2, i % 2)
         layout.addLayout(charts)
 
-        deadline_top = QHBoxLayout()
-        deadline_top.addWidget(_section_title(_("Reports due")), 1)
-        self.deadlines_button = QPushButton(_("Report &deadlines…"))
-        self.deadlines_button.setAutoDefault(False)
-        self.deadlines_button.setToolTip(_("Change the days, add the centre's own deadlines"))
-        self.deadlines_button.clicked.connect(lambda _c=False: self.open_deadlines())
-        deadline_top.addWidget(self.deadlines_button)
-        layout.addLayout(deadline_top)
-        self.deadline_grid = QGridLayout()
-        self.deadline_grid.setColumnStretch(1, 1)
-        layout.addLayout(self.deadline_grid)
         layout.addStretch(1)
 
         ctx.subscribe(self, DASHBOARD_TABLES, self._changed)
@@ -361,6 +368,7 @@ class HomeDashboard(QWidget):
             [h.name for h in hamlets],
             [Series("members", _("Members"), BLUE)],
             {"members": [h.members for h in hamlets]},
+            integer=True,
             value_text=count_text,
         )
         self.fund_chart.set_data(
@@ -397,7 +405,9 @@ class HomeDashboard(QWidget):
         if rest:
             series.append(Series(OTHER_KINDS, _("Other kinds"), GREY))
             values[OTHER_KINDS] = [sum(k.months[m] for k in rest) for m in range(12)]
-        self.attendance_chart.set_data(list(MONTHS), series, values, value_text=count_text)
+        self.attendance_chart.set_data(
+            list(MONTHS), series, values, integer=True, value_text=count_text
+        )
 
     def show_deadlines(self, deadlines: list[Upcoming]) -> None:
         self.deadlines = deadlines
@@ -454,7 +464,7 @@ class DeadlinesModel(ListModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[Upcoming] = []
-        self.headers = [_("Day"), _("Report"), _("Next"), _("Source")]
+        self.headers = [_("Day"), _("Report"), _("Next"), _("Set by")]
 
     def set_rows(self, rows: list[Upcoming]) -> None:
         self.beginResetModel()
