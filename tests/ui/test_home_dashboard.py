@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.courses import CourseInput
 from desktop_app.core.fund import EntryInput, EntryKind
-from desktop_app.i18n import _, format_int, format_money
+from desktop_app.i18n import _, format_money
 from desktop_app.services.fund import FundInput
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.home_dashboard import (
