@@ -3,8 +3,9 @@
     figures = ws.dashboard.figures(2026)
 
 Each figure comes from the query its own page uses wherever one exists: members and their
-share from `ws.members.shares`, the fund balance from `ws.fund.balance`, the models from
-`ws.models.status`; classes and learner-attendances (lượt) from `storage.dashboard`.
+share from `ws.members.shares`, the fund balance from `ws.fund.balance`, the models through
+the queries of `ws.models.status`, the kinds of class from `ws.courses.class_types`; classes
+and learner-attendances (lượt) from `storage.dashboard`.
 The GUI keeps the result for the day and reads it again when an operation touches one of
 `DASHBOARD_TABLES`.
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from desktop_app.core.dates import check_year
 from desktop_app.core.learning_subjects import MODEL_KEYS, SUBJECT_OF_MODEL
+from desktop_app.services.courses import CourseService
 from desktop_app.services.fund import FundService
 from desktop_app.services.learning_models import LearningModelService
 from desktop_app.services.members import MemberService
@@ -126,11 +128,13 @@ class DashboardService:
     def __init__(
         self,
         db: Database,
+        courses: CourseService,
         fund: FundService,
         members: MemberService,
         models: LearningModelService,
     ) -> None:
         self._db = db
+        self._courses = courses
         self._fund = fund
         self._members = members
         self._models = models
@@ -138,9 +142,11 @@ class DashboardService:
     def figures(self, year: int, today: dt.date | None = None) -> DashboardFigures:
         check_year(year)
         today = today or dt.date.today()
+        counts, learners = repo.attendances(self._db, year)
+        names = {t.code: t.name for t in self._courses.class_types(include_inactive=True)}
         kinds: dict[str, tuple[str, list[int]]] = {}
-        for month, code, name, n in repo.attendances_by_month(self._db, year):
-            kinds.setdefault(code, (name, [0] * 12))[1][month - 1] += n
+        for month, code, n in counts:
+            kinds.setdefault(code, (names.get(code, code), [0] * 12))[1][month - 1] += n
         by_kind = sorted(
             (KindSeries(code, name, tuple(months)) for code, (name, months) in kinds.items()),
             key=lambda k: (-k.total, k.name),
@@ -167,7 +173,7 @@ class DashboardService:
             computed_on=today,
             classes=repo.count_classes(self._db, year),
             attendances=sum(k.total for k in by_kind),
-            learners=repo.distinct_learners(self._db, year),
+            learners=learners,
             members=commune.members,
             population=commune.population,
             fund_balance=balance,

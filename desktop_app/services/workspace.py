@@ -57,7 +57,7 @@ class Workspace:
         self.recognitions = RecognitionService(db, self.ops, self.models, self.centre)
         self.sync = SyncService(db, self.ops)
         self.deadlines = DeadlineService(db, self.ops)
-        self.dashboard = DashboardService(db, self.fund, self.members, self.models)
+        self.dashboard = DashboardService(db, self.courses, self.fund, self.members, self.models)
         self.recovery = RecoveryService(db, self.ops, self.sync)
         self.imports = ImportService(
             db,

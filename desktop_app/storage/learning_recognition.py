@@ -323,10 +323,12 @@ def recognised_by_hamlet(
     """Recognitions (not revoked) of live registrations of live subjects, per the subject's
     hamlet id (None: no hamlet)."""
     table, hamlet, _ = _SUBJECTS[subject_kind]
+    # CROSS JOIN keeps the year's registrations outermost: left alone, the planner walked all
+    # 200,000 people and looked each up in the registrations (0.64 s against 0.2 s).
     rows = db.conn.execute(
-        f"SELECT {hamlet}, count(*) FROM model_recognition m"
-        " JOIN model_registration r ON r.id = m.registration_id"
-        f" JOIN {table} s ON s.id = r.subject_id"
+        f"SELECT {hamlet}, count(*) FROM model_registration r"
+        " CROSS JOIN model_recognition m ON m.registration_id = r.id"
+        f" CROSS JOIN {table} s ON s.id = r.subject_id"
         " WHERE m.deleted = 0 AND m.revoked_at IS NULL AND r.deleted = 0 AND s.deleted = 0"
         " AND r.model = ? AND r.year = ? GROUP BY 1",
         (model, year),
