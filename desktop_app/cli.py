@@ -541,6 +541,7 @@ def build_parser() -> argparse.ArgumentParser:
     _units_parsers(commands, common)
     _import_parsers(commands, common)
     _models_parsers(commands, common)
+    _deadlines_parsers(commands, common)
     return parser
 
 
@@ -743,6 +744,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _import_command(args)
     if args.command == "models":
         return _models_command(args)
+    if args.command == "deadlines":
+        return _deadlines_command(args)
     if args.command == "selfcheck":
         return selfcheck()
     raise CliError(tr("unknown command {name}", name=args.command), EXIT_USAGE)
@@ -3882,6 +3885,111 @@ def _models_targets(args: argparse.Namespace) -> int:
         else:
             note = t.source
         print(f"{MODEL_TITLES[model]} {year}: {rate} ({note})")
+    return EXIT_OK
+
+
+# Reporting deadlines (issue 13 part 4) --------------------------------------------------
+
+
+def _deadlines_parsers(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    """`deadlines` (the list) and `deadlines set | add | remove | reset`."""
+    deadlines = commands.add_parser(
+        "deadlines", parents=[common], help=_("the reporting deadlines, soonest first")
+    )
+    deadlines.add_argument("--json", action="store_true", help=_("print JSON"))
+    sub = deadlines.add_subparsers(dest="deadlines_command", parser_class=_Parser)
+    change = sub.add_parser("set", parents=[common], help=_("change a deadline's day"))
+    change.add_argument(
+        "--key", required=True, help=_("the deadline's key ('deadlines' lists them)")
+    )
+    change.add_argument("--day", required=True, metavar="DD/MM", help=_("the new day, dd/mm"))
+    add = sub.add_parser("add", parents=[common], help=_("add a deadline of the centre's own"))
+    add.add_argument("--title", required=True, help=_("what is due"))
+    add.add_argument("--day", required=True, metavar="DD/MM", help=_("its day every year, dd/mm"))
+    add.add_argument("--json", action="store_true", help=_("print JSON"))
+    remove = sub.add_parser("remove", parents=[common], help=_("remove a deadline you added"))
+    remove.add_argument(
+        "--key", required=True, help=_("the deadline's key ('deadlines' lists them)")
+    )
+    sub.add_parser(
+        "reset", parents=[common], help=_("put the plans' deadlines back, dropping your changes")
+    )
+
+
+def deadline_title(deadline: object) -> str:
+    """A deadline's title in the messages' language: the plans' are msgids, the centre's own
+    are shown as typed."""
+    from desktop_app.core.deadlines import Deadline
+
+    assert isinstance(deadline, Deadline)
+    return deadline.title if deadline.custom else _(deadline.title)
+
+
+def days_left_text(days: int) -> str:
+    if days == 0:
+        return _("due today")
+    if days < 0:
+        return ngettext("overdue by {n} day", "overdue by {n} days", -days).format(n=-days)
+    return ngettext("{n} day left", "{n} days left", days).format(n=days)
+
+
+def _deadlines_command(args: argparse.Namespace) -> int:
+    command = args.deadlines_command
+    if command is None:
+        with _open(args) as ws:
+            found = ws.deadlines.upcoming()
+        if args.json:
+            _print_json(
+                [
+                    {"key": u.deadline.key, "title": deadline_title(u.deadline),
+                     "date": u.date.strftime("%d/%m/%Y"), "days_left": u.days_left,
+                     "report": u.deadline.report, "source": u.deadline.source,
+                     "day": u.deadline.day_text, "overdue": u.overdue,
+                     "custom": u.deadline.custom}
+                    for u in found
+                ]
+            )  # fmt: skip
+            return EXIT_OK
+        for u in found:
+            when = u.date.strftime("%d/%m/%Y")
+            if u.deadline.span:
+                when += f" ({u.deadline.span})"
+            print(f"{when}  {days_left_text(u.days_left)}  {deadline_title(u.deadline)}"
+                  f"  [{u.deadline.key}]")  # fmt: skip
+        return EXIT_OK
+    with Workspace.open(_need_db(args), check=True) as ws:
+        if command == "reset":
+            ws.deadlines.reset()
+            print(_("The plans' deadlines are back; your changes and your own deadlines are gone."))
+            return EXIT_OK
+        if command == "add":
+            key = ws.deadlines.add(args.title, args.day).value
+        elif command == "set":
+            key = ws.deadlines.set_day(args.key, args.day).value
+        elif command == "remove":
+            key = ws.deadlines.remove(args.key).value
+            print(tr("Removed the deadline {key}.", key=key))
+            return EXIT_OK
+        else:
+            raise CliError(
+                _("say 'deadlines', 'deadlines set', 'deadlines add', 'deadlines remove' or "
+                  "'deadlines reset'"),
+                EXIT_USAGE,
+            )  # fmt: skip
+        shown = next(u for u in ws.deadlines.upcoming() if u.deadline.key == key)
+    if command == "add" and args.json:
+        _print_json(
+            {"key": key, "title": deadline_title(shown.deadline),
+             "date": shown.date.strftime("%d/%m/%Y"), "days_left": shown.days_left}
+        )  # fmt: skip
+        return EXIT_OK
+    print(
+        tr(
+            "{title} [{key}]: every year on {day}; next {date} ({left}).",
+            title=deadline_title(shown.deadline), key=key, day=shown.deadline.day_text,
+            date=shown.date.strftime("%d/%m/%Y"), left=days_left_text(shown.days_left),
+        )
+    )  # fmt: skip
     return EXIT_OK
 
 

@@ -19,6 +19,8 @@ class Workspace:
         from desktop_app.services.citizen_tracker import CitizenTrackerService
         from desktop_app.services.class_documents import ClassDocumentService
         from desktop_app.services.courses import CourseService
+        from desktop_app.services.dashboard import DashboardService
+        from desktop_app.services.deadlines import DeadlineService
         from desktop_app.services.fund import FundService
         from desktop_app.services.fund_documents import FundDocumentService
         from desktop_app.services.households import HouseholdService
@@ -54,6 +56,8 @@ class Workspace:
         self.cdht = CitizenTrackerService(db, self.ops, self.centre)
         self.recognitions = RecognitionService(db, self.ops, self.models, self.centre)
         self.sync = SyncService(db, self.ops)
+        self.deadlines = DeadlineService(db, self.ops)
+        self.dashboard = DashboardService(db, self.courses, self.fund, self.members, self.models)
         self.recovery = RecoveryService(db, self.ops, self.sync)
         self.imports = ImportService(
             db,

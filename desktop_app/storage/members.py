@@ -256,7 +256,10 @@ def members_by_hamlet(db: Database) -> list[HamletShare]:
     """Active members per hamlet (where they live), counted from the members' side."""
     counts = dict(
         db.conn.execute(
-            "SELECT p.hamlet_id, count(*) FROM member m JOIN person p ON p.id = m.person_id"
+            # CROSS JOIN keeps the members outermost, each person then found in the covering
+            # index person_id_hamlet; left alone, the planner walked all 200,000 people
+            # (0.6 s against 0.09 s).
+            "SELECT p.hamlet_id, count(*) FROM member m CROSS JOIN person p ON p.id = m.person_id"
             " WHERE m.deleted = 0 AND m.status = 'active' AND p.deleted = 0"
             " GROUP BY p.hamlet_id"
         ).fetchall()

@@ -23,6 +23,7 @@ from desktop_app.ui.fit import resize_within_screen
 # The guide's pages, one per screen; "index" is the contents.
 HELP_PAGES = (
     "index",
+    "home",
     "people",
     "import",
     "classes",

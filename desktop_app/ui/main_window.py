@@ -30,6 +30,7 @@ from desktop_app.ui.classes import CertificateRegisterPage, ClassesPage
 from desktop_app.ui.context import CHECKING_MESSAGE, DAMAGED, READ_ONLY_MESSAGE, AppContext
 from desktop_app.ui.fit import resize_within_screen
 from desktop_app.ui.help import AboutDialog, HelpDialog
+from desktop_app.ui.home_dashboard import HomeDashboard
 from desktop_app.ui.import_history import ImportHistoryDialog, open_import_history
 from desktop_app.ui.import_wizard import ImportWizard
 from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
@@ -43,7 +44,8 @@ from desktop_app.ui.widgets import Banner
 log = logging.getLogger(__name__)
 
 NOTICE_MS = 15_000
-PEOPLE = 0  # the first section; Settings is always the last
+HOME = 0  # the first section, shown at start; Settings is always the last
+PEOPLE = 1
 
 SectionFactory = Callable[[AppContext], QWidget]
 # Sections a later issue adds, between People and Settings: (title msgid, page factory).
@@ -114,6 +116,7 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(lambda n=number: self._shortcut_section(n - 1))
             self._section_shortcuts.append(shortcut)
 
+        self.home_page: HomeDashboard
         self.people_page: PeoplePage
         self.settings_page: SettingsPage
         self.help_dialog: HelpDialog | None = None
@@ -207,6 +210,7 @@ class MainWindow(QMainWindow):
             on_backups = self.settings_page.tabs.currentIndex() == SECTION_BACKUPS
             return "backups" if on_backups else "settings"
         guide: dict[type[QWidget], str] = {
+            HomeDashboard: "home",
             PeoplePage: "people",
             ClassesPage: "classes",
             CertificateRegisterPage: "certificates",
@@ -238,16 +242,21 @@ class MainWindow(QMainWindow):
 
     # Pages ----------------------------------------------------------------------------
 
-    def _build_pages(self, section: int = PEOPLE) -> None:
+    def _build_pages(self, section: int = HOME) -> None:
         while (page := self.stack.widget(0)) is not None:
             self.stack.removeWidget(page)
             page.deleteLater()
         self.sidebar.blockSignals(True)
         self.sidebar.clear()
+        self.home_page = HomeDashboard(self.ctx)
+        self.home_page.open_report.connect(self.open_report)
         self.people_page = PeoplePage(self.ctx)
         self.settings_page = SettingsPage(self.ctx)
         self.settings_page.language_changed.connect(self.change_language)
-        pages: list[tuple[str, QWidget]] = [(_("People"), self.people_page)]
+        pages: list[tuple[str, QWidget]] = [
+            (_("Home"), self.home_page),
+            (_("People"), self.people_page),
+        ]
         pages += [(_(title), factory(self.ctx)) for title, factory in EXTRA_SECTIONS]
         pages.append((_("Settings"), self.settings_page))
         for title, page in pages:
@@ -305,6 +314,26 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(section)
         if section == PEOPLE:
             self.people_page.table.setFocus()
+
+    def page_of(self, kind: type[QWidget]) -> QWidget | None:
+        for i in range(self.stack.count()):
+            page = self.stack.widget(i)
+            if isinstance(page, kind):
+                return page
+        return None
+
+    def open_report(self, report: str) -> None:
+        """A deadline's button on the home page: the page that makes the report it needs."""
+        from desktop_app.core.deadlines import COMMUNITY_DOSSIER, UNIT_DOSSIER
+
+        models = {UNIT_DOSSIER: "unit", COMMUNITY_DOSSIER: "community"}
+        page = self.page_of(LearningModelsPage)
+        if report in models and isinstance(page, LearningModelsPage):
+            self.show_section(self.stack.indexOf(page))
+            page.show_model(models[report])
+            return
+        # The Reports section comes with the annual report (issue 13 parts 1-3).
+        self.home_page.reports_later()
 
     def show_profile(self) -> None:
         self.show_section(self.settings_index)

@@ -256,8 +256,8 @@ def test_a_later_section_slots_in_before_settings(
     monkeypatch.setattr(main_window, "EXTRA_SECTIONS", [("Members", lambda _ctx: QLabel("x"))])
     window = make_window(people_db)
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
-    assert titles == [_("People"), _("Members"), _("Settings")]
-    assert window.settings_index == 2
+    assert titles == [_("Home"), _("People"), _("Members"), _("Settings")]
+    assert window.settings_index == 3
     window.show_profile()
     assert window.stack.currentWidget() is window.settings_page
 

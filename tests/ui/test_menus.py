@@ -58,10 +58,12 @@ def test_f1_opens_the_guide_page_of_the_screen_shown(qtbot: QtBot, window: MainW
     qtbot.waitUntil(lambda: window.help_dialog is not None and window.help_dialog.isVisible())
     dialog = window.help_dialog
     assert dialog is not None
-    assert dialog.page == "people"
-    assert _heading("people", "vi") in dialog.browser.toPlainText()
+    # The window opens on the home page.
+    assert dialog.page == "home"
+    assert _heading("home", "vi") in dialog.browser.toPlainText()
     for section, page in (
-        (3, "members"), (4, "fund"), (5, "models"), (window.settings_index, "settings"),
+        (1, "people"), (4, "members"), (5, "fund"), (6, "models"),
+        (window.settings_index, "settings"),
     ):  # fmt: skip
         window.show_section(section)
         window.show_help()
@@ -80,7 +82,8 @@ def test_the_guide_is_in_the_language_of_the_screens(qtbot: QtBot, window: MainW
     i18n.set_language("en")
     dialog = window.show_help()
     text = dialog.browser.toPlainText()
-    assert _heading("people", "en") in text and _heading("people", "vi") not in text
+    # The window opens on the home page, whose guide page opens.
+    assert _heading("home", "en") in text and _heading("home", "vi") not in text
     dialog.show_page("index")
     assert "F1" in dialog.browser.toPlainText()
     dialog.reject()

@@ -14,12 +14,21 @@ from desktop_app.core.dates import NO_SUCH_DAY
 from desktop_app.core.people import PersonInput
 from desktop_app.core.problems import Problem, StoreError
 from desktop_app.i18n import _, problem_text, tr
-from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.main_window import PEOPLE, MainWindow
 from desktop_app.ui.people_model import COL_BIRTH, COL_NAME, COL_PHONE
 from desktop_app.ui.people_page import PeoplePage
 from desktop_app.ui.person_form import PersonForm
 
 TypeText = Callable[[QWidget, str], None]
+
+
+@pytest.fixture
+def window(people_db: Path, make_window: Callable[..., MainWindow]) -> MainWindow:
+    """The window on the People section, as a secretary opens it from the sidebar (the home
+    page comes first at start)."""
+    window = make_window(people_db)
+    window.show_section(PEOPLE)
+    return window
 
 
 def names(page: PeoplePage) -> list[str]:
@@ -56,7 +65,7 @@ def test_window_shows_people_with_counts_and_title(window: MainWindow) -> None:
     assert page.count_label.text() == "5 người"
     assert "centre.sqlite3" in window.windowTitle()
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
-    assert titles[0] == _("People")
+    assert titles[:2] == [_("Home"), _("People")]
     assert titles[-1] == _("Settings")
 
 
@@ -314,6 +323,7 @@ def test_read_only_database_shows_banner_and_refuses_saving(
     type_text: TypeText,
 ) -> None:
     window = make_window(people_db, read_only=True)
+    window.show_section(PEOPLE)
     page = window.people_page
     assert window.banner.isVisible()
     assert "chỉ đọc" in window.banner.text() or window.banner.text() == _(

@@ -26,9 +26,9 @@ def test_switching_to_english_rebuilds_the_texts_and_is_remembered(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     page = open_settings(window)
-    assert window.sidebar.item(0).text() == "Người dân"
+    assert window.sidebar.item(1).text() == "Người dân"
     page.set_language("en")
-    qtbot.waitUntil(lambda: window.sidebar.item(0).text() == "People", timeout=2000)
+    qtbot.waitUntil(lambda: window.sidebar.item(1).text() == "People", timeout=2000)
     assert i18n.current_language() == "en"
     assert QSettings("tthtcd", "tthtcd").value("language") == "en"
     assert window.stack.currentIndex() == window.settings_index  # the user stays where they were
@@ -39,7 +39,7 @@ def test_switching_to_english_rebuilds_the_texts_and_is_remembered(
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Cancel"
 
     window.settings_page.set_language("vi")
-    qtbot.waitUntil(lambda: window.sidebar.item(0).text() == "Người dân", timeout=2000)
+    qtbot.waitUntil(lambda: window.sidebar.item(1).text() == "Người dân", timeout=2000)
 
 
 def test_centre_profile_needs_name_province_and_commune(qtbot: QtBot, window: MainWindow) -> None:
@@ -141,7 +141,7 @@ def test_new_hamlet_appears_in_the_person_form(
     type_text(page.hamlet_name, "Ấp Bắc")
     page.add_hamlet_button.click()
     qtbot.waitUntil(lambda: page.hamlet_list.count() == 4, timeout=5000)
-    window.show_section(0)
+    window.show_section(1)  # People
     window.people_page.new_person()
     form = window.people_page.form
     assert form is not None

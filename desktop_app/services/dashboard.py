@@ -1,0 +1,204 @@
+"""The home dashboard's figures of a year, read in one call on a reader.
+
+    figures = ws.dashboard.figures(2026)
+
+Each figure comes from the query its own page uses wherever one exists: members and their
+share from `ws.members.shares`, the fund balance from `ws.fund.balance`, the models through
+the queries of `ws.models.status`, the kinds of class from `ws.courses.class_types`; classes
+and learner-attendances (lượt) from `storage.dashboard`.
+The GUI keeps the result for the day and reads it again when an operation touches one of
+`DASHBOARD_TABLES`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from desktop_app.core.dates import check_year
+from desktop_app.core.learning_subjects import MODEL_KEYS, SUBJECT_OF_MODEL
+from desktop_app.services.courses import CourseService
+from desktop_app.services.fund import FundService
+from desktop_app.services.learning_models import LearningModelService
+from desktop_app.services.members import MemberService
+from desktop_app.storage import dashboard as repo
+from desktop_app.storage import learning_models as models_repo
+from desktop_app.storage.db import Database
+
+__all__ = ["DASHBOARD_TABLES", "DashboardFigures", "DashboardService", "KindSeries", "ModelBar"]
+
+# The tables the figures read: an operation that touches one makes them stale.
+DASHBOARD_TABLES = frozenset(
+    {
+        "course", "session", "enrolment", "attendance", "class_type",
+        "member", "person", "hamlet",
+        "fund", "ledger_entry", "fund_year_close",
+        "model_registration", "model_assessment", "model_decision", "model_recognition",
+        "household", "clan", "clan_household", "learning_unit", "unit_member",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class KindSeries:
+    """The learner-attendances of one kind of class, month by month (January first)."""
+
+    code: str
+    name: str
+    months: tuple[int, ...]  # 12 values
+
+    @property
+    def total(self) -> int:
+        return sum(self.months)
+
+
+@dataclass(frozen=True)
+class HamletMembers:
+    name: str
+    members: int
+    population: int | None
+
+    @property
+    def share(self) -> float | None:
+        return self.members / self.population if self.population else None
+
+
+@dataclass(frozen=True)
+class ModelBar:
+    """A model's registered and recognised subjects of those who could, and its target."""
+
+    model: str
+    eligible: int
+    registered: int
+    recognised: int
+    target: float
+
+    @property
+    def registered_rate(self) -> float | None:
+        return self.registered / self.eligible if self.eligible else None
+
+    @property
+    def recognised_rate(self) -> float | None:
+        return self.recognised / self.eligible if self.eligible else None
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    year: int
+    computed_on: dt.date
+    classes: int
+    attendances: int  # lượt: present marks at the year's sessions
+    learners: int  # distinct people present at least once
+    members: int  # active members
+    population: int | None  # the hamlets' populations added up (None: none given)
+    fund_balance: int  # đồng, every live fund, at the end of the year (or today)
+    # Per kind of class, most attended first.
+    attendance_by_kind: tuple[KindSeries, ...]
+    members_by_hamlet: tuple[HamletMembers, ...]
+    # Every fund's balance at each month's end; None for months still to come.
+    fund_by_month: tuple[int | None, ...]
+    models: tuple[ModelBar, ...]
+
+    @property
+    def member_share(self) -> float | None:
+        return self.members / self.population if self.population else None
+
+    @property
+    def attendance_by_month(self) -> tuple[int, ...]:
+        return tuple(sum(k.months[m] for k in self.attendance_by_kind) for m in range(12))
+
+    @property
+    def models_registered(self) -> int:
+        return sum(m.registered for m in self.models)
+
+    @property
+    def models_recognised(self) -> int:
+        return sum(m.recognised for m in self.models)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing recorded for the year: no class, no attendance, no member, no fund."""
+        return not (self.classes or self.attendances or self.members or self.fund_balance
+                    or self.models_registered)  # fmt: skip
+
+
+class DashboardService:
+    def __init__(
+        self,
+        db: Database,
+        courses: CourseService,
+        fund: FundService,
+        members: MemberService,
+        models: LearningModelService,
+    ) -> None:
+        self._db = db
+        self._courses = courses
+        self._fund = fund
+        self._members = members
+        self._models = models
+
+    def figures(self, year: int, today: dt.date | None = None) -> DashboardFigures:
+        check_year(year)
+        today = today or dt.date.today()
+        counts, learners = repo.attendances(self._db, year)
+        names = {t.code: t.name for t in self._courses.class_types(include_inactive=True)}
+        kinds: dict[str, tuple[str, list[int]]] = {}
+        for month, code, n in counts:
+            kinds.setdefault(code, (names.get(code, code), [0] * 12))[1][month - 1] += n
+        by_kind = sorted(
+            (KindSeries(code, name, tuple(months)) for code, (name, months) in kinds.items()),
+            key=lambda k: (-k.total, k.name),
+        )
+        hamlets, commune = self._members.shares()
+        month_ends = [dt.date(year, m, calendar.monthrange(year, m)[1]) for m in range(1, 13)]
+        funds = self._fund.funds()
+        by_month: list[int | None] = []
+        for end in month_ends:
+            if end > today and dt.date(year, end.month, 1) > today:
+                by_month.append(None)  # a month still to come
+                continue
+            at = min(end, today)
+            by_month.append(
+                sum(self._fund.balance(f.id, at) for f in funds if f.opening_date <= at)
+            )
+        year_end = min(month_ends[-1], today)
+        balance = sum(
+            self._fund.balance(f.id, year_end) for f in funds if f.opening_date <= year_end
+        )
+        models = self._model_bars(year)
+        return DashboardFigures(
+            year=year,
+            computed_on=today,
+            classes=repo.count_classes(self._db, year),
+            attendances=sum(k.total for k in by_kind),
+            learners=learners,
+            members=commune.members,
+            population=commune.population,
+            fund_balance=balance,
+            attendance_by_kind=tuple(by_kind),
+            members_by_hamlet=tuple(
+                HamletMembers(h.name, h.members, h.population) for h in hamlets
+            ),
+            fund_by_month=tuple(by_month),
+            models=models,
+        )
+
+    def _model_bars(self, year: int) -> tuple[ModelBar, ...]:
+        """What `ws.models.status` says of each model for the commune, through the same
+        queries (one pass per model over its registrations)."""
+        targets = self._models.targets(year)
+        bars = []
+        for model in MODEL_KEYS:
+            kind = SUBJECT_OF_MODEL[model]
+            results = models_repo.results_by_hamlet(self._db, model, kind, year).values()
+            bars.append(
+                ModelBar(
+                    model,
+                    eligible=sum(models_repo.eligible_by_hamlet(self._db, kind, year).values()),
+                    registered=sum(r[0] for r in results),
+                    recognised=sum(r[3] for r in results),
+                    target=targets[model].rate,
+                )
+            )
+        return tuple(bars)
