@@ -24,6 +24,7 @@ from desktop_app.i18n import LANGUAGES, _, format_int, set_language, tr
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.gc_guard import GuiThreadCollector
 from desktop_app.ui.long_task import LongTask
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.qt_texts import CatalogTranslator, apply_qt_locale
@@ -360,6 +361,7 @@ def run_gui(db_path: Path | None, lang: str | None) -> int:
     """Start the app on `db_path` (default: the user's data folder) and run until it closes."""
     setup_logging()
     app = ensure_app()
+    GuiThreadCollector(app)  # Qt objects are freed on the GUI thread only
     errors.install_excepthook()
     choose_language(lang)
     install_translator(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
 from desktop_app.ui.app import build_window, install_translator
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.gc_guard import GuiThreadCollector
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.worker import DbWorker
 
@@ -28,6 +30,21 @@ def _isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
     folder = str(tmp_path_factory.mktemp("qsettings"))
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _gui_thread_gc(qapp: QApplication) -> Iterator[None]:
+    """As in the app: the cycle collector runs on the GUI thread only (ui/gc_guard.py)."""
+    collector = GuiThreadCollector(qapp)
+    yield
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def _collect_between_tests() -> Iterator[None]:
+    """What one test left in cycles is freed here, on the GUI thread, not in the next test."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)
@@ -50,23 +67,25 @@ def bug_dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 @pytest.fixture
-def open_context(qtbot: QtBot) -> Iterator[Callable[[Path], AppContext]]:
+def open_context(qtbot: QtBot) -> Iterator[Callable[..., AppContext]]:
     """An AppContext as `app.build_window` makes it, without a window: the writer thread and
-    a query thread with its own read-only connection. Closed at the end of the test."""
-    opened: list[tuple[DbWorker, DbWorker, Workspace]] = []
+    a query thread with its own read-only connection. Closed at the end of the test; freed
+    by the GUI thread's collector (`_collect_between_tests`)."""
+    opened: list[AppContext] = []
 
-    def open_(path: Path) -> AppContext:
-        writer = Workspace.open(path)
+    def open_(path: Path, *, read_only: bool = False, create: bool = False) -> AppContext:
+        writer = Workspace.open(path, read_only=read_only, create=create)
         reader = writer.reader()
-        worker, queries = DbWorker(writer), DbWorker(writer.reader())
-        opened.append((worker, queries, reader))
-        return AppContext(reader, worker, queries)
+        ctx = AppContext(reader, DbWorker(writer), DbWorker(writer.reader()))
+        opened.append(ctx)
+        return ctx
 
     yield open_
-    for worker, queries, reader in opened:
-        queries.close()
-        worker.close()
-        reader.close()
+    for ctx in opened:
+        qtbot.waitUntil(lambda c=ctx: c.worker.pending == 0 and c.queries.pending == 0)
+        ctx.queries.close()
+        ctx.worker.close()
+        ctx.reader.close()
 
 
 def _open(path: Path, read_only: bool = False) -> tuple[Workspace, Workspace]:

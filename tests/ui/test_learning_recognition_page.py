@@ -28,7 +28,6 @@ from desktop_app.ui.learning_models_page import LearningModelsPage
 from desktop_app.ui.model_progress import ProgressView, TargetDialog
 from desktop_app.ui.model_recognition import NO_NUMBER, RecognitionView, RevokeDialog
 from desktop_app.ui.widgets import ERROR_STYLE
-from desktop_app.ui.worker import DbWorker
 from tests.documents.test_roster import page_count, text_of
 from tests.ui.test_import_wizard import WAIT, click, idle, yes
 
@@ -307,27 +306,21 @@ def test_the_target_dialog_moves_the_chart_target_line(
         assert ws.models.targets(YEAR)["family"].rate == 0.7
 
 
-def test_read_only_disables_the_writing_buttons(qtbot: QtBot, db: dict[str, str]) -> None:
+def test_read_only_disables_the_writing_buttons(
+    qtbot: QtBot, db: dict[str, str], open_context: Callable[..., AppContext]
+) -> None:
     with Workspace.open(Path(db["path"])) as ws:
         ws.recognitions.recognise("family", YEAR, "45/QĐ-UBND", dt.date.today(), [db["an"]])
-    writer = Workspace.open(Path(db["path"]), read_only=True)
-    reader = writer.reader()
-    worker, queries = DbWorker(writer), DbWorker(writer.reader())
-    ctx = AppContext(reader, worker, queries)
-    try:
-        assert ctx.read_only
-        page, view = recognition_on(qtbot, ctx)
-        assert len(view.proposals_model.rows) == 2
-        assert not view.recognise_button.isEnabled() and not view.number_edit.isEnabled()
-        view.recognised_table.selectRow(0)
-        assert view.selected() is not None and not view.revoke_button.isEnabled()
-        assert view.print_button.isEnabled()  # printing writes nothing of the database
-        tab = page.current
-        tab.show_view(tab.progress)
-        idle(qtbot, ctx)
-        assert not tab.progress.target_button.isEnabled()
-        page.close()
-    finally:
-        queries.close()
-        worker.close()
-        reader.close()
+    ctx = open_context(Path(db["path"]), read_only=True)
+    assert ctx.read_only
+    page, view = recognition_on(qtbot, ctx)
+    assert len(view.proposals_model.rows) == 2
+    assert not view.recognise_button.isEnabled() and not view.number_edit.isEnabled()
+    view.recognised_table.selectRow(0)
+    assert view.selected() is not None and not view.revoke_button.isEnabled()
+    assert view.print_button.isEnabled()  # printing writes nothing of the database
+    tab = page.current
+    tab.show_view(tab.progress)
+    idle(qtbot, ctx)
+    assert not tab.progress.target_button.isEnabled()
+    page.close()

@@ -8,7 +8,7 @@ writing buttons disabled on a read-only file."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -34,7 +34,6 @@ from desktop_app.ui.model_citizens import (
     needed_for_target,
     status_text,
 )
-from desktop_app.ui.worker import DbWorker
 from tests.ui.test_import_wizard import WAIT, choose, click, idle, yes
 
 TODAY = dt.date.today()
@@ -286,14 +285,8 @@ def test_the_import_button_opens_the_wizard_on_the_platforms_lists(
 
 
 @pytest.fixture
-def read_only_context(tracker_db: Path) -> Iterator[AppContext]:
-    writer = Workspace.open(tracker_db, read_only=True)
-    reader = writer.reader()
-    worker, queries = DbWorker(writer), DbWorker(writer.reader())
-    yield AppContext(reader, worker, queries)
-    queries.close()
-    worker.close()
-    reader.close()
+def read_only_context(tracker_db: Path, open_context: Callable[..., AppContext]) -> AppContext:
+    return open_context(tracker_db, read_only=True)
 
 
 def test_read_only_the_writing_buttons_are_disabled(

@@ -7,7 +7,7 @@ opening the window, and a clan added there then registered."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,7 +28,6 @@ from desktop_app.ui.model_subjects import (
     SubjectsDialog,
     UnitsDialog,
 )
-from desktop_app.ui.worker import DbWorker
 from tests.ui.test_import_wizard import WAIT, choose, click, idle, yes
 
 YEAR = dt.date.today().year
@@ -261,7 +260,7 @@ def test_a_school_with_a_member_added_and_removed(
 
 
 @pytest.fixture
-def read_only_context(households_db: Path) -> Iterator[AppContext]:
+def read_only_context(households_db: Path, open_context: Callable[..., AppContext]) -> AppContext:
     with Workspace.open(households_db) as ws:
         clan = ws.models.add_clan("Dòng họ Trần").value
         bich = next(p.id for p in ws.people.roster() if p.full_name == "Trần Thị Bích")
@@ -269,13 +268,7 @@ def read_only_context(households_db: Path) -> Iterator[AppContext]:
         assert household is not None
         ws.models.add_clan_household(clan, household)
         ws.models.add_unit("Trạm Y tế xã", UnitKind.AGENCY)
-    writer = Workspace.open(households_db, read_only=True)
-    reader = writer.reader()
-    worker, queries = DbWorker(writer), DbWorker(writer.reader())
-    yield AppContext(reader, worker, queries)
-    queries.close()
-    worker.close()
-    reader.close()
+    return open_context(households_db, read_only=True)
 
 
 def test_read_only_the_writing_buttons_are_disabled(

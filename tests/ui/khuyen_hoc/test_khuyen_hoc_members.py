@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,14 +17,12 @@ from desktop_app.core.people import PersonInput
 from desktop_app.i18n import _, tr
 from desktop_app.services import demo
 from desktop_app.services.fund import LedgerFilter
-from desktop_app.services.workspace import Workspace
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.khuyen_hoc.dues_dialog import DuesDialog
 from desktop_app.ui.khuyen_hoc.fund_page import FundPage
 from desktop_app.ui.khuyen_hoc.member_dialogs import BranchDialog, MemberForm
 from desktop_app.ui.khuyen_hoc.members_page import MembersPage
 from desktop_app.ui.khuyen_hoc.models import D_AMOUNT, D_PAID, M_NAME
-from desktop_app.ui.worker import DbWorker
 
 TypeText = Callable[[QWidget, str], None]
 YEAR = dt.date.today().year
@@ -400,15 +398,8 @@ def test_only_the_newest_search_is_shown(qtbot: QtBot, page: MembersPage) -> Non
 
 
 @pytest.fixture
-def empty_ctx(tmp_path: Path) -> Iterator[AppContext]:
-    writer = Workspace.open(tmp_path / "empty.sqlite3", create=True)
-    reader = writer.reader()
-    worker = DbWorker(writer)
-    queries = DbWorker(writer.reader())
-    yield AppContext(reader, worker, queries)
-    queries.close()
-    worker.close()
-    reader.close()
+def empty_ctx(tmp_path: Path, open_context: Callable[..., AppContext]) -> AppContext:
+    return open_context(tmp_path / "empty.sqlite3", create=True)
 
 
 def test_the_demo_fill_shows_on_both_pages_without_a_restart(
