@@ -37,7 +37,9 @@ from desktop_app.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from desktop_app.services.certificates import Decision
+    from desktop_app.core.annual_report import AnnualReport
     from desktop_app.services.imports import ImportPlan
+    from desktop_app.services.report_documents import ReportRequest
     from desktop_app.services.sync import ImportOutcome, SiteInfo, TableCounts
 
 EXIT_OK = 0
@@ -542,6 +544,7 @@ def build_parser() -> argparse.ArgumentParser:
     _import_parsers(commands, common)
     _models_parsers(commands, common)
     _deadlines_parsers(commands, common)
+    _report_parsers(commands, common)
     return parser
 
 
@@ -746,6 +749,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _models_command(args)
     if args.command == "deadlines":
         return _deadlines_command(args)
+    if args.command == "report":
+        return _report_command(args)
     if args.command == "selfcheck":
         return selfcheck()
     raise CliError(tr("unknown command {name}", name=args.command), EXIT_USAGE)
@@ -3991,6 +3996,138 @@ def _deadlines_command(args: argparse.Namespace) -> int:
         )
     )  # fmt: skip
     return EXIT_OK
+
+
+# The yearly reports (issue 13 parts 1-3, 5, 6) -------------------------------------------
+
+
+def _report_parsers(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    """`report annual` and `report khuyen-hoc [--month]`."""
+    report = commands.add_parser(
+        "report", parents=[common], help=_("the yearly reports, filled in from the records")
+    )
+    sub = report.add_subparsers(dest="report_command", parser_class=_Parser)
+    annual = sub.add_parser(
+        "annual", parents=[common], help=_("the centre's annual report (any period)")
+    )
+    khuyen_hoc = sub.add_parser(
+        "khuyen-hoc", parents=[common], help=_("the Khuyến học yearly summary")
+    )
+    khuyen_hoc.add_argument(
+        "--month", action="store_true", help=_("the Khuyến học Month report instead (due 6/10)")
+    )
+    for parser in (annual, khuyen_hoc):
+        # Checked by the report (exit 1, as a period that ends before it starts).
+        parser.add_argument("--year", required=True, type=_positive, help=_("the year"))
+        scope = parser.add_mutually_exclusive_group()
+        scope.add_argument(
+            "--centre", action="append", metavar="SITE_ID",
+            help=_("at an office: this enrolled centre only (repeat for several)"),
+        )  # fmt: skip
+        scope.add_argument(
+            "--all-centres", action="store_true",
+            help=_("at an office: every enrolled centre, summed (the default)"),
+        )  # fmt: skip
+        parser.add_argument("--json", action="store_true", help=_("print every figure as JSON"))
+        parser.add_argument(
+            "--out", type=Path, help=_("PDF or xlsx file to write (by its name's ending)")
+        )
+        parser.add_argument(
+            "--number", default="", help=_("the paper's number, e.g. 12/BC-TTHTCĐ")
+        )
+    annual.add_argument(
+        "--from", dest="date_from", type=_date, metavar="DD/MM/YYYY",
+        help=_("the period's first day (default 1 January)"),
+    )  # fmt: skip
+    annual.add_argument(
+        "--to", dest="date_to", type=_date, metavar="DD/MM/YYYY",
+        help=_("the period's last day (default 31 December)"),
+    )  # fmt: skip
+
+
+def _report_request(args: argparse.Namespace) -> ReportRequest:
+    from desktop_app.services.report_documents import (
+        ANNUAL,
+        KHUYEN_HOC,
+        KHUYEN_HOC_MONTH,
+        ReportRequest,
+    )
+
+    if args.report_command == "annual":
+        kind = ANNUAL
+    else:
+        kind = KHUYEN_HOC_MONTH if args.month else KHUYEN_HOC
+    return ReportRequest(
+        kind,
+        args.year,
+        getattr(args, "date_from", None),
+        getattr(args, "date_to", None),
+        tuple(dict.fromkeys(args.centre)) if args.centre else None,
+    )
+
+
+def _report_command(args: argparse.Namespace) -> int:
+    from desktop_app.services.report_documents import output_format
+
+    if args.report_command not in ("annual", "khuyen-hoc"):
+        raise CliError(_("say 'report annual' or 'report khuyen-hoc'"), EXIT_USAGE)
+    request = _report_request(args)
+    out = None
+    if args.out is not None:
+        output_format(args.out)
+        out = _out(args)
+    if out is None:
+        with _open(args) as ws:
+            report = ws.report_documents.figures(request)
+            if args.json:
+                _print_json(ws.report_documents.figures_json(report))
+                return EXIT_OK
+        _print_report(report)
+        return EXIT_OK
+    with Workspace.open(_need_db(args), check=True) as ws:
+        prepared = ws.report_documents.prepare(request, args.number)
+        pages = ws.report_documents.render(prepared, out)
+        ws.report_documents.record_print(prepared.audit)
+        if args.json:
+            _print_json(ws.report_documents.figures_json(prepared.report))
+            return EXIT_OK
+    if out.suffix.lower() == ".pdf":
+        print(tr("Wrote {path} ({pages} pages).", path=str(out), pages=pages))
+    else:
+        print(tr("Wrote {path}.", path=str(out)))
+    return EXIT_OK
+
+
+def _print_report(report: AnnualReport) -> None:
+    """The report on the screen: each table, its rows and figures, the way the paper
+    prints them."""
+    from desktop_app.documents.annual_report import (
+        NO_DATA_SENTENCE,
+        format_figure,
+        period_line,
+        site_dates_line,
+    )
+
+    print(period_line(report))
+    if report.empty:
+        print(NO_DATA_SENTENCE)
+    for number, table in enumerate(report.tables, start=1):
+        if report.empty:
+            break
+        print()
+        print(f"{number}. {_(table.title)}")
+        columns = [_(c) for c in table.columns]
+        if len(columns) > 1:
+            print("    " + " | ".join(columns))
+        for label, figures in table.rows:
+            shown = " | ".join(
+                format_figure(f) if f.value is not None else _("(to fill in)") for f in figures
+            )
+            print(f"  {_(label)}: {shown}")
+    sites = site_dates_line(report)
+    if sites:
+        print()
+        print(sites)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ __all__ = [
     "tr",
     "translations_loaded",
     "user_error_text",
+    "vietnamese",
 ]
 
 log = logging.getLogger(__name__)
@@ -165,6 +166,12 @@ def reload_catalogs() -> None:
 
 def _(msgid: str) -> str:
     return _load(_current).gettext(msgid)
+
+
+def vietnamese(msgid: str) -> str:
+    """The Vietnamese of a msgid whatever the UI language: official papers read in
+    Vietnamese even when the app speaks English."""
+    return _load("vi").gettext(msgid)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

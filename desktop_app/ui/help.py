@@ -31,6 +31,7 @@ HELP_PAGES = (
     "members",
     "fund",
     "models",
+    "reports",
     "sync",
     "settings",
     "backups",

@@ -88,11 +88,6 @@ REPORT_BUTTONS = {
     UNIT_DOSSIER: N_("Learning units…"),
     COMMUNITY_DOSSIER: N_("Learning communities…"),
 }
-REPORTS_LATER = N_(
-    "The annual report and the Khuyến học report come in the Reports section, which is not in "
-    "this version yet. Until then the figures are on this page and in the Members, Fund and "
-    "Learning models sections."
-)
 
 
 def deadline_title(deadline: Deadline) -> str:
@@ -446,12 +441,6 @@ class HomeDashboard(QWidget):
             self.deadline_grid.addWidget(QLabel(_("No deadlines.")), 0, 0, 1, 4)
 
     # Reports and deadlines -----------------------------------------------------------------
-
-    def reports_later(self) -> None:
-        """What a report's button says until the Reports section exists."""
-        self.info_box = show_message(
-            self, _("Reports"), _(REPORTS_LATER), QMessageBox.Icon.Information
-        )
 
     def open_deadlines(self) -> DeadlinesDialog:
         self.dialog = DeadlinesDialog(self)

@@ -36,6 +36,7 @@ from desktop_app.ui.import_wizard import ImportWizard
 from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
 from desktop_app.ui.learning_models_page import LearningModelsPage
 from desktop_app.ui.people_page import PeoplePage
+from desktop_app.ui.reports_page import ReportsPage
 from desktop_app.ui.qt_texts import apply_qt_locale
 from desktop_app.ui.settings_page import SECTION_BACKUPS, SECTION_PROFILE, SettingsPage
 from desktop_app.ui.sync import SyncPage
@@ -56,6 +57,7 @@ EXTRA_SECTIONS: list[tuple[str, SectionFactory]] = [
     (N_("Members"), MembersPage),
     (N_("Fund"), FundPage),
     (N_("Learning models"), LearningModelsPage),
+    (N_("Reports"), ReportsPage),
     (N_("Sync"), SyncPage),
 ]
 
@@ -217,6 +219,7 @@ class MainWindow(QMainWindow):
             MembersPage: "members",
             FundPage: "fund",
             LearningModelsPage: "models",
+            ReportsPage: "reports",
             SyncPage: "sync",
         }
         page = self.stack.currentWidget()
@@ -332,8 +335,10 @@ class MainWindow(QMainWindow):
             self.show_section(self.stack.indexOf(page))
             page.show_model(models[report])
             return
-        # The Reports section comes with the annual report (issue 13 parts 1-3).
-        self.home_page.reports_later()
+        reports = self.page_of(ReportsPage)
+        if isinstance(reports, ReportsPage):
+            reports.show_report(report)
+            self.show_section(self.stack.indexOf(reports))
 
     def show_profile(self) -> None:
         self.show_section(self.settings_index)

@@ -18,12 +18,12 @@ from desktop_app.services.fund import FundInput
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.home_dashboard import (
     OVERDUE_STYLE,
-    REPORTS_LATER,
     HomeDashboard,
     days_left_text,
 )
 from desktop_app.ui.learning_models_page import LearningModelsPage
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.reports_page import ReportsPage
 from tests.ui.test_import_wizard import WAIT, click, idle, yes
 
 YEAR = dt.date.today().year
@@ -117,12 +117,16 @@ def test_overdue_in_red_and_the_buttons_open_the_reports(
     click(qtbot, page.deadline_buttons[keys.index("unit_dossier")])
     models = window.stack.currentWidget()
     assert isinstance(models, LearningModelsPage) and models.model == "unit"
-    # The annual report's says where it is coming.
+    # The Khuyến học month report's opens Reports on that report.
     window.show_section(0)
-    click(qtbot, page.deadline_buttons[keys.index("annual_report")])
-    box = page.info_box
-    assert isinstance(box, QMessageBox) and box.text() == _(REPORTS_LATER)
-    box.close()
+    click(qtbot, page.deadline_buttons[keys.index("khuyen_hoc_month")])
+    reports = window.stack.currentWidget()
+    assert isinstance(reports, ReportsPage) and reports.kind == "khuyen_hoc_month"
+    idle(qtbot, window.ctx)
+    window.show_section(0)
+    click(qtbot, page.deadline_buttons[keys.index("commune_report")])
+    assert reports.kind == "annual" and window.stack.currentWidget() is reports
+    idle(qtbot, window.ctx)
 
 
 def test_the_deadlines_dialog(

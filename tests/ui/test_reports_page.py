@@ -1,0 +1,130 @@
+"""The Reports section on a real database: the report read on the query thread and shown
+table by table, each counted figure opening the records behind it (as many as it counts),
+an empty period said in words, the PDF previewed and the workbook saved with its audit
+line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PySide6.QtCore import QDate
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.annual_report import Figure
+from desktop_app.i18n import _
+from desktop_app.services.workspace import Workspace
+from desktop_app.ui import preview as preview_module
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.reports_page import NO_DATA, RecordsDialog, ReportsPage, figure_text
+from tests.ui.test_import_wizard import WAIT, click, idle
+
+
+def reports_of(qtbot: QtBot, window: MainWindow) -> ReportsPage:
+    page = window.page_of(ReportsPage)
+    assert isinstance(page, ReportsPage)
+    window.show_section(window.stack.indexOf(page))
+    qtbot.waitUntil(lambda: page.report is not None and not page.loading, timeout=WAIT)
+    idle(qtbot, window.ctx)
+    return page
+
+
+def counted(page: ReportsPage) -> list[tuple[int, int, int, Figure]]:
+    """(table, row, column, figure) of every figure counted from records."""
+    found = []
+    for t, table in enumerate(page.tables):
+        for r in range(table.rowCount()):
+            for c in range(1, table.columnCount()):
+                hit = table.figure_at(r, c)
+                if hit is not None and hit[1].records and hit[1].unit in ("", "people"):
+                    found.append((t, r, c, hit[1]))
+    return found
+
+
+def test_the_annual_report_shows_its_tables_and_each_figure_its_records(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    page = reports_of(qtbot, window)
+    report = page.report
+    assert report is not None and page.kind == "annual"
+    assert len(page.tables) == len(report.tables) > 0
+    # What the screen shows is what the report holds, cell by cell.
+    for table, widget in zip(report.tables, page.tables, strict=True):
+        for r, (_label, figures) in enumerate(table.rows):
+            for c, figure in enumerate(figures, start=1):
+                item = widget.item(r, c)
+                assert item is not None and item.text() == figure_text(figure)
+    figures = counted(page)
+    assert figures, "no figure of the report traces its records"
+    for t, r, c, figure in figures[:6]:
+        page.open_records(page.tables[t], r, c)
+        qtbot.waitUntil(lambda: isinstance(page.dialog, RecordsDialog), timeout=WAIT)
+        dialog = page.dialog
+        assert isinstance(dialog, RecordsDialog)
+        assert dialog.model.rowCount() == figure.value
+        dialog.close()
+        qtbot.waitUntil(lambda: page.dialog is None, timeout=WAIT)
+
+
+def test_an_empty_period_says_so(qtbot: QtBot, window: MainWindow) -> None:
+    page = reports_of(qtbot, window)
+    page.period_combo.setCurrentIndex(page.period_combo.findData("custom"))
+    assert page.from_edit.isEnabled() and page.to_edit.isEnabled()
+    page.from_edit.setDate(QDate(2001, 1, 1))
+    page.to_edit.setDate(QDate(2001, 3, 31))
+    qtbot.waitUntil(
+        lambda: page.report is not None
+        and page.report.period_to == dt.date(2001, 3, 31)
+        and not page.loading,
+        timeout=WAIT,
+    )
+    assert page.report is not None and page.report.empty
+    assert page.message.text() == _(NO_DATA) and page.tables == []
+
+
+def test_the_khuyen_hoc_summary_prints_and_exports(
+    qtbot: QtBot,
+    window: MainWindow,
+    people_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = reports_of(qtbot, window)
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData("khuyen_hoc"))
+    qtbot.waitUntil(
+        lambda: page.report is not None and page.report.kind == "khuyen_hoc" and not page.loading,
+        timeout=WAIT,
+    )
+    assert not page.period_combo.isEnabled()
+    shown: list[Path] = []
+    monkeypatch.setattr(preview_module, "preview_pdf", lambda _p, path, *_a: shown.append(path))
+    page.number_edit.setText("07/BC-HKH")
+    click(qtbot, page.print_button)
+    qtbot.waitUntil(lambda: bool(shown), timeout=WAIT)
+    assert shown[0].read_bytes().startswith(b"%PDF")
+    out = tmp_path / "khuyen-hoc.xlsx"
+    monkeypatch.setattr(preview_module, "ask_output_path", lambda *_a: out)
+    click(qtbot, page.excel_button)
+    qtbot.waitUntil(out.exists, timeout=WAIT)
+    idle(qtbot, window.ctx)
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[0] == "Thông tin"
+    with Workspace.open(people_db, read_only=True) as ws:
+        rows = ws.db.conn.execute(
+            "SELECT record_id FROM audit WHERE action = 'report.print'"
+        ).fetchall()
+    assert [r[0] for r in rows] == ["khuyen_hoc", "khuyen_hoc"]
+
+
+def test_a_deadline_opens_its_report(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], people_db: Path
+) -> None:
+    window = make_window(people_db)
+    window.open_report("khuyen_hoc_month")
+    page = window.stack.currentWidget()
+    assert isinstance(page, ReportsPage) and page.kind == "khuyen_hoc_month"
+    qtbot.waitUntil(lambda: page.report is not None and not page.loading, timeout=WAIT)
+    idle(qtbot, window.ctx)
