@@ -56,11 +56,20 @@ def report_period(
     preset: str | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    *,
+    today: dt.date | None = None,
 ) -> tuple[dt.date, dt.date]:
     """The first and last day of a report's period: the dates given (either end defaulting to
     the preset's), else the preset's ("calendar" when None). UserError for a year no record
-    can have, an unknown preset, or a period that ends before it starts."""
+    can have (check_year), a year after next (no record is dated there yet), an unknown
+    preset, or a period that ends before it starts."""
     check_year(year)
+    next_year = (today or dt.date.today()).year + 1
+    if year > next_year:
+        raise UserError(
+            N_("There are no records for {year} yet: choose a year up to {last}."),
+            {"year": year, "last": next_year},
+        )
     if preset is None or preset == "calendar":
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     elif preset == "school":

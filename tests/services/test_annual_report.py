@@ -81,8 +81,9 @@ def centre(ws: Workspace, hamlets: dict[str, str]) -> dict[str, str]:
     members = [ws.members.add(MemberInput(p[k], branch, dt.date(2025, 1, 1))).value
                for k in ("an", "cuong")]  # fmt: skip
     dung = ws.members.add(MemberInput(p["dung"], branch, dt.date(2025, 1, 1))).value
-    ws.members.update(dung, MemberInput(p["dung"], branch, dt.date(2025, 1, 1),
-                                        status=MemberStatus.LEFT, status_on=dt.date(2025, 6, 1)))  # fmt: skip
+    left = MemberInput(p["dung"], branch, dt.date(2025, 1, 1), status=MemberStatus.LEFT,
+                       status_on=dt.date(2025, 6, 1))  # fmt: skip
+    ws.members.update(dung, left)
     fund = ws.fund.create(FundInput("Quỹ Khuyến học xã", 1_000_000, dt.date(2025, 1, 1))).value
     # Dues: 2 × 20.000 đ on 1/4 (a PT receipt of kind dues too).
     ws.members.set_rate(DuesRate(YEAR, 20_000, 30))
@@ -146,7 +147,11 @@ def test_every_figure_against_the_truth_table(ws: Workspace, centre: dict[str, s
     assert j["members"] == 2
     assert j["members_by_hamlet"] == {"Thôn 1": 1, "Thôn 2": 1, "Thôn 10": 0}
     assert j["member_share"] == pytest.approx(2 / 150)
-    assert j["member_share_by_hamlet"] == {"Thôn 1": pytest.approx(0.01), "Thôn 2": pytest.approx(0.02), "Thôn 10": None}
+    assert j["member_share_by_hamlet"] == {
+        "Thôn 1": pytest.approx(0.01),
+        "Thôn 2": pytest.approx(0.02),
+        "Thôn 10": None,
+    }
     assert j["commune_population"] == 150
     # Money: dues 40.000; cash receipts 500.000 + 40.000 (the voided 300.000 nets to 0);
     # payments 200.000 + 50.000; the books are goods, not cash.
@@ -247,6 +252,7 @@ def test_periods_and_refusals(ws: Workspace, centre: dict[str, str]) -> None:
                                    date_to=dt.date(2026, 4, 1)), "before it starts"),
         (lambda: ws.reports.annual(1800), "not a year"),
         (lambda: ws.reports.annual(99999), "not a year"),
+        (lambda: ws.reports.annual(dt.date.today().year + 2), "no records"),
         (lambda: ws.reports.period(YEAR, "quarter", None, None), "no period"),
         (lambda: ws.reports.annual(YEAR, sites=["no-such-site"]), "no centre"),
     ):  # fmt: skip
