@@ -276,8 +276,7 @@ class ReportService:
             if result is not None and result != Result.FAIL.value:
                 passed[level] += n
         rows = []
-        for level in (1, 2):
-            label = N_("Literacy level {level}").replace("{level}", str(level))
+        for level, label in ((1, N_("Literacy level 1")), (2, N_("Literacy level 2"))):
             rows.append(
                 (
                     label,

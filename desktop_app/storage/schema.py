@@ -1346,5 +1346,6 @@ def model_result_indexes(db: UtilsDatabase) -> None:
 @migrations(name="0020_report_indexes")
 def report_indexes(db: UtilsDatabase) -> None:
     db.execute(
-        "CREATE INDEX IF NOT EXISTS person_sex_birth ON person (deleted, sex, birth_year, owner_site)"
+        "CREATE INDEX IF NOT EXISTS person_sex_birth"
+        " ON person (deleted, sex, birth_year, owner_site)"
     )
