@@ -135,7 +135,7 @@ class ReportService:
         dues = repo.dues(db, period, sites)
         tables = [
             self._classes_table(classes, names),
-            *self._learner_tables(learners, period[1]),
+            *self._learner_tables(learners, period[1], repo.hamlet_names(db, sites)),
             self._literacy_table(literacy),
             self._members_table(sites),
             *self._fund_tables(entries, dues[1]),
@@ -202,6 +202,7 @@ class ReportService:
     def _learner_tables(
         learners: Sequence[tuple[str, str, str | None, int | None, str, str, int]],
         at: dt.date,
+        hamlets: Sequence[str],
     ) -> list[ReportTable]:
         def row(key: str, label: str, marks: list[int]) -> tuple[str, tuple[Figure, ...]]:
             return (
@@ -225,6 +226,7 @@ class ReportService:
             by_hamlet.setdefault(hamlet, []).append(n)
             if is_minority(ethnicity):
                 minority.append(n)
+        order = {name: i for i, name in enumerate(hamlets)}
         total_label = N_("All learners")
         total = (
             total_label,
@@ -237,7 +239,9 @@ class ReportService:
         if by_sex[""]:
             sex_rows.append(row("by_sex.unknown", N_("Sex not recorded"), by_sex[""]))
         hamlet_rows = [
-            row(f"by_hamlet.{name}", name, by_hamlet[name]) for name in sorted(by_hamlet) if name
+            row(f"by_hamlet.{name}", name, by_hamlet[name])
+            for name in sorted(by_hamlet, key=lambda n: (order.get(n, len(order)), n))
+            if name
         ]
         if "" in by_hamlet:
             hamlet_rows.append(row("by_hamlet.", _NO_HAMLET, by_hamlet[""]))

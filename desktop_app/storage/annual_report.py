@@ -260,6 +260,15 @@ def site_names(db: Database, sites: Sequence[str] | None) -> list[tuple[str, str
     return [(str(r[0]), str(r[1])) for r in rows]
 
 
+def hamlet_names(db: Database, sites: Sequence[str] | None) -> list[str]:
+    """The names of the live hamlets in the list's order (their sort keys)."""
+    where, params = sites_sql(sites, "owner_site")
+    rows = db.conn.execute(
+        f"SELECT name FROM hamlet WHERE deleted = 0 {where} ORDER BY sort_key, id", params
+    ).fetchall()
+    return list(dict.fromkeys(str(r[0]) for r in rows))
+
+
 def is_office(db: Database) -> bool:
     r = db.conn.execute("SELECT role FROM site WHERE is_local = 1").fetchone()
     return bool(r) and r[0] == "office"

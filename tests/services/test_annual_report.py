@@ -187,6 +187,11 @@ def test_every_figure_against_the_truth_table(ws: Workspace, centre: dict[str, s
     assert j["population_by_sex"] == {"M": 2, "F": 4}
     assert j["population"] == 6
     assert j["population_by_age_band"] == {"15-35": 2, "15-60": 3, "60+": 1}
+    # Hamlets in the list's order, the learners with no hamlet last.
+    by_hamlet = next(t for t in report.tables if t.key == "learners_by_hamlet")
+    assert [label for label, _ in by_hamlet.rows] == [
+        "Thôn 1", "Thôn 2", "No hamlet recorded", "All learners",
+    ]  # fmt: skip
     # What the records cannot answer is null, to be filled by hand.
     assert j["staff"] is None and j["state_budget"] is None
 
@@ -232,6 +237,21 @@ def test_the_records_behind_each_count(ws: Workspace, centre: dict[str, str]) ->
     assert [r[3] for r in entries[1:]] == [500_000, 40_000, 300_000, -300_000, 200_000, 50_000]
     with pytest.raises(UserError, match="no list"):
         ws.reports.records("cccd", report)
+
+
+def test_the_writers_take_the_report(ws: Workspace, centre: dict[str, str], tmp_path: Path) -> None:
+    from desktop_app.documents.annual_report import ReportHeader, render_pdf, render_xlsx
+    from desktop_app.services.annual_report import RECORD_KEYS
+
+    report = ws.reports.annual(YEAR)
+    header = ReportHeader(
+        "UBND XÃ ĐÔNG HÒA", "TRUNG TÂM HỌC TẬP CỘNG ĐỒNG", "12/BC-TTHTCĐ", "Đông Hòa",
+        dt.date(2026, 12, 1), "BÁO CÁO KẾT QUẢ HOẠT ĐỘNG NĂM 2026",
+    )  # fmt: skip
+    assert render_pdf(report, tmp_path / "report.pdf", header) >= 1
+    records = {key: ws.reports.records(key, report) for key in RECORD_KEYS}
+    render_xlsx(report, tmp_path / "report.xlsx", header, records)
+    assert (tmp_path / "report.xlsx").stat().st_size > 0
 
 
 def test_periods_and_refusals(ws: Workspace, centre: dict[str, str]) -> None:
