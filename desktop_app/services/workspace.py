@@ -13,6 +13,7 @@ class Workspace:
     """An open database file with its services."""
 
     def __init__(self, db: Database) -> None:
+        from desktop_app.services.annual_report import ReportService
         from desktop_app.services.backup import BackupService
         from desktop_app.services.centre import CentreService
         from desktop_app.services.certificates import CertificateService
@@ -58,6 +59,7 @@ class Workspace:
         self.sync = SyncService(db, self.ops)
         self.deadlines = DeadlineService(db, self.ops)
         self.dashboard = DashboardService(db, self.courses, self.fund, self.members, self.models)
+        self.reports = ReportService(db, self.people, self.members, self.models, self.cdht)
         self.recovery = RecoveryService(db, self.ops, self.sync)
         self.imports = ImportService(
             db,
