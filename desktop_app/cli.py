@@ -36,8 +36,8 @@ from desktop_app.services.fund import UNSEALED_MESSAGE, EntryRow
 from desktop_app.services.workspace import Workspace
 
 if TYPE_CHECKING:
-    from desktop_app.services.certificates import Decision
     from desktop_app.core.annual_report import AnnualReport
+    from desktop_app.services.certificates import Decision
     from desktop_app.services.imports import ImportPlan
     from desktop_app.services.report_documents import ReportRequest
     from desktop_app.services.sync import ImportOutcome, SiteInfo, TableCounts
@@ -4032,9 +4032,7 @@ def _report_parsers(commands: argparse._SubParsersAction[_Parser], common: _Pars
         parser.add_argument(
             "--out", type=Path, help=_("PDF or xlsx file to write (by its name's ending)")
         )
-        parser.add_argument(
-            "--number", default="", help=_("the paper's number, e.g. 12/BC-TTHTCĐ")
-        )
+        parser.add_argument("--number", default="", help=_("the paper's number, e.g. 12/BC-TTHTCĐ"))
     annual.add_argument(
         "--from", dest="date_from", type=_date, metavar="DD/MM/YYYY",
         help=_("the period's first day (default 1 January)"),

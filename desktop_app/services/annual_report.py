@@ -137,10 +137,10 @@ class ReportService:
             self._classes_table(classes, names),
             *self._learner_tables(learners, period[1], repo.hamlet_names(db, sites)),
             self._literacy_table(literacy),
-            self._members_table(sites),
+            self.members_table(sites),
             *self._fund_tables(entries, dues[1]),
-            self._models_table(period[1].year, sites),
-            self._citizen_table(period[1].year, sites),
+            self.models_table(period[1].year, sites),
+            self.citizen_table(period[1].year, sites),
             *self._population_tables(repo.population(db, sites), period[1]),
             ReportTable(
                 "by_hand",
@@ -152,7 +152,7 @@ class ReportService:
         empty = not (
             classes or learners or entries or dues[0] or repo.model_activity(db, period, sites)
         )
-        covered, site_dates = self._site_dates(sites)
+        covered, site_dates = self.site_dates(sites)
         return AnnualReport(
             kind="annual",
             period_from=period[0],
@@ -164,7 +164,7 @@ class ReportService:
             site_filter=tuple(sites) if sites is not None else None,
         )
 
-    def _site_dates(
+    def site_dates(
         self, sites: Sequence[str] | None
     ) -> tuple[tuple[str, ...], tuple[tuple[str, str, dt.date | None], ...]]:
         if sites is None and not repo.is_office(self._db):
@@ -176,7 +176,28 @@ class ReportService:
             out.append((site_id, name, dt.date.fromisoformat(when[:10]) if when else None))
         return tuple(s[0] for s in out), tuple(out)
 
-    # Tables ----------------------------------------------------------------------------
+    # Tables (the Khuyến học reports use them too) --------------------------------------
+
+    def classes_of(
+        self, period: tuple[dt.date, dt.date], sites: Sequence[str] | None
+    ) -> tuple[ReportTable, int]:
+        """The classes and topic sessions of the period by kind, and how many."""
+        classes = repo.classes(self._db, period, sites)
+        return self._classes_table(classes, repo.class_type_names(self._db)), len(classes)
+
+    def fund_of(
+        self, period: tuple[dt.date, dt.date], sites: Sequence[str] | None
+    ) -> tuple[list[ReportTable], bool]:
+        """The fund's tables of the period (receipts, payments, scholarships, dues and
+        gifts in kind), and whether anything was booked or paid in it."""
+        entries = repo.ledger_entries(self._db, period, sites)
+        dues = repo.dues(self._db, period, sites)
+        return self._fund_tables(entries, dues[1]), bool(entries or dues[0])
+
+    def joined_in(self, period: tuple[dt.date, dt.date], sites: Sequence[str] | None) -> int:
+        """Members still active who joined in the period."""
+        start, end = (d.isoformat() for d in period)
+        return sum(1 for m in repo.active_members(self._db, sites) if start <= m[3][:10] <= end)
 
     @staticmethod
     def _classes_table(
@@ -318,7 +339,7 @@ class ReportService:
             total=True,
         )
 
-    def _members_table(self, sites: Sequence[str] | None) -> ReportTable:
+    def members_table(self, sites: Sequence[str] | None) -> ReportTable:
         if sites is None:
             hamlets, commune = self._members.shares()
             per = [(h.name, h.population, h.members) for h in hamlets]
@@ -441,7 +462,7 @@ class ReportService:
             ),
         ]  # fmt: skip
 
-    def _models_table(self, year: int, sites: Sequence[str] | None) -> ReportTable:
+    def models_table(self, year: int, sites: Sequence[str] | None) -> ReportTable:
         status = self._models.status(year) if sites is None else None
         rows = []
         for model in MODEL_KEYS:
@@ -476,7 +497,7 @@ class ReportService:
             tuple(rows),
         )
 
-    def _citizen_table(self, year: int, sites: Sequence[str] | None) -> ReportTable:
+    def citizen_table(self, year: int, sites: Sequence[str] | None) -> ReportTable:
         s = self._cdht.summary(year) if sites is None else None
         adults = s.adults if s else None
         account_target = 40.0  # QĐ 677: 40 % of adults by 2025

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,12 +82,12 @@ class PreparedReport:
     report: AnnualReport
     header: ReportHeader
     # Trace key -> the records counted, first row the headings (in Vietnamese).
-    records: dict[str, list[list[object]]] = field(default_factory=dict)
-    audit: PrintAudit = PrintAudit("report.print", "report", "")
+    records: dict[str, list[list[object]]]
+    audit: PrintAudit
 
 
 def output_format(out: Path) -> str:
-    """".pdf" or ".xlsx" from the file's name; anything else is refused."""
+    """ ".pdf" or ".xlsx" from the file's name; anything else is refused."""
     suffix = out.suffix.lower()
     if suffix not in (PDF, XLSX):
         raise UserError(WRONG_SUFFIX, {"path": str(out)})
@@ -145,7 +145,7 @@ class ReportDocumentService:
                     if figure.records and figure.records not in records:
                         rows = self.records(figure.records, report)
                         if rows:
-                            head = [vietnamese(str(h)) for h in rows[0]]
+                            head: list[object] = [vietnamese(str(h)) for h in rows[0]]
                             records[figure.records] = [head, *rows[1:]]
         detail = f"{report.period_from:%d/%m/%Y}-{report.period_to:%d/%m/%Y}"
         if request.sites is not None:
@@ -188,7 +188,9 @@ class ReportDocumentService:
             place=commune,
             day=dt.date.today(),
             title=title,
-            recipients="\n".join(r for r in (signers.parent, f"UBND {commune}" if commune else "") if r),
+            recipients="\n".join(
+                r for r in (signers.parent, f"UBND {commune}" if commune else "") if r
+            ),
             signer_title="TM. BAN CHẤP HÀNH\nCHỦ TỊCH",
             signer_name=signers.chair,
         )

@@ -28,6 +28,7 @@ class Workspace:
         from desktop_app.services.import_cdht import CdhtImport
         from desktop_app.services.import_ledger import LedgerImport
         from desktop_app.services.imports import ImportService
+        from desktop_app.services.khuyen_hoc_report import KhuyenHocReportService
         from desktop_app.services.learning_assessment import AssessmentService
         from desktop_app.services.learning_models import LearningModelService
         from desktop_app.services.learning_recognition import RecognitionService
@@ -35,6 +36,7 @@ class Workspace:
         from desktop_app.services.model_documents import ModelDocumentService
         from desktop_app.services.org_units import OrgUnitService
         from desktop_app.services.people import PeopleService
+        from desktop_app.services.report_documents import ReportDocumentService
         from desktop_app.services.sync import SyncService
         from desktop_app.services.sync_recovery import RecoveryService
 
@@ -60,6 +62,12 @@ class Workspace:
         self.deadlines = DeadlineService(db, self.ops)
         self.dashboard = DashboardService(db, self.courses, self.fund, self.members, self.models)
         self.reports = ReportService(db, self.people, self.members, self.models, self.cdht)
+        self.khuyen_hoc_report = KhuyenHocReportService(
+            self.people, self.members, self.fund, self.reports
+        )
+        self.report_documents = ReportDocumentService(
+            self.ops, self.centre, self.reports, self.khuyen_hoc_report
+        )
         self.recovery = RecoveryService(db, self.ops, self.sync)
         self.imports = ImportService(
             db,

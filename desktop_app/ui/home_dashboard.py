@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -66,7 +65,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.import_wizard import list_table
 from desktop_app.ui.list_model import Index, ListModel
-from desktop_app.ui.widgets import ERROR_STYLE, confirm, show_message
+from desktop_app.ui.widgets import ERROR_STYLE, confirm
 
 __all__ = ["DeadlinesDialog", "HomeDashboard", "days_left_text", "deadline_title"]
 

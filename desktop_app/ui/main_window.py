@@ -36,8 +36,8 @@ from desktop_app.ui.import_wizard import ImportWizard
 from desktop_app.ui.khuyen_hoc import FundPage, MembersPage
 from desktop_app.ui.learning_models_page import LearningModelsPage
 from desktop_app.ui.people_page import PeoplePage
-from desktop_app.ui.reports_page import ReportsPage
 from desktop_app.ui.qt_texts import apply_qt_locale
+from desktop_app.ui.reports_page import ReportsPage
 from desktop_app.ui.settings_page import SECTION_BACKUPS, SECTION_PROFILE, SettingsPage
 from desktop_app.ui.sync import SyncPage
 from desktop_app.ui.widgets import Banner

@@ -140,7 +140,8 @@ class RecordsDialog(QDialog):
         self.model = RecordModel(rows)
         self.table = list_table(self.model)
         layout.addWidget(self.table, 1)
-        fit_columns(self.table)
+        # The first column is a name, a class or a date: it takes the width that is left.
+        fit_columns(self.table, {}, [0])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -255,13 +256,13 @@ class ReportsPage(QWidget):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.message)
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
         self.body_layout.addStretch(1)
-        self.scroll.setWidget(self.body)
-        layout.addWidget(self.scroll, 1)
+        self.scroller.setWidget(self.body)
+        layout.addWidget(self.scroller, 1)
 
         self.sites_label = QLabel()
         self.sites_label.setWordWrap(True)
@@ -434,9 +435,7 @@ class ReportsPage(QWidget):
                 title.setFont(font)
                 title.setWordWrap(True)
                 widget = _FigureTable(table)
-                widget.cellDoubleClicked.connect(
-                    lambda r, c, w=widget: self.open_records(w, r, c)
-                )
+                widget.cellDoubleClicked.connect(lambda r, c, w=widget: self.open_records(w, r, c))
                 widget.itemActivated.connect(
                     lambda item, w=widget: self.open_records(w, item.row(), item.column())
                 )

@@ -6,6 +6,7 @@ line."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,11 +17,31 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.annual_report import Figure
 from desktop_app.i18n import _
+from desktop_app.services.demo import create_demo_database
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import preview as preview_module
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.reports_page import NO_DATA, RecordsDialog, ReportsPage, figure_text
 from tests.ui.test_import_wizard import WAIT, click, idle
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("reports") / "demo.sqlite3"
+    create_demo_database(path, people=300, seed=3)
+    return path
+
+
+@pytest.fixture
+def demo_db(demo: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "centre.sqlite3"
+    shutil.copy(demo, copy)
+    return copy
+
+
+@pytest.fixture
+def window(demo_db: Path, make_window: Callable[..., MainWindow]) -> MainWindow:
+    return make_window(demo_db)
 
 
 def reports_of(qtbot: QtBot, window: MainWindow) -> ReportsPage:
@@ -76,9 +97,11 @@ def test_an_empty_period_says_so(qtbot: QtBot, window: MainWindow) -> None:
     page.from_edit.setDate(QDate(2001, 1, 1))
     page.to_edit.setDate(QDate(2001, 3, 31))
     qtbot.waitUntil(
-        lambda: page.report is not None
-        and page.report.period_to == dt.date(2001, 3, 31)
-        and not page.loading,
+        lambda: (
+            page.report is not None
+            and page.report.period_to == dt.date(2001, 3, 31)
+            and not page.loading
+        ),
         timeout=WAIT,
     )
     assert page.report is not None and page.report.empty
@@ -88,7 +111,7 @@ def test_an_empty_period_says_so(qtbot: QtBot, window: MainWindow) -> None:
 def test_the_khuyen_hoc_summary_prints_and_exports(
     qtbot: QtBot,
     window: MainWindow,
-    people_db: Path,
+    demo_db: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -112,17 +135,14 @@ def test_the_khuyen_hoc_summary_prints_and_exports(
     idle(qtbot, window.ctx)
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[0] == "Thông tin"
-    with Workspace.open(people_db, read_only=True) as ws:
+    with Workspace.open(demo_db, read_only=True) as ws:
         rows = ws.db.conn.execute(
             "SELECT record_id FROM audit WHERE action = 'report.print'"
         ).fetchall()
     assert [r[0] for r in rows] == ["khuyen_hoc", "khuyen_hoc"]
 
 
-def test_a_deadline_opens_its_report(
-    qtbot: QtBot, make_window: Callable[..., MainWindow], people_db: Path
-) -> None:
-    window = make_window(people_db)
+def test_a_deadline_opens_its_report(qtbot: QtBot, window: MainWindow) -> None:
     window.open_report("khuyen_hoc_month")
     page = window.stack.currentWidget()
     assert isinstance(page, ReportsPage) and page.kind == "khuyen_hoc_month"
