@@ -67,6 +67,8 @@ _BY_HAND = (
     ("state_budget", N_("Funding from the state budget (đồng)")),
     ("socialised_funding", N_("Funding raised from society apart from the fund (đồng)")),
     ("learners_applying_skills", N_("Learners applying what they learnt to their work")),
+    # The registry records no occupation, so who is a rural worker is the user's to say.
+    ("rural_workers_share", N_("Rural workers attending the centre's classes (target 70 %)")),
 )
 
 
@@ -145,7 +147,7 @@ class ReportService:
             ReportTable(
                 "by_hand",
                 N_("Other indicators (to be filled by hand)"),
-                (N_("Number"),),
+                (N_("Count"),),
                 tuple((label, (Figure(key, label, None),)) for key, label in _BY_HAND),
             ),
         ]
@@ -214,7 +216,7 @@ class ReportService:
         return ReportTable(
             "classes",
             N_("Classes and topic sessions by kind"),
-            (N_("Number"),),
+            (N_("Count"),),
             tuple(rows),
             total=True,
         )
@@ -524,7 +526,7 @@ class ReportService:
         return ReportTable(
             "cdht",
             N_("Công dân học tập: accounts and achievements against the targets"),
-            (N_("Number"), N_("Share"), N_("Target")),
+            (N_("Count"), N_("Share"), N_("Target")),
             tuple(rows),
         )
 

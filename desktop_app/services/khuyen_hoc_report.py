@@ -92,7 +92,7 @@ class KhuyenHocReportService:
             ReportTable(
                 "members_month",
                 N_("Members during the month"),
-                (N_("Number"),),
+                (N_("Count"),),
                 ((joined_label, (Figure("members_joined", joined_label, joined),)),),
             ),
             members,
@@ -101,7 +101,7 @@ class KhuyenHocReportService:
             ReportTable(
                 "month_by_hand",
                 N_("Other activities of the month (to be filled by hand)"),
-                (N_("Number"),),
+                (N_("Count"),),
                 tuple((label, (Figure(key, label, None),)) for key, label in _MONTH_BY_HAND),
             ),
         ]

@@ -86,6 +86,13 @@ class PreparedReport:
     audit: PrintAudit
 
 
+def _lower_kind(commune: str) -> str:
+    for kind in ("Xã ", "Phường ", "Thị trấn ", "Đặc khu "):
+        if commune.startswith(kind):
+            return kind.lower() + commune[len(kind) :]
+    return commune
+
+
 def output_format(out: Path) -> str:
     """ ".pdf" or ".xlsx" from the file's name; anything else is refused."""
     suffix = out.suffix.lower()
@@ -165,6 +172,8 @@ class ReportDocumentService:
 
         profile = self._centre.profile()
         commune = profile.commune_name
+        # "UBND xã Tân Phú": the kind of unit is a common noun inside a sentence.
+        committee = f"UBND {_lower_kind(commune)}" if commune else ""
         title = _TITLES[kind].format(year=year)
         if kind == ANNUAL:
             return ReportHeader(
@@ -174,9 +183,7 @@ class ReportDocumentService:
                 place=commune,
                 day=dt.date.today(),
                 title=title,
-                recipients="\n".join(
-                    r for r in (f"UBND {commune}" if commune else "", profile.upstream_office) if r
-                ),
+                recipients="\n".join(r for r in (committee, profile.upstream_office) if r),
                 signer_title="GIÁM ĐỐC",
                 signer_name=profile.director,
             )
@@ -188,9 +195,7 @@ class ReportDocumentService:
             place=commune,
             day=dt.date.today(),
             title=title,
-            recipients="\n".join(
-                r for r in (signers.parent, f"UBND {commune}" if commune else "") if r
-            ),
+            recipients="\n".join(r for r in (signers.parent, committee) if r),
             signer_title="TM. BAN CHẤP HÀNH\nCHỦ TỊCH",
             signer_name=signers.chair,
         )

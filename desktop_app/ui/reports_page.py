@@ -274,6 +274,7 @@ class ReportsPage(QWidget):
         self.records_button.clicked.connect(self.open_selected_records)
         number_label = QLabel(_("&Number:"))
         self.number_edit = QLineEdit()
+        self.number_edit.setMinimumWidth(260)
         self.number_edit.setPlaceholderText(_("e.g. 12/BC-TTHTCĐ (empty: dots to write in)"))
         number_label.setBuddy(self.number_edit)
         self.print_button = QPushButton(_("&Print…"))
