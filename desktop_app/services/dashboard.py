@@ -4,8 +4,9 @@
 
 Each figure comes from the query its own page uses wherever one exists: members and their
 share from `ws.members.shares`, the fund balance from `ws.fund.balance`, the models through
-the queries of `ws.models.status`, the kinds of class from `ws.courses.class_types`; classes
-and learner-attendances (lượt) from `storage.dashboard`.
+the queries of `ws.models.status`, the kinds of class from `ws.courses.class_types`; the
+classes as the annual report counts them (`storage.annual_report.classes`); learner-attendances
+(lượt) from `storage.dashboard`.
 The GUI keeps the result for the day and reads it again when an operation touches one of
 `DASHBOARD_TABLES`.
 """
@@ -22,6 +23,7 @@ from desktop_app.services.courses import CourseService
 from desktop_app.services.fund import FundService
 from desktop_app.services.learning_models import LearningModelService
 from desktop_app.services.members import MemberService
+from desktop_app.storage import annual_report as report_repo
 from desktop_app.storage import dashboard as repo
 from desktop_app.storage import learning_models as models_repo
 from desktop_app.storage.db import Database
@@ -170,7 +172,8 @@ class DashboardService:
         return DashboardFigures(
             year=year,
             computed_on=today,
-            classes=repo.count_classes(self._db, year),
+            # The annual report's classes of the calendar year: one definition for both.
+            classes=len(report_repo.classes(self._db, (dt.date(year, 1, 1), month_ends[-1]), None)),
             attendances=sum(k.total for k in by_kind),
             learners=learners,
             members=commune.members,

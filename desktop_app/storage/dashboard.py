@@ -1,25 +1,10 @@
-"""The home dashboard's counts that no other query answers: classes of a year, and the
-learner-attendances (lượt) of its sessions, by month and kind of class, with the distinct
-learners. Figures kept elsewhere (members, the fund, the models) come from their own
-services."""
+"""The home dashboard's count that no other query answers: the learner-attendances (lượt) of
+a year's sessions by month and kind of class, with the distinct learners. The other figures
+(classes, members, the fund, the models) come from the queries their own pages use."""
 
 from __future__ import annotations
 
 from desktop_app.storage.db import Database
-
-
-def count_classes(db: Database, year: int) -> int:
-    """Live classes and topic sessions that start or end in `year` (as the Classes page's
-    year filter, `storage.courses.list_courses`, lists them)."""
-    y = f"{year:04d}"
-    return int(
-        db.conn.execute(
-            "SELECT count(*) FROM course WHERE deleted = 0"
-            " AND (substr(start_date, 1, 4) = ? OR substr(end_date, 1, 4) = ?)",
-            (y, y),
-        ).fetchone()[0]
-    )
-
 
 # One pass over the year's present marks for both figures: the marks counted per
 # enrolment, month and kind of class first (the tombstoned left out), then the enrolments

@@ -328,3 +328,19 @@ def test_an_office_reports_on_one_centre(tmp_path: Path) -> None:
         for c in centres:
             c.close()
         office.close()
+
+
+def test_the_home_page_and_the_report_agree(ws: Workspace, centre: dict[str, str]) -> None:
+    """Every total on screen equals the same total on the paper: the home page's key figures
+    of the year are the calendar-year report's."""
+    home = ws.dashboard.figures(YEAR, today=dt.date(2026, 12, 31))
+    j = ws.reports.figures_json(ws.reports.annual(YEAR))
+    assert (home.classes, home.attendances, home.learners) == (
+        j["classes"], j["attendances"], j["learners"])  # fmt: skip
+    assert (home.members, home.population) == (j["members"], j["commune_population"])
+    assert home.member_share == pytest.approx(j["member_share"])
+    models = j["models"]
+    assert isinstance(models, dict)
+    for bar in home.models:
+        assert (bar.registered, bar.recognised) == (
+            models[bar.model]["registered"], models[bar.model]["recognised"])  # fmt: skip
