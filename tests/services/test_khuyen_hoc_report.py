@@ -46,8 +46,10 @@ def test_the_summary_says_what_the_annual_report_says(
     summary = {f.key: f.value for f in figures(ws.khuyen_hoc_report.summary(YEAR))}
     annual = {f.key: f.value for f in figures(ws.reports.annual(YEAR))}
     shared = set(summary) & set(annual)
-    assert {"members", "member_share", "fund_receipts", "fund_payments", "dues_collected",
-            "in_kind_value", "scholarships.count", "models.family.registered"} <= shared  # fmt: skip
+    assert {
+        "members", "member_share", "fund_receipts", "fund_payments", "dues_collected",
+        "in_kind_value", "scholarships.count", "models.family.registered",
+    } <= shared  # fmt: skip
     assert {k: summary[k] for k in shared} == {k: annual[k] for k in shared}
 
 
