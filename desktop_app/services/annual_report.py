@@ -11,9 +11,8 @@ Each Figure's `key` is its path in the JSON, so the JSON is the figures themselv
 figures other pages already show come from their services: members and their share from
 `ws.members.shares`, the models from `ws.models.status`, Công dân học tập from
 `ws.cdht.summary`; those two count calendar years, so they are read for the year the period
-ends in. At an office with a choice of centres (`sites`), members are counted from the same
-query restricted to those centres, and the models' and Công dân học tập figures, which their
-services count for the whole file only, are left to be filled by hand (value None).
+ends in. At an office with a choice of centres (`sites`), every figure counts the records
+those centres own (members from the same query restricted to them).
 
 Learners are those present at least once at a live session of the period; their age is
 their age at the period's end, by birth year. Money is in đồng; a voided entry and its
@@ -465,7 +464,7 @@ class ReportService:
         ]  # fmt: skip
 
     def models_table(self, year: int, sites: Sequence[str] | None) -> ReportTable:
-        status = self._models.status(year) if sites is None else None
+        status = self._models.status(year, sites=sites)
         rows = []
         for model in MODEL_KEYS:
             label = MODELS[model].label
@@ -500,7 +499,7 @@ class ReportService:
         )
 
     def citizen_table(self, year: int, sites: Sequence[str] | None) -> ReportTable:
-        s = self._cdht.summary(year) if sites is None else None
+        s = self._cdht.summary(year, sites)
         adults = s.adults if s else None
         account_target = 40.0  # QĐ 677: 40 % of adults by 2025
         rows: list[tuple[str, tuple[Figure, ...]]] = []

@@ -10,6 +10,7 @@ every export is written in the audit with its count and whether they were includ
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -139,15 +140,16 @@ class CitizenTrackerService:
 
     # Figures -------------------------------------------------------------------------------
 
-    def summary(self, year: int) -> CitizenSummary:
+    def summary(self, year: int, sites: Sequence[str] | None = None) -> CitizenSummary:
         """Adults of `year`, and how many reached each stage by 31/12 of it (a stage whose
-        day is not known counts), per hamlet and for the commune, with the year's target."""
+        day is not known counts), per hamlet and for the commune, with the year's target.
+        `sites`: the people of these centres only (an office's report)."""
         check_year(year)
         names = dict(models_repo.hamlet_names(self._db))
         counts: dict[str, list[int]] = {name: [0, 0, 0, 0] for name in names.values()}
-        for hamlet_id, adults in repo.adult_counts(self._db, year).items():
+        for hamlet_id, adults in repo.adult_counts(self._db, year, sites).items():
             counts.setdefault(names.get(hamlet_id or "", ""), [0, 0, 0, 0])[0] += adults
-        for hamlet_id, stages in repo.stage_counts(self._db, year).items():
+        for hamlet_id, stages in repo.stage_counts(self._db, year, sites).items():
             row = counts.setdefault(names.get(hamlet_id or "", ""), [0, 0, 0, 0])
             for i, count in enumerate(stages, start=1):
                 row[i] += count

@@ -295,13 +295,18 @@ class LearningModelService:
         ids = [i for i, name in repo.hamlet_names(self._db) if name == hamlet]
         return [r for i in ids for r in repo.list_registrations(self._db, model, kind, year, i)]
 
-    def status(self, year: int, models: Sequence[str] | None = None) -> dict[str, ModelStatus]:
+    def status(
+        self,
+        year: int,
+        models: Sequence[str] | None = None,
+        sites: Sequence[str] | None = None,
+    ) -> dict[str, ModelStatus]:
         """Per model: registered out of eligible (households, clans, hamlets, units, adults
         aged 15 or more of the registry), assessed and passed (saved assessments), recognised
         (not revoked), for the commune and hamlet by hamlet, with the target rate of that year
         (kept in the settings, else the plan's). Subjects with no hamlet are counted under ''.
         `models`: those only (a page shows one model at a time; all five cost five times as
-        much)."""
+        much). `sites`: the subjects of these centres only (an office's report)."""
         check_year(year)
         for model in models or ():
             _subject_kind(model)
@@ -310,8 +315,8 @@ class LearningModelService:
         out: dict[str, ModelStatus] = {}
         for model in MODEL_KEYS if models is None else [m for m in MODEL_KEYS if m in models]:
             kind = SUBJECT_OF_MODEL[model]
-            results = repo.results_by_hamlet(self._db, model, kind, year)
-            eligible = repo.eligible_by_hamlet(self._db, kind, year)
+            results = repo.results_by_hamlet(self._db, model, kind, year, sites)
+            eligible = repo.eligible_by_hamlet(self._db, kind, year, sites)
             counts: dict[str, list[int]] = {name: [0, 0, 0, 0, 0] for name in names.values()}
 
             def row(hamlet_id: str | None, counts: dict[str, list[int]] = counts) -> list[int]:

@@ -180,25 +180,40 @@ _REACHED = (
 )
 
 
-def adult_counts(db: Database, year: int) -> dict[str | None, int]:
-    """The adults of `year` (as `adults` counts them) per hamlet id (None: no hamlet)."""
+def _owned(sites: Sequence[str] | None) -> tuple[str, dict[str, str]]:
+    """` AND p.owner_site IN (...)` with named parameters, for a choice of sites."""
+    if sites is None:
+        return "", {}
+    names = {f"site{i}": site for i, site in enumerate(sites)}
+    return f" AND p.owner_site IN ({', '.join(':' + n for n in names)})", names
+
+
+def adult_counts(
+    db: Database, year: int, sites: Sequence[str] | None = None
+) -> dict[str | None, int]:
+    """The adults of `year` (as `adults` counts them) per hamlet id (None: no hamlet); of
+    the people these sites own only, when `sites` is given."""
+    mine, owners = _owned(sites)
     rows = db.conn.execute(
-        f"SELECT p.hamlet_id, count(*) FROM person p WHERE {_ADULT} GROUP BY p.hamlet_id",
-        {"born": year - ADULT_AGE},
+        f"SELECT p.hamlet_id, count(*) FROM person p WHERE {_ADULT}{mine} GROUP BY p.hamlet_id",
+        {"born": year - ADULT_AGE, **owners},
     )
     return {r[0]: int(r[1]) for r in rows}
 
 
-def stage_counts(db: Database, year: int) -> dict[str | None, tuple[int, int, int]]:
+def stage_counts(
+    db: Database, year: int, sites: Sequence[str] | None = None
+) -> dict[str | None, tuple[int, int, int]]:
     """Per hamlet id, how many adults of `year` had an account, had self-assessed and had
     achieved the title by 31/12 of it. The statuses are read in the order of their person
     ids, so the people's index is walked forward, not at random."""
     sums = ", ".join(f"sum({reached})" for reached in _REACHED)
+    mine, owners = _owned(sites)
     rows = db.conn.execute(
         f"SELECT p.hamlet_id, {sums} FROM citizen_status s CROSS JOIN person p"
         f" ON p.id = s.person_id WHERE s.deleted = 0 AND s.status != 'not_registered'"
-        f" AND {_ADULT} GROUP BY p.hamlet_id",
-        {"born": year - ADULT_AGE, "last": dt.date(year, 12, 31).isoformat()},
+        f" AND {_ADULT}{mine} GROUP BY p.hamlet_id",
+        {"born": year - ADULT_AGE, "last": dt.date(year, 12, 31).isoformat(), **owners},
     )
     return {r[0]: (int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in rows}
 

@@ -14,6 +14,7 @@ from desktop_app.core.learning_subjects import (
     UnitKind,
 )
 from desktop_app.storage.db import Database
+from desktop_app.storage.office_views import sites_sql
 from desktop_app.storage.people import natural_key
 from desktop_app.storage.tx import Tx
 
@@ -351,14 +352,15 @@ def set_registration_deleted(tx: Tx, registration_id: str) -> None:
 
 
 def results_by_hamlet(
-    db: Database, model: str, subject_kind: str, year: int
+    db: Database, model: str, subject_kind: str, year: int, sites: Sequence[str] | None = None
 ) -> dict[str | None, tuple[int, int, int, int]]:
     """Per the subject's hamlet id (None: no hamlet), of the live registrations of live
     subjects: (registered, assessed, passed, recognised), the saved assessments and the
     recognitions not revoked. One pass over the registrations, each looked up in the indexes
     of 0019 (CROSS JOIN keeps the registrations outermost: the planner, left alone, walked
-    every person)."""
+    every person). `sites`: the subjects these sites own only (an office's choice)."""
     table, hamlet, _ = _SUBJECTS[subject_kind]
+    mine, owners = sites_sql(sites, "s.owner_site")
     rows = db.conn.execute(
         f"SELECT {hamlet}, count(*), count(a.registration_id), coalesce(sum(a.passed), 0),"
         " count(m.registration_id)"
@@ -367,22 +369,27 @@ def results_by_hamlet(
         " ON a.registration_id = r.id AND a.deleted = 0"
         " LEFT JOIN model_recognition m INDEXED BY model_recognition_result"
         " ON m.registration_id = r.id AND m.deleted = 0 AND m.revoked_at IS NULL"
-        " WHERE r.model = ? AND r.year = ? AND r.deleted = 0 AND s.deleted = 0 GROUP BY 1",
-        (model, year),
+        f" WHERE r.model = ? AND r.year = ? AND r.deleted = 0 AND s.deleted = 0{mine} GROUP BY 1",
+        (model, year, *owners),
     )
     return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows}
 
 
-def eligible_by_hamlet(db: Database, subject_kind: str, year: int) -> dict[str | None, int]:
+def eligible_by_hamlet(
+    db: Database, subject_kind: str, year: int, sites: Sequence[str] | None = None
+) -> dict[str | None, int]:
     """The live subjects of a kind that could register in `year`, per hamlet id: every
     household, clan, hamlet and unit; the people aged ADULT_AGE or more that year (by birth
     year; a person whose birth year is unknown is not counted)."""
     table, hamlet, _ = _SUBJECTS[subject_kind]
-    where, params = "s.deleted = 0", []
+    where, params = "s.deleted = 0", list[object]()
     if subject_kind == "person":
         # Written as a bound on the birth year, so that the index person_adults answers it.
         where += " AND s.birth_year <= ?"
         params = [year - ADULT_AGE]
+    mine, owners = sites_sql(sites, "s.owner_site")
+    where += mine
+    params += owners
     rows = db.conn.execute(
         f"SELECT {hamlet}, count(*) FROM {table} s WHERE {where} GROUP BY 1", params
     )

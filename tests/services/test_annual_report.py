@@ -317,11 +317,14 @@ def test_an_office_reports_on_one_centre(tmp_path: Path) -> None:
         ((site, name, when),) = report.site_dates
         assert (site, name) == (one, "TTHTCĐ xã Đông Hòa")
         assert when == dt.date.today()
-        # The models' figures count the whole file only: to be filled by hand here.
-        assert j["models"]["family"]["registered"] is None  # type: ignore[index]
+        # The models and Công dân học tập count that centre's people only (3 adults).
+        assert j["models"]["citizen"]["eligible"] == 3  # type: ignore[index]
+        assert j["models"]["family"]["registered"] == 0  # type: ignore[index]
+        assert j["cdht"]["adults"] == 3  # type: ignore[index]
         both = office.reports.figures_json(office.reports.annual(YEAR))
         assert (both["population"], both["fund_receipts"]) == (5, 500_000)
         assert len(both["sites"]) == 2  # type: ignore[arg-type]
+        assert both["cdht"]["adults"] == 5  # type: ignore[index]
         rows = office.reports.records("fund_entries", report)
         assert [r[3] for r in rows[1:]] == [300_000]
     finally:
