@@ -43,6 +43,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/sync_gui.py
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/models.py
+	$(BIN)/python bench/reports.py
 
 selfcheck: $(STAMP)
 	$(BIN)/tthtcd selfcheck

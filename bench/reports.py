@@ -36,7 +36,9 @@ sys.path.insert(0, str(ROOT))
 from desktop_app.services.demo import create_demo_database  # noqa: E402
 from desktop_app.services.workspace import Workspace  # noqa: E402
 
-TARGETS = {"annual_s": 3.0, "office_s": 3.0}
+# Issue 13: the annual report ≤ 3 s, the consolidated report over 100 centres ≤ 10 s, the
+# home page's figures ≤ 0.3 s; the Khuyến học summary is held to the annual report's.
+TARGETS = {"annual_s": 3.0, "office_s": 10.0, "dashboard_s": 0.3, "khuyen_hoc_s": 3.0}
 
 # The tables whose owner the annual report filters on (and those their rows point at).
 _OWNED = (
@@ -130,6 +132,11 @@ def main() -> None:
                 for k in ("classes", "attendances", "learners", "members", "population")
             }
             results["learners_listed"] = len(rows) - 1
+            first, best, _ = _timed(lambda: ws.khuyen_hoc_report.summary(args.year), args.repeat)
+            results["khuyen_hoc_s"] = round(best, 3)
+            first, best, _ = _timed(lambda: ws.dashboard.figures(args.year), args.repeat)
+            results["dashboard_first_s"] = round(first, 3)
+            results["dashboard_s"] = round(best, 3)
         if args.office:
             ids = _make_office(db, args.office)
             with Workspace.open(db, read_only=True) as ws:

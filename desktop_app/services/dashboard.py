@@ -14,8 +14,10 @@ The GUI keeps the result for the day and reads it again when an operation touche
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from desktop_app.core.dates import check_year
 from desktop_app.core.learning_subjects import MODEL_KEYS, SUBJECT_OF_MODEL
@@ -26,9 +28,18 @@ from desktop_app.services.members import MemberService
 from desktop_app.storage import annual_report as report_repo
 from desktop_app.storage import dashboard as repo
 from desktop_app.storage import learning_models as models_repo
+from desktop_app.storage import sync as sync_repo
 from desktop_app.storage.db import Database
 
-__all__ = ["DASHBOARD_TABLES", "DashboardFigures", "DashboardService", "KindSeries", "ModelBar"]
+__all__ = [
+    "DASHBOARD_TABLES",
+    "DashboardFigures",
+    "DashboardService",
+    "KindSeries",
+    "ModelBar",
+    "figures_from_json",
+    "figures_to_json",
+]
 
 # The tables the figures read: an operation that touches one makes them stale.
 DASHBOARD_TABLES = frozenset(
@@ -125,6 +136,50 @@ class DashboardFigures:
                     or self.models_registered)  # fmt: skip
 
 
+def figures_to_json(f: DashboardFigures) -> dict[str, Any]:
+    """The figures as plain JSON, for the GUI to keep until the day ends or the data change."""
+    data = dataclasses.asdict(f)
+    data["computed_on"] = f.computed_on.isoformat()
+    return data
+
+
+def figures_from_json(data: dict[str, Any]) -> DashboardFigures:
+    """What `figures_to_json` wrote (KeyError, TypeError or ValueError if it is not that)."""
+    return DashboardFigures(
+        year=int(data["year"]),
+        computed_on=dt.date.fromisoformat(data["computed_on"]),
+        classes=int(data["classes"]),
+        attendances=int(data["attendances"]),
+        learners=int(data["learners"]),
+        members=int(data["members"]),
+        population=None if data["population"] is None else int(data["population"]),
+        fund_balance=int(data["fund_balance"]),
+        attendance_by_kind=tuple(
+            KindSeries(str(k["code"]), str(k["name"]), tuple(int(n) for n in k["months"]))
+            for k in data["attendance_by_kind"]
+        ),
+        members_by_hamlet=tuple(
+            HamletMembers(
+                str(h["name"]),
+                int(h["members"]),
+                None if h["population"] is None else int(h["population"]),
+            )
+            for h in data["members_by_hamlet"]
+        ),
+        fund_by_month=tuple(None if v is None else int(v) for v in data["fund_by_month"]),
+        models=tuple(
+            ModelBar(
+                str(m["model"]),
+                int(m["eligible"]),
+                int(m["registered"]),
+                int(m["recognised"]),
+                float(m["target"]),
+            )
+            for m in data["models"]
+        ),
+    )
+
+
 class DashboardService:
     def __init__(
         self,
@@ -139,6 +194,10 @@ class DashboardService:
         self._fund = fund
         self._members = members
         self._models = models
+
+    def version(self) -> int:
+        """The database's change counter: figures kept with an older one are stale."""
+        return sync_repo.counter_value(self._db)
 
     def figures(self, year: int, today: dt.date | None = None) -> DashboardFigures:
         check_year(year)

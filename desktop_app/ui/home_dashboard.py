@@ -11,6 +11,8 @@ for the day and reads them again when an operation touches a table they come fro
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -44,7 +46,12 @@ from desktop_app.core.deadlines import (
 from desktop_app.core.learning_models import MODELS
 from desktop_app.core.problems import N_
 from desktop_app.i18n import _, format_date, format_int, format_money, format_percent, ngettext, tr
-from desktop_app.services.dashboard import DASHBOARD_TABLES, DashboardFigures
+from desktop_app.services.dashboard import (
+    DASHBOARD_TABLES,
+    DashboardFigures,
+    figures_from_json,
+    figures_to_json,
+)
 from desktop_app.services.ops import OpResult
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import errors
@@ -65,6 +72,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.import_wizard import list_table
 from desktop_app.ui.list_model import Index, ListModel
+from desktop_app.ui.settings_page import app_settings
 from desktop_app.ui.widgets import ERROR_STYLE, confirm
 
 __all__ = ["DeadlinesDialog", "HomeDashboard", "days_left_text", "deadline_title"]
@@ -275,8 +283,39 @@ class HomeDashboard(QWidget):
         super().showEvent(event)
         self.refresh()
 
+    def _saved_key(self, year: int) -> str:
+        place = hashlib.sha1(str(self.ctx.path.resolve()).encode()).hexdigest()[:16]
+        return f"home/figures/{place}/{year}"
+
+    def _saved(self, year: int) -> DashboardFigures | None:
+        """The figures the last run kept for this database and year, if they are today's
+        and nothing was saved since (the database's change counter is the same): the page
+        then shows them at once instead of counting 200,000 people again."""
+        raw = app_settings().value(self._saved_key(year))
+        if not isinstance(raw, str):
+            return None
+        try:
+            data = json.loads(raw)
+            figures = figures_from_json(data["figures"])
+            version = int(data["version"])
+        except (KeyError, TypeError, ValueError):
+            return None  # written by another version, or damaged: count again
+        if figures.computed_on != self.today() or figures.year != year:
+            return None
+        if version != self.ctx.reader.dashboard.version():
+            return None
+        return figures
+
+    def _save(self, figures: DashboardFigures, version: int) -> None:
+        data = {"version": version, "figures": figures_to_json(figures)}
+        app_settings().setValue(self._saved_key(figures.year), json.dumps(data))
+
     def refresh(self) -> None:
         """Show the kept figures if they are today's, else read them (only while shown)."""
+        if self.year not in self._figures:
+            saved = self._saved(self.year)
+            if saved is not None:
+                self._figures[self.year] = saved
         kept = self._figures.get(self.year)
         if kept is not None and kept.computed_on == self.today():
             if kept is not self.figures:
@@ -288,6 +327,10 @@ class HomeDashboard(QWidget):
     def load(self) -> None:
         """Read the year's figures and the deadlines on the query thread."""
         year, today = self.year, self.today()
+        if year not in self._figures:
+            saved = self._saved(year)
+            if saved is not None:
+                self._figures[year] = saved
         kept = self._figures.get(year)
         fresh = kept if kept is not None and kept.computed_on == today else None
         if fresh is not None:
@@ -297,18 +340,21 @@ class HomeDashboard(QWidget):
         self._asked += 1
         asked = self._asked
 
-        def read(ws: Workspace) -> tuple[DashboardFigures | None, list[Upcoming]]:
+        def read(ws: Workspace) -> tuple[DashboardFigures, int, list[Upcoming]]:
+            # The counter first: a save in between leaves the kept figures marked stale.
+            version = ws.dashboard.version()
             figures = fresh if fresh is not None else ws.dashboard.figures(year, today)
-            return figures, ws.deadlines.upcoming(today)
+            return figures, version, ws.deadlines.upcoming(today)
 
-        def done(value: tuple[DashboardFigures | None, list[Upcoming]]) -> None:
+        def done(value: tuple[DashboardFigures, int, list[Upcoming]]) -> None:
             if asked != self._asked:
                 return  # a newer read is on its way
-            figures, deadlines = value
-            if figures is not None:
+            figures, version, deadlines = value
+            if figures is not fresh:
                 self._figures[year] = figures
-                if year == self.year:
-                    self.show_figures(figures)
+                self._save(figures, version)
+            if year == self.year:
+                self.show_figures(figures)
             self.show_deadlines(deadlines)
 
         def failed(exc: BaseException) -> None:

@@ -180,3 +180,19 @@ def test_deadlines_kept_in_the_settings_through_operations(ws: Workspace) -> Non
         ("unit_dossier", 15, 1), ("community_dossier", 28, 2),
     ]  # fmt: skip
     assert len(ws.deadlines.upcoming(limit=3)) == 3
+
+
+def test_the_figures_kept_as_json_come_back_the_same(ws: Workspace, centre: dict[str, str]) -> None:
+    import json
+
+    from desktop_app.services.dashboard import figures_from_json, figures_to_json
+
+    figures = ws.dashboard.figures(YEAR, TODAY)
+    assert figures.attendance_by_kind and figures.members_by_hamlet and figures.models
+    kept = json.loads(json.dumps(figures_to_json(figures)))
+    assert figures_from_json(kept) == figures
+    before = ws.dashboard.version()
+    ws.people.add(PersonInput(full_name="Người Mới"))
+    assert ws.dashboard.version() > before
+    with pytest.raises(KeyError):
+        figures_from_json({"year": YEAR})

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.courses import CourseInput
 from desktop_app.core.fund import EntryInput, EntryKind
+from desktop_app.core.people import PersonInput
 from desktop_app.i18n import _, format_money
 from desktop_app.services.fund import FundInput
 from desktop_app.services.workspace import Workspace
@@ -174,3 +175,32 @@ def test_the_deadlines_dialog(
     with Workspace.open(people_db, read_only=True) as ws:
         assert [d.day for d in ws.deadlines.deadlines()] == [6, 1, 10, 15, 28]
     dialog.close()
+
+
+def test_the_days_figures_are_kept_for_the_next_start(
+    qtbot: QtBot, people_db: Path, make_window: Callable[..., MainWindow]
+) -> None:
+    """A page made again (the next start, the same day) shows the kept figures at once,
+    without counting; once something is saved they are counted again."""
+    _centre(people_db)
+    window = make_window(people_db)
+    first = home_of(qtbot, window)
+    assert first.loads == 1
+    again = HomeDashboard(window.ctx)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.figures == first.figures and again.loads == 0
+    idle(qtbot, window.ctx)
+    # Saved here: the shown page counts again and keeps the new figures.
+    window.ctx.op(lambda ws: ws.people.add(PersonInput(full_name="Người Mới Thêm")))
+    qtbot.waitUntil(lambda: first.loads == 2, timeout=WAIT)
+    idle(qtbot, window.ctx)
+    # Saved by another program (or a restore): the kept figures are stale.
+    with Workspace.open(people_db) as ws:
+        ws.people.add(PersonInput(full_name="Người Khác Thêm"))
+    third = HomeDashboard(window.ctx)
+    qtbot.addWidget(third)
+    third.show()
+    qtbot.waitUntil(lambda: third.figures is not None, timeout=WAIT)
+    assert third.loads == 1
+    idle(qtbot, window.ctx)
