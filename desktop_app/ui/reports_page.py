@@ -3,7 +3,7 @@ and the Khuyến học month report, filled in from the records.
 
 The user picks the report, the year and (for the annual report) the period: the calendar
 year, the school year, or any days. At an office she also picks the centres: all of them
-(summed) or one. The figures are read on the query thread (`ws.report_documents.figures`)
+(summed), one or several. The figures are read on the query thread (`ws.report_documents.figures`)
 and shown table by table as the paper prints them; every figure that counts records opens
 the list of them (double-click, Enter, or "Records behind the figure…"), so each number can
 be checked before the paper goes out. "Print…" previews the PDF; "Export to Excel…" writes
@@ -47,6 +47,7 @@ from desktop_app.services.report_documents import (
     ReportRequest,
 )
 from desktop_app.services.workspace import Workspace
+from desktop_app.ui.centre_scope import CentreScope
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.errors import report_error
 from desktop_app.ui.fit import fit_columns
@@ -68,7 +69,6 @@ PERIODS = (
     (SCHOOL, N_("School year")),
     (CUSTOM, N_("Days of your choice")),
 )
-ALL_CENTRES = ""
 FIRST_YEAR = 2000
 TO_FILL_IN = N_("(to fill in)")
 NO_DATA = N_(
@@ -229,9 +229,8 @@ class ReportsPage(QWidget):
         for edit in (self.from_edit, self.to_edit):
             edit.setDisplayFormat("dd/MM/yyyy")
             edit.setCalendarPopup(True)
-        self.centre_combo = QComboBox()
-        self.centre_label = QLabel(_("&Centres:"))
-        self.centre_label.setBuddy(self.centre_combo)
+        # At an office: all its centres (summed), one, or several; hidden at a centre.
+        self.scope = CentreScope(ctx)
         for text, widget in (
             (_("&Report:"), self.kind_combo),
             (_("&Year:"), self.year_spin),
@@ -243,8 +242,7 @@ class ReportsPage(QWidget):
             label.setBuddy(widget)
             bar.addWidget(label)
             bar.addWidget(widget)
-        bar.addWidget(self.centre_label)
-        bar.addWidget(self.centre_combo)
+        bar.addWidget(self.scope)
         bar.addStretch(1)
         layout.addLayout(bar)
 
@@ -289,7 +287,6 @@ class ReportsPage(QWidget):
         foot.addWidget(self.excel_button)
         layout.addLayout(foot)
 
-        self._fill_centres()
         self._set_period_dates()
         self._update_controls()
         self.kind_combo.currentIndexChanged.connect(self._options_changed)
@@ -297,23 +294,10 @@ class ReportsPage(QWidget):
         self.period_combo.currentIndexChanged.connect(self._year_changed)
         self.from_edit.dateChanged.connect(self._options_changed)
         self.to_edit.dateChanged.connect(self._options_changed)
-        self.centre_combo.currentIndexChanged.connect(self._options_changed)
+        self.scope.changed.connect(self._options_changed)
         ctx.subscribe(self, DASHBOARD_TABLES | {"centre", "peer_site", "bundle"}, self._changed)
 
     # Options ----------------------------------------------------------------------------
-
-    def _fill_centres(self) -> None:
-        """At an office, the enrolled centres; a centre reports its own records only."""
-        sync = self.ctx.reader.sync
-        office = sync.site().role == "office"
-        self.centre_combo.clear()
-        if office:
-            self.centre_combo.addItem(_("All centres (summed)"), ALL_CENTRES)
-            for centre in sync.centres():
-                if centre.status != "revoked":
-                    self.centre_combo.addItem(centre.name or centre.id, centre.id)
-        self.centre_combo.setVisible(office)
-        self.centre_label.setVisible(office)
 
     @property
     def kind(self) -> str:
@@ -360,10 +344,7 @@ class ReportsPage(QWidget):
             self.kind_combo.setCurrentIndex(index)
 
     def request(self) -> ReportRequest:
-        sites = None
-        centre = self.centre_combo.currentData() if self.centre_combo.count() else ALL_CENTRES
-        if centre:
-            sites = (str(centre),)
+        sites = self.scope.sites()
         if self.kind != ANNUAL:
             return ReportRequest(self.kind, self.year_spin.value(), sites=sites)
         return ReportRequest(

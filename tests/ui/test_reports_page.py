@@ -148,3 +148,43 @@ def test_a_deadline_opens_its_report(qtbot: QtBot, window: MainWindow) -> None:
     assert isinstance(page, ReportsPage) and page.kind == "khuyen_hoc_month"
     qtbot.waitUntil(lambda: page.report is not None and not page.loading, timeout=WAIT)
     idle(qtbot, window.ctx)
+
+
+def test_an_office_reports_on_all_its_centres_or_one(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], tmp_path: Path
+) -> None:
+    from desktop_app.services.demo_office import create_office_demo
+
+    office = tmp_path / "office.sqlite3"
+    create_office_demo(office, tmp_path / "c", centres=2, people=40)
+    window = make_window(office)
+    page = reports_of(qtbot, window)
+    assert not page.scope.isHidden() and len(page.scope.centres) == 2
+    report = page.report
+    assert report is not None and len(report.site_dates) == 2
+    for _site, name, _day in report.site_dates:
+        assert name in page.sites_label.text()
+
+    def population(shown: ReportsPage) -> int:
+        assert shown.report is not None
+        return next(
+            int(f.value or 0)
+            for table in shown.report.tables
+            for _label, figures in table.rows
+            for f in figures
+            if f.key == "population"
+        )
+
+    together = population(page)
+    alone = []
+    for site, _name in page.scope.centres:
+        page.scope.set_sites([site])
+        qtbot.waitUntil(
+            lambda s=site: (
+                page.report is not None and page.report.sites == (s,) and not page.loading
+            ),
+            timeout=WAIT,
+        )
+        alone.append(population(page))
+    assert alone == [40, 40] and together == 80
+    idle(qtbot, window.ctx)
