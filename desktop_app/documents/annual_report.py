@@ -88,6 +88,16 @@ LABEL_HEADING = "Nội dung"
 NOTE_HEADING = "Ghi chú"
 INFO_SHEET = "Thông tin"
 RECORDS_SHEET = "Danh sách"
+# The lists' sheets, by the trace key of the figures counted from them.
+RECORD_SHEETS = {
+    "classes": "DS lớp học",
+    "learners": "DS người học",
+    "literacy": "DS xóa mù chữ",
+    "members": "DS hội viên",
+    "fund_entries": "DS phiếu thu chi",
+    "scholarships": "DS học bổng",
+    "branches": "DS chi hội",
+}
 
 _ROMAN = (
     (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
@@ -505,7 +515,7 @@ def sheet_names(
     if len(keys) == 1:
         lists = {keys[0]: _sheet_name(RECORDS_SHEET, taken)}
     else:
-        lists = {key: _sheet_name(f"DS {key}", taken) for key in keys}
+        lists = {key: _sheet_name(RECORD_SHEETS.get(key, f"DS {key}"), taken) for key in keys}
     return tables, lists
 
 
@@ -663,7 +673,8 @@ def _table_sheet(
                 cell.comment = Comment(
                     f"{MISSING_FOOTNOTE[4:]} ({_clean(translate(figure.label))})", "tthtcd"
                 )
-            sheet = links.get(figure.records)
+            # A figure of a part ("learners|sex=F") links to the whole list it is counted in.
+            sheet = links.get(figure.records) or links.get(figure.records.partition("|")[0])
             if sheet and figure.value is not None and not use_sum:
                 # Each figure opens the list of the records it counts.
                 cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet}'!A1")
@@ -706,7 +717,7 @@ def _records_sheet(
     titles = [
         f"{_roman(n)}. {_clean(translate(t.title))}"
         for n, t in enumerate(report.tables, start=1)
-        if any(f.records == key for _, figures in t.rows for f in figures)
+        if any(f.records.partition("|")[0] == key for _, figures in t.rows for f in figures)
     ]
     heading = "Danh sách hồ sơ được tính" + (f" ({'; '.join(titles)})" if titles else "")
     _put(ws, 1, 1, heading, font=_font(bold=True, size=13))

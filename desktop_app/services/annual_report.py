@@ -35,12 +35,12 @@ from desktop_app.core.annual_report import (
     report_json,
     report_period,
 )
-from desktop_app.core.courses import Result
+from desktop_app.core.courses import RESULT_LABELS, Result
 from desktop_app.core.dates import check_year
 from desktop_app.core.fund import KIND_LABELS, PAYMENT_KINDS, RECEIPT_KINDS, EntryKind
 from desktop_app.core.learning_models import MODELS
 from desktop_app.core.learning_subjects import MODEL_KEYS
-from desktop_app.core.problems import N_, UserError
+from desktop_app.core.problems import N_, Label, UserError
 from desktop_app.services.citizen_tracker import CitizenTrackerService
 from desktop_app.services.learning_models import LearningModelService
 from desktop_app.services.members import MemberService
@@ -69,6 +69,24 @@ _BY_HAND = (
     # The registry records no occupation, so who is a rural worker is the user's to say.
     ("rural_workers_share", N_("Rural workers attending the centre's classes (target 70 %)")),
 )
+
+
+_SEX_LABELS = dict(_SEXES)
+
+
+def _day(text: str | None) -> dt.date | str:
+    """A stored ISO day as a date (the list and the workbook write it dd/mm/yyyy)."""
+    try:
+        return dt.date.fromisoformat(str(text)[:10]) if text else ""
+    except ValueError:
+        return str(text)
+
+
+def _result_label(result: str | None) -> Label | str:
+    try:
+        return Label(RESULT_LABELS[Result(result)]) if result else ""
+    except ValueError:
+        return str(result)
 
 
 def _rows(head: list[object], body: Iterable[Sequence[object]]) -> list[list[object]]:
@@ -207,7 +225,17 @@ class ReportService:
     ) -> ReportTable:
         by_kind = Counter(c[1] for c in classes)
         rows: list[tuple[str, tuple[Figure, ...]]] = [
-            (names.get(code, code), (Figure(f"classes_by_kind.{code}", names.get(code, code), n),))
+            (
+                names.get(code, code),
+                (
+                    Figure(
+                        f"classes_by_kind.{code}",
+                        names.get(code, code),
+                        n,
+                        records=f"classes|kind={code}",
+                    ),
+                ),
+            )
             for code, n in sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
         label = N_("All classes and topic sessions")
@@ -226,12 +254,16 @@ class ReportService:
         at: dt.date,
         hamlets: Sequence[str],
     ) -> list[ReportTable]:
-        def row(key: str, label: str, marks: list[int]) -> tuple[str, tuple[Figure, ...]]:
+        def row(
+            key: str, label: str, marks: list[int], trace: str
+        ) -> tuple[str, tuple[Figure, ...]]:
+            # Both figures open the same learners: as many as the one, their lượt the other.
+            records = f"learners|{trace}"
             return (
                 label,
                 (
-                    Figure(f"attendances_{key}", label, sum(marks)),
-                    Figure(f"learners_{key}", label, len(marks)),
+                    Figure(f"attendances_{key}", label, sum(marks), records=records),
+                    Figure(f"learners_{key}", label, len(marks), records=records),
                 ),
             )
 
@@ -253,20 +285,24 @@ class ReportService:
         total = (
             total_label,
             (
-                Figure("attendances", total_label, sum(n[-1] for n in learners)),
+                Figure(
+                    "attendances", total_label, sum(n[-1] for n in learners), records="learners"
+                ),
                 Figure("learners", total_label, len(learners), records="learners"),
             ),
         )
-        sex_rows = [row(f"by_sex.{code}", label, by_sex[code]) for code, label in _SEXES]
+        sex_rows = [
+            row(f"by_sex.{code}", label, by_sex[code], f"sex={code}") for code, label in _SEXES
+        ]
         if by_sex[""]:
-            sex_rows.append(row("by_sex.unknown", N_("Sex not recorded"), by_sex[""]))
+            sex_rows.append(row("by_sex.unknown", N_("Sex not recorded"), by_sex[""], "sex="))
         hamlet_rows = [
-            row(f"by_hamlet.{name}", name, by_hamlet[name])
+            row(f"by_hamlet.{name}", name, by_hamlet[name], f"hamlet={name}")
             for name in sorted(by_hamlet, key=lambda n: (order.get(n, len(order)), n))
             if name
         ]
         if "" in by_hamlet:
-            hamlet_rows.append(row("by_hamlet.", _NO_HAMLET, by_hamlet[""]))
+            hamlet_rows.append(row("by_hamlet.", _NO_HAMLET, by_hamlet[""], "hamlet="))
         return [
             ReportTable(
                 "learners_by_sex",
@@ -280,8 +316,11 @@ class ReportService:
                 N_("Learner-attendances and learners: ethnic minorities and age bands"),
                 columns,
                 (
-                    row("minority", N_("Ethnic minority"), minority),
-                    *(row(f"by_age_band.{b}", _AGE_LABELS[b], by_age[b]) for b in AGE_BANDS),
+                    row("minority", N_("Ethnic minority"), minority, "minority"),
+                    *(
+                        row(f"by_age_band.{b}", _AGE_LABELS[b], by_age[b], f"band={b}")
+                        for b in AGE_BANDS
+                    ),
                 ),
             ),
             ReportTable(
@@ -307,7 +346,12 @@ class ReportService:
                 (
                     label,
                     (
-                        Figure(f"literacy_by_level.{level}", label, enrolled[level]),
+                        Figure(
+                            f"literacy_by_level.{level}",
+                            label,
+                            enrolled[level],
+                            records=f"literacy|level={level}",
+                        ),
                         Figure(f"literacy_passed_by_level.{level}", label, passed[level]),
                     ),
                 )
@@ -317,7 +361,9 @@ class ReportService:
             (
                 label,
                 (
-                    Figure("literacy_by_level.none", label, enrolled[None]),
+                    Figure(
+                        "literacy_by_level.none", label, enrolled[None], records="literacy|level="
+                    ),
                     Figure("literacy_passed_by_level.none", label, passed[None]),
                 ),
             )
@@ -353,7 +399,7 @@ class ReportService:
             (
                 name,
                 (
-                    Figure(f"members_by_hamlet.{name}", name, n),
+                    Figure(f"members_by_hamlet.{name}", name, n, records=f"members|hamlet={name}"),
                     Figure(f"hamlet_population.{name}", name, pop, "people"),
                     Figure(f"member_share_by_hamlet.{name}", name, _share(n, pop), "percent"),
                 ),
@@ -587,23 +633,40 @@ class ReportService:
         db = self._db
         sites = list(report.site_filter) if report.site_filter is not None else None
         period = (report.period_from, report.period_to)
+        key, _bar, trace = key.partition("|")
+        name, _eq, value = trace.partition("=")
         if key == "classes":
             names = repo.class_type_names(db)
             return _rows(
                 [N_("Kind"), N_("Class"), N_("Start"), N_("End")],
                 (
-                    [names.get(code, code), title, start or "", end or ""]
+                    [names.get(code, code), title, _day(start), _day(end)]
                     for _id, code, title, start, end, _site in repo.classes(db, period, sites)
+                    if name != "kind" or code == value
                 ),
             )
         if key == "learners":
+            at = report.period_to.year
+
+            def counted(sex: str | None, birth: int | None, hamlet: str, eth: str) -> bool:
+                if name == "sex":
+                    return (sex or "") == value
+                if name == "hamlet":
+                    return hamlet == value
+                if name == "band":
+                    return birth is not None and value in age_bands(at - birth)
+                if name == "minority":
+                    return is_minority(eth)
+                return True
+
             return _rows(
                 [N_("Name"), N_("Sex"), N_("Birth year"), N_("Hamlet"), N_("Ethnic minority"),
                  N_("Learner-attendances")],
                 (
-                    [name, sex or "", birth or "", hamlet,
-                     N_("yes") if is_minority(eth) else N_("no"), n]
-                    for _pid, name, sex, birth, hamlet, eth, n in repo.learners(db, period, sites)
+                    [person, Label(_SEX_LABELS[sex]) if sex in _SEX_LABELS else "",
+                     str(birth or ""), hamlet, is_minority(eth), n]
+                    for _pid, person, sex, birth, hamlet, eth, n in repo.learners(db, period, sites)
+                    if counted(sex, birth, hamlet, eth)
                 ),
             )  # fmt: skip
         if key == "literacy":
@@ -612,21 +675,33 @@ class ReportService:
             return _rows(
                 [N_("Name"), N_("Class"), N_("Literacy level"), N_("Result")],
                 (
-                    [name, title, level or "", result or ""]
-                    for name, title, level, result in repo.literacy_enrolments(db, ids)
+                    [person, title, level or "", _result_label(result)]
+                    for person, title, level, result in repo.literacy_enrolments(db, ids)
+                    if name != "level" or str(level or "") == value
                 ),
             )
         if key == "members":
             return _rows(
                 [N_("Member number"), N_("Name"), N_("Hamlet"), N_("Joined on")],
-                repo.active_members(db, sites),
+                (
+                    [number, person, hamlet, _day(joined)]
+                    for number, person, hamlet, joined in repo.active_members(db, sites)
+                    if name != "hamlet" or hamlet == value
+                ),
             )
         if key == "fund_entries":
             goods = (EntryKind.DONATION_IN_KIND.value, EntryKind.GOODS_ISSUE.value)
             return _rows(
                 [N_("Date"), N_("Voucher"), N_("Kind"), N_("Amount"), N_("Party"), N_("Reason")],
                 (
-                    [e[0], f"{e[1]} {e[2]}", KIND_LABELS[EntryKind(e[4])], e[3], e[5], e[6]]
+                    [
+                        _day(e[0]),
+                        f"{e[1]} {e[2]}",
+                        Label(KIND_LABELS[EntryKind(e[4])]),
+                        e[3],
+                        e[5],
+                        e[6],
+                    ]
                     for e in repo.ledger_entries(db, period, sites)
                     if e[4] not in goods
                 ),

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.core.annual_report import AnnualReport
-from desktop_app.core.problems import N_, UserError
+from desktop_app.core.problems import N_, Label, UserError
 from desktop_app.i18n import vietnamese
 from desktop_app.services.annual_report import ReportService
 from desktop_app.services.centre import CentreService
@@ -84,6 +84,16 @@ class PreparedReport:
     # Trace key -> the records counted, first row the headings (in Vietnamese).
     records: dict[str, list[list[object]]]
     audit: PrintAudit
+
+
+def _in_vietnamese(row: list[object]) -> list[object]:
+    """A record's cells as the workbook writes them: a msgid (a kind, a sex) and a yes/no
+    in Vietnamese, the rest as they are."""
+    return [
+        vietnamese("yes" if v else "no") if isinstance(v, bool)
+        else vietnamese(v) if isinstance(v, Label) else v
+        for v in row
+    ]  # fmt: skip
 
 
 def _lower_kind(commune: str) -> str:
@@ -149,11 +159,13 @@ class ReportDocumentService:
         for table in report.tables:
             for _label, figures in table.rows:
                 for figure in figures:
-                    if figure.records and figure.records not in records:
-                        rows = self.records(figure.records, report)
+                    # One sheet per whole list: a part's figure ("learners|sex=F") links there.
+                    key = figure.records.partition("|")[0]
+                    if key and key not in records:
+                        rows = self.records(key, report)
                         if rows:
                             head: list[object] = [vietnamese(str(h)) for h in rows[0]]
-                            records[figure.records] = [head, *rows[1:]]
+                            records[key] = [head, *map(_in_vietnamese, rows[1:])]
         detail = f"{report.period_from:%d/%m/%Y}-{report.period_to:%d/%m/%Y}"
         if request.sites is not None:
             detail += " sites=" + ",".join(request.sites)

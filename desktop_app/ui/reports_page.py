@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.annual_report import AnnualReport, Figure, ReportTable
 from desktop_app.core.deadlines import ANNUAL, COMMUNE_REPORT, KHUYEN_HOC_MONTH
-from desktop_app.core.problems import N_
+from desktop_app.core.problems import N_, Label
 from desktop_app.i18n import _, format_date, format_int, format_money, format_percent, tr
 from desktop_app.services.dashboard import DASHBOARD_TABLES
 from desktop_app.services.report_documents import (
@@ -109,6 +109,8 @@ class RecordModel(ListModel):
         value = self.rows[index.row()][index.column()]
         if value is None:
             return ""
+        if isinstance(value, Label):
+            return _(value)
         if isinstance(value, dt.date):
             return format_date(value)
         if isinstance(value, bool):
@@ -231,20 +233,24 @@ class ReportsPage(QWidget):
             edit.setCalendarPopup(True)
         # At an office: all its centres (summed), one, or several; hidden at a centre.
         self.scope = CentreScope(ctx)
-        for text, widget in (
-            (_("&Report:"), self.kind_combo),
-            (_("&Year:"), self.year_spin),
-            (_("&Period:"), self.period_combo),
-            (_("&From:"), self.from_edit),
-            (_("&To:"), self.to_edit),
+        # Two rows, so that the page fits a 1280-pixel screen beside the sidebar.
+        days = QHBoxLayout()
+        for row, text, widget in (
+            (bar, _("&Report:"), self.kind_combo),
+            (bar, _("&Year:"), self.year_spin),
+            (days, _("&Period:"), self.period_combo),
+            (days, _("&From:"), self.from_edit),
+            (days, _("&To:"), self.to_edit),
         ):
             label = QLabel(text)
             label.setBuddy(widget)
-            bar.addWidget(label)
-            bar.addWidget(widget)
+            row.addWidget(label)
+            row.addWidget(widget)
         bar.addWidget(self.scope)
         bar.addStretch(1)
+        days.addStretch(1)
         layout.addLayout(bar)
+        layout.addLayout(days)
 
         self.period_label = QLabel()
         self.period_label.setTextFormat(Qt.TextFormat.PlainText)

@@ -212,21 +212,30 @@ def test_the_json_is_the_figures(ws: Workspace, centre: dict[str, str]) -> None:
 def test_the_records_behind_each_count(ws: Workspace, centre: dict[str, str]) -> None:
     report = ws.reports.annual(YEAR)
     traced = {f.key: f for f in figures(report) if f.records}
-    assert {f.records for f in traced.values()} == {
+    assert {f.records.partition("|")[0] for f in traced.values()} == {
         "classes", "learners", "literacy", "members", "fund_entries", "scholarships",
     }  # fmt: skip
+    # Every figure of the classes, the learners, literacy and the members opens its list.
+    for prefix in ("classes", "learners_", "attendances", "literacy_by_level", "members"):
+        counted = [f for f in figures(report) if f.key.startswith(prefix) and f.value is not None]
+        assert counted and all(f.records for f in counted), prefix
     for f in traced.values():
         rows = ws.reports.records(f.records, report)
         assert all(len(r) == len(rows[0]) for r in rows)
-        if f.unit != "money":
+        if f.key.startswith("attendances"):
+            assert sum(int(r[-1]) for r in rows[1:]) == f.value, f.key  # type: ignore[call-overload]
+        elif f.unit != "money":
             assert len(rows) - 1 == f.value, f.key
     learners = ws.reports.records("learners", report)
     assert learners[0] == ["Name", "Sex", "Birth year", "Hamlet", "Ethnic minority",
                            "Learner-attendances"]  # fmt: skip
     assert sorted((r[0], r[4], r[5]) for r in learners[1:]) == [
-        ("Hoàng Thị Em", "no", 1), ("Lê Văn Cường", "no", 1), ("Nguyễn Văn An", "no", 2),
-        ("Phạm Thị Dung", "no", 1), ("Trần Thị Bình", "yes", 1),
+        ("Hoàng Thị Em", False, 1), ("Lê Văn Cường", False, 1), ("Nguyễn Văn An", False, 2),
+        ("Phạm Thị Dung", False, 1), ("Trần Thị Bình", True, 1),
     ]  # fmt: skip
+    women = ws.reports.records("learners|sex=F", report)
+    assert sorted(r[0] for r in women[1:]) == ["Hoàng Thị Em", "Phạm Thị Dung", "Trần Thị Bình"]
+    assert {r[1] for r in women[1:]} == {"Female"}
     # Nothing sensitive: no ethnicity named, no CCCD or phone columns.
     flat = {str(c) for key in ("learners", "members", "scholarships", "literacy")
             for r in ws.reports.records(key, report) for c in r}  # fmt: skip

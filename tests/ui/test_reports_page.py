@@ -60,7 +60,12 @@ def counted(page: ReportsPage) -> list[tuple[int, int, int, Figure]]:
         for r in range(table.rowCount()):
             for c in range(1, table.columnCount()):
                 hit = table.figure_at(r, c)
-                if hit is not None and hit[1].records and hit[1].unit in ("", "people"):
+                if (
+                    hit is not None
+                    and hit[1].records
+                    and hit[1].unit in ("", "people")
+                    and not hit[1].key.startswith("attendances")
+                ):
                     found.append((t, r, c, hit[1]))
     return found
 
@@ -80,7 +85,8 @@ def test_the_annual_report_shows_its_tables_and_each_figure_its_records(
                 assert item is not None and item.text() == figure_text(figure)
     figures = counted(page)
     assert figures, "no figure of the report traces its records"
-    for t, r, c, figure in figures[:6]:
+    # The commune's totals and some of their parts (by kind, by sex, by hamlet…).
+    for t, r, c, figure in figures[:3] + figures[-3:]:
         page.open_records(page.tables[t], r, c)
         qtbot.waitUntil(lambda: isinstance(page.dialog, RecordsDialog), timeout=WAIT)
         dialog = page.dialog
