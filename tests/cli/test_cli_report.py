@@ -15,9 +15,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from desktop_app.services.demo import create_demo_database
 from desktop_app.services.workspace import Workspace
 from tests.cli.conftest import Run
+from tests.conftest import DemoTemplate
 from tests.documents.test_roster import text_of
 
 YEAR = dt.date.today().year
@@ -30,18 +30,9 @@ KEYS = {
 }  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("report") / "demo.sqlite3"
-    create_demo_database(path, people=400, seed=5)
-    return path
-
-
 @pytest.fixture
-def db(demo: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "centre.sqlite3"
-    shutil.copy(demo, copy)
-    return copy
+def db(demo_copy: DemoTemplate) -> Path:
+    return demo_copy(400, 5)
 
 
 def figures(run: Run, db: Path, *args: str) -> dict[str, object]:

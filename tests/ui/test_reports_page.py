@@ -6,7 +6,6 @@ line."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,26 +16,17 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.annual_report import Figure
 from desktop_app.i18n import _
-from desktop_app.services.demo import create_demo_database
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui import preview as preview_module
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.reports_page import NO_DATA, RecordsDialog, ReportsPage, figure_text
+from tests.conftest import DemoTemplate
 from tests.ui.test_import_wizard import WAIT, click, idle
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("reports") / "demo.sqlite3"
-    create_demo_database(path, people=300, seed=3)
-    return path
-
-
 @pytest.fixture
-def demo_db(demo: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "centre.sqlite3"
-    shutil.copy(demo, copy)
-    return copy
+def demo_db(demo_copy: DemoTemplate) -> Path:
+    return demo_copy(300, 3)
 
 
 @pytest.fixture
