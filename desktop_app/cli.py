@@ -4065,11 +4065,12 @@ def _report_request(args: argparse.Namespace) -> ReportRequest:
 
 
 def _report_command(args: argparse.Namespace) -> int:
-    from desktop_app.services.report_documents import output_format
+    from desktop_app.services.report_documents import ReportDocumentService, output_format
 
     if args.report_command not in ("annual", "khuyen-hoc"):
         raise CliError(_("say 'report annual' or 'report khuyen-hoc'"), EXIT_USAGE)
     request = _report_request(args)
+    ReportDocumentService.check_number(args.number)
     out = None
     if args.out is not None:
         output_format(args.out)

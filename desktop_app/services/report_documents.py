@@ -40,6 +40,7 @@ __all__ = [
     "ANNUAL",
     "KHUYEN_HOC",
     "KHUYEN_HOC_MONTH",
+    "MAX_NUMBER_CHARS",
     "REPORT_KINDS",
     "PreparedReport",
     "ReportDocumentService",
@@ -54,6 +55,9 @@ REPORT_KINDS = (ANNUAL, KHUYEN_HOC, KHUYEN_HOC_MONTH)
 
 PDF, XLSX = ".pdf", ".xlsx"
 WRONG_SUFFIX = N_("Name the file to write {path} with .pdf or .xlsx at the end.")
+# "Số: 125/BC-TTHTCĐ" is 15 characters; longer would run into the date on the paper.
+MAX_NUMBER_CHARS = 40
+LONG_NUMBER = N_("The paper's number is too long: at most {max} characters, e.g. 12/BC-TTHTCĐ.")
 
 # What each paper calls itself, and the number's pattern left for the office to fill in.
 _TITLES = {
@@ -152,8 +156,16 @@ class ReportDocumentService:
             return self._reports.records(key, report)
         return self._khuyen_hoc.records(key, report)
 
+    @staticmethod
+    def check_number(number: str) -> str:
+        number = " ".join(number.split())
+        if len(number) > MAX_NUMBER_CHARS:
+            raise UserError(LONG_NUMBER, {"max": MAX_NUMBER_CHARS})
+        return number
+
     @read_snapshot
     def prepare(self, request: ReportRequest, number: str = "") -> PreparedReport:
+        number = self.check_number(number)
         report = self.figures(request)
         records: dict[str, list[list[object]]] = {}
         for table in report.tables:
@@ -229,6 +241,7 @@ class ReportDocumentService:
         return self._ops.record_event(audit.name, audit.entity, audit.record_id, audit.detail)
 
     def print_report(self, request: ReportRequest, out: Path, number: str = "") -> int:
+        self.check_number(number)
         output_format(out)
         out = check_output(out, self._ops.db_path)
         prepared = self.prepare(request, number)

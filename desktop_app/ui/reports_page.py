@@ -43,6 +43,7 @@ from desktop_app.i18n import _, format_date, format_int, format_money, format_pe
 from desktop_app.services.dashboard import DASHBOARD_TABLES
 from desktop_app.services.report_documents import (
     KHUYEN_HOC,
+    MAX_NUMBER_CHARS,
     ReportDocumentService,
     ReportRequest,
 )
@@ -279,6 +280,7 @@ class ReportsPage(QWidget):
         number_label = QLabel(_("&Number:"))
         self.number_edit = QLineEdit()
         self.number_edit.setMinimumWidth(260)
+        self.number_edit.setMaxLength(MAX_NUMBER_CHARS)
         self.number_edit.setPlaceholderText(_("e.g. 12/BC-TTHTCĐ (empty: dots to write in)"))
         number_label.setBuddy(self.number_edit)
         self.print_button = QPushButton(_("&Print…"))

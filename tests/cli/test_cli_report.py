@@ -166,16 +166,17 @@ def test_an_empty_period_says_so(db: Path, run_en: Run) -> None:
     ("args", "words"),
     [
         (["--from", f"31/12/{YEAR}", "--to", f"01/01/{YEAR}"], "before"),
-        (["--centre", "no-such-centre"], "no-such-centre"),
+        (["--centre", "no-such-centre"], "Leave out --centre"),
         (["--year", "1800"], "1800"),
         (["--out", "report.docx"], ".pdf or .xlsx"),
+        (["--out", "report.pdf", "--number", "12/BC-TTHTCĐ-" * 5], "too long"),
     ],
 )
 def test_wrong_inputs_are_refused(
     db: Path, run_en: Run, tmp_path: Path, args: list[str], words: str
 ) -> None:
     if "--out" in args:
-        args = ["--out", str(tmp_path / args[1])]
+        args = ["--out", str(tmp_path / args[1]), *args[2:]]
     before = db.read_bytes()
     base = ["report", "annual", "--db", str(db)]
     if "--year" not in args:

@@ -283,7 +283,7 @@ def test_periods_and_refusals(ws: Workspace, centre: dict[str, str]) -> None:
         (lambda: ws.reports.annual(99999), "not a year"),
         (lambda: ws.reports.annual(dt.date.today().year + 2), "no records"),
         (lambda: ws.reports.period(YEAR, "quarter", None, None), "no period"),
-        (lambda: ws.reports.annual(YEAR, sites=["no-such-site"]), "no centre"),
+        (lambda: ws.reports.annual(YEAR, sites=["no-such-site"]), "a centre's own"),
     ):  # fmt: skip
         with pytest.raises(UserError, match=match):
             call()
@@ -334,6 +334,8 @@ def test_an_office_reports_on_one_centre(tmp_path: Path) -> None:
         assert (both["population"], both["fund_receipts"]) == (5, 500_000)
         assert len(both["sites"]) == 2  # type: ignore[arg-type]
         assert both["cdht"]["adults"] == 5  # type: ignore[index]
+        with pytest.raises(UserError, match="no centre with the id"):
+            office.reports.annual(YEAR, sites=["nope"])
         rows = office.reports.records("fund_entries", report)
         assert [r[3] for r in rows[1:]] == [300_000]
     finally:
