@@ -107,13 +107,6 @@ class PeopleService:
         office's choice of centres, for the lists and reports; None means every site)."""
         if sites is None:
             return
-        if self._db.site_role != "office":
-            raise UserError(
-                N_(
-                    "This database is a centre's own: it reports on its own records only. "
-                    "Leave out --centre; an office chooses among the centres enrolled there."
-                )
-            )
         unknown = multisite.unknown_centres(self._db, sites)
         if unknown:
             raise UserError(

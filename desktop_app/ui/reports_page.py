@@ -48,6 +48,7 @@ from desktop_app.services.report_documents import (
     ReportRequest,
 )
 from desktop_app.services.workspace import Workspace
+from desktop_app.ui import errors
 from desktop_app.ui.centre_scope import CentreScope
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.errors import report_error
@@ -55,6 +56,7 @@ from desktop_app.ui.fit import fit_columns
 from desktop_app.ui.import_wizard import list_table
 from desktop_app.ui.khuyen_hoc.common import print_document
 from desktop_app.ui.list_model import Index, ListModel
+from desktop_app.ui.widgets import ERROR_STYLE
 
 __all__ = ["RecordsDialog", "ReportsPage", "figure_text"]
 
@@ -390,9 +392,16 @@ class ReportsPage(QWidget):
             self.loading = False
             self.report = None
             self._clear_tables()
-            self.message.setText("")
             self._update_controls()
-            report_error(self, _("Reports"), exc)
+            # A period that ends before it starts is said on the page, not in a box that
+            # would pop up at every click of the date fields; a bug still gets its dialog.
+            text = errors.error_text(exc)
+            self.message.setStyleSheet(ERROR_STYLE if text else "")
+            self.message.setText(text or "")
+            if text is None:
+                report_error(self, _("Reports"), exc)
+            if self.stale:
+                self.load()
 
         self.ctx.query(
             read,
@@ -416,6 +425,7 @@ class ReportsPage(QWidget):
             )
         )  # fmt: skip
         self._clear_tables()
+        self.message.setStyleSheet("")
         self.message.setText(_(NO_DATA) if report.empty else "")
         if not report.empty:
             for number, table in enumerate(report.tables, start=1):

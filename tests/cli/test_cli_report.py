@@ -166,7 +166,7 @@ def test_an_empty_period_says_so(db: Path, run_en: Run) -> None:
     ("args", "words"),
     [
         (["--from", f"31/12/{YEAR}", "--to", f"01/01/{YEAR}"], "before"),
-        (["--centre", "no-such-centre"], "Leave out --centre"),
+        (["--centre", "no-such-centre"], "no-such-centre"),
         (["--year", "1800"], "1800"),
         (["--out", "report.docx"], ".pdf or .xlsx"),
         (["--out", "report.pdf", "--number", "12/BC-TTHTCĐ-" * 5], "too long"),

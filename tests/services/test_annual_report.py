@@ -283,7 +283,7 @@ def test_periods_and_refusals(ws: Workspace, centre: dict[str, str]) -> None:
         (lambda: ws.reports.annual(99999), "not a year"),
         (lambda: ws.reports.annual(dt.date.today().year + 2), "no records"),
         (lambda: ws.reports.period(YEAR, "quarter", None, None), "no period"),
-        (lambda: ws.reports.annual(YEAR, sites=["no-such-site"]), "a centre's own"),
+        (lambda: ws.reports.annual(YEAR, sites=["no-such-site"]), "no centre"),
     ):  # fmt: skip
         with pytest.raises(UserError, match=match):
             call()

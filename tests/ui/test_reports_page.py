@@ -102,6 +102,11 @@ def test_an_empty_period_says_so(qtbot: QtBot, window: MainWindow) -> None:
     )
     assert page.report is not None and page.report.empty
     assert page.message.text() == _(NO_DATA) and page.tables == []
+    # A period that ends before it starts is said on the page, and nothing is shown.
+    page.from_edit.setDate(QDate(2001, 6, 1))
+    qtbot.waitUntil(lambda: page.report is None and not page.loading, timeout=WAIT)
+    assert "01/06/2001" in page.message.text() and page.tables == []
+    assert not page.print_button.isEnabled()
 
 
 def test_the_khuyen_hoc_summary_prints_and_exports(
