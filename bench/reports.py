@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.models import _timed  # noqa: E402  # the same timing as the models' bench
 from desktop_app.services.demo import create_demo_database  # noqa: E402
 from desktop_app.services.workspace import Workspace  # noqa: E402
 
@@ -75,17 +76,6 @@ def _make_office(db: Path, centres: int) -> list[str]:
     finally:
         conn.close()
     return ids
-
-
-def _timed(fn: object, repeat: int) -> tuple[float, float, object]:
-    """(first run s, best run s, the last result)."""
-    times = []
-    result: object = None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()  # type: ignore[operator]
-        times.append(time.perf_counter() - t0)
-    return times[0], min(times), result
 
 
 def main() -> None:

@@ -20,14 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop_app.core.dates import check_year
-from desktop_app.core.learning_subjects import MODEL_KEYS, SUBJECT_OF_MODEL
 from desktop_app.services.courses import CourseService
 from desktop_app.services.fund import FundService
 from desktop_app.services.learning_models import LearningModelService
 from desktop_app.services.members import MemberService
 from desktop_app.storage import annual_report as report_repo
 from desktop_app.storage import dashboard as repo
-from desktop_app.storage import learning_models as models_repo
 from desktop_app.storage import sync as sync_repo
 from desktop_app.storage.db import Database
 
@@ -247,20 +245,8 @@ class DashboardService:
         )
 
     def _model_bars(self, year: int) -> tuple[ModelBar, ...]:
-        """What `ws.models.status` says of each model for the commune, through the same
-        queries (one pass per model over its registrations)."""
-        targets = self._models.targets(year)
-        bars = []
-        for model in MODEL_KEYS:
-            kind = SUBJECT_OF_MODEL[model]
-            results = models_repo.results_by_hamlet(self._db, model, kind, year).values()
-            bars.append(
-                ModelBar(
-                    model,
-                    eligible=sum(models_repo.eligible_by_hamlet(self._db, kind, year).values()),
-                    registered=sum(r[0] for r in results),
-                    recognised=sum(r[3] for r in results),
-                    target=targets[model].rate,
-                )
-            )
-        return tuple(bars)
+        """What `ws.models.status` says of each model for the commune."""
+        return tuple(
+            ModelBar(m, s.eligible, s.registered, s.recognised, s.target_rate)
+            for m, s in self._models.status(year).items()
+        )
